@@ -1,0 +1,202 @@
+//! The vendor catalog: one YAML file per vendor under `vendors/`, embedded at
+//! build time (see `build.rs`) and parsed once on first use.
+//!
+//! Invariant: ids are unique lowercase slugs equal to their file names, and
+//! every taxonomy key in `calls` and `collects` exists (checked by the tests).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::VendorCategory;
+
+include!(concat!(env!("OUT_DIR"), "/vendor_files.rs"));
+
+/// A package ecosystem whose manifests the scanner reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ecosystem {
+    Npm,
+    Pypi,
+    Rubygems,
+    Go,
+    Maven,
+    Packagist,
+    Cocoapods,
+    Swiftpm,
+    Nuget,
+    Crates,
+}
+
+impl Ecosystem {
+    /// The lowercase name used in files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Npm => "npm",
+            Self::Pypi => "pypi",
+            Self::Rubygems => "rubygems",
+            Self::Go => "go",
+            Self::Maven => "maven",
+            Self::Packagist => "packagist",
+            Self::Cocoapods => "cocoapods",
+            Self::Swiftpm => "swiftpm",
+            Self::Nuget => "nuget",
+            Self::Crates => "crates",
+        }
+    }
+}
+
+/// A language whose import names may differ from package names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportLang {
+    Js,
+    Python,
+    Ruby,
+    Go,
+    Java,
+    Kotlin,
+    Php,
+    Swift,
+    Csharp,
+}
+
+/// A data-sending SDK method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CallSpec {
+    /// Just the method name or dotted suffix (`identify`, `people.set`).
+    Method(String),
+    /// A method whose argument is itself a datum of a category.
+    Detailed {
+        /// The method name or dotted suffix.
+        method: String,
+        /// The taxonomy key of the argument.
+        #[serde(default)]
+        implies: Option<String>,
+    },
+}
+
+impl CallSpec {
+    /// The method name or dotted suffix.
+    pub fn method(&self) -> &str {
+        match self {
+            CallSpec::Method(m) => m,
+            CallSpec::Detailed { method, .. } => method,
+        }
+    }
+
+    /// The category its argument implies, if any.
+    pub fn implies(&self) -> Option<&str> {
+        match self {
+            CallSpec::Method(_) => None,
+            CallSpec::Detailed { implies, .. } => implies.as_deref(),
+        }
+    }
+}
+
+/// Where an SDK runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    Browser,
+    Mobile,
+    Server,
+}
+
+/// Something an SDK sends by itself, by default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Collect {
+    /// The taxonomy key.
+    pub category: String,
+    /// How it is collected, in words.
+    #[serde(default)]
+    pub how: Option<String>,
+    /// Where (empty: everywhere).
+    #[serde(default)]
+    pub platforms: Vec<Platform>,
+    /// Configuration text that turns it off.
+    #[serde(default)]
+    pub disabled_by: Vec<String>,
+}
+
+/// One vendor of the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogVendor {
+    /// Lowercase slug.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Business category.
+    pub category: VendorCategory,
+    /// One line.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Package names per ecosystem.
+    #[serde(default)]
+    pub packages: BTreeMap<Ecosystem, Vec<String>>,
+    /// Import names that differ from package names, per language.
+    #[serde(default)]
+    pub imports: BTreeMap<ImportLang, Vec<String>>,
+    /// API, ingestion and CDN hosts.
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// Env and config key names.
+    #[serde(default)]
+    pub config_keys: Vec<String>,
+    /// Distinctive text of inline loader snippets.
+    #[serde(default)]
+    pub snippets: Vec<String>,
+    /// Data-sending SDK methods.
+    #[serde(default)]
+    pub calls: Vec<CallSpec>,
+    /// What the SDK sends by itself.
+    #[serde(default)]
+    pub collects: Vec<Collect>,
+    /// Catalog ids of its hosts and sub-processors.
+    #[serde(default)]
+    pub sub_processors: Vec<String>,
+    /// Regexes for hard-coded secrets.
+    #[serde(default)]
+    pub secret_patterns: Vec<String>,
+    /// Public sources of these facts.
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// A catalog file that failed to load.
+#[derive(Debug, thiserror::Error)]
+#[error("catalog file {file}: {message}")]
+pub struct CatalogError {
+    /// The file name.
+    pub file: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Parses every embedded vendor file. Used once by [`super::Catalog::builtin`]
+/// and directly by the tests, which want every error.
+pub fn parse_all() -> (Vec<CatalogVendor>, Vec<CatalogError>) {
+    let mut vendors = Vec::with_capacity(VENDOR_FILES.len());
+    let mut errors = Vec::new();
+    for (file, text) in VENDOR_FILES {
+        match serde_yaml::from_str::<CatalogVendor>(text) {
+            Ok(v) => {
+                if format!("{}.yaml", v.id) != *file {
+                    errors.push(CatalogError {
+                        file: file.to_string(),
+                        message: format!("id `{}` does not match the file name", v.id),
+                    });
+                }
+                vendors.push(v);
+            }
+            Err(e) => errors.push(CatalogError {
+                file: file.to_string(),
+                message: e.to_string(),
+            }),
+        }
+    }
+    (vendors, errors)
+}

@@ -1,0 +1,729 @@
+//! `blast VENDOR`: what leaks if one vendor is breached, and what to do.
+//!
+//! The result is a plain data report ([`BlastReport`]) that every renderer
+//! reads; nothing here formats text for a terminal.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use fixedbitset::FixedBitSet;
+use petgraph::graph::NodeIndex;
+use serde::Serialize;
+
+use super::routes::{Hop, routes};
+use super::{DataGraph, EdgeKind, Mode, NodeKind};
+use crate::catalog::Catalog;
+use crate::catalog::rules::Rules;
+use crate::model::{Evidence, Sensitivity};
+
+/// The overall severity of a vendor's blast radius.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Nothing exposed.
+    None,
+    /// Only device and usage metadata.
+    Low,
+    /// Identifying or contact data.
+    Medium,
+    /// Sensitive data, or an attack on many people.
+    High,
+    /// Credentials, money, or national identity.
+    Critical,
+}
+
+impl Severity {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::None => "none",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    fn from_sensitivity(s: Sensitivity) -> Severity {
+        match s {
+            Sensitivity::Low => Severity::Low,
+            Sensitivity::Medium => Severity::Medium,
+            Sensitivity::High => Severity::High,
+            Sensitivity::Critical => Severity::Critical,
+        }
+    }
+}
+
+/// Points per exposed field, by sensitivity (the score's first term).
+pub const FIELD_POINTS: [(Sensitivity, u64); 4] = [
+    (Sensitivity::Low, 1),
+    (Sensitivity::Medium, 4),
+    (Sensitivity::High, 10),
+    (Sensitivity::Critical, 25),
+];
+
+fn field_points(s: Sensitivity) -> u64 {
+    FIELD_POINTS
+        .iter()
+        .find(|(x, _)| *x == s)
+        .map(|(_, p)| *p)
+        .unwrap_or(0)
+}
+
+/// One hop of a path, with the evidence for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HopReport {
+    /// Source node id.
+    pub from: String,
+    /// Target node id.
+    pub to: String,
+    /// `flow`, `access` (the vendor's credentials to `from`) or `code`
+    /// (the vendor's SDK runs inside `from`).
+    pub via: &'static str,
+    /// Declared, discovered or both (flows only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<&'static str>,
+    /// Where the flow was seen.
+    pub evidence: Vec<Evidence>,
+}
+
+/// A path from an originating component to the vendor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RouteReport {
+    /// Node ids, origin first.
+    pub nodes: Vec<String>,
+    /// One per step.
+    pub hops: Vec<HopReport>,
+    /// Other paths from the same origin (not listed).
+    pub more_paths: u64,
+    /// True when `more_paths` is a lower bound.
+    pub more_paths_is_lower_bound: bool,
+}
+
+/// A field that reaches the vendor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExposedField {
+    /// Field id.
+    pub field: String,
+    /// Taxonomy key.
+    pub category: String,
+    /// Taxonomy name.
+    pub category_name: String,
+    /// Plain words ("email addresses").
+    pub plain: String,
+    /// Effective sensitivity.
+    pub sensitivity: Sensitivity,
+    /// Whose data.
+    pub subject: Option<String>,
+    /// How many people, when known.
+    pub count: Option<u64>,
+    /// Node ids of the shortest path from each originating component.
+    pub paths: Vec<Vec<String>>,
+    /// The same paths with evidence per hop.
+    pub routes: Vec<RouteReport>,
+}
+
+/// A sensitive field that does not reach the vendor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotExposedField {
+    /// Field id.
+    pub field: String,
+    /// Taxonomy key.
+    pub category: String,
+    /// Plain words.
+    pub plain: String,
+    /// Effective sensitivity.
+    pub sensitivity: Sensitivity,
+    /// Whose data.
+    pub subject: Option<String>,
+}
+
+/// A group of people affected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Affected {
+    /// Subject id (`unassigned` for fields without a subject).
+    pub subject: String,
+    /// How many people, when known.
+    pub count: Option<u64>,
+    /// Who they are.
+    pub description: Option<String>,
+    /// Where they live.
+    pub regions: Vec<String>,
+    /// Exposed field ids of theirs.
+    pub fields: Vec<String>,
+}
+
+/// What an attacker can do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScenarioReport {
+    /// Stable id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// The severity floor it sets.
+    pub severity: Sensitivity,
+    /// What it means.
+    pub description: String,
+    /// The exposed categories that enable it.
+    pub because: Vec<String>,
+}
+
+/// One step of the response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionReport {
+    /// Stable id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// What exactly to do, from the exposure.
+    pub text: String,
+    /// Code and declaration locations it concerns (`file:line`).
+    pub locations: Vec<String>,
+}
+
+/// One term of the score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScoreTerm {
+    /// What the term counts.
+    pub what: String,
+    /// Its points (before the reach factor).
+    pub points: u64,
+}
+
+/// The whole answer to "what leaks if VENDOR is breached?".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BlastReport {
+    /// Output contract version.
+    pub version: u32,
+    /// The system's name.
+    pub system: String,
+    /// Vendor id.
+    pub vendor: String,
+    /// Vendor display name.
+    pub vendor_name: String,
+    /// Vendor category.
+    pub vendor_category: String,
+    /// Data or code.
+    pub mode: Mode,
+    /// Overall severity.
+    pub severity: Severity,
+    /// Score (see README: "How the score works").
+    pub score: u64,
+    /// The score's terms.
+    pub score_terms: Vec<ScoreTerm>,
+    /// The reach factor applied to the terms' sum.
+    pub reach_factor: f64,
+    /// Exposed fields, most sensitive first.
+    pub exposed: Vec<ExposedField>,
+    /// Fields of medium sensitivity or above that are not exposed.
+    pub not_exposed: Vec<NotExposedField>,
+    /// People affected, per subject.
+    pub affected: Vec<Affected>,
+    /// Sum of the known counts.
+    pub people: Option<u64>,
+    /// True when any credential category is exposed.
+    pub credentials_exposed: bool,
+    /// Attacks the exposure enables, most severe first.
+    pub scenarios: Vec<ScenarioReport>,
+    /// The response checklist.
+    pub actions: Vec<ActionReport>,
+    /// Statements the reader must not miss (e.g. "no rotation needed").
+    pub notes: Vec<String>,
+    /// Known sub-processors of the vendor (catalog and declared flows).
+    pub sub_processors: Vec<String>,
+    /// Systems whose data the vendor can read through access grants.
+    pub access: Vec<String>,
+}
+
+/// Why `blast` could not answer.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum BlastError {
+    /// No vendor has that id.
+    #[error("vendor `{vendor}` is not in this map{}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+    UnknownVendor {
+        /// The id asked for.
+        vendor: String,
+        /// A near miss.
+        suggestion: Option<String>,
+        /// The vendors the map has.
+        known: Vec<String>,
+    },
+}
+
+/// The summary numbers of one vendor's exposure, as `rank` needs them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Exposed field bits.
+    pub exposed: FixedBitSet,
+    /// Score.
+    pub score: u64,
+    /// Severity.
+    pub severity: Severity,
+    /// Applicable scenario ids.
+    pub scenarios: Vec<usize>,
+    /// People (sum of known counts).
+    pub people: Option<u64>,
+    /// The terms.
+    pub terms: Vec<ScoreTerm>,
+    /// The reach factor.
+    pub reach: f64,
+}
+
+impl DataGraph<'_> {
+    /// The categories of a set of field bits, sorted and deduplicated.
+    fn categories(&self, set: &FixedBitSet) -> Vec<&str> {
+        let mut cats: Vec<&str> = set
+            .ones()
+            .map(|b| self.fields[b].category.as_str())
+            .collect();
+        cats.sort_unstable();
+        cats.dedup();
+        cats
+    }
+
+    /// Severity and score of an exposed set (shared by `blast` and `rank`).
+    pub fn summarize(&self, exposed: FixedBitSet) -> Summary {
+        let rules = Rules::builtin();
+        let cats = self.categories(&exposed);
+        let mut subjects: BTreeSet<&str> = BTreeSet::new();
+        let mut severity = Severity::None;
+        let mut by_sens: BTreeMap<Sensitivity, u64> = BTreeMap::new();
+        for b in exposed.ones() {
+            let f = self.fields[b];
+            severity = severity.max(Severity::from_sensitivity(f.sensitivity));
+            *by_sens.entry(f.sensitivity).or_default() += 1;
+            if let Some(s) = &f.subject {
+                subjects.insert(s);
+            }
+        }
+        let counts: Vec<Option<u64>> = subjects
+            .iter()
+            .map(|s| self.map.subjects.get(*s).and_then(|x| x.count))
+            .collect();
+        let people = if counts.is_empty() {
+            None
+        } else {
+            counts
+                .iter()
+                .flatten()
+                .copied()
+                .reduce(|a, b| a.saturating_add(b))
+        };
+        let mut terms = Vec::new();
+        for (s, n) in by_sens.iter().rev() {
+            terms.push(ScoreTerm {
+                what: format!(
+                    "{n} {s}-sensitivity field{} × {}",
+                    if *n == 1 { "" } else { "s" },
+                    field_points(*s)
+                ),
+                points: n * field_points(*s),
+            });
+        }
+        let mut scenarios = Vec::new();
+        for (i, rule) in rules.scenarios.iter().enumerate() {
+            if rule.applies(&cats) {
+                scenarios.push(i);
+                terms.push(ScoreTerm {
+                    what: format!("scenario {}", rule.id),
+                    points: rule.weight,
+                });
+                let floor = Severity::from_sensitivity(rule.severity);
+                let big_enough = match (rule.min_people, people) {
+                    (Some(min), Some(p)) => p >= min,
+                    // Unknown head counts are treated as large: the
+                    // conservative answer in an incident.
+                    _ => true,
+                };
+                if big_enough {
+                    severity = severity.max(floor);
+                } else {
+                    severity = severity.max(Severity::Medium.min(floor));
+                }
+            }
+        }
+        let base: u64 = terms.iter().map(|t| t.points).sum();
+        let reach = match people {
+            Some(p) if p >= 10 => (p as f64).log10(),
+            _ => 1.0,
+        };
+        let score = (base as f64 * reach).round() as u64;
+        Summary {
+            exposed,
+            score,
+            severity,
+            scenarios,
+            people,
+            terms,
+            reach,
+        }
+    }
+
+    /// The vendor node for an id, or a helpful error.
+    pub fn vendor_node(&self, vendor: &str) -> Result<NodeIndex, BlastError> {
+        match self.node(vendor) {
+            Some(n) if self.graph[n].kind == NodeKind::Vendor => Ok(n),
+            _ => {
+                let known: Vec<String> = self.map.vendors.keys().cloned().collect();
+                let suggestion =
+                    crate::model::suggest::closest(vendor, known.iter().map(String::as_str))
+                        .map(str::to_string);
+                Err(BlastError::UnknownVendor {
+                    vendor: vendor.to_string(),
+                    suggestion,
+                    known,
+                })
+            }
+        }
+    }
+
+    /// The full blast-radius report for one vendor.
+    pub fn blast(&self, vendor: &str, mode: Mode) -> Result<BlastReport, BlastError> {
+        let v = self.vendor_node(vendor)?;
+        let vend = &self.map.vendors[vendor];
+        let tax = &self.map.taxonomy;
+        let summary = self.summarize(self.exposure(v, mode));
+        let rules = Rules::builtin();
+
+        let mut exposed: Vec<ExposedField> = summary
+            .exposed
+            .ones()
+            .map(|b| {
+                let f = self.fields[b];
+                let rs = routes(self, v, b, mode);
+                let routes: Vec<RouteReport> = rs.iter().map(|r| self.route_report(r)).collect();
+                ExposedField {
+                    field: f.id.clone(),
+                    category: f.category.clone(),
+                    category_name: tax
+                        .get(&f.category)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default(),
+                    plain: tax.plain(&f.category).to_string(),
+                    sensitivity: f.sensitivity,
+                    subject: f.subject.clone(),
+                    count: f
+                        .subject
+                        .as_ref()
+                        .and_then(|s| self.map.subjects.get(s))
+                        .and_then(|s| s.count),
+                    paths: routes.iter().map(|r| r.nodes.clone()).collect(),
+                    routes,
+                }
+            })
+            .collect();
+        exposed.sort_by(|a, b| {
+            b.sensitivity
+                .cmp(&a.sensitivity)
+                .then_with(|| a.category.cmp(&b.category))
+                .then_with(|| a.field.cmp(&b.field))
+        });
+
+        let mut not_exposed: Vec<NotExposedField> = self
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(b, f)| !summary.exposed.contains(*b) && f.sensitivity >= Sensitivity::Medium)
+            .map(|(_, f)| NotExposedField {
+                field: f.id.clone(),
+                category: f.category.clone(),
+                plain: tax.plain(&f.category).to_string(),
+                sensitivity: f.sensitivity,
+                subject: f.subject.clone(),
+            })
+            .collect();
+        not_exposed.sort_by(|a, b| {
+            b.sensitivity
+                .cmp(&a.sensitivity)
+                .then_with(|| a.category.cmp(&b.category))
+                .then_with(|| a.field.cmp(&b.field))
+        });
+
+        let mut affected_map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for e in &exposed {
+            affected_map
+                .entry(e.subject.clone().unwrap_or_else(|| "unassigned".into()))
+                .or_default()
+                .push(e.field.clone());
+        }
+        let affected: Vec<Affected> = affected_map
+            .into_iter()
+            .map(|(s, mut fields)| {
+                fields.sort();
+                let subj = self.map.subjects.get(&s);
+                Affected {
+                    count: subj.and_then(|x| x.count),
+                    description: subj.and_then(|x| x.description.clone()),
+                    regions: subj.map(|x| x.regions.clone()).unwrap_or_default(),
+                    subject: s,
+                    fields,
+                }
+            })
+            .collect();
+
+        let cats = self.categories(&summary.exposed);
+        let mut scenarios: Vec<ScenarioReport> = summary
+            .scenarios
+            .iter()
+            .map(|&i| {
+                let r = &rules.scenarios[i];
+                ScenarioReport {
+                    id: r.id.clone(),
+                    title: r.title.clone(),
+                    severity: r.severity,
+                    description: r.description.clone(),
+                    because: r.because(&cats).into_iter().map(str::to_string).collect(),
+                }
+            })
+            .collect();
+        // Most severe first; the rules file order breaks ties.
+        scenarios.sort_by_key(|s| std::cmp::Reverse(s.severity));
+
+        let credentials: Vec<&ExposedField> = exposed
+            .iter()
+            .filter(|e| is_credential(&e.category))
+            .collect();
+        let credentials_exposed = !credentials.is_empty();
+
+        let mut sub_processors: BTreeSet<String> = Catalog::builtin()
+            .get(vendor)
+            .map(|c| c.sub_processors.iter().cloned().collect())
+            .unwrap_or_default();
+        for f in &self.map.flows {
+            if f.from == vendor && self.map.vendors.contains_key(&f.to) {
+                sub_processors.insert(f.to.clone());
+            }
+        }
+        let sub_processors: Vec<String> = sub_processors.into_iter().collect();
+        let access: Vec<String> = self
+            .access_closure(v)
+            .into_iter()
+            .map(|n| self.graph[n].id.clone())
+            .collect();
+
+        let mut report = BlastReport {
+            version: 1,
+            system: self.map.system.clone(),
+            vendor: vendor.to_string(),
+            vendor_name: vend.name.clone(),
+            vendor_category: vend.category.as_str().to_string(),
+            mode,
+            severity: summary.severity,
+            score: summary.score,
+            score_terms: summary.terms.clone(),
+            reach_factor: (summary.reach * 100.0).round() / 100.0,
+            exposed,
+            not_exposed,
+            affected,
+            people: summary.people,
+            credentials_exposed,
+            scenarios,
+            actions: Vec::new(),
+            notes: Vec::new(),
+            sub_processors,
+            access,
+        };
+        report.actions = self.actions(&report, v);
+        report.notes = notes(&report, self);
+        Ok(report)
+    }
+
+    fn route_report(&self, r: &super::routes::Route) -> RouteReport {
+        let hops = r
+            .hops
+            .iter()
+            .map(|h| {
+                let e = h.edge();
+                let (a, b) = self.graph.edge_endpoints(e).expect("route edges exist");
+                let (via, origin, evidence) = match (h, self.graph[e]) {
+                    (Hop::Flow(_), EdgeKind::Flow(i)) => {
+                        let f = &self.map.flows[i];
+                        ("flow", Some(f.origin.as_str()), f.evidence.clone())
+                    }
+                    (Hop::Code(_), EdgeKind::Flow(i)) => {
+                        ("code", None, self.map.flows[i].evidence.clone())
+                    }
+                    _ => ("access", None, Vec::new()),
+                };
+                HopReport {
+                    from: self.graph[a].id.clone(),
+                    to: self.graph[b].id.clone(),
+                    via,
+                    origin,
+                    evidence,
+                }
+            })
+            .collect();
+        RouteReport {
+            nodes: r.nodes.iter().map(|n| self.graph[*n].id.clone()).collect(),
+            hops,
+            more_paths: r.more,
+            more_paths_is_lower_bound: r.more_is_lower_bound,
+        }
+    }
+
+    fn actions(&self, report: &BlastReport, v: NodeIndex) -> Vec<ActionReport> {
+        let rules = Rules::builtin();
+        let name = &report.vendor_name;
+        let cats: Vec<&str> = report.exposed.iter().map(|e| e.category.as_str()).collect();
+        let regions: BTreeSet<&str> = report
+            .affected
+            .iter()
+            .flat_map(|a| a.regions.iter().map(String::as_str))
+            .collect();
+        let mut out = Vec::new();
+        for rule in &rules.actions {
+            let w = &rule.when;
+            let exposed_ok = w.exposed.is_empty()
+                || cats.iter().any(|c| {
+                    w.exposed
+                        .iter()
+                        .any(|k| crate::catalog::taxonomy::Taxonomy::is_within(c, k))
+                });
+            let scenario_ok = w
+                .scenario
+                .as_ref()
+                .is_none_or(|s| report.scenarios.iter().any(|x| &x.id == s));
+            let matched_regions: Vec<&str> = regions
+                .iter()
+                .copied()
+                .filter(|r| w.regions.iter().any(|x| x == r))
+                .collect();
+            let regions_ok = w.regions.is_empty() || !matched_regions.is_empty();
+            if !(exposed_ok && scenario_ok && regions_ok) {
+                continue;
+            }
+            let (text, locations) = match rule.id.as_str() {
+                "remove-integration" => {
+                    let locs = self.integration_locations(v);
+                    let text = if locs.is_empty() {
+                        format!("Revoke the keys and tokens {name} holds. No flow into {name} has a known location.")
+                    } else {
+                        format!("Revoke the keys and tokens {name} holds, and remove or disable the integration at each of the {} location{} below.", locs.len(), if locs.len() == 1 { "" } else { "s" })
+                    };
+                    (text, locs)
+                }
+                "notify-subjects" => {
+                    let groups: Vec<String> = report.affected.iter().map(|a| match a.count {
+                        Some(c) => format!("{} ({} people)", a.subject, group_digits(c)),
+                        None => format!("{} (count unknown)", a.subject),
+                    }).collect();
+                    let what: Vec<&str> = dedup_plain(report.exposed.iter().map(|e| e.plain.as_str()));
+                    let not: Vec<&str> = dedup_plain(report.not_exposed.iter().map(|e| e.plain.as_str()));
+                    let mut text = format!("Tell {} what was exposed: {}.", groups.join(", "), what.join(", "));
+                    if !not.is_empty() {
+                        text.push_str(&format!(" Say as clearly what was not: {}.", not.join(", ")));
+                    }
+                    (text, Vec::new())
+                }
+                "warn-phishing" => (
+                    "Warn them that messages using their name and their relationship to this system may follow; say that you never ask for passwords, API keys or payment details by email, and recommend two-factor authentication.".to_string(),
+                    Vec::new(),
+                ),
+                "rotate-credentials" => {
+                    let creds: Vec<String> = report.exposed.iter().filter(|e| is_credential(&e.category)).map(|e| format!("{} ({})", e.field, e.category)).collect();
+                    (format!("Rotate or revoke: {}; force re-authentication where they are passwords or session tokens.", creds.join(", ")), Vec::new())
+                }
+                "review-sub-processors" => {
+                    let text = if report.sub_processors.is_empty() {
+                        format!("Ask {name} which sub-processors stored or processed the data; none are known to the catalog or the declarations.")
+                    } else {
+                        format!("Ask {name} whether its sub-processors ({}) were affected, and what they hold.", report.sub_processors.join(", "))
+                    };
+                    (text, Vec::new())
+                }
+                "notify-regulator" => (
+                    format!("Affected people live in: {}. Under GDPR Art. 33, notify the supervisory authority within 72 hours of becoming aware of the breach, unless it is unlikely to result in a risk to them; record the decision either way.", matched_regions.join(", ")),
+                    Vec::new(),
+                ),
+                _ => (rule.title.clone(), Vec::new()),
+            };
+            out.push(ActionReport {
+                id: rule.id.clone(),
+                title: rule.title.clone(),
+                text,
+                locations,
+            });
+        }
+        out
+    }
+
+    /// Every location of a flow into the vendor (and of its access grants):
+    /// code evidence first, then declarations.
+    fn integration_locations(&self, v: NodeIndex) -> Vec<String> {
+        use petgraph::Direction;
+        use petgraph::visit::EdgeRef;
+        let mut code = BTreeSet::new();
+        let mut declared = BTreeSet::new();
+        for e in self.graph.edges_directed(v, Direction::Incoming) {
+            if let EdgeKind::Flow(i) = self.graph[e.id()] {
+                let f = &self.map.flows[i];
+                for ev in &f.evidence {
+                    if ev.kind == crate::model::EvidenceKind::Declared {
+                        declared.insert(format!("{} ({} → {})", ev.location(), f.from, f.to));
+                    } else if ev.scope == crate::model::Scope::Production {
+                        code.insert(ev.location());
+                    }
+                }
+            }
+        }
+        code.into_iter().chain(declared).collect()
+    }
+}
+
+fn is_credential(category: &str) -> bool {
+    use crate::catalog::taxonomy::Taxonomy;
+    Taxonomy::is_within(category, "user.authorization")
+        || Taxonomy::is_within(category, "system.authentication")
+}
+
+fn dedup_plain<'a>(it: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut seen = BTreeSet::new();
+    it.filter(|s| seen.insert(*s)).collect()
+}
+
+/// `1200000` → `1,200,000`.
+pub fn group_digits(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn notes(report: &BlastReport, g: &DataGraph) -> Vec<String> {
+    let mut notes = Vec::new();
+    if report.exposed.is_empty() {
+        notes.push(format!(
+            "No user data known to this map reaches {}.",
+            report.vendor_name
+        ));
+    }
+    if !report.credentials_exposed {
+        let held: Vec<&str> = g
+            .fields
+            .iter()
+            .filter(|f| is_credential(&f.category))
+            .map(|f| f.id.as_str())
+            .collect();
+        if held.is_empty() {
+            notes.push("No credentials were exposed: rotating passwords or API keys is not needed because of this incident.".into());
+        } else {
+            notes.push(format!(
+                "No credentials were exposed ({} did not reach {}): rotating passwords or API keys is not needed because of this incident.",
+                held.join(", "),
+                report.vendor_name
+            ));
+        }
+    }
+    if report.mode == Mode::Code {
+        notes.push(format!("Code mode: {}'s SDK is assumed compromised, so everything held by the components that embed it is counted as exposed.", report.vendor_name));
+    }
+    if report.exposed.iter().any(|e| e.subject.is_none()) {
+        notes.push("Some exposed fields have no subject: declare `subject:` on them to count the people affected.".into());
+    }
+    notes
+}

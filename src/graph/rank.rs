@@ -1,0 +1,87 @@
+//! `rank`: every vendor ordered by blast radius (data mode).
+
+use serde::Serialize;
+
+use super::blast::Severity;
+use super::{DataGraph, Mode, NodeKind};
+
+/// One vendor's line in the ranking.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankedVendor {
+    /// Vendor id.
+    pub vendor: String,
+    /// Display name.
+    pub name: String,
+    /// Vendor category.
+    pub category: String,
+    /// Blast-radius score.
+    pub score: u64,
+    /// Severity.
+    pub severity: Severity,
+    /// Number of exposed fields.
+    pub exposed: usize,
+    /// People affected (sum of known counts).
+    pub people: Option<u64>,
+    /// Scenario ids that apply.
+    pub scenarios: Vec<String>,
+}
+
+/// All vendors, highest score first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankReport {
+    /// Output contract version.
+    pub version: u32,
+    /// The system's name.
+    pub system: String,
+    /// Mode used.
+    pub mode: Mode,
+    /// Highest score first; ties by id.
+    pub vendors: Vec<RankedVendor>,
+}
+
+impl DataGraph<'_> {
+    /// Ranks every vendor of the map.
+    pub fn rank(&self, mode: Mode) -> RankReport {
+        use rayon::prelude::*;
+        let rules = crate::catalog::rules::Rules::builtin();
+        let nodes: Vec<_> = self
+            .graph
+            .node_indices()
+            .filter(|n| self.graph[*n].kind == NodeKind::Vendor)
+            .collect();
+        let mut vendors: Vec<RankedVendor> = nodes
+            .par_iter()
+            .map(|&n| {
+                let id = &self.graph[n].id;
+                let v = &self.map.vendors[id];
+                let s = self.summarize(self.exposure(n, mode));
+                RankedVendor {
+                    vendor: id.clone(),
+                    name: v.name.clone(),
+                    category: v.category.as_str().to_string(),
+                    score: s.score,
+                    severity: s.severity,
+                    exposed: s.exposed.count_ones(..),
+                    people: s.people,
+                    scenarios: s
+                        .scenarios
+                        .iter()
+                        .map(|&i| rules.scenarios[i].id.clone())
+                        .collect(),
+                }
+            })
+            .collect();
+        vendors.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then_with(|| b.severity.cmp(&a.severity))
+                .then_with(|| a.vendor.cmp(&b.vendor))
+        });
+        RankReport {
+            version: 1,
+            system: self.map.system.clone(),
+            mode,
+            vendors,
+        }
+    }
+}

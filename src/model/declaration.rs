@@ -1,0 +1,988 @@
+//! Loading and validating a declaration file (`blastmap.yaml`, version 1).
+//!
+//! The file is parsed once by serde_yaml into a value, then walked by hand so
+//! that *every* problem is collected in one run (a derived `Deserialize`
+//! stops at the first). Problems carry the YAML path (`flows[3].to`); when
+//! there are any, a second event-level pass ([`super::locate`]) adds the line
+//! and column. A file with problems yields no map at all: nothing is guessed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::Path;
+
+use serde_yaml::{Mapping, Value};
+
+use super::locate::Locations;
+use super::suggest::{closest, closest_key};
+use super::{
+    Component, ComponentKind, Evidence, EvidenceKind, Field, Flow, FlowFields, Map, Origin, Scope,
+    Sensitivity, Subject, Vendor, VendorCategory,
+};
+use crate::catalog::Catalog;
+use crate::catalog::taxonomy::{Category, Taxonomy};
+
+/// Declaration files larger than this are refused (a generated map of
+/// 100,000 flows is about 10 MiB).
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// One problem in a declaration file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// The YAML path (`flows[3].to`); empty for the whole document.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, "{l}:{c}: ")?;
+        }
+        f.write_str(&self.message)?;
+        if !self.path.is_empty() {
+            write!(f, " (at `{}`)", self.path)?;
+        }
+        if let Some(h) = &self.help {
+            write!(f, "\n  help: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a declaration file could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read {file}: {source}")]
+    Io {
+        /// The path given.
+        file: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file has problems, all listed.
+    #[error("{}", render_problems(file, problems))]
+    Invalid {
+        /// The path given.
+        file: String,
+        /// Every problem, in file order.
+        problems: Vec<Problem>,
+    },
+}
+
+fn render_problems(file: &str, problems: &[Problem]) -> String {
+    let mut out = String::new();
+    for p in problems {
+        match (p.line, p.column) {
+            (Some(l), Some(c)) => {
+                out.push_str(&format!("{file}:{l}:{c}: error: {}", p.message));
+            }
+            _ => out.push_str(&format!("{file}: error: {}", p.message)),
+        }
+        if !p.path.is_empty() {
+            out.push_str(&format!(" (at `{}`)", p.path));
+        }
+        out.push('\n');
+        if let Some(h) = &p.help {
+            out.push_str(&format!("  help: {h}\n"));
+        }
+    }
+    let n = problems.len();
+    out.push_str(&format!(
+        "{file}: {n} problem{} found; nothing was loaded",
+        if n == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+/// Reads and validates a declaration file.
+pub fn load_file(path: &Path) -> Result<Map, LoadError> {
+    let file = path.display().to_string();
+    let io = |source| LoadError::Io {
+        file: file.clone(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(LoadError::Invalid {
+            file: file.clone(),
+            problems: vec![Problem {
+                line: None,
+                column: None,
+                path: String::new(),
+                message: format!(
+                    "the file is {} bytes, more than the {MAX_FILE_BYTES}-byte limit",
+                    meta.len()
+                ),
+                help: Some(
+                    "split the map into several files and combine them with `blastmap merge`"
+                        .into(),
+                ),
+            }],
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err(LoadError::Invalid {
+                file,
+                problems: vec![Problem {
+                    line: None,
+                    column: None,
+                    path: String::new(),
+                    message: format!(
+                        "the file is not valid UTF-8 (first bad byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ),
+                    help: Some("save the file as UTF-8".into()),
+                }],
+            });
+        }
+    };
+    load_str(&text, &file)
+}
+
+/// Validates a declaration given as text; `file` names it in messages.
+pub fn load_str(text: &str, file: &str) -> Result<Map, LoadError> {
+    let value: Value = match serde_yaml::from_str(text) {
+        Ok(v) => v,
+        Err(e) => return Err(syntax_error(text, file, e)),
+    };
+    let mut v = Validator {
+        catalog: Catalog::builtin(),
+        problems: Vec::new(),
+        file,
+    };
+    let map = v.validate(&value);
+    if v.problems.is_empty() {
+        return Ok(map);
+    }
+    let locations = Locations::index(text).unwrap_or_default();
+    let mut problems = v.problems;
+    for p in &mut problems {
+        if p.line.is_none() {
+            if let Some(pos) = locations.find(&p.path) {
+                p.line = Some(pos.line);
+                p.column = Some(pos.column);
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    Err(LoadError::Invalid {
+        file: file.to_string(),
+        problems,
+    })
+}
+
+fn syntax_error(text: &str, file: &str, e: serde_yaml::Error) -> LoadError {
+    // serde_yaml stops at the first duplicate key; list them all.
+    if let Some(loc) = Locations::index(text) {
+        if !loc.duplicates.is_empty() {
+            let problems = loc
+                .duplicates
+                .iter()
+                .map(|(path, pos)| {
+                    let (section, id) = path.rsplit_once('.').unwrap_or(("the document", path));
+                    Problem {
+                        line: Some(pos.line),
+                        column: Some(pos.column),
+                        path: path.clone(),
+                        message: format!("duplicate key `{id}` in `{section}`"),
+                        help: Some(
+                            "ids must be unique per section: rename or merge the two entries"
+                                .into(),
+                        ),
+                    }
+                })
+                .collect();
+            return LoadError::Invalid {
+                file: file.to_string(),
+                problems,
+            };
+        }
+    }
+    let loc = e.location();
+    let mut message = e.to_string();
+    // serde_yaml appends " at line L column C"; the prefix already says it.
+    if let Some(i) = message.find(" at line ") {
+        message.truncate(i);
+    }
+    LoadError::Invalid {
+        file: file.to_string(),
+        problems: vec![Problem {
+            line: loc.as_ref().map(|l| l.line()),
+            column: loc.as_ref().map(|l| l.column()),
+            path: String::new(),
+            message: format!("invalid YAML: {message}"),
+            help: Some("check the indentation and quoting near this position".into()),
+        }],
+    }
+}
+
+const TOP_KEYS: &[&str] = &[
+    "version",
+    "system",
+    "subjects",
+    "taxonomy",
+    "fields",
+    "components",
+    "vendors",
+    "flows",
+];
+const TAXONOMY_KEYS: &[&str] = &["parent", "sensitivity", "name", "plain", "description"];
+const SUBJECT_KEYS: &[&str] = &["description", "count", "regions"];
+const FIELD_KEYS: &[&str] = &["category", "subject", "sensitivity", "description"];
+const COMPONENT_KEYS: &[&str] = &["kind", "name", "paths", "holds", "description"];
+const VENDOR_KEYS: &[&str] = &["name", "category", "access", "description"];
+const FLOW_KEYS: &[&str] = &["from", "to", "fields", "purpose", "description"];
+
+struct Validator<'a> {
+    catalog: &'a Catalog,
+    problems: Vec<Problem>,
+    file: &'a str,
+}
+
+fn key_str(k: &Value) -> String {
+    match k {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".into(),
+        _ => "?".into(),
+    }
+}
+
+fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+impl Validator<'_> {
+    fn problem(
+        &mut self,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
+        self.problems.push(Problem {
+            line: None,
+            column: None,
+            path: path.into(),
+            message: message.into(),
+            help,
+        });
+    }
+
+    /// A mapping whose keys must come from `allowed`; reports the others.
+    fn entry<'v>(
+        &mut self,
+        v: &'v Value,
+        path: &str,
+        what: &str,
+        allowed: &[&str],
+    ) -> Option<&'v Mapping> {
+        let Value::Mapping(m) = v else {
+            if !v.is_null() {
+                self.problem(
+                    path,
+                    format!("{what} must be a mapping, found {}", type_name(v)),
+                    None,
+                );
+            }
+            return None;
+        };
+        for k in m.keys() {
+            let name = key_str(k);
+            if !allowed.contains(&name.as_str()) {
+                let help = match closest(&name, allowed.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("allowed keys: {}", allowed.join(", ")),
+                };
+                self.problem(
+                    join(path, &name),
+                    format!("unknown key `{name}` in {what}"),
+                    Some(help),
+                );
+            }
+        }
+        Some(m)
+    }
+
+    fn string(&mut self, m: &Mapping, key: &str, path: &str) -> Option<String> {
+        match m.get(key)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Null => None,
+            other => {
+                self.problem(
+                    join(path, key),
+                    format!("`{key}` must be a string, found {}", type_name(other)),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, m: &Mapping, key: &str, path: &str) -> Vec<String> {
+        let p = join(path, key);
+        match m.get(key) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Sequence(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        Value::String(s) => out.push(s.clone()),
+                        Value::Number(n) => out.push(n.to_string()),
+                        other => self.problem(
+                            format!("{p}[{i}]"),
+                            format!(
+                                "items of `{key}` must be strings, found {}",
+                                type_name(other)
+                            ),
+                            None,
+                        ),
+                    }
+                }
+                out
+            }
+            Some(other) => {
+                self.problem(
+                    p,
+                    format!(
+                        "`{key}` must be a list of strings, found {}",
+                        type_name(other)
+                    ),
+                    None,
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn sensitivity(&mut self, m: &Mapping, path: &str) -> Option<Sensitivity> {
+        let s = self.string(m, "sensitivity", path)?;
+        let names: Vec<&str> = Sensitivity::ALL.iter().map(|s| s.as_str()).collect();
+        match Sensitivity::ALL.into_iter().find(|x| x.as_str() == s) {
+            Some(x) => Some(x),
+            None => {
+                self.problem(
+                    join(path, "sensitivity"),
+                    format!("unknown sensitivity `{s}`"),
+                    Some(format!("use one of: {}", names.join(", "))),
+                );
+                None
+            }
+        }
+    }
+
+    fn section<'v>(&mut self, root: &'v Mapping, key: &str) -> Vec<(String, &'v Value)> {
+        match root.get(key) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Mapping(m)) => m.iter().map(|(k, v)| (key_str(k), v)).collect(),
+            Some(other) => {
+                self.problem(
+                    key,
+                    format!(
+                        "`{key}` must be a mapping of id to entry, found {}",
+                        type_name(other)
+                    ),
+                    Some(format!(
+                        "write `{key}:` followed by indented `id: {{...}}` entries"
+                    )),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn check_id(&mut self, id: &str, path: &str, what: &str) {
+        let ok = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+        if !ok {
+            self.problem(
+                path,
+                format!("{what} id `{id}` is not a valid id"),
+                Some(
+                    "ids use letters, digits, `_`, `-` and `.`, and start with a letter or digit"
+                        .into(),
+                ),
+            );
+        }
+    }
+
+    fn validate(&mut self, root: &Value) -> Map {
+        let mut map = Map::new("system");
+        map.source = Some(self.file.to_string());
+        let Some(root) = self.entry(root, "", "the declaration file", TOP_KEYS) else {
+            self.problem(
+                "",
+                "the declaration file is empty or not a mapping",
+                Some("start with `version: 1`; see examples/api-platform/blastmap.yaml".into()),
+            );
+            return map;
+        };
+        match root.get("version") {
+            None => self.problem(
+                "",
+                "missing `version`",
+                Some("add `version: 1` at the top of the file".into()),
+            ),
+            Some(Value::Number(n)) if n.as_u64() == Some(1) => {}
+            Some(other) => {
+                let shown = match other {
+                    Value::Number(n) => n.to_string(),
+                    Value::String(s) => format!("\"{s}\""),
+                    v => type_name(v).to_string(),
+                };
+                self.problem(
+                    "version",
+                    format!("unsupported version {shown}"),
+                    Some("this blastmap reads version 1: write `version: 1`".into()),
+                );
+            }
+        }
+        if let Some(s) = self.string(root, "system", "") {
+            map.system = s;
+        }
+
+        // taxonomy extensions first: fields may use them.
+        let tax_entries = self.section(root, "taxonomy");
+        let new_keys: BTreeSet<String> = tax_entries.iter().map(|(k, _)| k.clone()).collect();
+        for (key, v) in &tax_entries {
+            let path = join("taxonomy", key);
+            let Some(m) = self.entry(v, &path, "a taxonomy key", TAXONOMY_KEYS) else {
+                self.problem(
+                    &path,
+                    format!("taxonomy key `{key}` needs at least a `parent`"),
+                    None,
+                );
+                continue;
+            };
+            if map.taxonomy.contains(key) {
+                self.problem(
+                    &path,
+                    format!("taxonomy key `{key}` is built in already"),
+                    Some("remove it, or give your key another name".into()),
+                );
+                continue;
+            }
+            let parent = self.string(m, "parent", &path);
+            match &parent {
+                None => self.problem(
+                    &path,
+                    format!("taxonomy key `{key}` has no `parent`"),
+                    Some(
+                        "every added key extends a built-in one, e.g. `parent: user.content`"
+                            .into(),
+                    ),
+                ),
+                Some(p) if !map.taxonomy.contains(p) && !new_keys.contains(p) => {
+                    let help =
+                        closest_key(p, map.taxonomy.keys()).map(|s| format!("did you mean `{s}`?"));
+                    self.problem(
+                        join(&path, "parent"),
+                        format!("unknown parent category `{p}`"),
+                        help,
+                    );
+                }
+                Some(p) if !Taxonomy::is_within(key, p) || key == p => {
+                    self.problem(
+                        &path,
+                        format!("taxonomy key `{key}` must start with its parent `{p}.`"),
+                        Some(format!(
+                            "name it `{p}.{}`",
+                            key.rsplit('.').next().unwrap_or(key)
+                        )),
+                    );
+                }
+                _ => {}
+            }
+            let sensitivity = self.sensitivity(m, &path);
+            let inherited = parent
+                .as_deref()
+                .map(|p| map.taxonomy.sensitivity(p))
+                .unwrap_or_default();
+            let name = self.string(m, "name", &path).unwrap_or_else(|| key.clone());
+            let plain = self.string(m, "plain", &path);
+            map.taxonomy.insert(
+                key.clone(),
+                Category {
+                    name,
+                    parent,
+                    sensitivity: sensitivity.unwrap_or(inherited),
+                    plain,
+                    extension: true,
+                },
+            );
+        }
+
+        for (id, v) in self.section(root, "subjects") {
+            let path = join("subjects", &id);
+            self.check_id(&id, &path, "subject");
+            let m = self.entry(v, &path, "a subject", SUBJECT_KEYS);
+            let mut subject = Subject {
+                id: id.clone(),
+                description: None,
+                count: None,
+                regions: Vec::new(),
+            };
+            if let Some(m) = m {
+                subject.description = self.string(m, "description", &path);
+                match m.get("count") {
+                    None | Some(Value::Null) => {}
+                    Some(Value::Number(n)) if n.as_u64().is_some() => subject.count = n.as_u64(),
+                    Some(other) => self.problem(
+                        join(&path, "count"),
+                        format!(
+                            "`count` must be a whole number of people, found {}",
+                            type_name(other)
+                        ),
+                        Some("write e.g. `count: 1200000` (no separators)".into()),
+                    ),
+                }
+                subject.regions = self
+                    .strings(m, "regions", &path)
+                    .into_iter()
+                    .map(|r| r.to_ascii_lowercase())
+                    .collect();
+            }
+            map.subjects.insert(id, subject);
+        }
+
+        let field_entries = self.section(root, "fields");
+        for (id, v) in &field_entries {
+            let path = join("fields", id);
+            self.check_id(id, &path, "field");
+            let Some(m) = self.entry(v, &path, "a field", FIELD_KEYS) else {
+                self.problem(&path, format!("field `{id}` needs a `category`"), Some(format!("write `{id}: {{ category: user.contact.email }}` with the right taxonomy key")));
+                continue;
+            };
+            let category = self.string(m, "category", &path);
+            let category = match category {
+                None => {
+                    self.problem(&path, format!("field `{id}` has no `category`"), Some("add a taxonomy key, e.g. `category: user.contact.email` (`blastmap catalog --taxonomy` lists them)".into()));
+                    continue;
+                }
+                Some(c) if !map.taxonomy.contains(&c) => {
+                    let help = closest_key(&c, map.taxonomy.keys())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| {
+                            "use a key of the taxonomy, or add one under `taxonomy:`".into()
+                        });
+                    self.problem(
+                        join(&path, "category"),
+                        format!("unknown category `{c}`"),
+                        Some(help),
+                    );
+                    continue;
+                }
+                Some(c) => c,
+            };
+            let subject = self.string(m, "subject", &path);
+            if let Some(s) = &subject {
+                if !map.subjects.contains_key(s) {
+                    let help = closest(s, map.subjects.keys().map(String::as_str)).map(|x| format!("did you mean `{x}`?")).unwrap_or_else(|| format!("declare it under `subjects:` (`{s}: {{ description: ..., count: N }}`)"));
+                    self.problem(
+                        join(&path, "subject"),
+                        format!("unknown subject `{s}`"),
+                        Some(help),
+                    );
+                }
+            }
+            let sensitivity = self
+                .sensitivity(m, &path)
+                .unwrap_or_else(|| map.taxonomy.sensitivity(&category));
+            let description = self.string(m, "description", &path);
+            map.fields.insert(
+                id.clone(),
+                Field {
+                    id: id.clone(),
+                    category,
+                    subject,
+                    sensitivity,
+                    description,
+                    implicit: false,
+                },
+            );
+        }
+        let declared_field_ids: BTreeSet<String> =
+            field_entries.iter().map(|(k, _)| k.clone()).collect();
+        // A category used directly stands for a field of that category whose
+        // subject is the system's only subject (none when there are several).
+        let sole_subject = if map.subjects.len() == 1 {
+            map.subjects.keys().next().cloned()
+        } else {
+            None
+        };
+
+        let component_entries = self.section(root, "components");
+        let vendor_entries = self.section(root, "vendors");
+        let component_ids: BTreeSet<String> =
+            component_entries.iter().map(|(k, _)| k.clone()).collect();
+        let vendor_ids: BTreeSet<String> = vendor_entries.iter().map(|(k, _)| k.clone()).collect();
+        for id in component_ids.intersection(&vendor_ids) {
+            self.problem(
+                join("vendors", id),
+                format!("`{id}` is both a component and a vendor"),
+                Some("ids must be unique across components and vendors: rename one".into()),
+            );
+        }
+        let node_ids: Vec<&str> = component_ids
+            .iter()
+            .chain(vendor_ids.iter())
+            .map(String::as_str)
+            .collect();
+
+        for (id, v) in &component_entries {
+            let path = join("components", id);
+            self.check_id(id, &path, "component");
+            let m = self.entry(v, &path, "a component", COMPONENT_KEYS);
+            let mut c = Component {
+                id: id.clone(),
+                name: None,
+                kind: ComponentKind::Other,
+                paths: Vec::new(),
+                holds: Vec::new(),
+                origin: Origin::Declared,
+            };
+            if let Some(m) = m {
+                c.name = self.string(m, "name", &path);
+                if let Some(kind) = self.string(m, "kind", &path) {
+                    match ComponentKind::ALL.into_iter().find(|k| k.as_str() == kind) {
+                        Some(k) => c.kind = k,
+                        None => {
+                            let names: Vec<&str> =
+                                ComponentKind::ALL.iter().map(|k| k.as_str()).collect();
+                            let help = closest(&kind, names.iter().copied())
+                                .map(|s| format!("did you mean `{s}`?"))
+                                .unwrap_or_else(|| format!("use one of: {}", names.join(", ")));
+                            self.problem(
+                                join(&path, "kind"),
+                                format!("unknown component kind `{kind}`"),
+                                Some(help),
+                            );
+                        }
+                    }
+                }
+                c.paths = self.strings(m, "paths", &path);
+                for (i, g) in c.paths.iter().enumerate() {
+                    if let Err(e) = globset::Glob::new(g) {
+                        self.problems.push(Problem {
+                            line: None,
+                            column: None,
+                            path: format!("{path}.paths[{i}]"),
+                            message: format!("invalid path glob `{g}`: {}", e.kind()),
+                            help: Some("use globs like `web/**` or `services/api/**/*.py`".into()),
+                        });
+                    }
+                }
+                let holds = self.strings(m, "holds", &path);
+                for (i, f) in holds.iter().enumerate() {
+                    let p = format!("{path}.holds[{i}]");
+                    if self.resolve_field(&mut map, &declared_field_ids, &sole_subject, f, &p) {
+                        c.holds.push(f.clone());
+                    }
+                }
+            }
+            map.components.insert(id.clone(), c);
+        }
+
+        for (id, v) in &vendor_entries {
+            let path = join("vendors", id);
+            self.check_id(id, &path, "vendor");
+            let m = self.entry(v, &path, "a vendor", VENDOR_KEYS);
+            let known = self.catalog.get(id);
+            let mut name = known.map(|k| k.name.clone());
+            let mut category = known.map(|k| k.category);
+            let mut access = Vec::new();
+            if let Some(m) = m {
+                if let Some(n) = self.string(m, "name", &path) {
+                    name = Some(n);
+                }
+                if let Some(c) = self.string(m, "category", &path) {
+                    match VendorCategory::parse(&c) {
+                        Some(c) => category = Some(c),
+                        None => {
+                            let names: Vec<&str> =
+                                VendorCategory::ALL.iter().map(|c| c.as_str()).collect();
+                            let help = closest(&c, names.iter().copied())
+                                .map(|s| format!("did you mean `{s}`?"))
+                                .unwrap_or_else(|| format!("use one of: {}", names.join(", ")));
+                            self.problem(
+                                join(&path, "category"),
+                                format!("unknown vendor category `{c}`"),
+                                Some(help),
+                            );
+                        }
+                    }
+                }
+                access = self.strings(m, "access", &path);
+                for (i, a) in access.iter().enumerate() {
+                    if a == id {
+                        self.problem(
+                            format!("{path}.access[{i}]"),
+                            format!("vendor `{id}` lists itself under `access`"),
+                            None,
+                        );
+                    } else if !node_ids.contains(&a.as_str()) {
+                        let help = closest(a, node_ids.iter().copied())
+                            .map(|s| format!("did you mean `{s}`?"))
+                            .unwrap_or_else(|| {
+                                "declare it under `components:` or `vendors:`".into()
+                            });
+                        self.problem(
+                            format!("{path}.access[{i}]"),
+                            format!("unknown system `{a}` in `access`"),
+                            Some(help),
+                        );
+                    }
+                }
+            }
+            if known.is_none() && category.is_none() {
+                let help = match closest(id, self.catalog.ids()) {
+                    Some(s) => format!("did you mean the catalog vendor `{s}`? Otherwise give this vendor a `category` (and a `name`)"),
+                    None => "it is not in the built-in catalog (`blastmap catalog` lists it): give it a `category` and a `name`".into(),
+                };
+                self.problem(&path, format!("unknown vendor `{id}`"), Some(help));
+            }
+            map.vendors.insert(
+                id.clone(),
+                Vendor {
+                    id: id.clone(),
+                    name: name.unwrap_or_else(|| id.clone()),
+                    category: category.unwrap_or(VendorCategory::Other),
+                    access,
+                    in_catalog: known.is_some(),
+                    origin: Origin::Declared,
+                },
+            );
+        }
+
+        match root.get("flows") {
+            None | Some(Value::Null) => {}
+            Some(Value::Sequence(items)) => {
+                map.flows.reserve(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    let path = format!("flows[{i}]");
+                    let Some(m) = self.entry(item, &path, "a flow", FLOW_KEYS) else {
+                        self.problem(
+                            &path,
+                            "a flow must be a mapping with `from`, `to` and `fields`",
+                            None,
+                        );
+                        continue;
+                    };
+                    let mut ends = Vec::new();
+                    for end in ["from", "to"] {
+                        match self.string(m, end, &path) {
+                            None => self.problem(
+                                &path,
+                                format!("flow has no `{end}`"),
+                                Some(format!("add `{end}:` with a component or vendor id")),
+                            ),
+                            Some(x) if !node_ids.contains(&x.as_str()) => {
+                                let what = if end == "to" { "destination" } else { "source" };
+                                let help = match closest(&x, node_ids.iter().copied()) {
+                                    Some(s) => format!("did you mean `{s}`?"),
+                                    None if self.catalog.get(&x).is_some() => format!(
+                                        "`{x}` is a catalog vendor: add `{x}: {{}}` under `vendors:`"
+                                    ),
+                                    None => "declare it under `components:` or `vendors:`".into(),
+                                };
+                                let kind = if vendor_ids.is_empty()
+                                    || self.catalog.get(&x).is_some()
+                                    || end == "to"
+                                {
+                                    "vendor or component"
+                                } else {
+                                    "component or vendor"
+                                };
+                                self.problem(
+                                    join(&path, end),
+                                    format!("unknown {what} `{x}`: no {kind} has that id"),
+                                    Some(help),
+                                );
+                            }
+                            Some(x) => ends.push(x),
+                        }
+                    }
+                    let fields = match m.get("fields") {
+                        None | Some(Value::Null) => {
+                            self.problem(
+                                &path,
+                                "flow has no `fields`",
+                                Some(
+                                    "list the field ids it carries, or write `fields: all`".into(),
+                                ),
+                            );
+                            None
+                        }
+                        Some(Value::String(s)) if s == "all" => Some(FlowFields::All),
+                        Some(Value::String(s)) => {
+                            self.problem(
+                                join(&path, "fields"),
+                                format!("`fields` must be a list or `all`, found the string `{s}`"),
+                                Some(format!("write `fields: [{s}]`")),
+                            );
+                            None
+                        }
+                        Some(_) => {
+                            let list = self.strings(m, "fields", &path);
+                            let mut ok = Vec::with_capacity(list.len());
+                            for (j, f) in list.iter().enumerate() {
+                                let p = format!("{path}.fields[{j}]");
+                                if f == "all" {
+                                    self.problem(
+                                        p,
+                                        "`all` cannot be mixed with field ids",
+                                        Some("write `fields: all` on its own".into()),
+                                    );
+                                } else if self.resolve_field(
+                                    &mut map,
+                                    &declared_field_ids,
+                                    &sole_subject,
+                                    f,
+                                    &p,
+                                ) {
+                                    ok.push(f.clone());
+                                }
+                            }
+                            Some(FlowFields::List(ok))
+                        }
+                    };
+                    let purpose = self
+                        .string(m, "purpose", &path)
+                        .or_else(|| self.string(m, "description", &path));
+                    if let ([from, to], Some(fields)) = (ends.as_slice(), fields) {
+                        if from == to {
+                            self.problem(
+                                &path,
+                                format!("flow from `{from}` to itself"),
+                                Some("remove it, or point `to` at another system".into()),
+                            );
+                            continue;
+                        }
+                        map.flows.push(Flow {
+                            from: from.clone(),
+                            to: to.clone(),
+                            fields,
+                            purpose,
+                            evidence: vec![Evidence {
+                                kind: EvidenceKind::Declared,
+                                file: self.file.to_string(),
+                                line: 0,
+                                text: path.clone(),
+                                scope: Scope::Production,
+                            }],
+                            origin: Origin::Declared,
+                        });
+                    }
+                }
+            }
+            Some(other) => self.problem(
+                "flows",
+                format!("`flows` must be a list, found {}", type_name(other)),
+                Some("write each flow as `- from: ...` under `flows:`".into()),
+            ),
+        }
+        map
+    }
+
+    /// Checks a field reference (a field id, or a taxonomy key used directly,
+    /// which becomes an implicit field). Returns false after reporting.
+    fn resolve_field(
+        &mut self,
+        map: &mut Map,
+        declared: &BTreeSet<String>,
+        sole_subject: &Option<String>,
+        name: &str,
+        path: &str,
+    ) -> bool {
+        if map.fields.contains_key(name) {
+            return true;
+        }
+        if declared.contains(name) {
+            return false; // declared but invalid: already reported
+        }
+        if map.taxonomy.contains(name) {
+            map.fields.insert(
+                name.to_string(),
+                Field {
+                    id: name.to_string(),
+                    category: name.to_string(),
+                    subject: sole_subject.clone(),
+                    sensitivity: map.taxonomy.sensitivity(name),
+                    description: None,
+                    implicit: true,
+                },
+            );
+            return true;
+        }
+        let help = if name.contains('.') {
+            closest_key(name, map.taxonomy.keys())
+                .map(|s| format!("did you mean the category `{s}`?"))
+        } else {
+            closest(name, declared.iter().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`?"))
+        }
+        .unwrap_or_else(|| {
+            "declare it under `fields:`, or use a taxonomy key such as `user.contact.email`".into()
+        });
+        self.problem(path, format!("unknown field `{name}`"), Some(help));
+        false
+    }
+}
+
+/// The evidence lines of declared flows point at `flows[i]`; this resolves
+/// them to real line numbers (used by reports, where the cost is fine).
+pub fn locate_flows(map: &mut Map, text: &str) {
+    let Some(loc) = Locations::index(text) else {
+        return;
+    };
+    for flow in &mut map.flows {
+        for ev in &mut flow.evidence {
+            if ev.kind == EvidenceKind::Declared && ev.line == 0 {
+                if let Some(p) = loc.find(&ev.text) {
+                    ev.line = p.line as u32;
+                }
+            }
+        }
+    }
+}
+
+/// Subjects by id, for callers that only need counts.
+pub fn subject_counts(map: &Map) -> BTreeMap<&str, Option<u64>> {
+    map.subjects
+        .iter()
+        .map(|(k, s)| (k.as_str(), s.count))
+        .collect()
+}

@@ -1,0 +1,197 @@
+//! Positions of YAML nodes by path (`flows[3].to`), for error messages.
+//!
+//! serde_yaml reports positions for syntax errors only; validation problems
+//! are found on the parsed value, which has none. This second, event-level
+//! pass (yaml-rust2) is run only when there is a problem to place, so loading
+//! a large valid map pays nothing for it. It also finds duplicate keys, which
+//! serde_yaml rejects one at a time.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pos {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// Where each path's key (for mapping entries) or item (for sequence items) starts.
+#[derive(Debug, Default)]
+pub struct Locations {
+    positions: HashMap<String, Pos>,
+    /// Keys that appear twice in one mapping: (path, position of the repeat).
+    pub duplicates: Vec<(String, Pos)>,
+}
+
+impl Locations {
+    /// Indexes a document; `None` when it does not even scan.
+    pub fn index(text: &str) -> Option<Locations> {
+        let mut rec = Recorder::default();
+        let mut parser = Parser::new_from_str(text);
+        parser.load(&mut rec, false).ok()?;
+        Some(rec.out)
+    }
+
+    /// The position of a path, or of its nearest ancestor that has one.
+    pub fn find(&self, path: &str) -> Option<Pos> {
+        let mut p = path;
+        loop {
+            if let Some(pos) = self.positions.get(p) {
+                return Some(*pos);
+            }
+            let cut = p.rfind(['.', '['])?;
+            p = &p[..cut];
+        }
+    }
+}
+
+enum Frame {
+    Map {
+        path: String,
+        pending_key: Option<String>,
+        seen: std::collections::HashSet<String>,
+    },
+    Seq {
+        path: String,
+        next: usize,
+    },
+}
+
+#[derive(Default)]
+struct Recorder {
+    stack: Vec<Frame>,
+    out: Locations,
+}
+
+fn pos(m: Marker) -> Pos {
+    Pos {
+        line: m.line(),
+        column: m.col() + 1,
+    }
+}
+
+fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+impl Recorder {
+    /// Called for every node: returns the path the node lives at, and records
+    /// the position of sequence items.
+    fn node_path(&mut self, mark: Marker) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Seq { path, next }) => {
+                let p = format!("{path}[{next}]");
+                *next += 1;
+                self.out.positions.entry(p.clone()).or_insert(pos(mark));
+                Some(p)
+            }
+            Some(Frame::Map {
+                path, pending_key, ..
+            }) => pending_key.take().map(|k| join(path, &k)),
+        }
+    }
+
+    /// For scalars in key position: records the key and returns true.
+    fn take_key(&mut self, value: &str, mark: Marker) -> bool {
+        if let Some(Frame::Map {
+            path,
+            pending_key,
+            seen,
+        }) = self.stack.last_mut()
+        {
+            if pending_key.is_none() {
+                let full = join(path, value);
+                if !seen.insert(value.to_string()) {
+                    self.out.duplicates.push((full.clone(), pos(mark)));
+                }
+                self.out.positions.entry(full).or_insert(pos(mark));
+                *pending_key = Some(value.to_string());
+                return true;
+            }
+        }
+        false
+    }
+}
+
+impl MarkedEventReceiver for Recorder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        match ev {
+            Event::Scalar(value, ..) if !self.take_key(&value, mark) => {
+                self.node_path(mark);
+            }
+            Event::Alias(_) if !self.take_key("*alias", mark) => {
+                self.node_path(mark);
+            }
+            Event::MappingStart(..) => {
+                // A mapping used as a key has no useful path; give it a dummy.
+                if self.take_key("?", mark) {
+                    self.stack.push(Frame::Map {
+                        path: "?".into(),
+                        pending_key: None,
+                        seen: Default::default(),
+                    });
+                    return;
+                }
+                let path = self.node_path(mark).unwrap_or_default();
+                self.stack.push(Frame::Map {
+                    path,
+                    pending_key: None,
+                    seen: Default::default(),
+                });
+            }
+            Event::SequenceStart(..) => {
+                if self.take_key("?", mark) {
+                    self.stack.push(Frame::Seq {
+                        path: "?".into(),
+                        next: 0,
+                    });
+                    return;
+                }
+                let path = self.node_path(mark).unwrap_or_default();
+                self.stack.push(Frame::Seq { path, next: 0 });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_keys_items_and_duplicates() {
+        let text = "version: 1\nflows:\n  - from: a\n    to: b\n  - from: c\n    to: d\nfields:\n  email: {category: x}\n  email: {category: y}\n";
+        let loc = Locations::index(text).unwrap();
+        assert_eq!(loc.find("version"), Some(Pos { line: 1, column: 1 }));
+        assert_eq!(loc.find("flows[1].to"), Some(Pos { line: 6, column: 5 }));
+        assert_eq!(
+            loc.find("flows[1].to.nothing"),
+            Some(Pos { line: 6, column: 5 })
+        );
+        assert_eq!(
+            loc.find("fields.email.category"),
+            Some(Pos {
+                line: 8,
+                column: 11
+            })
+        );
+        assert_eq!(
+            loc.duplicates,
+            vec![("fields.email".to_string(), Pos { line: 9, column: 3 })]
+        );
+    }
+}

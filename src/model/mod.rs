@@ -1,0 +1,421 @@
+//! The domain types (fields, subjects, components, vendors, flows, evidence)
+//! and the loader that turns a `blastmap.yaml` into a validated [`Map`].
+//!
+//! Invariant: a [`Map`] that leaves [`declaration::load`] is consistent:
+//! every id a flow, `holds` or `access` names exists, every category is a key
+//! of the taxonomy, and ids are unique per section. Nothing here knows about
+//! scanning; the scanner produces the same types with evidence attached.
+
+pub mod declaration;
+mod locate;
+pub mod suggest;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::taxonomy::Taxonomy;
+
+/// How much harm the exposure of one kind of data does.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Sensitivity {
+    /// Device and usage metadata, pseudonymous ids.
+    #[default]
+    Low,
+    /// Directly identifies or contacts a person.
+    Medium,
+    /// Special-category or hard-to-change data.
+    High,
+    /// Lets an attacker act as the person or take their money.
+    Critical,
+}
+
+impl Sensitivity {
+    /// All levels, lowest first.
+    pub const ALL: [Sensitivity; 4] = [Self::Low, Self::Medium, Self::High, Self::Critical];
+
+    /// The lowercase name used in files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Sensitivity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The kind of business a vendor is in (DESIGN.md's list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VendorCategory {
+    Analytics,
+    Cdp,
+    ErrorMonitoring,
+    Apm,
+    SessionReplay,
+    Advertising,
+    Email,
+    Messaging,
+    Support,
+    Crm,
+    Payments,
+    Auth,
+    Ai,
+    FeatureFlags,
+    Search,
+    Storage,
+    Cloud,
+    Cdn,
+    Other,
+}
+
+impl VendorCategory {
+    /// Every category, in DESIGN.md's order.
+    pub const ALL: [VendorCategory; 19] = [
+        Self::Analytics,
+        Self::Cdp,
+        Self::ErrorMonitoring,
+        Self::Apm,
+        Self::SessionReplay,
+        Self::Advertising,
+        Self::Email,
+        Self::Messaging,
+        Self::Support,
+        Self::Crm,
+        Self::Payments,
+        Self::Auth,
+        Self::Ai,
+        Self::FeatureFlags,
+        Self::Search,
+        Self::Storage,
+        Self::Cloud,
+        Self::Cdn,
+        Self::Other,
+    ];
+
+    /// The kebab-case name used in files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Analytics => "analytics",
+            Self::Cdp => "cdp",
+            Self::ErrorMonitoring => "error-monitoring",
+            Self::Apm => "apm",
+            Self::SessionReplay => "session-replay",
+            Self::Advertising => "advertising",
+            Self::Email => "email",
+            Self::Messaging => "messaging",
+            Self::Support => "support",
+            Self::Crm => "crm",
+            Self::Payments => "payments",
+            Self::Auth => "auth",
+            Self::Ai => "ai",
+            Self::FeatureFlags => "feature-flags",
+            Self::Search => "search",
+            Self::Storage => "storage",
+            Self::Cloud => "cloud",
+            Self::Cdn => "cdn",
+            Self::Other => "other",
+        }
+    }
+
+    /// Parses the kebab-case name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl fmt::Display for VendorCategory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a first-party component is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ComponentKind {
+    Web,
+    Mobile,
+    Service,
+    Job,
+    Datastore,
+    Other,
+}
+
+impl ComponentKind {
+    /// Every kind.
+    pub const ALL: [ComponentKind; 6] = [
+        Self::Web,
+        Self::Mobile,
+        Self::Service,
+        Self::Job,
+        Self::Datastore,
+        Self::Other,
+    ];
+
+    /// The lowercase name used in files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Web => "web",
+            Self::Mobile => "mobile",
+            Self::Service => "service",
+            Self::Job => "job",
+            Self::Datastore => "datastore",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// Where in a codebase a piece of evidence was found.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Shipped code: counts as a real integration.
+    #[default]
+    Production,
+    /// Tests, mocks, fixtures.
+    Test,
+    /// Dev-only dependencies, docs, examples, tooling.
+    Dev,
+}
+
+impl Scope {
+    /// The lowercase name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Production => "production",
+            Self::Test => "test",
+            Self::Dev => "dev",
+        }
+    }
+}
+
+/// How a fact was learnt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceKind {
+    /// A dependency manifest names the vendor's package.
+    Manifest,
+    /// Source code imports the vendor's SDK.
+    Import,
+    /// A call site sends data through the SDK.
+    Call,
+    /// A script tag or inline loader snippet.
+    Script,
+    /// A vendor API domain in a string literal.
+    Endpoint,
+    /// A vendor config or environment key.
+    Config,
+    /// The SDK collects this by itself (catalog knowledge).
+    Collects,
+    /// Written in the declaration file.
+    Declared,
+}
+
+impl EvidenceKind {
+    /// The lowercase name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Manifest => "manifest",
+            Self::Import => "import",
+            Self::Call => "call",
+            Self::Script => "script",
+            Self::Endpoint => "endpoint",
+            Self::Config => "config",
+            Self::Collects => "collects",
+            Self::Declared => "declared",
+        }
+    }
+}
+
+/// Where a fact was seen: a file and line, with the text found there.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Evidence {
+    /// How the fact was learnt.
+    pub kind: EvidenceKind,
+    /// Path relative to the scanned root (or the declaration file), `/` separators.
+    pub file: String,
+    /// 1-based line; 0 when unknown.
+    pub line: u32,
+    /// The text found there (secrets redacted), trimmed to one line.
+    pub text: String,
+    /// Production, test or dev.
+    #[serde(default)]
+    pub scope: Scope,
+}
+
+impl Evidence {
+    /// `file:line`, or just `file` when the line is unknown.
+    pub fn location(&self) -> String {
+        if self.line == 0 {
+            self.file.clone()
+        } else {
+            format!("{}:{}", self.file, self.line)
+        }
+    }
+}
+
+/// A group of people whose data it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Subject {
+    /// Unique id (`api_user`).
+    pub id: String,
+    /// Who they are, in words.
+    pub description: Option<String>,
+    /// How many people, when known.
+    pub count: Option<u64>,
+    /// Where they live (`eu`, `us`, ISO country codes), for regulatory clocks.
+    pub regions: Vec<String>,
+}
+
+/// One kind of user data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Field {
+    /// Unique id (`email`), or a taxonomy key for a category used directly.
+    pub id: String,
+    /// The taxonomy key.
+    pub category: String,
+    /// Whose data it is.
+    pub subject: Option<String>,
+    /// The effective sensitivity (the field's override or the category's default).
+    pub sensitivity: Sensitivity,
+    /// Free text.
+    pub description: Option<String>,
+    /// True when the field was not declared but a category was named directly.
+    pub implicit: bool,
+}
+
+/// A first-party part of the system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Component {
+    /// Unique id.
+    pub id: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// What it is.
+    pub kind: ComponentKind,
+    /// Globs linking code to it.
+    pub paths: Vec<String>,
+    /// Field ids its code can read.
+    pub holds: Vec<String>,
+    /// Where it came from.
+    pub origin: Origin,
+}
+
+/// A third party.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Vendor {
+    /// Unique id; a catalog slug for known vendors.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// What business it is in.
+    pub category: VendorCategory,
+    /// Systems whose data it can read with credentials it holds.
+    pub access: Vec<String>,
+    /// True when the id is a catalog vendor.
+    pub in_catalog: bool,
+    /// Where it came from.
+    pub origin: Origin,
+}
+
+/// The fields a flow carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum FlowFields {
+    /// Everything the source holds or receives.
+    All,
+    /// These field ids.
+    List(Vec<String>),
+}
+
+/// Whether a fact was declared, discovered in code, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Only in the declaration file.
+    #[default]
+    Declared,
+    /// Only found in the code.
+    Discovered,
+    /// In both.
+    Both,
+}
+
+impl Origin {
+    /// The lowercase name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Declared => "declared",
+            Self::Discovered => "discovered",
+            Self::Both => "both",
+        }
+    }
+
+    /// The origin of a fact seen by both sources.
+    pub fn merge(self, other: Origin) -> Origin {
+        if self == other { self } else { Origin::Both }
+    }
+}
+
+/// An edge `from → to` carrying fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Flow {
+    /// Component or vendor id.
+    pub from: String,
+    /// Component or vendor id.
+    pub to: String,
+    /// What it carries.
+    pub fields: FlowFields,
+    /// Why.
+    pub purpose: Option<String>,
+    /// Where it was seen.
+    pub evidence: Vec<Evidence>,
+    /// Declared, discovered or both.
+    pub origin: Origin,
+}
+
+/// A validated model of one system: the input to the graph.
+#[derive(Debug, Clone, Default)]
+pub struct Map {
+    /// The system's name.
+    pub system: String,
+    /// The data-category taxonomy (built-in plus the file's own keys).
+    pub taxonomy: Taxonomy,
+    /// By id.
+    pub subjects: BTreeMap<String, Subject>,
+    /// By id.
+    pub fields: BTreeMap<String, Field>,
+    /// By id.
+    pub components: BTreeMap<String, Component>,
+    /// By id.
+    pub vendors: BTreeMap<String, Vendor>,
+    /// In file order.
+    pub flows: Vec<Flow>,
+    /// The file it was loaded from, for evidence of declared facts.
+    pub source: Option<String>,
+}
+
+impl Map {
+    /// An empty map over the built-in taxonomy.
+    pub fn new(system: impl Into<String>) -> Self {
+        Map {
+            system: system.into(),
+            taxonomy: Taxonomy::builtin().clone(),
+            ..Default::default()
+        }
+    }
+}
