@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+pub mod lang;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Evidence, Scope};
