@@ -16,11 +16,14 @@ use blastmap::catalog::taxonomy::Taxonomy;
 use blastmap::scan::classify::classify_arg;
 
 /// Thresholds: what the classifier achieved when they were set, minus a
-/// small margin (see the numbers printed by this test). The anchor scanner
-/// claims 93% accuracy.
-const MIN_PRECISION: f64 = 0.965;
-const MIN_RECALL: f64 = 0.875;
-const MIN_ACCURACY: f64 = 0.935;
+/// small margin. Measured on 1159 rows: accuracy 0.938, precision 0.980,
+/// recall 0.885, family precision 0.982. The 122 held-out rows (Amplitude,
+/// Stripe), run once against the classifier before it saw them, scored
+/// accuracy 0.83 and recall 0.67; the bank, card and plural fixes that
+/// followed were made after that run. The anchor scanner claims 93% accuracy.
+const MIN_PRECISION: f64 = 0.97;
+const MIN_RECALL: f64 = 0.87;
+const MIN_ACCURACY: f64 = 0.931;
 const MIN_FAMILY_PRECISION: f64 = 0.97;
 const MIN_ROWS: usize = 500;
 

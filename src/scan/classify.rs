@@ -188,6 +188,7 @@ enum Class {
     Message,
     Address,
     Search,
+    Bank,
     Neutral,
     Other,
 }
@@ -206,6 +207,7 @@ impl Class {
             "message" => Class::Message,
             "address" => Class::Address,
             "search" => Class::Search,
+            "bank" => Class::Bank,
             "neutral" => Class::Neutral,
             "other" => Class::Other,
             _ => return None,
