@@ -231,6 +231,9 @@ pub struct BlastReport {
     pub sub_processors: Vec<String>,
     /// Systems whose data the vendor can read through access grants.
     pub access: Vec<String>,
+    /// What `--assume`/`--without` changed against the map as declared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub what_if: Option<super::whatif::BlastWhatIf>,
 }
 
 /// Why `blast` could not answer.
@@ -584,6 +587,7 @@ impl DataGraph<'_> {
             notes: Vec::new(),
             sub_processors,
             access,
+            what_if: None,
         };
         report.actions = self.actions(&report, v);
         report.notes = notes(&report, self);

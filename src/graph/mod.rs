@@ -8,8 +8,10 @@
 //! the flows per change, and adding a flow can only grow a set (monotone).
 
 pub mod blast;
+pub mod diff;
 pub mod rank;
 mod routes;
+pub mod whatif;
 
 use std::collections::HashMap;
 

@@ -6,6 +6,7 @@
 //! of the taxonomy, and ids are unique per section. Nothing here knows about
 //! scanning; the scanner produces the same types with evidence attached.
 
+pub mod assume;
 pub mod declaration;
 mod locate;
 pub mod suggest;
