@@ -13,10 +13,10 @@
 use askama::Template;
 
 use super::svg::{self, DomIds, DomRadius};
-use crate::graph::blast::{BlastReport, ExposedField, HopReport, group_digits};
+use super::view::{Group, PathView, groups, paths};
+use crate::graph::blast::{BlastReport, group_digits};
 use crate::graph::diagram::{Diagram, Radius};
 use crate::graph::rank::RankReport;
-use crate::model::Sensitivity;
 
 /// The pages' stylesheet.
 const CSS: &str = include_str!("../../templates/page.css");
@@ -71,23 +71,6 @@ pub fn script_json<T: serde::Serialize>(v: &T) -> String {
     o
 }
 
-/// Exposed fields under one taxonomy category group.
-struct Group<'a> {
-    key: String,
-    name: String,
-    sensitivity: Sensitivity,
-    fields: Vec<&'a ExposedField>,
-}
-
-/// One distinct path, with every field that travels it.
-struct PathView<'a> {
-    nodes: &'a [String],
-    hops: &'a [HopReport],
-    fields: Vec<&'a str>,
-    more_paths: u64,
-    lower_bound: bool,
-}
-
 #[derive(Template)]
 #[template(path = "blast.html")]
 struct BlastPage<'a> {
@@ -97,67 +80,6 @@ struct BlastPage<'a> {
     groups: Vec<Group<'a>>,
     paths: Vec<PathView<'a>>,
     svg: String,
-}
-
-/// The first two segments of a category key.
-fn group_key(category: &str) -> &str {
-    match category.match_indices('.').nth(1) {
-        Some((i, _)) => &category[..i],
-        None => category,
-    }
-}
-
-fn groups(r: &BlastReport) -> Vec<Group<'_>> {
-    let tax = crate::catalog::taxonomy::Taxonomy::builtin();
-    let mut out: Vec<Group> = Vec::new();
-    for e in &r.exposed {
-        let key = group_key(&e.category);
-        match out.iter_mut().find(|g| g.key == key) {
-            Some(g) => {
-                g.sensitivity = g.sensitivity.max(e.sensitivity);
-                g.fields.push(e);
-            }
-            None => out.push(Group {
-                key: key.to_string(),
-                name: tax
-                    .get(key)
-                    .map(|c| c.name.clone())
-                    .unwrap_or_else(|| key.to_string()),
-                sensitivity: e.sensitivity,
-                fields: vec![e],
-            }),
-        }
-    }
-    // Most sensitive group first; the report's order within and between
-    // equals (sensitivity, category, field) is kept.
-    out.sort_by_key(|g| std::cmp::Reverse(g.sensitivity));
-    out
-}
-
-fn paths(r: &BlastReport) -> Vec<PathView<'_>> {
-    let mut out: Vec<PathView> = Vec::new();
-    for e in &r.exposed {
-        for route in &e.routes {
-            match out
-                .iter_mut()
-                .find(|p| p.nodes == route.nodes.as_slice() && p.hops == route.hops.as_slice())
-            {
-                Some(p) => {
-                    p.fields.push(&e.field);
-                    p.more_paths = p.more_paths.max(route.more_paths);
-                    p.lower_bound |= route.more_paths_is_lower_bound;
-                }
-                None => out.push(PathView {
-                    nodes: &route.nodes,
-                    hops: &route.hops,
-                    fields: vec![&e.field],
-                    more_paths: route.more_paths,
-                    lower_bound: route.more_paths_is_lower_bound,
-                }),
-            }
-        }
-    }
-    out
 }
 
 /// The blast report as one page; with a diagram (the system with this

@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod mermaid;
 pub mod svg;
 pub mod text;
+pub mod view;
 
 use crate::graph::blast::BlastReport;
 use crate::graph::diagram::{Diagram, Radius};
