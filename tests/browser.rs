@@ -157,7 +157,7 @@ fn pages_render_and_the_vendor_picker_switches_the_highlight() {
     let blast_png = dir.path().join("blast-mixpanel.png");
     let graph_png = dir.path().join("graph.png");
     screenshot(bin, &profile, &blast, &blast_png, 1400, 1800);
-    screenshot(bin, &profile, &graph, &graph_png, 1600, 1000);
+    screenshot(bin, &profile, &graph, &graph_png, 1600, 1120);
     if std::env::var("BLASTMAP_SCREENSHOTS").as_deref() == Ok("1") {
         let out = Path::new("examples/api-platform");
         std::fs::copy(&blast_png, out.join("blast-mixpanel.png")).unwrap();
