@@ -598,7 +598,11 @@ impl DataGraph<'_> {
                     let text = if locs.is_empty() {
                         format!("Revoke the keys and tokens {name} holds. No flow into {name} has a known location.")
                     } else {
-                        format!("Revoke the keys and tokens {name} holds, and remove or disable the integration at each of the {} location{} below.", locs.len(), if locs.len() == 1 { "" } else { "s" })
+                        if locs.len() == 1 {
+                            format!("Revoke the keys and tokens {name} holds, and remove or disable the integration at the location below.")
+                        } else {
+                            format!("Revoke the keys and tokens {name} holds, and remove or disable the integration at each of the {} locations below.", locs.len())
+                        }
                     };
                     (text, locs)
                 }

@@ -6,7 +6,7 @@
 //! there are any, a second event-level pass ([`super::locate`]) adds the line
 //! and column. A file with problems yields no map at all: nothing is guessed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::Path;
 
@@ -169,7 +169,12 @@ pub fn load_str(text: &str, file: &str) -> Result<Map, LoadError> {
     let mut problems = v.problems;
     for p in &mut problems {
         if p.line.is_none() {
-            if let Some(pos) = locations.find(&p.path) {
+            let pos = if p.message.starts_with("unknown key") {
+                locations.find_key(&p.path)
+            } else {
+                locations.find(&p.path)
+            };
+            if let Some(pos) = pos {
                 p.line = Some(pos.line);
                 p.column = Some(pos.column);
             }
@@ -487,6 +492,14 @@ impl Validator<'_> {
                 );
                 continue;
             };
+            if key.is_empty()
+                || !key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+            {
+                self.problem(&path, format!("taxonomy key `{key}` is not a dotted lowercase key"), Some("use lowercase letters, digits and `_`, separated by dots, e.g. `user.content.prompts`".into()));
+                continue;
+            }
             if map.taxonomy.contains(key) {
                 self.problem(
                     &path,
@@ -818,17 +831,11 @@ impl Validator<'_> {
                                     ),
                                     None => "declare it under `components:` or `vendors:`".into(),
                                 };
-                                let kind = if vendor_ids.is_empty()
-                                    || self.catalog.get(&x).is_some()
-                                    || end == "to"
-                                {
-                                    "vendor or component"
-                                } else {
-                                    "component or vendor"
-                                };
                                 self.problem(
                                     join(&path, end),
-                                    format!("unknown {what} `{x}`: no {kind} has that id"),
+                                    format!(
+                                        "unknown {what} `{x}`: no component or vendor has that id"
+                                    ),
                                     Some(help),
                                 );
                             }
@@ -977,12 +984,4 @@ pub fn locate_flows(map: &mut Map, text: &str) {
             }
         }
     }
-}
-
-/// Subjects by id, for callers that only need counts.
-pub fn subject_counts(map: &Map) -> BTreeMap<&str, Option<u64>> {
-    map.subjects
-        .iter()
-        .map(|(k, s)| (k.as_str(), s.count))
-        .collect()
 }

@@ -24,6 +24,7 @@ pub struct Pos {
 #[derive(Debug, Default)]
 pub struct Locations {
     positions: HashMap<String, Pos>,
+    values: HashMap<String, Pos>,
     /// Keys that appear twice in one mapping: (path, position of the repeat).
     pub duplicates: Vec<(String, Pos)>,
 }
@@ -37,8 +38,18 @@ impl Locations {
         Some(rec.out)
     }
 
-    /// The position of a path, or of its nearest ancestor that has one.
+    /// The position of a path's value (or of its key or item start when the
+    /// value is a collection), or of its nearest ancestor that has one.
     pub fn find(&self, path: &str) -> Option<Pos> {
+        self.values
+            .get(path)
+            .copied()
+            .or_else(|| self.find_key(path))
+    }
+
+    /// The position of a path's key (or item start), or of its nearest
+    /// ancestor that has one.
+    pub fn find_key(&self, path: &str) -> Option<Pos> {
         let mut p = path;
         loop {
             if let Some(pos) = self.positions.get(p) {
@@ -127,7 +138,9 @@ impl MarkedEventReceiver for Recorder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         match ev {
             Event::Scalar(value, ..) if !self.take_key(&value, mark) => {
-                self.node_path(mark);
+                if let Some(p) = self.node_path(mark) {
+                    self.out.values.entry(p).or_insert(pos(mark));
+                }
             }
             Event::Alias(_) if !self.take_key("*alias", mark) => {
                 self.node_path(mark);
@@ -176,17 +189,31 @@ mod tests {
     fn finds_keys_items_and_duplicates() {
         let text = "version: 1\nflows:\n  - from: a\n    to: b\n  - from: c\n    to: d\nfields:\n  email: {category: x}\n  email: {category: y}\n";
         let loc = Locations::index(text).unwrap();
-        assert_eq!(loc.find("version"), Some(Pos { line: 1, column: 1 }));
-        assert_eq!(loc.find("flows[1].to"), Some(Pos { line: 6, column: 5 }));
+        assert_eq!(loc.find_key("version"), Some(Pos { line: 1, column: 1 }));
+        assert_eq!(
+            loc.find("version"),
+            Some(Pos {
+                line: 1,
+                column: 10
+            })
+        );
+        assert_eq!(loc.find("flows[1].to"), Some(Pos { line: 6, column: 9 }));
         assert_eq!(
             loc.find("flows[1].to.nothing"),
             Some(Pos { line: 6, column: 5 })
         );
         assert_eq!(
-            loc.find("fields.email.category"),
+            loc.find_key("fields.email.category"),
             Some(Pos {
                 line: 8,
                 column: 11
+            })
+        );
+        assert_eq!(
+            loc.find("fields.email.category"),
+            Some(Pos {
+                line: 8,
+                column: 21
             })
         );
         assert_eq!(

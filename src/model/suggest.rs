@@ -1,8 +1,8 @@
 //! "Did you mean …?" for near-miss names.
 
 /// The candidate closest to `word`, when it is close enough to be a typo
-/// (a normalised Damerau-Levenshtein similarity of at least 0.7, or one
-/// being the other with a different separator or case).
+/// (a normalised Damerau-Levenshtein similarity of at least 0.7, a single
+/// edit, or one being the other with a different separator or case).
 pub fn closest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
@@ -16,6 +16,9 @@ where
         }
         let score = if norm(c) == w {
             1.0
+        } else if word.chars().count() >= 3 && strsim::damerau_levenshtein(word, c) <= 1 {
+            // One edit away (`wbe` for `web`) is a typo whatever the length.
+            0.99
         } else {
             strsim::normalized_damerau_levenshtein(word, c)
         };

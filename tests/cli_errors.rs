@@ -1,0 +1,261 @@
+//! Exit codes and messages for every kind of bad declaration, and for bad
+//! usage: exit 2, every problem listed with file:line:column, a suggestion
+//! where one exists, and never a panic.
+
+use assert_cmd::Command;
+use std::path::PathBuf;
+
+fn write(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    (dir, p)
+}
+
+/// Runs `blastmap validate FILE`; returns (code, stderr).
+fn validate(text: &str) -> (i32, String) {
+    let (_d, p) = write("blastmap.yaml", text);
+    let out = Command::cargo_bin("blastmap")
+        .unwrap()
+        .arg("validate")
+        .arg(&p)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr)
+        .unwrap()
+        .replace(&p.display().to_string(), "FILE");
+    (out.status.code().unwrap(), err)
+}
+
+const GOOD: &str = "version: 1
+system: shop
+subjects:
+  customer: { count: 10 }
+fields:
+  email: { category: user.contact.email, subject: customer }
+components:
+  web: { kind: web, paths: ['web/**'], holds: [email] }
+vendors:
+  mixpanel: {}
+flows:
+  - { from: web, to: mixpanel, fields: [email] }
+";
+
+#[test]
+fn a_good_file_validates() {
+    let (_d, p) = write("blastmap.yaml", GOOD);
+    let out = Command::cargo_bin("blastmap")
+        .unwrap()
+        .arg("validate")
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("ok: system shop, 1 subjects, 1 fields, 1 components, 1 vendors, 1 flows")
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once_with_positions() {
+    let text = "version: 1
+subjects:
+  customer: { count: 10 }
+fields:
+  email: { category: user.contact.emial, subject: customer }
+  name: { category: user.name, subject: custmer, sensitivty: high }
+components:
+  web: { kind: website, holds: [email, nmae] }
+vendors:
+  mixpnael: {}
+flows:
+  - { from: web, to: mixpanel, fields: [email] }
+  - { from: wbe, to: mixpnael, fields: all }
+";
+    let (code, err) = validate(text);
+    assert_eq!(code, 2, "{err}");
+    let expect = [
+        "FILE:5:22: error: unknown category `user.contact.emial` (at `fields.email.category`)",
+        "help: did you mean `user.contact.email`?",
+        "FILE:6:50: error: unknown key `sensitivty` in a field (at `fields.name.sensitivty`)",
+        "help: did you mean `sensitivity`?",
+        "FILE:6:41: error: unknown subject `custmer` (at `fields.name.subject`)",
+        "help: did you mean `customer`?",
+        "FILE:8:16: error: unknown component kind `website` (at `components.web.kind`)",
+        "FILE:8:40: error: unknown field `nmae` (at `components.web.holds[1]`)",
+        "help: did you mean `name`?",
+        "FILE:10:3: error: unknown vendor `mixpnael` (at `vendors.mixpnael`)",
+        "help: did you mean the catalog vendor `mixpanel`?",
+        "FILE:12:22: error: unknown destination `mixpanel`: no component or vendor has that id (at `flows[0].to`)",
+        "FILE:13:13: error: unknown source `wbe`",
+        "help: did you mean `web`?",
+        "FILE: 8 problems found; nothing was loaded",
+    ];
+    for e in expect {
+        assert!(err.contains(e), "missing `{e}` in:\n{err}");
+    }
+}
+
+#[test]
+fn syntax_errors_have_a_position() {
+    let (code, err) = validate("version: 1\nfields:\n  email: { category: user.contact.email\n");
+    assert_eq!(code, 2);
+    assert!(err.contains("FILE:"), "{err}");
+    assert!(err.contains("invalid YAML"), "{err}");
+}
+
+#[test]
+fn duplicate_ids_are_all_listed() {
+    let text = "version: 1\nfields:\n  email: { category: user.contact.email }\n  email: { category: user.name }\nvendors:\n  stripe: {}\n  stripe: {}\n";
+    let (code, err) = validate(text);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("FILE:4:3: error: duplicate key `email` in `fields`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("FILE:7:3: error: duplicate key `stripe` in `vendors`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unsupported_and_missing_versions() {
+    let (code, err) = validate("version: 2\n");
+    assert_eq!(code, 2);
+    assert!(err.contains("unsupported version 2"), "{err}");
+    assert!(err.contains("write `version: 1`"), "{err}");
+    let (code, err) = validate("system: x\n");
+    assert_eq!(code, 2);
+    assert!(err.contains("missing `version`"), "{err}");
+}
+
+#[test]
+fn wrong_types_and_shapes() {
+    let text = "version: 1
+subjects:
+  u: { count: lots }
+fields: [email]
+flows:
+  - { from: a }
+  - just a string
+";
+    let (code, err) = validate(text);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("`count` must be a whole number of people, found a string"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`fields` must be a mapping of id to entry, found a list"),
+        "{err}"
+    );
+    assert!(err.contains("flow has no `to`"), "{err}");
+    assert!(err.contains("flow has no `fields`"), "{err}");
+    assert!(err.contains("a flow must be a mapping"), "{err}");
+}
+
+#[test]
+fn hostile_or_empty_inputs_never_panic() {
+    let cases: Vec<Vec<u8>> = vec![
+        b"".to_vec(),
+        b"~".to_vec(),
+        b"- - - -".to_vec(),
+        b"version: 1\nflows: {a: b}\n".to_vec(),
+        b"\xff\xfe\x00garbage".to_vec(),
+        b"a: &x [*x, *x]\n".to_vec(),
+        "version: 1\nfields:\n".repeat(3).into_bytes(),
+        format!("version: 1\nsystem: {}\n", "[".repeat(10_000)).into_bytes(),
+        b"version: 1\ntaxonomy:\n  'user.x': { parent: user.nothing }\n  '<script>': { parent: user }\n".to_vec(),
+        b"version: 1\nvendors:\n  x: { access: [x] }\n".to_vec(),
+    ];
+    for bytes in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.yaml");
+        std::fs::write(&p, &bytes).unwrap();
+        let out = Command::cargo_bin("blastmap")
+            .unwrap()
+            .arg("validate")
+            .arg(&p)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            matches!(out.status.code(), Some(0) | Some(2)),
+            "{bytes:?}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{bytes:?}: {err}");
+    }
+}
+
+#[test]
+fn missing_inputs_and_unknown_vendors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("blastmap")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["blast", "mixpanel"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pass `--map FILE`"));
+
+    let out = Command::cargo_bin("blastmap")
+        .unwrap()
+        .args([
+            "blast",
+            "mixpnael",
+            "--map",
+            "examples/api-platform/blastmap.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("did you mean `mixpanel`?"), "{err}");
+
+    let out = Command::cargo_bin("blastmap")
+        .unwrap()
+        .args(["blast", "mixpanel", "--map", "/nonexistent/blastmap.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot read /nonexistent/blastmap.yaml")
+    );
+
+    let out = Command::cargo_bin("blastmap")
+        .unwrap()
+        .args(["blast"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
+    let out = Command::cargo_bin("blastmap")
+        .unwrap()
+        .args(["--help"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    use std::process::{Command as Std, Stdio};
+    let bin = assert_cmd::cargo::cargo_bin("blastmap");
+    let mut child = Std::new(bin)
+        .args(["catalog"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
