@@ -10,7 +10,11 @@
 //! - a vendor's radius names exactly the fields [`DataGraph::exposure`]
 //!   exposes, and the flows and grants that carried some of them there;
 //! - past [`GROUP_FIELDS_OVER`] fields, fields are grouped into one node per
-//!   taxonomy category (its first two segments), members listed on the node.
+//!   taxonomy category (its first two segments), members listed on the node;
+//! - chains of component-to-component (vendor-to-vendor) flows open new
+//!   columns, up to [`MAX_COMPONENT_COLUMNS`] ([`MAX_VENDOR_COLUMNS`]): past
+//!   that, a densely linked system would become too wide to read, so the
+//!   rest of a chain stays in the last column.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -27,6 +31,12 @@ use crate::model::{FlowFields, Sensitivity};
 
 /// Past this many fields, the diagram shows one node per category instead.
 pub const GROUP_FIELDS_OVER: usize = 40;
+
+/// At most this many columns of components.
+pub const MAX_COMPONENT_COLUMNS: u32 = 3;
+
+/// At most this many columns of vendors (vendors, then what they forward to).
+pub const MAX_VENDOR_COLUMNS: u32 = 2;
 
 /// What a diagram node stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -707,7 +717,7 @@ impl Plan {
         }
         let cl = longest_path_layers(comp_nodes.len(), &c_edges);
         for (i, &n) in comp_nodes.iter().enumerate() {
-            nodes[n].layer = 1 + cl[i];
+            nodes[n].layer = 1 + cl[i].min(MAX_COMPONENT_COLUMNS - 1);
         }
         let vbase = comp_nodes
             .iter()
@@ -715,9 +725,24 @@ impl Plan {
             .max()
             .unwrap_or(0)
             + 1;
+        // A vendor moves right only when all its data comes from other
+        // vendors (a forwarding target): then no component's edge has to
+        // cross a column of vendors to reach it.
+        let comp_set: std::collections::HashSet<usize> = comp_nodes.iter().copied().collect();
+        let fed_by_component: std::collections::HashSet<usize> = acc
+            .list
+            .iter()
+            .filter(|((a, _, k), _)| *k == DiagramEdgeKind::Flow && comp_set.contains(a))
+            .map(|((_, b, _), _)| *b)
+            .collect();
         let vl = longest_path_layers(vendor_nodes.len(), &v_edges);
         for (i, &n) in vendor_nodes.iter().enumerate() {
-            nodes[n].layer = vbase + vl[i];
+            let depth = if fed_by_component.contains(&n) {
+                0
+            } else {
+                vl[i]
+            };
+            nodes[n].layer = vbase + depth.min(MAX_VENDOR_COLUMNS - 1);
         }
         let splayer = vendor_nodes
             .iter()

@@ -85,6 +85,14 @@ pub struct Layout {
     pub height: f64,
 }
 
+/// Where an edge attaches to a side of an item: towards a neighbour in the
+/// next column (shared by a bundle), or one end of a loop within a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Port {
+    To(usize),
+    Loop(usize, usize),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Seg {
     Line((f64, f64), (f64, f64)),
@@ -112,6 +120,8 @@ pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layou
     let mut item_col: Vec<usize> = layers.iter().map(|&l| l as usize).collect();
     let mut chains: Vec<Vec<usize>> = Vec::with_capacity(edges.len());
     let mut reversed = vec![false; edges.len()];
+    let mut slots: std::collections::HashMap<(usize, usize), usize> =
+        std::collections::HashMap::new();
     for (i, &(a, b)) in edges.iter().enumerate() {
         if a >= n || b >= n {
             chains.push(Vec::new());
@@ -126,22 +136,29 @@ pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layou
         reversed[i] = la > lb;
         let mut chain = vec![s];
         for col in item_col[s] + 1..item_col[t] {
-            chain.push(item_col.len());
-            item_col.push(col);
+            // Edges from one source share its slot in each column they
+            // cross (a bundle), so a dense system does not fill a column
+            // with one slot per edge.
+            let slot = *slots.entry((s, col)).or_insert_with(|| {
+                item_col.push(col);
+                item_col.len() - 1
+            });
+            chain.push(slot);
         }
         chain.push(t);
         chains.push(chain);
     }
     let items = item_col.len();
-    // Segments between adjacent columns, left item first.
-    let mut segs: Vec<(usize, usize)> = Vec::new();
+    // Distinct segments between adjacent columns, left item first.
+    let mut seg_set: std::collections::BTreeSet<(usize, usize)> = std::collections::BTreeSet::new();
     for c in &chains {
         if c.len() >= 2 && item_col[c[0]] != item_col[c[c.len() - 1]] {
             for w in c.windows(2) {
-                segs.push((w[0], w[1]));
+                seg_set.insert((w[0], w[1]));
             }
         }
     }
+    let segs: Vec<(usize, usize)> = seg_set.into_iter().collect();
     let mut left_of: Vec<Vec<usize>> = vec![Vec::new(); items];
     let mut right_of: Vec<Vec<usize>> = vec![Vec::new(); items];
     for &(u, w) in &segs {
@@ -242,34 +259,29 @@ pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layou
 
     // Ports: edges leave a node's right side and enter its left side, spread
     // over its height in the order of the other end, so they do not cross
-    // at the node. A loop within a column uses right-side ports at both ends.
+    // at the node; edges to the same neighbour (a bundle) share a port. A
+    // loop within a column uses right-side ports at both ends.
     let centre = |it: usize| rects[it].y + rects[it].h / 2.0;
-    // (item, side 0 left / 1 right) → list of (other item's y, edge, end)
-    let mut ports: Vec<[Vec<(f64, usize, usize)>; 2]> = vec![[Vec::new(), Vec::new()]; items];
+    let mut ports: Vec<[Vec<(f64, Port)>; 2]> = vec![[Vec::new(), Vec::new()]; items];
+    for &(u, w) in &segs {
+        ports[u][1].push((centre(w), Port::To(w)));
+        ports[w][0].push((centre(u), Port::To(u)));
+    }
     for (ei, c) in chains.iter().enumerate() {
-        if c.len() < 2 {
-            continue;
-        }
-        if item_col[c[0]] == item_col[c[c.len() - 1]] {
+        if c.len() == 2 && item_col[c[0]] == item_col[c[1]] {
             let (a, b) = (c[0], c[1]);
-            ports[a][1].push((centre(b), ei, 0));
-            ports[b][1].push((centre(a), ei, 1));
-        } else {
-            for (k, w) in c.windows(2).enumerate() {
-                ports[w[0]][1].push((centre(w[1]), ei, 2 * k));
-                ports[w[1]][0].push((centre(w[0]), ei, 2 * k + 1));
-            }
+            ports[a][1].push((centre(b), Port::Loop(ei, 0)));
+            ports[b][1].push((centre(a), Port::Loop(ei, 1)));
         }
     }
-    // (edge, end) → y
-    let mut port_y: std::collections::HashMap<(usize, usize), f64> =
+    let mut port_y: std::collections::HashMap<(usize, usize, Port), f64> =
         std::collections::HashMap::new();
     for (it, sides) in ports.iter_mut().enumerate() {
-        for side in sides.iter_mut() {
-            side.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        for (side_no, side) in sides.iter_mut().enumerate() {
+            side.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             let m = side.len();
             let r = rects[it];
-            for (k, &(_, ei, end)) in side.iter().enumerate() {
+            for (k, &(_, key)) in side.iter().enumerate() {
                 let y = if is_slot(it) || m == 1 {
                     r.y + r.h / 2.0
                 } else {
@@ -277,7 +289,7 @@ pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layou
                     let top = r.y + r.h * 0.2;
                     top + (r.h * 0.6) * (k as f64 + 0.5) / m as f64
                 };
-                port_y.insert((ei, end), y);
+                port_y.insert((it, side_no, key), y);
             }
         }
     }
@@ -291,22 +303,24 @@ pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layou
             });
             continue;
         }
-        let py = |end: usize, it: usize| port_y.get(&(ei, end)).copied().unwrap_or(centre(it));
+        let py = |it: usize, side: usize, key: Port| {
+            port_y.get(&(it, side, key)).copied().unwrap_or(centre(it))
+        };
         let mut out: Vec<Seg> = Vec::new();
         let label = if item_col[c[0]] == item_col[c[c.len() - 1]] {
             let (a, b) = (c[0], c[1]);
-            let p = (rects[a].x + rects[a].w, py(0, a));
-            let q = (rects[b].x + rects[b].w, py(1, b));
+            let p = (rects[a].x + rects[a].w, py(a, 1, Port::Loop(ei, 0)));
+            let q = (rects[b].x + rects[b].w, py(b, 1, Port::Loop(ei, 1)));
             let dy = (q.1 - p.1).abs();
             let dx = (18.0 + dy * 0.15).min(geo.col_gap * 0.4);
             out.push(Seg::Curve(p, (p.0 + dx, p.1), (q.0 + dx, q.1), q));
             (p.0 + dx * 0.75, (p.1 + q.1) / 2.0)
         } else {
             let mut mids = Vec::new();
-            for (k, w) in c.windows(2).enumerate() {
+            for w in c.windows(2) {
                 let (u, v) = (w[0], w[1]);
-                let p = (rects[u].x + rects[u].w, py(2 * k, u));
-                let q = (rects[v].x, py(2 * k + 1, v));
+                let p = (rects[u].x + rects[u].w, py(u, 1, Port::To(v)));
+                let q = (rects[v].x, py(v, 0, Port::To(u)));
                 let mx = (p.0 + q.0) / 2.0;
                 out.push(Seg::Curve(p, (mx, p.1), (mx, q.1), q));
                 mids.push((mx, (p.1 + q.1) / 2.0));
@@ -552,6 +566,23 @@ mod tests {
         let l = layout(&[0, 0, 1, 1], &[(0, 3), (1, 2)], &Geometry::default());
         let (a, b, x, y) = (l.nodes[0], l.nodes[1], l.nodes[2], l.nodes[3]);
         assert_eq!(a.y < b.y, y.y < x.y, "edges cross: {:?}", l.nodes);
+    }
+
+    #[test]
+    fn edges_from_one_source_share_one_slot_per_column_they_cross() {
+        // Column 1 is the tallest: twelve nodes. Node 0 sends to three
+        // nodes in column 2, crossing column 1.
+        let mut layers = vec![0];
+        layers.extend([1; 12]);
+        layers.extend([2; 3]);
+        let one = layout(&layers, &[(0, 13)], &Geometry::default());
+        let three = layout(&layers, &[(0, 13), (0, 14), (0, 15)], &Geometry::default());
+        assert_eq!(one.height, three.height, "one slot, not three");
+        // Two sources: two slots.
+        let mut layers2 = layers.clone();
+        layers2.push(0);
+        let two = layout(&layers2, &[(0, 13), (16, 14)], &Geometry::default());
+        assert!(two.height > one.height);
     }
 
     #[test]
