@@ -11,7 +11,9 @@ fn main() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".yaml"))
         .collect();
-    names.sort();
+    // Sorted by id (not file name: `aws-bedrock` sorts after `aws`), so
+    // that `catalog::lookup` can binary-search.
+    names.sort_by(|a, b| a.trim_end_matches(".yaml").cmp(b.trim_end_matches(".yaml")));
     let mut out = String::from(
         "/// Every vendor file: (file name, contents).\npub static VENDOR_FILES: &[(&str, &str)] = &[\n",
     );

@@ -21,6 +21,30 @@ pub struct Catalog {
 
 static BUILTIN: OnceLock<Catalog> = OnceLock::new();
 
+/// One lazily parsed entry per embedded file, in file-name order.
+static ENTRIES: OnceLock<Vec<OnceLock<Option<CatalogVendor>>>> = OnceLock::new();
+
+/// One built-in vendor by id, parsing only its own file. Loading a
+/// declaration needs a handful of vendors, not all three hundred: this keeps
+/// `blast` and `rank` from paying for the whole catalog.
+pub fn lookup(id: &str) -> Option<&'static CatalogVendor> {
+    let files = vendors::VENDOR_FILES;
+    let i = files
+        .binary_search_by(|(name, _)| name.strip_suffix(".yaml").unwrap_or(name).cmp(id))
+        .ok()?;
+    let entries = ENTRIES.get_or_init(|| files.iter().map(|_| OnceLock::new()).collect());
+    entries[i]
+        .get_or_init(|| serde_yaml::from_str::<CatalogVendor>(files[i].1).ok())
+        .as_ref()
+}
+
+/// The ids of every built-in vendor (from the file names), sorted.
+pub fn ids() -> impl Iterator<Item = &'static str> + Clone {
+    vendors::VENDOR_FILES
+        .iter()
+        .map(|(name, _)| name.strip_suffix(".yaml").unwrap_or(name))
+}
+
 impl Catalog {
     /// The built-in catalog. Files that fail to parse are left out here and
     /// reported by `cargo test` (a broken file never reaches a release).
@@ -69,6 +93,16 @@ mod tests {
     use super::*;
     use crate::catalog::taxonomy::Taxonomy;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn lazy_lookup_agrees_with_the_full_catalog() {
+        let full = Catalog::builtin();
+        assert_eq!(ids().count(), full.len());
+        for id in ids() {
+            assert_eq!(lookup(id), full.get(id), "{id}");
+        }
+        assert!(lookup("no-such-vendor").is_none());
+    }
 
     #[test]
     fn every_vendor_file_loads_and_is_consistent() {

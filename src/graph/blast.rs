@@ -11,7 +11,6 @@ use serde::Serialize;
 
 use super::routes::{Hop, routes};
 use super::{DataGraph, EdgeKind, Mode, NodeKind};
-use crate::catalog::Catalog;
 use crate::catalog::rules::Rules;
 use crate::model::{Evidence, Sensitivity};
 
@@ -249,6 +248,67 @@ pub enum BlastError {
     },
 }
 
+/// Per-field indexes that make [`DataGraph::summarize`] cheap: each field's
+/// category and subject as small integers, and each scenario rule's groups
+/// as sets of category indexes.
+#[derive(Debug, Clone, Default)]
+pub struct Scoring {
+    n_categories: usize,
+    field_category: Vec<u32>,
+    field_subject: Vec<Option<u32>>,
+    subject_counts: Vec<Option<u64>>,
+    rule_groups: Vec<Vec<FixedBitSet>>,
+}
+
+impl Scoring {
+    /// Builds the indexes for a map's fields (in graph order).
+    pub fn new(map: &crate::model::Map, fields: &[&crate::model::Field]) -> Scoring {
+        let mut cats: Vec<&str> = fields.iter().map(|f| f.category.as_str()).collect();
+        cats.sort_unstable();
+        cats.dedup();
+        let subjects: Vec<&str> = map.subjects.keys().map(String::as_str).collect();
+        let rule_groups = Rules::builtin()
+            .scenarios
+            .iter()
+            .map(|r| {
+                r.requires
+                    .iter()
+                    .map(|group| {
+                        let mut set = FixedBitSet::with_capacity(cats.len());
+                        for (i, c) in cats.iter().enumerate() {
+                            if group
+                                .iter()
+                                .any(|k| crate::catalog::taxonomy::Taxonomy::is_within(c, k))
+                            {
+                                set.insert(i);
+                            }
+                        }
+                        set
+                    })
+                    .collect()
+            })
+            .collect();
+        Scoring {
+            n_categories: cats.len(),
+            field_category: fields
+                .iter()
+                .map(|f| cats.binary_search(&f.category.as_str()).unwrap_or(0) as u32)
+                .collect(),
+            field_subject: fields
+                .iter()
+                .map(|f| {
+                    f.subject
+                        .as_deref()
+                        .and_then(|s| subjects.binary_search(&s).ok())
+                        .map(|i| i as u32)
+                })
+                .collect(),
+            subject_counts: map.subjects.values().map(|s| s.count).collect(),
+            rule_groups,
+        }
+    }
+}
+
 /// The summary numbers of one vendor's exposure, as `rank` needs them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -281,47 +341,51 @@ impl DataGraph<'_> {
     }
 
     /// Severity and score of an exposed set (shared by `blast` and `rank`).
+    /// Runs once per vendor in `rank`, so it works on the precomputed
+    /// [`Scoring`] indexes rather than on strings.
     pub fn summarize(&self, exposed: FixedBitSet) -> Summary {
         let rules = Rules::builtin();
-        let cats = self.categories(&exposed);
-        let mut subjects: BTreeSet<&str> = BTreeSet::new();
+        let sc = &self.scoring;
+        let mut cats = FixedBitSet::with_capacity(sc.n_categories);
+        let mut subjects = FixedBitSet::with_capacity(sc.subject_counts.len());
         let mut severity = Severity::None;
-        let mut by_sens: BTreeMap<Sensitivity, u64> = BTreeMap::new();
+        let mut by_sens = [0u64; 4];
         for b in exposed.ones() {
             let f = self.fields[b];
             severity = severity.max(Severity::from_sensitivity(f.sensitivity));
-            *by_sens.entry(f.sensitivity).or_default() += 1;
-            if let Some(s) = &f.subject {
-                subjects.insert(s);
+            by_sens[f.sensitivity as usize] += 1;
+            cats.insert(sc.field_category[b] as usize);
+            if let Some(s) = sc.field_subject[b] {
+                subjects.insert(s as usize);
             }
         }
-        let counts: Vec<Option<u64>> = subjects
-            .iter()
-            .map(|s| self.map.subjects.get(*s).and_then(|x| x.count))
-            .collect();
-        let people = if counts.is_empty() {
+        let people = if subjects.is_clear() {
             None
         } else {
-            counts
-                .iter()
-                .flatten()
-                .copied()
+            subjects
+                .ones()
+                .filter_map(|s| sc.subject_counts[s])
                 .reduce(|a, b| a.saturating_add(b))
         };
         let mut terms = Vec::new();
-        for (s, n) in by_sens.iter().rev() {
+        for s in Sensitivity::ALL.into_iter().rev() {
+            let n = by_sens[s as usize];
+            if n == 0 {
+                continue;
+            }
             terms.push(ScoreTerm {
                 what: format!(
                     "{n} {s}-sensitivity field{} × {}",
-                    if *n == 1 { "" } else { "s" },
-                    field_points(*s)
+                    if n == 1 { "" } else { "s" },
+                    field_points(s)
                 ),
-                points: n * field_points(*s),
+                points: n * field_points(s),
             });
         }
         let mut scenarios = Vec::new();
         for (i, rule) in rules.scenarios.iter().enumerate() {
-            if rule.applies(&cats) {
+            let applies = sc.rule_groups[i].iter().all(|g| !g.is_disjoint(&cats));
+            if applies {
                 scenarios.push(i);
                 terms.push(ScoreTerm {
                     what: format!("scenario {}", rule.id),
@@ -484,8 +548,7 @@ impl DataGraph<'_> {
             .collect();
         let credentials_exposed = !credentials.is_empty();
 
-        let mut sub_processors: BTreeSet<String> = Catalog::builtin()
-            .get(vendor)
+        let mut sub_processors: BTreeSet<String> = crate::catalog::lookup(vendor)
             .map(|c| c.sub_processors.iter().cloned().collect())
             .unwrap_or_default();
         for f in &self.map.flows {

@@ -68,6 +68,8 @@ pub struct DataGraph<'m> {
     own: Vec<FixedBitSet>,
     /// Per node: the fixed point: own data plus everything received.
     available: Vec<FixedBitSet>,
+    /// Indexes for scoring.
+    scoring: blast::Scoring,
 }
 
 impl<'m> DataGraph<'m> {
@@ -109,7 +111,14 @@ impl<'m> DataGraph<'m> {
             });
             systems.insert(v.id.as_str(), n);
         }
-        let mut own = vec![FixedBitSet::with_capacity(n_fields); graph.node_count()];
+        // Field nodes carry no set (they are the bits); only systems do.
+        let mut own: Vec<FixedBitSet> = graph
+            .node_indices()
+            .map(|n| match graph[n].kind {
+                NodeKind::Field(_) => FixedBitSet::new(),
+                _ => FixedBitSet::with_capacity(n_fields),
+            })
+            .collect();
         for c in map.components.values() {
             let cn = systems[c.id.as_str()];
             for f in &c.holds {
@@ -159,7 +168,9 @@ impl<'m> DataGraph<'m> {
         }
         index.extend(systems);
         let available = own.clone();
+        let scoring = blast::Scoring::new(map, &fields);
         let mut g = DataGraph {
+            scoring,
             map,
             graph,
             fields,
@@ -269,6 +280,13 @@ impl<'m> DataGraph<'m> {
     /// transitively (credentials reached through one grant may open the
     /// next), in breadth-first order.
     pub fn access_closure(&self, vendor: NodeIndex) -> Vec<NodeIndex> {
+        let has_grants = self
+            .graph
+            .edges_directed(vendor, Direction::Incoming)
+            .any(|e| *e.weight() == EdgeKind::Access);
+        if !has_grants {
+            return Vec::new();
+        }
         let mut seen = vec![false; self.graph.node_count()];
         seen[vendor.index()] = true;
         let mut order = Vec::new();

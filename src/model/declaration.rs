@@ -18,7 +18,7 @@ use super::{
     Component, ComponentKind, Evidence, EvidenceKind, Field, Flow, FlowFields, Map, Origin, Scope,
     Sensitivity, Subject, Vendor, VendorCategory,
 };
-use crate::catalog::Catalog;
+use crate::catalog;
 use crate::catalog::taxonomy::{Category, Taxonomy};
 
 /// Declaration files larger than this are refused (a generated map of
@@ -152,16 +152,32 @@ pub fn load_file(path: &Path) -> Result<Map, LoadError> {
 
 /// Validates a declaration given as text; `file` names it in messages.
 pub fn load_str(text: &str, file: &str) -> Result<Map, LoadError> {
-    let value: Value = match serde_yaml::from_str(text) {
-        Ok(v) => v,
-        Err(e) => return Err(syntax_error(text, file, e)),
+    // JSON is YAML too, and machine-written maps (merge outputs, org-scale
+    // exports) are often JSON: a JSON parser reads those ten times faster
+    // than libyaml. Anything that is not valid JSON goes to the YAML parser,
+    // so the result is the same either way.
+    let json = text.trim_start().starts_with('{');
+    let parsed = if json {
+        serde_json::from_str::<Value>(text).ok()
+    } else {
+        None
+    };
+    let value: Value = match parsed {
+        Some(v) => v,
+        None => match serde_yaml::from_str(text) {
+            Ok(v) => v,
+            Err(e) => return Err(syntax_error(text, file, e)),
+        },
     };
     let mut v = Validator {
-        catalog: Catalog::builtin(),
+        known_fields: Default::default(),
         problems: Vec::new(),
         file,
     };
     let map = v.validate(&value);
+    // Freeing a large parsed document takes as long as a quarter of the
+    // parse; let another core do it while the caller builds the graph.
+    rayon::spawn(move || drop(value));
     if v.problems.is_empty() {
         return Ok(map);
     }
@@ -251,7 +267,9 @@ const VENDOR_KEYS: &[&str] = &["name", "category", "access", "description"];
 const FLOW_KEYS: &[&str] = &["from", "to", "fields", "purpose", "description"];
 
 struct Validator<'a> {
-    catalog: &'a Catalog,
+    /// Valid field ids (declared and implicit): a hash set, because every
+    /// field of every flow is looked up here.
+    known_fields: std::collections::HashSet<String>,
     problems: Vec<Problem>,
     file: &'a str,
 }
@@ -321,8 +339,11 @@ impl Validator<'_> {
             return None;
         };
         for k in m.keys() {
+            if matches!(k, Value::String(s) if allowed.contains(&s.as_str())) {
+                continue;
+            }
             let name = key_str(k);
-            if !allowed.contains(&name.as_str()) {
+            {
                 let help = match closest(&name, allowed.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("allowed keys: {}", allowed.join(", ")),
@@ -635,6 +656,7 @@ impl Validator<'_> {
                 .sensitivity(m, &path)
                 .unwrap_or_else(|| map.taxonomy.sensitivity(&category));
             let description = self.string(m, "description", &path);
+            self.known_fields.insert(id.clone());
             map.fields.insert(
                 id.clone(),
                 Field {
@@ -669,7 +691,9 @@ impl Validator<'_> {
                 Some("ids must be unique across components and vendors: rename one".into()),
             );
         }
-        let node_ids: Vec<&str> = component_ids
+        // A sorted set: membership is checked for every flow end, and
+        // suggestions iterate it in a stable order.
+        let node_ids: BTreeSet<&str> = component_ids
             .iter()
             .chain(vendor_ids.iter())
             .map(String::as_str)
@@ -720,8 +744,8 @@ impl Validator<'_> {
                 }
                 let holds = self.strings(m, "holds", &path);
                 for (i, f) in holds.iter().enumerate() {
-                    let p = format!("{path}.holds[{i}]");
-                    if self.resolve_field(&mut map, &declared_field_ids, &sole_subject, f, &p) {
+                    let p = (path.as_str(), "holds", i);
+                    if self.resolve_field(&mut map, &declared_field_ids, &sole_subject, f, p) {
                         c.holds.push(f.clone());
                     }
                 }
@@ -733,7 +757,7 @@ impl Validator<'_> {
             let path = join("vendors", id);
             self.check_id(id, &path, "vendor");
             let m = self.entry(v, &path, "a vendor", VENDOR_KEYS);
-            let known = self.catalog.get(id);
+            let known = catalog::lookup(id);
             let mut name = known.map(|k| k.name.clone());
             let mut category = known.map(|k| k.category);
             let mut access = Vec::new();
@@ -766,7 +790,7 @@ impl Validator<'_> {
                             format!("vendor `{id}` lists itself under `access`"),
                             None,
                         );
-                    } else if !node_ids.contains(&a.as_str()) {
+                    } else if !node_ids.contains(a.as_str()) {
                         let help = closest(a, node_ids.iter().copied())
                             .map(|s| format!("did you mean `{s}`?"))
                             .unwrap_or_else(|| {
@@ -781,7 +805,7 @@ impl Validator<'_> {
                 }
             }
             if known.is_none() && category.is_none() {
-                let help = match closest(id, self.catalog.ids()) {
+                let help = match closest(id, catalog::ids()) {
                     Some(s) => format!("did you mean the catalog vendor `{s}`? Otherwise give this vendor a `category` (and a `name`)"),
                     None => "it is not in the built-in catalog (`blastmap catalog` lists it): give it a `category` and a `name`".into(),
                 };
@@ -822,11 +846,11 @@ impl Validator<'_> {
                                 format!("flow has no `{end}`"),
                                 Some(format!("add `{end}:` with a component or vendor id")),
                             ),
-                            Some(x) if !node_ids.contains(&x.as_str()) => {
+                            Some(x) if !node_ids.contains(x.as_str()) => {
                                 let what = if end == "to" { "destination" } else { "source" };
                                 let help = match closest(&x, node_ids.iter().copied()) {
                                     Some(s) => format!("did you mean `{s}`?"),
-                                    None if self.catalog.get(&x).is_some() => format!(
+                                    None if catalog::lookup(&x).is_some() => format!(
                                         "`{x}` is a catalog vendor: add `{x}: {{}}` under `vendors:`"
                                     ),
                                     None => "declare it under `components:` or `vendors:`".into(),
@@ -866,10 +890,10 @@ impl Validator<'_> {
                             let list = self.strings(m, "fields", &path);
                             let mut ok = Vec::with_capacity(list.len());
                             for (j, f) in list.iter().enumerate() {
-                                let p = format!("{path}.fields[{j}]");
+                                let p = (path.as_str(), "fields", j);
                                 if f == "all" {
                                     self.problem(
-                                        p,
+                                        format!("{path}.fields[{j}]"),
                                         "`all` cannot be mixed with field ids",
                                         Some("write `fields: all` on its own".into()),
                                     );
@@ -878,7 +902,7 @@ impl Validator<'_> {
                                     &declared_field_ids,
                                     &sole_subject,
                                     f,
-                                    &p,
+                                    p,
                                 ) {
                                     ok.push(f.clone());
                                 }
@@ -926,21 +950,24 @@ impl Validator<'_> {
 
     /// Checks a field reference (a field id, or a taxonomy key used directly,
     /// which becomes an implicit field). Returns false after reporting.
+    /// `at` is (entry path, list key, index); the path string is only built
+    /// for a problem, since this runs for every field of every flow.
     fn resolve_field(
         &mut self,
         map: &mut Map,
         declared: &BTreeSet<String>,
         sole_subject: &Option<String>,
         name: &str,
-        path: &str,
+        at: (&str, &str, usize),
     ) -> bool {
-        if map.fields.contains_key(name) {
+        if self.known_fields.contains(name) {
             return true;
         }
         if declared.contains(name) {
             return false; // declared but invalid: already reported
         }
         if map.taxonomy.contains(name) {
+            self.known_fields.insert(name.to_string());
             map.fields.insert(
                 name.to_string(),
                 Field {
@@ -964,7 +991,12 @@ impl Validator<'_> {
         .unwrap_or_else(|| {
             "declare it under `fields:`, or use a taxonomy key such as `user.contact.email`".into()
         });
-        self.problem(path, format!("unknown field `{name}`"), Some(help));
+        let (base, key, i) = at;
+        self.problem(
+            format!("{base}.{key}[{i}]"),
+            format!("unknown field `{name}`"),
+            Some(help),
+        );
         false
     }
 }

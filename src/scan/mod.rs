@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+pub mod classify;
 pub mod lang;
 
 use serde::{Deserialize, Serialize};
