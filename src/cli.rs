@@ -15,7 +15,7 @@ use crate::catalog::Catalog;
 use crate::graph::{DataGraph, Mode};
 use crate::model::Map;
 use crate::model::declaration::{self, LoadError};
-use crate::report::{self, Format};
+use crate::report::{self, DiagramFormat, Format};
 
 /// blastmap: what leaks if this vendor is breached?
 #[derive(Debug, Parser)]
@@ -68,6 +68,22 @@ pub enum Command {
         /// Output format
         #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        inputs: Inputs,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// The data-flow diagram: fields → components → vendors → sub-processors
+    Graph {
+        /// Highlight this vendor's blast radius (in html, the picker starts on it)
+        #[arg(long, value_name = "VENDOR")]
+        vendor: Option<String>,
+        /// `data` or `code`, as for `blast` (for the highlighted radius)
+        #[arg(long, value_enum, default_value_t = ModeArg::Data)]
+        mode: ModeArg,
+        /// Output format
+        #[arg(long, short = 'f', value_enum, default_value_t = DiagramFormat::Mermaid)]
+        format: DiagramFormat,
         #[command(flatten)]
         inputs: Inputs,
         #[command(flatten)]
@@ -189,20 +205,12 @@ pub fn run(cli: Cli) -> Outcome {
             };
             let g = DataGraph::build(&map);
             match g.blast(&vendor, mode.into()) {
-                Ok(r) => Outcome::ok(report::blast(&r, format), &output),
-                Err(e) => {
-                    let crate::graph::blast::BlastError::UnknownVendor { known, .. } = &e;
-                    let mut msg = format!("error: {e}\n");
-                    if known.is_empty() {
-                        msg.push_str("  help: the map declares no vendors\n");
-                    } else {
-                        msg.push_str(&format!(
-                            "  help: vendors in this map: {}\n",
-                            known.join(", ")
-                        ));
-                    }
-                    Outcome::fail(1, msg)
+                Ok(r) if format == Format::Html => {
+                    let d = g.diagram(Some(&vendor), mode.into()).ok();
+                    Outcome::ok(report::html::blast(&r, d.as_ref()), &output)
                 }
+                Ok(r) => Outcome::ok(report::blast(&r, format), &output),
+                Err(e) => unknown_vendor(&e),
             }
         }
         Command::Rank {
@@ -217,6 +225,30 @@ pub fn run(cli: Cli) -> Outcome {
             };
             let g = DataGraph::build(&map);
             Outcome::ok(report::rank(&g.rank(mode.into()), format), &output)
+        }
+        Command::Graph {
+            vendor,
+            mode,
+            format,
+            inputs,
+            output,
+        } => {
+            let map = match load_map(&inputs, true) {
+                Ok(m) => m,
+                Err(o) => return o,
+            };
+            let g = DataGraph::build(&map);
+            match g.diagram(vendor.as_deref(), mode.into()) {
+                Ok(d) => {
+                    let radii = if format == DiagramFormat::Html {
+                        g.radii(mode.into())
+                    } else {
+                        Vec::new()
+                    };
+                    Outcome::ok(report::diagram(&d, &radii, format), &output)
+                }
+                Err(e) => unknown_vendor(&e),
+            }
         }
         Command::Validate { file } => {
             let path = file.unwrap_or_else(|| PathBuf::from("blastmap.yaml"));
@@ -253,6 +285,21 @@ pub fn run(cli: Cli) -> Outcome {
             output,
         } => catalog(vendor, format, taxonomy, &output),
     }
+}
+
+/// Exit 1 with the vendors the map does have.
+fn unknown_vendor(e: &crate::graph::blast::BlastError) -> Outcome {
+    let crate::graph::blast::BlastError::UnknownVendor { known, .. } = e;
+    let mut msg = format!("error: {e}\n");
+    if known.is_empty() {
+        msg.push_str("  help: the map declares no vendors\n");
+    } else {
+        msg.push_str(&format!(
+            "  help: vendors in this map: {}\n",
+            known.join(", ")
+        ));
+    }
+    Outcome::fail(1, msg)
 }
 
 fn catalog(

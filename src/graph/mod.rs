@@ -8,6 +8,7 @@
 //! the flows per change, and adding a flow can only grow a set (monotone).
 
 pub mod blast;
+pub mod diagram;
 pub mod diff;
 pub mod rank;
 mod routes;
