@@ -42,6 +42,56 @@ pub struct Output {
     pub output: Option<PathBuf>,
 }
 
+/// What-if assumptions, shared by `blast`, `rank` and `graph`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct WhatIfArgs {
+    /// Assume a flow that is not in the map: "FROM -> TO: field, field" (or `: all`);
+    /// fields are field ids or taxonomy keys; TO may be any catalog vendor (repeatable)
+    #[arg(long, value_name = "FLOW")]
+    pub assume: Vec<String>,
+    /// Take a vendor away, with every flow into or out of it and every access grant
+    /// to or from it (repeatable)
+    #[arg(long, value_name = "VENDOR")]
+    pub without: Vec<String>,
+}
+
+impl WhatIfArgs {
+    fn is_empty(&self) -> bool {
+        self.assume.is_empty() && self.without.is_empty()
+    }
+}
+
+/// `blast --notice`: who the draft is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NoticeArg {
+    /// The affected people.
+    Users,
+    /// The company's own staff.
+    Internal,
+    /// The supervisory authority (GDPR Art. 33(3)).
+    Regulator,
+}
+
+/// `blast --lang`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// Arabic (right-to-left in HTML).
+    Ar,
+}
+
+/// `diff --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// A brief for a terminal.
+    Text,
+    /// The diff as JSON.
+    Json,
+    /// Markdown for a pull request.
+    Markdown,
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -59,6 +109,16 @@ pub enum Command {
         inputs: Inputs,
         #[command(flatten)]
         output: Output,
+        #[command(flatten)]
+        what_if: WhatIfArgs,
+        /// Draft an incident notice from the computed exposure instead of the report
+        /// (`--format` text, markdown or html); facts the map cannot know are left as
+        /// [PLACEHOLDERS]
+        #[arg(long, value_enum, value_name = "FOR", conflicts_with_all = ["assume", "without"])]
+        notice: Option<NoticeArg>,
+        /// The notice's language
+        #[arg(long, value_enum, default_value_t = LangArg::En, requires = "notice")]
+        lang: LangArg,
     },
     /// Every vendor ordered by blast radius
     Rank {
@@ -70,6 +130,27 @@ pub enum Command {
         format: Format,
         #[command(flatten)]
         inputs: Inputs,
+        #[command(flatten)]
+        output: Output,
+        #[command(flatten)]
+        what_if: WhatIfArgs,
+    },
+    /// Compare two maps: vendors, components, fields and flows added or removed, and
+    /// every vendor whose blast radius changed (informational: exits 0)
+    #[command(
+        after_help = "Both inputs are declaration files (blastmap.yaml); comparing with the output of a scan is not supported yet."
+    )]
+    Diff {
+        /// The first (older) declaration file
+        before: PathBuf,
+        /// The second (newer) declaration file
+        after: PathBuf,
+        /// `data` or `code`, as for `blast`
+        #[arg(long, value_enum, default_value_t = ModeArg::Data)]
+        mode: ModeArg,
+        /// Output format
+        #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
         #[command(flatten)]
         output: Output,
     },
@@ -116,6 +197,25 @@ pub enum ModeArg {
     Data,
     /// The vendor's SDK code is compromised.
     Code,
+}
+
+impl From<NoticeArg> for report::notice::NoticeKind {
+    fn from(n: NoticeArg) -> Self {
+        match n {
+            NoticeArg::Users => Self::Users,
+            NoticeArg::Internal => Self::Internal,
+            NoticeArg::Regulator => Self::Regulator,
+        }
+    }
+}
+
+impl From<LangArg> for report::notice::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::En => Self::En,
+            LangArg::Ar => Self::Ar,
+        }
+    }
 }
 
 impl From<ModeArg> for Mode {
@@ -169,6 +269,8 @@ impl Outcome {
 
 const NO_INPUT: &str = "error: no input: this command needs a declaration file\n  help: pass `--map FILE`, or run it in a folder that has a `blastmap.yaml`\n        (try: blastmap blast mixpanel --map examples/api-platform/blastmap.yaml)\n";
 
+const NOTICE_JSON: &str = "error: a notice is drafted as text, markdown or html, not json\n  help: use `--format markdown` (or drop --notice for the JSON report)\n";
+
 /// Resolves `--map` (or `./blastmap.yaml`) into a validated model.
 fn load_map(inputs: &Inputs, with_lines: bool) -> Result<Map, Outcome> {
     let path = match &inputs.map {
@@ -198,12 +300,33 @@ pub fn run(cli: Cli) -> Outcome {
             format,
             inputs,
             output,
+            what_if,
+            notice,
+            lang,
         } => {
+            if notice.is_some() && format == Format::Json {
+                return Outcome::fail(2, NOTICE_JSON.into());
+            }
             let map = match load_map(&inputs, true) {
                 Ok(m) => m,
                 Err(o) => return o,
             };
+            if !what_if.is_empty() {
+                return blast_what_if(&map, &what_if, &vendor, mode.into(), format, &output);
+            }
             let g = DataGraph::build(&map);
+            if let Some(kind) = notice {
+                let Some(nf) = report::notice::NoticeFormat::of(format) else {
+                    return Outcome::fail(2, NOTICE_JSON.into());
+                };
+                return match g.blast(&vendor, mode.into()) {
+                    Ok(r) => Outcome::ok(
+                        report::notice::draft(&r, kind.into(), lang.into(), nf),
+                        &output,
+                    ),
+                    Err(e) => unknown_vendor(&e),
+                };
+            }
             match g.blast(&vendor, mode.into()) {
                 Ok(r) if format == Format::Html => {
                     let d = g.diagram(Some(&vendor), mode.into()).ok();
@@ -218,11 +341,22 @@ pub fn run(cli: Cli) -> Outcome {
             format,
             inputs,
             output,
+            what_if,
         } => {
             let map = match load_map(&inputs, false) {
                 Ok(m) => m,
                 Err(o) => return o,
             };
+            if !what_if.is_empty() {
+                let assumptions = match parse_assumptions(&what_if) {
+                    Ok(a) => a,
+                    Err(o) => return o,
+                };
+                return match crate::graph::whatif::rank_what_if(&map, &assumptions, mode.into()) {
+                    Ok(r) => Outcome::ok(report::rank(&r, format), &output),
+                    Err(e) => Outcome::fail(2, format!("{e}\n")),
+                };
+            }
             let g = DataGraph::build(&map);
             Outcome::ok(report::rank(&g.rank(mode.into()), format), &output)
         }
@@ -249,6 +383,30 @@ pub fn run(cli: Cli) -> Outcome {
                 }
                 Err(e) => unknown_vendor(&e),
             }
+        }
+        Command::Diff {
+            before,
+            after,
+            mode,
+            format,
+            output,
+        } => {
+            let a = match declaration::load_file(&before) {
+                Ok(m) => m,
+                Err(e) => return load_error(e),
+            };
+            let b = match declaration::load_file(&after) {
+                Ok(m) => m,
+                Err(e) => return load_error(e),
+            };
+            let names = (before.display().to_string(), after.display().to_string());
+            let d = crate::graph::diff::diff(&a, &b, (&names.0, &names.1), mode.into());
+            let out = match format {
+                DiffFormat::Text => report::text::diff(&d),
+                DiffFormat::Json => report::json::to_string(&d),
+                DiffFormat::Markdown => report::markdown::diff(&d),
+            };
+            Outcome::ok(out, &output)
         }
         Command::Validate { file } => {
             let path = file.unwrap_or_else(|| PathBuf::from("blastmap.yaml"));
@@ -284,6 +442,49 @@ pub fn run(cli: Cli) -> Outcome {
             taxonomy,
             output,
         } => catalog(vendor, format, taxonomy, &output),
+    }
+}
+
+/// Parses `--assume`/`--without`; syntax problems exit 2.
+fn parse_assumptions(w: &WhatIfArgs) -> Result<Vec<crate::model::assume::Assumption>, Outcome> {
+    crate::model::assume::parse_all(&w.assume, &w.without)
+        .map_err(|e| Outcome::fail(2, format!("{e}\n")))
+}
+
+/// `blast` with assumptions: the report on the changed map, with its
+/// what-if section.
+fn blast_what_if(
+    map: &Map,
+    w: &WhatIfArgs,
+    vendor: &str,
+    mode: Mode,
+    format: Format,
+    output: &Output,
+) -> Outcome {
+    use crate::graph::whatif::{WhatIfError, blast_what_if};
+    let assumptions = match parse_assumptions(w) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    match blast_what_if(map, &assumptions, vendor, mode) {
+        Ok(r) if format == Format::Html => {
+            // The diagram shows the map with the assumptions, as the report does.
+            let mut assumed = map.clone();
+            let d = crate::model::assume::apply_assumptions(&mut assumed, &assumptions)
+                .ok()
+                .and_then(|_| DataGraph::build(&assumed).diagram(Some(vendor), mode).ok());
+            Outcome::ok(report::html::blast(&r, d.as_ref()), output)
+        }
+        Ok(r) => Outcome::ok(report::blast(&r, format), output),
+        Err(WhatIfError::Blast(e)) => unknown_vendor(&e),
+        Err(WhatIfError::VendorRemoved(v)) => Outcome::fail(
+            2,
+            format!(
+                "error: {}\n  help: ask about another vendor, or drop `--without {v}`\n",
+                WhatIfError::VendorRemoved(v.clone())
+            ),
+        ),
+        Err(e) => Outcome::fail(2, format!("{e}\n")),
     }
 }
 

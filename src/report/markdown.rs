@@ -4,6 +4,7 @@ use askama::Template;
 
 use super::view::PathView;
 use crate::graph::blast::{BlastReport, group_digits};
+use crate::graph::diff::MapDiff;
 use crate::graph::rank::RankReport;
 
 /// Template filters.
@@ -108,6 +109,19 @@ pub fn blast(r: &BlastReport) -> String {
 /// The ranking as a table.
 pub fn rank(r: &RankReport) -> String {
     RankMd { r }
+        .render()
+        .unwrap_or_else(|e| format!("template error: {e}\n"))
+}
+
+#[derive(Template)]
+#[template(path = "diff.md", escape = "none")]
+struct DiffMd<'a> {
+    d: &'a MapDiff,
+}
+
+/// `diff A B` for a pull request or a ticket.
+pub fn diff(d: &MapDiff) -> String {
+    DiffMd { d }
         .render()
         .unwrap_or_else(|e| format!("template error: {e}\n"))
 }

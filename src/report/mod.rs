@@ -10,6 +10,7 @@ pub mod json;
 pub mod layout;
 pub mod markdown;
 pub mod mermaid;
+pub mod notice;
 pub mod svg;
 pub mod text;
 pub mod view;
