@@ -169,6 +169,8 @@ pub enum Command {
         inputs: Inputs,
         #[command(flatten)]
         output: Output,
+        #[command(flatten)]
+        what_if: WhatIfArgs,
     },
     /// Load and check a declaration file only
     Validate {
@@ -366,11 +368,36 @@ pub fn run(cli: Cli) -> Outcome {
             format,
             inputs,
             output,
+            what_if,
         } => {
-            let map = match load_map(&inputs, true) {
+            let mut map = match load_map(&inputs, true) {
                 Ok(m) => m,
                 Err(o) => return o,
             };
+            if !what_if.is_empty() {
+                let effect = match parse_assumptions(&what_if).and_then(|a| {
+                    crate::model::assume::apply_assumptions(&mut map, &a)
+                        .map_err(|e| Outcome::fail(2, format!("{e}\n")))
+                }) {
+                    Ok(e) => e,
+                    Err(o) => return o,
+                };
+                let g = DataGraph::build(&map);
+                return match g.diagram(vendor.as_deref(), mode.into()) {
+                    Ok(d) => {
+                        let radii = if format == DiagramFormat::Html {
+                            g.radii(mode.into())
+                        } else {
+                            Vec::new()
+                        };
+                        Outcome::ok(
+                            report::diagram_what_if(&d, &radii, format, &effect),
+                            &output,
+                        )
+                    }
+                    Err(e) => unknown_vendor(&e),
+                };
+            }
             let g = DataGraph::build(&map);
             match g.diagram(vendor.as_deref(), mode.into()) {
                 Ok(d) => {

@@ -328,3 +328,41 @@ fn diff_help_says_it_reads_declarations_only() {
     assert!(help.contains("declaration files"), "{help}");
     assert!(help.contains("not supported yet"), "{help}");
 }
+
+#[test]
+fn graph_draws_the_assumed_map_and_says_so() {
+    let args = |f: &str| {
+        ok(&[
+            "graph",
+            "--map",
+            SEED,
+            "--without",
+            "drift",
+            "--assume",
+            "dashboard -> amplitude: email",
+            "-f",
+            f,
+        ])
+    };
+    let m = args("mermaid");
+    assert!(m.starts_with("%% what-if: assumed: --without drift\n"));
+    assert!(m.contains("%% what-if: + flow dashboard → amplitude: email\n"));
+    assert!(m.contains("Amplitude") && !m.contains("Drift"), "{m}");
+    let d = args("dot");
+    assert!(d.contains("// what-if: - vendor drift\n"));
+    let j: Value = serde_json::from_str(&args("json")).unwrap();
+    assert_eq!(ids(&j["what_if"]["vendors_removed"]), ["drift"]);
+    assert!(
+        j["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["id"] == "vendor:amplitude")
+    );
+    let h = args("html");
+    assert!(h.contains("<li>assumed: --without drift</li>"));
+    common::tag_balance(&h).unwrap();
+    let (code, _, err) = cli(&["graph", "--map", SEED, "--without", "drfit"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `drift`?"));
+}

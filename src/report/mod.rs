@@ -76,3 +76,64 @@ pub fn diagram(d: &Diagram, radii: &[Radius], format: DiagramFormat) -> String {
         DiagramFormat::Json => json::to_string(d),
     }
 }
+
+/// Renders the diagram of a map with what-if assumptions applied, saying
+/// what was assumed: comment lines in Mermaid and DOT, a `what_if` key in
+/// JSON, a section in HTML.
+pub fn diagram_what_if(
+    d: &Diagram,
+    radii: &[Radius],
+    format: DiagramFormat,
+    effect: &crate::model::assume::AssumptionEffect,
+) -> String {
+    // One comment line per change; nothing in it can end the comment (line
+    // breaks), close a Markdown fence around a Mermaid block (backticks) or
+    // drive a terminal (control characters).
+    let lines: Vec<String> = text::effect_summary(effect)
+        .into_iter()
+        .map(|l| {
+            l.chars()
+                .map(|c| if c.is_control() || c == '`' { ' ' } else { c })
+                .collect()
+        })
+        .collect();
+    let body = diagram(d, radii, format);
+    match format {
+        DiagramFormat::Mermaid => {
+            let mut o: String = lines.iter().map(|l| format!("%% what-if: {l}\n")).collect();
+            o.push_str(&body);
+            o
+        }
+        DiagramFormat::Dot => {
+            let mut o: String = lines.iter().map(|l| format!("// what-if: {l}\n")).collect();
+            o.push_str(&body);
+            o
+        }
+        DiagramFormat::Json => match serde_json::to_value(d) {
+            Ok(serde_json::Value::Object(mut m)) => {
+                m.insert(
+                    "what_if".into(),
+                    serde_json::to_value(effect).unwrap_or_default(),
+                );
+                json::to_string(&m)
+            }
+            _ => body,
+        },
+        DiagramFormat::Html => {
+            let items: String = lines
+                .iter()
+                .map(|l| format!("<li>{}</li>", html::escape(l)))
+                .collect();
+            let section = format!(
+                "<section id=\"what-if\"><h2>What if</h2><p class=\"muted\">The diagram is drawn with these assumptions.</p><ul>{items}</ul></section>\n"
+            );
+            match body.find("<main>\n") {
+                Some(i) => {
+                    let at = i + "<main>\n".len();
+                    format!("{}{section}{}", &body[..at], &body[at..])
+                }
+                None => body,
+            }
+        }
+    }
+}

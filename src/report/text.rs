@@ -262,45 +262,50 @@ fn severity_arrow(c: &Change<crate::graph::blast::Severity>) -> String {
     })
 }
 
-/// The assumptions and what they did to the map, one line each.
-fn effect_lines(o: &mut String, e: &AssumptionEffect) {
+/// The assumptions and what they did to the map, one line each, without
+/// escaping (each renderer cleans them for its format).
+pub fn effect_summary(e: &AssumptionEffect) -> Vec<String> {
+    let mut o = Vec::new();
     for a in &e.assumptions {
-        let _ = writeln!(o, "  assumed: {}", clean(a));
+        o.push(format!("assumed: {a}"));
     }
     for f in &e.flows_added {
-        let _ = writeln!(
-            o,
-            "  + flow {} → {}: {}",
-            clean(&f.from),
-            clean(&f.to),
-            clean(&f.fields.joined())
-        );
+        o.push(format!(
+            "+ flow {} → {}: {}",
+            f.from,
+            f.to,
+            f.fields.joined()
+        ));
     }
     for v in &e.vendors_added {
-        let _ = writeln!(o, "  + vendor {} (from the catalog)", clean(v));
+        o.push(format!("+ vendor {v} (from the catalog)"));
     }
     for f in &e.fields_added {
-        let _ = writeln!(o, "  + field {} (a category used directly)", clean(f));
+        o.push(format!("+ field {f} (a category used directly)"));
     }
     for v in &e.vendors_removed {
-        let _ = writeln!(o, "  - vendor {}", clean(v));
+        o.push(format!("- vendor {v}"));
     }
     for f in &e.flows_removed {
-        let _ = writeln!(
-            o,
-            "  - flow {} → {}: {}",
-            clean(&f.from),
-            clean(&f.to),
-            clean(&f.fields.joined())
-        );
+        o.push(format!(
+            "- flow {} → {}: {}",
+            f.from,
+            f.to,
+            f.fields.joined()
+        ));
     }
     for g in &e.access_removed {
-        let _ = writeln!(
-            o,
-            "  - access grant: {} no longer reads {}",
-            clean(&g.vendor),
-            clean(&g.system)
-        );
+        o.push(format!(
+            "- access grant: {} no longer reads {}",
+            g.vendor, g.system
+        ));
+    }
+    o
+}
+
+fn effect_lines(o: &mut String, e: &AssumptionEffect) {
+    for l in effect_summary(e) {
+        let _ = writeln!(o, "  {}", clean(&l));
     }
 }
 
