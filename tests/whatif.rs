@@ -366,3 +366,95 @@ fn graph_draws_the_assumed_map_and_says_so() {
     assert_eq!(code, 2);
     assert!(err.contains("did you mean `drift`?"));
 }
+
+#[test]
+fn hostile_ids_in_a_what_if_stay_inert_in_every_format() {
+    use blastmap::graph::Mode;
+    use blastmap::graph::whatif::{blast_what_if, rank_what_if};
+    use blastmap::model::assume::Assumption;
+    use blastmap::report::{self, Format};
+    use common::{hostile, hostile_id};
+    let map = hostile();
+    let a = [
+        Assumption::Without {
+            vendor: hostile_id("fwd"),
+        },
+        Assumption::Flow {
+            from: hostile_id("web"),
+            to: hostile_id("vend"),
+            fields: blastmap::model::FlowFields::List(vec![hostile_id("token")]),
+            text: format!(
+                "{} -> {}: {}",
+                hostile_id("web"),
+                hostile_id("vend"),
+                hostile_id("token")
+            ),
+        },
+    ];
+    let b = blast_what_if(&map, &a, &hostile_id("vend"), Mode::Data).unwrap();
+    let w = b.what_if.as_ref().unwrap();
+    assert_eq!(w.newly_exposed.len(), 1);
+    let r = rank_what_if(&map, &a, Mode::Data).unwrap();
+    for f in [Format::Markdown, Format::Html, Format::Text] {
+        for out in [report::blast(&b, f), report::rank(&r, f)] {
+            assert!(!out.contains('\u{1b}'), "{f:?}");
+            match f {
+                Format::Html => {
+                    assert!(!out.contains("<script>alert"), "{out}");
+                    common::tag_balance(&out).unwrap();
+                }
+                Format::Markdown => {
+                    for line in out.lines() {
+                        // Input shows literally in code spans; elsewhere
+                        // every `<` is escaped and no backtick is left open.
+                        let bare = strip_code_spans(line).replace("\\`", "");
+                        let raw_lt = bare
+                            .char_indices()
+                            .any(|(i, c)| c == '<' && (i == 0 || !bare[..i].ends_with('\\')));
+                        assert!(!raw_lt, "raw `<` in {line}");
+                        assert!(!bare.contains('`'), "open code span: {line}");
+                    }
+                    assert!(out.contains("## What if"));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Replaces inline code spans (a run of N backticks up to the next run of
+/// exactly N) with `CODE`.
+fn strip_code_spans(line: &str) -> String {
+    let b: Vec<char> = line.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == '`' && (i == 0 || b[i - 1] != '\\') {
+            let n = b[i..].iter().take_while(|c| **c == '`').count();
+            let mut j = i + n;
+            let mut close = None;
+            while j < b.len() {
+                let m = b[j..].iter().take_while(|c| **c == '`').count();
+                if m == n {
+                    close = Some(j + m);
+                    break;
+                }
+                j += m.max(1);
+            }
+            match close {
+                Some(end) => {
+                    out.push_str("CODE");
+                    i = end;
+                }
+                None => {
+                    out.extend(&b[i..i + n]);
+                    i += n;
+                }
+            }
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    out
+}
