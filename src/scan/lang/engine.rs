@@ -464,7 +464,7 @@ impl<'s> Ctx<'s> {
     }
 
     pub(crate) fn push_binding(&mut self, name: String, root: String, node: Node<'_>) {
-        if name.is_empty() || root.is_empty() {
+        if name.is_empty() || root.is_empty() || LITERALS.contains(&root.as_str()) {
             return;
         }
         if self.facts.bindings.len() >= self.limits.max_facts {
@@ -553,6 +553,18 @@ pub(crate) fn root<S: Syntax>(ctx: &Ctx<'_>, syn: &S, node: Node<'_>) -> Option<
     }
     None
 }
+
+/// Keywords some grammars parse as names; a value rooted at one binds nothing.
+const LITERALS: &[&str] = &[
+    "true",
+    "false",
+    "null",
+    "nil",
+    "None",
+    "True",
+    "False",
+    "undefined",
+];
 
 /// Names of the current object, which say nothing by themselves.
 const RECEIVERS: &[&str] = &["this", "self", "@", "$this"];
