@@ -114,11 +114,10 @@ fn argument_nodes<'t>(parts: &[Node<'t>]) -> Vec<Node<'t>> {
 }
 
 fn has_token(node: Node<'_>, token: &str) -> bool {
-    let mut cursor = node.walk();
-    let found = node
-        .children(&mut cursor)
-        .any(|c| !c.is_named() && c.kind() == token);
-    found
+    (0..node.child_count()).any(|i| {
+        node.child(i)
+            .is_some_and(|c| !c.is_named() && c.kind() == token)
+    })
 }
 
 fn string_value<'s>(ctx: &Ctx<'s>, node: Node<'_>) -> &'s str {
