@@ -141,11 +141,11 @@ fn params(ctx: &Ctx<'_>, decl: Node<'_>) -> Vec<String> {
         .filter(|c| c.kind() == "parameter")
         .filter_map(|p| {
             let mut cursor = p.walk();
-            let name = p
-                .children_by_field_name("name", &mut cursor)
+            let names: Vec<Node<'_>> = p.children_by_field_name("name", &mut cursor).collect();
+            names
+                .into_iter()
                 .find(|n| n.kind() == "simple_identifier")
-                .map(|n| ctx.text(n).to_string());
-            name
+                .map(|n| ctx.text(n).to_string())
         })
         .collect()
 }
