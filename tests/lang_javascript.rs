@@ -283,3 +283,42 @@ fn computed_and_odd_callees() {
     let callees: Vec<&str> = f.calls.iter().map(|c| c.callee.as_str()).collect();
     assert_eq!(callees, ["window.analytics.track", "_.identify", "init"]);
 }
+
+#[test]
+fn a_first_party_wrapper_exposes_its_params_and_forwarding_call() {
+    let wrapper = "import posthog from 'posthog-js';\n\nexport function capture(event, props) {\n  posthog.capture(event, { ...props, source: 'web' });\n}\n\nconst internal = (x) => posthog.flush(x);\n";
+    let f = extract(Lang::JavaScript, wrapper).unwrap();
+    assert_eq!(f.functions.len(), 2);
+    let capture = &f.functions[0];
+    assert_eq!(
+        (capture.name.as_str(), capture.exported, capture.line),
+        ("capture", true, 3)
+    );
+    assert_eq!(capture.params, ["event", "props"]);
+    assert_eq!(capture.calls.len(), 1);
+    assert_eq!(capture.calls[0].callee, "posthog.capture");
+    assert_eq!(
+        args(&capture.calls[0]),
+        vec![
+            pos("event", 4),
+            pos("...props", 4),
+            kv("source", "'web'", 4)
+        ]
+    );
+    assert_eq!(
+        (f.functions[1].name.as_str(), f.functions[1].exported),
+        ("internal", false)
+    );
+
+    let caller =
+        "import { capture } from './analytics';\ncapture('signed_up', { email: user.email });\n";
+    let g = extract(Lang::JavaScript, caller).unwrap();
+    assert_eq!(
+        imports(&g),
+        vec![imp("./analytics", 1, &["capture"], false)]
+    );
+    assert_eq!(
+        args(call(&g, "capture", 2)),
+        vec![pos("'signed_up'", 2), kv("email", "user.email", 2)]
+    );
+}

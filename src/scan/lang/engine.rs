@@ -16,13 +16,12 @@ use tree_sitter::{Language, Node, ParseOptions, ParseState, Parser, Tree};
 use super::{Arg, Binding, Call, ExtractError, FileFacts, FunctionDef, Import, Limits, StringLit};
 
 /// How many links of a member chain a callee path or a root may follow.
-const MAX_CHAIN: usize = 64;
+const MAX_CHAIN: usize = 32;
 /// How deep nested literal arguments are flattened into dotted keys.
 const MAX_NESTING: usize = 8;
 
 /// The tree-sitter grammars, one parser each per thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)] // grammars wired up language by language
 pub(crate) enum Grammar {
     JavaScript,
     TypeScript,
@@ -118,16 +117,24 @@ pub(crate) fn parse(grammar: Grammar, src: &str, deadline: Instant) -> Result<Tr
 }
 
 /// Visits every named node in source order (pre-order), with its ancestors
-/// (outermost first), without recursion.
+/// (outermost first), without recursion. The walk has a time budget of its
+/// own, as long as the parse's: pathological trees (a chain of 100k calls)
+/// give [`ExtractError::Timeout`] rather than a stuck worker.
 pub(crate) fn walk<'t>(
     tree: &'t Tree,
     ctx: &mut Ctx<'_>,
     mut visit: impl FnMut(&mut Ctx<'_>, Node<'t>, &[Node<'t>]),
-) {
+) -> Result<(), ExtractError> {
+    let deadline = Instant::now() + ctx.limits.parse_budget;
     let mut cursor = tree.walk();
     let mut ancestors: Vec<Node<'t>> = Vec::new();
+    let mut visited: u32 = 0;
     loop {
         let node = cursor.node();
+        visited = visited.wrapping_add(1);
+        if visited % 1024 == 0 && Instant::now() > deadline {
+            return Err(ExtractError::Timeout);
+        }
         if node.is_named() {
             ctx.set_depth(ancestors.len());
             visit(ctx, node, &ancestors);
@@ -141,7 +148,7 @@ pub(crate) fn walk<'t>(
                 break;
             }
             if !cursor.goto_parent() {
-                return;
+                return Ok(());
             }
             ancestors.pop();
         }
@@ -202,9 +209,11 @@ struct Scope {
 }
 
 /// The state of one extraction: the source, the facts so far, the scopes.
-#[allow(dead_code)] // used by the HTML module next
 pub(crate) struct Ctx<'s> {
     src: &'s str,
+    /// What `text` fields quote: the source as written, when `src` is a
+    /// copy with template tags blanked (same length, same offsets).
+    display: &'s str,
     line_offset: u32,
     limits: &'s Limits,
     deadline: Instant,
@@ -213,7 +222,6 @@ pub(crate) struct Ctx<'s> {
     depth: usize,
 }
 
-#[allow(dead_code)]
 impl<'s> Ctx<'s> {
     /// A context for `src`, whose first line is line `line_offset + 1` of the file.
     pub(crate) fn new(
@@ -224,6 +232,7 @@ impl<'s> Ctx<'s> {
     ) -> Self {
         Ctx {
             src,
+            display: src,
             line_offset,
             limits,
             deadline,
@@ -237,6 +246,13 @@ impl<'s> Ctx<'s> {
                 literals: HashMap::new(),
             }],
             depth: 0,
+        }
+    }
+
+    /// Quotes `display` (same length as the parsed source) in `text` fields.
+    pub(crate) fn set_display(&mut self, display: &'s str) {
+        if display.len() == self.src.len() {
+            self.display = display;
         }
     }
 
@@ -296,8 +312,8 @@ impl<'s> Ctx<'s> {
     /// The source line a node starts on (from the node itself when the line
     /// is long, as in minified code), trimmed and capped.
     pub(crate) fn line_text(&self, node: Node<'_>) -> String {
-        let start = node.start_byte().min(self.src.len());
-        let before = self.src.get(..start).unwrap_or("");
+        let start = node.start_byte().min(self.display.len());
+        let before = self.display.get(..start).unwrap_or("");
         // Look back at most 120 bytes for the line start (minified code).
         let window = (before.len().saturating_sub(120)..=before.len())
             .find(|&i| before.is_char_boundary(i))
@@ -307,12 +323,7 @@ impl<'s> Ctx<'s> {
             None if window == 0 => 0,
             None => before.len(),
         };
-        self.first_line(self.src.get(from..).unwrap_or(""))
-    }
-
-    /// A node's first line, trimmed and capped.
-    pub(crate) fn short(&self, node: Node<'_>) -> String {
-        self.first_line(self.text(node))
+        self.first_line(self.display.get(from..).unwrap_or(""))
     }
 
     /// A node's text with whitespace runs collapsed, capped.
@@ -453,7 +464,7 @@ impl<'s> Ctx<'s> {
         } else {
             name.start_byte()
         };
-        let text = self.first_line(self.slice(start, call.end_byte()));
+        let text = self.first_line(self.display.get(start..call.end_byte()).unwrap_or(""));
         let line = self.line(name);
         self.push_call(Call {
             callee,

@@ -19,7 +19,7 @@ pub(crate) fn extract(
 ) -> Result<FileFacts, ExtractError> {
     let tree = engine::parse(Grammar::Java, src, deadline)?;
     let mut ctx = Ctx::new(src, 0, limits, deadline);
-    engine::walk(&tree, &mut ctx, visit);
+    engine::walk(&tree, &mut ctx, visit)?;
     Ok(ctx.finish())
 }
 

@@ -28,6 +28,19 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
+    extract_quoting(dialect, src, src, line_offset, limits, deadline)
+}
+
+/// [`extract`], with `text` fields quoted from `display` (the script as
+/// written, when `src` has its template tags blanked).
+pub(crate) fn extract_quoting(
+    dialect: Dialect,
+    src: &str,
+    display: &str,
+    line_offset: u32,
+    limits: &Limits,
+    deadline: Instant,
+) -> Result<FileFacts, ExtractError> {
     let grammar = match dialect {
         Dialect::JavaScript => Grammar::JavaScript,
         Dialect::TypeScript => Grammar::TypeScript,
@@ -35,10 +48,11 @@ pub(crate) fn extract(
     };
     let tree = engine::parse(grammar, src, deadline)?;
     let mut ctx = Ctx::new(src, line_offset, limits, deadline);
+    ctx.set_display(display);
     let mut exported: HashSet<String> = HashSet::new();
     engine::walk(&tree, &mut ctx, |ctx, node, anc| {
         visit(ctx, node, anc, &mut exported)
-    });
+    })?;
     let mut facts = ctx.finish();
     for f in &mut facts.functions {
         if f.owner.is_none() && exported.contains(&f.name) {

@@ -224,7 +224,8 @@ pub struct FileFacts {
 /// Bounds on the work and memory spent on one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
-    /// Parsing longer than this gives [`ExtractError::Timeout`].
+    /// Parsing longer than this, or walking the tree longer than this
+    /// again, gives [`ExtractError::Timeout`].
     pub parse_budget: Duration,
     /// Strings (and module names) longer than this are not stored.
     pub max_string_bytes: usize,

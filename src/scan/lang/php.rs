@@ -24,7 +24,7 @@ pub(crate) fn extract(
 ) -> Result<FileFacts, ExtractError> {
     let tree = engine::parse(Grammar::Php, src, deadline)?;
     let mut ctx = Ctx::new(src, 0, limits, deadline);
-    engine::walk(&tree, &mut ctx, visit);
+    engine::walk(&tree, &mut ctx, visit)?;
     Ok(ctx.finish())
 }
 

@@ -17,7 +17,7 @@ pub(crate) fn extract(
 ) -> Result<FileFacts, ExtractError> {
     let tree = engine::parse(Grammar::Python, src, deadline)?;
     let mut ctx = Ctx::new(src, 0, limits, deadline);
-    engine::walk(&tree, &mut ctx, visit);
+    engine::walk(&tree, &mut ctx, visit)?;
     Ok(ctx.finish())
 }
 
