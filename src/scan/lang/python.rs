@@ -1,6 +1,11 @@
 //! Python, by tree-sitter-python: `import` and `from ... import` (with
 //! aliases), `importlib.import_module` and `__import__`, calls with keyword
 //! arguments, dict literals and `dict(...)`, assignments, `def`.
+//!
+//! `import a.b` binds `a.b` (the name code then writes, `a.b.f()`), not
+//! Python's `a`, so that callee paths match the binding; `from a import b`
+//! gives the module `a` and binds `b`. An `import` inside a function is
+//! dynamic (loaded at call time).
 
 use std::time::Instant;
 
