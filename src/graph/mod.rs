@@ -9,6 +9,7 @@
 
 pub mod blast;
 pub mod rank;
+pub mod reconcile;
 mod routes;
 
 use std::collections::HashMap;

@@ -6,6 +6,7 @@
 
 pub mod json;
 pub mod markdown;
+pub mod scan;
 pub mod text;
 
 use crate::graph::blast::BlastReport;
