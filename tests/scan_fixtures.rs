@@ -214,6 +214,7 @@ fn jvm_and_android_maven_gradle_and_imports() {
     assert_eq!(
         evidence(&r, "stripe"),
         [
+            "config server/src/main/java/com/acme/billing/BillingService.java:13 production",
             "import server/src/main/java/com/acme/billing/BillingService.java:3 production",
             "import server/src/main/java/com/acme/billing/BillingService.java:4 production",
             "import server/src/main/java/com/acme/billing/BillingService.java:5 production",
@@ -260,7 +261,7 @@ fn php_shop_namespaces_and_require_dev() {
     );
     assert_eq!(
         evidence(&r, "taxjar"),
-        ["endpoint src/Payment/Checkout.php:14 production"]
+        ["endpoint src/Payment/Checkout.php:13 production"]
     );
 }
 
