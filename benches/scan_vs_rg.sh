@@ -44,7 +44,8 @@ if [ ! -f "$TREE/.complete" ]; then
     d="$TREE/npm/$(basename "$t" .tgz)"; mkdir -p "$d"; tar -xzf "$t" -C "$d"
   done
   for p in "${PYPI_PACKAGES[@]}"; do
-    pip download --quiet --no-binary :all: --no-deps --dest "$WORK/dl/pypi" "$p" >/dev/null 2>&1 \
+    # Source only for the package itself; its build tools may come as wheels.
+    pip download --quiet --no-binary "$p" --no-deps --dest "$WORK/dl/pypi" "$p" >/dev/null 2>&1 \
       || echo "   pip download $p failed, skipped" >&2
   done
   for a in "$WORK"/dl/pypi/*; do

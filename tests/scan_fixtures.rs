@@ -328,6 +328,7 @@ fn every_manifest_kind_with_its_dev_and_test_scopes() {
             "openai acme-legacy test",
             "posthog worker dev",
             "rollbar acme-client dev",
+            "sendgrid Acme.Api production",
             "sendgrid Acme.Api.Tests test",
             "sendgrid acme-legacy production",
             "sentry Acme.Api production",
@@ -341,6 +342,7 @@ fn every_manifest_kind_with_its_dev_and_test_scopes() {
     assert_eq!(
         evidence(&r, "sentry"),
         [
+            "config dotnet/Acme.Api/Program.cs:4 production",
             "manifest dotnet/Acme.Api/Acme.Api.csproj:6 production",
             "manifest edge/Cargo.toml:8 production",
             "manifest worker/requirements.txt:4 production",
@@ -356,6 +358,18 @@ fn every_manifest_kind_with_its_dev_and_test_scopes() {
         ]
     );
     assert!(evidence(&r, "launchdarkly").is_empty());
+    // C# has no parser: quoted keys and URLs are still read; comments are not.
+    assert_eq!(
+        evidence(&r, "twilio"),
+        [
+            "manifest dotnet/Acme.Api/Acme.Api.csproj:8 production",
+            "manifest worker/requirements.txt:6 production",
+        ]
+    );
+    assert!(
+        evidence(&r, "sendgrid")
+            .contains(&"endpoint dotnet/Acme.Api/Program.cs:6 production".to_string())
+    );
     assert_eq!(
         evidence(&r, "stripe"),
         ["manifest worker/Pipfile:7 production"]

@@ -158,6 +158,34 @@ pub fn in_config_file(text: &str, hits: &[Hit], pf: &Prefilter, lines: &LineInde
     out
 }
 
+/// Config-key evidence in code no parser reads (C#, Rust, Dart, shell…):
+/// the key as a whole quoted string (`GetEnvironmentVariable("SENTRY_DSN")`)
+/// on a line that is not a comment.
+pub fn quoted_in_text(text: &str, hits: &[Hit], pf: &Prefilter, lines: &LineIndex) -> Vec<Finding> {
+    let b = text.as_bytes();
+    let quote = |i: usize| b.get(i).is_some_and(|c| matches!(c, b'"' | b'\'' | b'`'));
+    let mut out = Vec::new();
+    for h in hits {
+        if h.start == 0 || !quote(h.start - 1) || !quote(h.end) || b[h.start - 1] != b[h.end] {
+            continue;
+        }
+        let line = lines.line_of(h.start);
+        if is_comment_line(lines.text_of(line).trim_start()) {
+            continue;
+        }
+        for v in pf.owners(h, Role::ConfigKey) {
+            out.push(Finding {
+                vendor: v,
+                kind: EvidenceKind::Config,
+                line,
+                text: None,
+                scope: Scope::Production,
+            });
+        }
+    }
+    out
+}
+
 /// How code reads the environment right before a key: `process.env.`,
 /// `import.meta.env.`, `ENV.`, `env?.`.
 fn env_access_before(before: &str) -> bool {
@@ -175,6 +203,7 @@ pub fn in_code(
     strings: &[StringLit],
     lines: &LineIndex,
 ) -> Vec<Finding> {
+    let sorted = strings.windows(2).all(|w| w[0].line <= w[1].line);
     let mut out = Vec::new();
     for h in hits {
         let owners: Vec<_> = pf.owners(h, Role::ConfigKey).collect();
@@ -183,12 +212,21 @@ pub fn in_code(
         }
         let key = &text[h.start..h.end];
         let line = lines.line_of(h.start);
-        let in_string = strings.iter().any(|s| {
-            s.line == line
-                && s.value
-                    .match_indices(key)
-                    .any(|(p, _)| whole_key(&s.value, p, p + key.len()))
-        });
+        let has_key = |s: &StringLit| {
+            s.value
+                .match_indices(key)
+                .any(|(p, _)| whole_key(&s.value, p, p + key.len()))
+        };
+        // Literals come in source order: look only at those on this line.
+        let in_string = if sorted {
+            let first = strings.partition_point(|s| s.line < line);
+            strings[first..]
+                .iter()
+                .take_while(|s| s.line == line)
+                .any(has_key)
+        } else {
+            strings.iter().filter(|s| s.line == line).any(has_key)
+        };
         let line_start = lines.start_of(line);
         let via_env = !is_comment_line(lines.text_of(line).trim_start())
             && env_access_before(&text[line_start.min(h.start)..h.start]);

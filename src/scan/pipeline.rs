@@ -423,6 +423,12 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
             &ctx.domains,
             false,
         ));
+        findings.extend(config::quoted_in_text(
+            &scan_text,
+            &hits,
+            &ctx.prefilter,
+            &lines,
+        ));
     }
 
     let source_lines = if templated {
