@@ -4,8 +4,8 @@
 # memory. See benches/README.md.
 #
 #   benches/scan_vs_rg.sh            # build the tree once, then time
-#   BENCH_WORK=/tmp/bw benches/scan_vs_rg.sh
-#   RUNS=10 benches/scan_vs_rg.sh
+#   BENCH_SDKS=1 benches/scan_vs_rg.sh   # worst case: vendor SDK sources too
+#   BENCH_WORK=/tmp/bw RUNS=10 benches/scan_vs_rg.sh
 #
 # The tree is unpacked source packages from npm and PyPI (downloaded with the
 # ordinary clients, nothing executed from them), kept in a git-ignored work
@@ -14,41 +14,56 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
 WORK=${BENCH_WORK:-$REPO/bench-work}
-TREE=$WORK/tree
 RUNS=${RUNS:-5}
+# BENCH_SDKS=1 adds vendor SDKs to the tree: nearly every file of an SDK
+# names its vendor and imports its own package, so most files must be
+# parsed. That is the scanner's worst case, unlike application code.
+MODE=$([ "${BENCH_SDKS:-0}" = 1 ] && echo sdks || echo libs)
+TREE=$WORK/tree-$MODE
 mkdir -p "$WORK"
 
 NPM_PACKAGES=(
   express koa fastify axios lodash moment dayjs date-fns react react-dom vue
-  svelte @sentry/browser @sentry/node @sentry/core mixpanel-browser posthog-js
-  stripe openai twilio @segment/analytics-next mongoose pg sequelize knex
-  jsonwebtoken passport socket.io ws commander yargs chalk eslint
-  @amplitude/analytics-browser launchdarkly-js-client-sdk algoliasearch
-  @sendgrid/mail redux rxjs immer zod graphql apollo-server-core
+  svelte mongoose pg sequelize knex jsonwebtoken passport socket.io ws
+  commander yargs chalk eslint redux rxjs immer zod graphql @babel/core
+  postcss vite rollup undici uuid ajv handlebars ejs marked d3 chart.js luxon
+  validator
 )
 PYPI_PACKAGES=(
-  requests flask django sentry-sdk stripe openai twilio mixpanel boto3
-  fastapi sqlalchemy celery redis click jinja2 werkzeug urllib3 httpx rich
-  attrs starlette posthog sendgrid segment-analytics-python
+  requests flask django fastapi sqlalchemy celery redis click jinja2 werkzeug
+  urllib3 httpx rich attrs starlette marshmallow alembic gunicorn uvicorn
+  pyyaml tornado networkx
 )
+if [ "$MODE" = sdks ]; then
+  NPM_PACKAGES+=(
+    @sentry/browser @sentry/node @sentry/core mixpanel-browser posthog-js
+    stripe openai twilio @segment/analytics-next @amplitude/analytics-browser
+    launchdarkly-js-client-sdk algoliasearch @sendgrid/mail
+  )
+  PYPI_PACKAGES+=(
+    sentry-sdk stripe openai twilio mixpanel boto3 posthog sendgrid
+    segment-analytics-python
+  )
+fi
 
 # 1. The tree.
 if [ ! -f "$TREE/.complete" ]; then
   echo "== building the tree in $TREE" >&2
-  rm -rf "$TREE" "$WORK/dl"
-  mkdir -p "$TREE/npm" "$TREE/pypi" "$WORK/dl/npm" "$WORK/dl/pypi"
-  (cd "$WORK/dl/npm" && for p in "${NPM_PACKAGES[@]}"; do
+  DL=$WORK/dl-$MODE
+  rm -rf "$TREE" "$DL"
+  mkdir -p "$TREE/npm" "$TREE/pypi" "$DL/npm" "$DL/pypi"
+  (cd "$DL/npm" && for p in "${NPM_PACKAGES[@]}"; do
       npm pack --silent "$p" >/dev/null 2>&1 || echo "   npm pack $p failed, skipped" >&2
     done)
-  for t in "$WORK"/dl/npm/*.tgz; do
+  for t in "$DL"/npm/*.tgz; do
     d="$TREE/npm/$(basename "$t" .tgz)"; mkdir -p "$d"; tar -xzf "$t" -C "$d"
   done
   for p in "${PYPI_PACKAGES[@]}"; do
     # Source only for the package itself; its build tools may come as wheels.
-    pip download --quiet --no-binary "$p" --no-deps --dest "$WORK/dl/pypi" "$p" >/dev/null 2>&1 \
+    pip download --quiet --no-binary "$p" --no-deps --dest "$DL/pypi" "$p" >/dev/null 2>&1 \
       || echo "   pip download $p failed, skipped" >&2
   done
-  for a in "$WORK"/dl/pypi/*; do
+  for a in "$DL"/pypi/*; do
     d="$TREE/pypi/$(basename "$a")"; mkdir -p "$d"
     case "$a" in
       *.tar.gz|*.tgz) tar -xzf "$a" -C "$d" ;;
@@ -91,7 +106,7 @@ LINES=$(find "$TREE" -type f \( -name '*.js' -o -name '*.mjs' -o -name '*.cjs' -
   | xargs -0 cat | wc -l)
 BYTES=$(du -sb "$TREE" | cut -f1)
 PATTERNS=$(wc -l < "$WORK/patterns.txt")
-echo "tree: $FILES files, $LINES lines of text and code, $((BYTES / 1024 / 1024)) MiB; $PATTERNS patterns"
+echo "tree ($MODE): $FILES files, $LINES lines of text and code, $((BYTES / 1024 / 1024)) MiB; $PATTERNS patterns"
 
 # ripgrep gets blastmap's default excludes and size limit, so both read the
 # same files; its output goes to a file (rg stops early when writing to /dev/null).

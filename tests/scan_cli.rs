@@ -217,3 +217,15 @@ fn bad_sizes_and_missing_dirs_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("help:"));
 }
+
+#[test]
+fn sizes_read_like_people_write_them() {
+    use blastmap::cli::parse_size;
+    assert_eq!(parse_size("2M"), Ok(2 * 1024 * 1024));
+    assert_eq!(parse_size("512k"), Ok(512 * 1024));
+    assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+    assert_eq!(parse_size("1048576"), Ok(1 << 20));
+    assert!(parse_size("0").is_err());
+    assert!(parse_size("99999999999999999999G").is_err());
+    assert!(parse_size("two megs").is_err());
+}

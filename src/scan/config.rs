@@ -193,9 +193,10 @@ fn env_access_before(before: &str) -> bool {
     t.ends_with("env.") || t.ends_with("env?.") || t.ends_with("ENV.") || t.ends_with("Env.")
 }
 
-/// Config-key evidence in parsed code: the key in a string literal
+/// Config-key evidence in parsed code: a string literal that is the key
 /// (`os.environ["SENTRY_DSN"]`, `ENV.fetch("STRIPE_SECRET_KEY")`,
-/// `System.getenv("…")`), or after an env accessor on a line that is not a comment.
+/// `System.getenv("…")`), or the key after an env accessor on a line that is
+/// not a comment. An error message that mentions the key is not evidence.
 pub fn in_code(
     text: &str,
     hits: &[Hit],
@@ -212,10 +213,15 @@ pub fn in_code(
         }
         let key = &text[h.start..h.end];
         let line = lines.line_of(h.start);
+        // The literal names the key (`"SENTRY_DSN"`, `"${SENTRY_DSN}"`,
+        // `"%(SENTRY_DSN)s"`); a sentence that mentions it is prose.
         let has_key = |s: &StringLit| {
             s.value
-                .match_indices(key)
-                .any(|(p, _)| whole_key(&s.value, p, p + key.len()))
+                .trim()
+                .trim_start_matches(['$', '%', '{', '('])
+                .trim_end_matches(['}', ')', 's'])
+                == key
+                || s.value.trim().trim_end_matches(['}', ')']) == key
         };
         // Literals come in source order: look only at those on this line.
         let in_string = if sorted {

@@ -361,6 +361,10 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
         }
     } else if hits.is_empty() {
         return out;
+    } else if lang.is_some_and(|l| !worth_parsing(l, &scan_text, &hits, ctx, &lines)) {
+        // Mentions only in comments, or as plain identifiers: no import,
+        // endpoint, key or snippet can come out of parsing this file.
+        return out;
     } else if let Some(lang) = lang {
         out.analysed = true;
         let facts = match lang::extract(lang, text) {
@@ -457,6 +461,70 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
         })
         .collect();
     out
+}
+
+/// True when some hit could become evidence once the file is parsed: a
+/// package name where the language writes module names (in quotes, or after
+/// `import`/`from`/`use`), a host at the start of a URL or string, a config
+/// key in quotes or after an env accessor, or a snippet; and not on a line
+/// that is a comment. A cheap text check, so that tree-sitter only runs on
+/// files that can yield something (parsing is most of a scan's cost).
+fn worth_parsing(lang: Lang, text: &str, hits: &[Hit], ctx: &Ctx, lines: &LineIndex) -> bool {
+    let b = text.as_bytes();
+    let quote_at = |i: usize| matches!(b.get(i), Some(b'"' | b'\'' | b'`'));
+    hits.iter().any(|h| {
+        let n = lines.line_of(h.start);
+        let line_start = lines.start_of(n);
+        let before = text.get(line_start.min(h.start)..h.start).unwrap_or("");
+        let lead = before.trim_start();
+        let comment = lead.starts_with("//")
+            || lead.starts_with("/*")
+            || lead.starts_with('*')
+            || (lead.starts_with('#') && matches!(lang, Lang::Python | Lang::Ruby | Lang::Php));
+        if comment {
+            return false;
+        }
+        let quoted = h.start > 0 && quote_at(h.start - 1);
+        let owners = &ctx.prefilter.pattern(h).owners;
+        owners.iter().any(|(role, _)| match role {
+            Role::Snippet => true,
+            Role::ConfigKey => {
+                quoted || {
+                    let t = before.trim_end();
+                    t.ends_with("env.") || t.ends_with("env?.") || t.ends_with("ENV.")
+                }
+            }
+            Role::Domain => {
+                // The start of the host: after `//`, `@`, a quote, or a subdomain dot.
+                let mut s = h.start;
+                while s > 0 && (b[s - 1].is_ascii_alphanumeric() || matches!(b[s - 1], b'.' | b'-'))
+                {
+                    s -= 1;
+                }
+                s == 0 || matches!(b[s - 1], b'/' | b'@' | b'"' | b'\'' | b'`' | b'=' | b' ')
+            }
+            Role::Name => match lang {
+                Lang::JavaScript
+                | Lang::TypeScript
+                | Lang::Tsx
+                | Lang::Vue
+                | Lang::Svelte
+                | Lang::Ruby
+                | Lang::Go => quoted || before.ends_with("npm:"),
+                Lang::Python => {
+                    quoted
+                        || lead.starts_with("import ")
+                        || lead.starts_with("from ")
+                        || lead.starts_with("cimport ")
+                }
+                Lang::Java | Lang::Kotlin | Lang::Swift => {
+                    lead.starts_with("import ") || lead.starts_with("@testable import ")
+                }
+                Lang::Php => quoted || lead.starts_with("use ") || before.ends_with('\\'),
+                Lang::Html => false,
+            },
+        })
+    })
 }
 
 /// The lines (number, text) holding a domain hit, each once.

@@ -7,7 +7,7 @@
 //! with no mention are never parsed. The hits are kept: the config, endpoint
 //! and snippet detectors work from them instead of searching again.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::index::{Index, VendorIx};
 
@@ -99,10 +99,17 @@ impl Prefilter {
                 }
             })
             .collect();
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(patterns.iter().map(|p| p.text.as_bytes()))
-            .ok();
+        // A DFA (a few MB for the whole catalog) runs several times faster
+        // than the default NFA over thousands of patterns; fall back to
+        // letting the crate choose if it cannot be built.
+        let build = |kind: Option<AhoCorasickKind>| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(kind)
+                .build(patterns.iter().map(|p| p.text.as_bytes()))
+                .ok()
+        };
+        let ac = build(Some(AhoCorasickKind::DFA)).or_else(|| build(None));
         Prefilter { ac, patterns }
     }
 
