@@ -330,6 +330,9 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
         Cow::Borrowed(text)
     };
     let hits = ctx.prefilter.scan(scan_text.as_bytes());
+    if hits.is_empty() && manifest_kind.is_none() {
+        return out;
+    }
     let lines = LineIndex::new(&scan_text);
     let mut findings: Vec<Finding> = Vec::new();
 
@@ -503,28 +506,67 @@ fn worth_parsing(lang: Lang, text: &str, hits: &[Hit], ctx: &Ctx, lines: &LineIn
                 }
                 s == 0 || matches!(b[s - 1], b'/' | b'@' | b'"' | b'\'' | b'`' | b'=' | b' ')
             }
-            Role::Name => match lang {
-                Lang::JavaScript
-                | Lang::TypeScript
-                | Lang::Tsx
-                | Lang::Vue
-                | Lang::Svelte
-                | Lang::Ruby
-                | Lang::Go => quoted || before.ends_with("npm:"),
-                Lang::Python => {
-                    quoted
-                        || lead.starts_with("import ")
-                        || lead.starts_with("from ")
-                        || lead.starts_with("cimport ")
-                }
-                Lang::Java | Lang::Kotlin | Lang::Swift => {
-                    lead.starts_with("import ") || lead.starts_with("@testable import ")
-                }
-                Lang::Php => quoted || lead.starts_with("use ") || before.ends_with('\\'),
-                Lang::Html => false,
-            },
+            Role::Name => {
+                let prev = if n > 1 { lines.text_of(n - 1) } else { "" };
+                import_position(lang, before, quoted, prev)
+            }
         })
     })
+}
+
+/// True when a name that starts right after `before` (the text of its line
+/// up to it) sits where the language writes a module name: `from "x"`,
+/// `require("x")`, `import("x")` (JS); `import x`, `from x`,
+/// `import_module("x")` (Python); `require "x"` (Ruby); a line of an import
+/// block (Go); `import x` (Java, Kotlin, Swift); `use X` (PHP). `prev` is the
+/// line before, for a specifier on a line of its own.
+fn import_position(lang: Lang, before: &str, quoted: bool, prev: &str) -> bool {
+    let lead = before.trim_start();
+    let b = before.trim_end();
+    // The code before the opening quote.
+    let ctx = b.strip_suffix(['"', '\'', '`']).unwrap_or(b).trim_end();
+    let ctx = if ctx.is_empty() { prev.trim_end() } else { ctx };
+    let ends_word = |w: &str| {
+        ctx.ends_with(w)
+            && !ctx[..ctx.len() - w.len()]
+                .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    };
+    match lang {
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => {
+            (quoted || before.ends_with("npm:"))
+                && (ends_word("from")
+                    || ends_word("import")
+                    || ctx.ends_with("require(")
+                    || ctx.ends_with("import(")
+                    || ctx.ends_with("require.resolve(")
+                    || ctx.ends_with("mock(")
+                    || ctx.ends_with("npm:"))
+        }
+        Lang::Python => {
+            lead.starts_with("import ")
+                || lead.starts_with("from ")
+                || (quoted && (ctx.ends_with("import_module(") || ctx.ends_with("__import__(")))
+        }
+        Lang::Ruby => {
+            quoted && (ends_word("require") || ctx.ends_with("require(") || ends_word("autoload"))
+        }
+        Lang::Go => {
+            // `import "x"`, or a line of an import block: `"x"`, `alias "x"`.
+            quoted
+                && (ends_word("import")
+                    || lead
+                        .trim_end()
+                        .trim_end_matches(['"', '`'])
+                        .trim()
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.')))
+        }
+        Lang::Java | Lang::Kotlin | Lang::Swift => {
+            lead.starts_with("import ") || lead.starts_with("@testable import ")
+        }
+        Lang::Php => lead.starts_with("use ") || before.ends_with('\\'),
+        Lang::Html => false,
+    }
 }
 
 /// The lines (number, text) holding a domain hit, each once.
