@@ -16,6 +16,7 @@ use crate::graph::{DataGraph, Mode};
 use crate::model::Map;
 use crate::model::declaration::{self, LoadError};
 use crate::report::{self, DiagramFormat, Format};
+use crate::scan::{ComponentPaths, ScanOptions, ScanProgress, ScanResult};
 
 /// blastmap: what leaks if this vendor is breached?
 #[derive(Debug, Parser)]
@@ -32,6 +33,9 @@ pub struct Inputs {
     /// Declaration file [default: ./blastmap.yaml when present]
     #[arg(long, value_name = "FILE", global = true)]
     pub map: Option<PathBuf>,
+    /// Source tree to scan; discovered integrations join the declared graph
+    #[arg(long, value_name = "DIR", global = true)]
+    pub scan: Option<PathBuf>,
 }
 
 /// Where the report goes.
@@ -172,6 +176,22 @@ pub enum Command {
         #[command(flatten)]
         what_if: WhatIfArgs,
     },
+    /// Discover vendor integrations in a source tree
+    Scan {
+        /// The source tree [default: .]
+        dir: Option<PathBuf>,
+        /// Output format; `yaml` writes a starter blastmap.yaml
+        #[arg(long, short = 'f', value_enum, default_value_t = ScanFormat::Text)]
+        format: ScanFormat,
+        /// Skip files larger than this (bytes, or with K/M/G suffix)
+        #[arg(long, value_name = "SIZE", default_value = "2M", value_parser = parse_size)]
+        max_file_size: u64,
+        /// Declaration file whose component `paths` attribute findings [default: ./blastmap.yaml when present]
+        #[arg(long, value_name = "FILE")]
+        map: Option<PathBuf>,
+        #[command(flatten)]
+        output: Output,
+    },
     /// Load and check a declaration file only
     Validate {
         /// The file [default: ./blastmap.yaml]
@@ -229,6 +249,42 @@ impl From<ModeArg> for Mode {
     }
 }
 
+/// `scan --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScanFormat {
+    /// A summary for people.
+    Text,
+    /// The JSON contract (DESIGN.md).
+    Json,
+    /// A starter blastmap.yaml.
+    Yaml,
+}
+
+/// Parses `2M`, `512K`, `1G`, `1048576` (binary units).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    let lower = lower
+        .strip_suffix("ib")
+        .or_else(|| lower.strip_suffix('b'))
+        .unwrap_or(&lower)
+        .to_string();
+    let (num, mult) = match lower.chars().last() {
+        Some('k') => (&lower[..lower.len() - 1], 1u64 << 10),
+        Some('m') => (&lower[..lower.len() - 1], 1 << 20),
+        Some('g') => (&lower[..lower.len() - 1], 1 << 30),
+        _ => (lower.as_str(), 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| {
+            format!("`{t}` is not a size: write bytes or a number with K, M or G (e.g. 2M)")
+        })
+}
+
 /// `catalog --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CatalogFormat {
@@ -269,24 +325,68 @@ impl Outcome {
     }
 }
 
-const NO_INPUT: &str = "error: no input: this command needs a declaration file\n  help: pass `--map FILE`, or run it in a folder that has a `blastmap.yaml`\n        (try: blastmap blast mixpanel --map examples/api-platform/blastmap.yaml)\n";
+const NO_INPUT: &str = "error: no input: this command needs a declaration file or a source tree\n  help: pass `--map FILE` and/or `--scan DIR`, or run it in a folder that has a `blastmap.yaml`\n        (try: blastmap blast mixpanel --map examples/api-platform/blastmap.yaml)\n";
 
 const NOTICE_JSON: &str = "error: a notice is drafted as text, markdown or html, not json\n  help: use `--format markdown` (or drop --notice for the JSON report)\n";
 
-/// Resolves `--map` (or `./blastmap.yaml`) into a validated model.
-fn load_map(inputs: &Inputs, with_lines: bool) -> Result<Map, Outcome> {
+/// Resolves `--map` (or `./blastmap.yaml`) and `--scan` into one validated model.
+fn load_map(
+    inputs: &Inputs,
+    with_lines: bool,
+    progress: Option<&dyn ScanProgress>,
+) -> Result<Map, Outcome> {
     let path = match &inputs.map {
-        Some(p) => p.clone(),
-        None if Path::new("blastmap.yaml").is_file() => PathBuf::from("blastmap.yaml"),
+        Some(p) => Some(p.clone()),
+        None if Path::new("blastmap.yaml").is_file() => Some(PathBuf::from("blastmap.yaml")),
+        None if inputs.scan.is_some() => None,
         None => return Err(Outcome::fail(2, NO_INPUT.to_string())),
     };
-    let mut map = declaration::load_file(&path).map_err(load_error)?;
-    if with_lines {
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            declaration::locate_flows(&mut map, &text);
+    let mut map = match &path {
+        Some(path) => {
+            let mut map = declaration::load_file(path).map_err(load_error)?;
+            if with_lines {
+                if let Ok(text) = std::fs::read_to_string(path) {
+                    declaration::locate_flows(&mut map, &text);
+                }
+            }
+            map
         }
+        None => {
+            let dir = inputs.scan.as_deref().unwrap_or(Path::new("."));
+            let name = std::fs::canonicalize(dir)
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "system".into());
+            Map::new(name)
+        }
+    };
+    if let Some(dir) = &inputs.scan {
+        let result = run_scan(dir, crate::scan::DEFAULT_MAX_FILE_SIZE, &map, progress)?;
+        crate::graph::reconcile::merge_scan(&mut map, &result);
     }
     Ok(map)
+}
+
+/// Scans `dir`, attributing findings to the map's declared components.
+fn run_scan(
+    dir: &Path,
+    max_file_size: u64,
+    map: &Map,
+    progress: Option<&dyn ScanProgress>,
+) -> Result<ScanResult, Outcome> {
+    let mut opts = ScanOptions::new(dir);
+    opts.max_file_size = max_file_size;
+    opts.progress = progress;
+    opts.components = map
+        .components
+        .values()
+        .filter(|c| !c.paths.is_empty())
+        .map(|c| ComponentPaths {
+            id: c.id.clone(),
+            paths: c.paths.clone(),
+        })
+        .collect();
+    crate::scan::scan(&opts).map_err(|e| Outcome::fail(2, format!("error: {e}\n")))
 }
 
 fn load_error(e: LoadError) -> Outcome {
@@ -295,6 +395,12 @@ fn load_error(e: LoadError) -> Outcome {
 
 /// Runs a parsed command.
 pub fn run(cli: Cli) -> Outcome {
+    run_with(cli, None)
+}
+
+/// Runs a parsed command, reporting scan progress to `progress` (the
+/// binary's bar; the library itself never draws).
+pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
     match cli.command {
         Command::Blast {
             vendor,
@@ -309,7 +415,7 @@ pub fn run(cli: Cli) -> Outcome {
             if notice.is_some() && format == Format::Json {
                 return Outcome::fail(2, NOTICE_JSON.into());
             }
-            let map = match load_map(&inputs, true) {
+            let map = match load_map(&inputs, true, progress) {
                 Ok(m) => m,
                 Err(o) => return o,
             };
@@ -345,7 +451,7 @@ pub fn run(cli: Cli) -> Outcome {
             output,
             what_if,
         } => {
-            let map = match load_map(&inputs, false) {
+            let map = match load_map(&inputs, false, progress) {
                 Ok(m) => m,
                 Err(o) => return o,
             };
@@ -370,7 +476,7 @@ pub fn run(cli: Cli) -> Outcome {
             output,
             what_if,
         } => {
-            let mut map = match load_map(&inputs, true) {
+            let mut map = match load_map(&inputs, true, progress) {
                 Ok(m) => m,
                 Err(o) => return o,
             };
@@ -434,6 +540,46 @@ pub fn run(cli: Cli) -> Outcome {
                 DiffFormat::Markdown => report::markdown::diff(&d),
             };
             Outcome::ok(out, &output)
+        }
+        Command::Scan {
+            dir,
+            format,
+            max_file_size,
+            map,
+            output,
+        } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            let declared = match map {
+                Some(p) => match declaration::load_file(&p) {
+                    Ok(m) => m,
+                    Err(e) => return load_error(e),
+                },
+                None if Path::new("blastmap.yaml").is_file() => {
+                    match declaration::load_file(Path::new("blastmap.yaml")) {
+                        Ok(m) => m,
+                        Err(e) => return load_error(e),
+                    }
+                }
+                None => Map::default(),
+            };
+            let result = match run_scan(&dir, max_file_size, &declared, progress) {
+                Ok(r) => r,
+                Err(o) => return o,
+            };
+            let cat = Catalog::builtin();
+            let shown = dir.display().to_string();
+            let text = match format {
+                ScanFormat::Json => report::json::to_string(&result),
+                ScanFormat::Text => report::scan::text(&result, &shown, cat),
+                ScanFormat::Yaml => {
+                    let system = std::fs::canonicalize(&dir)
+                        .ok()
+                        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                        .unwrap_or_else(|| "system".into());
+                    report::scan::starter_yaml(&result, &system, cat)
+                }
+            };
+            Outcome::ok(text, &output)
         }
         Command::Validate { file } => {
             let path = file.unwrap_or_else(|| PathBuf::from("blastmap.yaml"));

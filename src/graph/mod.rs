@@ -11,6 +11,7 @@ pub mod blast;
 pub mod diagram;
 pub mod diff;
 pub mod rank;
+pub mod reconcile;
 mod routes;
 pub mod whatif;
 

@@ -11,6 +11,7 @@ pub mod layout;
 pub mod markdown;
 pub mod mermaid;
 pub mod notice;
+pub mod scan;
 pub mod svg;
 pub mod text;
 pub mod view;
