@@ -282,7 +282,7 @@ fn ios_app_pods_swiftpm_and_imports() {
     assert_eq!(
         evidence(&r, "sentry"),
         [
-            "endpoint Sources/App/Analytics.swift:12 production",
+            "endpoint Sources/App/Analytics.swift:11 production",
             "import Sources/App/Analytics.swift:3 production",
             "manifest Package.swift:8 production",
         ]
