@@ -142,12 +142,12 @@ pub enum Command {
     /// Compare two maps: vendors, components, fields and flows added or removed, and
     /// every vendor whose blast radius changed (informational: exits 0)
     #[command(
-        after_help = "Both inputs are declaration files (blastmap.yaml); comparing with the output of a scan is not supported yet."
+        after_help = "Each input is a declaration file (blastmap.yaml) or the JSON output of `blastmap scan DIR --format json`, so a map can be compared with what the code really does."
     )]
     Diff {
-        /// The first (older) declaration file
+        /// The first (older) map: a declaration file or a scan's JSON
         before: PathBuf,
-        /// The second (newer) declaration file
+        /// The second (newer) map: a declaration file or a scan's JSON
         after: PathBuf,
         /// `data` or `code`, as for `blast`
         #[arg(long, value_enum, default_value_t = ModeArg::Data)]
@@ -328,6 +328,31 @@ impl Outcome {
 const NO_INPUT: &str = "error: no input: this command needs a declaration file or a source tree\n  help: pass `--map FILE` and/or `--scan DIR`, or run it in a folder that has a `blastmap.yaml`\n        (try: blastmap blast mixpanel --map examples/api-platform/blastmap.yaml)\n";
 
 const NOTICE_JSON: &str = "error: a notice is drafted as text, markdown or html, not json\n  help: use `--format markdown` (or drop --notice for the JSON report)\n";
+
+/// A declaration file, or a scan's JSON output (recognised by its
+/// `integrations` key) turned into a map of discovered flows.
+fn load_map_or_scan(path: &Path) -> Result<Map, Outcome> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Outcome::fail(2, format!("error: cannot read {}: {e}\n", path.display())))?;
+    let looks_like_scan = text.trim_start().starts_with('{') && text.contains("\"integrations\"");
+    if looks_like_scan {
+        return match serde_json::from_str::<ScanResult>(&text) {
+            Ok(scan) => {
+                let mut map = Map::new("scan");
+                crate::graph::reconcile::merge_scan(&mut map, &scan);
+                Ok(map)
+            }
+            Err(e) => Err(Outcome::fail(
+                2,
+                format!(
+                    "error: {} looks like a scan's JSON but does not parse: {e}\n  help: produce it with `blastmap scan DIR --format json`\n",
+                    path.display()
+                ),
+            )),
+        };
+    }
+    declaration::load_str(&text, &path.display().to_string()).map_err(load_error)
+}
 
 /// Resolves `--map` (or `./blastmap.yaml`) and `--scan` into one validated model.
 fn load_map(
@@ -524,13 +549,13 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             format,
             output,
         } => {
-            let a = match declaration::load_file(&before) {
+            let a = match load_map_or_scan(&before) {
                 Ok(m) => m,
-                Err(e) => return load_error(e),
+                Err(o) => return o,
             };
-            let b = match declaration::load_file(&after) {
+            let b = match load_map_or_scan(&after) {
                 Ok(m) => m,
-                Err(e) => return load_error(e),
+                Err(o) => return o,
             };
             let names = (before.display().to_string(), after.display().to_string());
             let d = crate::graph::diff::diff(&a, &b, (&names.0, &names.1), mode.into());

@@ -458,3 +458,33 @@ fn strip_code_spans(line: &str) -> String {
     }
     out
 }
+
+/// `diff` takes a scan's JSON as either side: the declared map against what
+/// the example's code really does.
+#[test]
+fn diff_compares_a_map_with_a_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let scan = ok(&[
+        "scan",
+        "examples/api-platform",
+        "--map",
+        SEED,
+        "--format",
+        "json",
+    ]);
+    let scan_path = write(&dir, "scan.json", &scan);
+    let d = json(&["diff", SEED, &scan_path]);
+    let text = d.to_string();
+    // The code calls Salesforce through a URL built at run time: the scan does
+    // not see it, and the diff says the declared flow is missing from the code.
+    assert!(text.contains("salesforce"), "{text}");
+    let (code, _, err) = cli(&["diff", SEED, "/nonexistent.json"]);
+    assert_eq!(code, 2, "{err}");
+    let bad = write(&dir, "bad.json", "{\"integrations\": 5}");
+    let (code, _, err) = cli(&["diff", SEED, &bad]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("looks like a scan's JSON but does not parse"),
+        "{err}"
+    );
+}
