@@ -54,6 +54,29 @@ pub enum DiagramNodeKind {
     SubProcessor,
 }
 
+/// The diagram's layers, left to right: the kinds each holds, an id, and a
+/// title. One table for every renderer that draws layers as groups.
+pub fn layers(grouped: bool) -> [(&'static [DiagramNodeKind], &'static str, &'static str); 4] {
+    [
+        (
+            &[DiagramNodeKind::Field, DiagramNodeKind::Category],
+            "fields",
+            if grouped {
+                "Field categories"
+            } else {
+                "Fields"
+            },
+        ),
+        (&[DiagramNodeKind::Component], "components", "Components"),
+        (&[DiagramNodeKind::Vendor], "vendors", "Vendors"),
+        (
+            &[DiagramNodeKind::SubProcessor],
+            "subprocessors",
+            "Sub-processors",
+        ),
+    ]
+}
+
 impl DiagramNodeKind {
     /// The kebab-case name.
     pub fn as_str(self) -> &'static str {

@@ -72,24 +72,7 @@ pub fn render(d: &Diagram) -> String {
     );
     o.push_str("  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=10, fillcolor=\"#ffffff\", color=\"#64748b\"];\n");
     o.push_str("  edge [fontname=\"Helvetica\", fontsize=9, color=\"#94a3b8\", arrowsize=0.7];\n");
-    let clusters: [(&[DiagramNodeKind], &str, &str); 4] = [
-        (
-            &[DiagramNodeKind::Field, DiagramNodeKind::Category],
-            "fields",
-            if d.grouped {
-                "Field categories"
-            } else {
-                "Fields"
-            },
-        ),
-        (&[DiagramNodeKind::Component], "components", "Components"),
-        (&[DiagramNodeKind::Vendor], "vendors", "Vendors"),
-        (
-            &[DiagramNodeKind::SubProcessor],
-            "subprocessors",
-            "Sub-processors",
-        ),
-    ];
+    let clusters = crate::graph::diagram::layers(d.grouped);
     for (kinds, cid, ctitle) in clusters {
         let members: Vec<_> = d.nodes.iter().filter(|n| kinds.contains(&n.kind)).collect();
         if members.is_empty() {

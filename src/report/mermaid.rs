@@ -91,24 +91,7 @@ pub fn render(d: &Diagram) -> String {
         );
     }
     o.push_str("flowchart LR\n");
-    let groups: [(&[DiagramNodeKind], &str, &str); 4] = [
-        (
-            &[DiagramNodeKind::Field, DiagramNodeKind::Category],
-            "fields",
-            if d.grouped {
-                "Field categories"
-            } else {
-                "Fields"
-            },
-        ),
-        (&[DiagramNodeKind::Component], "components", "Components"),
-        (&[DiagramNodeKind::Vendor], "vendors", "Vendors"),
-        (
-            &[DiagramNodeKind::SubProcessor],
-            "subprocessors",
-            "Sub-processors",
-        ),
-    ];
+    let groups = crate::graph::diagram::layers(d.grouped);
     for (kinds, gid, title) in groups {
         let members: Vec<_> = d.nodes.iter().filter(|n| kinds.contains(&n.kind)).collect();
         if members.is_empty() {
