@@ -15,6 +15,8 @@ use crate::catalog::Catalog;
 use crate::graph::{DataGraph, Mode};
 use crate::model::Map;
 use crate::model::declaration::{self, LoadError};
+use crate::model::input::{self, Loaded};
+use crate::report::export::ExportFormat;
 use crate::report::{self, Format};
 
 /// blastmap: what leaks if this vendor is breached?
@@ -91,6 +93,49 @@ pub enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// The whole graph for other tools: CycloneDX 1.6, GraphML or Cypher
+    Export {
+        /// Output format
+        #[arg(long, short = 'f', value_enum)]
+        format: ExportFormat,
+        #[command(flatten)]
+        inputs: Inputs,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Combine many repositories' scan outputs and declaration files into one organisation map
+    Merge {
+        /// Scan outputs (JSON), declaration or Fides files, or merged maps; `FILE=REPO` names
+        /// the repository (default: from the file name, or its folder for `scan.json`)
+        #[arg(required = true, value_name = "FILE[=REPO]")]
+        files: Vec<String>,
+        /// Output format
+        #[arg(long, short = 'f', value_enum, default_value_t = MergeFormat::Json)]
+        format: MergeFormat,
+        /// The organisation's name in reports
+        #[arg(long, value_name = "NAME")]
+        system: Option<String>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Shell completion script, for bash, zsh, fish, elvish or powershell
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// The man page (roff), e.g. `blastmap man > blastmap.1`
+    Man {
+        #[command(flatten)]
+        output: Output,
+    },
+}
+
+/// `merge --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MergeFormat {
+    /// The merged map (`"kind": "blastmap-merged"`), readable by `--map`.
+    Json,
 }
 
 /// `--mode`.
@@ -155,18 +200,19 @@ const NO_INPUT: &str = "error: no input: this command needs a declaration file\n
 
 /// Resolves `--map` (or `./blastmap.yaml`) into a validated model.
 fn load_map(inputs: &Inputs, with_lines: bool) -> Result<Map, Outcome> {
+    load_input(inputs, with_lines).map(|l| l.map)
+}
+
+/// Resolves `--map` into a model and, for merged maps, the repositories of
+/// each node. The file may be a declaration, a Fides manifest, a scan output
+/// or a merged map (told apart by content: [`input::detect`]).
+fn load_input(inputs: &Inputs, with_lines: bool) -> Result<Loaded, Outcome> {
     let path = match &inputs.map {
         Some(p) => p.clone(),
         None if Path::new("blastmap.yaml").is_file() => PathBuf::from("blastmap.yaml"),
         None => return Err(Outcome::fail(2, NO_INPUT.to_string())),
     };
-    let mut map = declaration::load_file(&path).map_err(load_error)?;
-    if with_lines {
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            declaration::locate_flows(&mut map, &text);
-        }
-    }
-    Ok(map)
+    input::load_file(&path, with_lines).map_err(load_error)
 }
 
 fn load_error(e: LoadError) -> Outcome {
@@ -252,6 +298,44 @@ pub fn run(cli: Cli) -> Outcome {
             taxonomy,
             output,
         } => catalog(vendor, format, taxonomy, &output),
+        Command::Export {
+            format,
+            inputs,
+            output,
+        } => {
+            let loaded = match load_input(&inputs, true) {
+                Ok(l) => l,
+                Err(o) => return o,
+            };
+            let g = DataGraph::build(&loaded.map);
+            Outcome::ok(
+                report::export::render(&g, loaded.repos.as_ref(), format),
+                &output,
+            )
+        }
+        Command::Merge {
+            files,
+            format: MergeFormat::Json,
+            system,
+            output,
+        } => merge(&files, system, &output),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "blastmap", &mut buf);
+            Outcome {
+                stdout: String::from_utf8_lossy(&buf).into_owned(),
+                ..Default::default()
+            }
+        }
+        Command::Man { output } => {
+            use clap::CommandFactory;
+            let mut buf = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+                Ok(()) => Outcome::ok(String::from_utf8_lossy(&buf).into_owned(), &output),
+                Err(e) => Outcome::fail(2, format!("error: cannot render the man page: {e}\n")),
+            }
+        }
     }
 }
 
@@ -320,6 +404,45 @@ fn catalog(
                 Outcome::ok(s, output)
             }
         },
+    }
+}
+
+/// `blastmap merge`: every input is read (in parallel) and all problems are
+/// reported together; nothing is written unless every input loads.
+fn merge(files: &[String], system: Option<String>, output: &Output) -> Outcome {
+    let specs: Vec<crate::merge::InputSpec> = files
+        .iter()
+        .map(|f| crate::merge::InputSpec::parse(f))
+        .collect();
+    match crate::merge::merge_files(&specs) {
+        Ok(mut doc) => {
+            if let Some(s) = system {
+                doc.system = Some(s);
+            }
+            let counts = crate::merge::summary(&doc);
+            let mut o = Outcome::ok(doc.to_json(), output);
+            o.stderr = format!(
+                "merged {} files: {} repositories, {} components, {} vendors, {} flows\n",
+                specs.len(),
+                counts["repositories"],
+                counts["components"],
+                counts["vendors"],
+                counts["flows"]
+            );
+            o
+        }
+        Err(errors) => {
+            let mut msg = String::new();
+            for e in &errors {
+                msg.push_str(&format!("{e}\n"));
+            }
+            msg.push_str(&format!(
+                "{} of {} inputs could not be merged; nothing was written\n",
+                errors.len(),
+                specs.len()
+            ));
+            Outcome::fail(2, msg)
+        }
     }
 }
 

@@ -7,6 +7,8 @@
 //! scanning; the scanner produces the same types with evidence attached.
 
 pub mod declaration;
+pub mod fides;
+pub mod input;
 mod locate;
 pub mod suggest;
 

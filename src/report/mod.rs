@@ -4,6 +4,10 @@
 //! (stdout or `-o FILE`). Every string that comes from the input is escaped
 //! for the format it is written into.
 
+pub mod cyclonedx;
+pub mod cypher;
+pub mod export;
+pub mod graphml;
 pub mod json;
 pub mod markdown;
 pub mod text;
