@@ -472,7 +472,44 @@ pub fn to_map(doc: &Merged, file: &str) -> Result<(Map, Repos), LoadError> {
         );
     }
 
+    // Read-time reconciliation (a pure function of the joined document, so
+    // the join stays order-independent): a category a scan saw in repository
+    // R stands for R's one declared field of that category when there is
+    // exactly one (`payments-api/user.contact.email` → `payments-api/email`),
+    // and a category with no subject belongs to R's only subject, as in the
+    // declaration loader.
+    let mut declared_by: BTreeMap<(&str, &str), Vec<&String>> = BTreeMap::new();
     for (id, f) in &doc.fields {
+        if let (false, Some((repo, _))) = (f.implicit, id.rsplit_once('/')) {
+            declared_by
+                .entry((repo, f.category.as_str()))
+                .or_default()
+                .push(id);
+        }
+    }
+    let mut alias: BTreeMap<&String, &String> = BTreeMap::new();
+    for (id, f) in &doc.fields {
+        let Some((repo, cat)) = id.rsplit_once('/') else {
+            continue;
+        };
+        if f.implicit && cat == f.category {
+            if let Some([only]) = declared_by.get(&(repo, cat)).map(Vec::as_slice) {
+                alias.insert(id, only);
+            }
+        }
+    }
+    let mut subjects_of_repo: BTreeMap<&str, BTreeSet<&String>> = BTreeMap::new();
+    for (id, s) in &doc.subjects {
+        for r in &s.repos {
+            subjects_of_repo.entry(r.as_str()).or_default().insert(id);
+        }
+    }
+    let resolve = |id: &String| -> String { alias.get(id).copied().unwrap_or(id).clone() };
+
+    for (id, f) in &doc.fields {
+        if alias.contains_key(id) {
+            continue;
+        }
         if id.is_empty() {
             problems.push(problem(
                 "fields",
@@ -498,12 +535,22 @@ pub fn to_map(doc: &Merged, file: &str) -> Result<(Map, Repos), LoadError> {
                 ));
             }
         }
+        let subject = f.subject.clone().or_else(|| {
+            let repo = id.rsplit_once('/')?.0;
+            match subjects_of_repo
+                .get(repo)
+                .map(|s| s.iter().collect::<Vec<_>>())
+            {
+                Some(v) if f.implicit && v.len() == 1 => Some((*v[0]).clone()),
+                _ => None,
+            }
+        });
         map.fields.insert(
             id.clone(),
             Field {
                 id: id.clone(),
                 category: f.category.clone(),
-                subject: f.subject.clone(),
+                subject,
                 sensitivity: f.sensitivity,
                 description: f.description.clone(),
                 implicit: f.implicit,
@@ -526,7 +573,8 @@ pub fn to_map(doc: &Merged, file: &str) -> Result<(Map, Repos), LoadError> {
             ));
             continue;
         }
-        for h in &c.holds {
+        let holds: BTreeSet<String> = c.holds.iter().map(resolve).collect();
+        for h in &holds {
             if !map.fields.contains_key(h) {
                 problems.push(problem(
                     format!("components.{id}.holds"),
@@ -542,7 +590,7 @@ pub fn to_map(doc: &Merged, file: &str) -> Result<(Map, Repos), LoadError> {
                 name: c.name.clone(),
                 kind: c.kind,
                 paths: c.paths.iter().cloned().collect(),
-                holds: c.holds.iter().cloned().collect(),
+                holds: holds.into_iter().collect(),
                 origin: model_origin(c.origin),
             },
         );
@@ -614,7 +662,8 @@ pub fn to_map(doc: &Merged, file: &str) -> Result<(Map, Repos), LoadError> {
         let fields = match &f.fields {
             MFields::All(_) => FlowFields::All,
             MFields::List(l) => {
-                for x in l {
+                let l: BTreeSet<String> = l.iter().map(resolve).collect();
+                for x in &l {
                     if !map.fields.contains_key(x) {
                         problems.push(problem(
                             format!("{path}.fields"),
@@ -624,7 +673,7 @@ pub fn to_map(doc: &Merged, file: &str) -> Result<(Map, Repos), LoadError> {
                         ok = false;
                     }
                 }
-                FlowFields::List(l.iter().cloned().collect())
+                FlowFields::List(l.into_iter().collect())
             }
         };
         if !ok {

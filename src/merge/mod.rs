@@ -23,6 +23,8 @@
 
 mod convert;
 mod inputs;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
