@@ -266,6 +266,26 @@ const COMPONENT_KEYS: &[&str] = &["kind", "name", "paths", "holds", "description
 const VENDOR_KEYS: &[&str] = &["name", "category", "access", "description"];
 const FLOW_KEYS: &[&str] = &["from", "to", "fields", "purpose", "description"];
 
+/// The keys each part of a declaration file may have: the loader's own
+/// lists, public so that the JSON Schema (`model::schema`) is tested
+/// against them.
+pub mod keys {
+    /// Top level.
+    pub const TOP: &[&str] = super::TOP_KEYS;
+    /// A `taxonomy` entry.
+    pub const TAXONOMY: &[&str] = super::TAXONOMY_KEYS;
+    /// A `subjects` entry.
+    pub const SUBJECT: &[&str] = super::SUBJECT_KEYS;
+    /// A `fields` entry.
+    pub const FIELD: &[&str] = super::FIELD_KEYS;
+    /// A `components` entry.
+    pub const COMPONENT: &[&str] = super::COMPONENT_KEYS;
+    /// A `vendors` entry.
+    pub const VENDOR: &[&str] = super::VENDOR_KEYS;
+    /// A `flows` item.
+    pub const FLOW: &[&str] = super::FLOW_KEYS;
+}
+
 struct Validator<'a> {
     /// Valid field ids (declared and implicit): a hash set, because every
     /// field of every flow is looked up here.

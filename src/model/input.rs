@@ -66,7 +66,16 @@ struct Probe {
 /// Tells what a file is from its text.
 pub fn detect(text: &str) -> InputKind {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    if trimmed.starts_with('{') {
+    if let Some(body) = trimmed.strip_prefix('{') {
+        // `blastmap merge` writes `kind` first: a large merged map is told
+        // apart without a pass over the whole document.
+        if let Some(rest) = body.trim_start().strip_prefix("\"kind\"") {
+            if let Some(value) = rest.trim_start().strip_prefix(':') {
+                if value.trim_start().starts_with("\"blastmap-merged\"") {
+                    return InputKind::Merged;
+                }
+            }
+        }
         if let Ok(p) = serde_json::from_str::<Probe>(trimmed) {
             if p.kind.as_deref() == Some(merge::KIND) {
                 return InputKind::Merged;

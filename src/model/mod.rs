@@ -10,6 +10,7 @@ pub mod declaration;
 pub mod fides;
 pub mod input;
 mod locate;
+pub mod schema;
 pub mod suggest;
 
 use std::collections::BTreeMap;
