@@ -9,10 +9,14 @@
 //!   otherwise a **component** (kind from `system_type`: service, database,
 //!   web, mobile, job, else other).
 //! - Each data category used anywhere becomes a field whose id is the
-//!   category (fideslang 1 keys like `user.provided.identifiable.contact.email`
-//!   are read as their fideslang 2 key when one exists; unknown keys below a
-//!   known one extend the taxonomy under it). A component holds the
-//!   categories of its privacy declarations.
+//!   category. fideslang 1 keys like `user.provided.identifiable.contact.email`
+//!   are read as their fideslang 2 key when one exists; custom categories the
+//!   file defines (`data_category:` entries with a `parent_key`) extend the
+//!   taxonomy; an unknown key that is a near miss of a known one is an error
+//!   (a typo), and any other unknown key below a known one extends the
+//!   taxonomy under its nearest known ancestor (Fides servers hold custom
+//!   categories the file may not repeat). A component holds the categories
+//!   of its privacy declarations.
 //! - `egress` of S to T is a flow S → T, `ingress` of S from T a flow T → S,
 //!   carrying the entry's `data_categories`, else those of the declarations
 //!   that name T in their own `egress`/`ingress`, else `all`. Entries of type
@@ -26,8 +30,8 @@
 //! - `system_dependencies` name systems that exist but say nothing about
 //!   data, so they add the node and no flow: blastmap does not guess.
 //!
-//! Only `system` is read; other resources in the file (`dataset`, `policy`,
-//! `organization`, taxonomy entries) are outside the model.
+//! Only `system` and `data_category` are read; other resources in the file
+//! (`dataset`, `policy`, `organization`, `data_use`) are outside the model.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,7 +39,7 @@ use serde::Deserialize;
 
 use super::declaration::{LoadError, Problem};
 use super::locate::Locations;
-use super::suggest::closest_key;
+use super::suggest::{closest, closest_key};
 use super::{
     Component, ComponentKind, Evidence, EvidenceKind, Field, Flow, FlowFields, Map, Origin, Scope,
     Subject, Vendor, VendorCategory,
@@ -47,6 +51,18 @@ use crate::catalog::taxonomy::Category;
 struct Manifest {
     #[serde(default)]
     system: Option<Vec<System>>,
+    #[serde(default)]
+    data_category: Option<Vec<CategoryDef>>,
+}
+
+/// A custom data category defined in the manifest.
+#[derive(Deserialize)]
+struct CategoryDef {
+    fides_key: String,
+    #[serde(default)]
+    parent_key: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -134,6 +150,7 @@ pub fn load_str(text: &str, file: &str) -> Result<Map, LoadError> {
         file,
     };
     r.map.source = Some(file.to_string());
+    r.define(manifest.data_category.as_deref().unwrap_or_default());
     r.read(&systems);
     if r.problems.is_empty() {
         Ok(r.map)
@@ -242,6 +259,15 @@ impl Reader<'_> {
                 }
             }
         }
+        // A near miss of a known key is a typo, not a new category.
+        if let Some(s) = closest(key, self.map.taxonomy.keys()) {
+            self.problem(
+                path.to_string(),
+                format!("unknown data category `{key}`"),
+                Some(format!("did you mean `{s}`?")),
+            );
+            return None;
+        }
         let mut parent = key;
         while let Some(i) = parent.rfind('.') {
             parent = &parent[..i];
@@ -272,6 +298,56 @@ impl Reader<'_> {
             Some(help),
         );
         None
+    }
+
+    /// Custom categories the manifest defines (`data_category:` entries
+    /// with a `parent_key`), parents first.
+    fn define(&mut self, defs: &[CategoryDef]) {
+        let mut pending: Vec<(usize, &CategoryDef)> = defs.iter().enumerate().collect();
+        loop {
+            let before = pending.len();
+            pending.retain(|(_, d)| {
+                let Some(parent) = &d.parent_key else {
+                    return false;
+                };
+                if self.map.taxonomy.contains(&d.fides_key) {
+                    return false;
+                }
+                if !self.map.taxonomy.contains(parent) {
+                    return true;
+                }
+                if !crate::catalog::taxonomy::Taxonomy::is_within(&d.fides_key, parent)
+                    || &d.fides_key == parent
+                {
+                    return true;
+                }
+                let sensitivity = self.map.taxonomy.sensitivity(parent);
+                self.map.taxonomy.insert(
+                    d.fides_key.clone(),
+                    Category {
+                        name: d.name.clone().unwrap_or_else(|| d.fides_key.clone()),
+                        parent: Some(parent.clone()),
+                        sensitivity,
+                        plain: None,
+                        extension: true,
+                    },
+                );
+                false
+            });
+            if pending.len() == before {
+                break;
+            }
+        }
+        for (i, d) in pending {
+            self.problem(
+                format!("data_category[{i}].parent_key"),
+                format!(
+                    "data category `{}` needs a known parent that it starts with",
+                    d.fides_key
+                ),
+                Some("e.g. `fides_key: user.custom.tier` with `parent_key: user.custom`".into()),
+            );
+        }
     }
 
     fn categories(&mut self, keys: &Option<Vec<String>>, path: &str) -> BTreeSet<String> {
@@ -430,6 +506,12 @@ impl Reader<'_> {
             n
         };
 
+        let index: BTreeMap<&str, usize> = systems
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| nodes.contains_key(&s.fides_key))
+            .map(|(i, s)| (s.fides_key.as_str(), i))
+            .collect();
         let mut flows = Vec::new();
         // (vendor id) → categories brought by explicit flow lists.
         let mut brought: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -463,16 +545,41 @@ impl Reader<'_> {
                     }
                     let mut cats =
                         self.categories(&e.data_categories, &format!("{path}.data_categories"));
-                    if cats.is_empty() {
-                        for (k, d) in s.privacy_declarations.iter().flatten().enumerate() {
-                            let names = if dir == "egress" {
+                    // No categories on the entry: the declarations that name
+                    // the other end (this system's, in the same direction, or
+                    // the other system's, in the opposite one), else what the
+                    // receiving vendor declares it processes, else `all`.
+                    let other_idx = index.get(e.fides_key.as_str()).copied();
+                    let opposite = if dir == "egress" { "ingress" } else { "egress" };
+                    for (idx, direction, name) in [
+                        (Some(i), dir, e.fides_key.as_str()),
+                        (other_idx, opposite, s.fides_key.as_str()),
+                    ] {
+                        let Some(idx) = idx.filter(|_| cats.is_empty()) else {
+                            continue;
+                        };
+                        for (k, d) in systems[idx]
+                            .privacy_declarations
+                            .iter()
+                            .flatten()
+                            .enumerate()
+                        {
+                            let names = if direction == "egress" {
                                 &d.egress
                             } else {
                                 &d.ingress
                             };
-                            if names.iter().flatten().any(|n| n == &e.fides_key) {
-                                cats.extend(decl_categories[i][k].iter().cloned());
+                            if names.iter().flatten().any(|n| n == name) {
+                                cats.extend(decl_categories[idx][k].iter().cloned());
                             }
+                        }
+                    }
+                    let receiver_idx = if dir == "egress" { other_idx } else { Some(i) };
+                    if let (true, Some(r)) = (cats.is_empty(), receiver_idx) {
+                        let receiver_is_vendor =
+                            nodes.get(&systems[r].fides_key).is_some_and(|n| n.vendor);
+                        if receiver_is_vendor {
+                            cats.extend(decl_categories[r].iter().flatten().cloned());
                         }
                     }
                     let fields = if cats.is_empty() {
