@@ -103,7 +103,7 @@ pub enum Command {
         #[command(flatten)]
         output: Output,
     },
-    /// Combine many repositories' scan outputs and declaration files into one organisation map
+    /// Combine many repositories' scans and declarations into one organisation map
     Merge {
         /// Scan outputs (JSON), declaration or Fides files, or merged maps; `FILE=REPO` names
         /// the repository (default: from the file name, or its folder for `scan.json`)
