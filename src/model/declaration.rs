@@ -152,6 +152,9 @@ pub fn load_file(path: &Path) -> Result<Map, LoadError> {
 
 /// Validates a declaration given as text; `file` names it in messages.
 pub fn load_str(text: &str, file: &str) -> Result<Map, LoadError> {
+    if let Some(pos) = super::locate::too_deep(text) {
+        return Err(too_deep(file, pos));
+    }
     // JSON is YAML too, and machine-written maps (merge outputs, org-scale
     // exports) are often JSON: a JSON parser reads those ten times faster
     // than libyaml. Anything that is not valid JSON goes to the YAML parser,
@@ -202,6 +205,26 @@ pub fn load_str(text: &str, file: &str) -> Result<Map, LoadError> {
         file: file.to_string(),
         problems,
     })
+}
+
+/// The document nests deeper than any declaration does (see
+/// [`super::locate::MAX_NESTING`]).
+pub(crate) fn too_deep(file: &str, pos: super::locate::Pos) -> LoadError {
+    LoadError::Invalid {
+        file: file.to_string(),
+        problems: vec![Problem {
+            line: Some(pos.line),
+            column: Some(pos.column),
+            path: String::new(),
+            message: format!(
+                "the document nests more than {} levels deep",
+                super::locate::MAX_NESTING
+            ),
+            help: Some(
+                "declarations nest a few levels; check for runaway brackets or indentation".into(),
+            ),
+        }],
+    }
 }
 
 fn syntax_error(text: &str, file: &str, e: serde_yaml::Error) -> LoadError {

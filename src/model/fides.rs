@@ -123,6 +123,9 @@ const V1_INFIXES: &[&str] = &[
 
 /// Reads a Fides manifest into a validated map.
 pub fn load_str(text: &str, file: &str) -> Result<Map, LoadError> {
+    if let Some(pos) = super::locate::too_deep(text) {
+        return Err(super::declaration::too_deep(file, pos));
+    }
     let manifest: Manifest = serde_yaml::from_str(text).map_err(|e| {
         let loc = e.location();
         let mut message = e.to_string();
