@@ -118,7 +118,7 @@ def peer(files):
             for it in s["integrations"]:
                 if it["scope"] != "production":
                     continue
-                c = f"{repo}/{it['component'] or '*'}"
+                c = f"{repo}/{it['component'] or 'code'}"
                 comps.setdefault(c, set())
                 vendors.add(it["vendor"])
                 ids = set()

@@ -15,9 +15,10 @@ use crate::catalog::Catalog;
 use crate::graph::{DataGraph, Mode};
 use crate::model::Map;
 use crate::model::declaration::{self, LoadError};
-use crate::model::input::{self, Loaded};
+use crate::model::input::{self, InputKind, Loaded};
 use crate::report::export::ExportFormat;
-use crate::report::{self, Format};
+use crate::report::{self, DiagramFormat, Format};
+use crate::scan::{ComponentPaths, ScanOptions, ScanProgress, ScanResult};
 
 /// blastmap: what leaks if this vendor is breached?
 #[derive(Debug, Parser)]
@@ -31,9 +32,13 @@ pub struct Cli {
 /// Where the model comes from.
 #[derive(Debug, Clone, Args, Default)]
 pub struct Inputs {
-    /// Declaration file [default: ./blastmap.yaml when present]
+    /// Declaration file, Fides manifest, scan output or merged map [default: ./blastmap.yaml when
+    /// present]
     #[arg(long, value_name = "FILE", global = true)]
     pub map: Option<PathBuf>,
+    /// Source tree to scan; discovered integrations join the declared graph
+    #[arg(long, value_name = "DIR", global = true)]
+    pub scan: Option<PathBuf>,
 }
 
 /// Where the report goes.
@@ -42,6 +47,56 @@ pub struct Output {
     /// Write the report to FILE instead of stdout
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// What-if assumptions, shared by `blast`, `rank` and `graph`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct WhatIfArgs {
+    /// Assume a flow that is not in the map: "FROM -> TO: field, field" (or `: all`);
+    /// fields are field ids or taxonomy keys; TO may be any catalog vendor (repeatable)
+    #[arg(long, value_name = "FLOW")]
+    pub assume: Vec<String>,
+    /// Take a vendor away, with every flow into or out of it and every access grant
+    /// to or from it (repeatable)
+    #[arg(long, value_name = "VENDOR")]
+    pub without: Vec<String>,
+}
+
+impl WhatIfArgs {
+    fn is_empty(&self) -> bool {
+        self.assume.is_empty() && self.without.is_empty()
+    }
+}
+
+/// `blast --notice`: who the draft is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NoticeArg {
+    /// The affected people.
+    Users,
+    /// The company's own staff.
+    Internal,
+    /// The supervisory authority (GDPR Art. 33(3)).
+    Regulator,
+}
+
+/// `blast --lang`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// Arabic (right-to-left in HTML).
+    Ar,
+}
+
+/// `diff --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// A brief for a terminal.
+    Text,
+    /// The diff as JSON.
+    Json,
+    /// Markdown for a pull request.
+    Markdown,
 }
 
 /// The subcommands.
@@ -61,6 +116,16 @@ pub enum Command {
         inputs: Inputs,
         #[command(flatten)]
         output: Output,
+        #[command(flatten)]
+        what_if: WhatIfArgs,
+        /// Draft an incident notice from the computed exposure instead of the report
+        /// (`--format` text, markdown or html); facts the map cannot know are left as
+        /// [PLACEHOLDERS]
+        #[arg(long, value_enum, value_name = "FOR", conflicts_with_all = ["assume", "without"])]
+        notice: Option<NoticeArg>,
+        /// The notice's language
+        #[arg(long, value_enum, default_value_t = LangArg::En, requires = "notice")]
+        lang: LangArg,
     },
     /// Every vendor ordered by blast radius
     Rank {
@@ -72,6 +137,61 @@ pub enum Command {
         format: Format,
         #[command(flatten)]
         inputs: Inputs,
+        #[command(flatten)]
+        output: Output,
+        #[command(flatten)]
+        what_if: WhatIfArgs,
+    },
+    /// Compare two maps: vendors, components, fields and flows added or removed, and
+    /// every vendor whose blast radius changed (informational: exits 0)
+    #[command(
+        after_help = "Both inputs are declaration files (blastmap.yaml); comparing with the output of a scan is not supported yet."
+    )]
+    Diff {
+        /// The first (older) declaration file
+        before: PathBuf,
+        /// The second (newer) declaration file
+        after: PathBuf,
+        /// `data` or `code`, as for `blast`
+        #[arg(long, value_enum, default_value_t = ModeArg::Data)]
+        mode: ModeArg,
+        /// Output format
+        #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// The data-flow diagram: fields → components → vendors → sub-processors
+    Graph {
+        /// Highlight this vendor's blast radius (in html, the picker starts on it)
+        #[arg(long, value_name = "VENDOR")]
+        vendor: Option<String>,
+        /// `data` or `code`, as for `blast` (for the highlighted radius)
+        #[arg(long, value_enum, default_value_t = ModeArg::Data)]
+        mode: ModeArg,
+        /// Output format
+        #[arg(long, short = 'f', value_enum, default_value_t = DiagramFormat::Mermaid)]
+        format: DiagramFormat,
+        #[command(flatten)]
+        inputs: Inputs,
+        #[command(flatten)]
+        output: Output,
+        #[command(flatten)]
+        what_if: WhatIfArgs,
+    },
+    /// Discover vendor integrations in a source tree
+    Scan {
+        /// The source tree [default: .]
+        dir: Option<PathBuf>,
+        /// Output format; `yaml` writes a starter blastmap.yaml
+        #[arg(long, short = 'f', value_enum, default_value_t = ScanFormat::Text)]
+        format: ScanFormat,
+        /// Skip files larger than this (bytes, or with K/M/G suffix)
+        #[arg(long, value_name = "SIZE", default_value = "2M", value_parser = parse_size)]
+        max_file_size: u64,
+        /// Declaration file whose component `paths` attribute findings [default: ./blastmap.yaml when present]
+        #[arg(long, value_name = "FILE")]
+        map: Option<PathBuf>,
         #[command(flatten)]
         output: Output,
     },
@@ -147,6 +267,25 @@ pub enum ModeArg {
     Code,
 }
 
+impl From<NoticeArg> for report::notice::NoticeKind {
+    fn from(n: NoticeArg) -> Self {
+        match n {
+            NoticeArg::Users => Self::Users,
+            NoticeArg::Internal => Self::Internal,
+            NoticeArg::Regulator => Self::Regulator,
+        }
+    }
+}
+
+impl From<LangArg> for report::notice::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::En => Self::En,
+            LangArg::Ar => Self::Ar,
+        }
+    }
+}
+
 impl From<ModeArg> for Mode {
     fn from(m: ModeArg) -> Mode {
         match m {
@@ -154,6 +293,42 @@ impl From<ModeArg> for Mode {
             ModeArg::Code => Mode::Code,
         }
     }
+}
+
+/// `scan --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScanFormat {
+    /// A summary for people.
+    Text,
+    /// The JSON contract (DESIGN.md).
+    Json,
+    /// A starter blastmap.yaml.
+    Yaml,
+}
+
+/// Parses `2M`, `512K`, `1G`, `1048576` (binary units).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    let lower = lower
+        .strip_suffix("ib")
+        .or_else(|| lower.strip_suffix('b'))
+        .unwrap_or(&lower)
+        .to_string();
+    let (num, mult) = match lower.chars().last() {
+        Some('k') => (&lower[..lower.len() - 1], 1u64 << 10),
+        Some('m') => (&lower[..lower.len() - 1], 1 << 20),
+        Some('g') => (&lower[..lower.len() - 1], 1 << 30),
+        _ => (lower.as_str(), 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| {
+            format!("`{t}` is not a size: write bytes or a number with K, M or G (e.g. 2M)")
+        })
 }
 
 /// `catalog --format`.
@@ -196,23 +371,81 @@ impl Outcome {
     }
 }
 
-const NO_INPUT: &str = "error: no input: this command needs a declaration file\n  help: pass `--map FILE`, or run it in a folder that has a `blastmap.yaml`\n        (try: blastmap blast mixpanel --map examples/api-platform/blastmap.yaml)\n";
+const NO_INPUT: &str = "error: no input: this command needs a declaration file or a source tree\n  help: pass `--map FILE` and/or `--scan DIR`, or run it in a folder that has a `blastmap.yaml`\n        (try: blastmap blast mixpanel --map examples/api-platform/blastmap.yaml)\n";
 
-/// Resolves `--map` (or `./blastmap.yaml`) into a validated model.
-fn load_map(inputs: &Inputs, with_lines: bool) -> Result<Map, Outcome> {
-    load_input(inputs, with_lines).map(|l| l.map)
+const NOTICE_JSON: &str = "error: a notice is drafted as text, markdown or html, not json\n  help: use `--format markdown` (or drop --notice for the JSON report)\n";
+
+/// Resolves `--map` (or `./blastmap.yaml`) and `--scan` into one validated model.
+fn load_map(
+    inputs: &Inputs,
+    with_lines: bool,
+    progress: Option<&dyn ScanProgress>,
+) -> Result<Map, Outcome> {
+    load_input(inputs, with_lines, progress).map(|l| l.map)
 }
 
-/// Resolves `--map` into a model and, for merged maps, the repositories of
-/// each node. The file may be a declaration, a Fides manifest, a scan output
-/// or a merged map (told apart by content: [`input::detect`]).
-fn load_input(inputs: &Inputs, with_lines: bool) -> Result<Loaded, Outcome> {
+/// Resolves `--map` and `--scan` into a model and, for merged maps, the
+/// repositories of each node. The `--map` file may be a declaration, a Fides
+/// manifest, a scan output or a merged map (told apart by content:
+/// [`input::detect`]).
+fn load_input(
+    inputs: &Inputs,
+    with_lines: bool,
+    progress: Option<&dyn ScanProgress>,
+) -> Result<Loaded, Outcome> {
     let path = match &inputs.map {
-        Some(p) => p.clone(),
-        None if Path::new("blastmap.yaml").is_file() => PathBuf::from("blastmap.yaml"),
+        Some(p) => Some(p.clone()),
+        None if Path::new("blastmap.yaml").is_file() => Some(PathBuf::from("blastmap.yaml")),
+        None if inputs.scan.is_some() => None,
         None => return Err(Outcome::fail(2, NO_INPUT.to_string())),
     };
-    input::load_file(&path, with_lines).map_err(load_error)
+    let mut loaded = match &path {
+        Some(path) => input::load_file(path, with_lines).map_err(load_error)?,
+        None => {
+            let dir = inputs.scan.as_deref().unwrap_or(Path::new("."));
+            let name = std::fs::canonicalize(dir)
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "system".into());
+            Loaded {
+                map: Map::new(name),
+                repos: None,
+                kind: InputKind::Declaration,
+            }
+        }
+    };
+    if let Some(dir) = &inputs.scan {
+        let result = run_scan(
+            dir,
+            crate::scan::DEFAULT_MAX_FILE_SIZE,
+            &loaded.map,
+            progress,
+        )?;
+        crate::graph::reconcile::merge_scan(&mut loaded.map, &result);
+    }
+    Ok(loaded)
+}
+
+/// Scans `dir`, attributing findings to the map's declared components.
+fn run_scan(
+    dir: &Path,
+    max_file_size: u64,
+    map: &Map,
+    progress: Option<&dyn ScanProgress>,
+) -> Result<ScanResult, Outcome> {
+    let mut opts = ScanOptions::new(dir);
+    opts.max_file_size = max_file_size;
+    opts.progress = progress;
+    opts.components = map
+        .components
+        .values()
+        .filter(|c| !c.paths.is_empty())
+        .map(|c| ComponentPaths {
+            id: c.id.clone(),
+            paths: c.paths.clone(),
+        })
+        .collect();
+    crate::scan::scan(&opts).map_err(|e| Outcome::fail(2, format!("error: {e}\n")))
 }
 
 fn load_error(e: LoadError) -> Outcome {
@@ -221,6 +454,12 @@ fn load_error(e: LoadError) -> Outcome {
 
 /// Runs a parsed command.
 pub fn run(cli: Cli) -> Outcome {
+    run_with(cli, None)
+}
+
+/// Runs a parsed command, reporting scan progress to `progress` (the
+/// binary's bar; the library itself never draws).
+pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
     match cli.command {
         Command::Blast {
             vendor,
@@ -228,27 +467,40 @@ pub fn run(cli: Cli) -> Outcome {
             format,
             inputs,
             output,
+            what_if,
+            notice,
+            lang,
         } => {
-            let map = match load_map(&inputs, true) {
+            if notice.is_some() && format == Format::Json {
+                return Outcome::fail(2, NOTICE_JSON.into());
+            }
+            let map = match load_map(&inputs, true, progress) {
                 Ok(m) => m,
                 Err(o) => return o,
             };
+            if !what_if.is_empty() {
+                return blast_what_if(&map, &what_if, &vendor, mode.into(), format, &output);
+            }
             let g = DataGraph::build(&map);
+            if let Some(kind) = notice {
+                let Some(nf) = report::notice::NoticeFormat::of(format) else {
+                    return Outcome::fail(2, NOTICE_JSON.into());
+                };
+                return match g.blast(&vendor, mode.into()) {
+                    Ok(r) => Outcome::ok(
+                        report::notice::draft(&r, kind.into(), lang.into(), nf),
+                        &output,
+                    ),
+                    Err(e) => unknown_vendor(&e),
+                };
+            }
             match g.blast(&vendor, mode.into()) {
-                Ok(r) => Outcome::ok(report::blast(&r, format), &output),
-                Err(e) => {
-                    let crate::graph::blast::BlastError::UnknownVendor { known, .. } = &e;
-                    let mut msg = format!("error: {e}\n");
-                    if known.is_empty() {
-                        msg.push_str("  help: the map declares no vendors\n");
-                    } else {
-                        msg.push_str(&format!(
-                            "  help: vendors in this map: {}\n",
-                            known.join(", ")
-                        ));
-                    }
-                    Outcome::fail(1, msg)
+                Ok(r) if format == Format::Html => {
+                    let d = g.diagram(Some(&vendor), mode.into()).ok();
+                    Outcome::ok(report::html::blast(&r, d.as_ref()), &output)
                 }
+                Ok(r) => Outcome::ok(report::blast(&r, format), &output),
+                Err(e) => unknown_vendor(&e),
             }
         }
         Command::Rank {
@@ -256,13 +508,137 @@ pub fn run(cli: Cli) -> Outcome {
             format,
             inputs,
             output,
+            what_if,
         } => {
-            let map = match load_map(&inputs, false) {
+            let map = match load_map(&inputs, false, progress) {
                 Ok(m) => m,
                 Err(o) => return o,
             };
+            if !what_if.is_empty() {
+                let assumptions = match parse_assumptions(&what_if) {
+                    Ok(a) => a,
+                    Err(o) => return o,
+                };
+                return match crate::graph::whatif::rank_what_if(&map, &assumptions, mode.into()) {
+                    Ok(r) => Outcome::ok(report::rank(&r, format), &output),
+                    Err(e) => Outcome::fail(2, format!("{e}\n")),
+                };
+            }
             let g = DataGraph::build(&map);
             Outcome::ok(report::rank(&g.rank(mode.into()), format), &output)
+        }
+        Command::Graph {
+            vendor,
+            mode,
+            format,
+            inputs,
+            output,
+            what_if,
+        } => {
+            let mut map = match load_map(&inputs, true, progress) {
+                Ok(m) => m,
+                Err(o) => return o,
+            };
+            if !what_if.is_empty() {
+                let effect = match parse_assumptions(&what_if).and_then(|a| {
+                    crate::model::assume::apply_assumptions(&mut map, &a)
+                        .map_err(|e| Outcome::fail(2, format!("{e}\n")))
+                }) {
+                    Ok(e) => e,
+                    Err(o) => return o,
+                };
+                let g = DataGraph::build(&map);
+                return match g.diagram(vendor.as_deref(), mode.into()) {
+                    Ok(d) => {
+                        let radii = if format == DiagramFormat::Html {
+                            g.radii(mode.into())
+                        } else {
+                            Vec::new()
+                        };
+                        Outcome::ok(
+                            report::diagram_what_if(&d, &radii, format, &effect),
+                            &output,
+                        )
+                    }
+                    Err(e) => unknown_vendor(&e),
+                };
+            }
+            let g = DataGraph::build(&map);
+            match g.diagram(vendor.as_deref(), mode.into()) {
+                Ok(d) => {
+                    let radii = if format == DiagramFormat::Html {
+                        g.radii(mode.into())
+                    } else {
+                        Vec::new()
+                    };
+                    Outcome::ok(report::diagram(&d, &radii, format), &output)
+                }
+                Err(e) => unknown_vendor(&e),
+            }
+        }
+        Command::Diff {
+            before,
+            after,
+            mode,
+            format,
+            output,
+        } => {
+            let a = match declaration::load_file(&before) {
+                Ok(m) => m,
+                Err(e) => return load_error(e),
+            };
+            let b = match declaration::load_file(&after) {
+                Ok(m) => m,
+                Err(e) => return load_error(e),
+            };
+            let names = (before.display().to_string(), after.display().to_string());
+            let d = crate::graph::diff::diff(&a, &b, (&names.0, &names.1), mode.into());
+            let out = match format {
+                DiffFormat::Text => report::text::diff(&d),
+                DiffFormat::Json => report::json::to_string(&d),
+                DiffFormat::Markdown => report::markdown::diff(&d),
+            };
+            Outcome::ok(out, &output)
+        }
+        Command::Scan {
+            dir,
+            format,
+            max_file_size,
+            map,
+            output,
+        } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            let declared = match map {
+                Some(p) => match declaration::load_file(&p) {
+                    Ok(m) => m,
+                    Err(e) => return load_error(e),
+                },
+                None if Path::new("blastmap.yaml").is_file() => {
+                    match declaration::load_file(Path::new("blastmap.yaml")) {
+                        Ok(m) => m,
+                        Err(e) => return load_error(e),
+                    }
+                }
+                None => Map::default(),
+            };
+            let result = match run_scan(&dir, max_file_size, &declared, progress) {
+                Ok(r) => r,
+                Err(o) => return o,
+            };
+            let cat = Catalog::builtin();
+            let shown = dir.display().to_string();
+            let text = match format {
+                ScanFormat::Json => report::json::to_string(&result),
+                ScanFormat::Text => report::scan::text(&result, &shown, cat),
+                ScanFormat::Yaml => {
+                    let system = std::fs::canonicalize(&dir)
+                        .ok()
+                        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                        .unwrap_or_else(|| "system".into());
+                    report::scan::starter_yaml(&result, &system, cat)
+                }
+            };
+            Outcome::ok(text, &output)
         }
         Command::Validate { file } => {
             let path = file.unwrap_or_else(|| PathBuf::from("blastmap.yaml"));
@@ -303,7 +679,7 @@ pub fn run(cli: Cli) -> Outcome {
             inputs,
             output,
         } => {
-            let loaded = match load_input(&inputs, true) {
+            let loaded = match load_input(&inputs, true, progress) {
                 Ok(l) => l,
                 Err(o) => return o,
             };
@@ -337,6 +713,64 @@ pub fn run(cli: Cli) -> Outcome {
             }
         }
     }
+}
+
+/// Parses `--assume`/`--without`; syntax problems exit 2.
+fn parse_assumptions(w: &WhatIfArgs) -> Result<Vec<crate::model::assume::Assumption>, Outcome> {
+    crate::model::assume::parse_all(&w.assume, &w.without)
+        .map_err(|e| Outcome::fail(2, format!("{e}\n")))
+}
+
+/// `blast` with assumptions: the report on the changed map, with its
+/// what-if section.
+fn blast_what_if(
+    map: &Map,
+    w: &WhatIfArgs,
+    vendor: &str,
+    mode: Mode,
+    format: Format,
+    output: &Output,
+) -> Outcome {
+    use crate::graph::whatif::{WhatIfError, blast_what_if};
+    let assumptions = match parse_assumptions(w) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    match blast_what_if(map, &assumptions, vendor, mode) {
+        Ok(r) if format == Format::Html => {
+            // The diagram shows the map with the assumptions, as the report does.
+            let mut assumed = map.clone();
+            let d = crate::model::assume::apply_assumptions(&mut assumed, &assumptions)
+                .ok()
+                .and_then(|_| DataGraph::build(&assumed).diagram(Some(vendor), mode).ok());
+            Outcome::ok(report::html::blast(&r, d.as_ref()), output)
+        }
+        Ok(r) => Outcome::ok(report::blast(&r, format), output),
+        Err(WhatIfError::Blast(e)) => unknown_vendor(&e),
+        Err(WhatIfError::VendorRemoved(v)) => Outcome::fail(
+            2,
+            format!(
+                "error: {}\n  help: ask about another vendor, or drop `--without {v}`\n",
+                WhatIfError::VendorRemoved(v.clone())
+            ),
+        ),
+        Err(e) => Outcome::fail(2, format!("{e}\n")),
+    }
+}
+
+/// Exit 1 with the vendors the map does have.
+fn unknown_vendor(e: &crate::graph::blast::BlastError) -> Outcome {
+    let crate::graph::blast::BlastError::UnknownVendor { known, .. } = e;
+    let mut msg = format!("error: {e}\n");
+    if known.is_empty() {
+        msg.push_str("  help: the map declares no vendors\n");
+    } else {
+        msg.push_str(&format!(
+            "  help: vendors in this map: {}\n",
+            known.join(", ")
+        ));
+    }
+    Outcome::fail(1, msg)
 }
 
 fn catalog(

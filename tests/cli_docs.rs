@@ -99,7 +99,7 @@ fn man_page_is_roff_with_every_subcommand() {
     if let Ok(groff) = which("groff") {
         std::fs::write(&file, &page).unwrap();
         let out = std::process::Command::new(groff)
-            .args(["-man", "-Tascii", "-ww"])
+            .args(["-man", "-Kutf8", "-Tutf8", "-ww"])
             .arg(&file)
             .output()
             .unwrap();

@@ -56,7 +56,7 @@ fn each_node_keeps_its_repository_and_evidence_its_location() {
         .collect();
     assert_eq!(
         components,
-        ["payments-api/checkout", "web-app/*", "web-app/web"]
+        ["payments-api/checkout", "web-app/code", "web-app/web"]
     );
     // Declared and discovered: one flow, origin both, evidence from both.
     let flow = doc["flows"]

@@ -9,7 +9,7 @@ use fixedbitset::FixedBitSet;
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
-use super::routes::{Hop, routes};
+use super::routes::{Hop, Scratch, routes};
 use super::{DataGraph, EdgeKind, Mode, NodeKind};
 use crate::catalog::rules::Rules;
 use crate::model::{Evidence, Sensitivity};
@@ -231,6 +231,9 @@ pub struct BlastReport {
     pub sub_processors: Vec<String>,
     /// Systems whose data the vendor can read through access grants.
     pub access: Vec<String>,
+    /// What `--assume`/`--without` changed against the map as declared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub what_if: Option<super::whatif::BlastWhatIf>,
 }
 
 /// Why `blast` could not answer.
@@ -448,12 +451,13 @@ impl DataGraph<'_> {
         let summary = self.summarize(self.exposure(v, mode));
         let rules = Rules::builtin();
 
+        let mut scratch = Scratch::new(self.graph.node_count());
         let mut exposed: Vec<ExposedField> = summary
             .exposed
             .ones()
             .map(|b| {
                 let f = self.fields[b];
-                let rs = routes(self, v, b, mode);
+                let rs = routes(self, v, b, mode, &mut scratch);
                 let routes: Vec<RouteReport> = rs.iter().map(|r| self.route_report(r)).collect();
                 ExposedField {
                     field: f.id.clone(),
@@ -584,6 +588,7 @@ impl DataGraph<'_> {
             notes: Vec::new(),
             sub_processors,
             access,
+            what_if: None,
         };
         report.actions = self.actions(&report, v);
         report.notes = notes(&report, self);

@@ -8,8 +8,12 @@
 //! the flows per change, and adding a flow can only grow a set (monotone).
 
 pub mod blast;
+pub mod diagram;
+pub mod diff;
 pub mod rank;
+pub mod reconcile;
 mod routes;
+pub mod whatif;
 
 use std::collections::HashMap;
 
@@ -185,51 +189,66 @@ impl<'m> DataGraph<'m> {
 
     /// received(v) = ∪ over flows u → v of (S ∩ available(u)), to a fixed point.
     fn fixed_point(&mut self) {
+        // Strongly connected components in topological order: every input
+        // of a component is final before it is visited, so only cycles are
+        // iterated, and each flow outside a cycle is applied once.
+        let mut sccs = petgraph::algo::tarjan_scc(&self.graph);
+        sccs.reverse();
         let n = self.graph.node_count();
-        let mut queued = vec![true; n];
-        let mut work: Vec<NodeIndex> = self.graph.node_indices().collect();
-        work.reverse();
-        while let Some(u) = work.pop() {
-            queued[u.index()] = false;
-            let src = std::mem::take(&mut self.available[u.index()]);
-            if !src.is_clear() {
-                let mut edges = self
-                    .graph
-                    .neighbors_directed(u, Direction::Outgoing)
-                    .detach();
-                while let Some((e, v)) = edges.next(&self.graph) {
-                    let EdgeKind::Flow(i) = self.graph[e] else {
-                        continue;
-                    };
-                    let dst = &mut self.available[v.index()];
-                    let changed = match &self.flow_bits[i] {
-                        None => {
-                            if src.is_subset(dst) {
-                                false
-                            } else {
-                                dst.union_with(&src);
-                                true
-                            }
-                        }
-                        Some(bits) => {
-                            let mut changed = false;
-                            for &b in bits {
-                                let b = b as usize;
-                                if src.contains(b) && !dst.contains(b) {
-                                    dst.insert(b);
-                                    changed = true;
+        let mut scc_of = vec![0usize; n];
+        for (i, scc) in sccs.iter().enumerate() {
+            for v in scc {
+                scc_of[v.index()] = i;
+            }
+        }
+        let mut queued = vec![false; n];
+        for (current, scc) in sccs.iter().enumerate() {
+            let mut work: Vec<NodeIndex> = scc.clone();
+            for v in &work {
+                queued[v.index()] = true;
+            }
+            while let Some(u) = work.pop() {
+                queued[u.index()] = false;
+                let src = std::mem::take(&mut self.available[u.index()]);
+                if !src.is_clear() {
+                    let mut edges = self
+                        .graph
+                        .neighbors_directed(u, Direction::Outgoing)
+                        .detach();
+                    while let Some((e, v)) = edges.next(&self.graph) {
+                        let EdgeKind::Flow(i) = self.graph[e] else {
+                            continue;
+                        };
+                        let dst = &mut self.available[v.index()];
+                        let changed = match &self.flow_bits[i] {
+                            None => {
+                                if src.is_subset(dst) {
+                                    false
+                                } else {
+                                    dst.union_with(&src);
+                                    true
                                 }
                             }
-                            changed
+                            Some(bits) => {
+                                let mut changed = false;
+                                for &b in bits {
+                                    let b = b as usize;
+                                    if src.contains(b) && !dst.contains(b) {
+                                        dst.insert(b);
+                                        changed = true;
+                                    }
+                                }
+                                changed
+                            }
+                        };
+                        if changed && scc_of[v.index()] == current && !queued[v.index()] {
+                            queued[v.index()] = true;
+                            work.push(v);
                         }
-                    };
-                    if changed && !queued[v.index()] {
-                        queued[v.index()] = true;
-                        work.push(v);
                     }
                 }
+                self.available[u.index()] = src;
             }
-            self.available[u.index()] = src;
         }
     }
 

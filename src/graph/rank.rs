@@ -37,6 +37,9 @@ pub struct RankReport {
     pub mode: Mode,
     /// Highest score first; ties by id.
     pub vendors: Vec<RankedVendor>,
+    /// What `--assume`/`--without` changed against the map as declared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub what_if: Option<super::whatif::RankWhatIf>,
 }
 
 impl DataGraph<'_> {
@@ -82,6 +85,7 @@ impl DataGraph<'_> {
             system: self.map.system.clone(),
             mode,
             vendors,
+            what_if: None,
         }
     }
 }

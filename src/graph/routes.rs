@@ -18,8 +18,9 @@ use petgraph::visit::EdgeRef;
 
 use super::{DataGraph, EdgeKind, Mode, NodeKind};
 
-/// How many DFS steps one route's count may take.
-const COUNT_BUDGET: u32 = 2_000;
+/// How many DFS steps the path counts of one field may take, shared by its
+/// origins; past it, counts are lower bounds.
+const COUNT_BUDGET: u32 = 5_000;
 
 /// One hop of a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,12 +58,56 @@ pub struct Route {
 const A: usize = 0; // only access edges so far (from the vendor backwards)
 const F: usize = 1; // some flow edge taken
 
-pub fn routes(g: &DataGraph, vendor: NodeIndex, f: usize, mode: Mode) -> Vec<Route> {
-    let n = g.graph.node_count();
-    // parent[phase][node] = (next node toward the vendor, its phase, hop)
-    let mut parent: [Vec<Option<(NodeIndex, usize, Hop)>>; 2] = [vec![None; n], vec![None; n]];
-    let mut reached = [vec![false; n], vec![false; n]];
+type Parent = Option<(NodeIndex, usize, Hop)>;
+
+/// Buffers sized to the graph, reused across the fields of one report so
+/// that a vendor with a thousand exposed fields does not allocate (and
+/// zero) a thousand graph-sized arrays. Every search resets what it touched.
+pub struct Scratch {
+    parent: [Vec<Parent>; 2],
+    reached: [Vec<bool>; 2],
+    touched: Vec<NodeIndex>,
+    on_path: Vec<bool>,
+}
+
+impl Scratch {
+    /// Buffers for a graph of `n` nodes.
+    pub fn new(n: usize) -> Scratch {
+        Scratch {
+            parent: [vec![None; n], vec![None; n]],
+            reached: [vec![false; n], vec![false; n]],
+            touched: Vec::new(),
+            on_path: vec![false; n],
+        }
+    }
+
+    fn reset(&mut self) {
+        for v in self.touched.drain(..) {
+            for p in [A, F] {
+                self.parent[p][v.index()] = None;
+                self.reached[p][v.index()] = false;
+            }
+        }
+    }
+}
+
+/// The routes of field bit `f` into `vendor`.
+pub fn routes(
+    g: &DataGraph,
+    vendor: NodeIndex,
+    f: usize,
+    mode: Mode,
+    scratch: &mut Scratch,
+) -> Vec<Route> {
+    scratch.reset();
+    let Scratch {
+        parent,
+        reached,
+        touched,
+        on_path,
+    } = scratch;
     reached[A][vendor.index()] = true;
+    touched.push(vendor);
     let mut queue = VecDeque::from([(vendor, A)]);
     while let Some((v, phase)) = queue.pop_front() {
         for e in g.graph.edges_directed(v, Direction::Incoming) {
@@ -76,6 +121,7 @@ pub fn routes(g: &DataGraph, vendor: NodeIndex, f: usize, mode: Mode) -> Vec<Rou
                 continue;
             }
             reached[next_phase][u.index()] = true;
+            touched.push(u);
             let hop = if next_phase == A {
                 Hop::Access(e.id())
             } else {
@@ -86,13 +132,16 @@ pub fn routes(g: &DataGraph, vendor: NodeIndex, f: usize, mode: Mode) -> Vec<Rou
         }
     }
     let mut out = Vec::new();
-    let mut origins: Vec<NodeIndex> = g
-        .graph
-        .node_indices()
+    // Origins hold or send the field themselves, and were reached.
+    let mut origins: Vec<NodeIndex> = touched
+        .iter()
+        .copied()
         .filter(|&c| g.graph[c].kind == NodeKind::Component && g.own(c).contains(f))
-        .filter(|c| reached[A][c.index()] || reached[F][c.index()])
         .collect();
+    origins.dedup();
     origins.sort_by(|a, b| g.graph[*a].id.cmp(&g.graph[*b].id));
+    origins.dedup();
+    let mut budget = COUNT_BUDGET;
     for o in origins {
         let start = if reached[F][o.index()] { F } else { A };
         let mut nodes = vec![o];
@@ -120,7 +169,7 @@ pub fn routes(g: &DataGraph, vendor: NodeIndex, f: usize, mode: Mode) -> Vec<Rou
                 hops = alt_hops;
             }
         }
-        let (count, capped) = count_paths(g, o, vendor, f, &reached);
+        let (count, capped) = count_paths(g, o, vendor, f, reached, on_path, &mut budget);
         out.push(Route {
             nodes,
             hops,
@@ -163,21 +212,23 @@ pub fn routes(g: &DataGraph, vendor: NodeIndex, f: usize, mode: Mode) -> Vec<Rou
 }
 
 /// Simple paths from `origin` to `vendor` carrying `f` (flows, then access
-/// grants next to the vendor), up to a step budget.
+/// grants next to the vendor), within the remaining step budget.
 fn count_paths(
     g: &DataGraph,
     origin: NodeIndex,
     vendor: NodeIndex,
     f: usize,
     reached: &[Vec<bool>; 2],
+    on_path: &mut [bool],
+    budget: &mut u32,
 ) -> (u64, bool) {
     struct Dfs<'a, 'm> {
         g: &'a DataGraph<'m>,
         vendor: NodeIndex,
         f: usize,
         reached: &'a [Vec<bool>; 2],
-        on_path: Vec<bool>,
-        steps: u32,
+        on_path: &'a mut [bool],
+        budget: &'a mut u32,
         count: u64,
         capped: bool,
     }
@@ -188,18 +239,14 @@ fn count_paths(
                 return;
             }
             self.on_path[n.index()] = true;
-            let edges: Vec<_> = self
-                .g
-                .graph
-                .edges_directed(n, Direction::Outgoing)
-                .map(|e| (e.id(), e.target()))
-                .collect();
-            for (e, m) in edges {
-                if self.steps >= COUNT_BUDGET {
+            let g = self.g;
+            for e in g.graph.edges_directed(n, Direction::Outgoing) {
+                if *self.budget == 0 {
                     self.capped = true;
                     break;
                 }
-                let next_after_access = match self.g.graph[e] {
+                let m = e.target();
+                let next_after_access = match g.graph[e.id()] {
                     EdgeKind::Flow(_) if !after_access => false,
                     EdgeKind::Access => true,
                     _ => continue,
@@ -209,12 +256,13 @@ fn count_paths(
                 } else {
                     self.reached[A][m.index()] || self.reached[F][m.index()]
                 };
-                if !viable || self.on_path[m.index()] || !self.g.carries(e, self.f) {
+                if !viable || self.on_path[m.index()] || !g.carries(e.id(), self.f) {
                     continue;
                 }
-                self.steps += 1;
+                *self.budget -= 1;
                 self.go(m, next_after_access);
             }
+            // Unwinding clears the marks, so the buffer is clean for reuse.
             self.on_path[n.index()] = false;
         }
     }
@@ -223,8 +271,8 @@ fn count_paths(
         vendor,
         f,
         reached,
-        on_path: vec![false; g.graph.node_count()],
-        steps: 0,
+        on_path,
+        budget,
         count: 0,
         capped: false,
     };

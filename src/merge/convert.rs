@@ -225,7 +225,7 @@ pub fn from_map(map: &Map, repo: &str, input: &str, file: &str) -> Merged {
 }
 
 /// One repository's scan result as a merged document. Production
-/// integrations become flows from the component (or `<repo>/*`) to the
+/// integrations become flows from the component (or `<repo>/code`) to the
 /// vendor, carrying the categories seen at call sites; test and dev ones are
 /// listed under `not_production`. `file` names the scan output in messages.
 pub fn from_scan(scan: &ScanResult, repo: &str, file: &str) -> Result<Merged, LoadError> {
@@ -248,7 +248,13 @@ pub fn from_scan(scan: &ScanResult, repo: &str, file: &str) -> Result<Merged, Lo
     }
     let taxonomy = Taxonomy::builtin();
     for (i, integ) in scan.integrations.iter().enumerate() {
-        let component = ns(repo, integ.component.as_deref().unwrap_or("*"));
+        let component = ns(
+            repo,
+            integ
+                .component
+                .as_deref()
+                .unwrap_or(crate::graph::reconcile::UNATTRIBUTED),
+        );
         if integ.vendor.is_empty() {
             problems.push(problem(
                 format!("integrations[{i}].vendor"),

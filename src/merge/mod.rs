@@ -16,7 +16,7 @@
 //! are organisation-wide and keep their ids: `mixpanel` in every repository
 //! is one Mixpanel, and `api_user` is the same people wherever they appear
 //! (so their count is the maximum seen, never a sum). A scan integration
-//! with no component belongs to the whole repository: `<repo>/*`.
+//! with no component is attributed as by `--scan` (`<repo>/code`).
 //!
 //! Every node, flow and piece of evidence keeps the repositories it came
 //! from; reports built from a merged file show evidence as `repo:file:line`.

@@ -1044,9 +1044,18 @@ impl Validator<'_> {
     }
 }
 
+/// Declarations larger than this keep YAML paths (`flows[12345]`) in their
+/// evidence instead of line numbers: indexing every node of a 10 MB map
+/// costs seconds, and a path is as precise.
+pub const LOCATE_MAX_BYTES: usize = 4 * 1024 * 1024;
+
 /// The evidence lines of declared flows point at `flows[i]`; this resolves
-/// them to real line numbers (used by reports, where the cost is fine).
+/// them to real line numbers (used by reports). Maps larger than
+/// [`LOCATE_MAX_BYTES`] keep the paths.
 pub fn locate_flows(map: &mut Map, text: &str) {
+    if text.len() > LOCATE_MAX_BYTES {
+        return;
+    }
     let Some(loc) = Locations::index(text) else {
         return;
     };

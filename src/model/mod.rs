@@ -6,6 +6,7 @@
 //! of the taxonomy, and ids are unique per section. Nothing here knows about
 //! scanning; the scanner produces the same types with evidence attached.
 
+pub mod assume;
 pub mod declaration;
 pub mod fides;
 pub mod input;
@@ -261,9 +262,13 @@ pub struct Evidence {
 }
 
 impl Evidence {
-    /// `file:line`, or just `file` when the line is unknown.
+    /// `file:line`; `file (flows[3])` for a declaration whose line is not
+    /// known; just `file` otherwise.
     pub fn location(&self) -> String {
-        if self.line == 0 {
+        if self.line == 0 && self.kind == EvidenceKind::Declared && !self.text.is_empty() {
+            // A declaration too large to locate line by line keeps its YAML path.
+            format!("{} ({})", self.file, self.text)
+        } else if self.line == 0 {
             self.file.clone()
         } else {
             format!("{}:{}", self.file, self.line)

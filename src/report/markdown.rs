@@ -2,7 +2,9 @@
 
 use askama::Template;
 
+use super::view::PathView;
 use crate::graph::blast::{BlastReport, group_digits};
+use crate::graph::diff::MapDiff;
 use crate::graph::rank::RankReport;
 
 /// Template filters.
@@ -13,6 +15,16 @@ mod filters {
     /// them on one line (a newline would break a table row).
     pub fn md<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
         Ok(super::escape(&s.to_string()))
+    }
+
+    /// An inline code span that no input can break out of.
+    pub fn code<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(super::code_span(&s.to_string()))
+    }
+
+    /// An inline code span for a table cell (pipes escaped as GFM asks).
+    pub fn tcode<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(super::code_span(&s.to_string()).replace('|', "\\|"))
     }
 
     /// `1200000` → `1,200,000`; `None` → `unknown`.
@@ -41,10 +53,41 @@ pub fn escape(s: &str) -> String {
     o
 }
 
+/// An inline code span for any text: the fence is one backtick longer than
+/// the longest run inside, padded when the text starts or ends with one;
+/// line breaks become spaces (a span cannot hold them in a table).
+pub fn code_span(s: &str) -> String {
+    let clean: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if clean.trim().is_empty() {
+        return "(empty)".into();
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in clean.chars() {
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if clean.starts_with('`') || clean.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{clean}{pad}{fence}")
+}
+
 #[derive(Template)]
 #[template(path = "blast.md", escape = "none")]
 struct BlastMd<'a> {
     r: &'a BlastReport,
+    paths: Vec<PathView<'a>>,
 }
 
 #[derive(Template)]
@@ -55,9 +98,12 @@ struct RankMd<'a> {
 
 /// The blast report for a ticket.
 pub fn blast(r: &BlastReport) -> String {
-    BlastMd { r }
-        .render()
-        .unwrap_or_else(|e| format!("template error: {e}\n"))
+    BlastMd {
+        r,
+        paths: super::view::paths(r),
+    }
+    .render()
+    .unwrap_or_else(|e| format!("template error: {e}\n"))
 }
 
 /// The ranking as a table.
@@ -65,4 +111,31 @@ pub fn rank(r: &RankReport) -> String {
     RankMd { r }
         .render()
         .unwrap_or_else(|e| format!("template error: {e}\n"))
+}
+
+#[derive(Template)]
+#[template(path = "diff.md", escape = "none")]
+struct DiffMd<'a> {
+    d: &'a MapDiff,
+}
+
+/// `diff A B` for a pull request or a ticket.
+pub fn diff(d: &MapDiff) -> String {
+    DiffMd { d }
+        .render()
+        .unwrap_or_else(|e| format!("template error: {e}\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_hold_backticks_and_markup() {
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`x`"), "`` `x` ``");
+        assert_eq!(code_span("<script>"), "`<script>`");
+        assert_eq!(code_span("a\nb"), "`a b`");
+        assert_eq!(code_span(""), "(empty)");
+    }
 }

@@ -6,13 +6,22 @@
 
 pub mod cyclonedx;
 pub mod cypher;
+pub mod dot;
 pub mod export;
 pub mod graphml;
+pub mod html;
 pub mod json;
+pub mod layout;
 pub mod markdown;
+pub mod mermaid;
+pub mod notice;
+pub mod scan;
+pub mod svg;
 pub mod text;
+pub mod view;
 
 use crate::graph::blast::BlastReport;
+use crate::graph::diagram::{Diagram, Radius};
 use crate::graph::rank::RankReport;
 
 /// An output format.
@@ -24,6 +33,21 @@ pub enum Format {
     Json,
     /// Markdown for tickets and pull requests.
     Markdown,
+    /// One self-contained HTML page.
+    Html,
+}
+
+/// An output format for the data-flow diagram (`graph`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiagramFormat {
+    /// A Mermaid flowchart (renders in Markdown on GitHub and GitLab).
+    Mermaid,
+    /// Graphviz DOT (`dot -Tsvg`).
+    Dot,
+    /// One HTML page: the SVG diagram with a vendor picker.
+    Html,
+    /// Nodes and edges (and the highlighted radius) as JSON.
+    Json,
 }
 
 /// Renders a blast report.
@@ -32,6 +56,8 @@ pub fn blast(report: &BlastReport, format: Format) -> String {
         Format::Text => text::blast(report),
         Format::Json => json::to_string(report),
         Format::Markdown => markdown::blast(report),
+        // Without the graph there is no diagram; the CLI passes one.
+        Format::Html => html::blast(report, None),
     }
 }
 
@@ -41,5 +67,78 @@ pub fn rank(report: &RankReport, format: Format) -> String {
         Format::Text => text::rank(report),
         Format::Json => json::to_string(report),
         Format::Markdown => markdown::rank(report),
+        Format::Html => html::rank(report),
+    }
+}
+
+/// Renders the data-flow diagram; `radii` (every vendor's, for the page's
+/// picker) is read by the HTML format only.
+pub fn diagram(d: &Diagram, radii: &[Radius], format: DiagramFormat) -> String {
+    match format {
+        DiagramFormat::Mermaid => mermaid::render(d),
+        DiagramFormat::Dot => dot::render(d),
+        DiagramFormat::Html => html::graph(d, radii),
+        DiagramFormat::Json => json::to_string(d),
+    }
+}
+
+/// Renders the diagram of a map with what-if assumptions applied, saying
+/// what was assumed: comment lines in Mermaid and DOT, a `what_if` key in
+/// JSON, a section in HTML.
+pub fn diagram_what_if(
+    d: &Diagram,
+    radii: &[Radius],
+    format: DiagramFormat,
+    effect: &crate::model::assume::AssumptionEffect,
+) -> String {
+    // One comment line per change; nothing in it can end the comment (line
+    // breaks), close a Markdown fence around a Mermaid block (backticks) or
+    // drive a terminal (control characters).
+    let lines: Vec<String> = text::effect_summary(effect)
+        .into_iter()
+        .map(|l| {
+            l.chars()
+                .map(|c| if c.is_control() || c == '`' { ' ' } else { c })
+                .collect()
+        })
+        .collect();
+    let body = diagram(d, radii, format);
+    match format {
+        DiagramFormat::Mermaid => {
+            let mut o: String = lines.iter().map(|l| format!("%% what-if: {l}\n")).collect();
+            o.push_str(&body);
+            o
+        }
+        DiagramFormat::Dot => {
+            let mut o: String = lines.iter().map(|l| format!("// what-if: {l}\n")).collect();
+            o.push_str(&body);
+            o
+        }
+        DiagramFormat::Json => match serde_json::to_value(d) {
+            Ok(serde_json::Value::Object(mut m)) => {
+                m.insert(
+                    "what_if".into(),
+                    serde_json::to_value(effect).unwrap_or_default(),
+                );
+                json::to_string(&m)
+            }
+            _ => body,
+        },
+        DiagramFormat::Html => {
+            let items: String = lines
+                .iter()
+                .map(|l| format!("<li>{}</li>", html::escape(l)))
+                .collect();
+            let section = format!(
+                "<section id=\"what-if\"><h2>What if</h2><p class=\"muted\">The diagram is drawn with these assumptions.</p><ul>{items}</ul></section>\n"
+            );
+            match body.find("<main>\n") {
+                Some(i) => {
+                    let at = i + "<main>\n".len();
+                    format!("{}{section}{}", &body[..at], &body[at..])
+                }
+                None => body,
+            }
+        }
     }
 }

@@ -3,7 +3,10 @@
 use std::fmt::Write;
 
 use crate::graph::blast::{BlastReport, group_digits};
+use crate::graph::diff::MapDiff;
 use crate::graph::rank::RankReport;
+use crate::graph::whatif::{BlastWhatIf, Change, RankWhatIf, VendorDelta};
+use crate::model::assume::AssumptionEffect;
 
 /// Strips control characters (terminal escapes) from input strings.
 fn clean(s: &str) -> String {
@@ -35,6 +38,9 @@ pub fn blast(r: &BlastReport) -> String {
         people
     );
     o.push('\n');
+    if let Some(w) = &r.what_if {
+        blast_what_if(&mut o, w, &r.vendor_name);
+    }
 
     let _ = writeln!(
         o,
@@ -201,6 +207,9 @@ pub fn rank(r: &RankReport) -> String {
         clean(&r.system),
         r.mode.as_str()
     );
+    if let Some(w) = &r.what_if {
+        rank_what_if(&mut o, w);
+    }
     if r.vendors.is_empty() {
         o.push_str("  no vendors\n");
         return o;
@@ -230,5 +239,326 @@ pub fn rank(r: &RankReport) -> String {
             v.scenarios.join(", ")
         );
     }
+    o
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// `before → after`, or `after (unchanged)`.
+fn arrow<T: PartialEq + std::fmt::Display>(c: &Change<T>) -> String {
+    if c.changed() {
+        format!("{} → {}", c.before, c.after)
+    } else {
+        format!("{} (unchanged)", c.after)
+    }
+}
+
+fn severity_arrow(c: &Change<crate::graph::blast::Severity>) -> String {
+    arrow(&Change {
+        before: c.before.as_str(),
+        after: c.after.as_str(),
+    })
+}
+
+/// The assumptions and what they did to the map, one line each, without
+/// escaping (each renderer cleans them for its format).
+pub fn effect_summary(e: &AssumptionEffect) -> Vec<String> {
+    let mut o = Vec::new();
+    for a in &e.assumptions {
+        o.push(format!("assumed: {a}"));
+    }
+    for f in &e.flows_added {
+        o.push(format!(
+            "+ flow {} → {}: {}",
+            f.from,
+            f.to,
+            f.fields.joined()
+        ));
+    }
+    for v in &e.vendors_added {
+        o.push(format!("+ vendor {v} (from the catalog)"));
+    }
+    for f in &e.fields_added {
+        o.push(format!("+ field {f} (a category used directly)"));
+    }
+    for v in &e.vendors_removed {
+        o.push(format!("- vendor {v}"));
+    }
+    for f in &e.flows_removed {
+        o.push(format!(
+            "- flow {} → {}: {}",
+            f.from,
+            f.to,
+            f.fields.joined()
+        ));
+    }
+    for g in &e.access_removed {
+        o.push(format!(
+            "- access grant: {} no longer reads {}",
+            g.vendor, g.system
+        ));
+    }
+    o
+}
+
+fn effect_lines(o: &mut String, e: &AssumptionEffect) {
+    for l in effect_summary(e) {
+        let _ = writeln!(o, "  {}", clean(&l));
+    }
+}
+
+/// The what-if section of the blast brief.
+fn blast_what_if(o: &mut String, w: &BlastWhatIf, vendor_name: &str) {
+    o.push_str("WHAT IF (against the map as declared)\n");
+    effect_lines(o, &w.assumed);
+    if !w.vendor_in_map {
+        let _ = writeln!(
+            o,
+            "  {} is not in the map as declared: everything below is new",
+            clean(vendor_name)
+        );
+    }
+    if !w.changed {
+        let _ = writeln!(o, "  no change to {}'s blast radius", clean(vendor_name));
+        o.push('\n');
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "  severity {}, score {}, people {}",
+        severity_arrow(&w.severity),
+        arrow(&w.score),
+        arrow(&Change {
+            before: w
+                .people
+                .before
+                .map(group_digits)
+                .unwrap_or_else(|| "unknown".into()),
+            after: w
+                .people
+                .after
+                .map(group_digits)
+                .unwrap_or_else(|| "unknown".into()),
+        })
+    );
+    let _ = writeln!(
+        o,
+        "  credentials exposed: {}",
+        arrow(&Change {
+            before: if w.credentials_exposed.before {
+                "yes"
+            } else {
+                "no"
+            },
+            after: if w.credentials_exposed.after {
+                "yes"
+            } else {
+                "no"
+            },
+        })
+    );
+    for (label, list) in [
+        ("newly exposed", &w.newly_exposed),
+        ("no longer exposed", &w.no_longer_exposed),
+    ] {
+        if list.is_empty() {
+            let _ = writeln!(o, "  {label}: none");
+            continue;
+        }
+        let _ = writeln!(o, "  {label} ({}):", list.len());
+        for f in list {
+            let _ = writeln!(
+                o,
+                "    {:<8} {}  {} ({})",
+                f.sensitivity.as_str(),
+                clean(&f.field),
+                f.category,
+                clean(&f.plain)
+            );
+        }
+    }
+    for (label, list) in [
+        ("scenarios added", &w.scenarios_added),
+        ("scenarios removed", &w.scenarios_removed),
+        ("actions added", &w.actions_added),
+        ("actions removed", &w.actions_removed),
+    ] {
+        if !list.is_empty() {
+            let _ = writeln!(o, "  {label}: {}", list.join(", "));
+        }
+    }
+    o.push('\n');
+}
+
+/// One line per vendor delta, with its field changes below it.
+fn delta_lines(o: &mut String, vendors: &[VendorDelta]) {
+    let w = vendors
+        .iter()
+        .map(|v| v.vendor.chars().count())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    for v in vendors {
+        let d = v.score_delta();
+        let _ = writeln!(
+            o,
+            "  {:<w$}  {:<7}  score {} → {} ({}{d})  severity {}  exposed {}",
+            clean(&v.vendor),
+            v.status.as_str(),
+            v.score.before,
+            v.score.after,
+            if d >= 0 { "+" } else { "" },
+            severity_arrow(&v.severity),
+            arrow(&v.exposed),
+        );
+        if !v.newly_exposed.is_empty() {
+            let _ = writeln!(
+                o,
+                "  {:<w$}    + {}",
+                "",
+                clean(&v.newly_exposed.join(", "))
+            );
+        }
+        if !v.no_longer_exposed.is_empty() {
+            let _ = writeln!(
+                o,
+                "  {:<w$}    - {}",
+                "",
+                clean(&v.no_longer_exposed.join(", "))
+            );
+        }
+    }
+}
+
+/// The what-if section of the ranking.
+fn rank_what_if(o: &mut String, w: &RankWhatIf) {
+    o.push_str("\nWHAT IF (against the map as declared)\n");
+    effect_lines(o, &w.assumed);
+    if w.vendors.is_empty() {
+        o.push_str("  no vendor's blast radius changes\n");
+    } else {
+        let _ = writeln!(
+            o,
+            "  {} changed, {} unchanged (+ newly exposed, - no longer exposed):",
+            plural(w.vendors.len(), "vendor"),
+            w.unchanged
+        );
+        delta_lines(o, &w.vendors);
+    }
+    o.push_str("\nWITH THE ASSUMPTIONS\n");
+}
+
+/// `diff A B` as a brief.
+pub fn diff(d: &MapDiff) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "DIFF {} ({}) → {} ({}), {} mode",
+        clean(&d.before.file),
+        clean(&d.before.system),
+        clean(&d.after.file),
+        clean(&d.after.system),
+        d.mode.as_str()
+    );
+    if !d.changed {
+        o.push_str("  no differences\n");
+        return o;
+    }
+    let section = |o: &mut String, title: &str, lines: Vec<String>| {
+        if lines.is_empty() {
+            return;
+        }
+        let _ = writeln!(o, "\n{title}");
+        for l in lines {
+            let _ = writeln!(o, "  {}", clean(&l));
+        }
+    };
+    let mut vendors: Vec<String> = d
+        .vendors_added
+        .iter()
+        .map(|v| format!("+ {} ({}, {})", v.vendor, v.name, v.category))
+        .collect();
+    vendors.extend(
+        d.vendors_removed
+            .iter()
+            .map(|v| format!("- {} ({}, {})", v.vendor, v.name, v.category)),
+    );
+    for c in &d.vendors_changed {
+        if let Some(cat) = &c.category {
+            vendors.push(format!(
+                "~ {}: category {} → {}",
+                c.vendor, cat.before, cat.after
+            ));
+        }
+        for a in &c.access_added {
+            vendors.push(format!("~ {}: now holds credentials to {a}", c.vendor));
+        }
+        for a in &c.access_removed {
+            vendors.push(format!(
+                "~ {}: no longer holds credentials to {a}",
+                c.vendor
+            ));
+        }
+    }
+    section(&mut o, "VENDORS", vendors);
+    let mut comps: Vec<String> = d
+        .components_added
+        .iter()
+        .map(|c| format!("+ {c}"))
+        .collect();
+    comps.extend(d.components_removed.iter().map(|c| format!("- {c}")));
+    section(&mut o, "COMPONENTS", comps);
+    let mut fields: Vec<String> = d
+        .fields_added
+        .iter()
+        .map(|f| format!("+ {} ({}, {})", f.field, f.category, f.sensitivity))
+        .collect();
+    fields.extend(
+        d.fields_removed
+            .iter()
+            .map(|f| format!("- {} ({}, {})", f.field, f.category, f.sensitivity)),
+    );
+    fields.extend(d.fields_changed.iter().map(|f| {
+        format!(
+            "~ {}: {}, {}",
+            f.field,
+            arrow(&f.category),
+            arrow(&f.sensitivity)
+        )
+    }));
+    section(&mut o, "FIELDS", fields);
+    let mut flows: Vec<String> = d
+        .flows_added
+        .iter()
+        .map(|f| format!("+ {} → {}: {}", f.from, f.to, f.fields.joined()))
+        .collect();
+    flows.extend(
+        d.flows_removed
+            .iter()
+            .map(|f| format!("- {} → {}: {}", f.from, f.to, f.fields.joined())),
+    );
+    for c in &d.flows_changed {
+        let mut parts = Vec::new();
+        if !c.fields_added.is_empty() {
+            parts.push(format!("+ {}", c.fields_added.join(", ")));
+        }
+        if !c.fields_removed.is_empty() {
+            parts.push(format!("- {}", c.fields_removed.join(", ")));
+        }
+        if parts.is_empty() {
+            parts.push(format!("{} → {}", c.before.joined(), c.after.joined()));
+        }
+        flows.push(format!("~ {} → {}: {}", c.from, c.to, parts.join("; ")));
+    }
+    section(&mut o, "FLOWS", flows);
+    o.push_str("\nBLAST RADIUS BY VENDOR (+ newly exposed, - no longer exposed)\n");
+    if d.exposure.vendors.is_empty() {
+        o.push_str("  no vendor's blast radius changes\n");
+    } else {
+        delta_lines(&mut o, &d.exposure.vendors);
+    }
+    let _ = writeln!(o, "  {} unchanged", plural(d.exposure.unchanged, "vendor"));
     o
 }

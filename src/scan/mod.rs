@@ -7,9 +7,23 @@
 //! plain data ([`ScanResult`]), never printed here.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 pub mod classify;
+pub mod component;
+pub mod config;
+pub mod endpoint;
+pub mod imports;
+pub mod index;
 pub mod lang;
+pub mod lines;
+pub mod manifest;
+mod pipeline;
+pub mod prefilter;
+pub mod redact;
+pub mod scope;
+pub mod script;
+pub mod walk;
 
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +57,21 @@ pub struct Integration {
     pub fields: Vec<FieldUse>,
 }
 
+/// One detector's finding in one file, before it becomes [`Evidence`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    /// The vendor (position in the scan's catalog index).
+    pub vendor: index::VendorIx,
+    /// How it was seen.
+    pub kind: crate::model::EvidenceKind,
+    /// 1-based line.
+    pub line: u32,
+    /// The text to quote, when it is not simply the source line.
+    pub text: Option<String>,
+    /// The detector's own scope (a dev-only dependency), before the path rule.
+    pub scope: Scope,
+}
+
 /// A file that was not scanned, and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct SkippedFile {
@@ -73,4 +102,141 @@ pub struct ScanResult {
     pub integrations: Vec<Integration>,
     /// What was not scanned.
     pub skipped: Skipped,
+    /// How much was read and parsed.
+    #[serde(default)]
+    pub stats: ScanStats,
+    /// The components findings were attributed to, sorted by id.
+    #[serde(default)]
+    pub components: Vec<ScanComponent>,
+}
+
+/// A component the scan attributed findings to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ScanComponent {
+    /// The id (declared, or derived from a package name).
+    pub id: String,
+    /// Its folder relative to the root (`""` for the root); for a declared
+    /// component, its globs are in the declaration instead.
+    pub path: String,
+    /// `declared`, `manifest` (the nearest manifest's package) or `root`.
+    pub source: String,
+}
+
+/// Counts for the summary line of a scan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanStats {
+    /// Files read (not excluded, not skipped before reading).
+    pub files_read: usize,
+    /// Files that mention a catalog name (or are manifests) and were analysed.
+    pub files_analysed: usize,
+    /// Dependency manifests read.
+    pub manifests: usize,
+}
+
+/// A declared component's path globs, for attributing findings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentPaths {
+    /// The component id.
+    pub id: String,
+    /// Globs relative to the scanned root (`web/**`).
+    pub paths: Vec<String>,
+}
+
+/// Receives progress from a scan. The library never draws anything: the
+/// binary passes an implementation that draws a bar on a terminal.
+pub trait ScanProgress: Sync {
+    /// The number of files that will be read.
+    fn start(&self, total: u64);
+    /// `n` more files are done.
+    fn advance(&self, n: u64);
+    /// The scan is over.
+    fn finish(&self);
+}
+
+/// What to scan and how.
+#[derive(Clone)]
+pub struct ScanOptions<'a> {
+    /// The root of the source tree.
+    pub root: PathBuf,
+    /// Files larger than this many bytes are skipped as `too-large`.
+    pub max_file_size: u64,
+    /// Declared components; findings under their globs are attributed to them.
+    pub components: Vec<ComponentPaths>,
+    /// Progress sink (the binary's bar), if any.
+    pub progress: Option<&'a dyn ScanProgress>,
+}
+
+/// The default for [`ScanOptions::max_file_size`]: 2 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
+
+impl<'a> ScanOptions<'a> {
+    /// Options for scanning `root` with the defaults.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        ScanOptions {
+            root: root.into(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            components: Vec::new(),
+            progress: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for ScanOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScanOptions")
+            .field("root", &self.root)
+            .field("max_file_size", &self.max_file_size)
+            .field("components", &self.components)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// Why a scan could not run at all (problems with single files are not
+/// errors: they are listed in [`Skipped`]).
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// The root does not exist or cannot be opened.
+    #[error(
+        "cannot scan {path}: {source}\n  help: pass an existing directory, e.g. `blastmap scan .`"
+    )]
+    Root {
+        /// The root as given.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The root is a file, not a directory.
+    #[error(
+        "cannot scan {path}: it is not a directory\n  help: pass the folder that holds the source code"
+    )]
+    NotADirectory {
+        /// The root as given.
+        path: PathBuf,
+    },
+    /// A declared component glob does not compile.
+    #[error(
+        "component `{component}`: invalid path glob `{glob}`: {message}\n  help: fix `paths` in the declaration file"
+    )]
+    Glob {
+        /// The component id.
+        component: String,
+        /// The glob.
+        glob: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Scans a source tree with the built-in catalog.
+pub fn scan(opts: &ScanOptions) -> Result<ScanResult, ScanError> {
+    pipeline::run(opts, crate::catalog::Catalog::builtin())
+}
+
+/// Scans a source tree with the given catalog (tests use small ones).
+pub fn scan_with_catalog(
+    opts: &ScanOptions,
+    catalog: &crate::catalog::Catalog,
+) -> Result<ScanResult, ScanError> {
+    pipeline::run(opts, catalog)
 }

@@ -5,10 +5,33 @@
 //! comment or a string is not an import.
 //!
 //! Contract with the detectors (`src/scan/`): [`extract`] is pure, never
-//! panics, and returns facts with 1-based lines. Queries are compiled once
-//! per language and cached.
+//! panics, and returns facts with 1-based lines. No queries are used: each
+//! language module walks the tree once with a cursor (never recursing, so a
+//! file of 100k nested brackets is fine), and keeps one parser per grammar
+//! per thread. Parsing has a time budget ([`Limits::parse_budget`]); every
+//! stored text is capped, and a file that hits a count cap is marked
+//! [`FileFacts::truncated`] rather than silently cut.
+//!
+//! What "dynamic" means for an import: the module is loaded at run time
+//! rather than when the file is loaded: `import()`, `importlib`,
+//! `__import__`, and any `require`/`import` inside a function body.
+//!
+//! A callee whose base is not a name (`(a || b).track()`) starts with `_`
+//! (`_.track`); calls with no name at all (an IIFE) are not recorded.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
+
+mod engine;
+mod go;
+mod html;
+mod java;
+mod javascript;
+mod kotlin;
+mod php;
+mod python;
+mod ruby;
+mod swift;
 
 use serde::Serialize;
 
@@ -158,17 +181,103 @@ pub struct StringLit {
     pub line: u32,
 }
 
+/// A function or method definition, for following first-party wrappers
+/// (`function capture(event, props) { posthog.capture(event, props) }`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FunctionDef {
+    /// Its name (a method's own name, without the class).
+    pub name: String,
+    /// The class (or Go receiver type) a method belongs to.
+    pub owner: Option<String>,
+    /// One entry per positional parameter, by name (`...rest`, `*args`
+    /// and destructuring patterns as written).
+    pub params: Vec<String>,
+    /// Reachable from other files: `export`ed or listed in `module.exports`
+    /// (JS/TS), public by naming (Python: no leading `_`; Go: capitalised),
+    /// always for Ruby and PHP.
+    pub exported: bool,
+    /// 1-based line of the definition.
+    pub line: u32,
+    /// The calls made in its body, outside nested named functions.
+    pub calls: Vec<Call>,
+}
+
 /// Everything extracted from one file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FileFacts {
     /// In source order.
     pub imports: Vec<Import>,
-    /// In source order.
+    /// In source order (a call's arguments come before calls nested in them
+    /// only when they start earlier).
     pub calls: Vec<Call>,
     /// In source order.
     pub bindings: Vec<Binding>,
     /// In source order.
     pub strings: Vec<StringLit>,
+    /// Named functions and methods, in source order (JS/TS, Python, Ruby,
+    /// Go, PHP, Java, Kotlin; empty for the others).
+    pub functions: Vec<FunctionDef>,
+    /// True when a count limit ([`Limits::max_facts`]) cut some facts off.
+    pub truncated: bool,
+}
+
+/// Bounds on the work and memory spent on one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Parsing longer than this, or walking the tree longer than this
+    /// again, gives [`ExtractError::Timeout`].
+    pub parse_budget: Duration,
+    /// Strings (and module names) longer than this are not stored.
+    pub max_string_bytes: usize,
+    /// `text` and `expr` are cut to this many chars.
+    pub max_text_chars: usize,
+    /// At most this many imports, calls, bindings, strings, functions each.
+    pub max_facts: usize,
+    /// At most this many arguments per call (after flattening).
+    pub max_args_per_call: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            parse_budget: Duration::from_millis(2000),
+            max_string_bytes: 4096,
+            max_text_chars: 200,
+            max_facts: 100_000,
+            max_args_per_call: 256,
+        }
+    }
+}
+
+/// Extracts the facts of one file in `lang`, with the default [`Limits`].
+pub fn extract(lang: Lang, source: &str) -> Result<FileFacts, ExtractError> {
+    extract_with_limits(lang, source, &Limits::default())
+}
+
+/// Extracts the facts of one file in `lang` within `limits`.
+pub fn extract_with_limits(
+    lang: Lang,
+    source: &str,
+    limits: &Limits,
+) -> Result<FileFacts, ExtractError> {
+    let deadline = Instant::now() + limits.parse_budget;
+    match lang {
+        Lang::JavaScript => {
+            javascript::extract(javascript::Dialect::JavaScript, source, 0, limits, deadline)
+        }
+        Lang::TypeScript => {
+            javascript::extract(javascript::Dialect::TypeScript, source, 0, limits, deadline)
+        }
+        Lang::Tsx => javascript::extract(javascript::Dialect::Tsx, source, 0, limits, deadline),
+        Lang::Vue | Lang::Svelte | Lang::Html => html::extract(lang, source, limits, deadline),
+        Lang::Python => python::extract(source, limits, deadline),
+        Lang::Ruby => ruby::extract(source, limits, deadline),
+        Lang::Go => go::extract(source, limits, deadline),
+        Lang::Java => java::extract(source, limits, deadline),
+        Lang::Kotlin => kotlin::extract(source, limits, deadline),
+        Lang::Php => php::extract(source, limits, deadline),
+        Lang::Swift => swift::extract(source, limits, deadline),
+    }
 }
 
 /// Why a file could not be parsed.

@@ -1,0 +1,930 @@
+//! `graph`: the whole system as a diagram model (nodes in layers, merged
+//! edges) plus each vendor's blast radius as sets of diagram nodes and edges.
+//!
+//! This is data, not drawing: the renderers in `report` turn it into
+//! Mermaid, DOT, JSON or SVG. Invariants:
+//! - node ids are unique and namespaced by kind (`field:email`,
+//!   `vendor:mixpanel`), because a field and a vendor may share an id;
+//! - there is at most one edge per (from, to, kind): several declared flows
+//!   between the same two systems are merged, their fields united;
+//! - a vendor's radius names exactly the fields [`DataGraph::exposure`]
+//!   exposes, and the flows and grants that carried some of them there;
+//! - past [`GROUP_FIELDS_OVER`] fields, fields are grouped into one node per
+//!   taxonomy category (its first two segments), members listed on the node;
+//! - chains of component-to-component (vendor-to-vendor) flows open new
+//!   columns, up to [`MAX_COMPONENT_COLUMNS`] ([`MAX_VENDOR_COLUMNS`]): past
+//!   that, a densely linked system would become too wide to read, so the
+//!   rest of a chain stays in the last column.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use fixedbitset::FixedBitSet;
+use petgraph::Direction;
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use serde::Serialize;
+
+use super::blast::Severity;
+use super::{DataGraph, EdgeKind, Mode, NodeKind};
+use crate::catalog::Catalog;
+use crate::model::{FlowFields, Sensitivity};
+
+/// Past this many fields, the diagram shows one node per category instead.
+pub const GROUP_FIELDS_OVER: usize = 40;
+
+/// At most this many columns of components.
+pub const MAX_COMPONENT_COLUMNS: u32 = 3;
+
+/// At most this many columns of vendors (vendors, then what they forward to).
+pub const MAX_VENDOR_COLUMNS: u32 = 2;
+
+/// What a diagram node stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiagramNodeKind {
+    /// One field.
+    Field,
+    /// A group of fields under one taxonomy category (large systems).
+    Category,
+    /// A first-party component.
+    Component,
+    /// A vendor of the map.
+    Vendor,
+    /// A vendor's sub-processor known to the catalog but not in the map.
+    SubProcessor,
+}
+
+impl DiagramNodeKind {
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Field => "field",
+            Self::Category => "category",
+            Self::Component => "component",
+            Self::Vendor => "vendor",
+            Self::SubProcessor => "sub-processor",
+        }
+    }
+}
+
+/// What a diagram edge stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiagramEdgeKind {
+    /// A component holds the field (its code can read it).
+    Holds,
+    /// A component sends the field without declaring that it holds it.
+    Sends,
+    /// One or more data flows.
+    Flow,
+    /// The target vendor holds credentials to the source system.
+    Access,
+    /// The catalog says the source vendor uses the target as a sub-processor.
+    SubProcessor,
+}
+
+impl DiagramEdgeKind {
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Holds => "holds",
+            Self::Sends => "sends",
+            Self::Flow => "flow",
+            Self::Access => "access",
+            Self::SubProcessor => "sub-processor",
+        }
+    }
+}
+
+/// A node of the diagram.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiagramNode {
+    /// Unique id, `kind:key`.
+    pub id: String,
+    /// What it is.
+    pub kind: DiagramNodeKind,
+    /// The field, component or vendor id, or the category key of a group.
+    pub key: String,
+    /// Display name.
+    pub label: String,
+    /// A second line: a field's category, a component's kind, a vendor's
+    /// category, a group's field count.
+    pub detail: String,
+    /// Column, left to right: fields 0, components next, vendors, then
+    /// sub-processors.
+    pub layer: u32,
+    /// Fields and groups: the (highest) sensitivity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<Sensitivity>,
+    /// Groups: the field ids in it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
+}
+
+/// An edge of the diagram.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiagramEdge {
+    /// Unique id (`e0`, `e1`, … in output order).
+    pub id: String,
+    /// Source node id.
+    pub from: String,
+    /// Target node id.
+    pub to: String,
+    /// What it is.
+    pub kind: DiagramEdgeKind,
+    /// Field ids it carries (flows: what really arrives at the source,
+    /// after the fixed point; access: everything the source has).
+    pub fields: Vec<String>,
+    /// Flows declared with `fields: all`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub all: bool,
+    /// The flows' purposes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub purposes: Vec<String>,
+    /// Where the flows were seen (`file:line`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    /// Declared, discovered or both (flows only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<&'static str>,
+}
+
+/// One vendor's blast radius on the diagram.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Radius {
+    /// Vendor id.
+    pub vendor: String,
+    /// Display name.
+    pub name: String,
+    /// Data or code.
+    pub mode: Mode,
+    /// Severity of the exposure.
+    pub severity: Severity,
+    /// Exposed field ids, sorted.
+    pub fields: Vec<String>,
+    /// Diagram node ids in the radius, in diagram order.
+    pub nodes: Vec<String>,
+    /// Diagram edge ids in the radius, in diagram order.
+    pub edges: Vec<String>,
+}
+
+/// The system as a diagram.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagram {
+    /// Output contract version.
+    pub version: u32,
+    /// The system's name.
+    pub system: String,
+    /// True when fields are grouped by category.
+    pub grouped: bool,
+    /// Nodes by layer, then in a stable order within it.
+    pub nodes: Vec<DiagramNode>,
+    /// Edges: holds, then flows in file order, then access, then sub-processors.
+    pub edges: Vec<DiagramEdge>,
+    /// The highlighted vendor's radius, when one was asked for.
+    pub highlight: Option<Radius>,
+}
+
+impl Diagram {
+    /// The names of the layers (columns), left to right.
+    pub fn layer_titles(&self) -> Vec<(u32, &'static str)> {
+        let mut out: BTreeMap<u32, &'static str> = BTreeMap::new();
+        for n in &self.nodes {
+            let t = match n.kind {
+                DiagramNodeKind::Field => "Fields",
+                DiagramNodeKind::Category => "Field categories",
+                DiagramNodeKind::Component => "Components",
+                DiagramNodeKind::Vendor => "Vendors",
+                DiagramNodeKind::SubProcessor => "Sub-processors",
+            };
+            let slot = out.entry(n.layer).or_insert(t);
+            // Vendors pushed right by vendor-to-vendor flows are forwarding
+            // targets; a column that mixes them with sub-processors says so.
+            if *slot != t {
+                *slot = match (*slot, t) {
+                    ("Vendors", "Sub-processors") | ("Sub-processors", "Vendors") => {
+                        "Vendors and sub-processors"
+                    }
+                    (s, _) => s,
+                };
+            }
+        }
+        out.into_iter().collect()
+    }
+}
+
+/// Layers by longest path over a directed graph of `n` nodes, back edges of
+/// cycles ignored. Iterative (no recursion on input-shaped data).
+fn longest_path_layers(n: usize, edges: &[(usize, usize)]) -> Vec<u32> {
+    let mut out_adj: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(a, b) in edges {
+        if a != b {
+            out_adj[a].push(b);
+        }
+    }
+    for l in &mut out_adj {
+        l.sort_unstable();
+        l.dedup();
+    }
+    // DFS colouring to drop back edges: 0 new, 1 on stack, 2 done.
+    let mut colour = vec![0u8; n];
+    let mut kept: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for root in 0..n {
+        if colour[root] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        colour[root] = 1;
+        while let Some(&mut (u, ref mut i)) = stack.last_mut() {
+            if *i < out_adj[u].len() {
+                let v = out_adj[u][*i];
+                *i += 1;
+                match colour[v] {
+                    0 => {
+                        kept[u].push(v);
+                        colour[v] = 1;
+                        stack.push((v, 0));
+                    }
+                    2 => kept[u].push(v),
+                    _ => {} // back edge: part of a cycle
+                }
+            } else {
+                colour[u] = 2;
+                stack.pop();
+            }
+        }
+    }
+    let mut indeg = vec![0usize; n];
+    for l in &kept {
+        for &v in l {
+            indeg[v] += 1;
+        }
+    }
+    let mut layer = vec![0u32; n];
+    let mut queue: std::collections::VecDeque<usize> = (0..n).filter(|&u| indeg[u] == 0).collect();
+    while let Some(u) = queue.pop_front() {
+        for &v in &kept[u] {
+            layer[v] = layer[v].max(layer[u] + 1);
+            indeg[v] -= 1;
+            if indeg[v] == 0 {
+                queue.push_back(v);
+            }
+        }
+    }
+    layer
+}
+
+/// The first two segments of a category key: the group a field falls in.
+fn group_key(category: &str) -> &str {
+    match category.match_indices('.').nth(1) {
+        Some((i, _)) => &category[..i],
+        None => category,
+    }
+}
+
+impl DataGraph<'_> {
+    /// What a flow or access edge carries, after the fixed point.
+    fn carried(&self, e: EdgeIndex) -> FixedBitSet {
+        let n = self.fields.len();
+        let Some((src, _)) = self.graph.edge_endpoints(e) else {
+            return FixedBitSet::with_capacity(n);
+        };
+        let avail = &self.available[src.index()];
+        match self.graph[e] {
+            EdgeKind::Holds => FixedBitSet::with_capacity(n),
+            EdgeKind::Access => avail.clone(),
+            EdgeKind::Flow(i) => match &self.flow_bits[i] {
+                None => avail.clone(),
+                Some(bits) => {
+                    let mut s = FixedBitSet::with_capacity(n);
+                    for &b in bits {
+                        if avail.contains(b as usize) {
+                            s.insert(b as usize);
+                        }
+                    }
+                    s
+                }
+            },
+        }
+    }
+
+    /// The blast radius of `vendor` on the graph: per node, the fields
+    /// whose presence there ends up exposed at the vendor, and the flow and
+    /// access edges that carried exposed data. A backward fixed point over
+    /// field bitsets (no path enumeration), so it stays linear-ish in the
+    /// graph's size for every vendor.
+    fn radius_sets(&self, vendor: NodeIndex, mode: Mode) -> (Vec<FixedBitSet>, Vec<bool>) {
+        let n = self.graph.node_count();
+        let nf = self.fields.len();
+        let mut need = vec![FixedBitSet::with_capacity(nf); n];
+        let mut edge_in = vec![false; self.graph.edge_count()];
+        let mut queued = vec![false; n];
+        let mut work = Vec::new();
+        need[vendor.index()] = self.available[vendor.index()].clone();
+        queued[vendor.index()] = true;
+        work.push(vendor);
+        // Access grants: next to the vendor only, transitively (as
+        // `access_closure`): the grant's source is read in full.
+        let closure = self.access_closure(vendor);
+        let mut reached = vec![false; n];
+        reached[vendor.index()] = true;
+        for &x in &closure {
+            reached[x.index()] = true;
+        }
+        for &x in std::iter::once(&vendor).chain(closure.iter()) {
+            for e in self.graph.edges_directed(x, Direction::Incoming) {
+                if self.graph[e.id()] == EdgeKind::Access && reached[e.source().index()] {
+                    edge_in[e.id().index()] = true;
+                }
+            }
+        }
+        for &x in &closure {
+            need[x.index()] = self.available[x.index()].clone();
+            if !queued[x.index()] {
+                queued[x.index()] = true;
+                work.push(x);
+            }
+        }
+        if mode == Mode::Code {
+            for c in self.embedders(vendor) {
+                need[c.index()].union_with(&self.available[c.index()]);
+                for e in self.graph.edges_connecting(c, vendor) {
+                    if matches!(self.graph[e.id()], EdgeKind::Flow(_)) {
+                        edge_in[e.id().index()] = true;
+                    }
+                }
+                if !queued[c.index()] {
+                    queued[c.index()] = true;
+                    work.push(c);
+                }
+            }
+        }
+        while let Some(w) = work.pop() {
+            queued[w.index()] = false;
+            let want = need[w.index()].clone();
+            let incoming: Vec<(EdgeIndex, NodeIndex)> = self
+                .graph
+                .edges_directed(w, Direction::Incoming)
+                .filter(|e| matches!(self.graph[e.id()], EdgeKind::Flow(_)))
+                .map(|e| (e.id(), e.source()))
+                .collect();
+            for (e, u) in incoming {
+                let mut s = self.carried(e);
+                s.intersect_with(&want);
+                if s.is_clear() {
+                    continue;
+                }
+                edge_in[e.index()] = true;
+                if !s.is_subset(&need[u.index()]) {
+                    need[u.index()].union_with(&s);
+                    if !queued[u.index()] {
+                        queued[u.index()] = true;
+                        work.push(u);
+                    }
+                }
+            }
+        }
+        (need, edge_in)
+    }
+
+    /// The system as a diagram; `highlight` names a vendor whose radius is
+    /// attached (an unknown vendor is an error, as for `blast`).
+    pub fn diagram(
+        &self,
+        highlight: Option<&str>,
+        mode: Mode,
+    ) -> Result<Diagram, super::blast::BlastError> {
+        let hv = highlight.map(|v| self.vendor_node(v)).transpose()?;
+        let plan = Plan::new(self);
+        let highlight = hv.map(|v| plan.radius(self, v, mode));
+        Ok(Diagram {
+            version: 1,
+            system: self.map.system.clone(),
+            grouped: plan.grouped,
+            nodes: plan.nodes,
+            edges: plan.edges,
+            highlight,
+        })
+    }
+
+    /// Every vendor's radius on the diagram, highest score first (the order
+    /// of `rank`), for a page that switches between them.
+    pub fn radii(&self, mode: Mode) -> Vec<Radius> {
+        let plan = Plan::new(self);
+        let rank = self.rank(mode);
+        rank.vendors
+            .iter()
+            .filter_map(|rv| self.node(&rv.vendor))
+            .map(|v| plan.radius(self, v, mode))
+            .collect()
+    }
+}
+
+/// The diagram's nodes and edges plus the mapping from graph to diagram.
+struct Plan {
+    grouped: bool,
+    nodes: Vec<DiagramNode>,
+    edges: Vec<DiagramEdge>,
+    /// Graph node → diagram node (fields map to their group when grouped).
+    node_of: Vec<Option<usize>>,
+    /// Diagram edge → (from, to) diagram node indices.
+    edge_ends: Vec<(usize, usize)>,
+    /// Graph edge → diagram edge.
+    edge_of: Vec<Option<usize>>,
+    /// (field bit, graph component) → diagram edge of the holds/sends edge.
+    own_edge: HashMap<(usize, usize), usize>,
+}
+
+impl Plan {
+    fn new(g: &DataGraph) -> Plan {
+        let map = g.map;
+        let grouped = g.fields.len() > GROUP_FIELDS_OVER;
+        let mut nodes: Vec<DiagramNode> = Vec::new();
+        let mut node_of: Vec<Option<usize>> = vec![None; g.graph.node_count()];
+
+        // Fields (or their groups), ordered by category so related data sits together.
+        let mut field_order: Vec<usize> = (0..g.fields.len()).collect();
+        field_order.sort_by(|&a, &b| {
+            let (fa, fb) = (g.fields[a], g.fields[b]);
+            fa.category
+                .cmp(&fb.category)
+                .then_with(|| fa.id.cmp(&fb.id))
+        });
+        let mut field_node = vec![0usize; g.fields.len()];
+        if grouped {
+            let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            for &b in &field_order {
+                groups
+                    .entry(group_key(&g.fields[b].category))
+                    .or_default()
+                    .push(b);
+            }
+            for (key, members) in groups {
+                let name = map
+                    .taxonomy
+                    .get(key)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_else(|| key.to_string());
+                let sens = members.iter().map(|&b| g.fields[b].sensitivity).max();
+                let mut ids: Vec<String> =
+                    members.iter().map(|&b| g.fields[b].id.clone()).collect();
+                ids.sort();
+                for &b in &members {
+                    field_node[b] = nodes.len();
+                }
+                nodes.push(DiagramNode {
+                    id: format!("category:{key}"),
+                    kind: DiagramNodeKind::Category,
+                    key: key.to_string(),
+                    label: name,
+                    detail: format!(
+                        "{key} · {} field{}",
+                        members.len(),
+                        if members.len() == 1 { "" } else { "s" }
+                    ),
+                    layer: 0,
+                    sensitivity: sens,
+                    members: ids,
+                });
+            }
+        } else {
+            for &b in &field_order {
+                let f = g.fields[b];
+                field_node[b] = nodes.len();
+                nodes.push(DiagramNode {
+                    id: format!("field:{}", f.id),
+                    kind: DiagramNodeKind::Field,
+                    key: f.id.clone(),
+                    label: f.id.clone(),
+                    detail: f.category.clone(),
+                    layer: 0,
+                    sensitivity: Some(f.sensitivity),
+                    members: Vec::new(),
+                });
+            }
+        }
+        for gi in g.graph.node_indices() {
+            if let NodeKind::Field(b) = g.graph[gi].kind {
+                node_of[gi.index()] = Some(field_node[b as usize]);
+            }
+        }
+
+        // Components, then vendors, by id (the map's BTreeMaps are sorted).
+        let mut comp_nodes = Vec::new();
+        for c in map.components.values() {
+            let Some(gi) = g.node(&c.id) else { continue };
+            node_of[gi.index()] = Some(nodes.len());
+            comp_nodes.push(nodes.len());
+            nodes.push(DiagramNode {
+                id: format!("component:{}", c.id),
+                kind: DiagramNodeKind::Component,
+                key: c.id.clone(),
+                label: c.name.clone().unwrap_or_else(|| c.id.clone()),
+                detail: c.kind.as_str().to_string(),
+                layer: 1,
+                sensitivity: None,
+                members: Vec::new(),
+            });
+        }
+        let mut vendor_nodes = Vec::new();
+        for v in map.vendors.values() {
+            let Some(gi) = g.node(&v.id) else { continue };
+            node_of[gi.index()] = Some(nodes.len());
+            vendor_nodes.push(nodes.len());
+            nodes.push(DiagramNode {
+                id: format!("vendor:{}", v.id),
+                kind: DiagramNodeKind::Vendor,
+                key: v.id.clone(),
+                label: v.name.clone(),
+                detail: v.category.as_str().to_string(),
+                layer: 2,
+                sensitivity: None,
+                members: Vec::new(),
+            });
+        }
+
+        // Edges, keyed by (from, to, kind) so parallel flows merge into one.
+        let nf = g.fields.len();
+        let mut acc = EdgeAcc::default();
+        // Holds and sends: a component's own data, by component then field.
+        // A group edge is `holds` when any of its members is held.
+        let mut comps: Vec<NodeIndex> = g
+            .graph
+            .node_indices()
+            .filter(|&n| g.graph[n].kind == NodeKind::Component)
+            .collect();
+        comps.sort_by(|a, b| g.graph[*a].id.cmp(&g.graph[*b].id));
+        let mut own_edge: HashMap<(usize, usize), usize> = HashMap::new();
+        for c in comps {
+            let Some(cn) = node_of[c.index()] else {
+                continue;
+            };
+            let holds: BTreeSet<&str> = map
+                .components
+                .get(&g.graph[c].id)
+                .map(|x| x.holds.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            let mut per_node: BTreeMap<usize, (bool, Vec<usize>)> = BTreeMap::new();
+            for b in g.own(c).ones() {
+                let e = per_node.entry(field_node[b]).or_default();
+                e.0 |= holds.contains(g.fields[b].id.as_str());
+                e.1.push(b);
+            }
+            for (fnode, (held, bits)) in per_node {
+                let kind = if held {
+                    DiagramEdgeKind::Holds
+                } else {
+                    DiagramEdgeKind::Sends
+                };
+                let i = acc.slot((fnode, cn, kind), nf);
+                for b in bits {
+                    acc.list[i].1.fields.insert(b);
+                    own_edge.insert((b, c.index()), i);
+                }
+            }
+        }
+        // Flows in file order, then access grants.
+        let mut flow_edges: Vec<EdgeIndex> = g
+            .graph
+            .edge_indices()
+            .filter(|&e| matches!(g.graph[e], EdgeKind::Flow(_)))
+            .collect();
+        flow_edges.sort_by_key(|&e| match g.graph[e] {
+            EdgeKind::Flow(i) => i,
+            _ => usize::MAX,
+        });
+        let mut access_edges: Vec<EdgeIndex> = g
+            .graph
+            .edge_indices()
+            .filter(|&e| g.graph[e] == EdgeKind::Access)
+            .collect();
+        access_edges.sort_by(|&a, &b| {
+            let ids = |e: EdgeIndex| {
+                g.graph
+                    .edge_endpoints(e)
+                    .map(|(x, y)| (g.graph[y].id.clone(), g.graph[x].id.clone()))
+            };
+            ids(a).cmp(&ids(b))
+        });
+        let mut edge_of: Vec<Option<usize>> = vec![None; g.graph.edge_count()];
+        for e in flow_edges.into_iter().chain(access_edges) {
+            let Some((a, b)) = g.graph.edge_endpoints(e) else {
+                continue;
+            };
+            let (Some(na), Some(nb)) = (node_of[a.index()], node_of[b.index()]) else {
+                continue;
+            };
+            let kind = if g.graph[e] == EdgeKind::Access {
+                DiagramEdgeKind::Access
+            } else {
+                DiagramEdgeKind::Flow
+            };
+            let i = acc.slot((na, nb, kind), nf);
+            edge_of[e.index()] = Some(i);
+            let x = &mut acc.list[i].1;
+            x.fields.union_with(&g.carried(e));
+            if let EdgeKind::Flow(fi) = g.graph[e] {
+                let flow = &map.flows[fi];
+                x.all |= matches!(flow.fields, FlowFields::All);
+                if let Some(p) = &flow.purpose {
+                    x.purposes.insert(p.clone());
+                }
+                for ev in &flow.evidence {
+                    x.evidence.insert(ev.location());
+                }
+                x.origin = Some(match x.origin {
+                    None => flow.origin,
+                    Some(o) => o.merge(flow.origin),
+                });
+            }
+        }
+
+        // Sub-processors from the catalog, unless a declared flow already says so.
+        let catalog = Catalog::builtin();
+        let mut sp_nodes: BTreeMap<String, usize> = BTreeMap::new();
+        let mut sp_edges: Vec<(usize, String)> = Vec::new();
+        for v in map.vendors.values() {
+            let Some(vn) = g.node(&v.id).and_then(|n| node_of[n.index()]) else {
+                continue;
+            };
+            let Some(cv) = catalog.get(&v.id) else {
+                continue;
+            };
+            let mut sps: Vec<&String> = cv.sub_processors.iter().collect();
+            sps.sort();
+            sps.dedup();
+            for sp in sps {
+                if sp == &v.id {
+                    continue;
+                }
+                sp_edges.push((vn, sp.clone()));
+            }
+        }
+        let mut sp_list: BTreeSet<&str> = BTreeSet::new();
+        for (_, sp) in &sp_edges {
+            if g.node(sp).is_none() {
+                sp_list.insert(sp.as_str());
+            }
+        }
+        for sp in sp_list {
+            let (name, detail) = catalog
+                .get(sp)
+                .map(|c| (c.name.clone(), c.category.as_str().to_string()))
+                .unwrap_or_else(|| (sp.to_string(), "sub-processor".to_string()));
+            sp_nodes.insert(sp.to_string(), nodes.len());
+            nodes.push(DiagramNode {
+                id: format!("sub-processor:{sp}"),
+                kind: DiagramNodeKind::SubProcessor,
+                key: sp.to_string(),
+                label: name,
+                detail,
+                layer: 3,
+                sensitivity: None,
+                members: Vec::new(),
+            });
+        }
+        for (vn, sp) in &sp_edges {
+            let target = match g.node(sp) {
+                Some(n) => node_of[n.index()],
+                None => sp_nodes.get(sp).copied(),
+            };
+            let Some(t) = target else { continue };
+            if acc.index.contains_key(&(*vn, t, DiagramEdgeKind::Flow)) {
+                continue;
+            }
+            acc.slot((*vn, t, DiagramEdgeKind::SubProcessor), nf);
+        }
+
+        // Layers: components by chains of component flows, vendors after the
+        // last component column by chains of vendor flows, sub-processors last.
+        let pos_in = |list: &[usize]| -> HashMap<usize, usize> {
+            list.iter().enumerate().map(|(i, &n)| (n, i)).collect()
+        };
+        let cpos = pos_in(&comp_nodes);
+        let vpos = pos_in(&vendor_nodes);
+        let mut c_edges = Vec::new();
+        let mut v_edges = Vec::new();
+        for ((a, b, k), _) in &acc.list {
+            if *k != DiagramEdgeKind::Flow {
+                continue;
+            }
+            if let (Some(&x), Some(&y)) = (cpos.get(a), cpos.get(b)) {
+                c_edges.push((x, y));
+            }
+            if let (Some(&x), Some(&y)) = (vpos.get(a), vpos.get(b)) {
+                v_edges.push((x, y));
+            }
+        }
+        let cl = longest_path_layers(comp_nodes.len(), &c_edges);
+        for (i, &n) in comp_nodes.iter().enumerate() {
+            nodes[n].layer = 1 + cl[i].min(MAX_COMPONENT_COLUMNS - 1);
+        }
+        let vbase = comp_nodes
+            .iter()
+            .map(|&n| nodes[n].layer)
+            .max()
+            .unwrap_or(0)
+            + 1;
+        // A vendor moves right only when all its data comes from other
+        // vendors (a forwarding target): then no component's edge has to
+        // cross a column of vendors to reach it.
+        let comp_set: std::collections::HashSet<usize> = comp_nodes.iter().copied().collect();
+        let fed_by_component: std::collections::HashSet<usize> = acc
+            .list
+            .iter()
+            .filter(|((a, _, k), _)| *k == DiagramEdgeKind::Flow && comp_set.contains(a))
+            .map(|((_, b, _), _)| *b)
+            .collect();
+        let vl = longest_path_layers(vendor_nodes.len(), &v_edges);
+        for (i, &n) in vendor_nodes.iter().enumerate() {
+            let depth = if fed_by_component.contains(&n) {
+                0
+            } else {
+                vl[i]
+            };
+            nodes[n].layer = vbase + depth.min(MAX_VENDOR_COLUMNS - 1);
+        }
+        let splayer = vendor_nodes
+            .iter()
+            .map(|&n| nodes[n].layer)
+            .max()
+            .unwrap_or(vbase - 1)
+            + 1;
+        for &n in sp_nodes.values() {
+            nodes[n].layer = splayer;
+        }
+
+        // Order nodes by layer (stable: keeps the order within a layer), and
+        // renumber everything that points at them.
+        let mut order: Vec<usize> = (0..nodes.len()).collect();
+        order.sort_by_key(|&i| nodes[i].layer);
+        let mut renum = vec![0usize; nodes.len()];
+        for (new, &old) in order.iter().enumerate() {
+            renum[old] = new;
+        }
+        let mut sorted_nodes: Vec<Option<DiagramNode>> = nodes.into_iter().map(Some).collect();
+        let nodes: Vec<DiagramNode> = order
+            .iter()
+            .filter_map(|&i| sorted_nodes[i].take())
+            .collect();
+        for n in node_of.iter_mut().flatten() {
+            *n = renum[*n];
+        }
+
+        let field_ids = |set: &FixedBitSet| -> Vec<String> {
+            let mut v: Vec<String> = set.ones().map(|b| g.fields[b].id.clone()).collect();
+            v.sort();
+            v
+        };
+        let edge_ends: Vec<(usize, usize)> = acc
+            .list
+            .iter()
+            .map(|((a, b, _), _)| (renum[*a], renum[*b]))
+            .collect();
+        let edges: Vec<DiagramEdge> = acc
+            .list
+            .iter()
+            .enumerate()
+            .map(|(i, ((a, b, k), x))| DiagramEdge {
+                id: format!("e{i}"),
+                from: nodes[renum[*a]].id.clone(),
+                to: nodes[renum[*b]].id.clone(),
+                kind: *k,
+                fields: field_ids(&x.fields),
+                all: x.all,
+                purposes: x.purposes.iter().cloned().collect(),
+                evidence: x.evidence.iter().cloned().collect(),
+                origin: x.origin.map(|o| o.as_str()),
+            })
+            .collect();
+        Plan {
+            grouped,
+            nodes,
+            edges,
+            edge_ends,
+            node_of,
+            edge_of,
+            own_edge,
+        }
+    }
+
+    /// One vendor's radius in diagram terms.
+    fn radius(&self, g: &DataGraph, v: NodeIndex, mode: Mode) -> Radius {
+        let exposed = g.exposure(v, mode);
+        let summary = g.summarize(exposed.clone());
+        let (need, edge_in) = g.radius_sets(v, mode);
+        let mut node_in = vec![false; self.nodes.len()];
+        let mut dedge_in = vec![false; self.edges.len()];
+        if let Some(n) = self.node_of[v.index()] {
+            node_in[n] = true;
+        }
+        for gi in g.graph.node_indices() {
+            match g.graph[gi].kind {
+                NodeKind::Field(b) => {
+                    if exposed.contains(b as usize) {
+                        if let Some(n) = self.node_of[gi.index()] {
+                            node_in[n] = true;
+                        }
+                    }
+                }
+                _ => {
+                    if !need[gi.index()].is_clear() {
+                        if let Some(n) = self.node_of[gi.index()] {
+                            node_in[n] = true;
+                        }
+                    }
+                    if g.graph[gi].kind == NodeKind::Component {
+                        // The component is an origin of the exposed data it owns.
+                        let mut origin = g.own(gi).clone();
+                        origin.intersect_with(&need[gi.index()]);
+                        for b in origin.ones() {
+                            if let Some(&i) = self.own_edge.get(&(b, gi.index())) {
+                                dedge_in[i] = true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (e, inside) in edge_in.iter().enumerate() {
+            if !inside {
+                continue;
+            }
+            if let Some(i) = self.edge_of[e] {
+                dedge_in[i] = true;
+                // Grant sources are in the radius even when they hold nothing.
+                let (a, b) = self.edge_ends[i];
+                node_in[a] = true;
+                node_in[b] = true;
+            }
+        }
+        let mut fields: Vec<String> = exposed.ones().map(|b| g.fields[b].id.clone()).collect();
+        fields.sort();
+        let vid = &g.graph[v].id;
+        Radius {
+            vendor: vid.clone(),
+            name: g
+                .map
+                .vendors
+                .get(vid)
+                .map(|x| x.name.clone())
+                .unwrap_or_else(|| vid.clone()),
+            mode,
+            severity: summary.severity,
+            fields,
+            nodes: self
+                .nodes
+                .iter()
+                .zip(&node_in)
+                .filter(|(_, i)| **i)
+                .map(|(n, _)| n.id.clone())
+                .collect(),
+            edges: self
+                .edges
+                .iter()
+                .zip(&dedge_in)
+                .filter(|(_, i)| **i)
+                .map(|(e, _)| e.id.clone())
+                .collect(),
+        }
+    }
+}
+
+type EdgeKey = (usize, usize, DiagramEdgeKind);
+
+/// Merged edges under construction, in first-seen order.
+#[derive(Default)]
+struct EdgeAcc {
+    list: Vec<(EdgeKey, Merged)>,
+    index: HashMap<EdgeKey, usize>,
+}
+
+/// What the graph edges merged into one diagram edge carry and say.
+struct Merged {
+    fields: FixedBitSet,
+    all: bool,
+    purposes: BTreeSet<String>,
+    evidence: BTreeSet<String>,
+    origin: Option<crate::model::Origin>,
+}
+
+impl EdgeAcc {
+    /// The slot of an edge, created empty on first use.
+    fn slot(&mut self, key: EdgeKey, n_fields: usize) -> usize {
+        if let Some(&i) = self.index.get(&key) {
+            return i;
+        }
+        self.list.push((
+            key,
+            Merged {
+                fields: FixedBitSet::with_capacity(n_fields),
+                all: false,
+                purposes: BTreeSet::new(),
+                evidence: BTreeSet::new(),
+                origin: None,
+            },
+        ));
+        self.index.insert(key, self.list.len() - 1);
+        self.list.len() - 1
+    }
+}

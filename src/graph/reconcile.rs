@@ -1,0 +1,270 @@
+//! Reconciling a scan with the declarations: discovered integrations join
+//! the declared graph, each fact marked `declared`, `discovered` or `both`.
+//!
+//! Rules:
+//! - Only production integrations become flows; test and dev findings are
+//!   reported by the scan but carry no user data out of the system.
+//! - A declared flow `component → vendor` that the code confirms becomes
+//!   `both` and gains the code evidence (and any field categories the code
+//!   shows, so that merging never shrinks a blast radius).
+//! - Otherwise a new flow is added, `discovered`, carrying the categories
+//!   seen at call sites as implicit fields (taxonomy keys used directly, as
+//!   the loader does for `fields: [user.contact.email]`); with no field seen
+//!   yet, the flow still exists, with an empty field list and its evidence.
+//! - Merging the same scan twice changes nothing the second time.
+
+use crate::catalog::Catalog;
+use crate::model::{Component, ComponentKind, Field, Flow, FlowFields, Map, Origin, Scope, Vendor};
+use crate::scan::ScanResult;
+
+/// The id used for findings no component could be attributed to.
+pub const UNATTRIBUTED: &str = "code";
+
+/// Adds a scan's production integrations to `map` (see the module docs).
+pub fn merge_scan(map: &mut Map, scan: &ScanResult) {
+    merge_scan_with_catalog(map, scan, Catalog::builtin());
+}
+
+/// [`merge_scan`] with a given catalog (tests use small ones).
+pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catalog) {
+    let sole_subject = if map.subjects.len() == 1 {
+        map.subjects.keys().next().cloned()
+    } else {
+        None
+    };
+    for integ in scan
+        .integrations
+        .iter()
+        .filter(|i| i.scope == Scope::Production)
+    {
+        // The vendor.
+        match map.vendors.get_mut(&integ.vendor) {
+            Some(v) => v.origin = v.origin.merge(Origin::Discovered),
+            None => {
+                let Some(cv) = catalog.get(&integ.vendor) else {
+                    continue;
+                };
+                map.vendors.insert(
+                    cv.id.clone(),
+                    Vendor {
+                        id: cv.id.clone(),
+                        name: cv.name.clone(),
+                        category: cv.category,
+                        access: Vec::new(),
+                        in_catalog: true,
+                        origin: Origin::Discovered,
+                    },
+                );
+            }
+        }
+
+        // The component: a discovered id that collides with a vendor or a
+        // field gets a suffix rather than merging two different things.
+        let mut cid = integ
+            .component
+            .clone()
+            .unwrap_or_else(|| UNATTRIBUTED.to_string());
+        if map.vendors.contains_key(&cid) && !map.components.contains_key(&cid) {
+            cid = format!("{cid}-app");
+        }
+        match map.components.get_mut(&cid) {
+            Some(c) => c.origin = c.origin.merge(Origin::Discovered),
+            None => {
+                let path = scan
+                    .components
+                    .iter()
+                    .find(|c| c.id == cid)
+                    .map(|c| c.path.clone())
+                    .unwrap_or_default();
+                map.components.insert(
+                    cid.clone(),
+                    Component {
+                        id: cid.clone(),
+                        name: None,
+                        kind: ComponentKind::Other,
+                        paths: vec![if path.is_empty() {
+                            "**".to_string()
+                        } else {
+                            format!("{path}/**")
+                        }],
+                        holds: Vec::new(),
+                        origin: Origin::Discovered,
+                    },
+                );
+            }
+        }
+
+        // The fields seen at call sites, as implicit fields.
+        let mut cats: Vec<String> = Vec::new();
+        for f in &integ.fields {
+            if !map.taxonomy.contains(&f.category) {
+                continue;
+            }
+            if !map.fields.contains_key(&f.category) {
+                map.fields.insert(
+                    f.category.clone(),
+                    Field {
+                        id: f.category.clone(),
+                        category: f.category.clone(),
+                        subject: sole_subject.clone(),
+                        sensitivity: map.taxonomy.sensitivity(&f.category),
+                        description: None,
+                        implicit: true,
+                    },
+                );
+            }
+            if !cats.contains(&f.category) {
+                cats.push(f.category.clone());
+            }
+        }
+        cats.sort();
+
+        // The flow.
+        let existing = map
+            .flows
+            .iter_mut()
+            .find(|fl| fl.from == cid && fl.to == integ.vendor);
+        match existing {
+            Some(flow) => {
+                flow.origin = flow.origin.merge(Origin::Discovered);
+                for e in &integ.evidence {
+                    if !flow.evidence.contains(e) {
+                        flow.evidence.push(e.clone());
+                    }
+                }
+                if let FlowFields::List(list) = &mut flow.fields {
+                    for c in cats {
+                        if !list.contains(&c) {
+                            list.push(c);
+                        }
+                    }
+                }
+            }
+            None => map.flows.push(Flow {
+                from: cid,
+                to: integ.vendor.clone(),
+                fields: FlowFields::List(cats),
+                purpose: None,
+                evidence: integ.evidence.clone(),
+                origin: Origin::Discovered,
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::CatalogVendor;
+    use crate::model::declaration::load_str;
+    use crate::model::{Evidence, EvidenceKind};
+    use crate::scan::{FieldUse, Integration, ScanComponent};
+
+    fn catalog() -> Catalog {
+        let v = |y: &str| serde_yaml::from_str::<CatalogVendor>(y).unwrap();
+        Catalog::from_vendors(vec![
+            v("{id: mixpanel, name: Mixpanel, category: analytics}"),
+            v("{id: sentry, name: Sentry, category: error-monitoring}"),
+            v("{id: stripe, name: Stripe, category: payments}"),
+        ])
+    }
+
+    fn ev(file: &str, line: u32, scope: Scope) -> Evidence {
+        Evidence {
+            kind: EvidenceKind::Import,
+            file: file.into(),
+            line,
+            text: "import x".into(),
+            scope,
+        }
+    }
+
+    fn integ(vendor: &str, component: &str, scope: Scope, fields: &[&str]) -> Integration {
+        Integration {
+            vendor: vendor.into(),
+            component: Some(component.into()),
+            scope,
+            evidence: vec![ev("web/src/a.ts", 3, scope)],
+            fields: fields
+                .iter()
+                .map(|c| FieldUse {
+                    category: c.to_string(),
+                    name: "user.x".into(),
+                    file: "web/src/a.ts".into(),
+                    line: 4,
+                })
+                .collect(),
+        }
+    }
+
+    const DECLARED: &str = "version: 1\nsystem: s\nsubjects:\n  user: {}\nfields:\n  email: { category: user.contact.email, subject: user }\ncomponents:\n  web: { kind: web, paths: [\"web/**\"], holds: [email] }\nvendors:\n  mixpanel: {}\nflows:\n  - { from: web, to: mixpanel, fields: [email] }\n";
+
+    fn scan() -> ScanResult {
+        ScanResult {
+            version: 1,
+            integrations: vec![
+                integ("mixpanel", "web", Scope::Production, &["user.name"]),
+                integ("sentry", "web", Scope::Production, &[]),
+                integ("stripe", "web", Scope::Test, &[]),
+                integ("stripe", "billing", Scope::Production, &["user.financial"]),
+            ],
+            components: vec![ScanComponent {
+                id: "billing".into(),
+                path: "services/billing".into(),
+                source: "manifest".into(),
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn declared_flows_become_both_and_new_ones_are_discovered() {
+        let mut map = load_str(DECLARED, "blastmap.yaml").unwrap();
+        merge_scan_with_catalog(&mut map, &scan(), &catalog());
+        let mp = map.flows.iter().find(|f| f.to == "mixpanel").unwrap();
+        assert_eq!(mp.origin, Origin::Both);
+        assert_eq!(mp.evidence.len(), 2);
+        assert_eq!(
+            mp.fields,
+            FlowFields::List(vec!["email".into(), "user.name".into()])
+        );
+        assert_eq!(map.vendors["mixpanel"].origin, Origin::Both);
+        assert_eq!(map.components["web"].origin, Origin::Both);
+
+        let se = map.flows.iter().find(|f| f.to == "sentry").unwrap();
+        assert_eq!(se.origin, Origin::Discovered);
+        assert_eq!(se.fields, FlowFields::List(vec![]));
+        assert_eq!(map.vendors["sentry"].origin, Origin::Discovered);
+
+        // Test-only Stripe in web is not a flow; production Stripe in billing is.
+        let st: Vec<&Flow> = map.flows.iter().filter(|f| f.to == "stripe").collect();
+        assert_eq!(st.len(), 1);
+        assert_eq!(st[0].from, "billing");
+        assert_eq!(map.components["billing"].paths, vec!["services/billing/**"]);
+        let f = &map.fields["user.financial"];
+        assert!(f.implicit);
+        assert_eq!(f.subject.as_deref(), Some("user"));
+    }
+
+    #[test]
+    fn merging_twice_changes_nothing() {
+        let mut once = load_str(DECLARED, "blastmap.yaml").unwrap();
+        merge_scan_with_catalog(&mut once, &scan(), &catalog());
+        let mut twice = once.clone();
+        merge_scan_with_catalog(&mut twice, &scan(), &catalog());
+        assert_eq!(once.flows, twice.flows);
+        assert_eq!(once.fields, twice.fields);
+    }
+
+    #[test]
+    fn blast_sees_discovered_fields() {
+        let mut map = load_str(DECLARED, "blastmap.yaml").unwrap();
+        merge_scan_with_catalog(&mut map, &scan(), &catalog());
+        let g = crate::graph::DataGraph::build(&map);
+        let n = g.node("mixpanel").unwrap();
+        let got = g.available(n);
+        let email = g.field_bit("email").unwrap() as usize;
+        let name = g.field_bit("user.name").unwrap() as usize;
+        assert!(got.contains(email) && got.contains(name));
+    }
+}

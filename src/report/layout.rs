@@ -1,0 +1,596 @@
+//! A layered left-to-right layout for the data-flow diagram, computed here
+//! so the SVG needs no layout engine and no script.
+//!
+//! Columns are the nodes' layers. An edge that spans several columns gets a
+//! placeholder slot in each column it crosses (as in Sugiyama layouts), so it
+//! runs through a reserved gap instead of over a node; an edge within one
+//! column loops out into the gap on its right; an edge that points left is
+//! laid out as if it pointed right and drawn reversed. The order within a
+//! column comes from barycenter sweeps that keep the order with the fewest
+//! crossings seen. Edges are cubic curves whose control points sit between
+//! two columns, so a curve never leaves the gap between them: nodes are
+//! never covered by edges or by the labels placed at curve midpoints.
+//!
+//! Everything is deterministic: stable sorts with explicit tie-breaks.
+
+use std::fmt::Write;
+
+/// Sizes, in SVG user units.
+#[derive(Debug, Clone, Copy)]
+pub struct Geometry {
+    /// Node width.
+    pub node_w: f64,
+    /// Node height.
+    pub node_h: f64,
+    /// Horizontal gap between columns (where edges run).
+    pub col_gap: f64,
+    /// Vertical gap between nodes.
+    pub row_gap: f64,
+    /// Height of a slot reserved for an edge crossing a column.
+    pub slot_h: f64,
+    /// Space around everything.
+    pub margin: f64,
+    /// Space above the columns for their titles.
+    pub header: f64,
+}
+
+impl Default for Geometry {
+    fn default() -> Self {
+        Geometry {
+            node_w: 190.0,
+            node_h: 40.0,
+            col_gap: 150.0,
+            row_gap: 12.0,
+            slot_h: 6.0,
+            margin: 16.0,
+            header: 28.0,
+        }
+    }
+}
+
+/// A placed node: its top-left corner and size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    /// Left.
+    pub x: f64,
+    /// Top.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+}
+
+/// A routed edge: an SVG path and where its label goes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    /// The `d` attribute, from the source to the target.
+    pub d: String,
+    /// A point on the curve inside a gap between columns.
+    pub label: (f64, f64),
+}
+
+/// The result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    /// Per input node.
+    pub nodes: Vec<Rect>,
+    /// Per input edge.
+    pub edges: Vec<Route>,
+    /// Left x of each column.
+    pub columns: Vec<f64>,
+    /// Total width.
+    pub width: f64,
+    /// Total height.
+    pub height: f64,
+}
+
+/// Where an edge attaches to a side of an item: towards a neighbour in the
+/// next column (shared by a bundle), or one end of a loop within a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Port {
+    To(usize),
+    Loop(usize, usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Seg {
+    Line((f64, f64), (f64, f64)),
+    Curve((f64, f64), (f64, f64), (f64, f64), (f64, f64)),
+}
+
+impl Seg {
+    fn reversed(self) -> Seg {
+        match self {
+            Seg::Line(a, b) => Seg::Line(b, a),
+            Seg::Curve(a, c1, c2, b) => Seg::Curve(b, c2, c1, a),
+        }
+    }
+}
+
+/// How many barycenter sweeps (each down then up) to try.
+const SWEEPS: usize = 12;
+
+/// Lays out `layers.len()` nodes (node `i` in column `layers[i]`, listed in
+/// their preferred order) and `edges` between them.
+pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layout {
+    let n = layers.len();
+    let n_cols = layers.iter().copied().max().map_or(0, |m| m as usize + 1);
+    // Items: real nodes, then one slot per column an edge crosses.
+    let mut item_col: Vec<usize> = layers.iter().map(|&l| l as usize).collect();
+    let mut chains: Vec<Vec<usize>> = Vec::with_capacity(edges.len());
+    let mut reversed = vec![false; edges.len()];
+    let mut slots: std::collections::HashMap<(usize, usize), usize> =
+        std::collections::HashMap::new();
+    for (i, &(a, b)) in edges.iter().enumerate() {
+        if a >= n || b >= n {
+            chains.push(Vec::new());
+            continue;
+        }
+        let (la, lb) = (item_col[a], item_col[b]);
+        if la == lb {
+            chains.push(vec![a, b]);
+            continue;
+        }
+        let (s, t) = if la < lb { (a, b) } else { (b, a) };
+        reversed[i] = la > lb;
+        let mut chain = vec![s];
+        for col in item_col[s] + 1..item_col[t] {
+            // Edges from one source share its slot in each column they
+            // cross (a bundle), so a dense system does not fill a column
+            // with one slot per edge.
+            let slot = *slots.entry((s, col)).or_insert_with(|| {
+                item_col.push(col);
+                item_col.len() - 1
+            });
+            chain.push(slot);
+        }
+        chain.push(t);
+        chains.push(chain);
+    }
+    let items = item_col.len();
+    // Distinct segments between adjacent columns, left item first.
+    let mut seg_set: std::collections::BTreeSet<(usize, usize)> = std::collections::BTreeSet::new();
+    for c in &chains {
+        if c.len() >= 2 && item_col[c[0]] != item_col[c[c.len() - 1]] {
+            for w in c.windows(2) {
+                seg_set.insert((w[0], w[1]));
+            }
+        }
+    }
+    let segs: Vec<(usize, usize)> = seg_set.into_iter().collect();
+    let mut left_of: Vec<Vec<usize>> = vec![Vec::new(); items];
+    let mut right_of: Vec<Vec<usize>> = vec![Vec::new(); items];
+    for &(u, w) in &segs {
+        right_of[u].push(w);
+        left_of[w].push(u);
+    }
+
+    let mut cols: Vec<Vec<usize>> = vec![Vec::new(); n_cols];
+    for (it, &c) in item_col.iter().enumerate() {
+        cols[c].push(it);
+    }
+    let mut pos = vec![0usize; items];
+    let set_pos = |cols: &Vec<Vec<usize>>, pos: &mut Vec<usize>| {
+        for col in cols {
+            for (i, &it) in col.iter().enumerate() {
+                pos[it] = i;
+            }
+        }
+    };
+    set_pos(&cols, &mut pos);
+    // Slots start next to their neighbours rather than at the bottom.
+    for c in 1..n_cols {
+        reorder(&mut cols[c], &left_of, &pos);
+        set_pos(&cols, &mut pos);
+    }
+    let mut best = cols.clone();
+    let mut best_x = crossings(&cols, &segs, &item_col, &pos);
+    for _ in 0..SWEEPS {
+        if best_x == 0 {
+            break;
+        }
+        for c in 1..n_cols {
+            reorder(&mut cols[c], &left_of, &pos);
+            set_pos(&cols, &mut pos);
+        }
+        for c in (0..n_cols.saturating_sub(1)).rev() {
+            reorder(&mut cols[c], &right_of, &pos);
+            set_pos(&cols, &mut pos);
+        }
+        let x = crossings(&cols, &segs, &item_col, &pos);
+        if x < best_x {
+            best_x = x;
+            best = cols.clone();
+        }
+    }
+    let cols = best;
+    set_pos(&cols, &mut pos);
+
+    // Coordinates: columns centred vertically on the tallest one.
+    let is_slot = |it: usize| it >= n;
+    let col_h = |col: &Vec<usize>| -> f64 {
+        let mut h = 0.0;
+        for (i, &it) in col.iter().enumerate() {
+            if i > 0 {
+                h += if is_slot(it) && is_slot(col[i - 1]) {
+                    2.0
+                } else {
+                    geo.row_gap
+                };
+            }
+            h += if is_slot(it) { geo.slot_h } else { geo.node_h };
+        }
+        h
+    };
+    let tallest = cols.iter().map(col_h).fold(0.0, f64::max);
+    let columns: Vec<f64> = (0..n_cols)
+        .map(|c| geo.margin + c as f64 * (geo.node_w + geo.col_gap))
+        .collect();
+    let mut rects = vec![
+        Rect {
+            x: 0.0,
+            y: 0.0,
+            w: geo.node_w,
+            h: geo.node_h
+        };
+        items
+    ];
+    for (c, col) in cols.iter().enumerate() {
+        let mut y = geo.margin + geo.header + (tallest - col_h(col)) / 2.0;
+        for (i, &it) in col.iter().enumerate() {
+            if i > 0 {
+                y += if is_slot(it) && is_slot(col[i - 1]) {
+                    2.0
+                } else {
+                    geo.row_gap
+                };
+            }
+            let h = if is_slot(it) { geo.slot_h } else { geo.node_h };
+            rects[it] = Rect {
+                x: columns[c],
+                y,
+                w: geo.node_w,
+                h,
+            };
+            y += h;
+        }
+    }
+
+    // Ports: edges leave a node's right side and enter its left side, spread
+    // over its height in the order of the other end, so they do not cross
+    // at the node; edges to the same neighbour (a bundle) share a port. A
+    // loop within a column uses right-side ports at both ends.
+    let centre = |it: usize| rects[it].y + rects[it].h / 2.0;
+    let mut ports: Vec<[Vec<(f64, Port)>; 2]> = vec![[Vec::new(), Vec::new()]; items];
+    for &(u, w) in &segs {
+        ports[u][1].push((centre(w), Port::To(w)));
+        ports[w][0].push((centre(u), Port::To(u)));
+    }
+    for (ei, c) in chains.iter().enumerate() {
+        if c.len() == 2 && item_col[c[0]] == item_col[c[1]] {
+            let (a, b) = (c[0], c[1]);
+            ports[a][1].push((centre(b), Port::Loop(ei, 0)));
+            ports[b][1].push((centre(a), Port::Loop(ei, 1)));
+        }
+    }
+    let mut port_y: std::collections::HashMap<(usize, usize, Port), f64> =
+        std::collections::HashMap::new();
+    for (it, sides) in ports.iter_mut().enumerate() {
+        for (side_no, side) in sides.iter_mut().enumerate() {
+            side.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let m = side.len();
+            let r = rects[it];
+            for (k, &(_, key)) in side.iter().enumerate() {
+                let y = if is_slot(it) || m == 1 {
+                    r.y + r.h / 2.0
+                } else {
+                    // Keep ports off the rounded corners.
+                    let top = r.y + r.h * 0.2;
+                    top + (r.h * 0.6) * (k as f64 + 0.5) / m as f64
+                };
+                port_y.insert((it, side_no, key), y);
+            }
+        }
+    }
+
+    let mut routes = Vec::with_capacity(edges.len());
+    for (ei, c) in chains.iter().enumerate() {
+        if c.len() < 2 {
+            routes.push(Route {
+                d: String::new(),
+                label: (0.0, 0.0),
+            });
+            continue;
+        }
+        let py = |it: usize, side: usize, key: Port| {
+            port_y.get(&(it, side, key)).copied().unwrap_or(centre(it))
+        };
+        let mut out: Vec<Seg> = Vec::new();
+        let label = if item_col[c[0]] == item_col[c[c.len() - 1]] {
+            let (a, b) = (c[0], c[1]);
+            let p = (rects[a].x + rects[a].w, py(a, 1, Port::Loop(ei, 0)));
+            let q = (rects[b].x + rects[b].w, py(b, 1, Port::Loop(ei, 1)));
+            let dy = (q.1 - p.1).abs();
+            let dx = (18.0 + dy * 0.15).min(geo.col_gap * 0.4);
+            out.push(Seg::Curve(p, (p.0 + dx, p.1), (q.0 + dx, q.1), q));
+            (p.0 + dx * 0.75, (p.1 + q.1) / 2.0)
+        } else {
+            let mut mids = Vec::new();
+            for w in c.windows(2) {
+                let (u, v) = (w[0], w[1]);
+                let p = (rects[u].x + rects[u].w, py(u, 1, Port::To(v)));
+                let q = (rects[v].x, py(v, 0, Port::To(u)));
+                let mx = (p.0 + q.0) / 2.0;
+                out.push(Seg::Curve(p, (mx, p.1), (mx, q.1), q));
+                mids.push((mx, (p.1 + q.1) / 2.0));
+                if is_slot(v) {
+                    let y = q.1;
+                    out.push(Seg::Line(q, (rects[v].x + rects[v].w, y)));
+                }
+            }
+            // The middle gap of a long edge is the least crowded.
+            mids[mids.len() / 2]
+        };
+        if reversed[ei] {
+            out = out.into_iter().rev().map(Seg::reversed).collect();
+        }
+        routes.push(Route {
+            d: path_d(&out),
+            label,
+        });
+    }
+
+    let width = if n_cols == 0 {
+        2.0 * geo.margin
+    } else {
+        columns[n_cols - 1] + geo.node_w + geo.col_gap * 0.45 + geo.margin
+    };
+    let height = tallest + 2.0 * geo.margin + geo.header;
+    rects.truncate(n);
+    Layout {
+        nodes: rects,
+        edges: routes,
+        columns,
+        width,
+        height,
+    }
+}
+
+/// Sorts a column by the mean position of each item's neighbours in the
+/// adjacent column; items without neighbours keep their place.
+fn reorder(col: &mut [usize], nbrs: &[Vec<usize>], pos: &[usize]) {
+    let mut keyed: Vec<(f64, usize, usize)> = col
+        .iter()
+        .map(|&it| {
+            let ns = &nbrs[it];
+            let bary = if ns.is_empty() {
+                pos[it] as f64
+            } else {
+                ns.iter().map(|&x| pos[x] as f64).sum::<f64>() / ns.len() as f64
+            };
+            (bary, pos[it], it)
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    for (slot, (_, _, it)) in col.iter_mut().zip(keyed) {
+        *slot = it;
+    }
+}
+
+/// Edge crossings between adjacent columns (inversions, counted with a
+/// Fenwick tree: O(E log V)).
+fn crossings(
+    cols: &[Vec<usize>],
+    segs: &[(usize, usize)],
+    item_col: &[usize],
+    pos: &[usize],
+) -> u64 {
+    let mut per_col: Vec<Vec<(usize, usize)>> = vec![Vec::new(); cols.len()];
+    for &(u, w) in segs {
+        per_col[item_col[u]].push((pos[u], pos[w]));
+    }
+    let mut total = 0u64;
+    for (c, list) in per_col.iter_mut().enumerate() {
+        if list.len() < 2 || c + 1 >= cols.len() {
+            continue;
+        }
+        list.sort_unstable();
+        let size = cols[c + 1].len() + 1;
+        let mut tree = vec![0u64; size + 1];
+        for (seen, &(_, w)) in list.iter().enumerate() {
+            // Count earlier segments ending strictly below w.
+            let mut i = w + 1;
+            let mut le = 0u64;
+            while i > 0 {
+                le += tree[i];
+                i -= i & i.wrapping_neg();
+            }
+            total += seen as u64 - le;
+            let mut i = w + 1;
+            while i <= size {
+                tree[i] += 1;
+                i += i & i.wrapping_neg();
+            }
+        }
+    }
+    total
+}
+
+fn path_d(segs: &[Seg]) -> String {
+    let mut d = String::new();
+    let mut at: Option<(f64, f64)> = None;
+    for s in segs {
+        let start = match s {
+            Seg::Line(a, _) | Seg::Curve(a, _, _, _) => *a,
+        };
+        if at != Some(start) {
+            let _ = write!(d, "M{:.1},{:.1}", start.0, start.1);
+        }
+        match s {
+            Seg::Line(_, b) => {
+                let _ = write!(d, " L{:.1},{:.1}", b.0, b.1);
+                at = Some(*b);
+            }
+            Seg::Curve(_, c1, c2, b) => {
+                let _ = write!(
+                    d,
+                    " C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
+                    c1.0, c1.1, c2.0, c2.1, b.0, b.1
+                );
+                at = Some(*b);
+            }
+        }
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inside(r: &Rect, x: f64, y: f64) -> bool {
+        x > r.x + 0.5 && x < r.x + r.w - 0.5 && y > r.y + 0.5 && y < r.y + r.h - 0.5
+    }
+
+    /// Samples every curve and line of a path.
+    fn samples(d: &str) -> Vec<(f64, f64)> {
+        let nums: Vec<f64> = d
+            .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| s.parse().ok())
+            .collect();
+        let cmds: Vec<char> = d.chars().filter(|c| c.is_ascii_alphabetic()).collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        let mut cur = (0.0, 0.0);
+        for c in cmds {
+            match c {
+                'M' => {
+                    cur = (nums[i], nums[i + 1]);
+                    i += 2;
+                }
+                'L' => {
+                    let b = (nums[i], nums[i + 1]);
+                    for k in 0..=20 {
+                        let t = k as f64 / 20.0;
+                        out.push((cur.0 + (b.0 - cur.0) * t, cur.1 + (b.1 - cur.1) * t));
+                    }
+                    cur = b;
+                    i += 2;
+                }
+                'C' => {
+                    let (c1, c2, b) = (
+                        (nums[i], nums[i + 1]),
+                        (nums[i + 2], nums[i + 3]),
+                        (nums[i + 4], nums[i + 5]),
+                    );
+                    for k in 0..=40 {
+                        let t = k as f64 / 40.0;
+                        let u = 1.0 - t;
+                        let x = u * u * u * cur.0
+                            + 3.0 * u * u * t * c1.0
+                            + 3.0 * u * t * t * c2.0
+                            + t * t * t * b.0;
+                        let y = u * u * u * cur.1
+                            + 3.0 * u * u * t * c1.1
+                            + 3.0 * u * t * t * c2.1
+                            + t * t * t * b.1;
+                        out.push((x, y));
+                    }
+                    cur = b;
+                    i += 6;
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn edges_never_pass_through_nodes_even_when_they_skip_columns_or_point_back() {
+        // 0,1,2 fields; 3,4 components (4 one column further); 5,6,7 vendors.
+        let layers = [0, 0, 0, 1, 2, 3, 3, 3];
+        let edges = [
+            (0, 3),
+            (1, 4), // skips column 1
+            (2, 3),
+            (3, 4),
+            (3, 5), // skips column 2
+            (4, 6),
+            (7, 3), // points back over a column
+            (5, 6), // within a column
+            (0, 4),
+        ];
+        let l = layout(&layers, &edges, &Geometry::default());
+        for (ei, r) in l.edges.iter().enumerate() {
+            assert!(!r.d.is_empty(), "edge {ei} has a path");
+            let (a, b) = edges[ei];
+            for (x, y) in samples(&r.d) {
+                for (ni, n) in l.nodes.iter().enumerate() {
+                    if ni == a || ni == b {
+                        continue;
+                    }
+                    assert!(!inside(n, x, y), "edge {ei} crosses node {ni} at {x},{y}");
+                }
+            }
+            for (ni, n) in l.nodes.iter().enumerate() {
+                assert!(
+                    !inside(n, r.label.0, r.label.1),
+                    "label of edge {ei} sits on node {ni}"
+                );
+            }
+        }
+        // Nodes do not overlap each other.
+        for (i, a) in l.nodes.iter().enumerate() {
+            for b in &l.nodes[i + 1..] {
+                let apart =
+                    a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+                assert!(apart, "{a:?} overlaps {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_reversed_edge_is_drawn_from_its_source() {
+        let l = layout(&[0, 1], &[(1, 0)], &Geometry::default());
+        let d = &l.edges[0].d;
+        let first = samples(d)[0];
+        // Starts at the left side of node 1 (the source), not at node 0.
+        assert!((first.0 - l.nodes[1].x).abs() < 0.2, "{d}");
+    }
+
+    #[test]
+    fn barycenter_ordering_untangles_a_crossed_pair() {
+        // a→y, b→x with x listed before y: one crossing unless reordered.
+        let l = layout(&[0, 0, 1, 1], &[(0, 3), (1, 2)], &Geometry::default());
+        let (a, b, x, y) = (l.nodes[0], l.nodes[1], l.nodes[2], l.nodes[3]);
+        assert_eq!(a.y < b.y, y.y < x.y, "edges cross: {:?}", l.nodes);
+    }
+
+    #[test]
+    fn edges_from_one_source_share_one_slot_per_column_they_cross() {
+        // Column 1 is the tallest: twelve nodes. Node 0 sends to three
+        // nodes in column 2, crossing column 1.
+        let mut layers = vec![0];
+        layers.extend([1; 12]);
+        layers.extend([2; 3]);
+        let one = layout(&layers, &[(0, 13)], &Geometry::default());
+        let three = layout(&layers, &[(0, 13), (0, 14), (0, 15)], &Geometry::default());
+        assert_eq!(one.height, three.height, "one slot, not three");
+        // Two sources: two slots.
+        let mut layers2 = layers.clone();
+        layers2.push(0);
+        let two = layout(&layers2, &[(0, 13), (16, 14)], &Geometry::default());
+        assert!(two.height > one.height);
+    }
+
+    #[test]
+    fn empty_and_out_of_range_input_do_not_panic() {
+        let l = layout(&[], &[], &Geometry::default());
+        assert!(l.nodes.is_empty());
+        let l = layout(&[0], &[(0, 5), (0, 0)], &Geometry::default());
+        assert_eq!(l.edges.len(), 2);
+        assert!(l.edges[0].d.is_empty());
+    }
+}

@@ -1,0 +1,255 @@
+//! Endpoints: vendor API domains inside string literals (raw HTTP
+//! integrations with no SDK, e.g. a tax API called with `requests`).
+//!
+//! A domain counts only as a whole host name or a subdomain of it, and only
+//! where a string is a URL or a bare host:
+//! - `https://api.mixpanel.com/track`, `//cdn.mxpnl.com/x.js`,
+//!   `https://key@o1.ingest.sentry.io/2`, `"api.mixpanel.com"` count;
+//! - `https://xapi.mixpanel.com.evil/`, `support@sentry.io` and prose such as
+//!   `"Powered by sentry.io"` do not.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::Finding;
+use super::index::{Index, VendorIx};
+use super::lang::StringLit;
+use crate::model::{EvidenceKind, Scope};
+
+/// Case-insensitive matcher over the catalog's domains.
+#[derive(Debug)]
+pub struct Domains {
+    ac: Option<AhoCorasick>,
+    /// Per pattern: the domain and its vendors.
+    owners: Vec<(String, Vec<VendorIx>)>,
+}
+
+fn is_host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
+}
+
+impl Domains {
+    /// Builds the matcher from an index.
+    pub fn new(index: &Index) -> Domains {
+        let mut by: std::collections::BTreeMap<&str, Vec<VendorIx>> = Default::default();
+        for (d, v) in &index.domains {
+            by.entry(d.as_str()).or_default().push(*v);
+        }
+        let owners: Vec<(String, Vec<VendorIx>)> =
+            by.into_iter().map(|(d, v)| (d.to_string(), v)).collect();
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(owners.iter().map(|(d, _)| d.as_bytes()))
+            .ok();
+        Domains { ac, owners }
+    }
+
+    /// Vendors whose domain appears in `value` as a URL host or bare host.
+    pub fn in_value(&self, value: &str) -> Vec<VendorIx> {
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for m in ac.find_overlapping_iter(value) {
+            if accepts(value, m.start(), m.end()) {
+                if let Some((_, vs)) = self.owners.get(m.pattern().as_usize()) {
+                    out.extend(vs.iter().copied());
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Vendors of a URL's host (`<script src>`).
+    pub fn of_url(&self, url: &str) -> Vec<VendorIx> {
+        self.in_value(url.trim())
+    }
+}
+
+/// True when `value[start..end]` is a whole host name (or the end of one, as
+/// a subdomain) in a URL or bare-host position.
+pub fn accepts(value: &str, start: usize, end: usize) -> bool {
+    let b = value.as_bytes();
+    if end > b.len() || start >= end {
+        return false;
+    }
+    // The host token around the match.
+    let mut tok_start = start;
+    while tok_start > 0 && is_host_byte(b[tok_start - 1]) {
+        tok_start -= 1;
+    }
+    let mut tok_end = end;
+    while tok_end < b.len() && is_host_byte(b[tok_end]) {
+        tok_end += 1;
+    }
+    // A sentence-ending dot is not part of the host.
+    while tok_end > end && b[tok_end - 1] == b'.' {
+        tok_end -= 1;
+    }
+    if tok_end != end {
+        return false; // `api.mixpanel.com.evil`, `api.mixpanel.company`
+    }
+    if tok_start != start && b[start - 1] != b'.' {
+        return false; // `xapi.mixpanel.com`, `evil-api.mixpanel.com`
+    }
+    let before = &value[..tok_start];
+    if before.ends_with("//") {
+        return true;
+    }
+    if before.ends_with('@') {
+        // `https://key@o1.ingest.sentry.io/2`, not `support@sentry.io`.
+        let word_start = before
+            .rfind(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+            .map(|p| p + 1)
+            .unwrap_or(0);
+        return before[word_start..].contains("//");
+    }
+    // A bare host (optionally with a port or path) that is the whole value.
+    before.trim().is_empty() && !value.trim().contains(char::is_whitespace)
+}
+
+/// Endpoint evidence from a parsed file's string literals.
+pub fn from_strings(strings: &[StringLit], domains: &Domains) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for s in strings {
+        for v in domains.in_value(&s.value) {
+            out.push(Finding {
+                vendor: v,
+                kind: EvidenceKind::Endpoint,
+                line: s.line,
+                text: None,
+                scope: Scope::Production,
+            });
+        }
+    }
+    out
+}
+
+/// The quoted strings of a line, and for config files the value after the
+/// first `=` or `:`; each with its byte offset in the line.
+pub fn line_values(line: &str, config: bool) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let q = b[i];
+        if matches!(q, b'"' | b'\'' | b'`') {
+            if let Some(len) = line[i + 1..].find(q as char) {
+                out.push((i + 1, &line[i + 1..i + 1 + len]));
+                i += len + 2;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if config {
+        if let Some(p) = line.find(['=', ':']) {
+            // `dsn: https://...`: the separator is the first one on the line.
+            let rest = &line[p + 1..];
+            let trimmed = rest.trim_start();
+            let off = p + 1 + (rest.len() - trimmed.len());
+            let value = trimmed
+                .split(" #")
+                .next()
+                .unwrap_or(trimmed)
+                .trim_end()
+                .trim_matches(['"', '\'', ',']);
+            if !value.is_empty() {
+                let lead = trimmed.len() - trimmed.trim_start_matches(['"', '\'']).len();
+                out.push((off + lead, value));
+            }
+        }
+    }
+    out
+}
+
+/// Endpoint evidence from raw lines (config files, languages without a
+/// parser): only quoted strings and config values are read.
+pub fn from_lines<'a>(
+    lines: impl Iterator<Item = (u32, &'a str)>,
+    domains: &Domains,
+    config: bool,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (n, line) in lines {
+        for (_, value) in line_values(line, config) {
+            for v in domains.in_value(value) {
+                out.push(Finding {
+                    vendor: v,
+                    kind: EvidenceKind::Endpoint,
+                    line: n,
+                    text: None,
+                    scope: Scope::Production,
+                });
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(value: &str, domain: &str) -> bool {
+        value
+            .match_indices(domain)
+            .any(|(s, m)| accepts(value, s, s + m.len()))
+    }
+
+    #[test]
+    fn urls_and_bare_hosts() {
+        assert!(ok("https://api.mixpanel.com/track", "api.mixpanel.com"));
+        assert!(ok("https://api.mixpanel.com", "api.mixpanel.com"));
+        assert!(ok(
+            "//cdn.mxpnl.com/libs/mixpanel-2-latest.min.js",
+            "cdn.mxpnl.com"
+        ));
+        assert!(ok("wss://api.mixpanel.com:443/x", "api.mixpanel.com"));
+        assert!(ok("api.mixpanel.com", "api.mixpanel.com"));
+        assert!(ok(
+            "https://abc123@o45.ingest.sentry.io/67",
+            "ingest.sentry.io"
+        ));
+        assert!(ok("https://eu.api.mixpanel.com/track", "api.mixpanel.com"));
+        assert!(ok(
+            "POST https://api.mixpanel.com/track failed",
+            "api.mixpanel.com"
+        ));
+    }
+
+    #[test]
+    fn look_alikes_and_prose_do_not_count() {
+        assert!(!ok(
+            "https://xapi.mixpanel.com.evil/track",
+            "api.mixpanel.com"
+        ));
+        assert!(!ok("https://xapi.mixpanel.com/track", "api.mixpanel.com"));
+        assert!(!ok(
+            "https://api.mixpanel.com.evil/track",
+            "api.mixpanel.com"
+        ));
+        assert!(!ok("https://evil-api.mixpanel.com/", "api.mixpanel.com"));
+        assert!(!ok("https://api.mixpanel.company/", "api.mixpanel.com"));
+        assert!(!ok("support@sentry.io", "sentry.io"));
+        assert!(!ok("Powered by sentry.io", "sentry.io"));
+    }
+
+    #[test]
+    fn line_values_reads_quotes_and_config_values() {
+        let v: Vec<&str> = line_values(r#"x = fetch("https://a.b/c", 'd')"#, false)
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+        assert_eq!(v, ["https://a.b/c", "d"]);
+        let v: Vec<&str> = line_values("  dsn: https://k@o1.ingest.sentry.io/2 # prod", true)
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+        assert_eq!(v, ["https://k@o1.ingest.sentry.io/2"]);
+    }
+}

@@ -1,0 +1,259 @@
+//! The catalog, indexed for the detectors: package names per ecosystem
+//! (normalised the way each registry compares names), import names per
+//! language, API domains, config keys and snippets, each pointing back to the
+//! vendors that own it. Built once per scan.
+//!
+//! Invariant: every lookup is exact or prefix-at-a-separator, never a bare
+//! substring: `@sentry/nextjs/client` maps to `@sentry/nextjs`, but
+//! `github.com/stripe/stripe-gopher` does not map to `github.com/stripe/stripe-go`.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::catalog::{Catalog, Ecosystem, ImportLang};
+
+/// A vendor's position in [`Index::vendors`].
+pub type VendorIx = u16;
+
+/// The catalog, indexed.
+#[derive(Debug)]
+pub struct Index {
+    /// Vendor ids, sorted (position = [`VendorIx`]).
+    pub vendors: Vec<String>,
+    packages: HashMap<(Ecosystem, String), Vec<VendorIx>>,
+    /// Module paths (Go) and repository paths (SwiftPM), for prefix matching.
+    prefixed: Vec<(Ecosystem, String, VendorIx)>,
+    /// Import names per language.
+    imports: HashMap<ImportLang, Vec<(String, VendorIx)>>,
+    /// (domain, vendor), lowercase.
+    pub domains: Vec<(String, VendorIx)>,
+    /// (key, vendor).
+    pub config_keys: Vec<(String, VendorIx)>,
+    /// (snippet text, vendor).
+    pub snippets: Vec<(String, VendorIx)>,
+    /// Secret regexes from the catalog.
+    pub secret_patterns: Vec<String>,
+    /// Names as written in the catalog, for the prefilter.
+    raw_names: Vec<(String, VendorIx)>,
+}
+
+/// Normalises a package name for comparison within its ecosystem.
+pub fn normalise(eco: Ecosystem, name: &str) -> String {
+    let name = name.trim();
+    match eco {
+        // PEP 503: case-insensitive, runs of `-_.` are equal.
+        Ecosystem::Pypi => {
+            let mut out = String::with_capacity(name.len());
+            let mut sep = false;
+            for c in name.chars() {
+                if matches!(c, '-' | '_' | '.') {
+                    sep = true;
+                } else {
+                    if sep && !out.is_empty() {
+                        out.push('-');
+                    }
+                    sep = false;
+                    out.push(c.to_ascii_lowercase());
+                }
+            }
+            out
+        }
+        // Case-insensitive registries.
+        Ecosystem::Nuget
+        | Ecosystem::Packagist
+        | Ecosystem::Rubygems
+        | Ecosystem::Maven
+        | Ecosystem::Crates => name.to_ascii_lowercase().replace('_', "-"),
+        // A pod's subspec (`Sentry/HybridSDK`) belongs to the pod.
+        Ecosystem::Cocoapods => name.split('/').next().unwrap_or(name).to_ascii_lowercase(),
+        Ecosystem::Swiftpm => swift_repo(name),
+        Ecosystem::Npm | Ecosystem::Go => name.to_string(),
+    }
+}
+
+/// `https://github.com/getsentry/sentry-cocoa.git` → `github.com/getsentry/sentry-cocoa`.
+pub fn swift_repo(url: &str) -> String {
+    let mut s = url.trim().to_ascii_lowercase();
+    for scheme in ["https://", "http://", "ssh://", "git://"] {
+        if let Some(rest) = s.strip_prefix(scheme) {
+            s = rest.to_string();
+        }
+    }
+    if let Some(rest) = s.strip_prefix("git@") {
+        s = rest.replacen(':', "/", 1);
+    }
+    let s = s.trim_end_matches('/');
+    s.strip_suffix(".git").unwrap_or(s).to_string()
+}
+
+impl Index {
+    /// Indexes a catalog.
+    pub fn new(catalog: &Catalog) -> Index {
+        let mut ix = Index {
+            vendors: Vec::with_capacity(catalog.len()),
+            packages: HashMap::new(),
+            prefixed: Vec::new(),
+            imports: HashMap::new(),
+            domains: Vec::new(),
+            config_keys: Vec::new(),
+            snippets: Vec::new(),
+            secret_patterns: Vec::new(),
+            raw_names: Vec::new(),
+        };
+        for (i, v) in catalog.iter().enumerate() {
+            let Ok(vi) = VendorIx::try_from(i) else {
+                break;
+            };
+            ix.vendors.push(v.id.clone());
+            for (eco, names) in &v.packages {
+                for n in names {
+                    if n.trim().is_empty() {
+                        continue;
+                    }
+                    ix.raw_names.push((n.trim().to_string(), vi));
+                    ix.packages
+                        .entry((*eco, normalise(*eco, n)))
+                        .or_default()
+                        .push(vi);
+                    if matches!(eco, Ecosystem::Go | Ecosystem::Swiftpm) {
+                        ix.prefixed.push((*eco, normalise(*eco, n), vi));
+                    }
+                }
+            }
+            for (lang, names) in &v.imports {
+                for n in names {
+                    if !n.trim().is_empty() {
+                        if *lang != ImportLang::Js {
+                            ix.raw_names.push((n.trim().to_string(), vi));
+                        }
+                        ix.imports
+                            .entry(*lang)
+                            .or_default()
+                            .push((n.trim().to_string(), vi));
+                    }
+                }
+            }
+            for d in &v.domains {
+                let d = d.trim().trim_matches('.').to_ascii_lowercase();
+                if d.contains('.') {
+                    ix.domains.push((d, vi));
+                }
+            }
+            for k in &v.config_keys {
+                if !k.trim().is_empty() {
+                    ix.config_keys.push((k.trim().to_string(), vi));
+                }
+            }
+            for s in &v.snippets {
+                if s.trim().len() >= 3 {
+                    ix.snippets.push((s.trim().to_string(), vi));
+                }
+            }
+            ix.secret_patterns.extend(v.secret_patterns.iter().cloned());
+        }
+        ix
+    }
+
+    /// The id of a vendor.
+    pub fn id(&self, v: VendorIx) -> &str {
+        self.vendors
+            .get(usize::from(v))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// Vendors whose package in `eco` is `name` (exact, after normalising;
+    /// Go modules and SwiftPM repositories also by path prefix, so that
+    /// `github.com/stripe/stripe-go/v76` is Stripe).
+    pub fn package(&self, eco: Ecosystem, name: &str) -> BTreeSet<VendorIx> {
+        let norm = normalise(eco, name);
+        let mut out: BTreeSet<VendorIx> = self
+            .packages
+            .get(&(eco, norm.clone()))
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        if matches!(eco, Ecosystem::Go | Ecosystem::Swiftpm) {
+            for (e, p, v) in &self.prefixed {
+                if *e == eco && is_path_prefix(&norm, p, '/') {
+                    out.insert(*v);
+                }
+            }
+        }
+        if eco == Ecosystem::Maven && out.is_empty() {
+            // `group:artifact:version` or a bare `group:artifact`.
+            let mut parts = norm.split(':');
+            if let (Some(g), Some(a)) = (parts.next(), parts.next()) {
+                let ga = format!("{g}:{a}");
+                if ga != norm {
+                    out.extend(self.package(eco, &ga));
+                }
+            }
+        }
+        out
+    }
+
+    /// Import names of a language, as (name, vendor).
+    pub fn import_names(&self, lang: ImportLang) -> &[(String, VendorIx)] {
+        self.imports.get(&lang).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Every name the prefilter should look for, with its vendor. JS
+    /// "imports" in the catalog are global objects (`ga`, `fbq`): as bare
+    /// identifiers they are too short and common to gate parsing, and an
+    /// integration through them also shows a package, script or snippet.
+    pub fn prefilter_names(&self) -> Vec<(String, VendorIx)> {
+        let mut out = self.raw_names.clone();
+        out.extend(self.domains.iter().cloned());
+        out.extend(self.config_keys.iter().cloned());
+        out.extend(self.snippets.iter().cloned());
+        out
+    }
+}
+
+/// True when `s` is `prefix` or starts with `prefix` followed by `sep`.
+pub fn is_path_prefix(s: &str, prefix: &str, sep: char) -> bool {
+    s == prefix
+        || (s.len() > prefix.len() && s.starts_with(prefix) && s[prefix.len()..].starts_with(sep))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pypi_names_compare_like_pip() {
+        assert_eq!(normalise(Ecosystem::Pypi, "Sentry_SDK"), "sentry-sdk");
+        assert_eq!(
+            normalise(Ecosystem::Pypi, "zope.interface"),
+            "zope-interface"
+        );
+        assert_eq!(normalise(Ecosystem::Pypi, "a--b__c"), "a-b-c");
+    }
+
+    #[test]
+    fn swift_urls_become_repository_paths() {
+        assert_eq!(
+            swift_repo("https://github.com/getsentry/sentry-cocoa.git"),
+            "github.com/getsentry/sentry-cocoa"
+        );
+        assert_eq!(
+            swift_repo("git@github.com:mixpanel/mixpanel-swift.git"),
+            "github.com/mixpanel/mixpanel-swift"
+        );
+    }
+
+    #[test]
+    fn path_prefixes_stop_at_separators() {
+        assert!(is_path_prefix(
+            "github.com/stripe/stripe-go/v76",
+            "github.com/stripe/stripe-go",
+            '/'
+        ));
+        assert!(!is_path_prefix(
+            "github.com/stripe/stripe-gopher",
+            "github.com/stripe/stripe-go",
+            '/'
+        ));
+    }
+}

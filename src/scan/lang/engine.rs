@@ -1,0 +1,739 @@
+//! The machinery every language module shares: parsing under a time budget
+//! with one parser per grammar per thread, an iterative walk over the syntax
+//! tree, the scope stack that gives functions their calls and one step of
+//! local data flow, and the flattening of literal arguments into [`Arg`]s.
+//!
+//! Invariants: nothing here recurses over the tree (a file of 100k nested
+//! brackets is a deep tree); every loop that follows a chain of nodes is
+//! capped, so the work per node is bounded; every stored text is capped.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::time::Instant;
+
+use tree_sitter::{Language, Node, ParseOptions, ParseState, Parser, Tree};
+
+use super::{Arg, Binding, Call, ExtractError, FileFacts, FunctionDef, Import, Limits, StringLit};
+
+/// How many links of a member chain a callee path or a root may follow.
+const MAX_CHAIN: usize = 32;
+/// How deep nested literal arguments are flattened into dotted keys.
+const MAX_NESTING: usize = 8;
+
+/// The tree-sitter grammars, one parser each per thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Grammar {
+    JavaScript,
+    TypeScript,
+    Tsx,
+    Python,
+    Ruby,
+    Go,
+    Java,
+    Kotlin,
+    Php,
+    Swift,
+    Html,
+}
+
+const GRAMMARS: usize = 11;
+
+impl Grammar {
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    fn language(self) -> Language {
+        match self {
+            Grammar::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+            Grammar::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            Grammar::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+            Grammar::Python => tree_sitter_python::LANGUAGE.into(),
+            Grammar::Ruby => tree_sitter_ruby::LANGUAGE.into(),
+            Grammar::Go => tree_sitter_go::LANGUAGE.into(),
+            Grammar::Java => tree_sitter_java::LANGUAGE.into(),
+            Grammar::Kotlin => tree_sitter_kotlin_ng::LANGUAGE.into(),
+            Grammar::Php => tree_sitter_php::LANGUAGE_PHP.into(),
+            Grammar::Swift => tree_sitter_swift::LANGUAGE.into(),
+            Grammar::Html => tree_sitter_html::LANGUAGE.into(),
+        }
+    }
+}
+
+thread_local! {
+    // A parser is cheap to keep and reusing it avoids reallocating its
+    // stacks for every file; each rayon worker gets its own.
+    static PARSERS: RefCell<[Option<Parser>; GRAMMARS]> = const {
+        RefCell::new([None, None, None, None, None, None, None, None, None, None, None])
+    };
+}
+
+/// Parses `src` with `grammar`, giving up at `deadline`.
+pub(crate) fn parse(grammar: Grammar, src: &str, deadline: Instant) -> Result<Tree, ExtractError> {
+    PARSERS.with(|cell| {
+        let mut parsers = cell
+            .try_borrow_mut()
+            .map_err(|_| ExtractError::Parse("parser already in use on this thread".into()))?;
+        let slot = &mut parsers[grammar.index()];
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&grammar.language())
+                .map_err(|e| ExtractError::Parse(format!("grammar {grammar:?}: {e}")))?;
+            *slot = Some(parser);
+        }
+        let Some(parser) = slot.as_mut() else {
+            return Err(ExtractError::Parse("no parser".into()));
+        };
+        let timed_out = Cell::new(false);
+        let mut progress = |_: &ParseState| {
+            if Instant::now() >= deadline {
+                timed_out.set(true);
+                true
+            } else {
+                false
+            }
+        };
+        let bytes = src.as_bytes();
+        let mut input = |offset: usize, _| bytes.get(offset..).unwrap_or(&[]);
+        let tree = parser.parse_with_options(
+            &mut input,
+            None,
+            Some(ParseOptions::new().progress_callback(&mut progress)),
+        );
+        match tree {
+            Some(tree) => Ok(tree),
+            None => {
+                // A cancelled parse would otherwise resume on the next file.
+                parser.reset();
+                if timed_out.get() {
+                    Err(ExtractError::Timeout)
+                } else {
+                    Err(ExtractError::Parse("the parser gave no tree".into()))
+                }
+            }
+        }
+    })
+}
+
+/// Visits every named node in source order (pre-order), with its ancestors
+/// (outermost first), without recursion. The walk has a time budget of its
+/// own, as long as the parse's: pathological trees (a chain of 100k calls)
+/// give [`ExtractError::Timeout`] rather than a stuck worker.
+pub(crate) fn walk<'t>(
+    tree: &'t Tree,
+    ctx: &mut Ctx<'_>,
+    mut visit: impl FnMut(&mut Ctx<'_>, Node<'t>, &[Node<'t>]),
+) -> Result<(), ExtractError> {
+    let deadline = Instant::now() + ctx.limits.parse_budget;
+    let mut cursor = tree.walk();
+    let mut ancestors: Vec<Node<'t>> = Vec::new();
+    let mut visited: u32 = 0;
+    loop {
+        let node = cursor.node();
+        visited = visited.wrapping_add(1);
+        if visited % 1024 == 0 && Instant::now() > deadline {
+            return Err(ExtractError::Timeout);
+        }
+        if node.is_named() {
+            ctx.set_depth(ancestors.len());
+            visit(ctx, node, &ancestors);
+        }
+        if cursor.goto_first_child() {
+            ancestors.push(node);
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return Ok(());
+            }
+            ancestors.pop();
+        }
+    }
+}
+
+/// One entry of an argument list or of a map-like literal.
+pub(crate) enum Entry<'t> {
+    /// A positional value.
+    Positional(Node<'t>),
+    /// `key: value`, `key=value`, `'key' => value`.
+    Keyed(String, Node<'t>),
+    /// `...x`, `**x`: kept as written.
+    Spread(Node<'t>),
+}
+
+/// One step along a callee or a value towards its leftmost name.
+pub(crate) enum Step<'t> {
+    /// `object.segment`: go on with the object.
+    Member(Node<'t>, String),
+    /// A wrapper (a call, `new`, parentheses, `await`): go on with the inner node.
+    Through(Node<'t>),
+    /// A name: the chain ends here.
+    Name(String),
+    /// Something that is not a name (a literal, a function expression).
+    Opaque,
+}
+
+/// What a language module tells the shared code about its syntax.
+pub(crate) trait Syntax {
+    /// The entries of a map-like literal (object, dict, hash, composite or
+    /// array literal with keys), or `None` when `node` is not one.
+    fn entries<'t>(&self, ctx: &Ctx<'_>, node: Node<'t>) -> Option<Vec<Entry<'t>>>;
+    /// The variable's name when `node` is a plain variable reference.
+    fn variable(&self, ctx: &Ctx<'_>, node: Node<'_>) -> Option<String>;
+    /// One step from `node` towards the leftmost name of a chain.
+    fn step<'t>(&self, ctx: &Ctx<'_>, node: Node<'t>) -> Step<'t>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScopeKind {
+    Module,
+    Class,
+    Function,
+}
+
+struct Scope {
+    depth: usize,
+    kind: ScopeKind,
+    /// Class name for class scopes.
+    name: Option<String>,
+    /// For class scopes: whether the class can be used from other files.
+    exported: bool,
+    /// Index into `facts.functions` for named functions.
+    function: Option<usize>,
+    /// Variables assigned a map-like literal in this scope, flattened.
+    literals: HashMap<String, Vec<Arg>>,
+}
+
+/// The state of one extraction: the source, the facts so far, the scopes.
+pub(crate) struct Ctx<'s> {
+    src: &'s str,
+    /// What `text` fields quote: the source as written, when `src` is a
+    /// copy with template tags blanked (same length, same offsets).
+    display: &'s str,
+    line_offset: u32,
+    limits: &'s Limits,
+    deadline: Instant,
+    pub(crate) facts: FileFacts,
+    scopes: Vec<Scope>,
+    depth: usize,
+}
+
+impl<'s> Ctx<'s> {
+    /// A context for `src`, whose first line is line `line_offset + 1` of the file.
+    pub(crate) fn new(
+        src: &'s str,
+        line_offset: u32,
+        limits: &'s Limits,
+        deadline: Instant,
+    ) -> Self {
+        Ctx {
+            src,
+            display: src,
+            line_offset,
+            limits,
+            deadline,
+            facts: FileFacts::default(),
+            scopes: vec![Scope {
+                depth: 0,
+                kind: ScopeKind::Module,
+                name: None,
+                exported: false,
+                function: None,
+                literals: HashMap::new(),
+            }],
+            depth: 0,
+        }
+    }
+
+    /// Quotes `display` (same length as the parsed source) in `text` fields.
+    pub(crate) fn set_display(&mut self, display: &'s str) {
+        if display.len() == self.src.len() {
+            self.display = display;
+        }
+    }
+
+    /// The facts, with exported flags left as the language set them.
+    pub(crate) fn finish(self) -> FileFacts {
+        self.facts
+    }
+
+    pub(crate) fn limits(&self) -> &Limits {
+        self.limits
+    }
+
+    pub(crate) fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    pub(crate) fn line_offset(&self) -> u32 {
+        self.line_offset
+    }
+
+    fn set_depth(&mut self, depth: usize) {
+        self.depth = depth;
+        while self.scopes.len() > 1 && self.scopes.last().is_some_and(|s| s.depth >= depth) {
+            self.scopes.pop();
+        }
+    }
+
+    /// The source text of a node ("" if its range is not on char boundaries).
+    pub(crate) fn text(&self, node: Node<'_>) -> &'s str {
+        self.src.get(node.byte_range()).unwrap_or("")
+    }
+
+    /// The source between two byte offsets.
+    pub(crate) fn slice(&self, start: usize, end: usize) -> &'s str {
+        self.src.get(start..end).unwrap_or("")
+    }
+
+    /// The 1-based line of a node in the original file.
+    pub(crate) fn line(&self, node: Node<'_>) -> u32 {
+        let row = u32::try_from(node.start_position().row).unwrap_or(u32::MAX);
+        row.saturating_add(1).saturating_add(self.line_offset)
+    }
+
+    /// The first line of a text, trimmed and capped.
+    pub(crate) fn first_line(&self, text: &str) -> String {
+        // Never scan further than needed: the text may be a whole file.
+        let text = text.trim_start();
+        let max = self.limits.max_text_chars;
+        let end = text
+            .char_indices()
+            .take(max + 1)
+            .find(|&(_, c)| c == '\n' || c == '\r')
+            .map_or(text.len(), |(i, _)| i);
+        cap(text[..end].trim_end(), max)
+    }
+
+    /// The source line a node starts on (from the node itself when the line
+    /// is long, as in minified code), trimmed and capped.
+    pub(crate) fn line_text(&self, node: Node<'_>) -> String {
+        let start = node.start_byte().min(self.display.len());
+        let before = self.display.get(..start).unwrap_or("");
+        // Look back at most 120 bytes for the line start (minified code).
+        let window = (before.len().saturating_sub(120)..=before.len())
+            .find(|&i| before.is_char_boundary(i))
+            .unwrap_or(before.len());
+        let from = match before[window..].rfind('\n') {
+            Some(i) => window + i + 1,
+            None if window == 0 => 0,
+            None => before.len(),
+        };
+        self.first_line(self.display.get(from..).unwrap_or(""))
+    }
+
+    /// A node's text with whitespace runs collapsed, capped.
+    pub(crate) fn compact(&self, node: Node<'_>) -> String {
+        compact(self.text(node), self.limits.max_text_chars)
+    }
+
+    /// True inside a function or method body (not at module or class level).
+    pub(crate) fn in_function(&self) -> bool {
+        self.scopes.iter().any(|s| s.kind == ScopeKind::Function)
+    }
+
+    /// The class whose body directly holds the current node, and whether it
+    /// is exported.
+    pub(crate) fn current_class(&self) -> Option<(Option<String>, bool)> {
+        let scope = self.scopes.last()?;
+        if scope.kind == ScopeKind::Class {
+            Some((scope.name.clone(), scope.exported))
+        } else {
+            None
+        }
+    }
+
+    /// Opens a class scope at the current node.
+    pub(crate) fn enter_class(&mut self, name: Option<String>, exported: bool) {
+        self.scopes.push(Scope {
+            depth: self.depth,
+            kind: ScopeKind::Class,
+            name,
+            exported,
+            function: None,
+            literals: HashMap::new(),
+        });
+    }
+
+    /// Opens a function scope at the current node; a named function is
+    /// recorded in `facts.functions` and collects the calls made inside it.
+    pub(crate) fn enter_function(&mut self, def: Option<FunctionDef>) {
+        let function = match def {
+            Some(def) if self.facts.functions.len() < self.limits.max_facts => {
+                self.facts.functions.push(def);
+                Some(self.facts.functions.len() - 1)
+            }
+            Some(_) => {
+                self.facts.truncated = true;
+                None
+            }
+            None => None,
+        };
+        self.scopes.push(Scope {
+            depth: self.depth,
+            kind: ScopeKind::Function,
+            name: None,
+            exported: false,
+            function,
+            literals: HashMap::new(),
+        });
+    }
+
+    /// Remembers that `name` holds a map-like literal with these entries.
+    pub(crate) fn record_literal(&mut self, name: String, args: Vec<Arg>) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.literals.insert(name, args);
+        }
+    }
+
+    /// Adds `name.key = value` to a recorded literal; false if `name` holds none.
+    pub(crate) fn extend_literal(&mut self, name: &str, arg: Arg) -> bool {
+        let max = self.limits.max_args_per_call;
+        for scope in self.scopes.iter_mut().rev() {
+            if let Some(args) = scope.literals.get_mut(name) {
+                if args.len() < max {
+                    args.push(arg);
+                }
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The literal a variable was last assigned, looking outwards from the
+    /// innermost scope.
+    pub(crate) fn literal(&self, name: &str) -> Option<&Vec<Arg>> {
+        self.scopes.iter().rev().find_map(|s| s.literals.get(name))
+    }
+
+    pub(crate) fn push_import(&mut self, import: Import) {
+        if self.facts.imports.len() < self.limits.max_facts {
+            self.facts.imports.push(import);
+        } else {
+            self.facts.truncated = true;
+        }
+    }
+
+    /// Records an import of `module` seen at `node`.
+    pub(crate) fn import(
+        &mut self,
+        module: &str,
+        bindings: Vec<String>,
+        node: Node<'_>,
+        dynamic: bool,
+    ) {
+        let module = module.trim();
+        if module.is_empty() || module.len() > self.limits.max_string_bytes {
+            return;
+        }
+        let import = Import {
+            module: module.to_string(),
+            bindings,
+            line: self.line(node),
+            text: self.line_text(node),
+            dynamic,
+        };
+        self.push_import(import);
+    }
+
+    /// Records a call; it also goes to the innermost named function.
+    pub(crate) fn push_call(&mut self, call: Call) {
+        if self.facts.calls.len() >= self.limits.max_facts {
+            self.facts.truncated = true;
+            return;
+        }
+        let owner = self.scopes.iter().rev().find_map(|s| s.function);
+        if let Some(f) = owner.and_then(|i| self.facts.functions.get_mut(i)) {
+            f.calls.push(call.clone());
+        }
+        self.facts.calls.push(call);
+    }
+
+    /// Records a call to `callee` at `call`, whose name is at `name` (the
+    /// line and text of a builder-chain link start at its own name).
+    pub(crate) fn call(&mut self, callee: String, args: Vec<Arg>, call: Node<'_>, name: Node<'_>) {
+        if callee.is_empty() || callee == "_" {
+            return;
+        }
+        let start = if call.start_position().row == name.start_position().row {
+            call.start_byte()
+        } else {
+            name.start_byte()
+        };
+        let text = self.first_line(self.display.get(start..call.end_byte()).unwrap_or(""));
+        let line = self.line(name);
+        self.push_call(Call {
+            callee,
+            args,
+            line,
+            text,
+        });
+    }
+
+    pub(crate) fn push_binding(&mut self, name: String, root: String, node: Node<'_>) {
+        if name.is_empty() || root.is_empty() || LITERALS.contains(&root.as_str()) {
+            return;
+        }
+        if self.facts.bindings.len() >= self.limits.max_facts {
+            self.facts.truncated = true;
+            return;
+        }
+        let line = self.line(node);
+        self.facts.bindings.push(Binding { name, root, line });
+    }
+
+    /// Records a string literal's value (skipped when over the size limit).
+    pub(crate) fn push_string(&mut self, value: &str, node: Node<'_>) {
+        if value.len() > self.limits.max_string_bytes || value.is_empty() {
+            return;
+        }
+        if self.facts.strings.len() >= self.limits.max_facts {
+            self.facts.truncated = true;
+            return;
+        }
+        let line = self.line(node);
+        self.facts.strings.push(StringLit {
+            value: value.to_string(),
+            line,
+        });
+    }
+
+    /// Merges the facts of an embedded script (already line-shifted).
+    pub(crate) fn merge(&mut self, other: FileFacts) {
+        self.facts.imports.extend(other.imports);
+        self.facts.calls.extend(other.calls);
+        self.facts.bindings.extend(other.bindings);
+        self.facts.strings.extend(other.strings);
+        self.facts.functions.extend(other.functions);
+        self.facts.truncated |= other.truncated;
+    }
+}
+
+/// The dotted path of a callee (`a.b.c`); an unnamed base is `_`.
+pub(crate) fn path<S: Syntax>(ctx: &Ctx<'_>, syn: &S, node: Node<'_>) -> String {
+    let mut segments: Vec<String> = Vec::new();
+    let mut current = node;
+    let mut base = "_".to_string();
+    for _ in 0..MAX_CHAIN {
+        match syn.step(ctx, current) {
+            Step::Member(object, segment) => {
+                if !segment.is_empty() {
+                    segments.push(segment);
+                }
+                current = object;
+            }
+            Step::Through(inner) => current = inner,
+            Step::Name(name) => {
+                base = name;
+                break;
+            }
+            Step::Opaque => break,
+        }
+    }
+    segments.push(base);
+    segments.reverse();
+    segments.join(".")
+}
+
+/// The leftmost name of a value (`OpenAI` in `new OpenAI({...})`); a
+/// receiver keeps its first member (`this.stripe`, `self.client`).
+pub(crate) fn root<S: Syntax>(ctx: &Ctx<'_>, syn: &S, node: Node<'_>) -> Option<String> {
+    let mut current = node;
+    let mut last_segment: Option<String> = None;
+    for _ in 0..MAX_CHAIN {
+        match syn.step(ctx, current) {
+            Step::Member(object, segment) => {
+                if !segment.is_empty() {
+                    last_segment = Some(segment);
+                }
+                current = object;
+            }
+            Step::Through(inner) => current = inner,
+            Step::Name(name) => {
+                return Some(match last_segment {
+                    Some(seg) if RECEIVERS.contains(&name.as_str()) => format!("{name}.{seg}"),
+                    _ => name,
+                });
+            }
+            Step::Opaque => return None,
+        }
+    }
+    None
+}
+
+/// Keywords some grammars parse as names; a value rooted at one binds nothing.
+const LITERALS: &[&str] = &[
+    "true",
+    "false",
+    "null",
+    "nil",
+    "None",
+    "True",
+    "False",
+    "undefined",
+];
+
+/// Names of the current object, which say nothing by themselves.
+const RECEIVERS: &[&str] = &["this", "self", "@", "$this"];
+
+fn join_key(prefix: Option<&str>, key: &str) -> String {
+    match prefix {
+        Some(p) if !p.is_empty() => format!("{p}.{key}"),
+        _ => key.to_string(),
+    }
+}
+
+/// Flattens argument entries: literal values give one [`Arg`] per key
+/// (nested keys dotted), and a variable that holds a recorded literal gives
+/// itself and then that literal's entries.
+pub(crate) fn flatten<'t, S: Syntax>(ctx: &Ctx<'_>, syn: &S, entries: Vec<Entry<'t>>) -> Vec<Arg> {
+    let max = ctx.limits.max_args_per_call;
+    let mut out: Vec<Arg> = Vec::new();
+    let mut stack: Vec<(Entry<'t>, Option<String>, usize)> =
+        entries.into_iter().rev().map(|e| (e, None, 0)).collect();
+    while let Some((entry, prefix, depth)) = stack.pop() {
+        if out.len() >= max {
+            break;
+        }
+        let (value, key) = match entry {
+            Entry::Spread(node) => {
+                out.push(Arg {
+                    key: prefix.clone(),
+                    expr: ctx.compact(node),
+                    line: ctx.line(node),
+                });
+                // `...props` / `**props` of a recorded literal spreads its keys.
+                let spread = children(node).into_iter().next();
+                if let Some(recorded) = spread
+                    .and_then(|v| syn.variable(ctx, v))
+                    .and_then(|v| ctx.literal(&v))
+                {
+                    push_recorded(&mut out, recorded, prefix.as_deref(), max);
+                }
+                continue;
+            }
+            Entry::Keyed(key, node) => (node, Some(join_key(prefix.as_deref(), &key))),
+            Entry::Positional(node) => (node, prefix),
+        };
+        if depth < MAX_NESTING {
+            if let Some(inner) = syn.entries(ctx, value) {
+                for e in inner.into_iter().rev() {
+                    stack.push((e, key.clone(), depth + 1));
+                }
+                continue;
+            }
+        }
+        out.push(Arg {
+            key: key.clone(),
+            expr: ctx.compact(value),
+            line: ctx.line(value),
+        });
+        if let Some(recorded) = syn.variable(ctx, value).and_then(|v| ctx.literal(&v)) {
+            push_recorded(&mut out, recorded, key.as_deref(), max);
+        }
+    }
+    out
+}
+
+/// Appends a recorded literal's entries under `prefix`.
+fn push_recorded(out: &mut Vec<Arg>, recorded: &[Arg], prefix: Option<&str>, max: usize) {
+    for arg in recorded.iter().take(max.saturating_sub(out.len())) {
+        let key = match (prefix, &arg.key) {
+            (Some(k), Some(inner)) => Some(format!("{k}.{inner}")),
+            (Some(k), None) => Some(k.to_string()),
+            (None, inner) => inner.clone(),
+        };
+        out.push(Arg {
+            key,
+            expr: arg.expr.clone(),
+            line: arg.line,
+        });
+    }
+}
+
+/// The named children of a node, without comments.
+pub(crate) fn children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|c| !c.kind().contains("comment"))
+        .collect()
+}
+
+/// The text between a string's delimiters: `"abc"` → `abc`.
+pub(crate) fn unquote(text: &str) -> &str {
+    let t = text.trim();
+    for q in ["\"\"\"", "'''"] {
+        if t.len() >= 6 && t.starts_with(q) && t.ends_with(q) {
+            return &t[3..t.len() - 3];
+        }
+    }
+    let bytes = t.as_bytes();
+    if bytes.len() >= 2 {
+        let (first, last) = (bytes[0], bytes[bytes.len() - 1]);
+        if first == last && matches!(first, b'"' | b'\'' | b'`') {
+            return &t[1..t.len() - 1];
+        }
+    }
+    t
+}
+
+/// At most `max` chars of `s`.
+pub(crate) fn cap(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => s[..i].to_string(),
+        None => s.to_string(),
+    }
+}
+
+/// `s` with whitespace runs collapsed to one space, at most `max` chars.
+pub(crate) fn compact(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    let mut space = false;
+    for c in s.trim().chars() {
+        if count >= max {
+            break;
+        }
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space {
+            out.push(' ');
+            count += 1;
+            space = false;
+            if count >= max {
+                break;
+            }
+        }
+        out.push(c);
+        count += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unquote_strips_matching_delimiters_only() {
+        assert_eq!(unquote("\"abc\""), "abc");
+        assert_eq!(unquote("'a'"), "a");
+        assert_eq!(unquote("`t`"), "t");
+        assert_eq!(unquote("\"\"\"doc\"\"\""), "doc");
+        assert_eq!(unquote("\"x'"), "\"x'");
+        assert_eq!(unquote("\""), "\"");
+    }
+
+    #[test]
+    fn cap_and_compact_respect_char_boundaries() {
+        assert_eq!(cap("héllo", 2), "hé");
+        assert_eq!(compact("a\n   b\t c", 100), "a b c");
+        assert_eq!(compact("ééé ééé", 4), "ééé ");
+    }
+}

@@ -1,0 +1,241 @@
+//! Java, by tree-sitter-java: `import a.b.C` (module = the dotted path,
+//! binding = `C`; a wildcard import binds nothing), method invocations with
+//! their receivers (builder chains give one call per link), `new X(...)`,
+//! `Map.of("email", x, ...)` pairs as keys, local and field declarations,
+//! methods.
+
+use std::time::Instant;
+
+use tree_sitter::Node;
+
+use super::engine::{self, Ctx, Entry, Grammar, Step, Syntax, children, unquote};
+use super::{ExtractError, FileFacts, FunctionDef, Limits};
+
+/// Extracts the facts of a Java source.
+pub(crate) fn extract(
+    src: &str,
+    limits: &Limits,
+    deadline: Instant,
+) -> Result<FileFacts, ExtractError> {
+    let tree = engine::parse(Grammar::Java, src, deadline)?;
+    let mut ctx = Ctx::new(src, 0, limits, deadline);
+    engine::walk(&tree, &mut ctx, visit)?;
+    Ok(ctx.finish())
+}
+
+struct Java;
+
+impl Syntax for Java {
+    fn entries<'t>(&self, ctx: &Ctx<'_>, node: Node<'t>) -> Option<Vec<Entry<'t>>> {
+        // `Map.of("email", user.getEmail(), "plan", plan)`: keys and values alternate.
+        if node.kind() != "method_invocation" {
+            return None;
+        }
+        let callee = engine::path(ctx, self, node);
+        if !(callee.ends_with("Map.of") || callee == "of") {
+            return None;
+        }
+        let args = children(node.child_by_field_name("arguments")?);
+        if args.len() % 2 != 0 {
+            return None;
+        }
+        let mut out = Vec::new();
+        for pair in args.chunks(2) {
+            let key = match pair[0].kind() {
+                "string_literal" => unquote(ctx.text(pair[0])).to_string(),
+                _ => ctx.compact(pair[0]),
+            };
+            out.push(Entry::Keyed(key, pair[1]));
+        }
+        Some(out)
+    }
+
+    fn variable(&self, ctx: &Ctx<'_>, node: Node<'_>) -> Option<String> {
+        (node.kind() == "identifier").then(|| ctx.text(node).to_string())
+    }
+
+    fn step<'t>(&self, ctx: &Ctx<'_>, node: Node<'t>) -> Step<'t> {
+        match node.kind() {
+            "identifier" | "type_identifier" | "this" | "super" => {
+                Step::Name(ctx.text(node).to_string())
+            }
+            "method_invocation" => {
+                let name = node
+                    .child_by_field_name("name")
+                    .map(|n| ctx.text(n).to_string())
+                    .unwrap_or_default();
+                match node.child_by_field_name("object") {
+                    Some(o) => Step::Member(o, name),
+                    None => Step::Name(name),
+                }
+            }
+            "field_access" => match (
+                node.child_by_field_name("object"),
+                node.child_by_field_name("field"),
+            ) {
+                (Some(o), Some(f)) => Step::Member(o, ctx.text(f).to_string()),
+                _ => Step::Opaque,
+            },
+            "scoped_identifier" => match (
+                node.child_by_field_name("scope"),
+                node.child_by_field_name("name"),
+            ) {
+                (Some(s), Some(n)) => Step::Member(s, ctx.text(n).to_string()),
+                _ => Step::Opaque,
+            },
+            "scoped_type_identifier" => {
+                let parts = children(node);
+                match (parts.first(), parts.last()) {
+                    (Some(first), Some(last)) if parts.len() >= 2 => {
+                        Step::Member(*first, ctx.text(*last).to_string())
+                    }
+                    (Some(only), _) => Step::Through(*only),
+                    _ => Step::Opaque,
+                }
+            }
+            "object_creation_expression" => node
+                .child_by_field_name("type")
+                .map_or(Step::Opaque, Step::Through),
+            "cast_expression" => node
+                .child_by_field_name("value")
+                .map_or(Step::Opaque, Step::Through),
+            "array_access" => node
+                .child_by_field_name("array")
+                .map_or(Step::Opaque, |a| Step::Member(a, String::new())),
+            "generic_type" | "parenthesized_expression" => children(node)
+                .into_iter()
+                .next()
+                .map_or(Step::Opaque, Step::Through),
+            _ => Step::Opaque,
+        }
+    }
+}
+
+fn args_of(ctx: &Ctx<'_>, call: Node<'_>) -> Vec<super::Arg> {
+    let entries = call
+        .child_by_field_name("arguments")
+        .map(|a| children(a).into_iter().map(Entry::Positional).collect())
+        .unwrap_or_default();
+    engine::flatten(ctx, &Java, entries)
+}
+
+fn assign(ctx: &mut Ctx<'_>, name: Node<'_>, value: Node<'_>, at: Node<'_>) {
+    let target = engine::path(ctx, &Java, name);
+    if name.kind() == "identifier" && Java.entries(ctx, value).is_some() {
+        let args = engine::flatten(ctx, &Java, vec![Entry::Positional(value)]);
+        ctx.record_literal(target, args);
+    } else if let Some(root) = engine::root(ctx, &Java, value) {
+        ctx.push_binding(target, root, at);
+    }
+}
+
+fn is_public(ctx: &Ctx<'_>, decl: Node<'_>) -> bool {
+    children(decl)
+        .into_iter()
+        .find(|c| c.kind() == "modifiers")
+        .is_some_and(|m| ctx.text(m).split_whitespace().any(|w| w == "public"))
+}
+
+fn params(ctx: &Ctx<'_>, decl: Node<'_>) -> Vec<String> {
+    let Some(list) = decl.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    children(list)
+        .into_iter()
+        .filter_map(|p| match p.kind() {
+            "formal_parameter" => p
+                .child_by_field_name("name")
+                .map(|n| ctx.text(n).to_string()),
+            "spread_parameter" => children(p)
+                .into_iter()
+                .find(|c| c.kind() == "variable_declarator")
+                .and_then(|d| d.child_by_field_name("name"))
+                .map(|n| format!("...{}", ctx.text(n))),
+            _ => None,
+        })
+        .collect()
+}
+
+fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
+    match node.kind() {
+        "import_declaration" => {
+            let parts = children(node);
+            let Some(path) = parts
+                .iter()
+                .find(|c| matches!(c.kind(), "scoped_identifier" | "identifier"))
+            else {
+                return;
+            };
+            let module = ctx.text(*path).to_string();
+            let wildcard = parts.iter().any(|c| c.kind() == "asterisk");
+            let bindings = if wildcard {
+                Vec::new()
+            } else {
+                module
+                    .rsplit('.')
+                    .next()
+                    .map(|s| vec![s.to_string()])
+                    .unwrap_or_default()
+            };
+            ctx.import(&module, bindings, node, false);
+        }
+        "method_invocation" => {
+            let callee = engine::path(ctx, &Java, node);
+            let name = node.child_by_field_name("name").unwrap_or(node);
+            let args = args_of(ctx, node);
+            ctx.call(callee, args, node, name);
+        }
+        "object_creation_expression" => {
+            let Some(ty) = node.child_by_field_name("type") else {
+                return;
+            };
+            let callee = engine::path(ctx, &Java, ty);
+            let args = args_of(ctx, node);
+            ctx.call(callee, args, node, ty);
+        }
+        "variable_declarator" => {
+            if let (Some(name), Some(value)) = (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value"),
+            ) {
+                assign(ctx, name, value, node);
+            }
+        }
+        "assignment_expression" => {
+            if let (Some(left), Some(right)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ) {
+                assign(ctx, left, right, node);
+            }
+        }
+        "class_declaration"
+        | "interface_declaration"
+        | "enum_declaration"
+        | "record_declaration" => {
+            let name = node
+                .child_by_field_name("name")
+                .map(|n| ctx.text(n).to_string());
+            let public = is_public(ctx, node);
+            ctx.enter_class(name, public);
+        }
+        "method_declaration" | "constructor_declaration" => {
+            let class = ctx.current_class();
+            let def = node.child_by_field_name("name").map(|n| FunctionDef {
+                name: ctx.text(n).to_string(),
+                owner: class.as_ref().and_then(|(o, _)| o.clone()),
+                params: params(ctx, node),
+                exported: is_public(ctx, node) && class.as_ref().is_some_and(|(_, e)| *e),
+                line: ctx.line(node),
+                calls: Vec::new(),
+            });
+            ctx.enter_function(def);
+        }
+        "lambda_expression" => ctx.enter_function(None),
+        "string_literal" => {
+            let value = unquote(ctx.text(node));
+            ctx.push_string(value, node);
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,605 @@
+//! JavaScript (with JSX), TypeScript and TSX: tree-sitter-javascript for
+//! JS/JSX, tree-sitter-typescript's two grammars for TS and TSX. The node
+//! kinds used here exist in all three grammars.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use tree_sitter::Node;
+
+use super::engine::{self, Ctx, Entry, Grammar, Step, Syntax, children, unquote};
+use super::{Arg, ExtractError, FileFacts, FunctionDef, Limits};
+
+/// Which grammar a file needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    JavaScript,
+    TypeScript,
+    Tsx,
+}
+
+/// Extracts the facts of a JS/TS source whose first line is line
+/// `line_offset + 1` of the file (script blocks embedded in HTML, Vue and
+/// Svelte start further down).
+pub(crate) fn extract(
+    dialect: Dialect,
+    src: &str,
+    line_offset: u32,
+    limits: &Limits,
+    deadline: Instant,
+) -> Result<FileFacts, ExtractError> {
+    extract_quoting(dialect, src, src, line_offset, limits, deadline)
+}
+
+/// [`extract`], with `text` fields quoted from `display` (the script as
+/// written, when `src` has its template tags blanked).
+pub(crate) fn extract_quoting(
+    dialect: Dialect,
+    src: &str,
+    display: &str,
+    line_offset: u32,
+    limits: &Limits,
+    deadline: Instant,
+) -> Result<FileFacts, ExtractError> {
+    let grammar = match dialect {
+        Dialect::JavaScript => Grammar::JavaScript,
+        Dialect::TypeScript => Grammar::TypeScript,
+        Dialect::Tsx => Grammar::Tsx,
+    };
+    let tree = engine::parse(grammar, src, deadline)?;
+    let mut ctx = Ctx::new(src, line_offset, limits, deadline);
+    ctx.set_display(display);
+    let mut exported: HashSet<String> = HashSet::new();
+    engine::walk(&tree, &mut ctx, |ctx, node, anc| {
+        visit(ctx, node, anc, &mut exported)
+    })?;
+    let mut facts = ctx.finish();
+    for f in &mut facts.functions {
+        if f.owner.is_none() && exported.contains(&f.name) {
+            f.exported = true;
+        }
+    }
+    Ok(facts)
+}
+
+struct Js;
+
+const WRAPPERS: &[&str] = &[
+    "parenthesized_expression",
+    "await_expression",
+    "non_null_expression",
+    "as_expression",
+    "satisfies_expression",
+    "type_assertion",
+];
+
+/// Strips parentheses, `await`, `!` and type assertions.
+fn unwrap(node: Node<'_>) -> Node<'_> {
+    let mut n = node;
+    for _ in 0..16 {
+        if !WRAPPERS.contains(&n.kind()) {
+            break;
+        }
+        // `<T>x` has the type first: the expression is the last child.
+        let inner = if n.kind() == "type_assertion" {
+            children(n).into_iter().last()
+        } else {
+            children(n).into_iter().next()
+        };
+        match inner {
+            Some(i) => n = i,
+            None => break,
+        }
+    }
+    n
+}
+
+impl Syntax for Js {
+    fn entries<'t>(&self, ctx: &Ctx<'_>, node: Node<'t>) -> Option<Vec<Entry<'t>>> {
+        let node = unwrap(node);
+        if node.kind() != "object" {
+            return None;
+        }
+        let mut out = Vec::new();
+        for child in children(node) {
+            match child.kind() {
+                "pair" => {
+                    let (Some(key), Some(value)) = (
+                        child.child_by_field_name("key"),
+                        child.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    out.push(Entry::Keyed(key_text(ctx, key), value));
+                }
+                "shorthand_property_identifier" => {
+                    out.push(Entry::Keyed(ctx.text(child).to_string(), child));
+                }
+                "spread_element" => out.push(Entry::Spread(child)),
+                "method_definition" => {
+                    if let Some(name) = child.child_by_field_name("name") {
+                        out.push(Entry::Keyed(key_text(ctx, name), child));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(out)
+    }
+
+    fn variable(&self, ctx: &Ctx<'_>, node: Node<'_>) -> Option<String> {
+        (node.kind() == "identifier").then(|| ctx.text(node).to_string())
+    }
+
+    fn step<'t>(&self, ctx: &Ctx<'_>, node: Node<'t>) -> Step<'t> {
+        match node.kind() {
+            "identifier"
+            | "property_identifier"
+            | "private_property_identifier"
+            | "this"
+            | "super"
+            | "type_identifier"
+            | "shorthand_property_identifier"
+            | "import" => Step::Name(ctx.text(node).to_string()),
+            "member_expression" => {
+                match (
+                    node.child_by_field_name("object"),
+                    node.child_by_field_name("property"),
+                ) {
+                    (Some(o), Some(p)) => Step::Member(o, ctx.text(p).to_string()),
+                    _ => Step::Opaque,
+                }
+            }
+            "subscript_expression" => {
+                let Some(object) = node.child_by_field_name("object") else {
+                    return Step::Opaque;
+                };
+                let segment = node
+                    .child_by_field_name("index")
+                    .filter(|i| i.kind() == "string")
+                    .map(|i| unquote(ctx.text(i)).to_string())
+                    .unwrap_or_default();
+                Step::Member(object, segment)
+            }
+            "call_expression" => node
+                .child_by_field_name("function")
+                .map_or(Step::Opaque, Step::Through),
+            "new_expression" => node
+                .child_by_field_name("constructor")
+                .map_or(Step::Opaque, Step::Through),
+            k if WRAPPERS.contains(&k) => {
+                let inner = unwrap(node);
+                if inner.id() == node.id() {
+                    Step::Opaque
+                } else {
+                    Step::Through(inner)
+                }
+            }
+            _ => Step::Opaque,
+        }
+    }
+}
+
+fn key_text(ctx: &Ctx<'_>, key: Node<'_>) -> String {
+    match key.kind() {
+        "string" => unquote(ctx.text(key)).to_string(),
+        _ => ctx.compact(key),
+    }
+}
+
+/// A literal module name: a string, or a template without substitutions.
+fn literal_module<'s>(ctx: &Ctx<'s>, node: Node<'_>) -> Option<&'s str> {
+    match node.kind() {
+        "string" => Some(unquote(ctx.text(node))),
+        "template_string"
+            if !children(node)
+                .iter()
+                .any(|c| c.kind() == "template_substitution") =>
+        {
+            Some(unquote(ctx.text(node)))
+        }
+        _ => None,
+    }
+}
+
+fn first_arg(call: Node<'_>) -> Option<Node<'_>> {
+    let args = call.child_by_field_name("arguments")?;
+    children(args).into_iter().next()
+}
+
+/// The names a destructuring pattern (or a plain identifier) binds.
+fn pattern_names(ctx: &Ctx<'_>, pattern: Node<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![pattern];
+    let mut budget = 4096usize;
+    while let Some(n) = stack.pop() {
+        budget = budget.saturating_sub(1);
+        if budget == 0 {
+            break;
+        }
+        match n.kind() {
+            "identifier" | "shorthand_property_identifier_pattern" => {
+                out.push(ctx.text(n).to_string())
+            }
+            "pair_pattern" => {
+                if let Some(v) = n.child_by_field_name("value") {
+                    stack.push(v);
+                }
+            }
+            "assignment_pattern" | "object_assignment_pattern" => {
+                if let Some(l) = n.child_by_field_name("left") {
+                    stack.push(l);
+                }
+            }
+            "object_pattern" | "array_pattern" | "rest_pattern" => {
+                for c in children(n).into_iter().rev() {
+                    stack.push(c);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The names bound to the result of an import call:
+/// `const { a } = await import('x')`, `const x = require('x').default`.
+fn import_bindings(ctx: &Ctx<'_>, call: Node<'_>, anc: &[Node<'_>]) -> Vec<String> {
+    let mut child = call;
+    let mut through_member = false;
+    for a in anc.iter().rev().take(8) {
+        let is = |field: &str| a.child_by_field_name(field).map(|n| n.id()) == Some(child.id());
+        match a.kind() {
+            k if WRAPPERS.contains(&k) => {}
+            "member_expression" if is("object") => through_member = true,
+            // `require('debug')('app')` still names the module; a method
+            // call on it (`import('x').then(...)`) does not.
+            "call_expression" if is("function") && !through_member => {}
+            "variable_declarator" if is("value") => {
+                return a
+                    .child_by_field_name("name")
+                    .map(|n| pattern_names(ctx, n))
+                    .unwrap_or_default();
+            }
+            "assignment_expression" if is("right") => {
+                return a
+                    .child_by_field_name("left")
+                    .map(|l| vec![engine::path(ctx, &Js, l)])
+                    .unwrap_or_default();
+            }
+            _ => break,
+        }
+        child = *a;
+    }
+    Vec::new()
+}
+
+fn params(ctx: &Ctx<'_>, function: Node<'_>) -> Vec<String> {
+    if let Some(p) = function.child_by_field_name("parameter") {
+        return vec![ctx.text(p).to_string()];
+    }
+    let Some(list) = function.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for p in children(list) {
+        let p = match p.kind() {
+            "required_parameter" | "optional_parameter" => {
+                match p
+                    .child_by_field_name("pattern")
+                    .or_else(|| p.child_by_field_name("name"))
+                {
+                    Some(pattern) if pattern.kind() == "this" => continue,
+                    Some(pattern) => pattern,
+                    None => continue,
+                }
+            }
+            _ => p,
+        };
+        let p = if p.kind() == "assignment_pattern" {
+            p.child_by_field_name("left").unwrap_or(p)
+        } else {
+            p
+        };
+        out.push(ctx.compact(p));
+    }
+    out
+}
+
+fn args_of(ctx: &Ctx<'_>, call: Node<'_>) -> Vec<Arg> {
+    let Some(args) = call.child_by_field_name("arguments") else {
+        return Vec::new();
+    };
+    if args.kind() == "template_string" {
+        return engine::flatten(ctx, &Js, vec![Entry::Positional(args)]);
+    }
+    let entries = children(args)
+        .into_iter()
+        .map(|a| {
+            if a.kind() == "spread_element" {
+                Entry::Spread(a)
+            } else {
+                Entry::Positional(a)
+            }
+        })
+        .collect();
+    engine::flatten(ctx, &Js, entries)
+}
+
+/// Records `name = value`: a literal for data flow, or a binding.
+fn assign(ctx: &mut Ctx<'_>, name: Node<'_>, value: Node<'_>, at: Node<'_>) {
+    let value_inner = unwrap(value);
+    match name.kind() {
+        "identifier" => {
+            let var = ctx.text(name).to_string();
+            if Js.entries(ctx, value_inner).is_some() {
+                let args = engine::flatten(ctx, &Js, vec![Entry::Positional(value_inner)]);
+                ctx.record_literal(var, args);
+            } else if let Some(root) = engine::root(ctx, &Js, value) {
+                ctx.push_binding(var, root, at);
+            }
+        }
+        "object_pattern" | "array_pattern" => {
+            if let Some(root) = engine::root(ctx, &Js, value) {
+                for n in pattern_names(ctx, name) {
+                    ctx.push_binding(n, root.clone(), at);
+                }
+            }
+        }
+        "member_expression" | "subscript_expression" => {
+            // `props.email = user.email` adds to a recorded literal.
+            if let Some(object) = name.child_by_field_name("object") {
+                if object.kind() == "identifier" {
+                    let key = if name.kind() == "member_expression" {
+                        name.child_by_field_name("property")
+                            .map(|p| ctx.text(p).to_string())
+                    } else {
+                        name.child_by_field_name("index")
+                            .filter(|i| i.kind() == "string")
+                            .map(|i| unquote(ctx.text(i)).to_string())
+                    };
+                    if let Some(key) = key {
+                        let arg = Arg {
+                            key: Some(key),
+                            expr: ctx.compact(value),
+                            line: ctx.line(value),
+                        };
+                        let var = ctx.text(object).to_string();
+                        if ctx.extend_literal(&var, arg) {
+                            return;
+                        }
+                    }
+                }
+            }
+            if let Some(root) = engine::root(ctx, &Js, value) {
+                let target = engine::path(ctx, &Js, name);
+                ctx.push_binding(target, root, at);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_field(node: Node<'_>, field: &str, child: Node<'_>) -> bool {
+    node.child_by_field_name(field).map(|n| n.id()) == Some(child.id())
+}
+
+/// The name a function expression gets from where it is assigned, and
+/// whether that makes it exported.
+fn function_name(ctx: &Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) -> Option<(String, bool)> {
+    let parent = *anc.last()?;
+    match parent.kind() {
+        "variable_declarator" if is_field(parent, "value", node) => {
+            let name = parent.child_by_field_name("name")?;
+            if name.kind() != "identifier" {
+                return None;
+            }
+            let exported = anc.len() >= 3 && anc[anc.len() - 3].kind() == "export_statement";
+            Some((ctx.text(name).to_string(), exported))
+        }
+        "assignment_expression" if is_field(parent, "right", node) => {
+            let left = parent.child_by_field_name("left")?;
+            match left.kind() {
+                "identifier" => Some((ctx.text(left).to_string(), false)),
+                "member_expression" => {
+                    let object = engine::path(ctx, &Js, left.child_by_field_name("object")?);
+                    let property = ctx.text(left.child_by_field_name("property")?).to_string();
+                    let exported = object == "exports" || object == "module.exports";
+                    Some((property, exported))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>], exported: &mut HashSet<String>) {
+    let parent_kind = anc.last().map(|p| p.kind()).unwrap_or("");
+    match node.kind() {
+        "import_statement" => {
+            let mut bindings = Vec::new();
+            let mut source = node.child_by_field_name("source");
+            for c in children(node) {
+                match c.kind() {
+                    "import_clause" => {
+                        for b in children(c) {
+                            match b.kind() {
+                                "identifier" => bindings.push(ctx.text(b).to_string()),
+                                "namespace_import" => {
+                                    if let Some(id) = children(b).into_iter().next() {
+                                        bindings.push(ctx.text(id).to_string());
+                                    }
+                                }
+                                "named_imports" => {
+                                    for spec in children(b) {
+                                        let name = spec
+                                            .child_by_field_name("alias")
+                                            .or_else(|| spec.child_by_field_name("name"));
+                                        if let Some(n) = name {
+                                            bindings.push(unquote(ctx.text(n)).to_string());
+                                        }
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    "import_require_clause" => {
+                        if let Some(id) = children(c).into_iter().find(|n| n.kind() == "identifier")
+                        {
+                            bindings.push(ctx.text(id).to_string());
+                        }
+                        source = source.or_else(|| c.child_by_field_name("source"));
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(s) = source {
+                let module = unquote(ctx.text(s)).to_string();
+                ctx.import(&module, bindings, node, false);
+            }
+        }
+        "export_statement" => {
+            if let Some(s) = node.child_by_field_name("source") {
+                let module = unquote(ctx.text(s)).to_string();
+                ctx.import(&module, Vec::new(), node, false);
+                return;
+            }
+            for c in children(node) {
+                if c.kind() == "export_clause" {
+                    for spec in children(c) {
+                        if let Some(n) = spec.child_by_field_name("name") {
+                            exported.insert(ctx.text(n).to_string());
+                        }
+                    }
+                }
+            }
+            if let Some(v) = node.child_by_field_name("value") {
+                if v.kind() == "identifier" {
+                    exported.insert(ctx.text(v).to_string());
+                }
+            }
+        }
+        "call_expression" => {
+            let Some(function) = node.child_by_field_name("function") else {
+                return;
+            };
+            let is_require = function.kind() == "identifier" && ctx.text(function) == "require";
+            if function.kind() == "import" || is_require {
+                if let Some(module) = first_arg(node).and_then(|a| literal_module(ctx, a)) {
+                    let bindings = import_bindings(ctx, node, anc);
+                    let dynamic = !is_require || ctx.in_function();
+                    ctx.import(module, bindings, node, dynamic);
+                    return;
+                }
+            }
+            let callee = engine::path(ctx, &Js, function);
+            let name = match function.kind() {
+                "member_expression" => function.child_by_field_name("property").unwrap_or(function),
+                _ => function,
+            };
+            let args = args_of(ctx, node);
+            ctx.call(callee, args, node, name);
+        }
+        "new_expression" => {
+            let Some(constructor) = node.child_by_field_name("constructor") else {
+                return;
+            };
+            let callee = engine::path(ctx, &Js, constructor);
+            let args = args_of(ctx, node);
+            ctx.call(callee, args, node, constructor);
+        }
+        "variable_declarator" => {
+            if let (Some(name), Some(value)) = (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value"),
+            ) {
+                assign(ctx, name, value, node);
+            }
+        }
+        "assignment_expression" => {
+            let (Some(left), Some(right)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ) else {
+                return;
+            };
+            let target = engine::path(ctx, &Js, left);
+            if target == "module.exports" {
+                if let Some(entries) = Js.entries(ctx, right) {
+                    for e in entries {
+                        if let Entry::Keyed(_, v) = e {
+                            if v.kind() == "identifier"
+                                || v.kind() == "shorthand_property_identifier"
+                            {
+                                exported.insert(ctx.text(v).to_string());
+                            }
+                        }
+                    }
+                } else if right.kind() == "identifier" {
+                    exported.insert(ctx.text(right).to_string());
+                }
+            }
+            assign(ctx, left, right, node);
+        }
+        "public_field_definition" | "field_definition" => {
+            let name = node
+                .child_by_field_name("name")
+                .or_else(|| node.child_by_field_name("property"));
+            if let (Some(name), Some(value)) = (name, node.child_by_field_name("value")) {
+                if let Some(root) = engine::root(ctx, &Js, value) {
+                    let target = format!("this.{}", ctx.text(name));
+                    ctx.push_binding(target, root, node);
+                }
+            }
+        }
+        "class_declaration" | "class" | "abstract_class_declaration" => {
+            let name = node
+                .child_by_field_name("name")
+                .map(|n| ctx.text(n).to_string());
+            ctx.enter_class(name, parent_kind == "export_statement");
+        }
+        "function_declaration" | "generator_function_declaration" => {
+            let def = node.child_by_field_name("name").map(|n| FunctionDef {
+                name: ctx.text(n).to_string(),
+                owner: None,
+                params: params(ctx, node),
+                exported: parent_kind == "export_statement",
+                line: ctx.line(node),
+                calls: Vec::new(),
+            });
+            ctx.enter_function(def);
+        }
+        "function_expression" | "function" | "generator_function" | "arrow_function" => {
+            let def = function_name(ctx, node, anc).map(|(name, exported)| FunctionDef {
+                name,
+                owner: None,
+                params: params(ctx, node),
+                exported,
+                line: ctx.line(node),
+                calls: Vec::new(),
+            });
+            ctx.enter_function(def);
+        }
+        "method_definition" => {
+            let def = match (ctx.current_class(), node.child_by_field_name("name")) {
+                (Some((owner, class_exported)), Some(name)) => Some(FunctionDef {
+                    name: key_text(ctx, name),
+                    owner,
+                    params: params(ctx, node),
+                    exported: class_exported,
+                    line: ctx.line(node),
+                    calls: Vec::new(),
+                }),
+                _ => None,
+            };
+            ctx.enter_function(def);
+        }
+        "string" | "template_string" => {
+            let value = unquote(ctx.text(node));
+            ctx.push_string(value, node);
+        }
+        _ => {}
+    }
+}

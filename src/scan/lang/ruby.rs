@@ -1,0 +1,252 @@
+//! Ruby, by tree-sitter-ruby: `require`/`require_relative`/`gem`, method
+//! calls with receivers (`Stripe::Customer.create` → `Stripe.Customer.create`),
+//! keyword and hash arguments (`email: x`, `:email => x`), assignments
+//! (including `||=`), `def`.
+//!
+//! A receiver call without arguments or a block (`user.email`) reads an
+//! attribute far more often than it sends anything, so it is not recorded
+//! as a call (except `.new`); it still appears in callee paths and values.
+
+use std::time::Instant;
+
+use tree_sitter::Node;
+
+use super::engine::{self, Ctx, Entry, Grammar, Step, Syntax, children};
+use super::{Arg, ExtractError, FileFacts, FunctionDef, Limits};
+
+/// Extracts the facts of a Ruby source.
+pub(crate) fn extract(
+    src: &str,
+    limits: &Limits,
+    deadline: Instant,
+) -> Result<FileFacts, ExtractError> {
+    let tree = engine::parse(Grammar::Ruby, src, deadline)?;
+    let mut ctx = Ctx::new(src, 0, limits, deadline);
+    engine::walk(&tree, &mut ctx, visit)?;
+    Ok(ctx.finish())
+}
+
+struct Rb;
+
+const VARIABLES: &[&str] = &[
+    "identifier",
+    "instance_variable",
+    "class_variable",
+    "global_variable",
+];
+
+impl Syntax for Rb {
+    fn entries<'t>(&self, ctx: &Ctx<'_>, node: Node<'t>) -> Option<Vec<Entry<'t>>> {
+        if node.kind() != "hash" {
+            return None;
+        }
+        Some(
+            children(node)
+                .into_iter()
+                .filter_map(|c| entry(ctx, c))
+                .collect(),
+        )
+    }
+
+    fn variable(&self, ctx: &Ctx<'_>, node: Node<'_>) -> Option<String> {
+        VARIABLES
+            .contains(&node.kind())
+            .then(|| ctx.text(node).to_string())
+    }
+
+    fn step<'t>(&self, ctx: &Ctx<'_>, node: Node<'t>) -> Step<'t> {
+        match node.kind() {
+            "identifier" | "constant" | "instance_variable" | "class_variable"
+            | "global_variable" | "self" => Step::Name(ctx.text(node).to_string()),
+            "call" => {
+                let method = node
+                    .child_by_field_name("method")
+                    .map(|m| ctx.text(m).to_string())
+                    .unwrap_or_default();
+                match node.child_by_field_name("receiver") {
+                    Some(r) => Step::Member(r, method),
+                    None if !method.is_empty() => Step::Name(method),
+                    None => Step::Opaque,
+                }
+            }
+            "scope_resolution" => {
+                let name = node
+                    .child_by_field_name("name")
+                    .map(|m| ctx.text(m).to_string())
+                    .unwrap_or_default();
+                match node.child_by_field_name("scope") {
+                    Some(s) => Step::Member(s, name),
+                    None => Step::Name(name),
+                }
+            }
+            "element_reference" => node
+                .child_by_field_name("object")
+                .map_or(Step::Opaque, |o| Step::Member(o, String::new())),
+            "parenthesized_statements" => children(node)
+                .into_iter()
+                .next()
+                .map_or(Step::Opaque, Step::Through),
+            _ => Step::Opaque,
+        }
+    }
+}
+
+/// One entry of a hash or of an argument list.
+fn entry<'t>(ctx: &Ctx<'_>, node: Node<'t>) -> Option<Entry<'t>> {
+    match node.kind() {
+        "pair" => {
+            let key = node.child_by_field_name("key")?;
+            let value = node.child_by_field_name("value")?;
+            Some(Entry::Keyed(key_text(ctx, key), value))
+        }
+        "hash_splat_argument" | "splat_argument" | "block_argument" => Some(Entry::Spread(node)),
+        _ => Some(Entry::Positional(node)),
+    }
+}
+
+fn key_text(ctx: &Ctx<'_>, key: Node<'_>) -> String {
+    match key.kind() {
+        "hash_key_symbol" => ctx.text(key).trim_end_matches(':').to_string(),
+        "simple_symbol" => ctx.text(key).trim_start_matches(':').to_string(),
+        "string" | "delimited_symbol" => string_value(ctx, key).to_string(),
+        _ => ctx.compact(key),
+    }
+}
+
+/// A string's value: its contents between the delimiters.
+fn string_value<'s>(ctx: &Ctx<'s>, node: Node<'_>) -> &'s str {
+    let mut cursor = node.walk();
+    let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+    match (parts.first(), parts.last()) {
+        (Some(first), Some(last)) => ctx.slice(first.start_byte(), last.end_byte()),
+        _ => "",
+    }
+}
+
+fn string_arg<'s>(ctx: &Ctx<'s>, call: Node<'_>) -> Option<&'s str> {
+    let args = call.child_by_field_name("arguments")?;
+    let first = children(args).into_iter().next()?;
+    let plain =
+        first.kind() == "string" && !children(first).iter().any(|c| c.kind() == "interpolation");
+    plain.then(|| string_value(ctx, first))
+}
+
+const IMPORTS: &[&str] = &["require", "require_relative", "gem", "load"];
+
+fn assign(ctx: &mut Ctx<'_>, left: Node<'_>, right: Node<'_>, at: Node<'_>) {
+    if VARIABLES.contains(&left.kind()) && right.kind() == "hash" {
+        let args = engine::flatten(ctx, &Rb, vec![Entry::Positional(right)]);
+        ctx.record_literal(ctx.text(left).to_string(), args);
+        return;
+    }
+    if left.kind() == "element_reference" {
+        // `props[:email] = user.email` adds to a recorded hash.
+        let object = left.child_by_field_name("object");
+        let key = children(left)
+            .into_iter()
+            .find(|c| Some(c.id()) != object.map(|o| o.id()))
+            .filter(|k| matches!(k.kind(), "simple_symbol" | "string" | "delimited_symbol"))
+            .map(|k| key_text(ctx, k));
+        if let (Some(object), Some(key)) = (object, key) {
+            let arg = Arg {
+                key: Some(key),
+                expr: ctx.compact(right),
+                line: ctx.line(right),
+            };
+            let var = ctx.text(object).to_string();
+            if ctx.extend_literal(&var, arg) {
+                return;
+            }
+        }
+    }
+    let name = match left.kind() {
+        k if VARIABLES.contains(&k) || k == "constant" => ctx.text(left).to_string(),
+        "call" => engine::path(ctx, &Rb, left),
+        _ => return,
+    };
+    if let Some(root) = engine::root(ctx, &Rb, right) {
+        ctx.push_binding(name, root, at);
+    }
+}
+
+fn params(ctx: &Ctx<'_>, method: Node<'_>) -> Vec<String> {
+    let Some(list) = method.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    children(list)
+        .into_iter()
+        .map(|p| match p.kind() {
+            "optional_parameter" | "keyword_parameter" => p
+                .child_by_field_name("name")
+                .map(|n| ctx.text(n).to_string())
+                .unwrap_or_default(),
+            _ => ctx.compact(p),
+        })
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
+    match node.kind() {
+        "call" => {
+            let method = node.child_by_field_name("method");
+            let method_name = method.map(|m| ctx.text(m)).unwrap_or("");
+            let receiver = node.child_by_field_name("receiver");
+            if receiver.is_none() && IMPORTS.contains(&method_name) {
+                if let Some(module) = string_arg(ctx, node) {
+                    let dynamic = ctx.in_function();
+                    ctx.import(module, Vec::new(), node, dynamic);
+                    return;
+                }
+            }
+            let arguments = node.child_by_field_name("arguments");
+            let has_block = node.child_by_field_name("block").is_some();
+            if arguments.is_none() && !has_block && method_name != "new" {
+                return;
+            }
+            let entries = arguments
+                .map(|a| {
+                    children(a)
+                        .into_iter()
+                        .filter_map(|c| entry(ctx, c))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let args = engine::flatten(ctx, &Rb, entries);
+            let callee = engine::path(ctx, &Rb, node);
+            ctx.call(callee, args, node, method.unwrap_or(node));
+        }
+        "assignment" | "operator_assignment" => {
+            if let (Some(left), Some(right)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ) {
+                assign(ctx, left, right, node);
+            }
+        }
+        "class" | "module" => {
+            let name = node
+                .child_by_field_name("name")
+                .map(|n| engine::path(ctx, &Rb, n));
+            ctx.enter_class(name, true);
+        }
+        "method" | "singleton_method" => {
+            let owner = ctx.current_class().and_then(|(o, _)| o);
+            let def = node.child_by_field_name("name").map(|n| FunctionDef {
+                name: ctx.text(n).to_string(),
+                owner,
+                params: params(ctx, node),
+                exported: true,
+                line: ctx.line(node),
+                calls: Vec::new(),
+            });
+            ctx.enter_function(def);
+        }
+        "block" | "do_block" | "lambda" => ctx.enter_function(None),
+        "string" => {
+            let value = string_value(ctx, node);
+            ctx.push_string(value, node);
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,609 @@
+//! The scan pipeline: walk (serial, metadata only) → per file in parallel:
+//! read once, check, prefilter, then only for files that mention a vendor
+//! (or are manifests) parse and detect → attribute to components → group
+//! into integrations, sorted.
+//!
+//! Invariants: every file the walk hands over ends up read, analysed or
+//! listed as skipped; the result is sorted, so the same tree gives the same
+//! output whatever the thread scheduling.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+
+use rayon::prelude::*;
+
+use super::component::{Components, package_id, slug};
+use super::endpoint::{self, Domains};
+use super::index::Index;
+use super::lang::{self, ExtractError, Lang};
+use super::lines::LineIndex;
+use super::manifest::{self, ManifestKind};
+use super::prefilter::{Hit, Prefilter, Role};
+use super::redact::Redactor;
+use super::walk::{self, WalkedFile};
+use super::{
+    Finding, Integration, ScanComponent, ScanError, ScanOptions, ScanResult, ScanStats, Skipped,
+    SkippedFile, config, imports, scope, script,
+};
+use crate::catalog::{Catalog, Ecosystem};
+use crate::model::{Evidence, EvidenceKind, Scope};
+
+/// Lines longer than this mark a generated or minified file.
+const MAX_LINE: usize = 10_000;
+/// How much of a file is checked for NUL bytes.
+const BINARY_PROBE: usize = 8 * 1024;
+/// Evidence text is cut to this many characters.
+const MAX_TEXT: usize = 200;
+
+/// Everything built once per scan from the catalog.
+struct Ctx {
+    index: Index,
+    prefilter: Prefilter,
+    domains: Domains,
+    redactor: Redactor,
+    max_file_size: u64,
+}
+
+/// One piece of evidence, resolved while the file's text is at hand.
+struct Found {
+    vendor: u16,
+    kind: EvidenceKind,
+    line: u32,
+    text: String,
+    scope: Scope,
+}
+
+#[derive(Default)]
+struct Outcome {
+    rel: String,
+    skipped: Option<&'static str>,
+    read: bool,
+    analysed: bool,
+    manifest: Option<(ManifestKind, Option<String>)>,
+    found: Vec<Found>,
+}
+
+pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, ScanError> {
+    let meta = std::fs::metadata(&opts.root).map_err(|e| ScanError::Root {
+        path: opts.root.clone(),
+        source: e,
+    })?;
+    if !meta.is_dir() {
+        return Err(ScanError::NotADirectory {
+            path: opts.root.clone(),
+        });
+    }
+    let root = std::fs::canonicalize(&opts.root).map_err(|e| ScanError::Root {
+        path: opts.root.clone(),
+        source: e,
+    })?;
+    let root_name = root.file_name().map(|n| n.to_string_lossy().into_owned());
+    let mut components = Components::new(&opts.components, root_name)?;
+
+    let index = Index::new(catalog);
+    let ctx = Ctx {
+        prefilter: Prefilter::new(&index),
+        domains: Domains::new(&index),
+        redactor: Redactor::new(&index.secret_patterns),
+        index,
+        max_file_size: opts.max_file_size,
+    };
+
+    let walked = walk::walk(&root, opts.max_file_size);
+    if let Some(p) = opts.progress {
+        p.start(walked.files.len() as u64);
+    }
+    let outcomes: Vec<Outcome> = walked
+        .files
+        .par_iter()
+        .map(|f| {
+            let o = analyse(f, &ctx);
+            if let Some(p) = opts.progress {
+                p.advance(1);
+            }
+            o
+        })
+        .collect();
+    if let Some(p) = opts.progress {
+        p.finish();
+    }
+
+    let mut stats = ScanStats::default();
+    let mut skipped = walked.skipped;
+    // Per folder: the best manifest name (named before unnamed, then by kind).
+    let mut packages: BTreeMap<String, ((bool, ManifestKind), String)> = BTreeMap::new();
+    for o in &outcomes {
+        stats.files_read += usize::from(o.read);
+        stats.files_analysed += usize::from(o.analysed);
+        if let Some(reason) = o.skipped {
+            skipped.push(SkippedFile {
+                path: o.rel.clone(),
+                reason: reason.to_string(),
+            });
+        }
+        if let Some((kind, name)) = &o.manifest {
+            stats.manifests += 1;
+            let mut dir = o.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            if *kind == ManifestKind::GradleCatalog {
+                // `gradle/libs.versions.toml` belongs to the project above `gradle/`.
+                dir = dir
+                    .strip_suffix("gradle")
+                    .unwrap_or(dir)
+                    .trim_end_matches('/');
+            }
+            let id = name
+                .as_deref()
+                .and_then(|n| package_id(n, *kind == ManifestKind::GoMod))
+                .or_else(|| {
+                    (!dir.is_empty())
+                        .then(|| slug(dir.rsplit('/').next().unwrap_or(dir)))
+                        .flatten()
+                });
+            if let Some(id) = id {
+                let rank = (name.is_none(), *kind);
+                let e = packages
+                    .entry(dir.to_string())
+                    .or_insert((rank, id.clone()));
+                if rank < e.0 {
+                    *e = (rank, id);
+                }
+            }
+        }
+    }
+    for (dir, (_, id)) in packages {
+        components.add_package(&dir, id);
+    }
+
+    let mut groups: BTreeMap<(String, Option<String>), BTreeSet<Evidence>> = BTreeMap::new();
+    let mut used: BTreeSet<ScanComponent> = BTreeSet::new();
+    for o in outcomes {
+        if o.found.is_empty() {
+            continue;
+        }
+        let attributed = components.attribute(&o.rel);
+        let component = attributed.as_ref().map(|c| c.id.clone());
+        used.extend(attributed);
+        for f in o.found {
+            groups
+                .entry((ctx.index.id(f.vendor).to_string(), component.clone()))
+                .or_default()
+                .insert(Evidence {
+                    kind: f.kind,
+                    file: o.rel.clone(),
+                    line: f.line,
+                    text: f.text,
+                    scope: f.scope,
+                });
+        }
+    }
+    let mut integrations: Vec<Integration> = groups
+        .into_iter()
+        .map(|((vendor, component), ev)| {
+            let mut evidence = tidy(ev);
+            scope_undifferentiated_manifests(&mut evidence);
+            let scope = evidence
+                .iter()
+                .map(|e| e.scope)
+                .min()
+                .unwrap_or(Scope::Production);
+            Integration {
+                vendor,
+                component,
+                scope,
+                evidence,
+                fields: Vec::new(),
+            }
+        })
+        .collect();
+    integrations.sort_by(|a, b| {
+        (&a.vendor, &a.component, a.scope).cmp(&(&b.vendor, &b.component, b.scope))
+    });
+
+    skipped.sort();
+    skipped.dedup();
+    let mut by_reason = BTreeMap::new();
+    for s in &skipped {
+        *by_reason.entry(s.reason.clone()).or_insert(0) += 1;
+    }
+    Ok(ScanResult {
+        version: 1,
+        integrations,
+        skipped: Skipped {
+            total: skipped.len(),
+            by_reason,
+            files: skipped,
+        },
+        stats,
+        components: used.into_iter().collect(),
+    })
+}
+
+/// Manifests with no notion of a test-only dependency (`go.mod`,
+/// `Package.swift`): when the code imports the module only from tests, the
+/// requirement is a test dependency too.
+fn scope_undifferentiated_manifests(evidence: &mut [Evidence]) {
+    let undifferentiated = |e: &Evidence| {
+        e.kind == EvidenceKind::Manifest
+            && matches!(
+                e.file.rsplit('/').next().unwrap_or(&e.file),
+                "go.mod" | "Package.swift"
+            )
+    };
+    let imported = evidence.iter().any(|e| e.kind == EvidenceKind::Import);
+    let only_tests = evidence
+        .iter()
+        .filter(|e| !undifferentiated(e))
+        .all(|e| e.scope == Scope::Test);
+    if imported && only_tests {
+        for e in evidence.iter_mut().filter(|e| undifferentiated(e)) {
+            e.scope = Scope::Test;
+        }
+    }
+}
+
+/// Sorts evidence by file, line, kind, and drops an endpoint where a script
+/// tag or import on the same line already says it.
+fn tidy(ev: BTreeSet<Evidence>) -> Vec<Evidence> {
+    let strong: BTreeSet<(String, u32)> = ev
+        .iter()
+        .filter(|e| matches!(e.kind, EvidenceKind::Script | EvidenceKind::Import))
+        .map(|e| (e.file.clone(), e.line))
+        .collect();
+    let mut out: Vec<Evidence> = ev
+        .into_iter()
+        .filter(|e| e.kind != EvidenceKind::Endpoint || !strong.contains(&(e.file.clone(), e.line)))
+        .collect();
+    out.sort_by(|a, b| {
+        (&a.file, a.line, a.kind, &a.text, a.scope)
+            .cmp(&(&b.file, b.line, b.kind, &b.text, b.scope))
+    });
+    out
+}
+
+fn skip(rel: &str, reason: &'static str, read: bool) -> Outcome {
+    Outcome {
+        rel: rel.to_string(),
+        skipped: Some(reason),
+        read,
+        ..Default::default()
+    }
+}
+
+/// Reads at most `max + 1` bytes: a file that grew after the walk is still
+/// caught as too large without reading all of it.
+fn read_limited(f: &WalkedFile, max: u64) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(&f.path)?;
+    let mut buf = Vec::with_capacity(usize::try_from(f.size.min(max)).unwrap_or(0) + 1);
+    file.take(max.saturating_add(1)).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+fn longest_line(bytes: &[u8]) -> usize {
+    let mut longest = 0;
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\n' {
+            longest = longest.max(i - start);
+            start = i + 1;
+        }
+    }
+    longest.max(bytes.len() - start)
+}
+
+fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
+    let rel = f.rel.as_str();
+    let bytes = match read_limited(f, ctx.max_file_size) {
+        Ok(b) => b,
+        Err(_) => return skip(rel, "unreadable", false),
+    };
+    if bytes.len() as u64 > ctx.max_file_size {
+        return skip(rel, "too-large", false);
+    }
+    if bytes[..bytes.len().min(BINARY_PROBE)].contains(&0) {
+        return skip(rel, "binary", true);
+    }
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return skip(rel, "not-utf8", true);
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let manifest_kind = ManifestKind::of_path(rel);
+    if manifest_kind.is_none() && text.len() > MAX_LINE && longest_line(text.as_bytes()) > MAX_LINE
+    {
+        return skip(rel, "minified", true);
+    }
+    let mut out = Outcome {
+        rel: rel.to_string(),
+        read: true,
+        ..Default::default()
+    };
+    if config::LOCK_FILES.contains(&name) {
+        return out;
+    }
+    let path_scope = scope::of_path(rel);
+    let lang = Lang::from_path(std::path::Path::new(name));
+    let templated = matches!(lang, Some(Lang::Html | Lang::Vue | Lang::Svelte));
+    let scan_text: Cow<str> = if templated {
+        Cow::Owned(script::blank_html_comments(text))
+    } else {
+        Cow::Borrowed(text)
+    };
+    let hits = ctx.prefilter.scan(scan_text.as_bytes());
+    if hits.is_empty() && manifest_kind.is_none() {
+        return out;
+    }
+    let lines = LineIndex::new(&scan_text);
+    let mut findings: Vec<Finding> = Vec::new();
+
+    if let Some(kind) = manifest_kind {
+        out.analysed = true;
+        match manifest::parse(kind, rel, text) {
+            Err(_) => return skip(rel, "parse-error", true),
+            Ok(m) => {
+                out.manifest = Some((kind, m.name.clone()));
+                for d in &m.dependencies {
+                    let vendors = ctx.index.package(d.ecosystem, &d.name);
+                    let vendors = if vendors.is_empty() && d.ecosystem == Ecosystem::Swiftpm {
+                        ctx.index
+                            .package(Ecosystem::Swiftpm, &crate::scan::index::swift_repo(&d.name))
+                    } else {
+                        vendors
+                    };
+                    for v in vendors {
+                        findings.push(Finding {
+                            vendor: v,
+                            kind: EvidenceKind::Manifest,
+                            line: d.line,
+                            text: None,
+                            scope: d.scope,
+                        });
+                    }
+                }
+            }
+        }
+    } else if hits.is_empty() {
+        return out;
+    } else if lang.is_some_and(|l| !worth_parsing(l, &scan_text, &hits, ctx, &lines)) {
+        // Mentions only in comments, or as plain identifiers: no import,
+        // endpoint, key or snippet can come out of parsing this file.
+        return out;
+    } else if let Some(lang) = lang {
+        out.analysed = true;
+        let facts = match lang::extract(lang, text) {
+            Ok(f) => f,
+            Err(ExtractError::Timeout) => return skip(rel, "parse-timeout", true),
+            Err(ExtractError::Parse(_)) => return skip(rel, "parse-error", true),
+        };
+        if lang != Lang::Html {
+            findings.extend(imports::detect(lang, &facts, &ctx.index));
+        }
+        let has = |role: Role| {
+            hits.iter()
+                .any(|h| ctx.prefilter.owners(h, role).next().is_some())
+        };
+        if has(Role::Domain) {
+            findings.extend(endpoint::from_strings(&facts.strings, &ctx.domains));
+        }
+        if has(Role::ConfigKey) {
+            findings.extend(config::in_code(
+                &scan_text,
+                &hits,
+                &ctx.prefilter,
+                &facts.strings,
+                &lines,
+            ));
+        }
+        if templated {
+            findings.extend(script::from_script_imports(&facts, &ctx.domains));
+            findings.extend(script::snippets_from_hits(&hits, &ctx.prefilter, &lines));
+            findings.extend(endpoint::from_lines(
+                domain_lines(&hits, ctx, &lines),
+                &ctx.domains,
+                false,
+            ));
+        } else if has(Role::Snippet) {
+            findings.extend(script::snippets_in_strings(
+                &hits,
+                &ctx.prefilter,
+                &facts.strings,
+            ));
+        }
+        script::upgrade_script_tags(&mut findings, &lines);
+    } else if config::is_config_file(rel) {
+        out.analysed = true;
+        findings.extend(config::in_config_file(
+            &scan_text,
+            &hits,
+            &ctx.prefilter,
+            &lines,
+        ));
+        findings.extend(endpoint::from_lines(
+            domain_lines(&hits, ctx, &lines),
+            &ctx.domains,
+            true,
+        ));
+    } else {
+        out.analysed = true;
+        findings.extend(endpoint::from_lines(
+            domain_lines(&hits, ctx, &lines),
+            &ctx.domains,
+            false,
+        ));
+        findings.extend(config::quoted_in_text(
+            &scan_text,
+            &hits,
+            &ctx.prefilter,
+            &lines,
+        ));
+    }
+
+    let source_lines = if templated {
+        LineIndex::new(text)
+    } else {
+        lines
+    };
+    out.found = findings
+        .into_iter()
+        .map(|f| {
+            let raw = match &f.text {
+                Some(t) => t.as_str(),
+                None => source_lines.text_of(f.line),
+            };
+            Found {
+                vendor: f.vendor,
+                kind: f.kind,
+                line: f.line,
+                text: evidence_text(&ctx.redactor, raw),
+                scope: if path_scope != Scope::Production {
+                    path_scope
+                } else {
+                    f.scope
+                },
+            }
+        })
+        .collect();
+    out
+}
+
+/// True when some hit could become evidence once the file is parsed: a
+/// package name where the language writes module names (in quotes, or after
+/// `import`/`from`/`use`), a host at the start of a URL or string, a config
+/// key in quotes or after an env accessor, or a snippet; and not on a line
+/// that is a comment. A cheap text check, so that tree-sitter only runs on
+/// files that can yield something (parsing is most of a scan's cost).
+fn worth_parsing(lang: Lang, text: &str, hits: &[Hit], ctx: &Ctx, lines: &LineIndex) -> bool {
+    let b = text.as_bytes();
+    let quote_at = |i: usize| matches!(b.get(i), Some(b'"' | b'\'' | b'`'));
+    hits.iter().any(|h| {
+        let n = lines.line_of(h.start);
+        let line_start = lines.start_of(n);
+        let before = text.get(line_start.min(h.start)..h.start).unwrap_or("");
+        let lead = before.trim_start();
+        let comment = lead.starts_with("//")
+            || lead.starts_with("/*")
+            || lead.starts_with('*')
+            || (lead.starts_with('#') && matches!(lang, Lang::Python | Lang::Ruby | Lang::Php));
+        if comment {
+            return false;
+        }
+        let quoted = h.start > 0 && quote_at(h.start - 1);
+        let owners = &ctx.prefilter.pattern(h).owners;
+        owners.iter().any(|(role, _)| match role {
+            Role::Snippet => true,
+            Role::ConfigKey => {
+                quoted || {
+                    let t = before.trim_end();
+                    t.ends_with("env.") || t.ends_with("env?.") || t.ends_with("ENV.")
+                }
+            }
+            Role::Domain => {
+                // The start of the host: after `//`, `@`, a quote, or a subdomain dot.
+                let mut s = h.start;
+                while s > 0 && (b[s - 1].is_ascii_alphanumeric() || matches!(b[s - 1], b'.' | b'-'))
+                {
+                    s -= 1;
+                }
+                s == 0 || matches!(b[s - 1], b'/' | b'@' | b'"' | b'\'' | b'`' | b'=' | b' ')
+            }
+            Role::Name => {
+                let prev = if n > 1 { lines.text_of(n - 1) } else { "" };
+                import_position(lang, before, quoted, prev)
+            }
+        })
+    })
+}
+
+/// True when a name that starts right after `before` (the text of its line
+/// up to it) sits where the language writes a module name: `from "x"`,
+/// `require("x")`, `import("x")` (JS); `import x`, `from x`,
+/// `import_module("x")` (Python); `require "x"` (Ruby); a line of an import
+/// block (Go); `import x` (Java, Kotlin, Swift); `use X` (PHP). `prev` is the
+/// line before, for a specifier on a line of its own.
+fn import_position(lang: Lang, before: &str, quoted: bool, prev: &str) -> bool {
+    let lead = before.trim_start();
+    let b = before.trim_end();
+    // The code before the opening quote.
+    let ctx = b.strip_suffix(['"', '\'', '`']).unwrap_or(b).trim_end();
+    let ctx = if ctx.is_empty() { prev.trim_end() } else { ctx };
+    let ends_word = |w: &str| {
+        ctx.ends_with(w)
+            && !ctx[..ctx.len() - w.len()]
+                .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    };
+    match lang {
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => {
+            (quoted || before.ends_with("npm:"))
+                && (ends_word("from")
+                    || ends_word("import")
+                    || ctx.ends_with("require(")
+                    || ctx.ends_with("import(")
+                    || ctx.ends_with("require.resolve(")
+                    || ctx.ends_with("mock(")
+                    || ctx.ends_with("npm:"))
+        }
+        Lang::Python => {
+            lead.starts_with("import ")
+                || lead.starts_with("from ")
+                || (quoted && (ctx.ends_with("import_module(") || ctx.ends_with("__import__(")))
+        }
+        Lang::Ruby => {
+            quoted && (ends_word("require") || ctx.ends_with("require(") || ends_word("autoload"))
+        }
+        Lang::Go => {
+            // `import "x"`, or a line of an import block: `"x"`, `alias "x"`.
+            quoted
+                && (ends_word("import")
+                    || lead
+                        .trim_end()
+                        .trim_end_matches(['"', '`'])
+                        .trim()
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.')))
+        }
+        Lang::Java | Lang::Kotlin | Lang::Swift => {
+            lead.starts_with("import ") || lead.starts_with("@testable import ")
+        }
+        Lang::Php => lead.starts_with("use ") || before.ends_with('\\'),
+        Lang::Html => false,
+    }
+}
+
+/// The lines (number, text) holding a domain hit, each once.
+fn domain_lines<'t>(
+    hits: &[Hit],
+    ctx: &Ctx,
+    lines: &LineIndex<'t>,
+) -> impl Iterator<Item = (u32, &'t str)> {
+    let set: BTreeSet<u32> = hits
+        .iter()
+        .filter(|h| ctx.prefilter.owners(h, Role::Domain).next().is_some())
+        .map(|h| lines.line_of(h.start))
+        .collect();
+    let texts: Vec<(u32, &'t str)> = set.into_iter().map(|n| (n, lines.text_of(n))).collect();
+    texts.into_iter()
+}
+
+/// One trimmed line, secrets redacted, cut to [`MAX_TEXT`] characters.
+fn evidence_text(redactor: &Redactor, raw: &str) -> String {
+    let line = raw.lines().next().unwrap_or("").trim();
+    let red = redactor.redact(line);
+    if red.chars().count() <= MAX_TEXT {
+        return red;
+    }
+    let mut cut: String = red.chars().take(MAX_TEXT).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn longest_line_counts_the_last_line() {
+        assert_eq!(longest_line(b"ab\nabcd"), 4);
+        assert_eq!(longest_line(b"abc\n"), 3);
+        assert_eq!(longest_line(b""), 0);
+    }
+}

@@ -1,0 +1,421 @@
+//! Every report format, snapshot-tested over the shared fixtures (the shop
+//! map built in `common` and the seed example), and the JSON outputs parsed
+//! back. Review changes with `cargo insta review`.
+
+mod common;
+
+use blastmap::graph::diagram::{DiagramNodeKind, GROUP_FIELDS_OVER};
+use blastmap::graph::{DataGraph, Mode};
+use blastmap::model::declaration::load_str;
+use blastmap::report::{self, DiagramFormat, Format};
+use common::{SEED, cli, shop};
+use serde_json::Value;
+
+fn shop_blast(vendor: &str, format: Format) -> String {
+    let map = shop();
+    let g = DataGraph::build(&map);
+    let r = g.blast(vendor, Mode::Data).unwrap();
+    match format {
+        Format::Html => {
+            let d = g.diagram(Some(vendor), Mode::Data).unwrap();
+            report::html::blast(&r, Some(&d))
+        }
+        f => report::blast(&r, f),
+    }
+}
+
+fn shop_graph(vendor: Option<&str>, format: DiagramFormat) -> String {
+    let map = shop();
+    let g = DataGraph::build(&map);
+    let d = g.diagram(vendor, Mode::Data).unwrap();
+    report::diagram(&d, &g.radii(Mode::Data), format)
+}
+
+fn seed_cli(args: &[&str]) -> String {
+    let mut a = args.to_vec();
+    a.extend_from_slice(&["--map", SEED]);
+    let (code, out, err) = cli(&a);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    assert!(err.is_empty(), "{err}");
+    out
+}
+
+// ---- blast -----------------------------------------------------------------
+
+#[test]
+fn blast_text() {
+    insta::assert_snapshot!("shop_blast_pixel_text", shop_blast("pixel", Format::Text));
+    insta::assert_snapshot!("seed_blast_mixpanel_text", seed_cli(&["blast", "mixpanel"]));
+}
+
+#[test]
+fn blast_markdown() {
+    insta::assert_snapshot!(
+        "shop_blast_pixel_markdown",
+        shop_blast("pixel", Format::Markdown)
+    );
+    insta::assert_snapshot!(
+        "shop_blast_deskly_markdown",
+        shop_blast("deskly", Format::Markdown)
+    );
+    insta::assert_snapshot!(
+        "seed_blast_mixpanel_markdown",
+        seed_cli(&["blast", "mixpanel", "-f", "markdown"])
+    );
+}
+
+#[test]
+fn blast_html() {
+    insta::assert_snapshot!("shop_blast_pixel_html", shop_blast("pixel", Format::Html));
+    insta::assert_snapshot!(
+        "seed_blast_mixpanel_html",
+        seed_cli(&["blast", "mixpanel", "-f", "html"])
+    );
+}
+
+#[test]
+fn blast_json() {
+    let shop_json = shop_blast("pixel", Format::Json);
+    insta::assert_snapshot!("shop_blast_pixel_json", shop_json);
+    let seed_json = seed_cli(&["blast", "mixpanel", "-f", "json"]);
+    insta::assert_snapshot!("seed_blast_mixpanel_json", seed_json);
+
+    // Parsed back: the DESIGN.md contract.
+    let v: Value = serde_json::from_str(&shop_json).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["vendor"], "pixel");
+    assert_eq!(v["mode"], "data");
+    let exposed: Vec<&str> = v["exposed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    // Pixel gets everything Relay received, and nothing from orders or auth.
+    assert_eq!(exposed.len(), 3, "{exposed:?}");
+    for f in ["email", "full_name", "ip"] {
+        assert!(exposed.contains(&f), "{f} in {exposed:?}");
+    }
+    let path = &v["exposed"][0]["paths"][0];
+    assert_eq!(path, &serde_json::json!(["storefront", "relay", "pixel"]));
+    let not: Vec<&str> = v["not_exposed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(not.contains(&"password_hash") && not.contains(&"street"));
+    assert_eq!(v["affected"][0]["subject"], "customer");
+    assert_eq!(v["affected"][0]["count"], 48000);
+
+    let v: Value = serde_json::from_str(&seed_json).unwrap();
+    assert_eq!(v["severity"], "high");
+    assert_eq!(v["exposed"].as_array().unwrap().len(), 8);
+    let actions: Vec<&str> = v["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert!(actions.contains(&"remove-integration"));
+    assert!(!actions.contains(&"rotate-credentials"), "{actions:?}");
+}
+
+// ---- rank ------------------------------------------------------------------
+
+fn shop_rank(format: Format) -> String {
+    let map = shop();
+    let g = DataGraph::build(&map);
+    report::rank(&g.rank(Mode::Data), format)
+}
+
+#[test]
+fn rank_text_markdown_json() {
+    insta::assert_snapshot!("shop_rank_text", shop_rank(Format::Text));
+    insta::assert_snapshot!("shop_rank_markdown", shop_rank(Format::Markdown));
+    let shop_json = shop_rank(Format::Json);
+    insta::assert_snapshot!("shop_rank_json", shop_json);
+    insta::assert_snapshot!("seed_rank_text", seed_cli(&["rank"]));
+    insta::assert_snapshot!("seed_rank_markdown", seed_cli(&["rank", "-f", "markdown"]));
+    let seed_json = seed_cli(&["rank", "-f", "json"]);
+    insta::assert_snapshot!("seed_rank_json", seed_json);
+
+    for text in [&shop_json, &seed_json] {
+        let v: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(v["version"], 1);
+        let scores: Vec<u64> = v["vendors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["score"].as_u64().unwrap())
+            .collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    }
+    let v: Value = serde_json::from_str(&seed_json).unwrap();
+    assert_eq!(v["vendors"][0]["vendor"], "stripe");
+}
+
+// ---- graph -----------------------------------------------------------------
+
+#[test]
+fn graph_mermaid() {
+    insta::assert_snapshot!(
+        "shop_graph_pixel_mermaid",
+        shop_graph(Some("pixel"), DiagramFormat::Mermaid)
+    );
+    insta::assert_snapshot!(
+        "seed_graph_mermaid",
+        seed_cli(&["graph", "-f", "mermaid", "--vendor", "mixpanel"])
+    );
+}
+
+#[test]
+fn graph_dot() {
+    let shop_dot = shop_graph(Some("pixel"), DiagramFormat::Dot);
+    insta::assert_snapshot!("shop_graph_pixel_dot", shop_dot);
+    let seed_dot = seed_cli(&["graph", "-f", "dot", "--vendor", "mixpanel"]);
+    insta::assert_snapshot!("seed_graph_dot", seed_dot);
+    match common::dot_binary() {
+        Some(dot) => {
+            for text in [&shop_dot, &seed_dot] {
+                let svg = common::dot_accepts(dot, text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+                assert!(svg.contains("<svg"), "dot produced {svg}");
+            }
+        }
+        None => eprintln!("notice: graphviz `dot` not installed; DOT not validated"),
+    }
+}
+
+#[test]
+fn graph_html() {
+    insta::assert_snapshot!(
+        "shop_graph_pixel_html",
+        shop_graph(Some("pixel"), DiagramFormat::Html)
+    );
+    insta::assert_snapshot!(
+        "seed_graph_html",
+        seed_cli(&["graph", "-f", "html", "--vendor", "mixpanel"])
+    );
+}
+
+#[test]
+fn graph_json() {
+    let shop_json = shop_graph(Some("deskly"), DiagramFormat::Json);
+    insta::assert_snapshot!("shop_graph_deskly_json", shop_json);
+    let seed_json = seed_cli(&["graph", "-f", "json"]);
+    insta::assert_snapshot!("seed_graph_json", seed_json);
+
+    let v: Value = serde_json::from_str(&shop_json).unwrap();
+    assert_eq!(v["version"], 1);
+    let h = &v["highlight"];
+    assert_eq!(h["vendor"], "deskly");
+    let nodes: Vec<&str> = h["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    // Deskly reads the CRM with its token: the CRM and what fed it are in
+    // its radius; the CDP and the analytics vendor are not.
+    for n in [
+        "vendor:deskly",
+        "vendor:crmly",
+        "component:orders",
+        "component:storefront",
+        "field:street",
+    ] {
+        assert!(nodes.contains(&n), "{n} not in {nodes:?}");
+    }
+    for n in [
+        "vendor:relay",
+        "vendor:pixel",
+        "field:ip",
+        "field:password_hash",
+    ] {
+        assert!(!nodes.contains(&n), "{n} in {nodes:?}");
+    }
+    let edges = v["edges"].as_array().unwrap();
+    let access = edges
+        .iter()
+        .find(|e| e["kind"] == "access")
+        .expect("the grant is an edge");
+    assert_eq!(access["from"], "vendor:crmly");
+    assert_eq!(access["to"], "vendor:deskly");
+    assert!(
+        h["edges"]
+            .as_array()
+            .unwrap()
+            .contains(&access["id"].clone())
+    );
+    // Every edge names existing nodes.
+    let ids: Vec<&str> = v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    for e in edges {
+        assert!(ids.contains(&e["from"].as_str().unwrap()));
+        assert!(ids.contains(&e["to"].as_str().unwrap()));
+    }
+
+    let v: Value = serde_json::from_str(&seed_json).unwrap();
+    assert!(v["highlight"].is_null());
+    assert_eq!(v["grouped"], false);
+}
+
+// ---- the diagram's model ---------------------------------------------------
+
+/// The highlighted fields are exactly the blast report's exposed fields,
+/// for every vendor, in both modes (the two are computed differently).
+#[test]
+fn every_radius_matches_its_blast_report() {
+    for map in [shop(), common::seed()] {
+        let g = DataGraph::build(&map);
+        for mode in [Mode::Data, Mode::Code] {
+            for v in map.vendors.keys() {
+                let r = g.blast(v, mode).unwrap();
+                let mut exposed: Vec<String> = r.exposed.iter().map(|e| e.field.clone()).collect();
+                exposed.sort();
+                let d = g.diagram(Some(v), mode).unwrap();
+                let h = d.highlight.unwrap();
+                assert_eq!(h.fields, exposed, "{v} {mode:?}");
+                // Every component on a listed path is highlighted.
+                for e in &r.exposed {
+                    for route in &e.routes {
+                        for n in &route.nodes {
+                            let in_nodes = h.nodes.iter().any(|x| x.ends_with(&format!(":{n}")));
+                            assert!(in_nodes, "{v} {mode:?}: {n} of {route:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn code_mode_widens_the_highlight_to_what_the_embedding_component_holds() {
+    let map = shop();
+    let g = DataGraph::build(&map);
+    let data = g
+        .diagram(Some("deskly"), Mode::Data)
+        .unwrap()
+        .highlight
+        .unwrap();
+    let code = g
+        .diagram(Some("deskly"), Mode::Code)
+        .unwrap()
+        .highlight
+        .unwrap();
+    // The widget's script runs in the storefront, which holds the IP address.
+    assert!(!data.fields.contains(&"ip".to_string()));
+    assert!(code.fields.contains(&"ip".to_string()));
+}
+
+#[test]
+fn an_unknown_vendor_is_an_error_with_a_suggestion() {
+    let (code, out, err) = cli(&["graph", "--map", SEED, "--vendor", "mixpnael"]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(err.contains("did you mean `mixpanel`"), "{err}");
+}
+
+#[test]
+fn sub_processors_from_the_catalog_form_the_last_column() {
+    let map = common::seed();
+    let g = DataGraph::build(&map);
+    let d = g.diagram(None, Mode::Data).unwrap();
+    let vendor_layer = d
+        .nodes
+        .iter()
+        .filter(|n| n.kind == DiagramNodeKind::Vendor)
+        .map(|n| n.layer)
+        .max()
+        .unwrap();
+    let sps: Vec<_> = d
+        .nodes
+        .iter()
+        .filter(|n| n.kind == DiagramNodeKind::SubProcessor)
+        .collect();
+    assert!(
+        sps.iter().any(|n| n.key == "google-cloud"),
+        "Mixpanel's host is shown"
+    );
+    assert!(sps.iter().all(|n| n.layer == vendor_layer + 1));
+}
+
+/// Past the threshold, fields collapse into one node per category, with
+/// the members listed on the node and the highlight following them.
+#[test]
+fn a_large_system_groups_fields_by_category() {
+    let mut yaml =
+        String::from("version: 1\nsystem: big\nsubjects:\n  u: { count: 5000 }\nfields:\n");
+    let cats = [
+        "user.contact.email",
+        "user.contact.phone_number",
+        "user.device.ip_address",
+        "user.device.os",
+        "user.name",
+        "user.unique_id",
+    ];
+    let n = GROUP_FIELDS_OVER + 8;
+    for i in 0..n {
+        yaml.push_str(&format!(
+            "  f{i}: {{ category: {}, subject: u }}\n",
+            cats[i % cats.len()]
+        ));
+    }
+    let all: Vec<String> = (0..n).map(|i| format!("f{i}")).collect();
+    yaml.push_str(&format!(
+        "components:\n  app: {{ kind: service, holds: [{}] }}\n",
+        all.join(", ")
+    ));
+    yaml.push_str("vendors:\n  tracker: { name: Tracker, category: analytics }\n");
+    yaml.push_str("flows:\n  - { from: app, to: tracker, fields: [f0, f2] }\n");
+    let map = load_str(&yaml, "big.yaml").unwrap();
+    let g = DataGraph::build(&map);
+    let d = g.diagram(Some("tracker"), Mode::Data).unwrap();
+    assert!(d.grouped);
+    let groups: Vec<_> = d
+        .nodes
+        .iter()
+        .filter(|x| x.kind == DiagramNodeKind::Category)
+        .collect();
+    assert!(d.nodes.iter().all(|x| x.kind != DiagramNodeKind::Field));
+    // user.contact, user.device, user.name, user.unique_id
+    assert_eq!(groups.len(), 4, "{groups:?}");
+    let members: usize = groups.iter().map(|x| x.members.len()).sum();
+    assert_eq!(members, n);
+    let h = d.highlight.as_ref().unwrap();
+    // f0 (email) and f2 (ip): the contact and device groups light up.
+    assert!(h.nodes.contains(&"category:user.contact".to_string()));
+    assert!(h.nodes.contains(&"category:user.device".to_string()));
+    assert!(!h.nodes.contains(&"category:user.name".to_string()));
+    let html = report::diagram(&d, &g.radii(Mode::Data), DiagramFormat::Html);
+    assert!(
+        html.contains("f0, f1, f12, f13, f18"),
+        "members in the node's tooltip"
+    );
+    let mermaid = report::diagram(&d, &[], DiagramFormat::Mermaid);
+    assert!(
+        mermaid.contains("g_user_contact[\"Contact Data #40;16#41;\"]"),
+        "{mermaid}"
+    );
+}
+
+#[test]
+fn outputs_are_deterministic() {
+    for f in [
+        DiagramFormat::Mermaid,
+        DiagramFormat::Dot,
+        DiagramFormat::Html,
+        DiagramFormat::Json,
+    ] {
+        assert_eq!(shop_graph(Some("pixel"), f), shop_graph(Some("pixel"), f));
+    }
+    assert_eq!(
+        shop_blast("pixel", Format::Html),
+        shop_blast("pixel", Format::Html)
+    );
+}

@@ -1,0 +1,231 @@
+//! The scan through the command line: the JSON contract of DESIGN.md, the
+//! starter YAML that `validate` accepts, determinism, and `--scan` joining
+//! `--map` in `blast` and `rank`.
+
+mod scan_support;
+
+use assert_cmd::Command;
+use scan_support::*;
+
+fn blastmap() -> Command {
+    Command::cargo_bin("blastmap").unwrap()
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let out = blastmap()
+        .args(["scan", "--format", "json"])
+        .arg(fixture("python-service"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    assert!(v["skipped"].is_object());
+    let ints = v["integrations"].as_array().unwrap();
+    assert!(!ints.is_empty());
+    for i in ints {
+        assert!(i["vendor"].is_string());
+        assert!(i["component"].is_string() || i["component"].is_null());
+        let scope = i["scope"].as_str().unwrap();
+        assert!(["production", "test", "dev"].contains(&scope));
+        assert!(i["fields"].is_array());
+        for e in i["evidence"].as_array().unwrap() {
+            assert!(e["kind"].is_string() && e["text"].is_string());
+            assert!(e["line"].as_u64().unwrap() >= 1);
+            let file = e["file"].as_str().unwrap();
+            assert!(!file.starts_with('/') && !file.contains('\\'), "{file}");
+        }
+    }
+}
+
+#[test]
+fn same_tree_twice_gives_identical_json() {
+    let run = || {
+        blastmap()
+            .args(["scan", "-f", "json"])
+            .arg(fixture("js-monorepo"))
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let a = run();
+    assert!(!a.is_empty());
+    assert_eq!(a, run());
+}
+
+#[test]
+fn starter_yaml_validates_and_lists_production_flows_only() {
+    let out = blastmap()
+        .args(["scan", "-f", "yaml"])
+        .arg(fixture("js-monorepo"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("blastmap.yaml");
+    std::fs::write(&file, &yaml).unwrap();
+    let v = blastmap().arg("validate").arg(&file).output().unwrap();
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "{}\n{}",
+        String::from_utf8_lossy(&v.stderr),
+        yaml
+    );
+    let map = blastmap::model::declaration::load_file(&file).unwrap();
+    let mut flows: Vec<String> = map
+        .flows
+        .iter()
+        .map(|f| format!("{} -> {}", f.from, f.to))
+        .collect();
+    flows.sort();
+    assert_eq!(
+        flows,
+        [
+            "acme-tax -> taxjar",
+            "acme-web -> firebase",
+            "acme-web -> mixpanel",
+            "acme-web -> sentry",
+            "acme-web -> stripe",
+        ]
+    );
+    assert_eq!(map.components["acme-web"].paths, ["apps/web/**"]);
+    // The evidence is in the comments; test/dev vendors are named, not flows.
+    assert!(
+        yaml.contains("#   import apps/web/src/lib/analytics.ts:3"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("#   segment (test)"), "{yaml}");
+}
+
+#[test]
+fn text_summary_names_vendors_and_skips() {
+    let out = blastmap()
+        .arg("scan")
+        .arg(fixture("js-monorepo"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Production integrations: 5 (5 vendors)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Test and dev only (not data flows): 2"),
+        "{text}"
+    );
+    assert!(text.contains("minified"), "{text}");
+    assert!(text.contains("apps/web/public/js/hotjar.min.js"), "{text}");
+}
+
+#[test]
+fn scan_joins_the_declared_map_in_blast_and_rank() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = dir.path().join("blastmap.yaml");
+    std::fs::write(
+        &map,
+        "version: 1\nsystem: billing\nsubjects:\n  customer: { count: 5000 }\nfields:\n  email: { category: user.contact.email, subject: customer }\n  card: { category: user.financial.credit_card, subject: customer }\ncomponents:\n  api: { kind: service, paths: [\"app/**\"], holds: [email, card] }\nvendors:\n  stripe: {}\nflows:\n  - { from: api, to: stripe, fields: [email, card] }\n",
+    )
+    .unwrap();
+    // The declared `api` component owns app/**, so code evidence joins its flow.
+    let out = blastmap()
+        .args(["blast", "stripe", "-f", "json", "--map"])
+        .arg(&map)
+        .arg("--scan")
+        .arg(fixture("python-service"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let exposed: Vec<&str> = v["exposed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        exposed.contains(&"email") && exposed.contains(&"card"),
+        "{v}"
+    );
+    let removal = v["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "remove-integration")
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    assert!(removal.contains("app/billing.py"), "{removal}");
+
+    // Discovered vendors join the ranking.
+    let out = blastmap()
+        .args(["rank", "-f", "json", "--map"])
+        .arg(&map)
+        .arg("--scan")
+        .arg(fixture("python-service"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let vendors: Vec<&str> = v["vendors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["vendor"].as_str().unwrap())
+        .collect();
+    for id in ["stripe", "sentry", "openai", "twilio", "taxjar"] {
+        assert!(vendors.contains(&id), "{id} missing from {vendors:?}");
+    }
+    assert!(!vendors.contains(&"posthog"), "test-only vendor ranked");
+}
+
+#[test]
+fn scan_alone_is_enough_input_for_rank() {
+    let out = blastmap()
+        .args(["rank", "--scan"])
+        .arg(fixture("go-service"))
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("stripe") && text.contains("sentry"), "{text}");
+}
+
+#[test]
+fn bad_sizes_and_missing_dirs_exit_2() {
+    let out = blastmap()
+        .args(["scan", "--max-file-size", "lots", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = blastmap()
+        .args(["scan", "/definitely/not/here"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("help:"));
+}
+
+#[test]
+fn sizes_read_like_people_write_them() {
+    use blastmap::cli::parse_size;
+    assert_eq!(parse_size("2M"), Ok(2 * 1024 * 1024));
+    assert_eq!(parse_size("512k"), Ok(512 * 1024));
+    assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+    assert_eq!(parse_size("1048576"), Ok(1 << 20));
+    assert!(parse_size("0").is_err());
+    assert!(parse_size("99999999999999999999G").is_err());
+    assert!(parse_size("two megs").is_err());
+}

@@ -1,0 +1,377 @@
+//! End-to-end scans of fixture trees that look like real projects, one per
+//! ecosystem, each with the traps a naive scanner falls into: names in
+//! comments, strings, CSS classes and docs; identifier substrings
+//! (`hasEntryInput`, `Scrollbars`); test-only and dev-only dependencies;
+//! dynamic, lazy and aliased imports; raw HTTP endpoints and look-alike hosts;
+//! commented-out script tags. Assertions are on exact vendor sets and lines.
+
+mod scan_support;
+
+use scan_support::*;
+
+#[test]
+fn js_monorepo_finds_each_package_and_skips_the_traps() {
+    let r = run(&fixture("js-monorepo"));
+    assert_eq!(
+        integrations(&r),
+        [
+            "firebase acme-web production",
+            "mixpanel acme-web production",
+            "posthog acme-platform dev",
+            "segment acme-web test",
+            "sentry acme-web production",
+            "stripe acme-web production",
+            "taxjar acme-tax production",
+        ]
+    );
+    // Rollbar is only inside a string and a component name, Intercom only in
+    // CSS classes, PostHog only in a comment and docs.
+    assert_eq!(
+        evidence(&r, "mixpanel"),
+        [
+            "config apps/web/.env.example:2 production",
+            "config apps/web/src/lib/analytics.ts:10 production",
+            "import apps/web/src/__tests__/analytics.test.ts:2 test",
+            "import apps/web/src/lib/analytics.ts:3 production",
+            "import apps/web/src/lib/analytics.ts:4 production",
+            "manifest apps/web/package.json:9 production",
+        ]
+    );
+    assert_eq!(
+        evidence(&r, "firebase"),
+        [
+            "import apps/web/src/lib/lazy-firebase.ts:2 production",
+            "import apps/web/src/lib/lazy-firebase.ts:3 production",
+            "manifest apps/web/package.json:8 production",
+        ]
+    );
+    assert_eq!(
+        evidence(&r, "stripe"),
+        [
+            "config apps/web/src/components/Checkout.tsx:4 production",
+            "import apps/web/src/components/Checkout.tsx:2 production",
+            "manifest apps/web/package.json:7 production",
+            "script apps/web/src/components/Checkout.tsx:9 production",
+        ]
+    );
+    // The raw HTTP integration: the real host counts, the look-alike and the
+    // URL in a comment do not.
+    assert_eq!(
+        evidence(&r, "taxjar"),
+        [
+            "config packages/tax/src/index.js:9 production",
+            "endpoint packages/tax/src/index.js:2 production",
+        ]
+    );
+    assert_eq!(
+        evidence(&r, "segment"),
+        [
+            "import apps/web/src/__tests__/analytics.test.ts:1 test",
+            "manifest apps/web/package.json:14 dev",
+        ]
+    );
+    assert_eq!(
+        evidence(&r, "posthog"),
+        ["endpoint docs/integrations.md:6 dev"]
+    );
+    assert_eq!(r.skipped.files.len(), 1);
+    assert_eq!(r.skipped.files[0].path, "apps/web/public/js/hotjar.min.js");
+    assert_eq!(r.skipped.files[0].reason, "minified");
+}
+
+#[test]
+fn python_service_aliases_lazy_and_dynamic_imports() {
+    let r = run(&fixture("python-service"));
+    assert_eq!(
+        production_vendors(&r),
+        set(&["openai", "sentry", "stripe", "taxjar", "twilio"])
+    );
+    assert_eq!(non_production_vendors(&r), set(&["posthog"]));
+    assert_eq!(
+        evidence(&r, "sentry"),
+        [
+            "config .env.example:1 production",
+            "config app/main.py:6 production",
+            "config deploy/k8s/deployment.yaml:15 production",
+            "import app/main.py:3 production",
+            "manifest pyproject.toml:7 production",
+        ]
+    );
+    // `from twilio.rest import Client` inside a function; not the docstring
+    // or the commented-out Mixpanel import.
+    assert_eq!(
+        evidence(&r, "twilio"),
+        [
+            "config docker-compose.yml:6 production",
+            "import app/notify.py:9 production",
+            "manifest pyproject.toml:10 production",
+        ]
+    );
+    assert!(evidence(&r, "mixpanel").is_empty());
+    assert_eq!(
+        evidence(&r, "openai"),
+        [
+            "config deploy/k8s/deployment.yaml:12 production",
+            "import app/llm.py:5 production",
+            "manifest pyproject.toml:11 production",
+        ]
+    );
+    assert_eq!(
+        evidence(&r, "posthog"),
+        [
+            "import tests/test_billing.py:3 test",
+            "manifest pyproject.toml:15 test",
+        ]
+    );
+    // The live key in .env.example never reaches the output.
+    let text = all_text(&r);
+    assert!(!text.contains("Zx81Hx9QpLkR2mN8vT4yZ7aB3cD6eF"), "{text}");
+    assert!(text.contains("STRIPE_SECRET_KEY=[REDACTED]"));
+}
+
+#[test]
+fn rails_app_groups_templates_and_raw_webhooks() {
+    let r = run(&fixture("rails-app"));
+    assert_eq!(
+        integrations(&r),
+        [
+            "hubspot rails-app production",
+            "posthog rails-app test",
+            "segment rails-app production",
+            "sentry rails-app production",
+            "stripe rails-app production",
+        ]
+    );
+    assert_eq!(
+        evidence(&r, "stripe"),
+        [
+            "config app/services/payment_service.rb:5 production",
+            "endpoint spec/services/payment_service_spec.rb:6 test",
+            "import app/services/payment_service.rb:1 production",
+            "manifest Gemfile:7 production",
+        ]
+    );
+    // The Intercom widget is inside an HTML comment; `intercom-hidden` is a class.
+    assert!(evidence(&r, "intercom").is_empty());
+    assert_eq!(
+        evidence(&r, "segment"),
+        ["script app/views/layouts/application.html.erb:6 production"]
+    );
+    assert_eq!(
+        evidence(&r, "posthog"),
+        [
+            "import spec/services/payment_service_spec.rb:2 test",
+            "manifest Gemfile:19 test",
+        ]
+    );
+}
+
+#[test]
+fn go_service_module_paths_and_test_only_modules() {
+    let r = run(&fixture("go-service"));
+    assert_eq!(
+        integrations(&r),
+        [
+            "posthog payments test",
+            "sentry payments production",
+            "stripe payments production",
+        ]
+    );
+    assert_eq!(
+        evidence(&r, "stripe"),
+        [
+            "import internal/billing/charge.go:7 production",
+            "import internal/billing/charge.go:8 production",
+            "manifest go.mod:7 production",
+        ]
+    );
+    // go.mod cannot say "test only"; the imports can.
+    assert_eq!(
+        evidence(&r, "posthog"),
+        [
+            "import internal/billing/charge_test.go:6 test",
+            "manifest go.mod:8 test",
+        ]
+    );
+    assert!(evidence(&r, "launchdarkly").is_empty());
+    assert!(evidence(&r, "segment").is_empty());
+}
+
+#[test]
+fn jvm_and_android_maven_gradle_and_imports() {
+    let r = run(&fixture("jvm-android"));
+    assert_eq!(
+        integrations(&r),
+        [
+            "mixpanel android production",
+            "mixpanel app production",
+            "sendgrid billing-server test",
+            "sentry app test",
+            "sentry billing-server production",
+            "stripe billing-server production",
+        ]
+    );
+    assert_eq!(
+        evidence(&r, "stripe"),
+        [
+            "config server/src/main/java/com/acme/billing/BillingService.java:13 production",
+            "import server/src/main/java/com/acme/billing/BillingService.java:3 production",
+            "import server/src/main/java/com/acme/billing/BillingService.java:4 production",
+            "import server/src/main/java/com/acme/billing/BillingService.java:5 production",
+            "manifest server/pom.xml:20 production",
+        ]
+    );
+    assert_eq!(
+        evidence(&r, "mixpanel"),
+        [
+            "import android/app/src/main/java/com/acme/app/Analytics.kt:4 production",
+            "manifest android/gradle/libs.versions.toml:5 production",
+        ]
+    );
+    // Twilio is commented out in the POM and in the Java source; Amplitude in Gradle.
+    assert!(evidence(&r, "twilio").is_empty());
+    assert!(evidence(&r, "amplitude").is_empty());
+    assert_eq!(
+        evidence(&r, "sendgrid"),
+        [
+            "import server/src/test/java/com/acme/billing/BillingServiceTest.java:3 test",
+            "manifest server/pom.xml:36 test",
+        ]
+    );
+}
+
+#[test]
+fn php_shop_namespaces_and_require_dev() {
+    let r = run(&fixture("php-shop"));
+    assert_eq!(
+        integrations(&r),
+        [
+            "mixpanel acme-shop dev",
+            "sentry acme-shop production",
+            "stripe acme-shop production",
+            "taxjar acme-shop production",
+        ]
+    );
+    assert_eq!(
+        evidence(&r, "stripe"),
+        [
+            "import src/Payment/Checkout.php:8 production",
+            "manifest composer.json:7 production",
+        ]
+    );
+    assert_eq!(
+        evidence(&r, "taxjar"),
+        ["endpoint src/Payment/Checkout.php:13 production"]
+    );
+}
+
+#[test]
+fn ios_app_pods_swiftpm_and_imports() {
+    let r = run(&fixture("ios-app"));
+    assert_eq!(
+        integrations(&r),
+        ["mixpanel AcmeKit production", "sentry AcmeKit production"]
+    );
+    assert_eq!(
+        evidence(&r, "mixpanel"),
+        [
+            "import Sources/App/Analytics.swift:2 production",
+            "manifest Podfile:5 production",
+        ]
+    );
+    assert_eq!(
+        evidence(&r, "sentry"),
+        [
+            "endpoint Sources/App/Analytics.swift:11 production",
+            "import Sources/App/Analytics.swift:3 production",
+            "manifest Package.swift:8 production",
+        ]
+    );
+    // Commented out in the Podfile, Package.swift and the source.
+    assert!(evidence(&r, "amplitude").is_empty());
+    assert!(evidence(&r, "posthog").is_empty());
+}
+
+#[test]
+fn static_site_script_tags_snippets_and_commented_tags() {
+    let r = run(&fixture("static-site"));
+    assert_eq!(
+        integrations(&r),
+        [
+            "mixpanel static-site production",
+            "sentry static-site production"
+        ]
+    );
+    assert_eq!(
+        evidence(&r, "mixpanel"),
+        [
+            "script public/index.html:7 production",
+            "script public/index.html:9 production",
+        ]
+    );
+    assert_eq!(
+        evidence(&r, "sentry"),
+        ["script templates/base.html.j2:5 production"]
+    );
+    assert!(evidence(&r, "hotjar").is_empty());
+}
+
+#[test]
+fn every_manifest_kind_with_its_dev_and_test_scopes() {
+    let r = run(&fixture("manifests-misc"));
+    assert_eq!(
+        integrations(&r),
+        [
+            "intercom acme-client production",
+            "mixpanel worker dev",
+            "openai acme-edge dev",
+            "openai acme-legacy test",
+            "posthog worker dev",
+            "rollbar acme-client dev",
+            "sendgrid Acme.Api production",
+            "sendgrid Acme.Api.Tests test",
+            "sendgrid acme-legacy production",
+            "sentry Acme.Api production",
+            "sentry acme-edge production",
+            "sentry worker production",
+            "stripe worker production",
+            "twilio Acme.Api production",
+            "twilio worker production",
+        ]
+    );
+    assert_eq!(
+        evidence(&r, "sentry"),
+        [
+            "config dotnet/Acme.Api/Program.cs:4 production",
+            "manifest dotnet/Acme.Api/Acme.Api.csproj:6 production",
+            "manifest edge/Cargo.toml:8 production",
+            "manifest worker/requirements.txt:4 production",
+        ]
+    );
+    // Commented out: openai in requirements.txt, launchdarkly in setup.cfg,
+    // Stripe.net in the csproj.
+    assert_eq!(
+        evidence(&r, "openai"),
+        [
+            "manifest edge/Cargo.toml:11 dev",
+            "manifest legacy/setup.cfg:12 test",
+        ]
+    );
+    assert!(evidence(&r, "launchdarkly").is_empty());
+    // C# has no parser: quoted keys and URLs are still read; comments are not.
+    assert_eq!(
+        evidence(&r, "twilio"),
+        [
+            "manifest dotnet/Acme.Api/Acme.Api.csproj:8 production",
+            "manifest worker/requirements.txt:6 production",
+        ]
+    );
+    assert!(
+        evidence(&r, "sendgrid")
+            .contains(&"endpoint dotnet/Acme.Api/Program.cs:6 production".to_string())
+    );
+    assert_eq!(
+        evidence(&r, "stripe"),
+        ["manifest worker/Pipfile:7 production"]
+    );
+}

@@ -1,0 +1,91 @@
+//! Shared helpers for the scan tests: run a scan and summarise it in a form
+//! that is easy to compare exactly.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use blastmap::scan::{ScanOptions, ScanResult, scan};
+
+/// The fixture folder of a scenario.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/scan")
+        .join(name)
+}
+
+/// Scans a folder with the defaults.
+pub fn run(dir: &Path) -> ScanResult {
+    scan(&ScanOptions::new(dir)).expect("the scan runs")
+}
+
+/// `vendor component scope` for every integration.
+pub fn integrations(r: &ScanResult) -> Vec<String> {
+    r.integrations
+        .iter()
+        .map(|i| {
+            format!(
+                "{} {} {}",
+                i.vendor,
+                i.component.as_deref().unwrap_or("-"),
+                i.scope.as_str()
+            )
+        })
+        .collect()
+}
+
+/// Vendors with at least one production integration.
+pub fn production_vendors(r: &ScanResult) -> BTreeSet<String> {
+    r.integrations
+        .iter()
+        .filter(|i| i.scope.as_str() == "production")
+        .map(|i| i.vendor.clone())
+        .collect()
+}
+
+/// Vendors whose integrations are all test or dev.
+pub fn non_production_vendors(r: &ScanResult) -> BTreeSet<String> {
+    let prod = production_vendors(r);
+    r.integrations
+        .iter()
+        .map(|i| i.vendor.clone())
+        .filter(|v| !prod.contains(v))
+        .collect()
+}
+
+/// `kind file:line scope` for every piece of evidence of a vendor.
+pub fn evidence(r: &ScanResult, vendor: &str) -> Vec<String> {
+    let mut out: Vec<String> = r
+        .integrations
+        .iter()
+        .filter(|i| i.vendor == vendor)
+        .flat_map(|i| i.evidence.iter())
+        .map(|e| {
+            format!(
+                "{} {}:{} {}",
+                e.kind.as_str(),
+                e.file,
+                e.line,
+                e.scope.as_str()
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every evidence text of the scan, for redaction checks.
+pub fn all_text(r: &ScanResult) -> String {
+    r.integrations
+        .iter()
+        .flat_map(|i| i.evidence.iter())
+        .map(|e| e.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Sorted set from string literals.
+pub fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
