@@ -15,6 +15,8 @@ use crate::catalog::Catalog;
 use crate::graph::{DataGraph, Mode};
 use crate::model::Map;
 use crate::model::declaration::{self, LoadError};
+use crate::model::input::{self, InputKind, Loaded};
+use crate::report::export::ExportFormat;
 use crate::report::{self, DiagramFormat, Format};
 use crate::scan::{ComponentPaths, ScanOptions, ScanProgress, ScanResult};
 
@@ -30,7 +32,8 @@ pub struct Cli {
 /// Where the model comes from.
 #[derive(Debug, Clone, Args, Default)]
 pub struct Inputs {
-    /// Declaration file [default: ./blastmap.yaml when present]
+    /// Declaration file, Fides manifest, scan output or merged map [default: ./blastmap.yaml when
+    /// present]
     #[arg(long, value_name = "FILE", global = true)]
     pub map: Option<PathBuf>,
     /// Source tree to scan; discovered integrations join the declared graph
@@ -210,6 +213,49 @@ pub enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// The whole graph for other tools: CycloneDX 1.6, GraphML or Cypher
+    Export {
+        /// Output format
+        #[arg(long, short = 'f', value_enum)]
+        format: ExportFormat,
+        #[command(flatten)]
+        inputs: Inputs,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Combine many repositories' scans and declarations into one organisation map
+    Merge {
+        /// Scan outputs (JSON), declaration or Fides files, or merged maps; `FILE=REPO` names
+        /// the repository (default: from the file name, or its folder for `scan.json`)
+        #[arg(required = true, value_name = "FILE[=REPO]")]
+        files: Vec<String>,
+        /// Output format
+        #[arg(long, short = 'f', value_enum, default_value_t = MergeFormat::Json)]
+        format: MergeFormat,
+        /// The organisation's name in reports
+        #[arg(long, value_name = "NAME")]
+        system: Option<String>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Shell completion script, for bash, zsh, fish, elvish or powershell
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// The man page (roff), e.g. `blastmap man > blastmap.1`
+    Man {
+        #[command(flatten)]
+        output: Output,
+    },
+}
+
+/// `merge --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MergeFormat {
+    /// The merged map (`"kind": "blastmap-merged"`), readable by `--map`.
+    Json,
 }
 
 /// `--mode`.
@@ -360,36 +406,49 @@ fn load_map(
     with_lines: bool,
     progress: Option<&dyn ScanProgress>,
 ) -> Result<Map, Outcome> {
+    load_input(inputs, with_lines, progress).map(|l| l.map)
+}
+
+/// Resolves `--map` and `--scan` into a model and, for merged maps, the
+/// repositories of each node. The `--map` file may be a declaration, a Fides
+/// manifest, a scan output or a merged map (told apart by content:
+/// [`input::detect`]).
+fn load_input(
+    inputs: &Inputs,
+    with_lines: bool,
+    progress: Option<&dyn ScanProgress>,
+) -> Result<Loaded, Outcome> {
     let path = match &inputs.map {
         Some(p) => Some(p.clone()),
         None if Path::new("blastmap.yaml").is_file() => Some(PathBuf::from("blastmap.yaml")),
         None if inputs.scan.is_some() => None,
         None => return Err(Outcome::fail(2, NO_INPUT.to_string())),
     };
-    let mut map = match &path {
-        Some(path) => {
-            let mut map = declaration::load_file(path).map_err(load_error)?;
-            if with_lines {
-                if let Ok(text) = std::fs::read_to_string(path) {
-                    declaration::locate_flows(&mut map, &text);
-                }
-            }
-            map
-        }
+    let mut loaded = match &path {
+        Some(path) => input::load_file(path, with_lines).map_err(load_error)?,
         None => {
             let dir = inputs.scan.as_deref().unwrap_or(Path::new("."));
             let name = std::fs::canonicalize(dir)
                 .ok()
                 .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
                 .unwrap_or_else(|| "system".into());
-            Map::new(name)
+            Loaded {
+                map: Map::new(name),
+                repos: None,
+                kind: InputKind::Declaration,
+            }
         }
     };
     if let Some(dir) = &inputs.scan {
-        let result = run_scan(dir, crate::scan::DEFAULT_MAX_FILE_SIZE, &map, progress)?;
-        crate::graph::reconcile::merge_scan(&mut map, &result);
+        let result = run_scan(
+            dir,
+            crate::scan::DEFAULT_MAX_FILE_SIZE,
+            &loaded.map,
+            progress,
+        )?;
+        crate::graph::reconcile::merge_scan(&mut loaded.map, &result);
     }
-    Ok(map)
+    Ok(loaded)
 }
 
 /// Scans `dir`, attributing findings to the map's declared components.
@@ -640,6 +699,44 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             taxonomy,
             output,
         } => catalog(vendor, format, taxonomy, &output),
+        Command::Export {
+            format,
+            inputs,
+            output,
+        } => {
+            let loaded = match load_input(&inputs, true, progress) {
+                Ok(l) => l,
+                Err(o) => return o,
+            };
+            let g = DataGraph::build(&loaded.map);
+            Outcome::ok(
+                report::export::render(&g, loaded.repos.as_ref(), format),
+                &output,
+            )
+        }
+        Command::Merge {
+            files,
+            format: MergeFormat::Json,
+            system,
+            output,
+        } => merge(&files, system, &output),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "blastmap", &mut buf);
+            Outcome {
+                stdout: String::from_utf8_lossy(&buf).into_owned(),
+                ..Default::default()
+            }
+        }
+        Command::Man { output } => {
+            use clap::CommandFactory;
+            let mut buf = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+                Ok(()) => Outcome::ok(String::from_utf8_lossy(&buf).into_owned(), &output),
+                Err(e) => Outcome::fail(2, format!("error: cannot render the man page: {e}\n")),
+            }
+        }
     }
 }
 
@@ -766,6 +863,45 @@ fn catalog(
                 Outcome::ok(s, output)
             }
         },
+    }
+}
+
+/// `blastmap merge`: every input is read (in parallel) and all problems are
+/// reported together; nothing is written unless every input loads.
+fn merge(files: &[String], system: Option<String>, output: &Output) -> Outcome {
+    let specs: Vec<crate::merge::InputSpec> = files
+        .iter()
+        .map(|f| crate::merge::InputSpec::parse(f))
+        .collect();
+    match crate::merge::merge_files(&specs) {
+        Ok(mut doc) => {
+            if let Some(s) = system {
+                doc.system = Some(s);
+            }
+            let counts = crate::merge::summary(&doc);
+            let mut o = Outcome::ok(doc.to_json(), output);
+            o.stderr = format!(
+                "merged {} files: {} repositories, {} components, {} vendors, {} flows\n",
+                specs.len(),
+                counts["repositories"],
+                counts["components"],
+                counts["vendors"],
+                counts["flows"]
+            );
+            o
+        }
+        Err(errors) => {
+            let mut msg = String::new();
+            for e in &errors {
+                msg.push_str(&format!("{e}\n"));
+            }
+            msg.push_str(&format!(
+                "{} of {} inputs could not be merged; nothing was written\n",
+                errors.len(),
+                specs.len()
+            ));
+            Outcome::fail(2, msg)
+        }
     }
 }
 

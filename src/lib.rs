@@ -11,6 +11,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod graph;
+pub mod merge;
 pub mod model;
 pub mod report;
 pub mod scan;

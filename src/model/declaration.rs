@@ -152,6 +152,9 @@ pub fn load_file(path: &Path) -> Result<Map, LoadError> {
 
 /// Validates a declaration given as text; `file` names it in messages.
 pub fn load_str(text: &str, file: &str) -> Result<Map, LoadError> {
+    if let Some(pos) = super::locate::too_deep(text) {
+        return Err(too_deep(file, pos));
+    }
     // JSON is YAML too, and machine-written maps (merge outputs, org-scale
     // exports) are often JSON: a JSON parser reads those ten times faster
     // than libyaml. Anything that is not valid JSON goes to the YAML parser,
@@ -202,6 +205,26 @@ pub fn load_str(text: &str, file: &str) -> Result<Map, LoadError> {
         file: file.to_string(),
         problems,
     })
+}
+
+/// The document nests deeper than any declaration does (see
+/// [`super::locate::MAX_NESTING`]).
+pub(crate) fn too_deep(file: &str, pos: super::locate::Pos) -> LoadError {
+    LoadError::Invalid {
+        file: file.to_string(),
+        problems: vec![Problem {
+            line: Some(pos.line),
+            column: Some(pos.column),
+            path: String::new(),
+            message: format!(
+                "the document nests more than {} levels deep",
+                super::locate::MAX_NESTING
+            ),
+            help: Some(
+                "declarations nest a few levels; check for runaway brackets or indentation".into(),
+            ),
+        }],
+    }
 }
 
 fn syntax_error(text: &str, file: &str, e: serde_yaml::Error) -> LoadError {
@@ -265,6 +288,26 @@ const FIELD_KEYS: &[&str] = &["category", "subject", "sensitivity", "description
 const COMPONENT_KEYS: &[&str] = &["kind", "name", "paths", "holds", "description"];
 const VENDOR_KEYS: &[&str] = &["name", "category", "access", "description"];
 const FLOW_KEYS: &[&str] = &["from", "to", "fields", "purpose", "description"];
+
+/// The keys each part of a declaration file may have: the loader's own
+/// lists, public so that the JSON Schema (`model::schema`) is tested
+/// against them.
+pub mod keys {
+    /// Top level.
+    pub const TOP: &[&str] = super::TOP_KEYS;
+    /// A `taxonomy` entry.
+    pub const TAXONOMY: &[&str] = super::TAXONOMY_KEYS;
+    /// A `subjects` entry.
+    pub const SUBJECT: &[&str] = super::SUBJECT_KEYS;
+    /// A `fields` entry.
+    pub const FIELD: &[&str] = super::FIELD_KEYS;
+    /// A `components` entry.
+    pub const COMPONENT: &[&str] = super::COMPONENT_KEYS;
+    /// A `vendors` entry.
+    pub const VENDOR: &[&str] = super::VENDOR_KEYS;
+    /// A `flows` item.
+    pub const FLOW: &[&str] = super::FLOW_KEYS;
+}
 
 struct Validator<'a> {
     /// Valid field ids (declared and implicit): a hash set, because every

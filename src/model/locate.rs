@@ -32,6 +32,9 @@ pub struct Locations {
 impl Locations {
     /// Indexes a document; `None` when it does not even scan.
     pub fn index(text: &str) -> Option<Locations> {
+        if too_deep(text).is_some() {
+            return None;
+        }
         let mut rec = Recorder::default();
         let mut parser = Parser::new_from_str(text);
         parser.load(&mut rec, false).ok()?;
@@ -77,6 +80,58 @@ enum Frame {
 struct Recorder {
     stack: Vec<Frame>,
     out: Locations,
+}
+
+/// The deepest nesting a document may have. Both YAML parsers in use
+/// misbehave on deep nesting (libyaml's scanner is quadratic in the flow
+/// depth; yaml-rust2's loader recurses once per level and overflows the
+/// stack), so deeper documents are refused before either sees them.
+/// serde_yaml refuses more than 128 levels anyway.
+pub const MAX_NESTING: usize = 256;
+
+/// A linear, parse-free check that a document's nesting stays within
+/// [`MAX_NESTING`]: an upper bound of the depth at each line is the number of
+/// flow brackets open (`[`, `{`, counted even inside quotes: over-counting is
+/// safe) plus the line's indentation plus its compact `- ` entries.
+/// Returns the position where the bound is first exceeded.
+pub fn too_deep(text: &str) -> Option<Pos> {
+    let mut flow: usize = 0;
+    for (i, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let mut rest = &line[indent..];
+        let mut dashes = 0;
+        while let Some(r) = rest
+            .strip_prefix("- ")
+            .or_else(|| rest.strip_prefix("-\t"))
+            .or_else(|| rest.strip_prefix("? "))
+        {
+            dashes += 1;
+            rest = r.trim_start_matches([' ', '\t']);
+        }
+        let block = indent + dashes;
+        if flow + block > MAX_NESTING {
+            return Some(Pos {
+                line: i + 1,
+                column: 1,
+            });
+        }
+        for (col, b) in line.bytes().enumerate() {
+            match b {
+                b'[' | b'{' => {
+                    flow += 1;
+                    if flow + block > MAX_NESTING {
+                        return Some(Pos {
+                            line: i + 1,
+                            column: col + 1,
+                        });
+                    }
+                }
+                b']' | b'}' => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 fn pos(m: Marker) -> Pos {
@@ -134,8 +189,32 @@ impl Recorder {
     }
 }
 
+/// Below this depth nothing is recorded: a declaration nests a handful of
+/// levels, and building a path per level of a hostile `[[[[…` document costs
+/// time quadratic in its depth.
+const MAX_DEPTH: usize = 64;
+
 impl MarkedEventReceiver for Recorder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
+        if self.stack.len() >= MAX_DEPTH {
+            // Keep the frames balanced, record nothing.
+            match ev {
+                Event::MappingStart(..) => self.stack.push(Frame::Map {
+                    path: String::new(),
+                    pending_key: None,
+                    seen: Default::default(),
+                }),
+                Event::SequenceStart(..) => self.stack.push(Frame::Seq {
+                    path: String::new(),
+                    next: 0,
+                }),
+                Event::MappingEnd | Event::SequenceEnd => {
+                    self.stack.pop();
+                }
+                _ => {}
+            }
+            return;
+        }
         match ev {
             Event::Scalar(value, ..) if !self.take_key(&value, mark) => {
                 if let Some(p) = self.node_path(mark) {

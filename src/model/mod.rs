@@ -8,7 +8,10 @@
 
 pub mod assume;
 pub mod declaration;
+pub mod fides;
+pub mod input;
 mod locate;
+pub mod schema;
 pub mod suggest;
 
 use std::collections::BTreeMap;

@@ -4,7 +4,11 @@
 //! (stdout or `-o FILE`). Every string that comes from the input is escaped
 //! for the format it is written into.
 
+pub mod cyclonedx;
+pub mod cypher;
 pub mod dot;
+pub mod export;
+pub mod graphml;
 pub mod html;
 pub mod json;
 pub mod layout;

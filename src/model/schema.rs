@@ -1,0 +1,340 @@
+//! The declaration file's format (version 1) as types, from which the JSON
+//! Schema for editors (`blastmap.schema.json`) is generated with schemars.
+//!
+//! The loader ([`super::declaration`]) does not use these types: it walks the
+//! YAML by hand so that it can report every problem at once. Tests keep the
+//! two from drifting: the schema's property names must equal the loader's key
+//! lists, its enums the model's names, and the committed schema file must
+//! equal what [`json_schema`] generates.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A blastmap declaration file (`blastmap.yaml`), version 1: the fields of
+/// user data a system holds, its components, its vendors, and the flows
+/// between them.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "blastmap declaration file (version 1)")]
+pub struct DeclarationFile {
+    /// The format version: `1`.
+    #[schemars(range(min = 1, max = 1))]
+    pub version: u32,
+    /// A name for the whole system, used in reports.
+    pub system: Option<String>,
+    /// Whose data it is: groups of people, by id (`api_user`, `customer`).
+    pub subjects: Option<BTreeMap<String, SubjectEntry>>,
+    /// Data categories this file adds to the built-in taxonomy, by dotted key.
+    pub taxonomy: Option<BTreeMap<String, TaxonomyEntry>>,
+    /// The kinds of user data, by id (`email`).
+    pub fields: Option<BTreeMap<String, FieldEntry>>,
+    /// First-party parts of the system, by id.
+    pub components: Option<BTreeMap<String, ComponentEntry>>,
+    /// Third parties, by id (a catalog slug such as `mixpanel`, or your own id).
+    pub vendors: Option<BTreeMap<String, VendorEntry>>,
+    /// Edges `from → to` carrying fields.
+    pub flows: Option<Vec<FlowEntry>>,
+}
+
+/// One string, or a list of them.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// A single value.
+    One(String),
+    /// Several values.
+    Many(Vec<String>),
+}
+
+/// A group of people whose data it is.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectEntry {
+    /// Who they are, in words.
+    pub description: Option<String>,
+    /// How many people (a whole number, no separators).
+    pub count: Option<u64>,
+    /// Where they live (`eu`, `us`, ISO country codes), for regulatory clocks.
+    pub regions: Option<OneOrMany>,
+}
+
+/// A taxonomy key added by this file.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyEntry {
+    /// The built-in (or added) key it extends; the new key starts with it.
+    #[schemars(regex(pattern = r"^[a-z0-9_]+(\.[a-z0-9_]+)*$"))]
+    pub parent: String,
+    /// Default sensitivity (inherited from the parent when omitted).
+    pub sensitivity: Option<SensitivityName>,
+    /// Display name.
+    pub name: Option<String>,
+    /// Plain words for reports and notices ("chat prompts").
+    pub plain: Option<String>,
+    /// Free text.
+    pub description: Option<String>,
+}
+
+/// One kind of user data.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldEntry {
+    /// Its data category: a taxonomy key such as `user.contact.email`
+    /// (`blastmap catalog --taxonomy` lists them).
+    #[schemars(regex(pattern = r"^[a-z0-9_]+(\.[a-z0-9_]+)*$"))]
+    pub category: String,
+    /// Whose data it is: a subject id.
+    pub subject: Option<String>,
+    /// Overrides the category's sensitivity.
+    pub sensitivity: Option<SensitivityName>,
+    /// Free text.
+    pub description: Option<String>,
+}
+
+/// A first-party part of the system.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComponentEntry {
+    /// What it is.
+    pub kind: Option<ComponentKindName>,
+    /// Display name.
+    pub name: Option<String>,
+    /// Path globs linking code to it (`web/**`).
+    pub paths: Option<OneOrMany>,
+    /// Field ids (or taxonomy keys) its code can read.
+    pub holds: Option<OneOrMany>,
+    /// Free text.
+    pub description: Option<String>,
+}
+
+/// A third party.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VendorEntry {
+    /// Display name (catalog vendors have one).
+    pub name: Option<String>,
+    /// What business it is in (catalog vendors have one).
+    pub category: Option<VendorCategoryName>,
+    /// Components or vendors whose data it can read with credentials it holds.
+    pub access: Option<OneOrMany>,
+    /// Free text.
+    pub description: Option<String>,
+}
+
+/// What a flow carries: `all` (everything its source holds or receives) or
+/// a list of field ids and taxonomy keys.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum FlowFieldsEntry {
+    /// `all`.
+    All(AllKeyword),
+    /// Field ids, or taxonomy keys used directly.
+    List(Vec<String>),
+}
+
+/// The keyword `all`.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AllKeyword {
+    /// Everything the source holds or receives.
+    All,
+}
+
+/// An edge `from → to` carrying fields.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlowEntry {
+    /// A component or vendor id.
+    pub from: String,
+    /// A component or vendor id.
+    pub to: String,
+    /// What it carries.
+    pub fields: FlowFieldsEntry,
+    /// Why.
+    pub purpose: Option<String>,
+    /// Free text (read as the purpose when `purpose` is absent).
+    pub description: Option<String>,
+}
+
+/// How much harm the exposure of a kind of data does.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SensitivityName {
+    /// Device and usage metadata, pseudonymous ids.
+    Low,
+    /// Directly identifies or contacts a person.
+    Medium,
+    /// Special-category or hard-to-change data.
+    High,
+    /// Lets an attacker act as the person or take their money.
+    Critical,
+}
+
+/// What a first-party component is.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ComponentKindName {
+    /// A web front end.
+    Web,
+    /// A mobile app.
+    Mobile,
+    /// A back-end service.
+    Service,
+    /// A scheduled or batch job.
+    Job,
+    /// A database or store.
+    Datastore,
+    /// Anything else.
+    Other,
+}
+
+/// The kind of business a vendor is in.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum VendorCategoryName {
+    /// Product analytics.
+    Analytics,
+    /// Customer data platform.
+    Cdp,
+    /// Error monitoring.
+    ErrorMonitoring,
+    /// Application performance monitoring.
+    Apm,
+    /// Session replay.
+    SessionReplay,
+    /// Advertising and attribution.
+    Advertising,
+    /// Email delivery.
+    Email,
+    /// SMS, push and chat messaging.
+    Messaging,
+    /// Customer support.
+    Support,
+    /// CRM.
+    Crm,
+    /// Payments.
+    Payments,
+    /// Authentication.
+    Auth,
+    /// AI and LLM APIs.
+    Ai,
+    /// Feature flags.
+    FeatureFlags,
+    /// Search.
+    Search,
+    /// Storage.
+    Storage,
+    /// Cloud hosting.
+    Cloud,
+    /// CDN.
+    Cdn,
+    /// Anything else.
+    Other,
+}
+
+/// The JSON Schema of the declaration file (draft-07, which every editor's
+/// YAML language server reads), pretty-printed with a final newline.
+pub fn json_schema() -> String {
+    let schema = schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<DeclarationFile>();
+    crate::report::json::to_string(&schema)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+
+    use super::*;
+    use crate::model::declaration::keys;
+    use crate::model::{ComponentKind, Sensitivity, VendorCategory};
+
+    fn schema() -> Value {
+        serde_json::from_str(&json_schema()).unwrap()
+    }
+
+    fn props(v: &Value) -> BTreeSet<String> {
+        v["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    fn set(keys: &[&str]) -> BTreeSet<String> {
+        keys.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn enum_names(s: &Value, def: &str) -> BTreeSet<String> {
+        let d = &s["definitions"][def];
+        let from_one_of = d["oneOf"].as_array().map(|alts| {
+            alts.iter()
+                .flat_map(|a| {
+                    a["enum"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .chain(a.get("const").cloned())
+                })
+                .map(|x| x.as_str().unwrap().to_string())
+                .collect::<BTreeSet<_>>()
+        });
+        from_one_of.unwrap_or_else(|| {
+            d["enum"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap().to_string())
+                .collect()
+        })
+    }
+
+    #[test]
+    fn schema_properties_are_exactly_the_loader_keys() {
+        let s = schema();
+        assert_eq!(props(&s), set(keys::TOP));
+        let defs = &s["definitions"];
+        assert_eq!(props(&defs["SubjectEntry"]), set(keys::SUBJECT));
+        assert_eq!(props(&defs["TaxonomyEntry"]), set(keys::TAXONOMY));
+        assert_eq!(props(&defs["FieldEntry"]), set(keys::FIELD));
+        assert_eq!(props(&defs["ComponentEntry"]), set(keys::COMPONENT));
+        assert_eq!(props(&defs["VendorEntry"]), set(keys::VENDOR));
+        assert_eq!(props(&defs["FlowEntry"]), set(keys::FLOW));
+        // Unknown keys are errors in the loader, so they are in the schema.
+        for def in [
+            "SubjectEntry",
+            "TaxonomyEntry",
+            "FieldEntry",
+            "ComponentEntry",
+            "VendorEntry",
+            "FlowEntry",
+        ] {
+            assert_eq!(defs[def]["additionalProperties"], false, "{def}");
+        }
+        assert_eq!(s["additionalProperties"], false);
+    }
+
+    #[test]
+    fn schema_enums_are_exactly_the_model_names() {
+        let s = schema();
+        let names = |v: Vec<&str>| v.into_iter().map(String::from).collect::<BTreeSet<_>>();
+        assert_eq!(
+            enum_names(&s, "SensitivityName"),
+            names(Sensitivity::ALL.iter().map(|x| x.as_str()).collect())
+        );
+        assert_eq!(
+            enum_names(&s, "ComponentKindName"),
+            names(ComponentKind::ALL.iter().map(|x| x.as_str()).collect())
+        );
+        assert_eq!(
+            enum_names(&s, "VendorCategoryName"),
+            names(VendorCategory::ALL.iter().map(|x| x.as_str()).collect())
+        );
+    }
+}

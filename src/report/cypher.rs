@@ -1,0 +1,198 @@
+//! Cypher statements (Neo4j, Memgraph) that load the graph idempotently:
+//! uniqueness constraints, then `MERGE` for every node and relationship, so
+//! running the script twice gives the same database.
+//!
+//! Labels: `Field`, `Component`, `Vendor`. Relationships:
+//! `(Component)-[:HOLDS]->(Field)`, `(from)-[:FLOWS_TO]->(to)` (one per pair
+//! of systems, carrying the union of their flows' fields), and
+//! `(Vendor)-[:HAS_ACCESS_TO]->(system)`. Every string from the input is a
+//! single-quoted literal with `\`, `'` and control characters escaped; no
+//! input is ever written outside a literal.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use super::export::{View, declared_fields};
+
+#[derive(Default)]
+struct Pair {
+    fields: BTreeSet<String>,
+    declared: BTreeSet<String>,
+    purposes: BTreeSet<String>,
+    origins: BTreeSet<&'static str>,
+    evidence: BTreeSet<String>,
+    repos: BTreeSet<String>,
+}
+
+/// Renders the Cypher script.
+pub fn render(view: &View<'_, '_>) -> String {
+    let map = view.graph.map;
+    let mut out = String::with_capacity(256 + 160 * (map.fields.len() + map.flows.len()));
+    out.push_str("// blastmap export --format cypher\n");
+    for label in ["Field", "Component", "Vendor"] {
+        let _ = writeln!(
+            out,
+            "CREATE CONSTRAINT blastmap_{} IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE;",
+            label.to_ascii_lowercase()
+        );
+    }
+    let system = lit(&map.system);
+    for f in map.fields.values() {
+        let _ = write!(
+            out,
+            "MERGE (n:Field {{id: {}}}) SET n.system = {system}, n.category = {}, n.sensitivity = {}",
+            lit(&f.id),
+            lit(&f.category),
+            lit(f.sensitivity.as_str())
+        );
+        if let Some(s) = &f.subject {
+            let _ = write!(out, ", n.subject = {}", lit(s));
+        }
+        set_repos(&mut out, view.node_repos("field", &f.id));
+        out.push_str(";\n");
+    }
+    for c in map.components.values() {
+        let _ = write!(
+            out,
+            "MERGE (n:Component {{id: {}}}) SET n.system = {system}, n.name = {}, n.kind = {}, n.origin = {}",
+            lit(&c.id),
+            lit(c.name.as_deref().unwrap_or(&c.id)),
+            lit(c.kind.as_str()),
+            lit(c.origin.as_str())
+        );
+        set_repos(&mut out, view.node_repos("component", &c.id));
+        out.push_str(";\n");
+    }
+    for v in map.vendors.values() {
+        let _ = write!(
+            out,
+            "MERGE (n:Vendor {{id: {}}}) SET n.name = {}, n.category = {}, n.exposed_fields = {}, n.origin = {}",
+            lit(&v.id),
+            lit(&v.name),
+            lit(v.category.as_str()),
+            view.exposed(&v.id),
+            lit(v.origin.as_str())
+        );
+        set_repos(&mut out, view.node_repos("vendor", &v.id));
+        out.push_str(";\n");
+    }
+    let label_of = |id: &str| {
+        if map.components.contains_key(id) {
+            "Component"
+        } else {
+            "Vendor"
+        }
+    };
+    for c in map.components.values() {
+        let holds: BTreeSet<&String> = c.holds.iter().collect();
+        for f in holds {
+            let _ = writeln!(
+                out,
+                "MATCH (a:Component {{id: {}}}), (b:Field {{id: {}}}) MERGE (a)-[:HOLDS]->(b);",
+                lit(&c.id),
+                lit(f)
+            );
+        }
+    }
+    let mut pairs: BTreeMap<(&str, &str), Pair> = BTreeMap::new();
+    for (i, flow) in map.flows.iter().enumerate() {
+        let p = pairs.entry((&flow.from, &flow.to)).or_default();
+        p.fields
+            .extend(view.carried(flow).iter().map(|f| f.id.clone()));
+        p.declared.extend(declared_fields(flow));
+        p.purposes.extend(flow.purpose.iter().cloned());
+        p.origins.insert(flow.origin.as_str());
+        p.evidence
+            .extend(flow.evidence.iter().map(|e| e.location()));
+        p.repos.extend(view.flow_repos(i).iter().cloned());
+    }
+    for ((from, to), p) in &pairs {
+        let _ = write!(
+            out,
+            "MATCH (a:{} {{id: {}}}), (b:{} {{id: {}}}) MERGE (a)-[r:FLOWS_TO]->(b) SET r.fields = {}, r.declared_fields = {}, r.purposes = {}, r.origin = {}, r.evidence = {}",
+            label_of(from),
+            lit(from),
+            label_of(to),
+            lit(to),
+            list(&p.fields),
+            list(&p.declared),
+            list(&p.purposes),
+            lit(&origin(&p.origins)),
+            list(&p.evidence),
+        );
+        if !p.repos.is_empty() {
+            let _ = write!(out, ", r.repos = {}", list(&p.repos));
+        }
+        out.push_str(";\n");
+    }
+    for v in map.vendors.values() {
+        let access: BTreeSet<&String> = v.access.iter().collect();
+        for a in access {
+            let _ = writeln!(
+                out,
+                "MATCH (a:Vendor {{id: {}}}), (b:{} {{id: {}}}) MERGE (a)-[:HAS_ACCESS_TO]->(b);",
+                lit(&v.id),
+                label_of(a),
+                lit(a)
+            );
+        }
+    }
+    out
+}
+
+/// Several flows between one pair: `both` when their origins differ.
+fn origin(origins: &BTreeSet<&'static str>) -> String {
+    match origins.len() {
+        1 => origins
+            .iter()
+            .next()
+            .copied()
+            .unwrap_or("declared")
+            .to_string(),
+        _ => "both".to_string(),
+    }
+}
+
+fn set_repos(out: &mut String, repos: &[String]) {
+    if !repos.is_empty() {
+        let _ = write!(out, ", n.repos = {}", list(repos));
+    }
+}
+
+fn list<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
+    let parts: Vec<String> = items.into_iter().map(|s| lit(s)).collect();
+    format!("[{}]", parts.join(", "))
+}
+
+/// A Cypher string literal.
+pub fn lit(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lit;
+
+    #[test]
+    fn literals_escape_quotes_backslashes_and_controls() {
+        assert_eq!(lit("a'b"), "'a\\'b'");
+        assert_eq!(lit("a\\'); DROP"), "'a\\\\\\'); DROP'");
+        assert_eq!(lit("l1\nl2\u{7}"), "'l1\\nl2\\u0007'");
+    }
+}
