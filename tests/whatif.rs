@@ -314,7 +314,7 @@ fn diff_reports_vendors_flows_and_exposure() {
 }
 
 #[test]
-fn diff_help_says_it_reads_declarations_only() {
+fn diff_help_says_what_it_reads() {
     use clap::CommandFactory;
     let mut cmd = blastmap::cli::Cli::command();
     let help = cmd
@@ -325,8 +325,8 @@ fn diff_help_says_it_reads_declarations_only() {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    assert!(help.contains("declaration files"), "{help}");
-    assert!(help.contains("not supported yet"), "{help}");
+    assert!(help.contains("declaration file"), "{help}");
+    assert!(help.contains("blastmap scan DIR --format json"), "{help}");
 }
 
 #[test]
