@@ -932,7 +932,7 @@ impl Validator<'_> {
                         Some(_) => {
                             let list = self.strings(m, "fields", &path);
                             let mut ok = Vec::with_capacity(list.len());
-                            for (j, f) in list.iter().enumerate() {
+                            for (j, f) in list.into_iter().enumerate() {
                                 let p = (path.as_str(), "fields", j);
                                 if f == "all" {
                                     self.problem(
@@ -944,10 +944,10 @@ impl Validator<'_> {
                                     &mut map,
                                     &declared_field_ids,
                                     &sole_subject,
-                                    f,
+                                    &f,
                                     p,
                                 ) {
-                                    ok.push(f.clone());
+                                    ok.push(f);
                                 }
                             }
                             Some(FlowFields::List(ok))
