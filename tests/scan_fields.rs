@@ -269,3 +269,30 @@ fn the_seed_example_from_code_alone() {
         ]
     );
 }
+
+#[test]
+fn swift_kotlin_and_ruby_call_sites() {
+    let ios = run(&fixture("ios-app"));
+    assert_eq!(
+        call_fields(&ios, "mixpanel"),
+        [
+            "user.contact.email Sources/App/Analytics.swift:17",
+            "user.unique_id Sources/App/Analytics.swift:16",
+        ]
+    );
+    let jvm = run(&fixture("jvm-android"));
+    assert_eq!(
+        call_fields(&jvm, "mixpanel"),
+        ["user.unique_id android/app/src/main/java/com/acme/app/Analytics.kt:11"]
+    );
+    // `require "stripe"` stands for `Stripe`; the call in a comment is not one.
+    let rails = run(&fixture("rails-app"));
+    assert_eq!(
+        call_fields(&rails, "stripe"),
+        ["user.unique_id app/services/payment_service.rb:10"]
+    );
+    assert_eq!(
+        calls(&rails, "stripe"),
+        ["app/services/payment_service.rb:10 production"]
+    );
+}

@@ -152,10 +152,11 @@ fn rails_app_groups_templates_and_raw_webhooks() {
     assert_eq!(
         evidence(&r, "stripe"),
         [
+            "call app/services/payment_service.rb:10 production",
             "config app/services/payment_service.rb:5 production",
             "endpoint spec/services/payment_service_spec.rb:6 test",
             "import app/services/payment_service.rb:1 production",
-            "manifest Gemfile:7 production",
+            "manifest Gemfile:7 production"
         ]
     );
     // The Intercom widget is inside an HTML comment; `intercom-hidden` is a class.

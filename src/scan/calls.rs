@@ -19,6 +19,9 @@
 //! first positional argument of an event call (`track(name, props)`) is the
 //! event's name, not a person's, unless it classifies as a user id.
 //!
+//! Ruby's `require "stripe"` binds no name: the constant the gem
+//! conventionally defines (`Stripe`) stands for it.
+//!
 //! Limits, on purpose: bindings are file-wide (not scoped), so a name bound
 //! to a vendor in one function and reused for something else in another
 //! counts as the vendor's; receivers typed by a parameter (`fn(c: Client)`)
@@ -63,7 +66,10 @@ fn bound_names(
         if vendors.is_empty() {
             continue;
         }
-        for b in &imp.bindings {
+        let implicit = (lang == Lang::Ruby && imp.bindings.is_empty())
+            .then(|| ruby_constant(&imp.module))
+            .flatten();
+        for b in imp.bindings.iter().chain(implicit.as_ref()) {
             // `import a.b` binds `a` in Python.
             let root = b.split('.').next().unwrap_or(b).trim();
             if !root.is_empty() {
@@ -90,6 +96,25 @@ fn bound_names(
         }
     }
     bound
+}
+
+/// The constant a Ruby `require` usually defines: `stripe` → `Stripe`,
+/// `sentry-ruby` → `Sentry`, `mixpanel-ruby` → `Mixpanel`. A guess from the
+/// gem's conventions, only used for a file that requires the gem.
+fn ruby_constant(module: &str) -> Option<String> {
+    let first = module.trim().split('/').next()?;
+    let base = first.strip_suffix("-ruby").unwrap_or(first);
+    let out: String = base
+        .split(['-', '_'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|h| h.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    (!out.is_empty() && out.chars().all(|c| c.is_ascii_alphanumeric())).then_some(out)
 }
 
 /// True when `callee` is `method` or ends with `.method`.
@@ -250,6 +275,17 @@ mod tests {
         assert!(!ends_with_method("mixpanel.people.reset", "set"));
         assert!(!ends_with_method("mixpanel.apeople.set", "people.set"));
         assert!(!ends_with_method("a.track", ""));
+    }
+
+    #[test]
+    fn ruby_requires_name_their_constant() {
+        assert_eq!(ruby_constant("stripe").as_deref(), Some("Stripe"));
+        assert_eq!(ruby_constant("sentry-ruby").as_deref(), Some("Sentry"));
+        assert_eq!(
+            ruby_constant("segment/analytics").as_deref(),
+            Some("Segment")
+        );
+        assert_eq!(ruby_constant("").as_deref(), None);
     }
 
     #[test]
