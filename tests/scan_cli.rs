@@ -98,6 +98,18 @@ fn starter_yaml_validates_and_lists_production_flows_only() {
         "{yaml}"
     );
     assert!(yaml.contains("#   segment (test)"), "{yaml}");
+    // The fields seen at the call sites are listed, with where they were seen.
+    let mp = map.flows.iter().find(|f| f.to == "mixpanel").unwrap();
+    let blastmap::model::FlowFields::List(fields) = &mp.fields else {
+        panic!("a list of fields");
+    };
+    for c in ["user.contact.email", "user.name", "user.unique_id"] {
+        assert!(fields.iter().any(|f| f == c), "{c} in {fields:?}");
+    }
+    assert!(
+        yaml.contains("#   user.contact.email  apps/web/src/lib/analytics.ts:15  $email"),
+        "{yaml}"
+    );
 }
 
 #[test]

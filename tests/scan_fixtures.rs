@@ -29,12 +29,15 @@ fn js_monorepo_finds_each_package_and_skips_the_traps() {
     assert_eq!(
         evidence(&r, "mixpanel"),
         [
+            "call apps/web/src/lib/analytics.ts:14 production",
+            "call apps/web/src/lib/analytics.ts:15 production",
+            "collects apps/web/src/lib/analytics.ts:3 production",
             "config apps/web/.env.example:2 production",
             "config apps/web/src/lib/analytics.ts:10 production",
             "import apps/web/src/__tests__/analytics.test.ts:2 test",
             "import apps/web/src/lib/analytics.ts:3 production",
             "import apps/web/src/lib/analytics.ts:4 production",
-            "manifest apps/web/package.json:9 production",
+            "manifest apps/web/package.json:9 production"
         ]
     );
     assert_eq!(
@@ -48,10 +51,11 @@ fn js_monorepo_finds_each_package_and_skips_the_traps() {
     assert_eq!(
         evidence(&r, "stripe"),
         [
+            "collects apps/web/src/components/Checkout.tsx:2 production",
             "config apps/web/src/components/Checkout.tsx:4 production",
             "import apps/web/src/components/Checkout.tsx:2 production",
             "manifest apps/web/package.json:7 production",
-            "script apps/web/src/components/Checkout.tsx:9 production",
+            "script apps/web/src/components/Checkout.tsx:9 production"
         ]
     );
     // The raw HTTP integration: the real host counts, the look-alike and the
@@ -90,11 +94,12 @@ fn python_service_aliases_lazy_and_dynamic_imports() {
     assert_eq!(
         evidence(&r, "sentry"),
         [
+            "collects app/main.py:3 production",
             "config .env.example:1 production",
             "config app/main.py:6 production",
             "config deploy/k8s/deployment.yaml:15 production",
             "import app/main.py:3 production",
-            "manifest pyproject.toml:7 production",
+            "manifest pyproject.toml:7 production"
         ]
     );
     // `from twilio.rest import Client` inside a function; not the docstring
@@ -102,18 +107,20 @@ fn python_service_aliases_lazy_and_dynamic_imports() {
     assert_eq!(
         evidence(&r, "twilio"),
         [
+            "call app/notify.py:11 production",
             "config docker-compose.yml:6 production",
             "import app/notify.py:9 production",
-            "manifest pyproject.toml:10 production",
+            "manifest pyproject.toml:10 production"
         ]
     );
     assert!(evidence(&r, "mixpanel").is_empty());
     assert_eq!(
         evidence(&r, "openai"),
         [
+            "call app/llm.py:7 production",
             "config deploy/k8s/deployment.yaml:12 production",
             "import app/llm.py:5 production",
-            "manifest pyproject.toml:11 production",
+            "manifest pyproject.toml:11 production"
         ]
     );
     assert_eq!(
@@ -145,17 +152,21 @@ fn rails_app_groups_templates_and_raw_webhooks() {
     assert_eq!(
         evidence(&r, "stripe"),
         [
+            "call app/services/payment_service.rb:10 production",
             "config app/services/payment_service.rb:5 production",
             "endpoint spec/services/payment_service_spec.rb:6 test",
             "import app/services/payment_service.rb:1 production",
-            "manifest Gemfile:7 production",
+            "manifest Gemfile:7 production"
         ]
     );
     // The Intercom widget is inside an HTML comment; `intercom-hidden` is a class.
     assert!(evidence(&r, "intercom").is_empty());
     assert_eq!(
         evidence(&r, "segment"),
-        ["script app/views/layouts/application.html.erb:6 production"]
+        [
+            "collects app/views/layouts/application.html.erb:6 production",
+            "script app/views/layouts/application.html.erb:6 production"
+        ]
     );
     assert_eq!(
         evidence(&r, "posthog"),
@@ -180,9 +191,10 @@ fn go_service_module_paths_and_test_only_modules() {
     assert_eq!(
         evidence(&r, "stripe"),
         [
+            "call internal/billing/charge.go:15 production",
             "import internal/billing/charge.go:7 production",
             "import internal/billing/charge.go:8 production",
-            "manifest go.mod:7 production",
+            "manifest go.mod:7 production"
         ]
     );
     // go.mod cannot say "test only"; the imports can.
@@ -214,18 +226,22 @@ fn jvm_and_android_maven_gradle_and_imports() {
     assert_eq!(
         evidence(&r, "stripe"),
         [
+            "call server/src/main/java/com/acme/billing/BillingService.java:18 production",
             "config server/src/main/java/com/acme/billing/BillingService.java:13 production",
             "import server/src/main/java/com/acme/billing/BillingService.java:3 production",
             "import server/src/main/java/com/acme/billing/BillingService.java:4 production",
             "import server/src/main/java/com/acme/billing/BillingService.java:5 production",
-            "manifest server/pom.xml:20 production",
+            "manifest server/pom.xml:20 production"
         ]
     );
     assert_eq!(
         evidence(&r, "mixpanel"),
         [
+            "call android/app/src/main/java/com/acme/app/Analytics.kt:11 production",
+            "call android/app/src/main/java/com/acme/app/Analytics.kt:12 production",
+            "collects android/app/src/main/java/com/acme/app/Analytics.kt:4 production",
             "import android/app/src/main/java/com/acme/app/Analytics.kt:4 production",
-            "manifest android/gradle/libs.versions.toml:5 production",
+            "manifest android/gradle/libs.versions.toml:5 production"
         ]
     );
     // Twilio is commented out in the POM and in the Java source; Amplitude in Gradle.
@@ -275,16 +291,20 @@ fn ios_app_pods_swiftpm_and_imports() {
     assert_eq!(
         evidence(&r, "mixpanel"),
         [
+            "call Sources/App/Analytics.swift:16 production",
+            "call Sources/App/Analytics.swift:17 production",
+            "collects Sources/App/Analytics.swift:2 production",
             "import Sources/App/Analytics.swift:2 production",
-            "manifest Podfile:5 production",
+            "manifest Podfile:5 production"
         ]
     );
     assert_eq!(
         evidence(&r, "sentry"),
         [
+            "collects Sources/App/Analytics.swift:3 production",
             "endpoint Sources/App/Analytics.swift:11 production",
             "import Sources/App/Analytics.swift:3 production",
-            "manifest Package.swift:8 production",
+            "manifest Package.swift:8 production"
         ]
     );
     // Commented out in the Podfile, Package.swift and the source.
@@ -305,13 +325,17 @@ fn static_site_script_tags_snippets_and_commented_tags() {
     assert_eq!(
         evidence(&r, "mixpanel"),
         [
+            "collects public/index.html:7 production",
             "script public/index.html:7 production",
-            "script public/index.html:9 production",
+            "script public/index.html:9 production"
         ]
     );
     assert_eq!(
         evidence(&r, "sentry"),
-        ["script templates/base.html.j2:5 production"]
+        [
+            "collects templates/base.html.j2:5 production",
+            "script templates/base.html.j2:5 production"
+        ]
     );
     assert!(evidence(&r, "hotjar").is_empty());
 }

@@ -115,7 +115,13 @@ fn hostile_tree_finishes_and_reports_every_skip() {
             .iter()
             .all(|e| e.contains("web/deep.js"))
     );
-    assert_eq!(evidence(&r, "sentry"), ["import web/app.js:1 production"]);
+    assert_eq!(
+        evidence(&r, "sentry"),
+        [
+            "collects web/app.js:1 production",
+            "import web/app.js:1 production"
+        ]
+    );
     assert!(evidence(&r, "stripe").is_empty());
 
     // Counts agree with the list.
@@ -151,8 +157,9 @@ fn gitignore_rules_at_every_level_and_default_excludes() {
     assert_eq!(
         evidence(&r, "posthog"),
         [
+            "collects web/keep.local.js:1 production",
             "import web/keep.local.js:1 production",
-            "import web/src/app.js:1 production",
+            "import web/src/app.js:1 production"
         ]
     );
     // Excluded by rule, not skipped: nothing is listed.

@@ -94,38 +94,52 @@ pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catal
             }
         }
 
-        // The fields seen at call sites, as implicit fields.
-        let mut cats: Vec<String> = Vec::new();
-        for f in &integ.fields {
-            if !map.taxonomy.contains(&f.category) {
-                continue;
-            }
-            if !map.fields.contains_key(&f.category) {
+        // The categories seen at call sites (or collected by the SDK).
+        let mut cats: Vec<String> = integ
+            .fields
+            .iter()
+            .filter(|f| map.taxonomy.contains(&f.category))
+            .map(|f| f.category.clone())
+            .collect();
+        cats.sort();
+        cats.dedup();
+
+        // The flow. A category a declared field of the flow already stands
+        // for is not added again as an implicit field.
+        let existing = map
+            .flows
+            .iter()
+            .position(|fl| fl.from == cid && fl.to == integ.vendor);
+        let added: Vec<String> = match existing.map(|i| &map.flows[i].fields) {
+            Some(FlowFields::All) => Vec::new(),
+            Some(FlowFields::List(list)) => cats
+                .into_iter()
+                .filter(|c| {
+                    !list
+                        .iter()
+                        .any(|id| id == c || map.fields.get(id).is_some_and(|f| &f.category == c))
+                })
+                .collect(),
+            None => cats,
+        };
+        for c in &added {
+            if !map.fields.contains_key(c) {
                 map.fields.insert(
-                    f.category.clone(),
+                    c.clone(),
                     Field {
-                        id: f.category.clone(),
-                        category: f.category.clone(),
+                        id: c.clone(),
+                        category: c.clone(),
                         subject: sole_subject.clone(),
-                        sensitivity: map.taxonomy.sensitivity(&f.category),
+                        sensitivity: map.taxonomy.sensitivity(c),
                         description: None,
                         implicit: true,
                     },
                 );
             }
-            if !cats.contains(&f.category) {
-                cats.push(f.category.clone());
-            }
         }
-        cats.sort();
-
-        // The flow.
-        let existing = map
-            .flows
-            .iter_mut()
-            .find(|fl| fl.from == cid && fl.to == integ.vendor);
         match existing {
-            Some(flow) => {
+            Some(i) => {
+                let flow = &mut map.flows[i];
                 flow.origin = flow.origin.merge(Origin::Discovered);
                 for e in &integ.evidence {
                     if !flow.evidence.contains(e) {
@@ -133,17 +147,13 @@ pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catal
                     }
                 }
                 if let FlowFields::List(list) = &mut flow.fields {
-                    for c in cats {
-                        if !list.contains(&c) {
-                            list.push(c);
-                        }
-                    }
+                    list.extend(added);
                 }
             }
             None => map.flows.push(Flow {
                 from: cid,
                 to: integ.vendor.clone(),
-                fields: FlowFields::List(cats),
+                fields: FlowFields::List(added),
                 purpose: None,
                 evidence: integ.evidence.clone(),
                 origin: Origin::Discovered,
@@ -244,6 +254,25 @@ mod tests {
         let f = &map.fields["user.financial"];
         assert!(f.implicit);
         assert_eq!(f.subject.as_deref(), Some("user"));
+    }
+
+    #[test]
+    fn a_category_a_declared_field_covers_is_not_added_twice() {
+        let mut map = load_str(DECLARED, "blastmap.yaml").unwrap();
+        let mut s = scan();
+        s.integrations[0] = integ(
+            "mixpanel",
+            "web",
+            Scope::Production,
+            &["user.contact.email", "user.name"],
+        );
+        merge_scan_with_catalog(&mut map, &s, &catalog());
+        let mp = map.flows.iter().find(|f| f.to == "mixpanel").unwrap();
+        assert_eq!(
+            mp.fields,
+            FlowFields::List(vec!["email".into(), "user.name".into()])
+        );
+        assert!(!map.fields.contains_key("user.contact.email"));
     }
 
     #[test]

@@ -174,6 +174,38 @@ fn scalar(s: &str) -> String {
     if plain { s.to_string() } else { quote(s) }
 }
 
+/// The fields of a flow in comments: per category, where it was first seen
+/// (a call site's key or expression, or what the SDK collects by itself) and
+/// at how many more places.
+fn field_comments(o: &mut String, i: &Integration) {
+    if i.fields.is_empty() {
+        return;
+    }
+    let mut by_cat: BTreeMap<&str, Vec<&crate::scan::FieldUse>> = BTreeMap::new();
+    for f in &i.fields {
+        by_cat.entry(f.category.as_str()).or_default().push(f);
+    }
+    let _ = writeln!(o, "  # fields:");
+    for (cat, uses) in by_cat {
+        let Some(first) = uses.first() else {
+            continue;
+        };
+        let name: String = first.name.chars().take(80).collect();
+        let more = if uses.len() > 1 {
+            format!(" (+{} more)", uses.len() - 1)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            o,
+            "  #   {cat}  {}:{}  {}{more}",
+            clean(&first.file),
+            first.line,
+            clean(&name)
+        );
+    }
+}
+
 /// A starter declaration file: the components and vendors found, one flow
 /// per production integration with its evidence in comments, and an empty
 /// field list for the architect to fill in. `blastmap validate` accepts it.
@@ -190,7 +222,11 @@ pub fn starter_yaml(r: &ScanResult, system: &str, catalog: &Catalog) -> String {
     );
     let _ = writeln!(
         o,
-        "# in the comments. It does not know every field a flow carries: declare your"
+        "# in the comments, and lists the fields seen at call sites or collected by the"
+    );
+    let _ = writeln!(
+        o,
+        "# SDK as taxonomy keys. It does not know every field a flow carries: declare your"
     );
     let _ = writeln!(
         o,
@@ -289,6 +325,7 @@ pub fn starter_yaml(r: &ScanResult, system: &str, catalog: &Catalog) -> String {
         }
         let cats: BTreeSet<&str> = i.fields.iter().map(|f| f.category.as_str()).collect();
         let list: Vec<String> = cats.iter().map(|c| c.to_string()).collect();
+        field_comments(&mut o, i);
         let _ = writeln!(o, "  - from: {}", scalar(&from));
         let _ = writeln!(o, "    to: {}", scalar(&i.vendor));
         let _ = writeln!(
@@ -298,7 +335,7 @@ pub fn starter_yaml(r: &ScanResult, system: &str, catalog: &Catalog) -> String {
             if list.is_empty() {
                 "    # which fields does it send? (field ids or taxonomy keys)"
             } else {
-                "    # seen at call sites; add what else it sends"
+                "    # seen in the code (see above); add what else it sends"
             }
         );
     }

@@ -9,7 +9,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+pub mod calls;
 pub mod classify;
+pub mod collects;
 pub mod component;
 pub mod config;
 pub mod endpoint;

@@ -23,8 +23,8 @@ use super::prefilter::{Hit, Prefilter, Role};
 use super::redact::Redactor;
 use super::walk::{self, WalkedFile};
 use super::{
-    Finding, Integration, ScanComponent, ScanError, ScanOptions, ScanResult, ScanStats, Skipped,
-    SkippedFile, config, imports, scope, script,
+    FieldUse, Finding, Integration, ScanComponent, ScanError, ScanOptions, ScanResult, ScanStats,
+    Skipped, SkippedFile, calls, collects, config, imports, scope, script,
 };
 use crate::catalog::{Catalog, Ecosystem};
 use crate::model::{Evidence, EvidenceKind, Scope};
@@ -43,6 +43,10 @@ struct Ctx {
     domains: Domains,
     redactor: Redactor,
     max_file_size: u64,
+    /// The catalog's data-sending calls, per vendor index.
+    calls: Vec<Vec<crate::catalog::CallSpec>>,
+    /// The catalog's `disabled_by` texts, normalised, per vendor index.
+    disablers: Vec<Vec<String>>,
 }
 
 /// One piece of evidence, resolved while the file's text is at hand.
@@ -62,6 +66,10 @@ struct Outcome {
     analysed: bool,
     manifest: Option<(ManifestKind, Option<String>)>,
     found: Vec<Found>,
+    /// Fields at vendor call sites (production files only).
+    fields: Vec<calls::CallField>,
+    /// `disabled_by` texts (normalised) present in this file, per vendor.
+    disabled: Vec<(u16, String)>,
 }
 
 pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, ScanError> {
@@ -82,7 +90,20 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     let mut components = Components::new(&opts.components, root_name)?;
 
     let index = Index::new(catalog);
+    let vendor_of = |id: &String| catalog.get(id);
+    let call_specs = index
+        .vendors
+        .iter()
+        .map(|id| vendor_of(id).map(|v| v.calls.clone()).unwrap_or_default())
+        .collect();
+    let disablers = index
+        .vendors
+        .iter()
+        .map(|id| vendor_of(id).map(collects::disablers).unwrap_or_default())
+        .collect();
     let ctx = Ctx {
+        calls: call_specs,
+        disablers,
         prefilter: Prefilter::new(&index),
         domains: Domains::new(&index),
         redactor: Redactor::new(&index.secret_patterns),
@@ -156,6 +177,8 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     }
 
     let mut groups: BTreeMap<(String, Option<String>), BTreeSet<Evidence>> = BTreeMap::new();
+    let mut group_fields: BTreeMap<(String, Option<String>), BTreeSet<FieldUse>> = BTreeMap::new();
+    let mut group_disabled: BTreeMap<(String, Option<String>), BTreeSet<String>> = BTreeMap::new();
     let mut used: BTreeSet<ScanComponent> = BTreeSet::new();
     for o in outcomes {
         if o.found.is_empty() {
@@ -164,6 +187,23 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         let attributed = components.attribute(&o.rel);
         let component = attributed.as_ref().map(|c| c.id.clone());
         used.extend(attributed);
+        for f in o.fields {
+            group_fields
+                .entry((ctx.index.id(f.vendor).to_string(), component.clone()))
+                .or_default()
+                .insert(FieldUse {
+                    category: f.category,
+                    name: f.name,
+                    file: o.rel.clone(),
+                    line: f.line,
+                });
+        }
+        for (v, text) in o.disabled {
+            group_disabled
+                .entry((ctx.index.id(v).to_string(), component.clone()))
+                .or_default()
+                .insert(text);
+        }
         for f in o.found {
             groups
                 .entry((ctx.index.id(f.vendor).to_string(), component.clone()))
@@ -179,7 +219,10 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     }
     let mut integrations: Vec<Integration> = groups
         .into_iter()
-        .map(|((vendor, component), ev)| {
+        .map(|(key, ev)| {
+            let mut fields = group_fields.remove(&key).unwrap_or_default();
+            let disabled = group_disabled.remove(&key).unwrap_or_default();
+            let (vendor, component) = key;
             let mut evidence = tidy(ev);
             scope_undifferentiated_manifests(&mut evidence);
             let scope = evidence
@@ -187,12 +230,32 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
                 .map(|e| e.scope)
                 .min()
                 .unwrap_or(Scope::Production);
+            if scope == Scope::Production
+                && let Some(cv) = catalog.get(&vendor)
+            {
+                let (collected, ev) = collects::collected(cv, &evidence, &disabled);
+                fields.extend(collected);
+                evidence.extend(ev);
+                evidence.sort_by(|a, b| {
+                    (&a.file, a.line, a.kind, &a.text, a.scope)
+                        .cmp(&(&b.file, b.line, b.kind, &b.text, b.scope))
+                });
+            }
+            let mut fields: Vec<FieldUse> = fields.into_iter().collect();
+            fields.sort_by(|a, b| {
+                (&a.file, a.line, &a.category, &a.name).cmp(&(
+                    &b.file,
+                    b.line,
+                    &b.category,
+                    &b.name,
+                ))
+            });
             Integration {
                 vendor,
                 component,
                 scope,
                 evidence,
-                fields: Vec::new(),
+                fields,
             }
         })
         .collect();
@@ -377,6 +440,12 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
         };
         if lang != Lang::Html {
             findings.extend(imports::detect(lang, &facts, &ctx.index));
+            let (call_findings, fields) = calls::detect(lang, &facts, &ctx.index, &ctx.calls);
+            findings.extend(call_findings);
+            // Fields seen in tests or dev tooling carry no user data out.
+            if path_scope == Scope::Production {
+                out.fields = fields;
+            }
         }
         let has = |role: Role| {
             hits.iter()
@@ -463,6 +532,8 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
             }
         })
         .collect();
+    let vendors: BTreeSet<u16> = out.found.iter().map(|f| f.vendor).collect();
+    out.disabled = collects::disabled_in(text, &vendors, &ctx.disablers);
     out
 }
 

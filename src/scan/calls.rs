@@ -1,0 +1,300 @@
+//! Data-sending calls: which call sites hand user data to a vendor's SDK, and
+//! which fields they pass.
+//!
+//! A call is a vendor's when both hold:
+//! - its callee's root identifier is bound to that vendor in the same file:
+//!   an import binding of the vendor's module (`import mixpanel from
+//!   "mixpanel-browser"`, `import sentry_sdk`), or a local binding whose value
+//!   is rooted at one, one or two steps away (`const client = new OpenAI()`,
+//!   `const chat = client.chat`);
+//! - the callee ends with one of the catalog's `calls` for that vendor, at a
+//!   `.` boundary (`client.chat.completions.create` ends with
+//!   `chat.completions.create`; `mixpanel.people.set` with `people.set`).
+//!
+//! So a generic method name (`track`, `send`, `capture`) on a receiver that
+//! is not bound to the vendor (`cart.track(item)`) never matches. Each
+//! argument of a matched call is classified ([`classify_arg`]); literal
+//! values (event names, constants) carry no user data and are skipped. A
+//! call spec with `implies` also marks its first positional argument. The
+//! first positional argument of an event call (`track(name, props)`) is the
+//! event's name, not a person's, unless it classifies as a user id.
+//!
+//! Ruby's `require "stripe"` binds no name: the constant the gem
+//! conventionally defines (`Stripe`) stands for it.
+//!
+//! Limits, on purpose: bindings are file-wide (not scoped), so a name bound
+//! to a vendor in one function and reused for something else in another
+//! counts as the vendor's; receivers typed by a parameter (`fn(c: Client)`)
+//! are not followed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Finding;
+use super::classify::classify_arg;
+use super::imports::vendors_of;
+use super::index::{Index, VendorIx};
+use super::lang::{Arg, Call, FileFacts, Lang};
+use crate::catalog::CallSpec;
+use crate::model::{EvidenceKind, Scope};
+
+/// A field seen at a vendor's call site, before the file is known.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CallField {
+    /// The vendor.
+    pub vendor: VendorIx,
+    /// Taxonomy key.
+    pub category: String,
+    /// The key or expression (`$email`, `user.email`).
+    pub name: String,
+    /// 1-based line of the argument.
+    pub line: u32,
+}
+
+/// How many binding steps are followed from an import (`client = OpenAI()`
+/// is one, `chat = client.chat` two).
+const BINDING_STEPS: usize = 2;
+
+/// The vendors each local name of the file is bound to.
+fn bound_names(
+    lang: Lang,
+    facts: &FileFacts,
+    index: &Index,
+) -> BTreeMap<String, BTreeSet<VendorIx>> {
+    let mut bound: BTreeMap<String, BTreeSet<VendorIx>> = BTreeMap::new();
+    for imp in &facts.imports {
+        let vendors = vendors_of(lang, &imp.module, index);
+        if vendors.is_empty() {
+            continue;
+        }
+        let implicit = (lang == Lang::Ruby && imp.bindings.is_empty())
+            .then(|| ruby_constant(&imp.module))
+            .flatten();
+        for b in imp.bindings.iter().chain(implicit.as_ref()) {
+            // `import a.b` binds `a` in Python.
+            let root = b.split('.').next().unwrap_or(b).trim();
+            if !root.is_empty() {
+                bound
+                    .entry(root.to_string())
+                    .or_default()
+                    .extend(vendors.iter().copied());
+            }
+        }
+    }
+    for _ in 0..BINDING_STEPS {
+        let mut added = false;
+        for b in &facts.bindings {
+            let Some(vendors) = bound.get(&b.root).cloned() else {
+                continue;
+            };
+            let entry = bound.entry(b.name.clone()).or_default();
+            for v in vendors {
+                added |= entry.insert(v);
+            }
+        }
+        if !added {
+            break;
+        }
+    }
+    bound
+}
+
+/// The constant a Ruby `require` usually defines: `stripe` → `Stripe`,
+/// `sentry-ruby` → `Sentry`, `mixpanel-ruby` → `Mixpanel`. A guess from the
+/// gem's conventions, only used for a file that requires the gem.
+fn ruby_constant(module: &str) -> Option<String> {
+    let first = module.trim().split('/').next()?;
+    let base = first.strip_suffix("-ruby").unwrap_or(first);
+    let out: String = base
+        .split(['-', '_'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|h| h.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    (!out.is_empty() && out.chars().all(|c| c.is_ascii_alphanumeric())).then_some(out)
+}
+
+/// True when `callee` is `method` or ends with `.method`.
+fn ends_with_method(callee: &str, method: &str) -> bool {
+    let method = method.trim();
+    if method.is_empty() {
+        return false;
+    }
+    callee == method
+        || callee
+            .strip_suffix(method)
+            .is_some_and(|head| head.ends_with('.'))
+}
+
+/// The callee with language separators made dots (`Stripe::Customer.create`,
+/// `\Stripe\Customer::create`, `$client->customers->create`).
+fn dotted(callee: &str) -> String {
+    callee
+        .replace("::", ".")
+        .replace("->", ".")
+        .replace('\\', ".")
+        .trim_start_matches('.')
+        .trim_start_matches('$')
+        .to_string()
+}
+
+/// A value that is a literal (string, number, boolean, null): a constant of
+/// the code, not user data (an event name, a plan id).
+fn is_literal(expr: &str) -> bool {
+    let e = expr.trim();
+    e.is_empty()
+        || e.starts_with(['"', '\'', '`'])
+        || e.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '-')
+        || matches!(
+            e,
+            "true" | "false" | "True" | "False" | "null" | "nil" | "None" | "undefined"
+        )
+}
+
+/// A method whose first positional argument is an event name (`track`,
+/// `capture`, `logEvent`, `track_event`), unless it is a user id (older
+/// server SDKs take `capture(distinct_id, event, props)`).
+fn sends_events(callee: &str) -> bool {
+    let method = callee
+        .rsplit('.')
+        .next()
+        .unwrap_or(callee)
+        .to_ascii_lowercase();
+    method.starts_with("track") || method == "capture" || method.replace('_', "") == "logevent"
+}
+
+fn classify(arg: &Arg) -> Option<String> {
+    if is_literal(&arg.expr) {
+        return None;
+    }
+    classify_arg(arg.key.as_deref(), &arg.expr).map(|c| c.category)
+}
+
+/// Call evidence and the fields passed at each vendor call site of a file.
+pub fn detect(
+    lang: Lang,
+    facts: &FileFacts,
+    index: &Index,
+    specs: &[Vec<CallSpec>],
+) -> (Vec<Finding>, Vec<CallField>) {
+    let mut findings = Vec::new();
+    let mut fields = BTreeSet::new();
+    if facts.imports.is_empty() {
+        return (findings, Vec::new());
+    }
+    let bound = bound_names(lang, facts, index);
+    if bound.is_empty() {
+        return (findings, Vec::new());
+    }
+    let calls = facts
+        .calls
+        .iter()
+        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()));
+    let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
+    for call in calls {
+        if !seen.insert((call.line, call.callee.as_str())) {
+            continue;
+        }
+        match_call(call, &bound, specs, &mut findings, &mut fields);
+    }
+    (findings, fields.into_iter().collect())
+}
+
+fn match_call(
+    call: &Call,
+    bound: &BTreeMap<String, BTreeSet<VendorIx>>,
+    specs: &[Vec<CallSpec>],
+    findings: &mut Vec<Finding>,
+    fields: &mut BTreeSet<CallField>,
+) {
+    let callee = dotted(&call.callee);
+    let root = callee.split('.').next().unwrap_or(&callee);
+    let Some(vendors) = bound.get(root) else {
+        return;
+    };
+    for &v in vendors {
+        let Some(spec) = specs
+            .get(usize::from(v))
+            .and_then(|list| list.iter().find(|s| ends_with_method(&callee, s.method())))
+        else {
+            continue;
+        };
+        findings.push(Finding {
+            vendor: v,
+            kind: EvidenceKind::Call,
+            line: call.line,
+            text: (!call.text.trim().is_empty()).then(|| call.text.trim().to_string()),
+            scope: Scope::Production,
+        });
+        let event_call = sends_events(&callee);
+        for (i, arg) in call.args.iter().enumerate() {
+            if let Some(category) = classify(arg) {
+                if i == 0
+                    && event_call
+                    && arg.key.is_none()
+                    && !category.starts_with("user.unique_id")
+                {
+                    // `track(name, props)`: the event's name, not a person's.
+                    continue;
+                }
+                fields.insert(CallField {
+                    vendor: v,
+                    category,
+                    name: arg.key.clone().unwrap_or_else(|| arg.expr.clone()),
+                    line: arg.line,
+                });
+            }
+        }
+        if let Some(implied) = spec.implies()
+            && let Some(first) = call.args.first().filter(|a| a.key.is_none())
+            && !is_literal(&first.expr)
+        {
+            fields.insert(CallField {
+                vendor: v,
+                category: implied.to_string(),
+                name: first.expr.clone(),
+                line: first.line,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_suffix_at_a_dot() {
+        assert!(ends_with_method("mixpanel.people.set", "people.set"));
+        assert!(ends_with_method("identify", "identify"));
+        assert!(!ends_with_method("mixpanel.people.reset", "set"));
+        assert!(!ends_with_method("mixpanel.apeople.set", "people.set"));
+        assert!(!ends_with_method("a.track", ""));
+    }
+
+    #[test]
+    fn ruby_requires_name_their_constant() {
+        assert_eq!(ruby_constant("stripe").as_deref(), Some("Stripe"));
+        assert_eq!(ruby_constant("sentry-ruby").as_deref(), Some("Sentry"));
+        assert_eq!(
+            ruby_constant("segment/analytics").as_deref(),
+            Some("Segment")
+        );
+        assert_eq!(ruby_constant("").as_deref(), None);
+    }
+
+    #[test]
+    fn literals_are_constants() {
+        for e in ["\"Signed up\"", "'x'", "`t`", "42", "-1", "True", "null"] {
+            assert!(is_literal(e), "{e}");
+        }
+        for e in ["user.email", "name", "props"] {
+            assert!(!is_literal(e), "{e}");
+        }
+    }
+}
