@@ -23,7 +23,18 @@ use crate::catalog::taxonomy::Taxonomy;
 
 /// How much harm the exposure of one kind of data does.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Sensitivity {
@@ -59,28 +70,59 @@ impl fmt::Display for Sensitivity {
     }
 }
 
-/// The kind of business a vendor is in (DESIGN.md's list).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// The kind of business a vendor is in.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum VendorCategory {
+    /// Product analytics.
     Analytics,
+    /// Customer data platform.
     Cdp,
+    /// Error monitoring.
     ErrorMonitoring,
+    /// Application performance monitoring.
     Apm,
+    /// Session replay.
     SessionReplay,
+    /// Advertising and attribution.
     Advertising,
+    /// Email delivery.
     Email,
+    /// SMS, push and chat messaging.
     Messaging,
+    /// Customer support.
     Support,
+    /// CRM.
     Crm,
+    /// Payments.
     Payments,
+    /// Authentication.
     Auth,
+    /// AI and LLM APIs.
     Ai,
+    /// Feature flags.
     FeatureFlags,
+    /// Search.
     Search,
+    /// Storage.
     Storage,
+    /// Cloud hosting.
     Cloud,
+    /// CDN.
     Cdn,
+    /// Anything else.
     Other,
 }
 
@@ -146,14 +188,32 @@ impl fmt::Display for VendorCategory {
 }
 
 /// What a first-party component is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ComponentKind {
+    /// A web front end.
     Web,
+    /// A mobile app.
     Mobile,
+    /// A back-end service.
     Service,
+    /// A scheduled or batch job.
     Job,
+    /// A database or store.
     Datastore,
+    /// Anything else.
     Other,
 }
 

@@ -158,81 +158,12 @@ pub struct FlowEntry {
     pub description: Option<String>,
 }
 
-/// How much harm the exposure of a kind of data does.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum SensitivityName {
-    /// Device and usage metadata, pseudonymous ids.
-    Low,
-    /// Directly identifies or contacts a person.
-    Medium,
-    /// Special-category or hard-to-change data.
-    High,
-    /// Lets an attacker act as the person or take their money.
-    Critical,
-}
-
-/// What a first-party component is.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ComponentKindName {
-    /// A web front end.
-    Web,
-    /// A mobile app.
-    Mobile,
-    /// A back-end service.
-    Service,
-    /// A scheduled or batch job.
-    Job,
-    /// A database or store.
-    Datastore,
-    /// Anything else.
-    Other,
-}
-
-/// The kind of business a vendor is in.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum VendorCategoryName {
-    /// Product analytics.
-    Analytics,
-    /// Customer data platform.
-    Cdp,
-    /// Error monitoring.
-    ErrorMonitoring,
-    /// Application performance monitoring.
-    Apm,
-    /// Session replay.
-    SessionReplay,
-    /// Advertising and attribution.
-    Advertising,
-    /// Email delivery.
-    Email,
-    /// SMS, push and chat messaging.
-    Messaging,
-    /// Customer support.
-    Support,
-    /// CRM.
-    Crm,
-    /// Payments.
-    Payments,
-    /// Authentication.
-    Auth,
-    /// AI and LLM APIs.
-    Ai,
-    /// Feature flags.
-    FeatureFlags,
-    /// Search.
-    Search,
-    /// Storage.
-    Storage,
-    /// Cloud hosting.
-    Cloud,
-    /// CDN.
-    Cdn,
-    /// Anything else.
-    Other,
-}
+// The enums are the model's own (they derive `JsonSchema`), so the schema
+// cannot list a sensitivity, kind or category the loader does not accept.
+use crate::model::{
+    ComponentKind as ComponentKindName, Sensitivity as SensitivityName,
+    VendorCategory as VendorCategoryName,
+};
 
 /// The JSON Schema of the declaration file (draft-07, which every editor's
 /// YAML language server reads), pretty-printed with a final newline.
@@ -325,15 +256,15 @@ mod tests {
         let s = schema();
         let names = |v: Vec<&str>| v.into_iter().map(String::from).collect::<BTreeSet<_>>();
         assert_eq!(
-            enum_names(&s, "SensitivityName"),
+            enum_names(&s, "Sensitivity"),
             names(Sensitivity::ALL.iter().map(|x| x.as_str()).collect())
         );
         assert_eq!(
-            enum_names(&s, "ComponentKindName"),
+            enum_names(&s, "ComponentKind"),
             names(ComponentKind::ALL.iter().map(|x| x.as_str()).collect())
         );
         assert_eq!(
-            enum_names(&s, "VendorCategoryName"),
+            enum_names(&s, "VendorCategory"),
             names(VendorCategory::ALL.iter().map(|x| x.as_str()).collect())
         );
     }
