@@ -116,6 +116,21 @@ pub(crate) fn parse(grammar: Grammar, src: &str, deadline: Instant) -> Result<Tr
     })
 }
 
+/// Parses `src` with `grammar` and walks the tree with a language's
+/// visitor: the whole of `extract` for the languages without embedded code.
+pub(crate) fn parse_and_walk(
+    grammar: Grammar,
+    src: &str,
+    limits: &Limits,
+    deadline: Instant,
+    visit: for<'c, 's, 't> fn(&'c mut Ctx<'s>, Node<'t>, &[Node<'t>]),
+) -> Result<FileFacts, ExtractError> {
+    let tree = parse(grammar, src, deadline)?;
+    let mut ctx = Ctx::new(src, 0, limits, deadline);
+    walk(&tree, &mut ctx, visit)?;
+    Ok(ctx.finish())
+}
+
 /// Visits every named node in source order (pre-order), with its ancestors
 /// (outermost first), without recursion. The walk has a time budget of its
 /// own, as long as the parse's: pathological trees (a chain of 100k calls)

@@ -21,10 +21,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    let tree = engine::parse(Grammar::Go, src, deadline)?;
-    let mut ctx = Ctx::new(src, 0, limits, deadline);
-    engine::walk(&tree, &mut ctx, visit)?;
-    Ok(ctx.finish())
+    engine::parse_and_walk(Grammar::Go, src, limits, deadline, visit)
 }
 
 struct Go;

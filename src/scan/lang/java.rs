@@ -17,10 +17,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    let tree = engine::parse(Grammar::Java, src, deadline)?;
-    let mut ctx = Ctx::new(src, 0, limits, deadline);
-    engine::walk(&tree, &mut ctx, visit)?;
-    Ok(ctx.finish())
+    engine::parse_and_walk(Grammar::Java, src, limits, deadline, visit)
 }
 
 struct Java;

@@ -22,10 +22,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    let tree = engine::parse(Grammar::Php, src, deadline)?;
-    let mut ctx = Ctx::new(src, 0, limits, deadline);
-    engine::walk(&tree, &mut ctx, visit)?;
-    Ok(ctx.finish())
+    engine::parse_and_walk(Grammar::Php, src, limits, deadline, visit)
 }
 
 struct Php;

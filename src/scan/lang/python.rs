@@ -20,10 +20,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    let tree = engine::parse(Grammar::Python, src, deadline)?;
-    let mut ctx = Ctx::new(src, 0, limits, deadline);
-    engine::walk(&tree, &mut ctx, visit)?;
-    Ok(ctx.finish())
+    engine::parse_and_walk(Grammar::Python, src, limits, deadline, visit)
 }
 
 struct Py;

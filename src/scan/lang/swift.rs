@@ -16,10 +16,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    let tree = engine::parse(Grammar::Swift, src, deadline)?;
-    let mut ctx = Ctx::new(src, 0, limits, deadline);
-    engine::walk(&tree, &mut ctx, visit)?;
-    Ok(ctx.finish())
+    engine::parse_and_walk(Grammar::Swift, src, limits, deadline, visit)
 }
 
 struct Swift;
