@@ -11,6 +11,14 @@
 //!   seen at call sites as implicit fields (taxonomy keys used directly, as
 //!   the loader does for `fields: [user.contact.email]`); with no field seen
 //!   yet, the flow still exists, with an empty field list and its evidence.
+//! - A category seen in the code stands for the map's one declared field of
+//!   that category, when there is exactly one (`user.device.ip_address` →
+//!   `ip_address`), as `blastmap merge` does: otherwise a report would list
+//!   the same data twice, once as exposed and once as not exposed.
+//! - `system.*` categories (the system's own secrets and operations data,
+//!   such as the client secret a payment SDK hands back to its own vendor)
+//!   are not a person's data: the scan reports them, but they do not become
+//!   fields of a flow.
 //! - Merging the same scan twice changes nothing the second time.
 
 use crate::catalog::Catalog;
@@ -94,12 +102,14 @@ pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catal
             }
         }
 
-        // The categories seen at call sites (or collected by the SDK).
+        // The categories seen at call sites (or collected by the SDK), each
+        // as the declared field that stands for it, or as itself.
         let mut cats: Vec<String> = integ
             .fields
             .iter()
             .filter(|f| map.taxonomy.contains(&f.category))
-            .map(|f| f.category.clone())
+            .filter(|f| !crate::catalog::taxonomy::Taxonomy::is_within(&f.category, "system"))
+            .map(|f| declared_field_for(map, &f.category).unwrap_or_else(|| f.category.clone()))
             .collect();
         cats.sort();
         cats.dedup();
@@ -160,6 +170,17 @@ pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catal
             }),
         }
     }
+}
+
+/// The one declared (not implicit) field of exactly this category, if the
+/// map has exactly one.
+fn declared_field_for(map: &Map, category: &str) -> Option<String> {
+    let mut found = map
+        .fields
+        .values()
+        .filter(|f| !f.implicit && f.category == category);
+    let first = found.next()?;
+    found.next().is_none().then(|| first.id.clone())
 }
 
 #[cfg(test)]
@@ -273,6 +294,23 @@ mod tests {
             FlowFields::List(vec!["email".into(), "user.name".into()])
         );
         assert!(!map.fields.contains_key("user.contact.email"));
+    }
+
+    #[test]
+    fn a_category_stands_for_the_one_declared_field_and_system_data_is_no_field() {
+        let mut map = load_str(DECLARED, "blastmap.yaml").unwrap();
+        let mut s = scan();
+        s.integrations[1] = integ(
+            "sentry",
+            "web",
+            Scope::Production,
+            &["user.contact.email", "system.authentication"],
+        );
+        merge_scan_with_catalog(&mut map, &s, &catalog());
+        let sentry = map.flows.iter().find(|f| f.to == "sentry").unwrap();
+        // The declared `email`, not a second field of the same category.
+        assert_eq!(sentry.fields, FlowFields::List(vec!["email".into()]));
+        assert!(!map.fields.contains_key("system.authentication"));
     }
 
     #[test]

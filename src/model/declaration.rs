@@ -1016,7 +1016,12 @@ impl Validator<'_> {
                 Field {
                     id: name.to_string(),
                     category: name.to_string(),
-                    subject: sole_subject.clone(),
+                    // System data (`system.*`) belongs to no person.
+                    subject: if Taxonomy::is_within(name, "system") {
+                        None
+                    } else {
+                        sole_subject.clone()
+                    },
                     sensitivity: map.taxonomy.sensitivity(name),
                     description: None,
                     implicit: true,
