@@ -16,6 +16,8 @@ use crate::graph::{DataGraph, Mode};
 use crate::model::Map;
 use crate::model::declaration::{self, LoadError};
 use crate::model::input::{self, InputKind, Loaded};
+use crate::model::policy::{Code, Level};
+use crate::report::check::CheckFormat;
 use crate::report::export::ExportFormat;
 use crate::report::{self, DiagramFormat, Format};
 use crate::scan::{ComponentPaths, ScanOptions, ScanProgress, ScanResult};
@@ -195,6 +197,42 @@ pub enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// The pre-merge gate: vendors and flows the code adds or does not declare, the
+    /// policy, hard-coded secrets; exits 1 when a finding is denied
+    #[command(
+        after_help = "The tree is --scan DIR (default: the current folder); the declarations are --map FILE, else DIR/blastmap.yaml, else ./blastmap.yaml.\n\nCodes: undeclared-vendor, undeclared-flow, stale-declaration, new-vendor, new-flow, blast-radius-grew, policy-denied, secret-in-source (`--explain CODE` explains one).\n\nExit codes: 0 passed, 1 a finding is denied, 2 usage, input or git errors."
+    )]
+    Check {
+        /// Compare with a saved scan (`blastmap scan DIR --format json`)
+        #[arg(long, value_name = "FILE", conflicts_with = "base")]
+        baseline: Option<PathBuf>,
+        /// Compare with a git revision (e.g. `origin/main`, `HEAD~1`), read through git
+        /// without touching the working tree
+        #[arg(long, value_name = "REF")]
+        base: Option<String>,
+        /// Output format
+        #[arg(long, short = 'f', value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Set a code's level, over the policy: CODE=allow|warn|deny (repeatable)
+        #[arg(long = "level", value_name = "CODE=LEVEL", value_parser = parse_level)]
+        levels: Vec<(Code, Level)>,
+        /// Strict mode: every vendor and flow the code shows must be declared
+        #[arg(long)]
+        strict: bool,
+        /// Exit 0 even when findings are denied (input errors still exit 2)
+        #[arg(long)]
+        exit_zero: bool,
+        /// Explain a finding code (with an example and the fix) and exit
+        #[arg(long, value_name = "CODE", value_parser = parse_code)]
+        explain: Option<Code>,
+        /// Skip files larger than this (bytes, or with K/M/G suffix)
+        #[arg(long, value_name = "SIZE", default_value = "2M", value_parser = parse_size)]
+        max_file_size: u64,
+        #[command(flatten)]
+        inputs: Inputs,
+        #[command(flatten)]
+        output: Output,
+    },
     /// Load and check a declaration file only
     Validate {
         /// The file [default: ./blastmap.yaml]
@@ -329,6 +367,28 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| {
             format!("`{t}` is not a size: write bytes or a number with K, M or G (e.g. 2M)")
         })
+}
+
+/// Parses `CODE=LEVEL` for `check --level`.
+pub fn parse_level(s: &str) -> Result<(Code, Level), String> {
+    let (c, l) = s.split_once('=').ok_or_else(|| {
+        format!("`{s}` is not CODE=LEVEL (e.g. `--level stale-declaration=deny`)")
+    })?;
+    let code = parse_code(c.trim())?;
+    let level = Level::parse(l.trim())
+        .ok_or_else(|| format!("`{}` is not a level: use allow, warn or deny", l.trim()))?;
+    Ok((code, level))
+}
+
+/// Parses a finding code, suggesting the closest one.
+pub fn parse_code(s: &str) -> Result<Code, String> {
+    Code::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        match crate::model::suggest::closest(s, all.iter().copied()) {
+            Some(x) => format!("unknown finding code `{s}`: did you mean `{x}`?"),
+            None => format!("unknown finding code `{s}`: codes are {}", all.join(", ")),
+        }
+    })
 }
 
 /// `catalog --format`.
@@ -665,6 +725,30 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             };
             Outcome::ok(text, &output)
         }
+        Command::Check {
+            baseline,
+            base,
+            format,
+            levels,
+            strict,
+            exit_zero,
+            explain,
+            max_file_size,
+            inputs,
+            output,
+        } => {
+            if let Some(code) = explain {
+                return Outcome::ok(crate::check::codes::explain(code), &output);
+            }
+            let args = CheckArgs {
+                baseline,
+                base,
+                levels,
+                strict,
+                max_file_size,
+            };
+            check(&args, &inputs, format, exit_zero, &output, progress)
+        }
         Command::Validate { file } => {
             let path = file.unwrap_or_else(|| PathBuf::from("blastmap.yaml"));
             if !path.exists() {
@@ -932,4 +1016,161 @@ pub fn emit(o: &Outcome, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 
             2
         }
     }
+}
+
+/// `check`'s own arguments.
+struct CheckArgs {
+    baseline: Option<PathBuf>,
+    base: Option<String>,
+    levels: Vec<(Code, Level)>,
+    strict: bool,
+    max_file_size: u64,
+}
+
+/// The declarations `check` reads: `--map`, else `DIR/blastmap.yaml`, else
+/// `./blastmap.yaml`; none is fine (then only baseline, secret and policy-free
+/// findings are possible).
+fn check_map_path(inputs: &Inputs, dir: &Path) -> Option<PathBuf> {
+    if let Some(p) = &inputs.map {
+        return Some(p.clone());
+    }
+    if dir != Path::new(".") {
+        let in_dir = dir.join("blastmap.yaml");
+        if in_dir.is_file() {
+            return Some(in_dir);
+        }
+    }
+    let here = PathBuf::from("blastmap.yaml");
+    here.is_file().then_some(here)
+}
+
+/// `blastmap check`.
+fn check(
+    args: &CheckArgs,
+    inputs: &Inputs,
+    format: CheckFormat,
+    exit_zero: bool,
+    output: &Output,
+    progress: Option<&dyn ScanProgress>,
+) -> Outcome {
+    use crate::check::{Baseline, CheckInput, CheckOptions, git};
+    let dir = inputs.scan.clone().unwrap_or_else(|| PathBuf::from("."));
+    let map_path = check_map_path(inputs, &dir);
+    let map = match &map_path {
+        Some(p) => match input::load_file(p, true) {
+            Ok(l) if matches!(l.kind, InputKind::Declaration | InputKind::Fides) => Some(l.map),
+            Ok(_) => {
+                return Outcome::fail(
+                    2,
+                    format!(
+                        "error: {} is a scan or merged map, not declarations\n  help: pass the repository's blastmap.yaml with --map; a saved scan to compare with goes to --baseline\n",
+                        p.display()
+                    ),
+                );
+            }
+            Err(e) => return load_error(e),
+        },
+        None => None,
+    };
+    let empty = Map::default();
+    let current = match run_scan(
+        &dir,
+        args.max_file_size,
+        map.as_ref().unwrap_or(&empty),
+        progress,
+    ) {
+        Ok(r) => r,
+        Err(o) => return o,
+    };
+    let mut notes = String::new();
+    let baseline = if let Some(file) = &args.baseline {
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                return Outcome::fail(2, format!("error: cannot read {}: {e}\n", file.display()));
+            }
+        };
+        match input::parse_scan(&text, &file.display().to_string()) {
+            Ok(scan) => Some(Baseline {
+                name: file.display().to_string(),
+                scan,
+                map: None,
+            }),
+            Err(e) => return load_error(e),
+        }
+    } else if let Some(rev) = &args.base {
+        let fail = |e: git::GitError| Outcome::fail(2, format!("error: {e}\n"));
+        let commit = match git::resolve(&dir, rev) {
+            Ok(c) => c,
+            Err(e) => return fail(e),
+        };
+        let relevance = crate::scan::Relevance::new(Catalog::builtin());
+        let keep = |rel: &str, bytes: &[u8]| relevance.wants(rel, bytes);
+        let tree = match git::materialise(&dir, &commit, args.max_file_size, &keep) {
+            Ok(t) => t,
+            Err(e) => return fail(e),
+        };
+        // The base revision's own declarations, when it has them.
+        let base_map = match &map_path {
+            Some(p) => {
+                let parent = p
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                match git::read_file(parent, &commit, &name) {
+                    Ok(Some(text)) => {
+                        match declaration::load_str(&text, &format!("{}@{rev}", p.display())) {
+                            Ok(m) => Some(m),
+                            Err(_) => {
+                                notes.push_str(&format!("note: {} does not load at {rev}; the current declarations stand in for it\n", p.display()));
+                                None
+                            }
+                        }
+                    }
+                    Ok(None) => None,
+                    Err(e) => return fail(e),
+                }
+            }
+            None => None,
+        };
+        let components_from = base_map.as_ref().or(map.as_ref()).unwrap_or(&empty);
+        let scan = match run_scan(tree.path(), args.max_file_size, components_from, None) {
+            Ok(r) => r,
+            Err(o) => return o,
+        };
+        Some(Baseline {
+            name: rev.clone(),
+            scan,
+            map: base_map,
+        })
+    } else {
+        None
+    };
+    let options = CheckOptions {
+        levels: args.levels.iter().copied().collect(),
+        strict: args.strict,
+        root_prefix: dir.display().to_string(),
+    };
+    let report = crate::check::check(CheckInput {
+        map: map.as_ref(),
+        scan: &current,
+        baseline: baseline.as_ref(),
+        options: &options,
+    });
+    let mut o = Outcome::ok(report::check::render(&report, format), output);
+    o.code = if report.passed || exit_zero { 0 } else { 1 };
+    o.stderr = notes;
+    if format != CheckFormat::Text || output.output.is_some() {
+        o.stderr.push_str(&format!(
+            "blastmap check {}: {} denied, {} warnings\n",
+            if report.passed { "passed" } else { "failed" },
+            report.counts.deny,
+            report.counts.warn
+        ));
+    }
+    o
 }

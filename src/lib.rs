@@ -9,6 +9,7 @@
 //! command line ([`cli`]) is a thin layer: the library never prints or exits.
 
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod graph;
 pub mod merge;

@@ -13,6 +13,7 @@ use std::path::Path;
 use serde_yaml::{Mapping, Value};
 
 use super::locate::Locations;
+use super::policy::{Code, DenyRule, Level, MaxSeverity, Policy, Target};
 use super::suggest::{closest, closest_key};
 use super::{
     Component, ComponentKind, Evidence, EvidenceKind, Field, Flow, FlowFields, Map, Origin, Scope,
@@ -281,6 +282,7 @@ const TOP_KEYS: &[&str] = &[
     "components",
     "vendors",
     "flows",
+    "policy",
 ];
 const TAXONOMY_KEYS: &[&str] = &["parent", "sensitivity", "name", "plain", "description"];
 const SUBJECT_KEYS: &[&str] = &["description", "count", "regions"];
@@ -288,6 +290,8 @@ const FIELD_KEYS: &[&str] = &["category", "subject", "sensitivity", "description
 const COMPONENT_KEYS: &[&str] = &["kind", "name", "paths", "holds", "description"];
 const VENDOR_KEYS: &[&str] = &["name", "category", "access", "description"];
 const FLOW_KEYS: &[&str] = &["from", "to", "fields", "purpose", "description"];
+const POLICY_KEYS: &[&str] = &["strict", "allow_vendors", "deny", "max_severity", "levels"];
+const DENY_KEYS: &[&str] = &["categories", "to", "reason"];
 
 /// The keys each part of a declaration file may have: the loader's own
 /// lists, public so that the JSON Schema (`model::schema`) is tested
@@ -307,6 +311,10 @@ pub mod keys {
     pub const VENDOR: &[&str] = super::VENDOR_KEYS;
     /// A `flows` item.
     pub const FLOW: &[&str] = super::FLOW_KEYS;
+    /// The `policy` section.
+    pub const POLICY: &[&str] = super::POLICY_KEYS;
+    /// A `policy.deny` rule.
+    pub const DENY: &[&str] = super::DENY_KEYS;
 }
 
 struct Validator<'a> {
@@ -988,7 +996,204 @@ impl Validator<'_> {
                 Some("write each flow as `- from: ...` under `flows:`".into()),
             ),
         }
+        if let Some(v) = root.get("policy") {
+            map.policy = self.policy(v, &map);
+        }
         map
+    }
+
+    /// A vendor id (declared, or from the catalog) or a vendor category.
+    fn target(&mut self, map: &Map, name: &str, path: String) -> Option<Target> {
+        if let Some(c) = VendorCategory::parse(name) {
+            return Some(Target::Category(c));
+        }
+        if map.vendors.contains_key(name) || catalog::lookup(name).is_some() {
+            return Some(Target::Vendor(name.to_string()));
+        }
+        let categories = VendorCategory::ALL.iter().map(|c| c.as_str());
+        let help = closest(
+            name,
+            map.vendors.keys().map(String::as_str).chain(categories),
+        )
+        .or_else(|| closest(name, catalog::ids()))
+        .map(|s| format!("did you mean `{s}`?"))
+        .unwrap_or_else(|| {
+            "use a vendor id (declared, or from `blastmap catalog`) or a vendor category such as `analytics`".into()
+        });
+        self.problem(
+            path,
+            format!("`{name}` is neither a vendor nor a vendor category"),
+            Some(help),
+        );
+        None
+    }
+
+    /// The `policy:` section (see [`super::policy`]).
+    fn policy(&mut self, v: &Value, map: &Map) -> Policy {
+        let mut policy = Policy::default();
+        let Some(m) = self.entry(v, "policy", "the policy", POLICY_KEYS) else {
+            return policy;
+        };
+        match m.get("strict") {
+            None | Some(Value::Null) => {}
+            Some(Value::Bool(b)) => policy.strict = *b,
+            Some(other) => self.problem(
+                "policy.strict",
+                format!("`strict` must be true or false, found {}", type_name(other)),
+                None,
+            ),
+        }
+        if m.contains_key("allow_vendors") {
+            let ids = self.strings(m, "allow_vendors", "policy");
+            let mut ok = Vec::with_capacity(ids.len());
+            for (i, id) in ids.into_iter().enumerate() {
+                let path = format!("policy.allow_vendors[{i}]");
+                match self.target(map, &id, path.clone()) {
+                    Some(Target::Vendor(v)) => ok.push(v),
+                    Some(Target::Category(_)) => self.problem(
+                        path,
+                        format!("`allow_vendors` lists vendors, and `{id}` is a vendor category"),
+                        Some("list each allowed vendor by id".into()),
+                    ),
+                    None => {}
+                }
+            }
+            ok.sort();
+            ok.dedup();
+            policy.allow_vendors = Some(ok);
+        }
+        match m.get("deny") {
+            None | Some(Value::Null) => {}
+            Some(Value::Sequence(rules)) => {
+                for (i, rule) in rules.iter().enumerate() {
+                    let path = format!("policy.deny[{i}]");
+                    let Some(r) = self.entry(rule, &path, "a deny rule", DENY_KEYS) else {
+                        self.problem(
+                            &path,
+                            "a deny rule needs `categories` and `to`",
+                            Some(
+                                "write `- { categories: [user.authorization], to: [analytics] }`"
+                                    .into(),
+                            ),
+                        );
+                        continue;
+                    };
+                    let mut categories = Vec::new();
+                    for (j, c) in self.strings(r, "categories", &path).into_iter().enumerate() {
+                        if map.taxonomy.contains(&c) {
+                            categories.push(c);
+                        } else {
+                            let help = closest_key(&c, map.taxonomy.keys())
+                                .map(|s| format!("did you mean `{s}`?"));
+                            self.problem(
+                                format!("{path}.categories[{j}]"),
+                                format!("unknown category `{c}`"),
+                                help,
+                            );
+                        }
+                    }
+                    let mut to = Vec::new();
+                    for (j, t) in self.strings(r, "to", &path).into_iter().enumerate() {
+                        to.extend(self.target(map, &t, format!("{path}.to[{j}]")));
+                    }
+                    for key in ["categories", "to"] {
+                        if !r.contains_key(key) {
+                            self.problem(
+                                &path,
+                                format!("deny rule has no `{key}`"),
+                                Some("a rule names the data (`categories`) and where it must not go (`to`)".into()),
+                            );
+                        }
+                    }
+                    let reason = self.string(r, "reason", &path);
+                    if !categories.is_empty() && !to.is_empty() {
+                        policy.deny.push(DenyRule {
+                            categories,
+                            to,
+                            reason,
+                            path,
+                            line: 0,
+                        });
+                    }
+                }
+            }
+            Some(other) => self.problem(
+                "policy.deny",
+                format!("`deny` must be a list of rules, found {}", type_name(other)),
+                Some("write each rule as `- { categories: [...], to: [...] }`".into()),
+            ),
+        }
+        for (name, sev) in self.section_at(m, "max_severity", "policy.max_severity") {
+            let path = format!("policy.max_severity.{name}");
+            let names: Vec<&str> = Sensitivity::ALL.iter().map(|s| s.as_str()).collect();
+            let level = match sev {
+                Value::String(s) => Sensitivity::ALL.into_iter().find(|x| x.as_str() == s),
+                _ => None,
+            };
+            let target = self.target(map, &name, path.clone());
+            match (target, level) {
+                (Some(target), Some(max)) => policy.max_severity.push(MaxSeverity {
+                    target,
+                    max,
+                    path,
+                    line: 0,
+                }),
+                (_, None) => self.problem(
+                    path,
+                    format!(
+                        "the most severe blast radius allowed must be one of: {}",
+                        names.join(", ")
+                    ),
+                    Some(format!("write e.g. `{name}: medium`")),
+                ),
+                (None, Some(_)) => {}
+            }
+        }
+        for (name, level) in self.section_at(m, "levels", "policy.levels") {
+            let path = format!("policy.levels.{name}");
+            let Some(code) = Code::parse(&name) else {
+                let help = closest(&name, Code::ALL.iter().map(|c| c.as_str()))
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| {
+                        let all: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+                        format!("codes: {}", all.join(", "))
+                    });
+                self.problem(path, format!("unknown finding code `{name}`"), Some(help));
+                continue;
+            };
+            match level.as_str().and_then(Level::parse) {
+                Some(l) => {
+                    policy.levels.insert(code, l);
+                }
+                None => self.problem(
+                    path,
+                    "a level is `allow`, `warn` or `deny`".to_string(),
+                    Some(format!("write e.g. `{name}: warn`")),
+                ),
+            }
+        }
+        policy
+    }
+
+    /// A mapping nested in `m` under `key`, as (key, value) pairs.
+    fn section_at<'v>(
+        &mut self,
+        m: &'v Mapping,
+        key: &str,
+        path: &str,
+    ) -> Vec<(String, &'v Value)> {
+        match m.get(key) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Mapping(inner)) => inner.iter().map(|(k, v)| (key_str(k), v)).collect(),
+            Some(other) => {
+                self.problem(
+                    path,
+                    format!("`{key}` must be a mapping, found {}", type_name(other)),
+                    None,
+                );
+                Vec::new()
+            }
+        }
     }
 
     /// Checks a field reference (a field id, or a taxonomy key used directly,
@@ -1072,5 +1277,15 @@ pub fn locate_flows(map: &mut Map, text: &str) {
                 }
             }
         }
+    }
+    let line = |path: &str| loc.find_key(path).map(|p| p.line as u32).unwrap_or(0);
+    for r in &mut map.policy.deny {
+        r.line = line(&r.path);
+    }
+    for m in &mut map.policy.max_severity {
+        m.line = line(&m.path);
+    }
+    if map.policy.allow_vendors.is_some() {
+        map.policy.allow_line = line("policy.allow_vendors");
     }
 }

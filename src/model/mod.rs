@@ -11,6 +11,7 @@ pub mod declaration;
 pub mod fides;
 pub mod input;
 mod locate;
+pub mod policy;
 pub mod schema;
 pub mod suggest;
 
@@ -475,6 +476,8 @@ pub struct Map {
     pub flows: Vec<Flow>,
     /// The file it was loaded from, for evidence of declared facts.
     pub source: Option<String>,
+    /// What `blastmap check` allows, warns about and denies.
+    pub policy: policy::Policy,
 }
 
 impl Map {

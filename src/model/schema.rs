@@ -36,6 +36,8 @@ pub struct DeclarationFile {
     pub vendors: Option<BTreeMap<String, VendorEntry>>,
     /// Edges `from → to` carrying fields.
     pub flows: Option<Vec<FlowEntry>>,
+    /// What `blastmap check` allows, warns about and denies.
+    pub policy: Option<PolicyEntry>,
 }
 
 /// One string, or a list of them.
@@ -158,8 +160,37 @@ pub struct FlowEntry {
     pub description: Option<String>,
 }
 
+/// What `blastmap check` allows, warns about and denies.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyEntry {
+    /// Every flow the code shows must be declared (`undeclared-flow` is denied).
+    pub strict: Option<bool>,
+    /// The only vendors allowed (ids); any other vendor is denied.
+    pub allow_vendors: Option<OneOrMany>,
+    /// Data categories that must not reach some vendors.
+    pub deny: Option<Vec<DenyEntry>>,
+    /// The most severe blast radius allowed, per vendor id or vendor category.
+    pub max_severity: Option<BTreeMap<String, SensitivityName>>,
+    /// A level per finding code, over the defaults.
+    pub levels: Option<BTreeMap<CodeName, LevelName>>,
+}
+
+/// "No data of these categories may reach these vendors."
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DenyEntry {
+    /// Taxonomy keys; fields within them are covered (`user.authorization`).
+    pub categories: OneOrMany,
+    /// Vendor categories (`analytics`) or vendor ids (`mixpanel`).
+    pub to: OneOrMany,
+    /// Why, in the team's words (shown in findings).
+    pub reason: Option<String>,
+}
+
 // The enums are the model's own (they derive `JsonSchema`), so the schema
 // cannot list a sensitivity, kind or category the loader does not accept.
+use crate::model::policy::{Code as CodeName, Level as LevelName};
 use crate::model::{
     ComponentKind as ComponentKindName, Sensitivity as SensitivityName,
     VendorCategory as VendorCategoryName,
@@ -237,6 +268,8 @@ mod tests {
         assert_eq!(props(&defs["ComponentEntry"]), set(keys::COMPONENT));
         assert_eq!(props(&defs["VendorEntry"]), set(keys::VENDOR));
         assert_eq!(props(&defs["FlowEntry"]), set(keys::FLOW));
+        assert_eq!(props(&defs["PolicyEntry"]), set(keys::POLICY));
+        assert_eq!(props(&defs["DenyEntry"]), set(keys::DENY));
         // Unknown keys are errors in the loader, so they are in the schema.
         for def in [
             "SubjectEntry",

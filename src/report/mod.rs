@@ -4,6 +4,7 @@
 //! (stdout or `-o FILE`). Every string that comes from the input is escaped
 //! for the format it is written into.
 
+pub mod check;
 pub mod cyclonedx;
 pub mod cypher;
 pub mod dot;

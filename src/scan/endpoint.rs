@@ -95,7 +95,7 @@ pub fn accepts(value: &str, start: usize, end: usize) -> bool {
         return false; // `xapi.mixpanel.com`, `evil-api.mixpanel.com`
     }
     let before = &value[..tok_start];
-    if before.ends_with("//") {
+    if before.ends_with("//") || without_placeholder(before).ends_with("//") {
         return true;
     }
     if before.ends_with('@') {
@@ -108,6 +108,28 @@ pub fn accepts(value: &str, start: usize, end: usize) -> bool {
     }
     // A bare host (optionally with a port or path) that is the whole value.
     before.trim().is_empty() && !value.trim().contains(char::is_whitespace)
+}
+
+/// `before` without a trailing template placeholder that stands for the
+/// first labels of a host: `https://%` (printf's `%s`, whose letter the host
+/// token took), `https://${tenant}`, `https://{instance}`, `https://#{org}`,
+/// `https://{{ host }}`. Otherwise `before` itself.
+fn without_placeholder(before: &str) -> &str {
+    if let Some(b) = before.strip_suffix('%') {
+        return b;
+    }
+    if before.ends_with('}') {
+        if let Some(open) = before.rfind('{') {
+            let mut b = &before[..open];
+            b = b.strip_suffix('{').unwrap_or(b);
+            b = b
+                .strip_suffix('$')
+                .or_else(|| b.strip_suffix('#'))
+                .unwrap_or(b);
+            return b;
+        }
+    }
+    before
 }
 
 /// Endpoint evidence from a parsed file's string literals.
@@ -220,6 +242,21 @@ mod tests {
             "POST https://api.mixpanel.com/track failed",
             "api.mixpanel.com"
         ));
+    }
+
+    #[test]
+    fn a_templated_first_label_is_still_the_vendors_host() {
+        let sf = "my.salesforce.com";
+        assert!(ok("https://%s.my.salesforce.com/services/data", sf));
+        assert!(ok("https://${instance}.my.salesforce.com/x", sf));
+        assert!(ok("https://{instance}.my.salesforce.com/x", sf));
+        assert!(ok("https://#{org}.my.salesforce.com/x", sf));
+        assert!(ok("https://{{ org }}.my.salesforce.com", sf));
+        // A placeholder does not make prose or another host a URL.
+        assert!(!ok("see %s.my.salesforce.com", sf));
+        assert!(!ok("https://%s.my.salesforce.com.evil/x", sf));
+        // `{x}eu.my.salesforce.com` is still a host under the vendor's domain.
+        assert!(ok("https://{x}eu.my.salesforce.com/x", sf));
     }
 
     #[test]

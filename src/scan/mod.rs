@@ -25,6 +25,7 @@ pub mod prefilter;
 pub mod redact;
 pub mod scope;
 pub mod script;
+pub mod secrets;
 pub mod walk;
 
 use serde::{Deserialize, Serialize};
@@ -110,6 +111,10 @@ pub struct ScanResult {
     /// The components findings were attributed to, sorted by id.
     #[serde(default)]
     pub components: Vec<ScanComponent>,
+    /// Hard-coded vendor secrets (redacted), sorted by file and line;
+    /// omitted when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<secrets::SecretFinding>,
 }
 
 /// A component the scan attributed findings to.
@@ -241,4 +246,37 @@ pub fn scan_with_catalog(
     catalog: &crate::catalog::Catalog,
 ) -> Result<ScanResult, ScanError> {
     pipeline::run(opts, catalog)
+}
+
+/// Tells whether a file could yield anything to a scan, for trees that are
+/// not on disk yet (a git revision read by `check --base`): dependency
+/// manifests, `.gitignore` files, and text that mentions a catalog name
+/// (the same prefilter a scan runs, so nothing a scan would find is left
+/// out).
+pub struct Relevance {
+    prefilter: prefilter::Prefilter,
+}
+
+impl std::fmt::Debug for Relevance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Relevance")
+    }
+}
+
+impl Relevance {
+    /// Builds the prefilter of a catalog.
+    pub fn new(catalog: &crate::catalog::Catalog) -> Relevance {
+        Relevance {
+            prefilter: prefilter::Prefilter::new(&index::Index::new(catalog)),
+        }
+    }
+
+    /// Whether the file at `rel` (relative, `/` separators) with these
+    /// contents is worth writing out for a scan.
+    pub fn wants(&self, rel: &str, contents: &[u8]) -> bool {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        name == ".gitignore"
+            || manifest::ManifestKind::of_path(rel).is_some()
+            || !self.prefilter.scan(contents).is_empty()
+    }
 }

@@ -24,7 +24,7 @@ use super::redact::Redactor;
 use super::walk::{self, WalkedFile};
 use super::{
     FieldUse, Finding, Integration, ScanComponent, ScanError, ScanOptions, ScanResult, ScanStats,
-    Skipped, SkippedFile, calls, collects, config, imports, scope, script,
+    Skipped, SkippedFile, calls, collects, config, imports, scope, script, secrets,
 };
 use crate::catalog::{Catalog, Ecosystem};
 use crate::model::{Evidence, EvidenceKind, Scope};
@@ -47,6 +47,8 @@ struct Ctx {
     calls: Vec<Vec<crate::catalog::CallSpec>>,
     /// The catalog's `disabled_by` texts, normalised, per vendor index.
     disablers: Vec<Vec<String>>,
+    /// The catalog's secret patterns.
+    secrets: secrets::Secrets,
 }
 
 /// One piece of evidence, resolved while the file's text is at hand.
@@ -70,6 +72,8 @@ struct Outcome {
     fields: Vec<calls::CallField>,
     /// `disabled_by` texts (normalised) present in this file, per vendor.
     disabled: Vec<(u16, String)>,
+    /// Hard-coded vendor secrets, already redacted.
+    secrets: Vec<secrets::Hit>,
 }
 
 pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, ScanError> {
@@ -107,6 +111,7 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         prefilter: Prefilter::new(&index),
         domains: Domains::new(&index),
         redactor: Redactor::new(&index.secret_patterns),
+        secrets: secrets::Secrets::new(catalog),
         index,
         max_file_size: opts.max_file_size,
     };
@@ -115,7 +120,7 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     if let Some(p) = opts.progress {
         p.start(walked.files.len() as u64);
     }
-    let outcomes: Vec<Outcome> = walked
+    let mut outcomes: Vec<Outcome> = walked
         .files
         .par_iter()
         .map(|f| {
@@ -175,6 +180,20 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     for (dir, (_, id)) in packages {
         components.add_package(&dir, id);
     }
+
+    let mut found_secrets: Vec<secrets::SecretFinding> = Vec::new();
+    for o in &mut outcomes {
+        for (vendor, line, text) in std::mem::take(&mut o.secrets) {
+            found_secrets.push(secrets::SecretFinding {
+                vendor,
+                file: o.rel.clone(),
+                line,
+                text,
+            });
+        }
+    }
+    found_secrets.sort();
+    found_secrets.dedup();
 
     let mut groups: BTreeMap<(String, Option<String>), BTreeSet<Evidence>> = BTreeMap::new();
     let mut group_fields: BTreeMap<(String, Option<String>), BTreeSet<FieldUse>> = BTreeMap::new();
@@ -279,6 +298,7 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         },
         stats,
         components: used.into_iter().collect(),
+        secrets: found_secrets,
     })
 }
 
@@ -330,6 +350,19 @@ fn skip(rel: &str, reason: &'static str, read: bool) -> Outcome {
         skipped: Some(reason),
         read,
         ..Default::default()
+    }
+}
+
+/// A file skipped after it was read: what it already yielded that needs no
+/// parsing (its secrets) is kept.
+fn skip_keeping(out: Outcome, reason: &'static str) -> Outcome {
+    Outcome {
+        skipped: Some(reason),
+        found: Vec::new(),
+        fields: Vec::new(),
+        manifest: None,
+        analysed: false,
+        ..out
     }
 }
 
@@ -393,6 +426,7 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
         Cow::Borrowed(text)
     };
     let hits = ctx.prefilter.scan(scan_text.as_bytes());
+    out.secrets = ctx.secrets.find(text, !hits.is_empty());
     if hits.is_empty() && manifest_kind.is_none() {
         return out;
     }
@@ -402,7 +436,7 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
     if let Some(kind) = manifest_kind {
         out.analysed = true;
         match manifest::parse(kind, rel, text) {
-            Err(_) => return skip(rel, "parse-error", true),
+            Err(_) => return skip_keeping(out, "parse-error"),
             Ok(m) => {
                 out.manifest = Some((kind, m.name.clone()));
                 for d in &m.dependencies {
@@ -435,8 +469,8 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
         out.analysed = true;
         let facts = match lang::extract(lang, text) {
             Ok(f) => f,
-            Err(ExtractError::Timeout) => return skip(rel, "parse-timeout", true),
-            Err(ExtractError::Parse(_)) => return skip(rel, "parse-error", true),
+            Err(ExtractError::Timeout) => return skip_keeping(out, "parse-timeout"),
+            Err(ExtractError::Parse(_)) => return skip_keeping(out, "parse-error"),
         };
         if lang != Lang::Html {
             findings.extend(imports::detect(lang, &facts, &ctx.index));

@@ -1,0 +1,1100 @@
+//! `blastmap check`: the pre-merge gate.
+//!
+//! A check compares what the code does (a scan) with what the team declared
+//! (`blastmap.yaml`), with its policy, and with a baseline (the scan of the
+//! base revision, or a saved scan). Each difference is a [`Finding`] with a
+//! stable code ([`Code`]) and a level (allow, warn, deny); the check fails
+//! when any finding is denied. Findings are data: renderers in
+//! `crate::report::check` turn a [`CheckReport`] into text, Markdown, SARIF
+//! or JSON.
+//!
+//! Decisions the contract leaves open, written down here and in the README:
+//! - Only production integrations count: test and dev code carries no user
+//!   data out. Secrets count wherever they are (a live key in a test file is
+//!   still a live key).
+//! - With a baseline, a vendor or flow that is both new and undeclared is
+//!   reported once, as `new-vendor` / `new-flow`; `undeclared-*` is left for
+//!   what the baseline already had. A new vendor or flow that the
+//!   declarations already list is reported at most as a warning: the
+//!   declaration, reviewed in the same change, is the approval.
+//! - A field the code sends is covered by a declared flow from the same
+//!   component to the same vendor carrying a field of the same category, a
+//!   broader one (`user.contact` covers `user.contact.email`), or a narrower
+//!   one (the classifier's `user.contact` is covered by a declared email),
+//!   or by `fields: all`. Code that no declared component's `paths` claim is
+//!   compared with the vendor's declared flows from any component.
+//! - Policy rules apply to the blast radius (data mode) of the declared map
+//!   joined with the scan, so data that reaches a vendor by forwarding or
+//!   through an access grant is covered as well as direct flows.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::catalog::taxonomy::Taxonomy;
+use crate::graph::blast::{BlastReport, Severity};
+use crate::graph::{DataGraph, Mode};
+use crate::model::policy::{Code, Level, Policy, Target};
+use crate::model::{Evidence, EvidenceKind, FlowFields, Map, Origin, Scope, Sensitivity};
+use crate::scan::{Integration, ScanResult};
+
+pub mod codes;
+pub mod git;
+
+/// Where a finding points: a file the user can open and a 1-based line
+/// (0 when only the file is known).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    /// Path as the user can open it from where `check` ran.
+    pub file: String,
+    /// 1-based line; 0 when unknown.
+    pub line: u32,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}", self.file, self.line)
+        } else {
+            f.write_str(&self.file)
+        }
+    }
+}
+
+/// The declaration (or policy rule) a finding breaks or refers to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct DeclarationRef {
+    /// Where it is written.
+    pub location: Location,
+    /// What it says (`flows[0]: dashboard → mixpanel`, `policy.deny[0]`).
+    pub text: String,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The stable code.
+    pub code: Code,
+    /// What the policy makes of it.
+    pub level: Level,
+    /// One sentence, with the facts.
+    pub message: String,
+    /// The vendor concerned (catalog or declared id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    /// The component concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
+    /// The data category concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Where in the code (or the declaration file, for a stale declaration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The declaration or policy rule it breaks or refers to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declaration: Option<DeclarationRef>,
+    /// What to do about it.
+    pub help: String,
+}
+
+/// A vendor's blast radius at one side of the comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Radius {
+    /// Overall severity.
+    pub severity: Severity,
+    /// The score (see the README).
+    pub score: u64,
+    /// The exposed data categories, sorted.
+    pub categories: Vec<String>,
+}
+
+/// How one vendor's blast radius changed against the baseline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VendorChange {
+    /// Vendor id.
+    pub vendor: String,
+    /// Display name.
+    pub name: String,
+    /// Before (absent: the baseline did not use the vendor).
+    pub before: Option<Radius>,
+    /// After (absent: the change removes the vendor).
+    pub after: Option<Radius>,
+    /// Categories exposed now and not before.
+    pub added: Vec<String>,
+    /// Categories exposed before and not now.
+    pub removed: Vec<String>,
+}
+
+/// A flow that is new (against the baseline) or undeclared, for the
+/// diagram of what a change adds.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct NewFlow {
+    /// Component id.
+    pub from: String,
+    /// Vendor id.
+    pub to: String,
+    /// The categories it carries (sorted; empty when none was seen).
+    pub categories: Vec<String>,
+    /// Whether the vendor itself is new.
+    pub new_vendor: bool,
+}
+
+/// Counts per level.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Denied findings (the check fails when there is one).
+    pub deny: usize,
+    /// Warnings.
+    pub warn: usize,
+}
+
+/// The result of a check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    /// Output contract version.
+    pub version: u32,
+    /// The system's name.
+    pub system: String,
+    /// What the check compared with (`HEAD~1`, a file), if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+    /// The declaration file, if one was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declarations: Option<String>,
+    /// Whether strict mode was on.
+    pub strict: bool,
+    /// True when no finding is denied.
+    pub passed: bool,
+    /// Counts per level.
+    pub counts: Counts,
+    /// Sorted by file, line, code.
+    pub findings: Vec<Finding>,
+    /// Vendors whose blast radius changed against the baseline, by vendor.
+    pub changes: Vec<VendorChange>,
+    /// New or undeclared flows, for the diagram.
+    pub new_flows: Vec<NewFlow>,
+}
+
+/// The baseline to compare with.
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    /// How to name it in reports (`HEAD~1`, `scan-main.json`).
+    pub name: String,
+    /// Its scan.
+    pub scan: ScanResult,
+    /// Its declarations, when known (the base revision's `blastmap.yaml`);
+    /// otherwise the current ones stand for them.
+    pub map: Option<Map>,
+}
+
+/// How findings are levelled.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// `--level CODE=LEVEL`, over the policy's levels.
+    pub levels: BTreeMap<Code, Level>,
+    /// `--strict`, over the policy's `strict`.
+    pub strict: bool,
+    /// Prefix for code paths so that they open from where the check ran
+    /// (the scanned folder as given, `""` for the current folder).
+    pub root_prefix: String,
+}
+
+/// Everything a check reads.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckInput<'a> {
+    /// The declarations (`None` when the repository has none yet).
+    pub map: Option<&'a Map>,
+    /// The scan of the tree being checked.
+    pub scan: &'a ScanResult,
+    /// What to compare with.
+    pub baseline: Option<&'a Baseline>,
+    /// Levels and paths.
+    pub options: &'a CheckOptions,
+}
+
+/// The level of each code for this run.
+#[derive(Debug, Clone)]
+pub struct Levels {
+    levels: BTreeMap<Code, Level>,
+    /// Whether strict mode is on.
+    pub strict: bool,
+}
+
+impl Levels {
+    /// Defaults, then the policy, then strict mode, then the command line.
+    pub fn new(policy: &Policy, options: &CheckOptions) -> Levels {
+        let strict = options.strict || policy.strict;
+        let mut levels: BTreeMap<Code, Level> =
+            Code::ALL.iter().map(|c| (*c, c.default_level())).collect();
+        if strict {
+            levels.insert(Code::UndeclaredFlow, Level::Deny);
+            levels.insert(Code::UndeclaredVendor, Level::Deny);
+        }
+        levels.extend(policy.levels.iter().map(|(c, l)| (*c, *l)));
+        levels.extend(options.levels.iter().map(|(c, l)| (*c, *l)));
+        Levels { levels, strict }
+    }
+
+    /// The level of a code.
+    pub fn of(&self, code: Code) -> Level {
+        self.levels
+            .get(&code)
+            .copied()
+            .unwrap_or(code.default_level())
+    }
+}
+
+/// Evidence kinds in the order a reviewer wants to be pointed at: the
+/// import a change adds before the manifest line that allows it.
+fn kind_rank(k: EvidenceKind) -> u8 {
+    match k {
+        EvidenceKind::Import => 0,
+        EvidenceKind::Script => 1,
+        EvidenceKind::Call => 2,
+        EvidenceKind::Endpoint => 3,
+        EvidenceKind::Config => 4,
+        EvidenceKind::Manifest => 5,
+        EvidenceKind::Collects => 6,
+        EvidenceKind::Declared => 7,
+    }
+}
+
+/// The evidence to point at for an integration as a whole.
+fn best_evidence(ev: &[Evidence]) -> Option<&Evidence> {
+    ev.iter()
+        .filter(|e| e.kind != EvidenceKind::Declared && e.scope == Scope::Production)
+        .min_by(|a, b| {
+            (kind_rank(a.kind), &a.file, a.line).cmp(&(kind_rank(b.kind), &b.file, b.line))
+        })
+        .or_else(|| ev.iter().find(|e| e.kind != EvidenceKind::Declared))
+}
+
+/// Whether a declared category covers a category the code shows (see the
+/// module docs).
+fn covers(declared: &str, seen: &str) -> bool {
+    Taxonomy::is_within(seen, declared) || Taxonomy::is_within(declared, seen)
+}
+
+/// Plain words for a category, from the taxonomy.
+fn plain(map: &Map, category: &str) -> String {
+    map.taxonomy.plain(category).to_string()
+}
+
+struct Ctx<'a> {
+    map: &'a Map,
+    /// Where the scan saw each (vendor, category) sent: the first call site.
+    sent: BTreeMap<(String, String), (String, u32)>,
+    declared: bool,
+    levels: Levels,
+    prefix: &'a str,
+    findings: Vec<Finding>,
+    new_flows: BTreeMap<(String, String), (BTreeSet<String>, bool)>,
+}
+
+impl Ctx<'_> {
+    fn code_location(&self, file: &str, line: u32) -> Location {
+        Location {
+            file: join_prefix(self.prefix, file),
+            line,
+        }
+    }
+
+    fn evidence_location(&self, e: &Evidence) -> Location {
+        if e.kind == EvidenceKind::Declared {
+            Location {
+                file: e.file.clone(),
+                line: e.line,
+            }
+        } else {
+            self.code_location(&e.file, e.line)
+        }
+    }
+
+    fn push(&mut self, mut f: Finding, level: Level) {
+        if level == Level::Allow {
+            return;
+        }
+        f.level = level;
+        self.findings.push(f);
+    }
+
+    fn vendor_name(&self, id: &str) -> String {
+        self.map
+            .vendors
+            .get(id)
+            .map(|v| v.name.clone())
+            .or_else(|| crate::catalog::lookup(id).map(|v| v.name.clone()))
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// The declared flows a (component, vendor) pair is compared with.
+    fn declared_flows(&self, component: &str, vendor: &str) -> Vec<usize> {
+        let known = self.map.components.contains_key(component);
+        self.map
+            .flows
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.origin != Origin::Discovered && f.to == vendor)
+            .filter(|(_, f)| !known || f.from == component)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    fn flow_declaration(&self, i: usize) -> Option<DeclarationRef> {
+        let f = self.map.flows.get(i)?;
+        let e = f
+            .evidence
+            .iter()
+            .find(|e| e.kind == EvidenceKind::Declared)?;
+        Some(DeclarationRef {
+            location: Location {
+                file: e.file.clone(),
+                line: e.line,
+            },
+            text: format!("{}: {} → {}", e.text, f.from, f.to),
+        })
+    }
+
+    fn covered(&self, flows: &[usize], category: &str) -> bool {
+        flows.iter().any(|i| match &self.map.flows[*i].fields {
+            FlowFields::All => true,
+            FlowFields::List(list) => list.iter().any(|id| {
+                let c = self
+                    .map
+                    .fields
+                    .get(id)
+                    .map(|f| f.category.as_str())
+                    .unwrap_or(id.as_str());
+                covers(c, category)
+            }),
+        })
+    }
+}
+
+fn join_prefix(prefix: &str, file: &str) -> String {
+    if prefix.is_empty() || prefix == "." {
+        file.to_string()
+    } else {
+        format!("{}/{}", prefix.trim_end_matches('/'), file)
+    }
+}
+
+/// Production integrations per (vendor, component).
+fn production(scan: &ScanResult) -> Vec<&Integration> {
+    scan.integrations
+        .iter()
+        .filter(|i| i.scope == Scope::Production)
+        .collect()
+}
+
+fn component_of(i: &Integration) -> String {
+    i.component
+        .clone()
+        .unwrap_or_else(|| crate::graph::reconcile::UNATTRIBUTED.to_string())
+}
+
+/// The categories an integration sends (person data only), each with the
+/// first place it is seen and the name there.
+fn sent_categories(i: &Integration, map: &Map) -> BTreeMap<String, (String, u32, String)> {
+    let mut out: BTreeMap<String, (String, u32, String)> = BTreeMap::new();
+    for f in &i.fields {
+        if !map.taxonomy.contains(&f.category) || Taxonomy::is_within(&f.category, "system") {
+            continue;
+        }
+        let e = out
+            .entry(f.category.clone())
+            .or_insert_with(|| (f.file.clone(), f.line, f.name.clone()));
+        if (&f.file, f.line) < (&e.0, e.1) {
+            *e = (f.file.clone(), f.line, f.name.clone());
+        }
+    }
+    out
+}
+
+/// Runs a check.
+pub fn check(input: CheckInput<'_>) -> CheckReport {
+    let empty = Map::new("system");
+    let map = input.map.unwrap_or(&empty);
+    let levels = Levels::new(&map.policy, input.options);
+    let mut sent: BTreeMap<(String, String), (String, u32)> = BTreeMap::new();
+    for i in production(input.scan) {
+        for (cat, (file, line, _)) in sent_categories(i, map) {
+            let e = sent
+                .entry((i.vendor.clone(), cat))
+                .or_insert((file.clone(), line));
+            if (&file, line) < (&e.0, e.1) {
+                *e = (file, line);
+            }
+        }
+    }
+    let mut cx = Ctx {
+        map,
+        sent,
+        declared: input.map.is_some(),
+        levels,
+        prefix: &input.options.root_prefix,
+        findings: Vec::new(),
+        new_flows: BTreeMap::new(),
+    };
+
+    // The baseline's vendors and (component, vendor, category) triples.
+    let base_vendors: Option<BTreeSet<&str>> = input.baseline.map(|b| {
+        production(&b.scan)
+            .into_iter()
+            .map(|i| i.vendor.as_str())
+            .collect()
+    });
+    let base_flows: BTreeSet<(String, String, String)> = input
+        .baseline
+        .map(|b| {
+            production(&b.scan)
+                .into_iter()
+                .flat_map(|i| {
+                    let c = component_of(i);
+                    let base_map = b.map.as_ref().unwrap_or(map);
+                    sent_categories(i, base_map)
+                        .into_keys()
+                        .map(move |cat| (c.clone(), i.vendor.clone(), cat))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let base_pairs: BTreeSet<(String, String)> = input
+        .baseline
+        .map(|b| {
+            production(&b.scan)
+                .into_iter()
+                .map(|i| (component_of(i), i.vendor.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+
+    code_findings(
+        &mut cx,
+        input.scan,
+        base_vendors.as_ref(),
+        &base_flows,
+        &base_pairs,
+    );
+    if cx.declared {
+        stale_findings(&mut cx, input.scan);
+    }
+    secret_findings(&mut cx, input.scan);
+
+    // The current map: declarations joined with the scan.
+    let mut current = map.clone();
+    crate::graph::reconcile::merge_scan(&mut current, input.scan);
+    let g = DataGraph::build(&current);
+    let radii = radii(&g, &current);
+    policy_findings(&mut cx, &current, &radii);
+
+    let mut changes = Vec::new();
+    if let Some(b) = input.baseline {
+        let mut before = b.map.clone().unwrap_or_else(|| map.clone());
+        crate::graph::reconcile::merge_scan(&mut before, &b.scan);
+        let gb = DataGraph::build(&before);
+        let base_radii = radii_summary(&radius_reports(&gb, &before));
+        changes = compare(&cx, &current, &radii, &base_radii);
+        grew_findings(&mut cx, &changes, &radii);
+    }
+
+    let Ctx {
+        mut findings,
+        new_flows,
+        levels,
+        ..
+    } = cx;
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                f.location
+                    .clone()
+                    .or_else(|| f.declaration.as_ref().map(|d| d.location.clone())),
+                f.code,
+                f.vendor.clone(),
+                f.component.clone(),
+                f.category.clone(),
+                f.message.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    findings.dedup();
+    let counts = Counts {
+        deny: findings.iter().filter(|f| f.level == Level::Deny).count(),
+        warn: findings.iter().filter(|f| f.level == Level::Warn).count(),
+    };
+    CheckReport {
+        version: 1,
+        system: map.system.clone(),
+        baseline: input.baseline.map(|b| b.name.clone()),
+        declarations: input.map.and_then(|m| m.source.clone()),
+        strict: levels.strict,
+        passed: counts.deny == 0,
+        counts,
+        findings,
+        changes,
+        new_flows: new_flows
+            .into_iter()
+            .map(|((from, to), (cats, new_vendor))| NewFlow {
+                from,
+                to,
+                categories: cats.into_iter().collect(),
+                new_vendor,
+            })
+            .collect(),
+    }
+}
+
+/// undeclared-vendor, undeclared-flow, new-vendor, new-flow.
+fn code_findings(
+    cx: &mut Ctx<'_>,
+    scan: &ScanResult,
+    base_vendors: Option<&BTreeSet<&str>>,
+    base_flows: &BTreeSet<(String, String, String)>,
+    base_pairs: &BTreeSet<(String, String)>,
+) {
+    let with_baseline = base_vendors.is_some();
+    let mut vendor_reported: BTreeSet<String> = BTreeSet::new();
+    for integ in production(scan) {
+        let vendor = integ.vendor.as_str();
+        let component = component_of(integ);
+        let name = cx.vendor_name(vendor);
+        let vendor_declared = cx.map.vendors.contains_key(vendor);
+        let vendor_new = base_vendors.is_some_and(|b| !b.contains(vendor));
+        let where_ = best_evidence(&integ.evidence).map(|e| cx.evidence_location(e));
+        let decl_file = cx
+            .map
+            .source
+            .clone()
+            .unwrap_or_else(|| "blastmap.yaml".into());
+
+        if vendor_new && vendor_reported.insert(vendor.to_string()) {
+            let (level, tail) = if vendor_declared {
+                (
+                    cx.levels.of(Code::NewVendor).min(Level::Warn),
+                    format!("declared in {decl_file}"),
+                )
+            } else if cx.declared {
+                (
+                    cx.levels.of(Code::NewVendor),
+                    format!("not declared in {decl_file}"),
+                )
+            } else {
+                (
+                    cx.levels.of(Code::NewVendor),
+                    "no declarations to approve it".into(),
+                )
+            };
+            let f = Finding {
+                code: Code::NewVendor,
+                level,
+                message: format!(
+                    "{name} (`{vendor}`) is a new vendor: the baseline does not use it; {tail}"
+                ),
+                vendor: Some(vendor.to_string()),
+                component: Some(component.clone()),
+                category: None,
+                location: where_.clone(),
+                declaration: None,
+                help: codes::doc(Code::NewVendor).fix.to_string(),
+            };
+            cx.push(f, level);
+        } else if !vendor_new
+            && cx.declared
+            && !vendor_declared
+            && vendor_reported.insert(vendor.to_string())
+        {
+            let level = cx.levels.of(Code::UndeclaredVendor);
+            let f = Finding {
+                code: Code::UndeclaredVendor,
+                level,
+                message: format!(
+                    "the code sends data to {name} (`{vendor}`), which {decl_file} does not declare"
+                ),
+                vendor: Some(vendor.to_string()),
+                component: Some(component.clone()),
+                category: None,
+                location: where_.clone(),
+                declaration: None,
+                help: codes::doc(Code::UndeclaredVendor).fix.to_string(),
+            };
+            cx.push(f, level);
+        }
+
+        let flows = cx.declared_flows(&component, vendor);
+        let flow_decl = flows.first().and_then(|i| cx.flow_declaration(*i));
+        let cats = sent_categories(integ, cx.map);
+        let pair_new =
+            with_baseline && !base_pairs.contains(&(component.clone(), vendor.to_string()));
+        if cats.is_empty() && (pair_new || (cx.declared && flows.is_empty())) && !vendor_new {
+            // A pair with no field seen: the flow itself is what is new or
+            // undeclared.
+            let (code, what) = if pair_new {
+                (Code::NewFlow, "is new: the baseline has no such flow")
+            } else {
+                (Code::UndeclaredFlow, "is not declared")
+            };
+            let level = if flows.is_empty() {
+                cx.levels.of(code)
+            } else {
+                cx.levels.of(code).min(Level::Warn)
+            };
+            let f = Finding {
+                code,
+                level,
+                message: format!("the flow {component} → {vendor} {what}"),
+                vendor: Some(vendor.to_string()),
+                component: Some(component.clone()),
+                category: None,
+                location: where_.clone(),
+                declaration: flow_decl.clone(),
+                help: codes::doc(code).fix.to_string(),
+            };
+            cx.push(f, level);
+            if level != Level::Allow {
+                cx.new_flows
+                    .entry((component.clone(), vendor.to_string()))
+                    .or_insert_with(|| (BTreeSet::new(), vendor_new));
+            }
+        }
+        for (cat, (file, line, shown)) in cats {
+            let covered = cx.covered(&flows, &cat);
+            let is_new = with_baseline
+                && !base_flows.contains(&(component.clone(), vendor.to_string(), cat.clone()));
+            let collected = shown.starts_with("collected by the SDK");
+            let source = if collected {
+                shown.clone()
+            } else {
+                format!("from `{shown}`")
+            };
+            let words = plain(cx.map, &cat);
+            let (code, level, state) = if is_new {
+                let level = if covered {
+                    cx.levels.of(Code::NewFlow).min(Level::Warn)
+                } else {
+                    cx.levels.of(Code::NewFlow)
+                };
+                let state = if covered {
+                    "new against the baseline; declared"
+                } else if cx.declared {
+                    "new against the baseline; not declared"
+                } else {
+                    "new against the baseline"
+                };
+                (Code::NewFlow, level, state)
+            } else if cx.declared && !covered {
+                (
+                    Code::UndeclaredFlow,
+                    cx.levels.of(Code::UndeclaredFlow),
+                    "no declared flow carries it",
+                )
+            } else {
+                continue;
+            };
+            let f = Finding {
+                code,
+                level,
+                message: format!(
+                    "{component} sends {words} (`{cat}`, {source}) to {name}: {state}"
+                ),
+                vendor: Some(vendor.to_string()),
+                component: Some(component.clone()),
+                category: Some(cat.clone()),
+                location: Some(cx.code_location(&file, line)),
+                declaration: if covered { None } else { flow_decl.clone() },
+                help: codes::doc(code).fix.to_string(),
+            };
+            cx.push(f, level);
+            if level != Level::Allow {
+                cx.new_flows
+                    .entry((component.clone(), vendor.to_string()))
+                    .or_insert_with(|| (BTreeSet::new(), vendor_new))
+                    .0
+                    .insert(cat);
+            }
+        }
+    }
+}
+
+/// stale-declaration: a declared integration the code no longer shows.
+/// Only flows the scan could see are judged: from a component with `paths`
+/// to a catalog vendor.
+fn stale_findings(cx: &mut Ctx<'_>, scan: &ScanResult) {
+    let seen: BTreeSet<(String, &str)> = production(scan)
+        .into_iter()
+        .map(|i| (component_of(i), i.vendor.as_str()))
+        .collect();
+    let level = cx.levels.of(Code::StaleDeclaration);
+    for i in 0..cx.map.flows.len() {
+        let f = &cx.map.flows[i];
+        let Some(c) = cx.map.components.get(&f.from) else {
+            continue;
+        };
+        let Some(v) = cx.map.vendors.get(&f.to) else {
+            continue;
+        };
+        if c.paths.is_empty() || !v.in_catalog || seen.contains(&(f.from.clone(), f.to.as_str())) {
+            continue;
+        }
+        let decl = cx.flow_declaration(i);
+        let message = format!(
+            "{} → {} is declared, but the code under {} shows no integration with {}",
+            f.from,
+            f.to,
+            c.paths.join(", "),
+            v.name
+        );
+        let finding = Finding {
+            code: Code::StaleDeclaration,
+            level,
+            message,
+            vendor: Some(f.to.clone()),
+            component: Some(f.from.clone()),
+            category: None,
+            location: decl.as_ref().map(|d| d.location.clone()),
+            declaration: decl,
+            help: codes::doc(Code::StaleDeclaration).fix.to_string(),
+        };
+        cx.push(finding, level);
+    }
+}
+
+/// secret-in-source: every hard-coded vendor secret, redacted.
+fn secret_findings(cx: &mut Ctx<'_>, scan: &ScanResult) {
+    let level = cx.levels.of(Code::SecretInSource);
+    for s in &scan.secrets {
+        let name = cx.vendor_name(&s.vendor);
+        let f = Finding {
+            code: Code::SecretInSource,
+            level,
+            message: format!("a hard-coded {name} secret: `{}`", s.text),
+            vendor: Some(s.vendor.clone()),
+            component: None,
+            category: None,
+            location: Some(cx.code_location(&s.file, s.line)),
+            declaration: None,
+            help: codes::doc(Code::SecretInSource).fix.to_string(),
+        };
+        cx.push(f, level);
+    }
+}
+
+/// Every vendor's blast radius (data mode) in a map.
+fn radius_reports(g: &DataGraph<'_>, map: &Map) -> BTreeMap<String, BlastReport> {
+    map.vendors
+        .keys()
+        .filter_map(|v| g.blast(v, Mode::Data).ok().map(|r| (v.clone(), r)))
+        .collect()
+}
+
+fn radii(g: &DataGraph<'_>, map: &Map) -> BTreeMap<String, BlastReport> {
+    radius_reports(g, map)
+}
+
+fn radii_summary(r: &BTreeMap<String, BlastReport>) -> BTreeMap<String, Radius> {
+    r.iter().map(|(k, v)| (k.clone(), summary(v))).collect()
+}
+
+fn summary(r: &BlastReport) -> Radius {
+    let mut categories: Vec<String> = r.exposed.iter().map(|e| e.category.clone()).collect();
+    categories.sort();
+    categories.dedup();
+    Radius {
+        severity: r.severity,
+        score: r.score,
+        categories,
+    }
+}
+
+/// The code location a field's first route into the vendor was seen at,
+/// else its declaration.
+fn route_location(
+    cx: &Ctx<'_>,
+    r: &BlastReport,
+    category: &str,
+) -> (Option<Location>, Option<DeclarationRef>) {
+    // The call site that sends it to this vendor, when the code shows one.
+    let exact = cx.sent.get(&(r.vendor.clone(), category.to_string()));
+    let near = || {
+        cx.sent
+            .iter()
+            .find(|((v, c), _)| *v == r.vendor && covers(category, c))
+            .map(|(_, at)| at)
+    };
+    if let Some((file, line)) = exact.or_else(near) {
+        return (Some(cx.code_location(file, *line)), None);
+    }
+    let Some(e) = r.exposed.iter().find(|e| e.category == category) else {
+        return (None, None);
+    };
+    let mut decl = None;
+    for route in &e.routes {
+        for hop in route.hops.iter().rev() {
+            if let Some(ev) = best_evidence(&hop.evidence) {
+                if ev.kind != EvidenceKind::Declared {
+                    return (Some(cx.evidence_location(ev)), decl);
+                }
+            }
+            if decl.is_none() {
+                decl = hop
+                    .evidence
+                    .iter()
+                    .find(|ev| ev.kind == EvidenceKind::Declared)
+                    .map(|ev| DeclarationRef {
+                        location: cx.evidence_location(ev),
+                        text: format!("{}: {} → {}", ev.text, hop.from, hop.to),
+                    });
+            }
+        }
+    }
+    (None, decl)
+}
+
+fn severity_of(s: Sensitivity) -> Severity {
+    match s {
+        Sensitivity::Low => Severity::Low,
+        Sensitivity::Medium => Severity::Medium,
+        Sensitivity::High => Severity::High,
+        Sensitivity::Critical => Severity::Critical,
+    }
+}
+
+/// policy-denied: the allowlist, the deny rules and the maximum severities.
+fn policy_findings(cx: &mut Ctx<'_>, current: &Map, radii: &BTreeMap<String, BlastReport>) {
+    let policy = cx.map.policy.clone();
+    if policy.is_empty() {
+        return;
+    }
+    let level = cx.levels.of(Code::PolicyDenied);
+    let decl_file = cx
+        .map
+        .source
+        .clone()
+        .unwrap_or_else(|| "blastmap.yaml".into());
+    let rule_ref = |path: &str, line: u32| DeclarationRef {
+        location: Location {
+            file: decl_file.clone(),
+            line,
+        },
+        text: path.to_string(),
+    };
+    // Where a vendor is used: its first code evidence, else a declaration.
+    let vendor_location = |cx: &Ctx<'_>, vendor: &str| -> Option<Location> {
+        let ev: Vec<Evidence> = current
+            .flows
+            .iter()
+            .filter(|f| f.to == vendor)
+            .flat_map(|f| f.evidence.iter().cloned())
+            .collect();
+        best_evidence(&ev)
+            .or_else(|| ev.first())
+            .map(|e| cx.evidence_location(e))
+    };
+    for (id, v) in &current.vendors {
+        let used = current.flows.iter().any(|f| &f.to == id);
+        if !used {
+            continue;
+        }
+        if let Some(allowed) = &policy.allow_vendors {
+            if !allowed.iter().any(|a| a == id) {
+                let f = Finding {
+                    code: Code::PolicyDenied,
+                    level,
+                    message: format!("{} (`{id}`) is not in the policy's allowed vendors", v.name),
+                    vendor: Some(id.clone()),
+                    component: None,
+                    category: None,
+                    location: vendor_location(cx, id),
+                    declaration: Some(rule_ref("policy.allow_vendors", policy.allow_line)),
+                    help: format!(
+                        "remove the integration, or add `{id}` to `policy.allow_vendors` once it is approved"
+                    ),
+                };
+                cx.push(f, level);
+            }
+        }
+        let Some(r) = radii.get(id) else { continue };
+        for rule in &policy.deny {
+            if !rule.to.iter().any(|t| t.matches(id, v.category)) {
+                continue;
+            }
+            let mut cats: Vec<&str> = r
+                .exposed
+                .iter()
+                .filter(|e| {
+                    rule.categories
+                        .iter()
+                        .any(|c| Taxonomy::is_within(&e.category, c))
+                })
+                .map(|e| e.category.as_str())
+                .collect();
+            cats.sort();
+            cats.dedup();
+            for cat in cats {
+                let fields: Vec<&str> = r
+                    .exposed
+                    .iter()
+                    .filter(|e| e.category == cat)
+                    .map(|e| e.field.as_str())
+                    .collect();
+                let (location, _) = route_location(cx, r, cat);
+                let reason = rule
+                    .reason
+                    .as_deref()
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default();
+                let to: Vec<&str> = rule.to.iter().map(Target::name).collect();
+                let f = Finding {
+                    code: Code::PolicyDenied,
+                    level,
+                    message: format!(
+                        "{} (`{cat}`: {}) reach {} (`{id}`), and {} denies {} to {}{reason}",
+                        plain(current, cat),
+                        fields.join(", "),
+                        v.name,
+                        rule.path,
+                        rule.categories.join(", "),
+                        to.join(", ")
+                    ),
+                    vendor: Some(id.clone()),
+                    component: None,
+                    category: Some(cat.to_string()),
+                    location: location.or_else(|| vendor_location(cx, id)),
+                    declaration: Some(rule_ref(&rule.path, rule.line)),
+                    help: "stop sending this data to the vendor (remove it at the call site, or the flow), or change the policy with the approval it needs".into(),
+                };
+                cx.push(f, level);
+            }
+        }
+        for m in &policy.max_severity {
+            if !m.target.matches(id, v.category) {
+                continue;
+            }
+            if r.severity > severity_of(m.max) {
+                let f = Finding {
+                    code: Code::PolicyDenied,
+                    level,
+                    message: format!(
+                        "{}'s blast radius is {} (score {}), above the {} that {} allows",
+                        v.name,
+                        r.severity.as_str(),
+                        r.score,
+                        m.max.as_str(),
+                        m.path
+                    ),
+                    vendor: Some(id.clone()),
+                    component: None,
+                    category: None,
+                    location: vendor_location(cx, id),
+                    declaration: Some(rule_ref(&m.path, m.line)),
+                    help: format!(
+                        "send less to {} (see `blastmap blast {id}`), or raise the limit with the approval it needs",
+                        v.name
+                    ),
+                };
+                cx.push(f, level);
+            }
+        }
+    }
+}
+
+/// Per vendor, before and after, for every vendor whose radius changed.
+fn compare(
+    cx: &Ctx<'_>,
+    current: &Map,
+    after: &BTreeMap<String, BlastReport>,
+    before: &BTreeMap<String, Radius>,
+) -> Vec<VendorChange> {
+    let ids: BTreeSet<&String> = after.keys().chain(before.keys()).collect();
+    let mut out = Vec::new();
+    for id in ids {
+        let a = after
+            .get(id)
+            .map(summary)
+            .filter(|r| !r.categories.is_empty());
+        let b = before.get(id).cloned().filter(|r| !r.categories.is_empty());
+        if a == b
+            || (a.as_ref().map(|r| (&r.categories, r.severity))
+                == b.as_ref().map(|r| (&r.categories, r.severity)))
+        {
+            continue;
+        }
+        let set = |r: &Option<Radius>| -> BTreeSet<String> {
+            r.as_ref()
+                .map(|r| r.categories.iter().cloned().collect())
+                .unwrap_or_default()
+        };
+        let (sa, sb) = (set(&a), set(&b));
+        out.push(VendorChange {
+            vendor: id.clone(),
+            name: current
+                .vendors
+                .get(id)
+                .map(|v| v.name.clone())
+                .unwrap_or_else(|| cx.vendor_name(id)),
+            added: sa.difference(&sb).cloned().collect(),
+            removed: sb.difference(&sa).cloned().collect(),
+            before: b,
+            after: a,
+        });
+    }
+    out
+}
+
+/// blast-radius-grew: a vendor the baseline already used now exposes more
+/// categories, or a higher severity.
+fn grew_findings(
+    cx: &mut Ctx<'_>,
+    changes: &[VendorChange],
+    radii: &BTreeMap<String, BlastReport>,
+) {
+    let level = cx.levels.of(Code::BlastRadiusGrew);
+    for ch in changes {
+        let (Some(b), Some(a)) = (&ch.before, &ch.after) else {
+            continue;
+        };
+        if ch.added.is_empty() && a.severity <= b.severity {
+            continue;
+        }
+        let mut parts = Vec::new();
+        if a.severity != b.severity {
+            parts.push(format!(
+                "severity {} → {}",
+                b.severity.as_str(),
+                a.severity.as_str()
+            ));
+        }
+        if !ch.added.is_empty() {
+            let words: Vec<String> = ch
+                .added
+                .iter()
+                .map(|c| format!("{} (`{c}`)", plain(cx.map, c)))
+                .collect();
+            parts.push(format!("newly exposed: {}", words.join(", ")));
+        }
+        let (location, declaration) = match (ch.added.first(), radii.get(&ch.vendor)) {
+            (Some(c), Some(r)) => route_location(cx, r, c),
+            _ => (None, None),
+        };
+        let f = Finding {
+            code: Code::BlastRadiusGrew,
+            level,
+            message: format!(
+                "{}'s blast radius grew (score {} → {}): {}",
+                ch.name,
+                b.score,
+                a.score,
+                parts.join("; ")
+            ),
+            vendor: Some(ch.vendor.clone()),
+            component: None,
+            category: ch.added.first().cloned(),
+            location,
+            declaration,
+            help: codes::doc(Code::BlastRadiusGrew).fix.to_string(),
+        };
+        cx.push(f, level);
+    }
+}

@@ -1,0 +1,528 @@
+//! `blastmap check` reports: text (compiler-style lines), Markdown (a
+//! pull-request comment, through `templates/check.md`), SARIF 2.1.0 (for
+//! code scanning) and JSON (the report as data).
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use askama::Template;
+use serde::{Deserialize, Serialize};
+
+use crate::check::codes::{self, DOCS};
+use crate::check::{CheckReport, Finding, Location};
+use crate::model::policy::{Code, Level};
+
+/// `check --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// `file:line: code: message [level]`, one finding per line.
+    Text,
+    /// A pull-request comment.
+    Markdown,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// The report as JSON.
+    Json,
+}
+
+/// Renders a check report.
+pub fn render(r: &CheckReport, format: CheckFormat) -> String {
+    match format {
+        CheckFormat::Text => text(r),
+        CheckFormat::Markdown => markdown(r),
+        CheckFormat::Sarif => sarif(r),
+        CheckFormat::Json => super::json::to_string(r),
+    }
+}
+
+/// Strips control characters (terminal escapes) from input strings.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+fn where_of(f: &Finding) -> String {
+    f.location
+        .as_ref()
+        .or(f.declaration.as_ref().map(|d| &d.location))
+        .map(Location::to_string)
+        .unwrap_or_else(|| "(no location)".into())
+}
+
+fn summary_line(r: &CheckReport) -> String {
+    let verdict = if r.passed { "passed" } else { "failed" };
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let mut s = format!(
+        "check {verdict}: {} denied, {}",
+        r.counts.deny,
+        plural(r.counts.warn, "warning")
+    );
+    match &r.baseline {
+        Some(b) => {
+            let _ = write!(s, " (against {})", clean(b));
+        }
+        None => s.push_str(" (no baseline)"),
+    }
+    if r.strict {
+        s.push_str(", strict");
+    }
+    s
+}
+
+/// Compiler-style lines: `file:line: code: message [level]`, with the
+/// declaration each one breaks and the fix below it.
+pub fn text(r: &CheckReport) -> String {
+    let mut o = String::new();
+    for f in &r.findings {
+        let _ = writeln!(
+            o,
+            "{}: {}: {} [{}]",
+            clean(&where_of(f)),
+            f.code.as_str(),
+            clean(&f.message),
+            f.level.as_str()
+        );
+        if let Some(d) = &f.declaration {
+            let _ = writeln!(
+                o,
+                "  = declared: {}: {}",
+                clean(&d.location.to_string()),
+                clean(&d.text)
+            );
+        }
+        let _ = writeln!(o, "  = help: {}", clean(&f.help));
+    }
+    if !r.changes.is_empty() {
+        o.push_str("\nblast radius changes:\n");
+        for c in &r.changes {
+            let side = |x: &Option<crate::check::Radius>| {
+                x.as_ref()
+                    .map(|r| {
+                        format!(
+                            "{} ({}, {} categories)",
+                            r.severity.as_str(),
+                            r.score,
+                            r.categories.len()
+                        )
+                    })
+                    .unwrap_or_else(|| "not used".into())
+            };
+            let _ = writeln!(
+                o,
+                "  {}: {} → {}",
+                clean(&c.vendor),
+                side(&c.before),
+                side(&c.after)
+            );
+        }
+    }
+    if !r.findings.is_empty() || !r.changes.is_empty() {
+        o.push('\n');
+    }
+    o.push_str(&summary_line(r));
+    o.push('\n');
+    o
+}
+
+/// Markdown template filters (shared with the other Markdown reports).
+mod filters {
+    use std::fmt::Display;
+
+    /// Escapes Markdown and HTML metacharacters, on one line.
+    pub fn md<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(crate::report::markdown::escape(&s.to_string()))
+    }
+
+    /// An inline code span for a table cell.
+    pub fn tcode<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(crate::report::markdown::code_span(&s.to_string()).replace('|', "\\|"))
+    }
+}
+
+struct CodeRow {
+    code: &'static str,
+    level: &'static str,
+    count: usize,
+}
+
+#[derive(Template)]
+#[template(path = "check.md", escape = "none")]
+struct CheckMd<'a> {
+    r: &'a CheckReport,
+    verdict: &'static str,
+    rows: Vec<CodeRow>,
+    mermaid: String,
+}
+
+/// A pull-request comment: verdict, a table per code, the findings, a
+/// Mermaid diagram of what the change adds, and the blast radius change
+/// per vendor.
+pub fn markdown(r: &CheckReport) -> String {
+    let mut by: BTreeMap<(Code, Level), usize> = BTreeMap::new();
+    for f in &r.findings {
+        *by.entry((f.code, f.level)).or_insert(0) += 1;
+    }
+    let mut rows: Vec<CodeRow> = by
+        .into_iter()
+        .map(|((c, l), n)| CodeRow {
+            code: c.as_str(),
+            level: l.as_str(),
+            count: n,
+        })
+        .collect();
+    rows.sort_by(|a, b| b.level.cmp(a.level).then(a.code.cmp(b.code)));
+    let t = CheckMd {
+        r,
+        verdict: if r.passed { "passed" } else { "failed" },
+        rows,
+        mermaid: new_flows_mermaid(r),
+    };
+    t.render()
+        .unwrap_or_else(|e| format!("blastmap could not render the Markdown report: {e}\n"))
+}
+
+/// A Mermaid flowchart of the new or undeclared flows: components on the
+/// left, vendors on the right (new vendors marked), categories on the edges.
+fn new_flows_mermaid(r: &CheckReport) -> String {
+    use crate::report::mermaid::label;
+    if r.new_flows.is_empty() {
+        return String::new();
+    }
+    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut id_of = |prefix: &str, name: &str| -> String {
+        let key = format!("{prefix}:{name}");
+        let n = ids.len();
+        ids.entry(key)
+            .or_insert_with(|| format!("{prefix}{n}"))
+            .clone()
+    };
+    let mut o = String::from("flowchart LR\n");
+    let mut nodes = String::new();
+    let mut edges = String::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut new_vendors = Vec::new();
+    for f in &r.new_flows {
+        let c = id_of("c_", &f.from);
+        let v = id_of("v_", &f.to);
+        if seen.insert(c.clone()) {
+            let _ = writeln!(nodes, "  {c}[\"{}\"]", label(&f.from));
+        }
+        if seen.insert(v.clone()) {
+            let _ = writeln!(nodes, "  {v}([\"{}\"])", label(&f.to));
+            if f.new_vendor {
+                new_vendors.push(v.clone());
+            }
+        }
+        let cats = if f.categories.is_empty() {
+            String::new()
+        } else {
+            let shown: Vec<&str> = f.categories.iter().map(String::as_str).collect();
+            format!("|\"{}\"|", label(&shown.join(", ")))
+        };
+        let _ = writeln!(edges, "  {c} -->{cats} {v}");
+    }
+    o.push_str(&nodes);
+    o.push_str(&edges);
+    if !new_vendors.is_empty() {
+        o.push_str("  classDef new stroke:#d73a49,stroke-width:3px\n");
+        let _ = writeln!(o, "  class {} new", new_vendors.join(","));
+    }
+    o
+}
+
+// ---- SARIF 2.1.0 -------------------------------------------------------
+
+/// The SARIF version written.
+pub const SARIF_VERSION: &str = "2.1.0";
+/// The schema URI written in `$schema`.
+pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// A SARIF log (the subset blastmap writes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SarifLog {
+    /// The schema URI.
+    #[serde(rename = "$schema")]
+    pub schema: String,
+    /// `2.1.0`.
+    pub version: String,
+    /// One run.
+    pub runs: Vec<SarifRun>,
+}
+
+/// One run of a tool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SarifRun {
+    /// The tool and its rules.
+    pub tool: SarifTool,
+    /// Where relative URIs start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_uri_base_ids: Option<BTreeMap<String, SarifArtifactLocation>>,
+    /// The findings.
+    pub results: Vec<SarifResult>,
+}
+
+/// The tool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SarifTool {
+    /// The driver.
+    pub driver: SarifDriver,
+}
+
+/// The tool's driver component.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SarifDriver {
+    /// `blastmap`.
+    pub name: String,
+    /// The version.
+    pub semantic_version: String,
+    /// Where to read about it.
+    pub information_uri: String,
+    /// One rule per finding code.
+    pub rules: Vec<SarifRule>,
+}
+
+/// A rule: one finding code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SarifRule {
+    /// The code.
+    pub id: String,
+    /// PascalCase name.
+    pub name: String,
+    /// The title.
+    pub short_description: SarifMessage,
+    /// What it means.
+    pub full_description: SarifMessage,
+    /// How to fix it.
+    pub help: SarifMessage,
+    /// The default level.
+    pub default_configuration: SarifConfiguration,
+}
+
+/// A rule's default configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SarifConfiguration {
+    /// `error`, `warning`, `note` or `none`.
+    pub level: String,
+}
+
+/// A message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SarifMessage {
+    /// Plain text.
+    pub text: String,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SarifResult {
+    /// The code.
+    pub rule_id: String,
+    /// The rule's position in `rules`.
+    pub rule_index: usize,
+    /// `error` (deny) or `warning` (warn).
+    pub level: String,
+    /// The message.
+    pub message: SarifMessage,
+    /// Where.
+    pub locations: Vec<SarifLocation>,
+    /// The declaration it breaks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related_locations: Vec<SarifLocation>,
+    /// Stable identity across runs, for code scanning's deduplication.
+    pub partial_fingerprints: BTreeMap<String, String>,
+}
+
+/// A location.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SarifLocation {
+    /// An id among a result's related locations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<usize>,
+    /// The file and line.
+    pub physical_location: SarifPhysicalLocation,
+    /// What is there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<SarifMessage>,
+}
+
+/// A file and a region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SarifPhysicalLocation {
+    /// The file.
+    pub artifact_location: SarifArtifactLocation,
+    /// The line, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<SarifRegion>,
+}
+
+/// A file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SarifArtifactLocation {
+    /// Relative URI (`/` separators, percent-encoded).
+    pub uri: String,
+    /// `%SRCROOT%`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri_base_id: Option<String>,
+}
+
+/// A region of a file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SarifRegion {
+    /// 1-based line.
+    pub start_line: u32,
+}
+
+fn sarif_level(l: Level) -> &'static str {
+    match l {
+        Level::Deny => "error",
+        Level::Warn => "warning",
+        Level::Allow => "none",
+    }
+}
+
+/// Percent-encodes what a relative URI cannot hold as is.
+fn uri(path: &str) -> String {
+    let mut o = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            o.push(b as char);
+        } else {
+            let _ = write!(o, "%{b:02X}");
+        }
+    }
+    o
+}
+
+fn sarif_location(l: &Location, id: Option<usize>, message: Option<String>) -> SarifLocation {
+    SarifLocation {
+        id,
+        physical_location: SarifPhysicalLocation {
+            artifact_location: SarifArtifactLocation {
+                uri: uri(l.file.trim_start_matches("./")),
+                uri_base_id: Some("%SRCROOT%".into()),
+            },
+            region: (l.line > 0).then_some(SarifRegion { start_line: l.line }),
+        },
+        message: message.map(|text| SarifMessage { text }),
+    }
+}
+
+/// The rules, one per code, in [`Code::ALL`] order.
+pub fn sarif_rules() -> Vec<SarifRule> {
+    DOCS.iter()
+        .map(|d| SarifRule {
+            id: d.code.as_str().to_string(),
+            name: d
+                .code
+                .as_str()
+                .split('-')
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                        .unwrap_or_default()
+                })
+                .collect(),
+            short_description: SarifMessage {
+                text: d.title.to_string(),
+            },
+            full_description: SarifMessage {
+                text: d.meaning.to_string(),
+            },
+            help: SarifMessage {
+                text: format!("{} Example: {}", codes::doc(d.code).fix, d.example),
+            },
+            default_configuration: SarifConfiguration {
+                level: sarif_level(d.code.default_level()).to_string(),
+            },
+        })
+        .collect()
+}
+
+/// The report as a SARIF 2.1.0 log.
+pub fn sarif_log(r: &CheckReport) -> SarifLog {
+    let results = r
+        .findings
+        .iter()
+        .map(|f| {
+            let primary = f
+                .location
+                .as_ref()
+                .or(f.declaration.as_ref().map(|d| &d.location))
+                .map(|l| sarif_location(l, None, None))
+                .into_iter()
+                .collect();
+            let related = f
+                .declaration
+                .iter()
+                .map(|d| sarif_location(&d.location, Some(0), Some(d.text.clone())))
+                .collect();
+            let identity = format!(
+                "{}|{}|{}|{}|{}",
+                f.code.as_str(),
+                f.vendor.as_deref().unwrap_or(""),
+                f.component.as_deref().unwrap_or(""),
+                f.category.as_deref().unwrap_or(""),
+                f.location.as_ref().map(|l| l.file.as_str()).unwrap_or("")
+            );
+            let mut fingerprints = BTreeMap::new();
+            fingerprints.insert("blastmap/v1".to_string(), fnv_hex(&identity));
+            SarifResult {
+                rule_id: f.code.as_str().to_string(),
+                rule_index: Code::ALL.iter().position(|c| *c == f.code).unwrap_or(0),
+                level: sarif_level(f.level).to_string(),
+                message: SarifMessage {
+                    text: format!("{} Fix: {}", f.message, f.help),
+                },
+                locations: primary,
+                related_locations: related,
+                partial_fingerprints: fingerprints,
+            }
+        })
+        .collect();
+    SarifLog {
+        schema: SARIF_SCHEMA.into(),
+        version: SARIF_VERSION.into(),
+        runs: vec![SarifRun {
+            tool: SarifTool {
+                driver: SarifDriver {
+                    name: "blastmap".into(),
+                    semantic_version: env!("CARGO_PKG_VERSION").into(),
+                    information_uri: "https://github.com/blastmap/blastmap".into(),
+                    rules: sarif_rules(),
+                },
+            },
+            original_uri_base_ids: None,
+            results,
+        }],
+    }
+}
+
+/// A stable 64-bit FNV-1a hash, in hex (fingerprints must not change
+/// between runs or Rust versions, so `DefaultHasher` will not do).
+fn fnv_hex(s: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// SARIF 2.1.0 text.
+pub fn sarif(r: &CheckReport) -> String {
+    super::json::to_string(&sarif_log(r))
+}

@@ -1,0 +1,251 @@
+//! Hard-coded vendor secrets (a live payment key, a cloud access key) found
+//! in the source, for `blastmap check`'s `secret-in-source`.
+//!
+//! The patterns are the catalog's `secret_patterns`, each owned by a vendor.
+//! Every read file is searched, not only those that name a vendor: a key is
+//! often pasted into a config module that never says whose it is. To keep
+//! that cheap, each pattern's required prefixes (`sk_live_`, `AKIA`) are
+//! pulled out of the regex and searched with one Aho-Corasick automaton;
+//! only a file that contains one runs the regexes. Patterns without a usable
+//! prefix (`[0-9a-f]{32}-us12`) run only on files the scan already analyses.
+//!
+//! A finding never holds the secret: its text is the line with the value
+//! replaced by `[REDACTED]`.
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use serde::{Deserialize, Serialize};
+
+use super::redact::REDACTED;
+use crate::catalog::Catalog;
+
+/// Prefixes shorter than this match too much text to be worth a prefilter.
+const MIN_PREFIX: usize = 3;
+/// Lines longer than this are cut around the secret in the quoted text.
+const MAX_TEXT: usize = 200;
+
+/// One secret found in one file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SecretFinding {
+    /// The vendor whose secret it is (catalog id).
+    pub vendor: String,
+    /// Path relative to the scanned root, `/` separators.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// The line, with the secret replaced by `[REDACTED]`.
+    pub text: String,
+}
+
+/// A secret before it gets its file name: (vendor id, line, redacted text).
+pub(crate) type Hit = (String, u32, String);
+
+struct Pattern {
+    vendor: String,
+    regex: Regex,
+}
+
+/// The compiled patterns of a catalog.
+pub struct Secrets {
+    /// Patterns with a required prefix, searched in every file.
+    strong: Vec<Pattern>,
+    /// One automaton over every strong pattern's prefixes.
+    prefixes: Option<AhoCorasick>,
+    /// Patterns without one, searched in analysed files only.
+    weak: Vec<Pattern>,
+}
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Secrets")
+            .field("strong", &self.strong.len())
+            .field("weak", &self.weak.len())
+            .finish()
+    }
+}
+
+/// The literal prefixes every match of `pattern` starts with, when they are
+/// finite and long enough to search for.
+fn prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let mut ex = Extractor::new();
+    ex.kind(ExtractKind::Prefix);
+    let seq = ex.extract(&hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.iter().any(|l| l.as_bytes().len() < MIN_PREFIX) {
+        return None;
+    }
+    Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
+}
+
+impl Secrets {
+    /// Compiles the catalog's patterns; invalid ones are left out (the
+    /// catalog test rejects them before a release).
+    pub fn new(catalog: &Catalog) -> Secrets {
+        let mut strong = Vec::new();
+        let mut weak = Vec::new();
+        let mut lits: Vec<Vec<u8>> = Vec::new();
+        for v in catalog.iter() {
+            for p in &v.secret_patterns {
+                let Ok(regex) = Regex::new(p) else { continue };
+                let pat = Pattern {
+                    vendor: v.id.clone(),
+                    regex,
+                };
+                match prefixes(p) {
+                    Some(mut l) => {
+                        lits.append(&mut l);
+                        strong.push(pat);
+                    }
+                    None => weak.push(pat),
+                }
+            }
+        }
+        lits.sort();
+        lits.dedup();
+        let prefixes = if lits.is_empty() {
+            None
+        } else {
+            AhoCorasick::new(&lits).ok()
+        };
+        Secrets {
+            strong,
+            prefixes,
+            weak,
+        }
+    }
+
+    /// The secrets in `text`; `analysed` says whether the scan parses this
+    /// file anyway (then the patterns without a prefix run too).
+    pub(crate) fn find(&self, text: &str, analysed: bool) -> Vec<Hit> {
+        let strong = self
+            .prefixes
+            .as_ref()
+            .is_some_and(|ac| ac.is_match(text.as_bytes()));
+        let mut out = Vec::new();
+        let mut run = |pats: &[Pattern]| {
+            for p in pats {
+                for m in p.regex.find_iter(text) {
+                    out.push((
+                        p.vendor.clone(),
+                        line_of(text, m.start()),
+                        redacted_line(text, m.start(), m.end()),
+                    ));
+                }
+            }
+        };
+        if strong {
+            run(&self.strong);
+        }
+        if analysed {
+            run(&self.weak);
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+fn line_of(text: &str, at: usize) -> u32 {
+    let n = text.as_bytes()[..at]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count();
+    u32::try_from(n + 1).unwrap_or(u32::MAX)
+}
+
+/// The line around `start..end` with that span replaced, trimmed, and cut
+/// to a readable length around the redaction.
+fn redacted_line(text: &str, start: usize, end: usize) -> String {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    // The same key may appear twice on a line: every occurrence goes, and
+    // before the line is cut, so that no cut leaves a piece of one.
+    let secret = &text[start..end];
+    let before = text[line_start..start].replace(secret, REDACTED);
+    let after = text[end..line_end].replace(secret, REDACTED);
+    let before = tail_chars(&before, MAX_TEXT / 2);
+    let after: String = after.chars().take(MAX_TEXT / 2).collect();
+    let after = after.trim_end_matches('\r');
+    format!("{before}{REDACTED}{after}").trim().to_string()
+}
+
+fn tail_chars(s: &str, n: usize) -> &str {
+    let count = s.chars().count();
+    if count <= n {
+        return s;
+    }
+    let skip = s.char_indices().nth(count - n).map_or(0, |(i, _)| i);
+    &s[skip..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::CatalogVendor;
+
+    fn catalog() -> Catalog {
+        let v = |y: &str| serde_yaml::from_str::<CatalogVendor>(y).unwrap();
+        Catalog::from_vendors(vec![
+            v(
+                "{id: stripe, name: Stripe, category: payments, secret_patterns: ['sk_live_[0-9a-zA-Z]{24,}', 'rk_live_[0-9a-zA-Z]{24,}']}",
+            ),
+            v(
+                "{id: mailchimp, name: Mailchimp, category: email, secret_patterns: ['[0-9a-f]{32}-us[0-9]{1,2}']}",
+            ),
+        ])
+    }
+
+    const KEY: &str = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
+
+    #[test]
+    fn a_live_key_is_found_and_never_kept() {
+        let s = Secrets::new(&catalog());
+        let text =
+            format!("import Stripe from 'stripe';\n\nconst stripe = new Stripe(\"{KEY}\");\n");
+        let hits = s.find(&text, false);
+        assert_eq!(hits.len(), 1);
+        let (vendor, line, quoted) = &hits[0];
+        assert_eq!((vendor.as_str(), *line), ("stripe", 3));
+        assert_eq!(quoted, "const stripe = new Stripe(\"[REDACTED]\");");
+        assert!(!quoted.contains("4eC39HqLyjWDarjtT1zdp7dc"));
+    }
+
+    #[test]
+    fn test_keys_and_placeholders_are_not_secrets() {
+        let s = Secrets::new(&catalog());
+        let text =
+            "STRIPE_KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc'\nkey = 'sk_live_...'\n# sk_live_xxx\n";
+        assert!(s.find(text, true).is_empty());
+    }
+
+    #[test]
+    fn patterns_without_a_prefix_run_only_on_analysed_files() {
+        let s = Secrets::new(&catalog());
+        let text = "MAILCHIMP = '0123456789abcdef0123456789abcdef-us12'\n";
+        assert!(s.find(text, false).is_empty());
+        let hits = s.find(text, true);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].2, "MAILCHIMP = '[REDACTED]'");
+    }
+
+    #[test]
+    fn the_same_key_twice_on_a_line_is_redacted_twice() {
+        let s = Secrets::new(&catalog());
+        let text = format!("a = '{KEY}'; b = '{KEY}'\n");
+        for (_, _, quoted) in s.find(&text, false) {
+            assert!(!quoted.contains("4eC39"), "{quoted}");
+        }
+    }
+
+    #[test]
+    fn prefixes_come_from_the_regex() {
+        assert_eq!(
+            prefixes("sk_live_[0-9a-zA-Z]{24,}"),
+            Some(vec![b"sk_live_".to_vec()])
+        );
+        assert_eq!(prefixes("[0-9a-f]{32}-us[0-9]{1,2}"), None);
+        assert_eq!(prefixes("SK[0-9a-fA-F]{32}"), None);
+    }
+}
