@@ -88,6 +88,10 @@ pub struct Finding {
     /// The data category concerned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    /// The categories concerned, when one finding stands for several (what
+    /// an SDK collects by itself).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
     /// Where in the code (or the declaration file, for a stale declaration).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
@@ -596,6 +600,7 @@ fn code_findings(
                 vendor: Some(vendor.to_string()),
                 component: Some(component.clone()),
                 category: None,
+                categories: Vec::new(),
                 location: where_.clone(),
                 declaration: None,
                 help: codes::doc(Code::NewVendor).fix.to_string(),
@@ -616,6 +621,7 @@ fn code_findings(
                 vendor: Some(vendor.to_string()),
                 component: Some(component.clone()),
                 category: None,
+                categories: Vec::new(),
                 location: where_.clone(),
                 declaration: None,
                 help: codes::doc(Code::UndeclaredVendor).fix.to_string(),
@@ -648,6 +654,7 @@ fn code_findings(
                 vendor: Some(vendor.to_string()),
                 component: Some(component.clone()),
                 category: None,
+                categories: Vec::new(),
                 location: where_.clone(),
                 declaration: flow_decl.clone(),
                 help: codes::doc(code).fix.to_string(),
@@ -659,17 +666,14 @@ fn code_findings(
                     .or_insert_with(|| (BTreeSet::new(), vendor_new));
             }
         }
+        // What the SDK collects by itself is grouped into one finding per
+        // state (one line in a review, not one per category); what call
+        // sites send stays one finding per category, at its own line.
+        let mut grouped: BTreeMap<(Code, Level, bool), Collected> = BTreeMap::new();
         for (cat, (file, line, shown)) in cats {
             let covered = cx.covered(&flows, &cat);
             let is_new = with_baseline
                 && !base_flows.contains(&(component.clone(), vendor.to_string(), cat.clone()));
-            let collected = shown.starts_with("collected by the SDK");
-            let source = if collected {
-                shown.clone()
-            } else {
-                format!("from `{shown}`")
-            };
-            let words = plain(cx.map, &cat);
             let (code, level, state) = if is_new {
                 let level = if covered {
                     cx.levels.of(Code::NewFlow).min(Level::Warn)
@@ -693,30 +697,78 @@ fn code_findings(
             } else {
                 continue;
             };
+            if level == Level::Allow {
+                continue;
+            }
+            cx.new_flows
+                .entry((component.clone(), vendor.to_string()))
+                .or_insert_with(|| (BTreeSet::new(), vendor_new))
+                .0
+                .insert(cat.clone());
+            if shown.starts_with("collected by the SDK") {
+                let g = grouped
+                    .entry((code, level, covered))
+                    .or_insert_with(|| (file.clone(), line, Vec::new()));
+                if (&file, line) < (&g.0, g.1) {
+                    (g.0, g.1) = (file.clone(), line);
+                }
+                g.2.push(cat);
+                continue;
+            }
+            let words = plain(cx.map, &cat);
             let f = Finding {
                 code,
                 level,
                 message: format!(
-                    "{component} sends {words} (`{cat}`, {source}) to {name}: {state}"
+                    "{component} sends {words} (`{cat}`, from `{shown}`) to {name}: {state}"
                 ),
                 vendor: Some(vendor.to_string()),
                 component: Some(component.clone()),
                 category: Some(cat.clone()),
+                categories: Vec::new(),
                 location: Some(cx.code_location(&file, line)),
                 declaration: if covered { None } else { flow_decl.clone() },
                 help: codes::doc(code).fix.to_string(),
             };
             cx.push(f, level);
-            if level != Level::Allow {
-                cx.new_flows
-                    .entry((component.clone(), vendor.to_string()))
-                    .or_insert_with(|| (BTreeSet::new(), vendor_new))
-                    .0
-                    .insert(cat);
-            }
+        }
+        for ((code, level, covered), (file, line, cats)) in grouped {
+            let words: Vec<String> = cats
+                .iter()
+                .map(|c| format!("{} (`{c}`)", plain(cx.map, c)))
+                .collect();
+            let state = match (code, covered) {
+                (Code::NewFlow, true) => "new against the baseline; declared",
+                (Code::NewFlow, false) if cx.declared => {
+                    "new against the baseline; no declared flow carries them"
+                }
+                (Code::NewFlow, false) => "new against the baseline",
+                _ => "no declared flow carries them",
+            };
+            let f = Finding {
+                code,
+                level,
+                message: format!(
+                    "{name}'s SDK collects by default, from {component}: {} ({state})",
+                    words.join(", ")
+                ),
+                vendor: Some(vendor.to_string()),
+                component: Some(component.clone()),
+                category: None,
+                categories: cats,
+                location: Some(cx.code_location(&file, line)),
+                declaration: if covered { None } else { flow_decl.clone() },
+                help: format!(
+                    "add these categories to the declared flow {component} → {vendor} (the blast radius then counts them), or turn the collection off in the SDK's configuration (`blastmap catalog {vendor}` lists what it collects and the settings that stop it)"
+                ),
+            };
+            cx.push(f, level);
         }
     }
 }
+
+/// What an SDK collects in one state: the first place, and the categories.
+type Collected = (String, u32, Vec<String>);
 
 /// stale-declaration: a declared integration the code no longer shows.
 /// Only flows the scan could see are judged: from a component with `paths`
@@ -753,6 +805,7 @@ fn stale_findings(cx: &mut Ctx<'_>, scan: &ScanResult) {
             vendor: Some(f.to.clone()),
             component: Some(f.from.clone()),
             category: None,
+            categories: Vec::new(),
             location: decl.as_ref().map(|d| d.location.clone()),
             declaration: decl,
             help: codes::doc(Code::StaleDeclaration).fix.to_string(),
@@ -773,6 +826,7 @@ fn secret_findings(cx: &mut Ctx<'_>, scan: &ScanResult) {
             vendor: Some(s.vendor.clone()),
             component: None,
             category: None,
+            categories: Vec::new(),
             location: Some(cx.code_location(&s.file, s.line)),
             declaration: None,
             help: codes::doc(Code::SecretInSource).fix.to_string(),
@@ -906,6 +960,7 @@ fn policy_findings(cx: &mut Ctx<'_>, current: &Map, radii: &BTreeMap<String, Bla
                     vendor: Some(id.clone()),
                     component: None,
                     category: None,
+                    categories: Vec::new(),
                     location: vendor_location(cx, id),
                     declaration: Some(rule_ref("policy.allow_vendors", policy.allow_line)),
                     help: format!(
@@ -961,6 +1016,7 @@ fn policy_findings(cx: &mut Ctx<'_>, current: &Map, radii: &BTreeMap<String, Bla
                     vendor: Some(id.clone()),
                     component: None,
                     category: Some(cat.to_string()),
+                    categories: Vec::new(),
                     location: location.or_else(|| vendor_location(cx, id)),
                     declaration: Some(rule_ref(&rule.path, rule.line)),
                     help: "stop sending this data to the vendor (remove it at the call site, or the flow), or change the policy with the approval it needs".into(),
@@ -987,6 +1043,7 @@ fn policy_findings(cx: &mut Ctx<'_>, current: &Map, radii: &BTreeMap<String, Bla
                     vendor: Some(id.clone()),
                     component: None,
                     category: None,
+                    categories: Vec::new(),
                     location: vendor_location(cx, id),
                     declaration: Some(rule_ref(&m.path, m.line)),
                     help: format!(
@@ -1091,6 +1148,7 @@ fn grew_findings(
             vendor: Some(ch.vendor.clone()),
             component: None,
             category: ch.added.first().cloned(),
+            categories: Vec::new(),
             location,
             declaration,
             help: codes::doc(Code::BlastRadiusGrew).fix.to_string(),

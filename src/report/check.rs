@@ -471,11 +471,12 @@ pub fn sarif_log(r: &CheckReport) -> SarifLog {
                 .map(|d| sarif_location(&d.location, Some(0), Some(d.text.clone())))
                 .collect();
             let identity = format!(
-                "{}|{}|{}|{}|{}",
+                "{}|{}|{}|{}|{}|{}",
                 f.code.as_str(),
                 f.vendor.as_deref().unwrap_or(""),
                 f.component.as_deref().unwrap_or(""),
                 f.category.as_deref().unwrap_or(""),
+                f.categories.join(","),
                 f.location.as_ref().map(|l| l.file.as_str()).unwrap_or("")
             );
             let mut fingerprints = BTreeMap::new();
