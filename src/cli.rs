@@ -222,6 +222,11 @@ pub enum Command {
         /// Exit 0 even when findings are denied (input errors still exit 2)
         #[arg(long)]
         exit_zero: bool,
+        /// Also write the report in another format to a file, from the same run:
+        /// FORMAT=FILE, e.g. `--save sarif=blastmap.sarif --save markdown=comment.md`
+        /// (repeatable)
+        #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_save)]
+        save: Vec<(CheckFormat, PathBuf)>,
         /// Explain a finding code (with an example and the fix) and exit
         #[arg(long, value_name = "CODE", value_parser = parse_code)]
         explain: Option<Code>,
@@ -378,6 +383,18 @@ pub fn parse_level(s: &str) -> Result<(Code, Level), String> {
     let level = Level::parse(l.trim())
         .ok_or_else(|| format!("`{}` is not a level: use allow, warn or deny", l.trim()))?;
     Ok((code, level))
+}
+
+/// Parses `FORMAT=FILE` for `check --save`.
+pub fn parse_save(s: &str) -> Result<(CheckFormat, PathBuf), String> {
+    use clap::ValueEnum;
+    let (f, file) = s
+        .split_once('=')
+        .filter(|(_, file)| !file.is_empty())
+        .ok_or_else(|| format!("`{s}` is not FORMAT=FILE (e.g. `--save sarif=blastmap.sarif`)"))?;
+    let format = CheckFormat::from_str(f.trim(), true)
+        .map_err(|_| format!("`{f}` is not a format: use text, markdown, sarif or json"))?;
+    Ok((format, PathBuf::from(file)))
 }
 
 /// Parses a finding code, suggesting the closest one.
@@ -732,6 +749,7 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             levels,
             strict,
             exit_zero,
+            save,
             explain,
             max_file_size,
             inputs,
@@ -746,6 +764,7 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
                 levels,
                 strict,
                 max_file_size,
+                save,
             };
             check(&args, &inputs, format, exit_zero, &output, progress)
         }
@@ -1025,6 +1044,7 @@ struct CheckArgs {
     levels: Vec<(Code, Level)>,
     strict: bool,
     max_file_size: u64,
+    save: Vec<(CheckFormat, PathBuf)>,
 }
 
 /// The declarations `check` reads: `--map`, else `DIR/blastmap.yaml`, else
@@ -1161,6 +1181,11 @@ fn check(
         baseline: baseline.as_ref(),
         options: &options,
     });
+    for (f, path) in &args.save {
+        if let Err(e) = std::fs::write(path, report::check::render(&report, *f)) {
+            return Outcome::fail(2, format!("error: cannot write {}: {e}\n", path.display()));
+        }
+    }
     let mut o = Outcome::ok(report::check::render(&report, format), output);
     o.code = if report.passed || exit_zero { 0 } else { 1 };
     o.stderr = notes;
