@@ -26,6 +26,7 @@ pub mod redact;
 pub mod scope;
 pub mod script;
 pub mod walk;
+pub mod wrappers;
 
 use serde::{Deserialize, Serialize};
 
