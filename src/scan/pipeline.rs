@@ -590,14 +590,21 @@ fn wrapper_pass(files: &[WalkedFile], outcomes: &mut [Outcome], ctx: &Ctx) -> Ve
             }
             let b = text.as_bytes();
             let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
-            let called = ac.find_overlapping_iter(text).any(|m| {
-                let before_ok = m.start() == 0 || !ident(b[m.start() - 1]);
-                let after = text[m.end()..].trim_start_matches([' ', '\t']);
-                before_ok
-                    && after.starts_with('(')
-                    && wrappers.may_call(family, rel, text, names[m.pattern().as_usize()])
-            });
-            if !called {
+            // The names called here (`name(`, not `renamed(` or `name =`),
+            // each checked once against where its wrappers are visible.
+            let called: BTreeSet<&str> = ac
+                .find_overlapping_iter(text)
+                .filter(|m| m.start() == 0 || b.get(m.start() - 1).is_some_and(|&c| !ident(c)))
+                .filter(|m| {
+                    text.get(m.end()..)
+                        .is_some_and(|after| after.trim_start_matches([' ', '\t']).starts_with('('))
+                })
+                .filter_map(|m| names.get(m.pattern().as_usize()).copied())
+                .collect();
+            if !called
+                .iter()
+                .any(|name| wrappers.may_call(family, rel, text, name))
+            {
                 return None;
             }
             let facts = lang::extract(lang, text).ok()?;
