@@ -765,3 +765,76 @@ fn close_calls_send_contact_fields() {
         ])
     );
 }
+
+const EVENTS_GO: &str = r#"package events
+
+import (
+	"os"
+
+	"github.com/segmentio/analytics-go/v3"
+)
+
+var client = analytics.New(os.Getenv("SEGMENT_WRITE_KEY"))
+
+func Track(userID string, event string, props map[string]interface{}) error {
+	return client.Enqueue(analytics.Track{UserId: userID, Event: event, Properties: props})
+}
+
+func flush(reason string) {
+	client.Close()
+}
+
+func trackLocal(u *User) {
+	Track(u.ID, "local", map[string]interface{}{"phone": u.Phone})
+}
+"#;
+
+const HANDLER_GO: &str = r#"package handlers
+
+import (
+	"github.com/acme/shop/internal/events"
+	"github.com/acme/shop/internal/metrics"
+)
+
+func Signup(u *User) error {
+	metrics.Track(u.ID, "signup", map[string]interface{}{"name": u.Name})
+	return events.Track(u.ID, "signup", map[string]interface{}{
+		"email": u.Email,
+	})
+}
+"#;
+
+#[test]
+fn go_wrappers_are_followed_within_and_across_packages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "go.mod",
+        "module github.com/acme/shop\n\ngo 1.22\n\nrequire github.com/segmentio/analytics-go/v3 v3.3.0\n",
+    );
+    write(root, "internal/events/events.go", EVENTS_GO);
+    write(
+        root,
+        "internal/metrics/metrics.go",
+        "package metrics\n\nfunc Track(id string, name string, tags map[string]interface{}) {}\n",
+    );
+    write(root, "internal/handlers/signup.go", HANDLER_GO);
+    let r = run(root);
+    // `metrics.Track` is another package's function of the same name.
+    assert_eq!(
+        call_fields(&r, "segment"),
+        s(&[
+            "user.contact.email internal/handlers/signup.go:11",
+            "user.contact.phone_number internal/events/events.go:20",
+            "user.unique_id internal/events/events.go:12",
+            "user.unique_id internal/events/events.go:20",
+            "user.unique_id internal/handlers/signup.go:10",
+        ])
+    );
+    let text = call_text(&r, "segment", "internal/handlers/signup.go", 10);
+    assert!(
+        text.starts_with("Track → client.Enqueue (internal/events/events.go:11): "),
+        "{text}"
+    );
+}

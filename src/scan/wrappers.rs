@@ -78,6 +78,9 @@ pub struct Forward {
     /// It becomes the vendor call's first argument, which the catalog says
     /// is itself a datum of this category (`identify(id)`).
     pub implies: Option<String>,
+    /// The key it is passed under (`UserId` in `Track{UserId: userID}`):
+    /// what a call site's bare value is classified by.
+    pub key: Option<String>,
 }
 
 /// A first-party function that forwards a parameter to a vendor call.
@@ -203,6 +206,7 @@ fn forwards_of(call: &Call, callee: &str, spec: &CallSpec, params: &[(u16, &str)
             name: name.to_string(),
             event_name: first && event_call,
             implies: spec.implies().filter(|_| first).map(str::to_string),
+            key: arg.key.clone(),
         });
     }
     out
@@ -526,7 +530,20 @@ fn field_of(w: &Wrapper, fw: &Forward, arg: &Arg, fields: &mut BTreeSet<CallFiel
         // A keyword argument named exactly like the parameter.
         None => arg.key.as_deref() == Some(fw.name.as_str()),
     };
-    if let Some(category) = calls::classify(arg) {
+    // A bare value (`u.ID`) is what the vendor receives under the key the
+    // wrapper passes it with (`UserId: userID`).
+    let keyed;
+    let seen = match (&fw.key, &arg.key) {
+        (Some(k), None) if whole => {
+            keyed = Arg {
+                key: Some(k.clone()),
+                ..arg.clone()
+            };
+            &keyed
+        }
+        _ => arg,
+    };
+    if let Some(category) = calls::classify(seen) {
         if !(whole && fw.event_name && !category.starts_with("user.unique_id")) {
             fields.insert(CallField {
                 vendor: w.vendor,
