@@ -45,7 +45,8 @@ fn erb_layout_script_tags_inline_scripts_and_traps() {
         blastmap::scan::lang::Arg {
             key: None,
             expr: "current_user.id".into(),
-            line: 20
+            line: 20,
+            position: Some(0),
         }
     );
     assert_eq!(identify.args[1].key.as_deref(), Some("email"));

@@ -119,6 +119,11 @@ pub struct Collect {
     /// Configuration text that turns it off.
     #[serde(default)]
     pub disabled_by: Vec<String>,
+    /// Configuration text that turns it on: when present, the item is
+    /// collected only if one of these is visible in the code (an opt-in
+    /// such as Sentry's `send_default_pii=True`).
+    #[serde(default)]
+    pub enabled_by: Vec<String>,
 }
 
 /// One vendor of the catalog.

@@ -20,7 +20,16 @@
 //! event's name, not a person's, unless it classifies as a user id.
 //!
 //! Ruby's `require "stripe"` binds no name: the constant the gem
-//! conventionally defines (`Stripe`) stands for it.
+//! conventionally defines (`Stripe`) stands for it. PHP classes used by
+//! their global or qualified name without a `use` (`Mixpanel::getInstance`,
+//! `\Stripe\Customer::create`) stand for their SDK too (Composer autoloads
+//! them).
+//!
+//! One step of local data flow comes from the extractors: a variable
+//! assigned a map-like literal in the same function (or at module level),
+//! then passed, gives that literal's keys as arguments, each on its own line
+//! (`const props = { email: user.email }; mixpanel.track("x", props)`).
+//! First-party wrappers are followed in [`super::wrappers`].
 //!
 //! Limits, on purpose: bindings are file-wide (not scoped), so a name bound
 //! to a vendor in one function and reused for something else in another
@@ -55,7 +64,7 @@ pub struct CallField {
 const BINDING_STEPS: usize = 2;
 
 /// The vendors each local name of the file is bound to.
-fn bound_names(
+pub(crate) fn bound_names(
     lang: Lang,
     facts: &FileFacts,
     index: &Index,
@@ -80,6 +89,9 @@ fn bound_names(
             }
         }
     }
+    if lang == Lang::Php {
+        php_global_classes(facts, index, &mut bound);
+    }
     for _ in 0..BINDING_STEPS {
         let mut added = false;
         for b in &facts.bindings {
@@ -96,6 +108,46 @@ fn bound_names(
         }
     }
     bound
+}
+
+/// PHP classes used by their global or fully qualified name without a
+/// `use` (`Mixpanel::getInstance(...)`, `new \Mixpanel(...)`,
+/// `\Stripe\Customer::create(...)`): Composer autoloads them, so the
+/// name itself says which SDK it is. Only capitalised roots count (variables
+/// are written `$mixpanel` and lose the `$`), and a name a `use` binds to
+/// another module is that module's.
+fn php_global_classes(
+    facts: &FileFacts,
+    index: &Index,
+    bound: &mut BTreeMap<String, BTreeSet<VendorIx>>,
+) {
+    let imported: BTreeSet<&str> = facts
+        .imports
+        .iter()
+        .flat_map(|i| i.bindings.iter().map(String::as_str))
+        .collect();
+    let call_roots = facts
+        .calls
+        .iter()
+        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()))
+        .map(|c| c.callee.as_str());
+    let binding_roots = facts.bindings.iter().map(|b| b.root.as_str());
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for raw in call_roots.chain(binding_roots) {
+        let d = dotted(raw);
+        let root = d.split('.').next().unwrap_or("");
+        if !root.starts_with(|c: char| c.is_ascii_uppercase())
+            || imported.contains(root)
+            || bound.contains_key(root)
+            || !seen.insert(root.to_string())
+        {
+            continue;
+        }
+        let vendors = vendors_of(Lang::Php, root, index);
+        if !vendors.is_empty() {
+            bound.insert(root.to_string(), vendors);
+        }
+    }
 }
 
 /// The constant a Ruby `require` usually defines: `stripe` → `Stripe`,
@@ -131,7 +183,7 @@ fn ends_with_method(callee: &str, method: &str) -> bool {
 
 /// The callee with language separators made dots (`Stripe::Customer.create`,
 /// `\Stripe\Customer::create`, `$client->customers->create`).
-fn dotted(callee: &str) -> String {
+pub(crate) fn dotted(callee: &str) -> String {
     callee
         .replace("::", ".")
         .replace("->", ".")
@@ -143,7 +195,7 @@ fn dotted(callee: &str) -> String {
 
 /// A value that is a literal (string, number, boolean, null): a constant of
 /// the code, not user data (an event name, a plan id).
-fn is_literal(expr: &str) -> bool {
+pub(crate) fn is_literal(expr: &str) -> bool {
     let e = expr.trim();
     e.is_empty()
         || e.starts_with(['"', '\'', '`'])
@@ -159,7 +211,7 @@ fn is_literal(expr: &str) -> bool {
 /// A method whose first positional argument is an event name (`track`,
 /// `capture`, `logEvent`, `track_event`), unless it is a user id (older
 /// server SDKs take `capture(distinct_id, event, props)`).
-fn sends_events(callee: &str) -> bool {
+pub(crate) fn sends_events(callee: &str) -> bool {
     let method = callee
         .rsplit('.')
         .next()
@@ -168,7 +220,7 @@ fn sends_events(callee: &str) -> bool {
     method.starts_with("track") || method == "capture" || method.replace('_', "") == "logevent"
 }
 
-fn classify(arg: &Arg) -> Option<String> {
+pub(crate) fn classify(arg: &Arg) -> Option<String> {
     if is_literal(&arg.expr) {
         return None;
     }
@@ -184,7 +236,7 @@ pub fn detect(
 ) -> (Vec<Finding>, Vec<CallField>) {
     let mut findings = Vec::new();
     let mut fields = BTreeSet::new();
-    if facts.imports.is_empty() {
+    if facts.imports.is_empty() && lang != Lang::Php {
         return (findings, Vec::new());
     }
     let bound = bound_names(lang, facts, index);
@@ -205,6 +257,30 @@ pub fn detect(
     (findings, fields.into_iter().collect())
 }
 
+/// The vendors (with the matching catalog call) a call sends data to, and
+/// its callee dotted.
+pub(crate) fn matching<'s>(
+    call: &Call,
+    bound: &BTreeMap<String, BTreeSet<VendorIx>>,
+    specs: &'s [Vec<CallSpec>],
+) -> (String, Vec<(VendorIx, &'s CallSpec)>) {
+    let callee = dotted(&call.callee);
+    let root = callee.split('.').next().unwrap_or(&callee);
+    let Some(vendors) = bound.get(root) else {
+        return (callee, Vec::new());
+    };
+    let found = vendors
+        .iter()
+        .filter_map(|&v| {
+            specs
+                .get(usize::from(v))
+                .and_then(|list| list.iter().find(|s| ends_with_method(&callee, s.method())))
+                .map(|spec| (v, spec))
+        })
+        .collect();
+    (callee, found)
+}
+
 fn match_call(
     call: &Call,
     bound: &BTreeMap<String, BTreeSet<VendorIx>>,
@@ -212,18 +288,8 @@ fn match_call(
     findings: &mut Vec<Finding>,
     fields: &mut BTreeSet<CallField>,
 ) {
-    let callee = dotted(&call.callee);
-    let root = callee.split('.').next().unwrap_or(&callee);
-    let Some(vendors) = bound.get(root) else {
-        return;
-    };
-    for &v in vendors {
-        let Some(spec) = specs
-            .get(usize::from(v))
-            .and_then(|list| list.iter().find(|s| ends_with_method(&callee, s.method())))
-        else {
-            continue;
-        };
+    let (callee, matched) = matching(call, bound, specs);
+    for (v, spec) in matched {
         findings.push(Finding {
             vendor: v,
             kind: EvidenceKind::Call,

@@ -12,10 +12,13 @@
 //!   import (Node).
 //!
 //! A `disabled_by` text turns a collected category off when it appears in a
-//! file holding evidence of that integration, compared after lowercasing,
-//! dropping whitespace and making double quotes single (so
-//! `persistence: "localStorage"` matches `persistence: 'localStorage'`).
-//! It is a plain substring search: a commented-out setting counts too.
+//! file holding evidence of that integration; an `enabled_by` text is an
+//! opt-in: an item that lists some is collected only when one of them
+//! appears so (Sentry's `send_default_pii=True` / `sendDefaultPii: true`).
+//! Texts are compared after lowercasing, dropping whitespace and making
+//! double quotes single (so `persistence: "localStorage"` matches
+//! `persistence: 'localStorage'`). It is a plain substring search: a
+//! commented-out setting counts too, either way.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,28 +44,29 @@ pub fn normalise(s: &str) -> String {
         .collect()
 }
 
-/// A vendor's `disabled_by` texts, normalised, each once.
-pub fn disablers(v: &CatalogVendor) -> Vec<String> {
+/// A vendor's configuration texts (`disabled_by` and `enabled_by`),
+/// normalised, each once.
+pub fn switches(v: &CatalogVendor) -> Vec<String> {
     let set: BTreeSet<String> = v
         .collects
         .iter()
-        .flat_map(|c| c.disabled_by.iter())
+        .flat_map(|c| c.disabled_by.iter().chain(c.enabled_by.iter()))
         .map(|d| normalise(d))
         .filter(|d| !d.is_empty())
         .collect();
     set.into_iter().collect()
 }
 
-/// The (normalised) `disabled_by` texts of `vendors` found in `text`.
-pub fn disabled_in(
+/// The (normalised) configuration texts of `vendors` found in `text`.
+pub fn switches_in(
     text: &str,
     vendors: &BTreeSet<u16>,
-    disablers: &[Vec<String>],
+    switches: &[Vec<String>],
 ) -> Vec<(u16, String)> {
     let wanted: Vec<(u16, &String)> = vendors
         .iter()
         .flat_map(|&v| {
-            disablers
+            switches
                 .get(usize::from(v))
                 .into_iter()
                 .flatten()
@@ -132,12 +136,14 @@ fn how_name(how: Option<&str>) -> String {
 }
 
 /// The fields `v`'s SDK collects by itself on the platforms `evidence`
-/// shows, less those a `disabled` text (normalised) turns off; each at the
-/// first evidence of its platform, with one `collects` evidence there.
+/// shows, given the configuration texts (normalised) `seen` in its files:
+/// less those a `disabled_by` text turns off, and of the opt-in ones only
+/// those an `enabled_by` text turns on; each at the first evidence of its
+/// platform, with one `collects` evidence there.
 pub fn collected(
     v: &CatalogVendor,
     evidence: &[Evidence],
-    disabled: &BTreeSet<String>,
+    seen: &BTreeSet<String>,
 ) -> (Vec<FieldUse>, Vec<Evidence>) {
     // The first evidence (they are sorted) per platform.
     let mut at: BTreeMap<Platform, &Evidence> = BTreeMap::new();
@@ -149,10 +155,8 @@ pub fn collected(
     let mut fields = Vec::new();
     let mut per_place: BTreeMap<(&str, u32), BTreeSet<&str>> = BTreeMap::new();
     for c in &v.collects {
-        if c.disabled_by
-            .iter()
-            .any(|d| disabled.contains(&normalise(d)))
-        {
+        let present = |texts: &[String]| texts.iter().any(|d| seen.contains(&normalise(d)));
+        if present(&c.disabled_by) || (!c.enabled_by.is_empty() && !present(&c.enabled_by)) {
             continue;
         }
         let place = if c.platforms.is_empty() {
@@ -251,7 +255,7 @@ mod tests {
     fn config_text_turns_collection_off_whatever_the_quotes() {
         let code = "mixpanel.init(T, {\n  persistence: \"localStorage\",\n  ip:false })";
         let v = vendor();
-        let found = disabled_in(code, &BTreeSet::from([0]), &[disablers(&v)]);
+        let found = switches_in(code, &BTreeSet::from([0]), &[switches(&v)]);
         let disabled: BTreeSet<String> = found.into_iter().map(|(_, d)| d).collect();
         let evidence = [ev(
             EvidenceKind::Script,

@@ -27,6 +27,7 @@ pub mod scope;
 pub mod script;
 pub mod secrets;
 pub mod walk;
+pub mod wrappers;
 
 use serde::{Deserialize, Serialize};
 

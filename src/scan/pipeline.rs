@@ -24,7 +24,7 @@ use super::redact::Redactor;
 use super::walk::{self, WalkedFile};
 use super::{
     FieldUse, Finding, Integration, ScanComponent, ScanError, ScanOptions, ScanResult, ScanStats,
-    Skipped, SkippedFile, calls, collects, config, imports, scope, script, secrets,
+    Skipped, SkippedFile, calls, collects, config, imports, scope, script, secrets, wrappers,
 };
 use crate::catalog::{Catalog, Ecosystem};
 use crate::model::{Evidence, EvidenceKind, Scope};
@@ -45,8 +45,8 @@ struct Ctx {
     max_file_size: u64,
     /// The catalog's data-sending calls, per vendor index.
     calls: Vec<Vec<crate::catalog::CallSpec>>,
-    /// The catalog's `disabled_by` texts, normalised, per vendor index.
-    disablers: Vec<Vec<String>>,
+    /// The catalog's `disabled_by` and `enabled_by` texts, normalised, per vendor index.
+    switches: Vec<Vec<String>>,
     /// The catalog's secret patterns.
     secrets: secrets::Secrets,
 }
@@ -70,8 +70,10 @@ struct Outcome {
     found: Vec<Found>,
     /// Fields at vendor call sites (production files only).
     fields: Vec<calls::CallField>,
-    /// `disabled_by` texts (normalised) present in this file, per vendor.
-    disabled: Vec<(u16, String)>,
+    /// `disabled_by`/`enabled_by` texts (normalised) present in this file, per vendor.
+    switches: Vec<(u16, String)>,
+    /// First-party wrappers of vendor calls defined in this file.
+    wrappers: Vec<wrappers::Wrapper>,
     /// Hard-coded vendor secrets, already redacted.
     secrets: Vec<secrets::Hit>,
 }
@@ -100,14 +102,14 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         .iter()
         .map(|id| vendor_of(id).map(|v| v.calls.clone()).unwrap_or_default())
         .collect();
-    let disablers = index
+    let switches = index
         .vendors
         .iter()
-        .map(|id| vendor_of(id).map(collects::disablers).unwrap_or_default())
+        .map(|id| vendor_of(id).map(collects::switches).unwrap_or_default())
         .collect();
     let ctx = Ctx {
         calls: call_specs,
-        disablers,
+        switches,
         prefilter: Prefilter::new(&index),
         domains: Domains::new(&index),
         redactor: Redactor::new(&index.secret_patterns),
@@ -134,6 +136,8 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     if let Some(p) = opts.progress {
         p.finish();
     }
+    let through_wrappers = wrapper_pass(&walked.files, &mut outcomes, &ctx);
+    outcomes.extend(through_wrappers);
 
     let mut stats = ScanStats::default();
     let mut skipped = walked.skipped;
@@ -197,7 +201,7 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
 
     let mut groups: BTreeMap<(String, Option<String>), BTreeSet<Evidence>> = BTreeMap::new();
     let mut group_fields: BTreeMap<(String, Option<String>), BTreeSet<FieldUse>> = BTreeMap::new();
-    let mut group_disabled: BTreeMap<(String, Option<String>), BTreeSet<String>> = BTreeMap::new();
+    let mut group_switches: BTreeMap<(String, Option<String>), BTreeSet<String>> = BTreeMap::new();
     let mut used: BTreeSet<ScanComponent> = BTreeSet::new();
     for o in outcomes {
         if o.found.is_empty() {
@@ -217,8 +221,8 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
                     line: f.line,
                 });
         }
-        for (v, text) in o.disabled {
-            group_disabled
+        for (v, text) in o.switches {
+            group_switches
                 .entry((ctx.index.id(v).to_string(), component.clone()))
                 .or_default()
                 .insert(text);
@@ -240,7 +244,7 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         .into_iter()
         .map(|(key, ev)| {
             let mut fields = group_fields.remove(&key).unwrap_or_default();
-            let disabled = group_disabled.remove(&key).unwrap_or_default();
+            let switches = group_switches.remove(&key).unwrap_or_default();
             let (vendor, component) = key;
             let mut evidence = tidy(ev);
             scope_undifferentiated_manifests(&mut evidence);
@@ -252,7 +256,7 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
             if scope == Scope::Production
                 && let Some(cv) = catalog.get(&vendor)
             {
-                let (collected, ev) = collects::collected(cv, &evidence, &disabled);
+                let (collected, ev) = collects::collected(cv, &evidence, &switches);
                 fields.extend(collected);
                 evidence.extend(ev);
                 evidence.sort_by(|a, b| {
@@ -480,6 +484,7 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
             if path_scope == Scope::Production {
                 out.fields = fields;
             }
+            out.wrappers = wrappers::defined(lang, &facts, &ctx.index, &ctx.calls);
         }
         let has = |role: Role| {
             hits.iter()
@@ -567,8 +572,108 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
         })
         .collect();
     let vendors: BTreeSet<u16> = out.found.iter().map(|f| f.vendor).collect();
-    out.disabled = collects::disabled_in(text, &vendors, &ctx.disablers);
+    out.switches = collects::switches_in(text, &vendors, &ctx.switches);
     out
+}
+
+/// Phase 2: the call sites of first-party wrappers (see [`wrappers`]).
+/// Takes the wrappers phase 1 found out of `outcomes`; re-reads only the
+/// files of a wrapper's language whose text has a wrapper's name followed
+/// by `(` where that file may see it, and parses those. Gives one extra
+/// outcome per file with such calls (not counted again in the stats).
+fn wrapper_pass(files: &[WalkedFile], outcomes: &mut [Outcome], ctx: &Ctx) -> Vec<Outcome> {
+    let mut found = Vec::new();
+    for o in outcomes.iter_mut() {
+        for mut w in std::mem::take(&mut o.wrappers) {
+            w.file = o.rel.clone();
+            found.push(w);
+        }
+    }
+    let wrappers = wrappers::Wrappers::new(found);
+    if wrappers.is_empty() {
+        return Vec::new();
+    }
+    let families = wrappers.families();
+    let names: Vec<&str> = wrappers
+        .all()
+        .iter()
+        .map(|w| w.name.as_str())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let Ok(ac) = aho_corasick::AhoCorasick::new(&names) else {
+        return Vec::new();
+    };
+    let mut extra: Vec<Outcome> = files
+        .par_iter()
+        .filter_map(|f| {
+            let rel = f.rel.as_str();
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let lang = Lang::from_path(std::path::Path::new(name))?;
+            let family = wrappers::Family::of(lang).filter(|fam| families.contains(fam))?;
+            let bytes = read_limited(f, ctx.max_file_size).ok()?;
+            if bytes.len() as u64 > ctx.max_file_size
+                || bytes[..bytes.len().min(BINARY_PROBE)].contains(&0)
+            {
+                return None;
+            }
+            let text = std::str::from_utf8(&bytes).ok()?;
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            if text.len() > MAX_LINE && longest_line(text.as_bytes()) > MAX_LINE {
+                return None;
+            }
+            let b = text.as_bytes();
+            let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+            // The names called here (`name(`, not `renamed(` or `name =`),
+            // each checked once against where its wrappers are visible.
+            let called: BTreeSet<&str> = ac
+                .find_overlapping_iter(text)
+                .filter(|m| m.start() == 0 || b.get(m.start() - 1).is_some_and(|&c| !ident(c)))
+                .filter(|m| {
+                    text.get(m.end()..)
+                        .is_some_and(|after| after.trim_start_matches([' ', '\t']).starts_with('('))
+                })
+                .filter_map(|m| names.get(m.pattern().as_usize()).copied())
+                .collect();
+            if !called
+                .iter()
+                .any(|name| wrappers.may_call(family, rel, text, name))
+            {
+                return None;
+            }
+            let facts = lang::extract(lang, text).ok()?;
+            let (findings, fields) = wrappers::resolve(lang, rel, &facts, &wrappers);
+            if findings.is_empty() {
+                return None;
+            }
+            let path_scope = scope::of_path(rel);
+            Some(Outcome {
+                rel: rel.to_string(),
+                found: findings
+                    .into_iter()
+                    .map(|f| Found {
+                        vendor: f.vendor,
+                        kind: f.kind,
+                        line: f.line,
+                        text: evidence_text(&ctx.redactor, f.text.as_deref().unwrap_or("")),
+                        scope: if path_scope != Scope::Production {
+                            path_scope
+                        } else {
+                            f.scope
+                        },
+                    })
+                    .collect(),
+                fields: if path_scope == Scope::Production {
+                    fields
+                } else {
+                    Vec::new()
+                },
+                ..Default::default()
+            })
+        })
+        .collect();
+    extra.sort_by(|a, b| a.rel.cmp(&b.rel));
+    extra
 }
 
 /// True when some hit could become evidence once the file is parsed: a
@@ -614,6 +719,7 @@ fn worth_parsing(lang: Lang, text: &str, hits: &[Hit], ctx: &Ctx, lines: &LineIn
             Role::Name => {
                 let prev = if n > 1 { lines.text_of(n - 1) } else { "" };
                 import_position(lang, before, quoted, prev)
+                    || (lang == Lang::Php && php_class_use(text, before, h))
             }
         })
     })
@@ -672,6 +778,18 @@ fn import_position(lang: Lang, before: &str, quoted: bool, prev: &str) -> bool {
         Lang::Php => lead.starts_with("use ") || before.ends_with('\\'),
         Lang::Html => false,
     }
+}
+
+/// True when a PHP name hit is a class used without a `use` line:
+/// `Mixpanel::getInstance(...)`, `new Mixpanel(...)` (Composer autoloads
+/// global classes; see `calls`).
+fn php_class_use(text: &str, before: &str, h: &Hit) -> bool {
+    let capitalised = text
+        .as_bytes()
+        .get(h.start)
+        .is_some_and(u8::is_ascii_uppercase);
+    let after = text.get(h.end..).unwrap_or("");
+    capitalised && (after.starts_with("::") || before.trim_end().ends_with("new"))
 }
 
 /// The lines (number, text) holding a domain hit, each once.

@@ -604,13 +604,32 @@ fn join_key(prefix: Option<&str>, key: &str) -> String {
 
 /// Flattens argument entries: literal values give one [`Arg`] per key
 /// (nested keys dotted), and a variable that holds a recorded literal gives
-/// itself and then that literal's entries.
+/// itself and then that literal's entries. Each [`Arg`] keeps the position
+/// of the top-level entry it comes from (`None` for a keyed one).
 pub(crate) fn flatten<'t, S: Syntax>(ctx: &Ctx<'_>, syn: &S, entries: Vec<Entry<'t>>) -> Vec<Arg> {
     let max = ctx.limits.max_args_per_call;
     let mut out: Vec<Arg> = Vec::new();
-    let mut stack: Vec<(Entry<'t>, Option<String>, usize)> =
-        entries.into_iter().rev().map(|e| (e, None, 0)).collect();
-    while let Some((entry, prefix, depth)) = stack.pop() {
+    let mut positional: u16 = 0;
+    let top: Vec<(Entry<'t>, Option<u16>)> = entries
+        .into_iter()
+        .map(|e| {
+            let position = match e {
+                Entry::Keyed(..) => None,
+                Entry::Positional(_) | Entry::Spread(_) => {
+                    let p = positional;
+                    positional = positional.saturating_add(1);
+                    Some(p)
+                }
+            };
+            (e, position)
+        })
+        .collect();
+    let mut stack: Vec<(Entry<'t>, Option<String>, usize, Option<u16>)> = top
+        .into_iter()
+        .rev()
+        .map(|(e, position)| (e, None, 0, position))
+        .collect();
+    while let Some((entry, prefix, depth, position)) = stack.pop() {
         if out.len() >= max {
             break;
         }
@@ -620,6 +639,7 @@ pub(crate) fn flatten<'t, S: Syntax>(ctx: &Ctx<'_>, syn: &S, entries: Vec<Entry<
                     key: prefix.clone(),
                     expr: ctx.compact(node),
                     line: ctx.line(node),
+                    position,
                 });
                 // `...props` / `**props` of a recorded literal spreads its keys.
                 let spread = children(node).into_iter().next();
@@ -627,7 +647,7 @@ pub(crate) fn flatten<'t, S: Syntax>(ctx: &Ctx<'_>, syn: &S, entries: Vec<Entry<
                     .and_then(|v| syn.variable(ctx, v))
                     .and_then(|v| ctx.literal(&v))
                 {
-                    push_recorded(&mut out, recorded, prefix.as_deref(), max);
+                    push_recorded(&mut out, recorded, prefix.as_deref(), position, max);
                 }
                 continue;
             }
@@ -637,7 +657,7 @@ pub(crate) fn flatten<'t, S: Syntax>(ctx: &Ctx<'_>, syn: &S, entries: Vec<Entry<
         if depth < MAX_NESTING {
             if let Some(inner) = syn.entries(ctx, value) {
                 for e in inner.into_iter().rev() {
-                    stack.push((e, key.clone(), depth + 1));
+                    stack.push((e, key.clone(), depth + 1, position));
                 }
                 continue;
             }
@@ -646,16 +666,23 @@ pub(crate) fn flatten<'t, S: Syntax>(ctx: &Ctx<'_>, syn: &S, entries: Vec<Entry<
             key: key.clone(),
             expr: ctx.compact(value),
             line: ctx.line(value),
+            position,
         });
         if let Some(recorded) = syn.variable(ctx, value).and_then(|v| ctx.literal(&v)) {
-            push_recorded(&mut out, recorded, key.as_deref(), max);
+            push_recorded(&mut out, recorded, key.as_deref(), position, max);
         }
     }
     out
 }
 
-/// Appends a recorded literal's entries under `prefix`.
-fn push_recorded(out: &mut Vec<Arg>, recorded: &[Arg], prefix: Option<&str>, max: usize) {
+/// Appends a recorded literal's entries under `prefix`, at `position`.
+fn push_recorded(
+    out: &mut Vec<Arg>,
+    recorded: &[Arg],
+    prefix: Option<&str>,
+    position: Option<u16>,
+    max: usize,
+) {
     for arg in recorded.iter().take(max.saturating_sub(out.len())) {
         let key = match (prefix, &arg.key) {
             (Some(k), Some(inner)) => Some(format!("{k}.{inner}")),
@@ -666,6 +693,7 @@ fn push_recorded(out: &mut Vec<Arg>, recorded: &[Arg], prefix: Option<&str>, max
             key,
             expr: arg.expr.clone(),
             line: arg.line,
+            position,
         });
     }
 }

@@ -188,6 +188,7 @@ fn assign(ctx: &mut Ctx<'_>, left: &[Node<'_>], right: &[Node<'_>], at: Node<'_>
                         key: Some(key),
                         expr: ctx.compact(value),
                         line: ctx.line(value),
+                        position: None,
                     };
                     let var = ctx.text(object).to_string();
                     ctx.extend_literal(&var, arg);
@@ -204,6 +205,7 @@ fn assign(ctx: &mut Ctx<'_>, left: &[Node<'_>], right: &[Node<'_>], at: Node<'_>
                         key: Some(field),
                         expr: ctx.compact(value),
                         line: ctx.line(value),
+                        position: None,
                     };
                     let var = ctx.text(object).to_string();
                     if ctx.extend_literal(&var, arg) {

@@ -116,11 +116,77 @@ fn args_of(ctx: &Ctx<'_>, call: Node<'_>) -> Vec<super::Arg> {
     engine::flatten(ctx, &Java, entries)
 }
 
+/// Map types filled by `put` (`new HashMap<>()`, `new JSONObject()`).
+const MAP_TYPES: &[&str] = &[
+    "HashMap",
+    "LinkedHashMap",
+    "TreeMap",
+    "ConcurrentHashMap",
+    "JSONObject",
+    "JsonObject",
+    "Properties",
+];
+
+/// True when `value` creates an empty map of a known type.
+fn new_map(ctx: &Ctx<'_>, value: Node<'_>) -> bool {
+    if value.kind() != "object_creation_expression" {
+        return false;
+    }
+    let empty = value
+        .child_by_field_name("arguments")
+        .is_some_and(|a| children(a).is_empty());
+    let ty = value
+        .child_by_field_name("type")
+        .map(|t| ctx.text(t))
+        .unwrap_or("");
+    let base = ty.split('<').next().unwrap_or(ty).trim();
+    let base = base.rsplit('.').next().unwrap_or(base);
+    empty && MAP_TYPES.contains(&base)
+}
+
+/// `props.put("email", user.getEmail())` (also `addProperty`, Gson's)
+/// adds to a map recorded by [`assign`].
+fn map_put(ctx: &mut Ctx<'_>, call: Node<'_>) {
+    let name = call
+        .child_by_field_name("name")
+        .map(|n| ctx.text(n))
+        .unwrap_or("");
+    if !matches!(name, "put" | "addProperty" | "accumulate") {
+        return;
+    }
+    let Some(object) = call
+        .child_by_field_name("object")
+        .filter(|o| o.kind() == "identifier")
+    else {
+        return;
+    };
+    let args = call
+        .child_by_field_name("arguments")
+        .map(children)
+        .unwrap_or_default();
+    let [key, value] = args.as_slice() else {
+        return;
+    };
+    if key.kind() != "string_literal" {
+        return;
+    }
+    let arg = super::Arg {
+        key: Some(unquote(ctx.text(*key)).to_string()),
+        expr: ctx.compact(*value),
+        line: ctx.line(*value),
+        position: None,
+    };
+    let var = ctx.text(object).to_string();
+    ctx.extend_literal(&var, arg);
+}
+
 fn assign(ctx: &mut Ctx<'_>, name: Node<'_>, value: Node<'_>, at: Node<'_>) {
     let target = engine::path(ctx, &Java, name);
     if name.kind() == "identifier" && Java.entries(ctx, value).is_some() {
         let args = engine::flatten(ctx, &Java, vec![Entry::Positional(value)]);
         ctx.record_literal(target, args);
+    } else if name.kind() == "identifier" && new_map(ctx, value) {
+        ctx.record_literal(target, Vec::new());
     } else if let Some(root) = engine::root(ctx, &Java, value) {
         ctx.push_binding(target, root, at);
     }
@@ -177,6 +243,7 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
             ctx.import(&module, bindings, node, false);
         }
         "method_invocation" => {
+            map_put(ctx, node);
             let callee = engine::path(ctx, &Java, node);
             let name = node.child_by_field_name("name").unwrap_or(node);
             let args = args_of(ctx, node);

@@ -363,6 +363,7 @@ fn assign(ctx: &mut Ctx<'_>, name: Node<'_>, value: Node<'_>, at: Node<'_>) {
                             key: Some(key),
                             expr: ctx.compact(value),
                             line: ctx.line(value),
+                            position: None,
                         };
                         let var = ctx.text(object).to_string();
                         if ctx.extend_literal(&var, arg) {

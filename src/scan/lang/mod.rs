@@ -141,6 +141,11 @@ pub struct Arg {
     pub expr: String,
     /// 1-based line.
     pub line: u32,
+    /// Which positional argument of the call it comes from (0-based);
+    /// `None` for a keyword argument (Python `k=v`, PHP/Kotlin named
+    /// arguments), whose parameter is the first segment of `key`. Lets a
+    /// first-party wrapper's parameter be matched to its call sites.
+    pub position: Option<u16>,
 }
 
 /// A call expression.

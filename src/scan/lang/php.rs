@@ -242,6 +242,7 @@ fn assign(ctx: &mut Ctx<'_>, left: Node<'_>, right: Node<'_>, at: Node<'_>) {
                         key: Some(unquote(ctx.text(*key)).to_string()),
                         expr: ctx.compact(right),
                         line: ctx.line(right),
+                        position: None,
                     };
                     let var = var_name(ctx, *object);
                     if ctx.extend_literal(&var, arg) {

@@ -149,6 +149,7 @@ fn assign(ctx: &mut Ctx<'_>, left: Node<'_>, right: Node<'_>, at: Node<'_>) {
                 key: Some(key),
                 expr: ctx.compact(right),
                 line: ctx.line(right),
+                position: None,
             };
             let var = ctx.text(object).to_string();
             if ctx.extend_literal(&var, arg) {

@@ -1,0 +1,634 @@
+//! First-party wrappers of vendor calls, followed one level.
+//!
+//! A wrapper is a named free function whose body passes one of its own
+//! parameters, as written, to a vendor's data-sending call:
+//! `export function capture(event, props) { posthog.capture(event, props) }`.
+//! Its call sites (`capture("signup", { email: user.email })`) then send
+//! what they pass in those parameters' places to that vendor, and are
+//! reported as calls of the vendor, with evidence that names the wrapper.
+//!
+//! Two phases, so that the scan stays one read of most files:
+//! 1. while each file is analysed, [`defined`] lists its wrappers (only
+//!    files that mention a vendor are parsed, and a wrapper's file imports
+//!    the vendor);
+//! 2. after all files, the pipeline re-reads only the files of a wrapper's
+//!    language whose text has a wrapper's name followed by `(` and either is
+//!    the wrapper's file (or, in Go, its package's folder) or mentions the
+//!    wrapper's module; [`resolve`] then keeps the calls whose name is
+//!    visible from the wrapper: the same file, the same Go package, or an
+//!    import of the wrapper's module (JS/TS relative specifiers and the
+//!    `@/`, `~/`, `#`, `$lib/` aliases by path suffix; Python dotted and
+//!    relative modules; Go import paths by folder suffix).
+//!
+//! Limits, on purpose: one level only (a wrapper of a wrapper is not
+//! followed, its own call sites pass through a first-party function that
+//! sends nothing itself); methods are not followed (their receivers are
+//! typed values); `import { capture as track }` loses the original name in
+//! the import facts, so renamed imports are not followed; a parameter
+//! counts as forwarded only when it is passed as it is (`props`,
+//! `...props`, `**props`), not one of its members.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Finding;
+use super::calls::{self, CallField};
+use super::index::{Index, VendorIx};
+use super::lang::{Arg, Call, FileFacts, Lang};
+use crate::catalog::CallSpec;
+use crate::model::{EvidenceKind, Scope};
+
+/// Languages whose wrappers are followed across files; wrappers of the
+/// others are followed within their own file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    /// JS, TS, TSX, Vue and Svelte script blocks.
+    Js,
+    /// Python.
+    Python,
+    /// Go (a package is a folder).
+    Go,
+    /// Any other language: same file only.
+    Other(Lang),
+}
+
+impl Family {
+    /// The family of a parsed language, `None` for HTML.
+    pub fn of(lang: Lang) -> Option<Family> {
+        match lang {
+            Lang::JavaScript | Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => {
+                Some(Family::Js)
+            }
+            Lang::Python => Some(Family::Python),
+            Lang::Go => Some(Family::Go),
+            Lang::Html => None,
+            other => Some(Family::Other(other)),
+        }
+    }
+}
+
+/// One parameter a wrapper passes on to the vendor call.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Forward {
+    /// Its 0-based position among the wrapper's parameters.
+    pub index: u16,
+    /// Its name (for keyword arguments at the call sites).
+    pub name: String,
+    /// It becomes the event name of an event call (`track(name, ...)`).
+    pub event_name: bool,
+    /// It becomes the vendor call's first argument, which the catalog says
+    /// is itself a datum of this category (`identify(id)`).
+    pub implies: Option<String>,
+    /// The key it is passed under (`UserId` in `Track{UserId: userID}`):
+    /// what a call site's bare value is classified by.
+    pub key: Option<String>,
+}
+
+/// A first-party function that forwards a parameter to a vendor call.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Wrapper {
+    /// Its name.
+    pub name: String,
+    /// Its language family.
+    pub family: Family,
+    /// The file that defines it, relative to the root (set by the pipeline).
+    pub file: String,
+    /// 1-based line of the definition.
+    pub line: u32,
+    /// Usable from other files (exported, public by naming).
+    pub exported: bool,
+    /// The vendor.
+    pub vendor: VendorIx,
+    /// The vendor call it makes, as written (`posthog.capture`).
+    pub via: String,
+    /// The parameters it passes on, by position.
+    pub forwards: Vec<Forward>,
+}
+
+/// A parameter's plain name: `...rest` → `rest`, `props = {}` → `props`,
+/// `props: Props` → `props`, `**kw` → `kw`.
+fn param_name(p: &str) -> &str {
+    let p = p.trim();
+    let p = p.split(['=', ':']).next().unwrap_or(p).trim();
+    let p = p.trim_end_matches('?');
+    p.trim_start_matches("...")
+        .trim_start_matches('*')
+        .trim_start_matches('&')
+        .trim()
+}
+
+/// An argument's expression when it is a bare name, spread or not.
+fn bare_name(expr: &str) -> &str {
+    let e = expr.trim();
+    e.trim_start_matches("...")
+        .trim_start_matches('*')
+        .trim_start_matches('&')
+        .trim()
+}
+
+/// The wrappers defined in one file (`file` left empty).
+pub fn defined(
+    lang: Lang,
+    facts: &FileFacts,
+    index: &Index,
+    specs: &[Vec<CallSpec>],
+) -> Vec<Wrapper> {
+    let Some(family) = Family::of(lang) else {
+        return Vec::new();
+    };
+    if facts.functions.is_empty() {
+        return Vec::new();
+    }
+    let bound = calls::bound_names(lang, facts, index);
+    if bound.is_empty() {
+        return Vec::new();
+    }
+    let mut out: BTreeMap<(String, u32, VendorIx), Wrapper> = BTreeMap::new();
+    for f in facts.functions.iter().filter(|f| f.owner.is_none()) {
+        let params: Vec<(u16, &str)> = f
+            .params
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let name = param_name(p);
+                let plain = !name.is_empty()
+                    && name != "_"
+                    && name
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+                Some((u16::try_from(i).ok()?, name)).filter(|_| plain)
+            })
+            .collect();
+        if params.is_empty() {
+            continue;
+        }
+        for call in &f.calls {
+            let (callee, matched) = calls::matching(call, &bound, specs);
+            for (v, spec) in matched {
+                let forwards = forwards_of(call, &callee, spec, &params);
+                if forwards.is_empty() {
+                    continue;
+                }
+                let w = out
+                    .entry((f.name.clone(), f.line, v))
+                    .or_insert_with(|| Wrapper {
+                        name: f.name.clone(),
+                        family,
+                        file: String::new(),
+                        line: f.line,
+                        exported: f.exported,
+                        vendor: v,
+                        via: callee.clone(),
+                        forwards: Vec::new(),
+                    });
+                for fw in forwards {
+                    if !w.forwards.iter().any(|x| x.index == fw.index) {
+                        w.forwards.push(fw);
+                    }
+                }
+                w.forwards.sort();
+            }
+        }
+    }
+    out.into_values().collect()
+}
+
+/// The parameters a vendor call receives as they are.
+fn forwards_of(call: &Call, callee: &str, spec: &CallSpec, params: &[(u16, &str)]) -> Vec<Forward> {
+    let event_call = calls::sends_events(callee);
+    let mut out = Vec::new();
+    for &(index, name) in params {
+        let Some(arg) = call.args.iter().find(|a| bare_name(&a.expr) == name) else {
+            continue;
+        };
+        let first = arg.position == Some(0) && arg.key.is_none();
+        out.push(Forward {
+            index,
+            name: name.to_string(),
+            event_name: first && event_call,
+            implies: spec.implies().filter(|_| first).map(str::to_string),
+            key: arg.key.clone(),
+        });
+    }
+    out
+}
+
+/// All the wrappers of a scan, with what phase 2 needs to find call sites.
+#[derive(Debug, Default)]
+pub struct Wrappers {
+    list: Vec<Wrapper>,
+}
+
+impl Wrappers {
+    /// Collects and sorts the wrappers found in phase 1.
+    pub fn new(mut list: Vec<Wrapper>) -> Self {
+        list.sort();
+        list.dedup();
+        Wrappers { list }
+    }
+
+    /// True when no file defines a wrapper.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Every wrapper, sorted.
+    pub fn all(&self) -> &[Wrapper] {
+        &self.list
+    }
+
+    /// The families with wrappers.
+    pub fn families(&self) -> BTreeSet<Family> {
+        self.list.iter().map(|w| w.family).collect()
+    }
+
+    /// True when a file at `rel` with `text`, in `family`, may call one of
+    /// the wrappers named `name`: it defines one, sits in a Go wrapper's
+    /// folder, or mentions an exported wrapper's module.
+    pub fn may_call(&self, family: Family, rel: &str, text: &str, name: &str) -> bool {
+        self.list
+            .iter()
+            .filter(|w| w.family == family && w.name == name)
+            .any(|w| {
+                w.file == rel
+                    || (family == Family::Go && dir_of(&w.file) == dir_of(rel))
+                    || (w.exported
+                        && !matches!(family, Family::Other(_))
+                        && text.contains(module_hint(&w.file)))
+            })
+    }
+}
+
+/// The folder of a relative path (`""` at the root).
+fn dir_of(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// A path without its extension.
+fn stem(rel: &str) -> &str {
+    match rel.rsplit_once('.') {
+        Some((s, _)) if !s.ends_with('/') && !s.is_empty() => s,
+        _ => rel,
+    }
+}
+
+/// The word an import of a wrapper's module must contain: the file's stem,
+/// or its folder's name for `index.*`, `__init__.py` and Go packages.
+fn module_hint(rel: &str) -> &str {
+    let s = stem(rel);
+    let last = s.rsplit('/').next().unwrap_or(s);
+    if last == "index" || last == "__init__" || rel.ends_with(".go") {
+        let d = dir_of(rel);
+        d.rsplit('/').next().unwrap_or(d)
+    } else {
+        last
+    }
+}
+
+/// `a/b/../c/./d` → `a/c/d`; `None` when it climbs above the root.
+fn normalise(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// True when `path` is `suffix` or ends with `/suffix`.
+fn ends_at_boundary(path: &str, suffix: &str) -> bool {
+    !suffix.is_empty()
+        && (path == suffix
+            || path
+                .strip_suffix(suffix)
+                .is_some_and(|head| head.ends_with('/')))
+}
+
+const JS_EXTENSIONS: &[&str] = &[
+    ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".vue", ".svelte",
+];
+
+/// Path aliases bundlers and TS configs commonly map to the source root.
+const JS_ALIASES: &[&str] = &["@/", "~/", "~~/", "#/", "#", "$lib/"];
+
+/// True when the JS/TS specifier `spec`, imported from `from`, names the
+/// module file `target`.
+fn js_names(from: &str, spec: &str, target: &str) -> bool {
+    let spec = JS_EXTENSIONS
+        .iter()
+        .find_map(|e| spec.strip_suffix(e))
+        .unwrap_or(spec);
+    let t = stem(target);
+    let t_index = t.strip_suffix("/index");
+    let same = |p: &str| p == t || t_index == Some(p);
+    if spec.starts_with("./") || spec.starts_with("../") {
+        let joined = format!("{}/{}", dir_of(from), spec);
+        return normalise(&joined).is_some_and(|p| same(&p));
+    }
+    let Some(rest) = JS_ALIASES.iter().find_map(|a| spec.strip_prefix(a)) else {
+        return false;
+    };
+    ends_at_boundary(t, rest) || t_index.is_some_and(|ti| ends_at_boundary(ti, rest))
+}
+
+/// True when the Python module `module`, imported from `from`, is the file
+/// `target` (`a.b` is `…/a/b.py` or `…/a/b/__init__.py`; `.b` is beside `from`).
+fn python_names(from: &str, module: &str, target: &str) -> bool {
+    let t = stem(target);
+    let t_init = t.strip_suffix("/__init__");
+    let dots = module.chars().take_while(|&c| c == '.').count();
+    let rest = module[dots..].replace('.', "/");
+    if dots > 0 {
+        let mut base = dir_of(from).to_string();
+        for _ in 1..dots {
+            match base.rsplit_once('/') {
+                Some((up, _)) => base = up.to_string(),
+                None if !base.is_empty() => base.clear(),
+                None => return false,
+            }
+        }
+        let p = match (base.is_empty(), rest.is_empty()) {
+            (_, true) => base,
+            (true, false) => rest,
+            (false, false) => format!("{base}/{rest}"),
+        };
+        return t == p || t_init == Some(p.as_str());
+    }
+    ends_at_boundary(t, &rest) || t_init.is_some_and(|ti| ends_at_boundary(ti, &rest))
+}
+
+/// True when the Go import path `module` is the package in `target`'s folder.
+fn go_names(module: &str, target: &str) -> bool {
+    ends_at_boundary(module, dir_of(target))
+}
+
+/// A module plus one more segment: `app` + `analytics` → `app.analytics`,
+/// `.` + `analytics` → `.analytics`, `./lib` + `analytics` → `./lib/analytics`.
+fn child_module(family: Family, module: &str, name: &str) -> String {
+    match family {
+        Family::Python if module.ends_with('.') => format!("{module}{name}"),
+        Family::Python => format!("{module}.{name}"),
+        _ => format!("{}/{name}", module.trim_end_matches('/')),
+    }
+}
+
+fn names_module(family: Family, from: &str, module: &str, target: &str) -> bool {
+    match family {
+        Family::Js => js_names(from, module, target),
+        Family::Python => python_names(from, module, target),
+        Family::Go => go_names(module, target),
+        Family::Other(_) => false,
+    }
+}
+
+/// The wrappers each callee (dotted) of a file refers to.
+fn visible<'w>(
+    family: Family,
+    rel: &str,
+    facts: &FileFacts,
+    wrappers: &'w Wrappers,
+) -> BTreeMap<String, Vec<&'w Wrapper>> {
+    let mut out: BTreeMap<String, Vec<&'w Wrapper>> = BTreeMap::new();
+    let own: Vec<&Wrapper> = wrappers
+        .all()
+        .iter()
+        .filter(|w| w.family == family)
+        .collect();
+    for w in &own {
+        if w.file == rel || (family == Family::Go && dir_of(&w.file) == dir_of(rel)) {
+            out.entry(w.name.clone()).or_default().push(w);
+        }
+    }
+    if matches!(family, Family::Other(_)) {
+        return out;
+    }
+    // Functions of this file shadow imported names of theirs.
+    let local: BTreeSet<&str> = facts
+        .functions
+        .iter()
+        .filter(|f| f.owner.is_none())
+        .map(|f| f.name.as_str())
+        .collect();
+    for imp in &facts.imports {
+        for b in &imp.bindings {
+            let b = b.trim();
+            if b.is_empty() {
+                continue;
+            }
+            let nested = child_module(family, &imp.module, b);
+            for w in own.iter().filter(|w| w.exported && w.file != rel) {
+                // `import { capture } from "./analytics"`, `from app.analytics import capture`.
+                if w.name == b
+                    && !local.contains(b)
+                    && names_module(family, rel, &imp.module, &w.file)
+                {
+                    out.entry(w.name.clone()).or_default().push(w);
+                }
+                // `import * as analytics from "./analytics"`, `import app.analytics`,
+                // Go's `analytics.Track`.
+                if names_module(family, rel, &imp.module, &w.file) {
+                    out.entry(format!("{b}.{}", w.name)).or_default().push(w);
+                }
+                // `from app import analytics` → `analytics.capture`.
+                if family != Family::Go && names_module(family, rel, &nested, &w.file) {
+                    let last = b.rsplit('.').next().unwrap_or(b);
+                    out.entry(format!("{last}.{}", w.name)).or_default().push(w);
+                }
+            }
+        }
+    }
+    for list in out.values_mut() {
+        list.sort();
+        list.dedup();
+    }
+    out
+}
+
+/// The calls of one file that go through a wrapper: call evidence for the
+/// wrapper's vendor, and the fields passed in the forwarded parameters.
+pub fn resolve(
+    lang: Lang,
+    rel: &str,
+    facts: &FileFacts,
+    wrappers: &Wrappers,
+) -> (Vec<Finding>, Vec<CallField>) {
+    let mut findings = Vec::new();
+    let mut fields: BTreeSet<CallField> = BTreeSet::new();
+    let Some(family) = Family::of(lang) else {
+        return (findings, Vec::new());
+    };
+    let visible = visible(family, rel, facts, wrappers);
+    if visible.is_empty() {
+        return (findings, Vec::new());
+    }
+    let all = facts
+        .calls
+        .iter()
+        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()));
+    let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
+    for call in all {
+        if !seen.insert((call.line, call.callee.as_str())) {
+            continue;
+        }
+        let callee = calls::dotted(&call.callee);
+        let Some(ws) = visible.get(&callee) else {
+            continue;
+        };
+        for w in ws {
+            // The wrapper's own recursive call is not a call site.
+            if w.file == rel
+                && facts.functions.iter().any(|f| {
+                    f.name == w.name && f.line == w.line && f.calls.iter().any(|c| c == call)
+                })
+            {
+                continue;
+            }
+            findings.push(Finding {
+                vendor: w.vendor,
+                kind: EvidenceKind::Call,
+                line: call.line,
+                text: Some(format!(
+                    "{} → {} ({}:{}): {}",
+                    w.name,
+                    w.via,
+                    w.file,
+                    w.line,
+                    call.text.trim()
+                )),
+                scope: Scope::Production,
+            });
+            for arg in &call.args {
+                for fw in &w.forwards {
+                    if forwarded(arg, fw) {
+                        field_of(w, fw, arg, &mut fields);
+                    }
+                }
+            }
+        }
+    }
+    (findings, fields.into_iter().collect())
+}
+
+/// True when a call-site argument is in a forwarded parameter's place.
+fn forwarded(arg: &Arg, fw: &Forward) -> bool {
+    match arg.position {
+        Some(p) => p == fw.index,
+        None => arg
+            .key
+            .as_deref()
+            .is_some_and(|k| k.split('.').next() == Some(fw.name.as_str())),
+    }
+}
+
+fn field_of(w: &Wrapper, fw: &Forward, arg: &Arg, fields: &mut BTreeSet<CallField>) {
+    let whole = match arg.position {
+        Some(_) => arg.key.is_none(),
+        // A keyword argument named exactly like the parameter.
+        None => arg.key.as_deref() == Some(fw.name.as_str()),
+    };
+    // A bare value (`u.ID`) is what the vendor receives under the key the
+    // wrapper passes it with (`UserId: userID`).
+    let keyed;
+    let seen = match (&fw.key, &arg.key) {
+        (Some(k), None) if whole => {
+            keyed = Arg {
+                key: Some(k.clone()),
+                ..arg.clone()
+            };
+            &keyed
+        }
+        _ => arg,
+    };
+    if let Some(category) = calls::classify(seen) {
+        if !(whole && fw.event_name && !category.starts_with("user.unique_id")) {
+            fields.insert(CallField {
+                vendor: w.vendor,
+                category,
+                name: arg.key.clone().unwrap_or_else(|| arg.expr.clone()),
+                line: arg.line,
+            });
+        }
+    }
+    if let Some(implied) = &fw.implies
+        && whole
+        && !calls::is_literal(&arg.expr)
+    {
+        fields.insert(CallField {
+            vendor: w.vendor,
+            category: implied.clone(),
+            name: arg.expr.clone(),
+            line: arg.line,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameter_names_lose_types_defaults_and_spreads() {
+        assert_eq!(param_name("props: Record<string, unknown> = {}"), "props");
+        assert_eq!(param_name("...rest"), "rest");
+        assert_eq!(param_name("**kwargs"), "kwargs");
+        assert_eq!(param_name("event?"), "event");
+    }
+
+    #[test]
+    fn js_specifiers_resolve_relative_and_aliased() {
+        let t = "web/src/lib/analytics.ts";
+        assert!(js_names("web/src/pages/a.tsx", "../lib/analytics", t));
+        assert!(js_names("web/src/lib/b.ts", "./analytics.js", t));
+        assert!(js_names("web/src/x.ts", "@/lib/analytics", t));
+        assert!(!js_names("web/src/x.ts", "analytics", t));
+        assert!(!js_names("web/src/x.ts", "./analytics", t));
+        assert!(!js_names("web/src/x.ts", "@segment/analytics", t));
+        assert!(js_names(
+            "web/src/x.ts",
+            "./lib/analytics",
+            "web/src/lib/analytics/index.ts"
+        ));
+        assert!(!js_names("a.ts", "../../../x", "x.ts"));
+    }
+
+    #[test]
+    fn python_modules_resolve_dotted_and_relative() {
+        let t = "api/app/analytics.py";
+        assert!(python_names("api/app/views.py", "app.analytics", t));
+        assert!(python_names("api/app/views.py", ".analytics", t));
+        assert!(python_names("api/app/sub/views.py", "..analytics", t));
+        assert!(!python_names("api/app/views.py", "analytics_lib", t));
+        assert!(!python_names("api/app/views.py", "other.analytics2", t));
+        assert!(python_names(
+            "api/app/views.py",
+            "app.analytics",
+            "api/app/analytics/__init__.py"
+        ));
+        assert!(python_names("api/app/views.py", ".", "api/app/__init__.py"));
+    }
+
+    #[test]
+    fn go_import_paths_match_the_package_folder() {
+        assert!(go_names(
+            "github.com/acme/shop/internal/analytics",
+            "internal/analytics/track.go"
+        ));
+        assert!(!go_names(
+            "github.com/acme/shop/internal/analytics2",
+            "internal/analytics/track.go"
+        ));
+        assert!(!go_names("github.com/acme/shop", "main.go"));
+    }
+
+    #[test]
+    fn module_hints() {
+        assert_eq!(module_hint("web/src/lib/analytics.ts"), "analytics");
+        assert_eq!(module_hint("web/src/lib/track/index.ts"), "track");
+        assert_eq!(module_hint("app/analytics/__init__.py"), "analytics");
+        assert_eq!(module_hint("internal/events/send.go"), "events");
+    }
+}
