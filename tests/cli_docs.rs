@@ -20,6 +20,7 @@ fn help_snapshots() {
     insta::assert_snapshot!("help", help(&[]));
     insta::assert_snapshot!("help_export", help(&["export"]));
     insta::assert_snapshot!("help_merge", help(&["merge"]));
+    insta::assert_snapshot!("help_check", help(&["check"]));
 }
 
 fn run(args: &[&str]) -> String {
@@ -128,4 +129,96 @@ fn unknown_shell_is_a_usage_error() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// The `blastmap ...` commands written in a file: one per line (joining
+/// `\` continuations), up to a `;`, `|`, `&&` or `#`, with shell variables
+/// and quotes reduced to plain words.
+fn commands_in(text: &str) -> Vec<Vec<String>> {
+    let joined = text.replace("\\\n", " ");
+    let mut out = Vec::new();
+    for line in joined.lines() {
+        let Some(at) = line.find("blastmap ") else {
+            continue;
+        };
+        let before = &line[..at];
+        // Only commands: at the start of a line, after `run:`/`entry:`/`- `.
+        let lead = before.trim();
+        if !(lead.is_empty() || lead.ends_with(':') || lead == "-" || lead.ends_with("$")) {
+            continue;
+        }
+        let cmd: String = line[at..]
+            .split([';', '|', '#'])
+            .next()
+            .unwrap_or("")
+            .split("&&")
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let words: Vec<String> = cmd
+            .split_whitespace()
+            .map(|w| {
+                let w = w.trim_matches(['"', '\'']);
+                if w.contains('$') {
+                    "origin/main".to_string()
+                } else {
+                    w.to_string()
+                }
+            })
+            .collect();
+        if words.len() > 1 && !words[1].starts_with('<') {
+            out.push(words);
+        }
+    }
+    out
+}
+
+#[test]
+fn commands_in_the_ci_examples_and_hooks_parse() {
+    use clap::Parser;
+    let mut seen = 0;
+    for file in [
+        "examples/ci/github-actions.yml",
+        "examples/ci/gitlab-ci.yml",
+        ".pre-commit-hooks.yaml",
+    ] {
+        let text = std::fs::read_to_string(file).unwrap();
+        serde_yaml::from_str::<serde_yaml::Value>(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        for words in commands_in(&text) {
+            seen += 1;
+            if let Err(e) = blastmap::cli::Cli::try_parse_from(&words) {
+                panic!("{file}: `{}` does not parse:\n{e}", words.join(" "));
+            }
+        }
+    }
+    assert!(seen >= 4, "found only {seen} commands");
+}
+
+#[test]
+fn the_readme_documents_every_check_code_and_its_commands_parse() {
+    use clap::Parser;
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    for d in blastmap::check::codes::DOCS {
+        let head = format!("#### `{}`", d.code.as_str());
+        let at = readme
+            .find(&head)
+            .unwrap_or_else(|| panic!("README lacks `{head}`"));
+        let section = &readme[at..];
+        let section = &section[..section[head.len()..]
+            .find("#### ")
+            .map_or(section.len(), |i| i + head.len())];
+        for part in [d.meaning, d.example, d.fix] {
+            assert!(section.contains(part), "README's {head} lacks: {part}");
+        }
+    }
+    let mut n = 0;
+    for words in commands_in(&readme) {
+        if words[1] == "check" {
+            n += 1;
+            if let Err(e) = blastmap::cli::Cli::try_parse_from(&words) {
+                panic!("README: `{}` does not parse:\n{e}", words.join(" "));
+            }
+        }
+    }
+    assert!(n >= 4, "the README shows {n} check commands");
 }
