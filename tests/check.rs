@@ -263,6 +263,13 @@ fn every_format_names_the_same_findings_and_locations() {
         "{}",
         sarif.stderr
     );
+    // And through serde-sarif, the model generated from the official 2.1.0
+    // schema: every key written survives the round trip, so each is a SARIF
+    // property of the right type.
+    let official: serde_sarif::sarif::Sarif =
+        serde_json::from_str(&sarif.stdout).expect("SARIF 2.1.0 per the official model");
+    let written: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    assert_eq!(serde_json::to_value(&official).unwrap(), written);
 
     // Markdown: a PR comment with the table, the rows and a diagram.
     let md = blastmap(&dir, &["check", "--base", "HEAD~1", "--format", "markdown"]);
