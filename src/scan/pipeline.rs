@@ -107,13 +107,14 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         .iter()
         .map(|id| vendor_of(id).map(collects::switches).unwrap_or_default())
         .collect();
+    let secrets = secrets::Secrets::new(catalog);
     let ctx = Ctx {
         calls: call_specs,
         switches,
-        prefilter: Prefilter::new(&index),
+        prefilter: Prefilter::with_secrets(&index, &secrets.literals()),
         domains: Domains::new(&index),
         redactor: Redactor::new(&index.secret_patterns),
-        secrets: secrets::Secrets::new(catalog),
+        secrets,
         index,
         max_file_size: opts.max_file_size,
     };
@@ -429,8 +430,15 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
     } else {
         Cow::Borrowed(text)
     };
-    let hits = ctx.prefilter.scan(scan_text.as_bytes());
-    out.secrets = ctx.secrets.find(text, !hits.is_empty());
+    let (hits, secret_starts) = ctx.prefilter.scan_with_secrets(scan_text.as_bytes());
+    // Secrets count inside HTML comments too: templated files are searched
+    // again without the comments blanked.
+    out.secrets = if templated {
+        ctx.secrets.find(text, !hits.is_empty())
+    } else {
+        ctx.secrets
+            .find_from(text, &secret_starts, !hits.is_empty())
+    };
     if hits.is_empty() && manifest_kind.is_none() {
         return out;
     }

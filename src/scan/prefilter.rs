@@ -33,6 +33,9 @@ pub struct Pattern {
     pub owners: Vec<(Role, VendorIx)>,
     check_left: bool,
     check_right: bool,
+    /// For a secret's required prefix: the secret patterns it starts (then
+    /// the pattern names no vendor and is not a mention).
+    secret: Vec<u16>,
 }
 
 /// A boundary-checked match.
@@ -61,6 +64,10 @@ fn is_word(b: u8) -> bool {
 impl Prefilter {
     /// Builds the automaton over an index's names.
     pub fn new(index: &Index) -> Prefilter {
+        Prefilter::build(Prefilter::names(index))
+    }
+
+    fn names(index: &Index) -> Vec<Pattern> {
         let mut by_text: std::collections::BTreeMap<String, Vec<(Role, VendorIx)>> =
             Default::default();
         for (n, v) in index.prefilter_names() {
@@ -96,9 +103,32 @@ impl Prefilter {
                     check_right: b.last().is_some_and(|c| is_word(*c)),
                     text,
                     owners,
+                    secret: Vec::new(),
                 }
             })
             .collect();
+        patterns
+    }
+
+    /// [`Prefilter::new`] that also finds secrets' required prefixes in the
+    /// same pass ([`Prefilter::scan_with_secrets`]); they are not mentions.
+    pub fn with_secrets(index: &Index, secrets: &[(Vec<u8>, Vec<u16>)]) -> Prefilter {
+        let mut patterns = Prefilter::names(index);
+        for (lit, owners) in secrets {
+            if let Ok(text) = String::from_utf8(lit.clone()) {
+                patterns.push(Pattern {
+                    text,
+                    owners: Vec::new(),
+                    check_left: false,
+                    check_right: false,
+                    secret: owners.clone(),
+                });
+            }
+        }
+        Prefilter::build(patterns)
+    }
+
+    fn build(patterns: Vec<Pattern>) -> Prefilter {
         // A DFA (a few MB for the whole catalog) runs several times faster
         // than the default NFA over thousands of patterns; fall back to
         // letting the crate choose if it cannot be built.
@@ -115,15 +145,26 @@ impl Prefilter {
 
     /// Every boundary-checked mention in `text`, in order of position.
     pub fn scan(&self, text: &[u8]) -> Vec<Hit> {
+        self.scan_with_secrets(text).0
+    }
+
+    /// [`Prefilter::scan`], and where secrets' prefixes start: (byte offset,
+    /// secret pattern).
+    pub fn scan_with_secrets(&self, text: &[u8]) -> (Vec<Hit>, Vec<(usize, u16)>) {
         let Some(ac) = &self.ac else {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         };
         let mut hits = Vec::new();
+        let mut secrets = Vec::new();
         for m in ac.find_overlapping_iter(text) {
             let id = m.pattern().as_usize();
             let Some(p) = self.patterns.get(id) else {
                 continue;
             };
+            if !p.secret.is_empty() {
+                secrets.extend(p.secret.iter().map(|s| (m.start(), *s)));
+                continue;
+            }
             if p.check_left && m.start() > 0 && is_word(text[m.start() - 1]) {
                 continue;
             }
@@ -137,7 +178,7 @@ impl Prefilter {
             });
         }
         hits.sort_by_key(|h| (h.start, h.end, h.pattern));
-        hits
+        (hits, secrets)
     }
 
     /// The pattern of a hit.

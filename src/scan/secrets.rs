@@ -46,12 +46,24 @@ struct Pattern {
     regex: Regex,
 }
 
+/// A pattern with a required prefix: searched only where the prefix is,
+/// anchored there (the whole text stays the haystack, so `\b` still sees
+/// the character before).
+struct Anchored {
+    vendor: String,
+    regex: regex_automata::meta::Regex,
+}
+
 /// The compiled patterns of a catalog.
 pub struct Secrets {
-    /// Patterns with a required prefix, searched in every file.
-    strong: Vec<Pattern>,
+    /// Patterns with a required prefix.
+    strong: Vec<Anchored>,
     /// One automaton over every strong pattern's prefixes.
     prefixes: Option<AhoCorasick>,
+    /// Per prefix (automaton pattern id): the strong patterns it starts.
+    owners: Vec<Vec<usize>>,
+    /// The prefixes and their patterns, for the scan's prefilter.
+    literals: Vec<(Vec<u8>, Vec<u16>)>,
     /// Patterns without one, searched in analysed files only.
     weak: Vec<Pattern>,
 }
@@ -76,7 +88,19 @@ fn prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
     if lits.is_empty() || lits.iter().any(|l| l.as_bytes().len() < MIN_PREFIX) {
         return None;
     }
-    Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
+    let mut out: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
+    // `cloudinary://[0-9]{12,16}` expands to a hundred literals; their common
+    // prefix finds the same places with one.
+    if out.len() > 4 {
+        let first = out[0].clone();
+        let common = out.iter().fold(first.len(), |n, l| {
+            n.min(first.iter().zip(l).take_while(|(a, b)| a == b).count())
+        });
+        if common >= MIN_PREFIX {
+            out = vec![first[..common].to_vec()];
+        }
+    }
+    Some(out)
 }
 
 impl Secrets {
@@ -85,25 +109,37 @@ impl Secrets {
     pub fn new(catalog: &Catalog) -> Secrets {
         let mut strong = Vec::new();
         let mut weak = Vec::new();
-        let mut lits: Vec<Vec<u8>> = Vec::new();
+        let mut by_lit: std::collections::BTreeMap<Vec<u8>, Vec<usize>> = Default::default();
         for v in catalog.iter() {
             for p in &v.secret_patterns {
-                let Ok(regex) = Regex::new(p) else { continue };
-                let pat = Pattern {
-                    vendor: v.id.clone(),
-                    regex,
-                };
                 match prefixes(p) {
-                    Some(mut l) => {
-                        lits.append(&mut l);
-                        strong.push(pat);
+                    Some(lits) => {
+                        let Ok(regex) = regex_automata::meta::Regex::new(p) else {
+                            continue;
+                        };
+                        for l in lits {
+                            by_lit.entry(l).or_default().push(strong.len());
+                        }
+                        strong.push(Anchored {
+                            vendor: v.id.clone(),
+                            regex,
+                        });
                     }
-                    None => weak.push(pat),
+                    None => {
+                        let Ok(regex) = Regex::new(p) else { continue };
+                        weak.push(Pattern {
+                            vendor: v.id.clone(),
+                            regex,
+                        });
+                    }
                 }
             }
         }
-        lits.sort();
-        lits.dedup();
+        let literals: Vec<(Vec<u8>, Vec<u16>)> = by_lit
+            .iter()
+            .map(|(l, o)| (l.clone(), o.iter().map(|&i| i as u16).collect()))
+            .collect();
+        let (lits, owners): (Vec<Vec<u8>>, Vec<Vec<usize>>) = by_lit.into_iter().unzip();
         let prefixes = if lits.is_empty() {
             None
         } else {
@@ -112,21 +148,67 @@ impl Secrets {
         Secrets {
             strong,
             prefixes,
+            owners,
+            literals,
             weak,
         }
+    }
+
+    /// Every required prefix with the strong patterns it starts, for a
+    /// prefilter that searches them in the same pass as the catalog's names.
+    pub(crate) fn literals(&self) -> Vec<(Vec<u8>, Vec<u16>)> {
+        self.literals.clone()
     }
 
     /// The secrets in `text`; `analysed` says whether the scan parses this
     /// file anyway (then the patterns without a prefix run too).
     pub(crate) fn find(&self, text: &str, analysed: bool) -> Vec<Hit> {
-        let strong = self
-            .prefixes
-            .as_ref()
-            .is_some_and(|ac| ac.is_match(text.as_bytes()));
+        let mut starts = Vec::new();
+        if let Some(ac) = &self.prefixes {
+            for m in ac.find_overlapping_iter(text.as_bytes()) {
+                if let Some(owners) = self.owners.get(m.pattern().as_usize()) {
+                    starts.extend(owners.iter().map(|&i| (m.start(), i as u16)));
+                }
+            }
+        }
+        self.find_from(text, &starts, analysed)
+    }
+
+    /// The secrets in `text`, given where prefixes were found (byte offset,
+    /// strong pattern) by a prefilter.
+    pub(crate) fn find_from(
+        &self,
+        text: &str,
+        starts: &[(usize, u16)],
+        analysed: bool,
+    ) -> Vec<Hit> {
+        use regex_automata::{Anchored as Anchor, Input};
         let mut out = Vec::new();
-        let mut run = |pats: &[Pattern]| {
-            for p in pats {
+        for &(at, i) in starts {
+            let Some(p) = self.strong.get(usize::from(i)) else {
+                continue;
+            };
+            if at > text.len() {
+                continue;
+            }
+            let input = Input::new(text).range(at..).anchored(Anchor::Yes);
+            if let Some(found) = p.regex.search(&input) {
+                let (a, b) = (found.start(), found.end());
+                if bounded(text, a, b) {
+                    out.push((
+                        p.vendor.clone(),
+                        line_of(text, a),
+                        redacted_line(text, a, b),
+                    ));
+                }
+            }
+        }
+        if analysed {
+            for p in &self.weak {
                 for m in p.regex.find_iter(text) {
+                    if !bounded(text, m.start(), m.end()) {
+                        continue;
+                    }
                     out.push((
                         p.vendor.clone(),
                         line_of(text, m.start()),
@@ -134,17 +216,23 @@ impl Secrets {
                     ));
                 }
             }
-        };
-        if strong {
-            run(&self.strong);
-        }
-        if analysed {
-            run(&self.weak);
         }
         out.sort();
         out.dedup();
         out
     }
+}
+
+/// A key is a token of its own: a match inside an identifier
+/// (`parser.parseValueLiteral…` for Flagsmith's `ser.…`) or a longer run of
+/// hex is not one.
+fn bounded(text: &str, a: usize, b: usize) -> bool {
+    let bytes = text.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    text.is_char_boundary(a)
+        && text.is_char_boundary(b)
+        && (a == 0 || !word(bytes[a - 1]))
+        && bytes.get(b).is_none_or(|c| !c.is_ascii_alphanumeric())
 }
 
 fn line_of(text: &str, at: usize) -> u32 {
@@ -237,6 +325,23 @@ mod tests {
         for (_, _, quoted) in s.find(&text, false) {
             assert!(!quoted.contains("4eC39"), "{quoted}");
         }
+    }
+
+    #[test]
+    fn a_prefix_inside_an_identifier_is_not_a_key() {
+        let cat = {
+            let v = |y: &str| serde_yaml::from_str::<CatalogVendor>(y).unwrap();
+            Catalog::from_vendors(vec![v(
+                "{id: flagsmith, name: Flagsmith, category: feature-flags, secret_patterns: ['ser\\.[A-Za-z0-9]{22}']}",
+            )])
+        };
+        let s = Secrets::new(&cat);
+        let code = "const value = parser.parseValueLiteralAbcdefgh();\n";
+        assert!(s.find(code, true).is_empty());
+        let key = "FLAGSMITH_KEY = \"ser.Ab3dEf6hIj9kLm2nOp5qRs\"\n";
+        assert_eq!(s.find(key, true).len(), 1);
+        let longer = "x = 'ser.Ab3dEf6hIj9kLm2nOp5qRsTUVWXYZ'\n";
+        assert!(s.find(longer, true).is_empty());
     }
 
     #[test]
