@@ -40,6 +40,8 @@ export function identify(user: { id: string; email: string }) {
 TS
   g add -A -f
   g commit -q -m "add PostHog"
+  # A clone's objects arrive packed; fresh commits leave them loose.
+  g repack -adq
   touch "$GITREPO/.complete"
 fi
 

@@ -1124,9 +1124,24 @@ fn check(
             Ok(c) => c,
             Err(e) => return fail(e),
         };
+        let changed = match git::changed_paths(&dir, &commit) {
+            Ok(c) => c,
+            Err(e) => return fail(e),
+        };
+        let mut found_in: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+        for i in &current.integrations {
+            found_in.extend(i.evidence.iter().map(|e| e.file.as_str()));
+            found_in.extend(i.fields.iter().map(|f| f.file.as_str()));
+        }
+        let want = |rel: &str| {
+            changed.contains(rel)
+                || found_in.contains(rel)
+                || rel.rsplit('/').next() == Some(".gitignore")
+                || crate::scan::manifest::ManifestKind::of_path(rel).is_some()
+        };
         let relevance = crate::scan::Relevance::new(Catalog::builtin());
         let keep = |rel: &str, bytes: &[u8]| relevance.wants(rel, bytes);
-        let tree = match git::materialise(&dir, &commit, args.max_file_size, &keep) {
+        let tree = match git::materialise(&dir, &commit, args.max_file_size, &want, &keep) {
             Ok(t) => t,
             Err(e) => return fail(e),
         };

@@ -618,3 +618,59 @@ fn explain_prints_the_documentation_of_a_code() {
     );
     assert!(r.stdout.contains("Fix: revoke the key"), "{}", r.stdout);
 }
+
+#[test]
+fn a_vendor_the_change_removes_goes_stale_then_leaves_the_radius_table() {
+    let (_tmp, dir) = repo();
+    // Uncommitted: Sentry goes away, file and dependency.
+    std::fs::remove_file(dir.join("web/src/errors.ts")).unwrap();
+    write(
+        &dir,
+        "web/package.json",
+        &PACKAGE_WITH_POSTHOG.replace("    \"@sentry/react\": \"^8.40.0\",\n", ""),
+    );
+    declare_posthog(&dir, "");
+    let json = |r: &Run| -> serde_json::Value { serde_json::from_str(&r.stdout).unwrap() };
+    // Still declared: the declarations keep its radius, and the check says
+    // the declaration is stale.
+    let r = blastmap(&dir, &["check", "--base", "HEAD", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let v = json(&r);
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "stale-declaration" && f["vendor"] == "sentry"),
+        "{}",
+        r.stdout
+    );
+    // Declaration removed too: the radius table shows Sentry going away.
+    let map = std::fs::read_to_string(dir.join("blastmap.yaml")).unwrap();
+    let map = map.replace("  sentry: {}\n", "").replace(
+        "  - from: web\n    to: sentry\n    fields: [user_id, user.device.ip_address, user.device.user_agent, user.device.browser, user.device.os, user.behavior, user.behavior.referrer, user.behavior.browsing_history]\n",
+        "",
+    );
+    write(
+        &dir,
+        "blastmap.yaml",
+        &map.replace(
+            "allow_vendors: [sentry, posthog]",
+            "allow_vendors: [posthog]",
+        ),
+    );
+    let r = blastmap(&dir, &["check", "--base", "HEAD", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v = json(&r);
+    let sentry = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["vendor"] == "sentry")
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(
+        sentry["before"].is_object() && sentry["after"].is_null(),
+        "{sentry}"
+    );
+    assert!(!r.stdout.contains("stale-declaration"), "{}", r.stdout);
+}

@@ -3,10 +3,19 @@
 //! out: the working tree, the index and HEAD are left as they are.
 //!
 //! Only the files a scan could learn something from are written, into a
-//! temporary folder that is scanned like any tree: dependency manifests,
-//! `.gitignore` files, the declaration file, and files whose text passes
-//! the caller's test (the scan's prefilter). The rest are read from git and
-//! dropped, which keeps `check --base` close to the cost of one more scan.
+//! temporary folder that is scanned like any tree. Which files: a file whose
+//! content is the same at the base and in the working tree yields the same
+//! findings on both sides, so of those only the ones the working tree's
+//! scan found something in are read, with every dependency manifest and
+//! `.gitignore` (they shape components and the walk); every file that
+//! differs ([`changed_paths`]) is read. Of the files read, those whose text
+//! fails the caller's test (the scan's prefilter) are dropped. A check with
+//! `--base` thus costs one scan plus the files a change touches.
+//!
+//! One consequence, accepted: a first-party wrapper deleted by the change
+//! is not followed into unchanged files at the base (their call sites
+//! name no vendor and had no finding in the working tree), so the base may
+//! show fewer flows through it; that can only make the change look smaller.
 //!
 //! Safety: only regular files are written (no symlinks, no submodules);
 //! paths with `..`, `.git` or empty components are refused; git is run with
@@ -203,14 +212,17 @@ pub fn materialise(
     dir: &Path,
     commit: &str,
     max_size: u64,
+    want: &dyn Fn(&str) -> bool,
     keep: &(dyn Fn(&str, &[u8]) -> bool + Sync),
 ) -> Result<BaseTree, GitError> {
     let mut ls = git(dir);
     ls.args(["ls-tree", "-r", "-z", "-l", "--end-of-options", commit]);
     let listing = run(ls, "ls-tree")?;
-    let entries: Vec<Entry> = parse_ls_tree(&listing)
+    let all = parse_ls_tree(&listing);
+    let listed = all.len();
+    let entries: Vec<Entry> = all
         .into_iter()
-        .filter(|e| e.size <= max_size && safe_path(&e.path).is_some())
+        .filter(|e| e.size <= max_size && safe_path(&e.path).is_some() && want(&e.path))
         .collect();
     let tmp = tempfile::Builder::new()
         .prefix("blastmap-base-")
@@ -221,7 +233,7 @@ pub fn materialise(
         })?;
     let mut tree = BaseTree {
         commit: commit.to_string(),
-        listed: entries.len(),
+        listed,
         written: 0,
         dir: tmp,
     };
@@ -319,6 +331,39 @@ pub fn materialise(
         });
     }
     Ok(tree)
+}
+
+/// The files under `dir` (relative to it) whose content at `commit`
+/// differs from the working tree: modified, added or deleted since, as git
+/// sees the tracked files. Files that are the same on both sides give the
+/// same scan findings on both sides, so a base scan needs to read only
+/// these, plus whatever the working tree's own scan found something in.
+pub fn changed_paths(
+    dir: &Path,
+    commit: &str,
+) -> Result<std::collections::BTreeSet<String>, GitError> {
+    let mut c = git(dir);
+    c.args([
+        "diff",
+        "--name-only",
+        "-z",
+        "--relative",
+        "--no-renames",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--ignore-submodules",
+        "--end-of-options",
+        commit,
+        "--",
+        ".",
+    ]);
+    let out = run(c, "diff")?;
+    Ok(out
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| std::str::from_utf8(p).ok())
+        .map(str::to_string)
+        .collect())
 }
 
 /// The text of one file at `commit`, by a path relative to `dir`; `None`
