@@ -3,7 +3,9 @@
 //!
 //! Rules:
 //! - Only production integrations become flows; test and dev findings are
-//!   reported by the scan but carry no user data out of the system.
+//!   reported by the scan but carry no user data out of the system, and a
+//!   flow's evidence is its production evidence only (a test that mocks the
+//!   SDK is not where data leaves).
 //! - A declared flow `component → vendor` that the code confirms becomes
 //!   `both` and gains the code evidence (and any field categories the code
 //!   shows, so that merging never shrinks a blast radius).
@@ -151,7 +153,11 @@ pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catal
             Some(i) => {
                 let flow = &mut map.flows[i];
                 flow.origin = flow.origin.merge(Origin::Discovered);
-                for e in &integ.evidence {
+                for e in integ
+                    .evidence
+                    .iter()
+                    .filter(|e| e.scope == Scope::Production)
+                {
                     if !flow.evidence.contains(e) {
                         flow.evidence.push(e.clone());
                     }
@@ -165,7 +171,12 @@ pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catal
                 to: integ.vendor.clone(),
                 fields: FlowFields::List(added),
                 purpose: None,
-                evidence: integ.evidence.clone(),
+                evidence: integ
+                    .evidence
+                    .iter()
+                    .filter(|e| e.scope == Scope::Production)
+                    .cloned()
+                    .collect(),
                 origin: Origin::Discovered,
             }),
         }

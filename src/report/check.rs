@@ -150,10 +150,19 @@ struct CodeRow {
 #[template(path = "check.md", escape = "none")]
 struct CheckMd<'a> {
     r: &'a CheckReport,
+    /// The findings shown (a comment has a size limit: GitHub's is 65,536
+    /// characters).
+    shown: &'a [Finding],
+    /// How many more there are.
+    hidden: usize,
     verdict: &'static str,
     rows: Vec<CodeRow>,
     mermaid: String,
 }
+
+/// Findings listed in a Markdown comment; the rest are counted, and the
+/// table per code still counts them all.
+pub const MD_FINDINGS: usize = 100;
 
 /// A pull-request comment: verdict, a table per code, the findings, a
 /// Mermaid diagram of what the change adds, and the blast radius change
@@ -172,8 +181,11 @@ pub fn markdown(r: &CheckReport) -> String {
         })
         .collect();
     rows.sort_by(|a, b| b.level.cmp(a.level).then(a.code.cmp(b.code)));
+    let shown = &r.findings[..r.findings.len().min(MD_FINDINGS)];
     let t = CheckMd {
         r,
+        shown,
+        hidden: r.findings.len() - shown.len(),
         verdict: if r.passed { "passed" } else { "failed" },
         rows,
         mermaid: new_flows_mermaid(r),
@@ -526,4 +538,95 @@ fn fnv_hex(s: &str) -> String {
 /// SARIF 2.1.0 text.
 pub fn sarif(r: &CheckReport) -> String {
     super::json::to_string(&sarif_log(r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{CheckReport, Counts, NewFlow};
+
+    fn finding(i: usize, message: &str) -> Finding {
+        Finding {
+            code: Code::UndeclaredFlow,
+            level: Level::Warn,
+            message: message.to_string(),
+            vendor: Some("mixpanel".into()),
+            component: Some("web".into()),
+            category: Some("user.contact.email".into()),
+            categories: Vec::new(),
+            location: Some(Location {
+                file: format!("web/src/f{i:03}.ts"),
+                line: 3,
+            }),
+            declaration: None,
+            help: "declare it".into(),
+        }
+    }
+
+    fn report(findings: Vec<Finding>, new_flows: Vec<NewFlow>) -> CheckReport {
+        CheckReport {
+            version: 1,
+            system: "s".into(),
+            baseline: Some("origin/main".into()),
+            declarations: Some("blastmap.yaml".into()),
+            strict: false,
+            passed: true,
+            counts: Counts {
+                deny: 0,
+                warn: findings.len(),
+            },
+            findings,
+            changes: Vec::new(),
+            new_flows,
+        }
+    }
+
+    #[test]
+    fn a_long_comment_lists_the_first_findings_and_counts_the_rest() {
+        let r = report((0..150).map(|i| finding(i, "x")).collect(), Vec::new());
+        let md = markdown(&r);
+        assert_eq!(
+            md.lines().filter(|l| l.starts_with("| warn |")).count(),
+            MD_FINDINGS
+        );
+        assert!(md.contains("… and 50 more findings"), "{md}");
+        assert!(md.contains("| `undeclared-flow` | warn | 150 |"), "{md}");
+    }
+
+    #[test]
+    fn input_text_stays_inert_in_every_format() {
+        let evil = "<script>alert(1)</script> | `x` \u{1b}[31m ]] --> \" end";
+        let flows = vec![NewFlow {
+            from: "web\"]; click x".into(),
+            to: "mix<panel>".into(),
+            categories: vec!["user.contact.email".into()],
+            new_vendor: true,
+        }];
+        let r = report(vec![finding(1, evil)], flows);
+        let md = markdown(&r);
+        assert!(!md.contains("<script>"), "{md}");
+        assert!(
+            md.lines()
+                .filter(|l| l.starts_with("| warn |"))
+                .all(|l| !l.contains(" | `x` "))
+        );
+        let mermaid: &str = md
+            .split("```mermaid")
+            .nth(1)
+            .unwrap()
+            .split("```")
+            .next()
+            .unwrap();
+        assert!(!mermaid.contains("\"]; click"), "{mermaid}");
+        assert!(!mermaid.contains("<panel>"), "{mermaid}");
+        let text = text(&r);
+        assert!(!text.contains('\u{1b}'), "{text}");
+        let sarif: serde_json::Value = serde_json::from_str(&sarif(&r)).unwrap();
+        assert!(
+            sarif["runs"][0]["results"][0]["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("<script>")
+        );
+    }
 }

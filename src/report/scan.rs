@@ -130,6 +130,23 @@ pub fn text(r: &ScanResult, root: &str, catalog: &Catalog) -> String {
             }
         }
     }
+    if !r.secrets.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nHard-coded vendor secrets: {} (values redacted; `blastmap check` fails on them)",
+            r.secrets.len()
+        );
+        for s in &r.secrets {
+            let _ = writeln!(
+                o,
+                "  {:<22} {}:{}  {}",
+                s.vendor,
+                clean(&s.file),
+                s.line,
+                clean(&s.text)
+            );
+        }
+    }
     if r.skipped.total > 0 {
         let reasons: Vec<String> = r
             .skipped
