@@ -1173,7 +1173,7 @@ fn check(
             None => None,
         };
         let components_from = base_map.as_ref().or(map.as_ref()).unwrap_or(&empty);
-        let scan = match run_scan(tree.path(), args.max_file_size, components_from, None) {
+        let scan = match run_scan(&tree.path(), args.max_file_size, components_from, None) {
             Ok(r) => r,
             Err(o) => return o,
         };

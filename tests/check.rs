@@ -138,6 +138,9 @@ fn repo() -> (tempfile::TempDir, PathBuf) {
     write(&dir, "blastmap.yaml", MAP);
     write(&dir, "web/package.json", PACKAGE);
     write(&dir, "web/src/errors.ts", ERRORS_TS);
+    // At the root: findings here belong to the root's component, named
+    // after the repository's folder.
+    write(&dir, ".env.example", "# Copy to .env\nVITE_SENTRY_DSN=\n");
     git(&dir, &["add", "-A"]);
     git(&dir, &["commit", "-q", "-m", "shop with Sentry"]);
     write(&dir, "web/package.json", PACKAGE_WITH_POSTHOG);
@@ -187,6 +190,13 @@ fn a_new_sdk_with_identify_email_fails_the_check_at_the_right_lines() {
     // The comment's capture is not a call; Sentry was there before.
     assert!(!r.stdout.contains("analytics.ts:3:"), "{}", r.stdout);
     assert!(!r.stdout.contains("new-vendor: Sentry"), "{}", r.stdout);
+    // The base is scanned under the same folder name: the root's component
+    // (`shop`, from .env.example) is the same on both sides.
+    assert!(
+        !r.stdout.contains("the flow shop → sentry is new"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("check failed:"), "{}", r.stdout);
 }
 
@@ -622,8 +632,9 @@ fn explain_prints_the_documentation_of_a_code() {
 #[test]
 fn a_vendor_the_change_removes_goes_stale_then_leaves_the_radius_table() {
     let (_tmp, dir) = repo();
-    // Uncommitted: Sentry goes away, file and dependency.
+    // Uncommitted: Sentry goes away, file, dependency and env key.
     std::fs::remove_file(dir.join("web/src/errors.ts")).unwrap();
+    write(&dir, ".env.example", "# Copy to .env\n");
     write(
         &dir,
         "web/package.json",

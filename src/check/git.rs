@@ -76,6 +76,7 @@ pub enum GitError {
 #[derive(Debug)]
 pub struct BaseTree {
     dir: tempfile::TempDir,
+    name: String,
     /// The commit the revision resolved to.
     pub commit: String,
     /// Regular files under the folder at that commit.
@@ -85,9 +86,10 @@ pub struct BaseTree {
 }
 
 impl BaseTree {
-    /// The folder to scan.
-    pub fn path(&self) -> &Path {
-        self.dir.path()
+    /// The folder to scan: named like the checked folder, since a scan
+    /// names the root's component after its folder.
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join(&self.name)
     }
 }
 
@@ -231,12 +233,22 @@ pub fn materialise(
             dir: std::env::temp_dir().display().to_string(),
             source: e,
         })?;
+    let name = std::fs::canonicalize(dir)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .filter(|n| safe_path(n).is_some())
+        .unwrap_or_else(|| "repository".into());
     let mut tree = BaseTree {
+        name,
         commit: commit.to_string(),
         listed,
         written: 0,
         dir: tmp,
     };
+    std::fs::create_dir_all(tree.path()).map_err(|e| GitError::Write {
+        dir: tree.path().display().to_string(),
+        source: e,
+    })?;
     if entries.is_empty() {
         return Ok(tree);
     }
@@ -265,7 +277,7 @@ pub fn materialise(
         }
         w.flush()
     });
-    let root = tree.dir.path().to_path_buf();
+    let root = tree.path();
     let mut reader = BufReader::with_capacity(1 << 20, stdout);
     let mut header = String::new();
     let mut buf: Vec<u8> = Vec::new();
