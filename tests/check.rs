@@ -685,3 +685,21 @@ fn a_vendor_the_change_removes_goes_stale_then_leaves_the_radius_table() {
     );
     assert!(!r.stdout.contains("stale-declaration"), "{}", r.stdout);
 }
+
+#[test]
+fn without_declarations_the_check_says_what_it_could_not_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "requirements.txt", "posthog==3.7.0\n");
+    write(
+        tmp.path(),
+        "app/events.py",
+        "import posthog\n\n\ndef signed_up(user):\n    posthog.capture(user.id, \"signed up\", properties={\"email\": user.email})\n",
+    );
+    let r = blastmap(tmp.path(), &["check"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("note: no declarations (blastmap.yaml) were found, so only hard-coded secrets were checked; the code sends data to 1 vendor (posthog)"),
+        "{}",
+        r.stdout
+    );
+}

@@ -178,6 +178,9 @@ pub struct CheckReport {
     pub changes: Vec<VendorChange>,
     /// New or undeclared flows, for the diagram.
     pub new_flows: Vec<NewFlow>,
+    /// What the reader must know about the check itself (what it could not
+    /// compare).
+    pub notes: Vec<String>,
 }
 
 /// The baseline to compare with.
@@ -525,6 +528,31 @@ pub fn check(input: CheckInput<'_>) -> CheckReport {
         key(a).cmp(&key(b))
     });
     findings.dedup();
+    let mut notes = Vec::new();
+    if input.map.is_none() {
+        let vendors: BTreeSet<&str> = production(input.scan)
+            .into_iter()
+            .map(|i| i.vendor.as_str())
+            .collect();
+        let seen = if vendors.is_empty() {
+            "the code shows no vendor".to_string()
+        } else {
+            format!(
+                "the code sends data to {} vendor{} ({})",
+                vendors.len(),
+                if vendors.len() == 1 { "" } else { "s" },
+                vendors.into_iter().collect::<Vec<_>>().join(", ")
+            )
+        };
+        let compared = if input.baseline.is_some() {
+            "only what is new against the baseline and hard-coded secrets were checked"
+        } else {
+            "only hard-coded secrets were checked"
+        };
+        notes.push(format!(
+            "no declarations (blastmap.yaml) were found, so {compared}; {seen}. Draft the declarations with `blastmap scan --format yaml > blastmap.yaml`"
+        ));
+    }
     let counts = Counts {
         deny: findings.iter().filter(|f| f.level == Level::Deny).count(),
         warn: findings.iter().filter(|f| f.level == Level::Warn).count(),
@@ -548,6 +576,7 @@ pub fn check(input: CheckInput<'_>) -> CheckReport {
                 new_vendor,
             })
             .collect(),
+        notes,
     }
 }
 

@@ -120,6 +120,9 @@ pub fn text(r: &CheckReport) -> String {
     if !r.findings.is_empty() || !r.changes.is_empty() {
         o.push('\n');
     }
+    for n in &r.notes {
+        let _ = writeln!(o, "note: {}", clean(n));
+    }
     o.push_str(&summary_line(r));
     o.push('\n');
     o
@@ -578,6 +581,7 @@ mod tests {
             findings,
             changes: Vec::new(),
             new_flows,
+            notes: Vec::new(),
         }
     }
 
