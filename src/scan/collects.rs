@@ -76,7 +76,20 @@ pub fn switches_in(
     if wanted.is_empty() {
         return Vec::new();
     }
-    let norm = normalise(text);
+    // A setting in a commented-out line is not in force.
+    let live: String = text
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            !(t.starts_with('#')
+                || t.starts_with("//")
+                || t.starts_with("/*")
+                || t.starts_with('*')
+                || t.starts_with("<!--"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let norm = normalise(&live);
     wanted
         .into_iter()
         .filter(|(_, d)| norm.contains(d.as_str()))
@@ -197,6 +210,29 @@ pub fn collected(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_commented_out_setting_is_not_in_force() {
+        let v = vendor();
+        let sw = vec![switches(&v)];
+        let vendors: BTreeSet<u16> = [0].into_iter().collect();
+        let live = "mixpanel.init(TOKEN, {\n  ip: false,\n});\n";
+        assert_eq!(
+            switches_in(live, &vendors, &sw),
+            [(0, "ip:false".to_string())]
+        );
+        for commented in [
+            "mixpanel.init(TOKEN, {\n  // ip: false,\n});\n",
+            "# ip: false\n",
+            "/* ip: false */\n",
+            "<!-- ip: false -->\n",
+        ] {
+            assert!(
+                switches_in(commented, &vendors, &sw).is_empty(),
+                "{commented}"
+            );
+        }
+    }
 
     fn vendor() -> CatalogVendor {
         serde_yaml::from_str(
