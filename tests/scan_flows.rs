@@ -838,3 +838,55 @@ fn go_wrappers_are_followed_within_and_across_packages() {
         "{text}"
     );
 }
+
+#[test]
+fn a_wrapper_imported_under_another_name_is_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "web/package.json",
+        r#"{ "name": "web", "dependencies": { "posthog-js": "^1.180.0" } }"#,
+    );
+    write(root, "web/src/lib/analytics.ts", WRAPPER_TS);
+    write(
+        root,
+        "web/src/pages/billing.tsx",
+        r#"import { capture as track } from "../lib/analytics";
+import { capture } from "../media/camera";
+
+export function Upgrade({ user }: Props) {
+  track("upgrade_clicked", { phone: user.phoneNumber });
+  capture({ email: user.email });
+}
+"#,
+    );
+    write(root, "web/src/media/camera.ts", CAMERA_TS);
+    write(root, "api/requirements.txt", "posthog==3.7.0\n");
+    write(root, "api/app/analytics.py", ANALYTICS_PY);
+    write(
+        root,
+        "api/app/orders.py",
+        r#"from app.analytics import capture as send_event
+
+
+def ordered(user):
+    send_event(user.id, "ordered", properties={"email": user.email})
+"#,
+    );
+    let r = run(root);
+    let got: Vec<String> = call_fields(&r, "posthog")
+        .into_iter()
+        .filter(|f| f.contains("billing.tsx") || f.contains("orders.py"))
+        .collect();
+    // `track` is the analytics wrapper renamed; the camera's `capture` is
+    // another function; `send_event` is the Python wrapper renamed.
+    assert_eq!(
+        got,
+        s(&[
+            "user.contact.email api/app/orders.py:5",
+            "user.contact.phone_number web/src/pages/billing.tsx:5",
+            "user.unique_id api/app/orders.py:5",
+        ])
+    );
+}

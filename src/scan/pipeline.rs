@@ -633,13 +633,19 @@ fn wrapper_pass(files: &[WalkedFile], outcomes: &mut [Outcome], ctx: &Ctx) -> Ve
             let b = text.as_bytes();
             let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
             // The names called here (`name(`, not `renamed(` or `name =`),
-            // each checked once against where its wrappers are visible.
+            // or imported under another name (`name as track`), each checked
+            // once against where its wrappers are visible.
             let called: BTreeSet<&str> = ac
                 .find_overlapping_iter(text)
                 .filter(|m| m.start() == 0 || b.get(m.start() - 1).is_some_and(|&c| !ident(c)))
                 .filter(|m| {
-                    text.get(m.end()..)
-                        .is_some_and(|after| after.trim_start_matches([' ', '\t']).starts_with('('))
+                    text.get(m.end()..).is_some_and(|after| {
+                        let rest = after.trim_start_matches([' ', '\t']);
+                        rest.starts_with('(')
+                            || (rest.starts_with("as")
+                                && after.len() > rest.len()
+                                && rest[2..].starts_with([' ', '\t']))
+                    })
                 })
                 .filter_map(|m| names.get(m.pattern().as_usize()).copied())
                 .collect();

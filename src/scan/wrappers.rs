@@ -23,8 +23,7 @@
 //! Limits, on purpose: one level only (a wrapper of a wrapper is not
 //! followed, its own call sites pass through a first-party function that
 //! sends nothing itself); methods are not followed (their receivers are
-//! typed values); `import { capture as track }` loses the original name in
-//! the import facts, so renamed imports are not followed; a parameter
+//! typed values); a parameter
 //! counts as forwarded only when it is passed as it is (`props`,
 //! `...props`, `**props`), not one of its members.
 
@@ -414,6 +413,17 @@ fn visible<'w>(
         .map(|f| f.name.as_str())
         .collect();
     for imp in &facts.imports {
+        // `import { capture as track } from "./analytics"`: `track(...)`.
+        for (original, alias) in &imp.renamed {
+            for w in own.iter().filter(|w| w.exported && w.file != rel) {
+                if &w.name == original
+                    && !local.contains(alias.as_str())
+                    && names_module(family, rel, &imp.module, &w.file)
+                {
+                    out.entry(alias.clone()).or_default().push(w);
+                }
+            }
+        }
         for b in &imp.bindings {
             let b = b.trim();
             if b.is_empty() {

@@ -451,8 +451,28 @@ impl<'s> Ctx<'s> {
             line: self.line(node),
             text: self.line_text(node),
             dynamic,
+            renamed: Vec::new(),
         };
         self.push_import(import);
+    }
+
+    /// [`Ctx::import`] of names some of which are renamed: `(exported,
+    /// local)` pairs; the local names are the bindings.
+    pub(crate) fn import_renamed(
+        &mut self,
+        module: &str,
+        bindings: Vec<String>,
+        renamed: Vec<(String, String)>,
+        node: Node<'_>,
+        dynamic: bool,
+    ) {
+        let before = self.facts.imports.len();
+        self.import(module, bindings, node, dynamic);
+        if self.facts.imports.len() > before {
+            if let Some(last) = self.facts.imports.last_mut() {
+                last.renamed = renamed;
+            }
+        }
     }
 
     /// Records a call; it also goes to the innermost named function.

@@ -420,6 +420,7 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>], exported: &mut Has
     match node.kind() {
         "import_statement" => {
             let mut bindings = Vec::new();
+            let mut renamed = Vec::new();
             let mut source = node.child_by_field_name("source");
             for c in children(node) {
                 match c.kind() {
@@ -434,10 +435,15 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>], exported: &mut Has
                                 }
                                 "named_imports" => {
                                     for spec in children(b) {
-                                        let name = spec
-                                            .child_by_field_name("alias")
-                                            .or_else(|| spec.child_by_field_name("name"));
-                                        if let Some(n) = name {
+                                        let alias = spec.child_by_field_name("alias");
+                                        let original = spec.child_by_field_name("name");
+                                        if let (Some(a), Some(o)) = (alias, original) {
+                                            renamed.push((
+                                                unquote(ctx.text(o)).to_string(),
+                                                unquote(ctx.text(a)).to_string(),
+                                            ));
+                                        }
+                                        if let Some(n) = alias.or(original) {
                                             bindings.push(unquote(ctx.text(n)).to_string());
                                         }
                                     }
@@ -458,7 +464,7 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>], exported: &mut Has
             }
             if let Some(s) = source {
                 let module = unquote(ctx.text(s)).to_string();
-                ctx.import(&module, bindings, node, false);
+                ctx.import_renamed(&module, bindings, renamed, node, false);
             }
         }
         "export_statement" => {

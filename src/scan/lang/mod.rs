@@ -129,6 +129,9 @@ pub struct Import {
     pub text: String,
     /// `import()`, `require()` inside a function, `importlib.import_module`.
     pub dynamic: bool,
+    /// Names imported under another name, as (exported name, local name):
+    /// `import { capture as track }`, `from m import capture as track`.
+    pub renamed: Vec<(String, String)>,
 }
 
 /// One argument (or one key of an object/dict/hash/map argument) of a call.

@@ -263,6 +263,15 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) {
             };
             let mut cursor = node.walk();
             let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut cursor).collect();
+            let renamed: Vec<(String, String)> = names
+                .iter()
+                .filter(|n| n.kind() == "aliased_import")
+                .filter_map(|n| {
+                    let o = n.child_by_field_name("name")?;
+                    let a = n.child_by_field_name("alias")?;
+                    Some((ctx.text(o).to_string(), ctx.text(a).to_string()))
+                })
+                .collect();
             let bindings = names
                 .into_iter()
                 .filter_map(|n| match n.kind() {
@@ -273,7 +282,7 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) {
                 .collect();
             let dynamic = ctx.in_function();
             let module = ctx.text(module).to_string();
-            ctx.import(&module, bindings, node, dynamic);
+            ctx.import_renamed(&module, bindings, renamed, node, dynamic);
         }
         "call" => {
             let Some(function) = node.child_by_field_name("function") else {
