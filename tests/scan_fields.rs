@@ -8,57 +8,7 @@ mod scan_support;
 use std::fs;
 use std::path::Path;
 
-use blastmap::model::EvidenceKind;
-use blastmap::scan::ScanResult;
 use scan_support::*;
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(p, text).unwrap();
-}
-
-/// The call-site fields (not the collected ones) of a vendor, as
-/// `category file:line`.
-fn call_fields(r: &ScanResult, vendor: &str) -> Vec<String> {
-    let mut out: Vec<String> = r
-        .integrations
-        .iter()
-        .filter(|i| i.vendor == vendor)
-        .flat_map(|i| i.fields.iter())
-        .filter(|f| !f.name.starts_with("collected by the SDK"))
-        .map(|f| format!("{} {}:{}", f.category, f.file, f.line))
-        .collect();
-    out.sort();
-    out
-}
-
-fn collected(r: &ScanResult, vendor: &str) -> Vec<String> {
-    let mut out: Vec<String> = r
-        .integrations
-        .iter()
-        .filter(|i| i.vendor == vendor)
-        .flat_map(|i| i.fields.iter())
-        .filter(|f| f.name.starts_with("collected by the SDK"))
-        .map(|f| format!("{} {}:{}", f.category, f.file, f.line))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn calls(r: &ScanResult, vendor: &str) -> Vec<String> {
-    let mut out: Vec<String> = r
-        .integrations
-        .iter()
-        .filter(|i| i.vendor == vendor)
-        .flat_map(|i| i.evidence.iter())
-        .filter(|e| e.kind == EvidenceKind::Call)
-        .map(|e| format!("{}:{} {}", e.file, e.line, e.scope.as_str()))
-        .collect();
-    out.sort();
-    out
-}
 
 const ANALYTICS_TS: &str = r#"import mixpanel from "mixpanel-browser";
 import { tracker } from "./tracker";
@@ -100,7 +50,6 @@ import sentry_sdk
 from openai import OpenAI
 
 client = OpenAI()
-
 
 def create_customer(user, email_template, analytics):
     stripe.Customer.create(

@@ -10,62 +10,11 @@
 
 mod scan_support;
 
-use std::fs;
 use std::path::Path;
 
 use blastmap::model::EvidenceKind;
 use blastmap::scan::ScanResult;
 use scan_support::*;
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(p, text).unwrap();
-}
-
-/// The call-site fields (not the collected ones) of a vendor, as
-/// `category file:line`.
-fn call_fields(r: &ScanResult, vendor: &str) -> Vec<String> {
-    let mut out: Vec<String> = r
-        .integrations
-        .iter()
-        .filter(|i| i.vendor == vendor)
-        .flat_map(|i| i.fields.iter())
-        .filter(|f| !f.name.starts_with("collected by the SDK"))
-        .map(|f| format!("{} {}:{}", f.category, f.file, f.line))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn collected(r: &ScanResult, vendor: &str) -> Vec<String> {
-    let mut out: Vec<String> = r
-        .integrations
-        .iter()
-        .filter(|i| i.vendor == vendor)
-        .flat_map(|i| i.fields.iter())
-        .filter(|f| f.name.starts_with("collected by the SDK"))
-        .map(|f| format!("{} {}:{}", f.category, f.file, f.line))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// Call evidence of a vendor as `file:line scope`.
-fn calls(r: &ScanResult, vendor: &str) -> Vec<String> {
-    let mut out: Vec<String> = r
-        .integrations
-        .iter()
-        .filter(|i| i.vendor == vendor)
-        .flat_map(|i| i.evidence.iter())
-        .filter(|e| e.kind == EvidenceKind::Call)
-        .map(|e| format!("{}:{} {}", e.file, e.line, e.scope.as_str()))
-        .collect();
-    out.sort();
-    out
-}
 
 fn call_text(r: &ScanResult, vendor: &str, file: &str, line: u32) -> String {
     r.integrations
@@ -109,18 +58,15 @@ export function onLogin(user: User, payload: LoginEvent) {
 
 const EVENTS_PY: &str = r#"import posthog
 
-
 def record_signup(user):
     payload = {"email": user.email, "plan": user.plan}
     payload["name"] = user.full_name
     posthog.capture(user.id, "signed_up", properties=payload)
     # posthog.capture(user.id, "x", properties={"phone": user.phone_number})
 
-
 def build(user):
     props = {"phone": user.phone_number}
     return props
-
 
 def record_login(user, props):
     posthog.capture(user.id, "logged_in", properties=props)
@@ -343,10 +289,8 @@ test("capture forwards", () => {
 
 const ANALYTICS_PY: &str = r#"import posthog
 
-
 def capture(distinct_id, event, properties=None):
     posthog.capture(distinct_id, event, properties=properties)
-
 
 def flush(reason):
     posthog.capture("system", "flush")
@@ -356,7 +300,6 @@ def flush(reason):
 const VIEWS_PY: &str = r#"from app.analytics import capture, flush
 from app import analytics
 
-
 def signup(request, user):
     capture(user.id, "signed_up", properties={"email": user.email})
     analytics.capture(user.id, "plan_chosen", {"plan": user.plan, "phone": user.phone_number})
@@ -365,14 +308,12 @@ def signup(request, user):
 
 const MEDIA_PY: &str = r#"from app.camera import capture
 
-
 def snapshot(user, frame):
     return capture(frame, {"email": user.email})
 "#;
 
 const LOCAL_PY: &str = r#"def capture(event, properties):
     return (event, properties)
-
 
 def record(user):
     capture("x", {"email": user.email})
@@ -741,7 +682,6 @@ from closeio_api import Client
 
 api = Client(os.environ["CLOSE_API_KEY"])
 
-
 def sync_contact(lead_id, user):
     api.post("contact", data={"lead_id": lead_id, "name": user.full_name, "title": user.job_title})
     requests.post("https://example.com/hook", data={"email": user.email})
@@ -868,7 +808,6 @@ export function Upgrade({ user }: Props) {
         root,
         "api/app/orders.py",
         r#"from app.analytics import capture as send_event
-
 
 def ordered(user):
     send_event(user.id, "ordered", properties={"email": user.email})

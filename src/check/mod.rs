@@ -102,6 +102,31 @@ pub struct Finding {
     pub help: String,
 }
 
+impl Finding {
+    /// A finding about a vendor used by a component, at a place, with the
+    /// code's documented fix; its level is set when it is pushed.
+    fn about_vendor(
+        code: Code,
+        message: String,
+        vendor: &str,
+        component: &str,
+        location: &Option<Location>,
+    ) -> Finding {
+        Finding {
+            code,
+            level: code.default_level(),
+            message,
+            vendor: Some(vendor.to_string()),
+            component: Some(component.to_string()),
+            category: None,
+            categories: Vec::new(),
+            location: location.clone(),
+            declaration: None,
+            help: codes::doc(code).fix.to_string(),
+        }
+    }
+}
+
 /// A vendor's blast radius at one side of the comparison.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Radius {
@@ -620,20 +645,10 @@ fn code_findings(
                     "no declarations to approve it".into(),
                 )
             };
-            let f = Finding {
-                code: Code::NewVendor,
-                level,
-                message: format!(
-                    "{name} (`{vendor}`) is a new vendor: the baseline does not use it; {tail}"
-                ),
-                vendor: Some(vendor.to_string()),
-                component: Some(component.clone()),
-                category: None,
-                categories: Vec::new(),
-                location: where_.clone(),
-                declaration: None,
-                help: codes::doc(Code::NewVendor).fix.to_string(),
-            };
+            let message = format!(
+                "{name} (`{vendor}`) is a new vendor: the baseline does not use it; {tail}"
+            );
+            let f = Finding::about_vendor(Code::NewVendor, message, vendor, &component, &where_);
             cx.push(f, level);
         } else if !vendor_new
             && cx.declared
@@ -641,20 +656,11 @@ fn code_findings(
             && vendor_reported.insert(vendor.to_string())
         {
             let level = cx.levels.of(Code::UndeclaredVendor);
-            let f = Finding {
-                code: Code::UndeclaredVendor,
-                level,
-                message: format!(
-                    "the code sends data to {name} (`{vendor}`), which {decl_file} does not declare"
-                ),
-                vendor: Some(vendor.to_string()),
-                component: Some(component.clone()),
-                category: None,
-                categories: Vec::new(),
-                location: where_.clone(),
-                declaration: None,
-                help: codes::doc(Code::UndeclaredVendor).fix.to_string(),
-            };
+            let message = format!(
+                "the code sends data to {name} (`{vendor}`), which {decl_file} does not declare"
+            );
+            let f =
+                Finding::about_vendor(Code::UndeclaredVendor, message, vendor, &component, &where_);
             cx.push(f, level);
         }
 

@@ -89,3 +89,49 @@ pub fn all_text(r: &ScanResult) -> String {
 pub fn set(items: &[&str]) -> BTreeSet<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
+
+/// Writes a file under `root`, creating its folders.
+pub fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// The call-site fields (not the collected ones) of a vendor, as
+/// `category file:line`, sorted, each once.
+pub fn call_fields(r: &ScanResult, vendor: &str) -> Vec<String> {
+    fields_of(r, vendor, false)
+}
+
+/// What the vendor's SDK collects by itself, as `category file:line`.
+pub fn collected(r: &ScanResult, vendor: &str) -> Vec<String> {
+    fields_of(r, vendor, true)
+}
+
+fn fields_of(r: &ScanResult, vendor: &str, by_sdk: bool) -> Vec<String> {
+    let mut out: Vec<String> = r
+        .integrations
+        .iter()
+        .filter(|i| i.vendor == vendor)
+        .flat_map(|i| i.fields.iter())
+        .filter(|f| f.name.starts_with("collected by the SDK") == by_sdk)
+        .map(|f| format!("{} {}:{}", f.category, f.file, f.line))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Call evidence of a vendor as `file:line scope`.
+pub fn calls(r: &ScanResult, vendor: &str) -> Vec<String> {
+    let mut out: Vec<String> = r
+        .integrations
+        .iter()
+        .filter(|i| i.vendor == vendor)
+        .flat_map(|i| i.evidence.iter())
+        .filter(|e| e.kind == blastmap::model::EvidenceKind::Call)
+        .map(|e| format!("{}:{} {}", e.file, e.line, e.scope.as_str()))
+        .collect();
+    out.sort();
+    out
+}
