@@ -703,3 +703,44 @@ fn without_declarations_the_check_says_what_it_could_not_check() {
         r.stdout
     );
 }
+
+#[test]
+fn a_blast_radius_above_the_policys_maximum_is_denied() {
+    let (_tmp, dir) = repo();
+    declare_posthog(
+        &dir,
+        "  max_severity:\n    analytics: low\n    sentry: critical\n",
+    );
+    let r = blastmap(&dir, &["check"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.contains(": policy-denied:"))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    // PostHog receives emails and private content: above `low`.
+    assert!(
+        line.starts_with("web/src/analytics.ts:1: policy-denied: PostHog's blast radius is "),
+        "{line}"
+    );
+    assert!(
+        line.contains("above the low that policy.max_severity.analytics allows"),
+        "{line}"
+    );
+    assert!(
+        !r.stdout.contains("Sentry's blast radius is"),
+        "{}",
+        r.stdout
+    );
+    let decl = r
+        .stdout
+        .lines()
+        .skip_while(|l| !l.contains(": policy-denied:"))
+        .nth(1)
+        .unwrap();
+    assert!(
+        decl.starts_with("  = declared: blastmap.yaml:")
+            && decl.ends_with("policy.max_severity.analytics"),
+        "{decl}"
+    );
+}
