@@ -744,3 +744,55 @@ fn a_blast_radius_above_the_policys_maximum_is_denied() {
         "{decl}"
     );
 }
+
+#[test]
+fn hostile_names_and_links_in_the_base_revision_are_handled() {
+    let (_tmp, dir) = repo();
+    // A base commit with odd names and links that point out of the tree.
+    write(
+        &dir,
+        "web/src/we ird\tnäme.ts",
+        "import OpenAI from \"openai\";\n\nconst client = new OpenAI();\nexport const ask = (q: string) => client.responses.create({ model: \"gpt-4.1\", input: q });\n",
+    );
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("/etc/hostname", dir.join("web/src/leak.ts")).unwrap();
+        std::os::unix::fs::symlink("../../..", dir.join("web/up")).unwrap();
+    }
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-q", "-m", "odd names"]);
+    write(
+        &dir,
+        "web/src/more.ts",
+        "import * as Sentry from \"@sentry/react\";\nSentry.setUser({ email: user.email });\n",
+    );
+    for format in ["text", "json", "markdown", "sarif"] {
+        let r = blastmap(&dir, &["check", "--base", "HEAD", "--format", format]);
+        assert!(r.code == 0 || r.code == 1, "{format}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    }
+    let r = blastmap(&dir, &["check", "--base", "HEAD", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    // OpenAI was already there at the base, through the odd file name only,
+    // so only Sentry's new email is new.
+    let now = blastmap(&dir, &["scan", ".", "--format", "json"]);
+    assert!(
+        now.stdout.contains("\"vendor\": \"openai\""),
+        "{}",
+        now.stdout
+    );
+    let codes: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "new-vendor" || f["code"] == "new-flow")
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["vendor"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(codes.iter().all(|(_, v)| v == "sentry"), "{codes:?}");
+    assert!(codes.iter().any(|(c, _)| c == "new-flow"), "{codes:?}");
+}
