@@ -110,6 +110,19 @@ fn starter_yaml_validates_and_lists_production_flows_only() {
         yaml.contains("#   user.contact.email  apps/web/src/lib/analytics.ts:15  $email"),
         "{yaml}"
     );
+    // The commented policy, uncommented, is a valid policy for the vendors found.
+    let policy_at = yaml.find("# policy:\n").expect("a policy skeleton");
+    let uncommented: String = yaml[policy_at..]
+        .lines()
+        .map(|l| l.strip_prefix("# ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let with_policy = format!("{}{uncommented}\n", &yaml[..policy_at]);
+    let map = blastmap::model::declaration::load_str(&with_policy, "blastmap.yaml")
+        .unwrap_or_else(|e| panic!("{e}\n{with_policy}"));
+    let allowed = map.policy.allow_vendors.expect("an allowlist");
+    assert!(allowed.iter().any(|v| v == "mixpanel"), "{allowed:?}");
+    assert_eq!(map.policy.deny.len(), 1);
 }
 
 #[test]

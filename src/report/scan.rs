@@ -372,5 +372,11 @@ pub fn starter_yaml(r: &ScanResult, system: &str, catalog: &Catalog) -> String {
             let _ = writeln!(o, "#   {} ({}): {}", i.vendor, i.scope.as_str(), first);
         }
     }
+    let listed: Vec<String> = vendors.iter().map(|v| scalar(v)).collect();
+    let _ = writeln!(
+        o,
+        "\n# What `blastmap check` lets through before merge (README: \"The policy\");\n# uncomment and adjust:\n# policy:\n#   allow_vendors: [{}]\n#   deny:\n#     - categories: [user.authorization, user.content.private, user.financial]\n#       to: [analytics, session-replay, advertising]\n#       reason: No credentials, private content or payment data to analytics",
+        listed.join(", ")
+    );
     o
 }
