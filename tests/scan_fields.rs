@@ -51,6 +51,7 @@ from openai import OpenAI
 
 client = OpenAI()
 
+
 def create_customer(user, email_template, analytics):
     stripe.Customer.create(
         email=user.email,

@@ -402,3 +402,51 @@ fn every_manifest_kind_with_its_dev_and_test_scopes() {
         ["manifest worker/Pipfile:7 production"]
     );
 }
+
+#[test]
+fn a_loader_served_from_another_vendors_host_is_its_own_vendor() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "site/index.html",
+        r#"<!doctype html>
+<html>
+<head>
+  <script async src="https://www.googletagmanager.com/gtag/js?id=G-7QX2B1ZK9L"></script>
+  <script>
+    window.dataLayer = window.dataLayer || [];
+    function gtag(){dataLayer.push(arguments);}
+    gtag('js', new Date());
+  </script>
+</head>
+</html>
+"#,
+    );
+    write(
+        tmp.path(),
+        "shop/index.html",
+        r#"<!doctype html>
+<html>
+<head>
+  <script>(function(w,d,s,l,i){w[l]=w[l]||[];w[l].push({'gtm.start':new Date().getTime(),event:'gtm.js'});var f=d.getElementsByTagName(s)[0],j=d.createElement(s);j.async=true;j.src='https://www.googletagmanager.com/gtm.js?id='+i;f.parentNode.insertBefore(j,f);})(window,document,'script','dataLayer','GTM-K8Q2ZP');</script>
+</head>
+</html>
+"#,
+    );
+    let r = run(tmp.path());
+    let by_file = |file: &str| -> Vec<String> {
+        let mut v: Vec<String> = r
+            .integrations
+            .iter()
+            .filter(|i| i.evidence.iter().any(|e| e.file == file))
+            .map(|i| i.vendor.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    // gtag.js is Google Analytics's loader, though served from Tag
+    // Manager's host; the GTM container loader is Tag Manager.
+    assert_eq!(by_file("site/index.html"), ["google-analytics"]);
+    assert_eq!(by_file("shop/index.html"), ["google-tag-manager"]);
+}

@@ -58,15 +58,18 @@ export function onLogin(user: User, payload: LoginEvent) {
 
 const EVENTS_PY: &str = r#"import posthog
 
+
 def record_signup(user):
     payload = {"email": user.email, "plan": user.plan}
     payload["name"] = user.full_name
     posthog.capture(user.id, "signed_up", properties=payload)
     # posthog.capture(user.id, "x", properties={"phone": user.phone_number})
 
+
 def build(user):
     props = {"phone": user.phone_number}
     return props
+
 
 def record_login(user, props):
     posthog.capture(user.id, "logged_in", properties=props)
@@ -289,8 +292,10 @@ test("capture forwards", () => {
 
 const ANALYTICS_PY: &str = r#"import posthog
 
+
 def capture(distinct_id, event, properties=None):
     posthog.capture(distinct_id, event, properties=properties)
+
 
 def flush(reason):
     posthog.capture("system", "flush")
@@ -300,6 +305,7 @@ def flush(reason):
 const VIEWS_PY: &str = r#"from app.analytics import capture, flush
 from app import analytics
 
+
 def signup(request, user):
     capture(user.id, "signed_up", properties={"email": user.email})
     analytics.capture(user.id, "plan_chosen", {"plan": user.plan, "phone": user.phone_number})
@@ -308,12 +314,14 @@ def signup(request, user):
 
 const MEDIA_PY: &str = r#"from app.camera import capture
 
+
 def snapshot(user, frame):
     return capture(frame, {"email": user.email})
 "#;
 
 const LOCAL_PY: &str = r#"def capture(event, properties):
     return (event, properties)
+
 
 def record(user):
     capture("x", {"email": user.email})
@@ -682,6 +690,7 @@ from closeio_api import Client
 
 api = Client(os.environ["CLOSE_API_KEY"])
 
+
 def sync_contact(lead_id, user):
     api.post("contact", data={"lead_id": lead_id, "name": user.full_name, "title": user.job_title})
     requests.post("https://example.com/hook", data={"email": user.email})
@@ -808,6 +817,7 @@ export function Upgrade({ user }: Props) {
         root,
         "api/app/orders.py",
         r#"from app.analytics import capture as send_event
+
 
 def ordered(user):
     send_event(user.id, "ordered", properties={"email": user.email})

@@ -554,6 +554,14 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
         ));
     }
 
+    let shadowed = shadowed_by_snippets(&hits, &ctx.prefilter, &lines);
+    if !shadowed.is_empty() {
+        findings.retain(|f| {
+            !(matches!(f.kind, EvidenceKind::Endpoint | EvidenceKind::Script)
+                && shadowed.contains(&(f.vendor, f.line)))
+        });
+    }
+
     let source_lines = if templated {
         LineIndex::new(text)
     } else {
@@ -688,6 +696,43 @@ fn wrapper_pass(files: &[WalkedFile], outcomes: &mut [Outcome], ctx: &Ctx) -> Ve
         .collect();
     extra.sort_by(|a, b| a.rel.cmp(&b.rel));
     extra
+}
+
+/// (vendor, line) pairs whose only host match on the line lies inside
+/// another vendor's snippet: `www.googletagmanager.com/gtag/js` is Google
+/// Analytics's loader served from Tag Manager's host, so the host alone must
+/// not make Tag Manager a vendor there. A vendor with a snippet of its own,
+/// or another host match outside the snippet, on that line is kept.
+fn shadowed_by_snippets(hits: &[Hit], pf: &Prefilter, lines: &LineIndex) -> BTreeSet<(u16, u32)> {
+    let snippets: Vec<(&Hit, Vec<u16>)> = hits
+        .iter()
+        .map(|h| (h, pf.owners(h, Role::Snippet).collect::<Vec<_>>()))
+        .filter(|(_, o)| !o.is_empty())
+        .collect();
+    if snippets.is_empty() {
+        return BTreeSet::new();
+    }
+    let mut shadowed: BTreeSet<(u16, u32)> = BTreeSet::new();
+    let mut kept: BTreeSet<(u16, u32)> = BTreeSet::new();
+    for (h, owners) in &snippets {
+        let line = lines.line_of(h.start);
+        kept.extend(owners.iter().map(|v| (*v, line)));
+    }
+    for h in hits {
+        let line = lines.line_of(h.start);
+        for v in pf.owners(h, Role::Domain) {
+            let inside_other = snippets
+                .iter()
+                .any(|(sh, owners)| h.start < sh.end && h.end > sh.start && !owners.contains(&v));
+            if inside_other {
+                shadowed.insert((v, line));
+            } else {
+                kept.insert((v, line));
+            }
+        }
+    }
+    shadowed.retain(|k| !kept.contains(k));
+    shadowed
 }
 
 /// True when some hit could become evidence once the file is parsed: a
