@@ -58,6 +58,14 @@ fn blastmap(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
+/// The first line of `out` that has every one of `parts`; the test fails,
+/// showing `out`, when there is none.
+fn line_with<'a>(out: &'a str, parts: &[&str]) -> &'a str {
+    out.lines()
+        .find(|l| parts.iter().all(|p| l.contains(p)))
+        .unwrap_or_else(|| panic!("no line with {parts:?} in:\n{out}"))
+}
+
 const MAP: &str = r#"version: 1
 system: shop
 subjects:
@@ -174,11 +182,7 @@ fn a_new_sdk_with_identify_email_fails_the_check_at_the_right_lines() {
         r.stdout
     );
     assert!(r.stdout.contains("not declared in"), "{}", r.stdout);
-    let flow = r
-        .stdout
-        .lines()
-        .find(|l| l.contains(": new-flow:") && l.contains("`user.contact.email`"))
-        .unwrap_or_else(|| panic!("no new-flow for the email:\n{}", r.stdout));
+    let flow = line_with(&r.stdout, &[": new-flow:", "`user.contact.email`"]);
     assert!(
         flow.starts_with("web/src/analytics.ts:9: new-flow:"),
         "{flow}"
@@ -295,11 +299,7 @@ fn every_format_names_the_same_findings_and_locations() {
         "{}",
         md.stdout
     );
-    let row = md
-        .stdout
-        .lines()
-        .find(|l| l.contains("`new-flow`") && l.contains("user.contact.email"))
-        .unwrap_or_else(|| panic!("{}", md.stdout));
+    let row = line_with(&md.stdout, &["`new-flow`", "user.contact.email"]);
     assert!(row.contains("`web/src/analytics.ts:9`"), "{row}");
     assert!(
         md.stdout.contains("```mermaid\nflowchart LR\n"),
@@ -373,11 +373,7 @@ fn a_policy_denied_flow_fails_even_when_declared() {
     );
     let r = blastmap(&dir, &["check", "--base", "HEAD~1"]);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    let line = r
-        .stdout
-        .lines()
-        .find(|l| l.contains(": policy-denied:"))
-        .unwrap_or_else(|| panic!("{}", r.stdout));
+    let line = line_with(&r.stdout, &[": policy-denied:"]);
     assert!(
         line.starts_with("web/src/analytics.ts:9: policy-denied: email addresses"),
         "{line}"
@@ -545,11 +541,7 @@ fn a_grown_blast_radius_is_reported_against_the_base() {
     );
     let r = blastmap(&dir, &["check", "--base", "HEAD"]);
     assert_eq!(r.code, 0, "declared, so not denied: {}", r.stdout);
-    let grew = r
-        .stdout
-        .lines()
-        .find(|l| l.contains(": blast-radius-grew:"))
-        .unwrap_or_else(|| panic!("{}", r.stdout));
+    let grew = line_with(&r.stdout, &[": blast-radius-grew:"]);
     assert!(
         grew.starts_with("web/src/errors.ts:6: blast-radius-grew: Sentry's blast radius grew"),
         "{grew}"
@@ -713,11 +705,7 @@ fn a_blast_radius_above_the_policys_maximum_is_denied() {
     );
     let r = blastmap(&dir, &["check"]);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    let line = r
-        .stdout
-        .lines()
-        .find(|l| l.contains(": policy-denied:"))
-        .unwrap_or_else(|| panic!("{}", r.stdout));
+    let line = line_with(&r.stdout, &[": policy-denied:"]);
     // PostHog receives emails and private content: above `low`.
     assert!(
         line.starts_with("web/src/analytics.ts:1: policy-denied: PostHog's blast radius is "),
