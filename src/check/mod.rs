@@ -517,8 +517,13 @@ pub fn check(input: CheckInput<'_>) -> CheckReport {
     // The current map: declarations joined with the scan.
     let mut current = map.clone();
     crate::graph::reconcile::merge_scan(&mut current, input.scan);
-    let g = DataGraph::build(&current);
-    let radii = radii(&g, &current);
+    // Every vendor's blast radius, only when the policy or a baseline needs
+    // it: it is the costliest part of a check on a large map.
+    let radii = if map.policy.is_empty() && input.baseline.is_none() {
+        BTreeMap::new()
+    } else {
+        radius_reports(&DataGraph::build(&current), &current)
+    };
     policy_findings(&mut cx, &current, &radii);
 
     let mut changes = Vec::new();
@@ -878,10 +883,6 @@ fn radius_reports(g: &DataGraph<'_>, map: &Map) -> BTreeMap<String, BlastReport>
         .collect()
 }
 
-fn radii(g: &DataGraph<'_>, map: &Map) -> BTreeMap<String, BlastReport> {
-    radius_reports(g, map)
-}
-
 fn radii_summary(r: &BTreeMap<String, BlastReport>) -> BTreeMap<String, Radius> {
     r.iter().map(|(k, v)| (k.clone(), summary(v))).collect()
 }
@@ -1107,9 +1108,9 @@ fn compare(
             .map(summary)
             .filter(|r| !r.categories.is_empty());
         let b = before.get(id).cloned().filter(|r| !r.categories.is_empty());
-        if a == b
-            || (a.as_ref().map(|r| (&r.categories, r.severity))
-                == b.as_ref().map(|r| (&r.categories, r.severity)))
+        // A score that moves with the people count alone is no change.
+        if a.as_ref().map(|r| (&r.categories, r.severity))
+            == b.as_ref().map(|r| (&r.categories, r.severity))
         {
             continue;
         }
