@@ -459,22 +459,55 @@ fn load_map_or_scan(path: &Path) -> Result<Map, Outcome> {
         .map_err(|e| Outcome::fail(2, format!("error: cannot read {}: {e}\n", path.display())))?;
     let looks_like_scan = text.trim_start().starts_with('{') && text.contains("\"integrations\"");
     if looks_like_scan {
-        return match serde_json::from_str::<ScanResult>(&text) {
+        return match input::parse_scan(&text, &path.display().to_string()) {
             Ok(scan) => {
                 let mut map = Map::new("scan");
                 crate::graph::reconcile::merge_scan(&mut map, &scan);
                 Ok(map)
             }
-            Err(e) => Err(Outcome::fail(
-                2,
-                format!(
-                    "error: {} looks like a scan's JSON but does not parse: {e}\n  help: produce it with `blastmap scan DIR --format json`\n",
-                    path.display()
-                ),
-            )),
+            Err(e) => Err(load_error(e)),
         };
     }
     declaration::load_str(&text, &path.display().to_string()).map_err(load_error)
+}
+
+/// The declaration file a command reads when `--map` is not given: the
+/// first `blastmap.yaml` in `dirs`. One found this way comes with the tree,
+/// not from the user, so it must be inside its folder: a link that leads out
+/// of it (to `/etc/passwd`, or a file of another project) is refused before
+/// anything is read, as the scan refuses such links.
+fn implicit_map(dirs: &[&Path]) -> Result<Option<PathBuf>, Outcome> {
+    for dir in dirs {
+        let p = if *dir == Path::new(".") {
+            PathBuf::from("blastmap.yaml")
+        } else {
+            dir.join("blastmap.yaml")
+        };
+        let Ok(meta) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        if meta.file_type().is_symlink() {
+            let inside = match (std::fs::canonicalize(dir), std::fs::canonicalize(&p)) {
+                (Ok(d), Ok(t)) => t.starts_with(&d),
+                // A dangling link or a loop: nothing to read.
+                _ => continue,
+            };
+            if !inside {
+                return Err(Outcome::fail(
+                    2,
+                    format!(
+                        "error: {} is a link to a file outside {}; a declaration file that comes with the tree is read only from inside it\n  help: if you trust that file, name it yourself with `--map FILE`\n",
+                        crate::report::escape::terminal(&p.display().to_string()),
+                        crate::report::escape::terminal(&dir.display().to_string()),
+                    ),
+                ));
+            }
+        }
+        if p.is_file() {
+            return Ok(Some(p));
+        }
+    }
+    Ok(None)
 }
 
 /// Resolves `--map` (or `./blastmap.yaml`) and `--scan` into one validated model.
@@ -497,9 +530,11 @@ fn load_input(
 ) -> Result<Loaded, Outcome> {
     let path = match &inputs.map {
         Some(p) => Some(p.clone()),
-        None if Path::new("blastmap.yaml").is_file() => Some(PathBuf::from("blastmap.yaml")),
-        None if inputs.scan.is_some() => None,
-        None => return Err(Outcome::fail(2, NO_INPUT.to_string())),
+        None => match implicit_map(&[Path::new(".")])? {
+            Some(p) => Some(p),
+            None if inputs.scan.is_some() => None,
+            None => return Err(Outcome::fail(2, NO_INPUT.to_string())),
+        },
     };
     let mut loaded = match &path {
         Some(path) => input::load_file(path, with_lines).map_err(load_error)?,
@@ -538,15 +573,7 @@ fn run_scan(
     let mut opts = ScanOptions::new(dir);
     opts.max_file_size = max_file_size;
     opts.progress = progress;
-    opts.components = map
-        .components
-        .values()
-        .filter(|c| !c.paths.is_empty())
-        .map(|c| ComponentPaths {
-            id: c.id.clone(),
-            paths: c.paths.clone(),
-        })
-        .collect();
+    opts.components = ComponentPaths::of_map(map);
     crate::scan::scan(&opts).map_err(|e| Outcome::fail(2, format!("error: {e}\n")))
 }
 
@@ -710,17 +737,18 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             output,
         } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            let map = match map {
+                Some(p) => Some(p),
+                None => match implicit_map(&[Path::new(".")]) {
+                    Ok(p) => p,
+                    Err(o) => return o,
+                },
+            };
             let declared = match map {
                 Some(p) => match declaration::load_file(&p) {
                     Ok(m) => m,
                     Err(e) => return load_error(e),
                 },
-                None if Path::new("blastmap.yaml").is_file() => {
-                    match declaration::load_file(Path::new("blastmap.yaml")) {
-                        Ok(m) => m,
-                        Err(e) => return load_error(e),
-                    }
-                }
                 None => Map::default(),
             };
             let result = match run_scan(&dir, max_file_size, &declared, progress) {
@@ -769,7 +797,13 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             check(&args, &inputs, format, exit_zero, &output, progress)
         }
         Command::Validate { file } => {
-            let path = file.unwrap_or_else(|| PathBuf::from("blastmap.yaml"));
+            let path = match file {
+                Some(f) => f,
+                None => match implicit_map(&[Path::new(".")]) {
+                    Ok(p) => p.unwrap_or_else(|| PathBuf::from("blastmap.yaml")),
+                    Err(o) => return o,
+                },
+            };
             if !path.exists() {
                 return Outcome::fail(
                     2,
@@ -783,8 +817,8 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
                 Ok(m) => Outcome {
                     stdout: format!(
                         "{}: ok: system {}, {} subjects, {} fields, {} components, {} vendors, {} flows\n",
-                        path.display(),
-                        m.system,
+                        crate::report::escape::terminal(&path.display().to_string()),
+                        crate::report::escape::terminal(&m.system),
                         m.subjects.len(),
                         m.fields.values().filter(|f| !f.implicit).count(),
                         m.components.len(),
@@ -1012,7 +1046,9 @@ fn merge(files: &[String], system: Option<String>, output: &Output) -> Outcome {
 /// Returns the exit code; a broken pipe on stdout counts as success.
 pub fn emit(o: &Outcome, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
     if !o.stderr.is_empty() {
-        let _ = stderr.write_all(o.stderr.as_bytes());
+        // Messages quote the input (a value in an error, a file name): the
+        // last wall against a line that a CI runner would execute.
+        let _ = stderr.write_all(crate::report::escape::log_lines(&o.stderr).as_bytes());
     }
     if o.stdout.is_empty() {
         return o.code;
@@ -1050,18 +1086,11 @@ struct CheckArgs {
 /// The declarations `check` reads: `--map`, else `DIR/blastmap.yaml`, else
 /// `./blastmap.yaml`; none is fine (then only baseline, secret and policy-free
 /// findings are possible).
-fn check_map_path(inputs: &Inputs, dir: &Path) -> Option<PathBuf> {
+fn check_map_path(inputs: &Inputs, dir: &Path) -> Result<Option<PathBuf>, Outcome> {
     if let Some(p) = &inputs.map {
-        return Some(p.clone());
+        return Ok(Some(p.clone()));
     }
-    if dir != Path::new(".") {
-        let in_dir = dir.join("blastmap.yaml");
-        if in_dir.is_file() {
-            return Some(in_dir);
-        }
-    }
-    let here = PathBuf::from("blastmap.yaml");
-    here.is_file().then_some(here)
+    implicit_map(&[dir, Path::new(".")])
 }
 
 /// `blastmap check`.
@@ -1073,9 +1102,13 @@ fn check(
     output: &Output,
     progress: Option<&dyn ScanProgress>,
 ) -> Outcome {
-    use crate::check::{Baseline, CheckInput, CheckOptions, git};
+    use crate::check::base::BaseRevision;
+    use crate::check::{Baseline, CheckInput, CheckOptions};
     let dir = inputs.scan.clone().unwrap_or_else(|| PathBuf::from("."));
-    let map_path = check_map_path(inputs, &dir);
+    let map_path = match check_map_path(inputs, &dir) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
     let map = match &map_path {
         Some(p) => match input::load_file(p, true) {
             Ok(l) if matches!(l.kind, InputKind::Declaration | InputKind::Fides) => Some(l.map),
@@ -1093,14 +1126,25 @@ fn check(
         None => None,
     };
     let empty = Map::default();
-    let current = match run_scan(
-        &dir,
-        args.max_file_size,
-        map.as_ref().unwrap_or(&empty),
-        progress,
-    ) {
+    // With `--base`, the change is measured before the work tree's scan,
+    // which must read every file the change touches (see check::base).
+    let base = match &args.base {
+        Some(rev) => match BaseRevision::open(&dir, rev) {
+            Ok(b) => Some(b),
+            Err(e) => return Outcome::fail(2, format!("error: {e}\n")),
+        },
+        None => None,
+    };
+    let mut opts = ScanOptions::new(&dir);
+    opts.max_file_size = args.max_file_size;
+    opts.progress = progress;
+    opts.components = ComponentPaths::of_map(map.as_ref().unwrap_or(&empty));
+    if let Some(b) = &base {
+        b.shape(&mut opts);
+    }
+    let current = match crate::scan::scan(&opts) {
         Ok(r) => r,
-        Err(o) => return o,
+        Err(e) => return Outcome::fail(2, format!("error: {e}\n")),
     };
     let mut notes = String::new();
     let baseline = if let Some(file) = &args.baseline {
@@ -1118,70 +1162,18 @@ fn check(
             }),
             Err(e) => return load_error(e),
         }
-    } else if let Some(rev) = &args.base {
-        let fail = |e: git::GitError| Outcome::fail(2, format!("error: {e}\n"));
-        let commit = match git::resolve(&dir, rev) {
-            Ok(c) => c,
-            Err(e) => return fail(e),
-        };
-        let changed = match git::changed_paths(&dir, &commit) {
-            Ok(c) => c,
-            Err(e) => return fail(e),
-        };
-        let mut found_in: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
-        for i in &current.integrations {
-            found_in.extend(i.evidence.iter().map(|e| e.file.as_str()));
-            found_in.extend(i.fields.iter().map(|f| f.file.as_str()));
+    } else if let Some(b) = &base {
+        match b.baseline(
+            &dir,
+            map_path.as_deref(),
+            map.as_ref(),
+            &current,
+            args.max_file_size,
+            &mut notes,
+        ) {
+            Ok(bl) => Some(bl),
+            Err(e) => return Outcome::fail(2, format!("error: {e}\n")),
         }
-        let want = |rel: &str| {
-            changed.contains(rel)
-                || found_in.contains(rel)
-                || rel.rsplit('/').next() == Some(".gitignore")
-                || crate::scan::manifest::ManifestKind::of_path(rel).is_some()
-        };
-        let relevance = crate::scan::Relevance::new(Catalog::builtin());
-        let keep = |rel: &str, bytes: &[u8]| relevance.wants(rel, bytes);
-        let tree = match git::materialise(&dir, &commit, args.max_file_size, &want, &keep) {
-            Ok(t) => t,
-            Err(e) => return fail(e),
-        };
-        // The base revision's own declarations, when it has them.
-        let base_map = match &map_path {
-            Some(p) => {
-                let parent = p
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                let name = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                match git::read_file(parent, &commit, &name) {
-                    Ok(Some(text)) => {
-                        match declaration::load_str(&text, &format!("{}@{rev}", p.display())) {
-                            Ok(m) => Some(m),
-                            Err(_) => {
-                                notes.push_str(&format!("note: {} does not load at {rev}; the current declarations stand in for it\n", p.display()));
-                                None
-                            }
-                        }
-                    }
-                    Ok(None) => None,
-                    Err(e) => return fail(e),
-                }
-            }
-            None => None,
-        };
-        let components_from = base_map.as_ref().or(map.as_ref()).unwrap_or(&empty);
-        let scan = match run_scan(&tree.path(), args.max_file_size, components_from, None) {
-            Ok(r) => r,
-            Err(o) => return o,
-        };
-        Some(Baseline {
-            name: rev.clone(),
-            scan,
-            map: base_map,
-        })
     } else {
         None
     };
@@ -1194,6 +1186,7 @@ fn check(
         map: map.as_ref(),
         scan: &current,
         baseline: baseline.as_ref(),
+        changes: base.as_ref().map(|b| &b.changes),
         options: &options,
     });
     for (f, path) in &args.save {

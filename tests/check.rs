@@ -256,7 +256,8 @@ fn every_format_names_the_same_findings_and_locations() {
             "new-flow",
             "blast-radius-grew",
             "policy-denied",
-            "secret-in-source"
+            "secret-in-source",
+            "unread-change"
         ]
     );
     let at = |rule: &str, line: u32| {

@@ -484,7 +484,7 @@ fn diff_compares_a_map_with_a_scan() {
     let (code, _, err) = cli(&["diff", SEED, &bad]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("looks like a scan's JSON but does not parse"),
+        err.contains("bad.json:1:18: error: invalid scan output"),
         "{err}"
     );
 }

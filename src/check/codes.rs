@@ -20,7 +20,7 @@ pub struct CodeDoc {
 }
 
 /// The table, in [`Code::ALL`] order.
-pub const DOCS: [CodeDoc; 8] = [
+pub const DOCS: [CodeDoc; 9] = [
     CodeDoc {
         code: Code::UndeclaredVendor,
         title: "Vendor not declared",
@@ -76,6 +76,13 @@ pub const DOCS: [CodeDoc; 8] = [
         meaning: "A vendor secret (a live payment key, a cloud access key) is written in the source. The value is redacted in every output.",
         example: "billing/config.go:12: secret-in-source: a hard-coded Stripe secret: `stripe.Key = \"[REDACTED]\"` [deny]",
         fix: "revoke the key at the vendor now (it is in the repository's history), issue a new one, and load it from the environment or a secret manager",
+    },
+    CodeDoc {
+        code: Code::UnreadChange,
+        title: "Changed, but not read",
+        meaning: "With `--base`, a file the change adds or modifies could not be read by the gate (larger than --max-file-size, not UTF-8, unreadable), or a submodule's commit changed (its code is another repository's, which neither side reads). An integration there would pass unseen. Files in excluded folders (`dist/`, `vendor/`, `build/`), ignored files and minified bundles that the change touches are read, so they are not this finding. Strict mode denies it.",
+        example: "web/dist/app.js: unread-change: the change touches web/dist/app.js, which was not read (too-large): an integration there would not be seen [warn]",
+        fix: "keep generated bundles and large files out of the repository, or raise `--max-file-size`; review a submodule update in the submodule's own repository, then set `policy.levels.unread-change: allow` if that is the practice",
     },
 ];
 

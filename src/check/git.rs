@@ -93,13 +93,69 @@ impl BaseTree {
     }
 }
 
+/// Configuration that would let the repository start a program, switched
+/// off on every call. The repository's own `.git/config` is as untrusted as
+/// its files (a clone made by a CI system is not, but a tree handed over as
+/// an archive with its `.git` folder is), so whatever it sets for these keys
+/// is overridden here. The calls below never touch the work tree (changed
+/// files are found by hashing, in [`changes`]), so filters, fsmonitor and
+/// the index refresh are out of their way already; this is the second wall.
+const HARDENING: &[&str] = &[
+    "core.fsmonitor=false",
+    "core.hooksPath=/dev/null",
+    "core.attributesFile=/dev/null",
+    "core.pager=cat",
+    "core.askPass=",
+    "core.sshCommand=false",
+    "core.editor=false",
+    "core.alternateRefsCommand=",
+    "core.untrackedCache=false",
+    "diff.external=",
+    "credential.helper=",
+    "protocol.allow=never",
+    "uploadpack.packObjectsHook=",
+    "gpg.program=false",
+    "sequence.editor=false",
+];
+
+/// The empty tree: attributes are read from it instead of the work tree
+/// (`GIT_ATTR_SOURCE`, git 2.40 and later; older versions ignore it), so a
+/// `.gitattributes` of the repository names no filter or textconv driver.
+const EMPTY_TREE_SHA1: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+/// A git command for `dir` that the repository cannot make run a program.
 fn git(dir: &Path) -> Command {
     let mut c = Command::new("git");
-    c.arg("-C")
-        .arg(dir)
-        .args(["-c", "core.fsmonitor=false", "--no-pager"])
-        .env("GIT_TERMINAL_PROMPT", "0")
+    c.arg("-C").arg(dir).arg("--no-pager");
+    for kv in HARDENING {
+        c.args(["-c", kv]);
+    }
+    // Variables that name programs are cleared, not trusted from whoever
+    // started blastmap either: none of these calls needs one.
+    for var in [
+        "GIT_ASKPASS",
+        "SSH_ASKPASS",
+        "GIT_EXTERNAL_DIFF",
+        "GIT_PAGER",
+        "PAGER",
+        "GIT_EDITOR",
+        "GIT_SSH",
+        "GIT_SSH_COMMAND",
+        "GIT_PROXY_COMMAND",
+        "GIT_CONFIG_PARAMETERS",
+        "GIT_CONFIG_COUNT",
+    ] {
+        c.env_remove(var);
+    }
+    c.env("GIT_TERMINAL_PROMPT", "0")
         .env("GIT_OPTIONAL_LOCKS", "0")
+        .env("GIT_ATTR_NOSYSTEM", "1")
+        .env("GIT_ATTR_SOURCE", EMPTY_TREE_SHA1)
+        // A partial clone would fetch a missing blob from its remote: no
+        // network, ever.
+        .env("GIT_NO_LAZY_FETCH", "1")
+        .env("GIT_NO_REPLACE_OBJECTS", "1")
+        .env("GIT_PROTOCOL_FROM_USER", "0")
         .stdin(Stdio::null());
     c
 }
@@ -170,13 +226,42 @@ fn safe_path(rel: &str) -> Option<PathBuf> {
     Some(p)
 }
 
-struct Entry {
-    oid: String,
-    size: u64,
-    path: String,
+/// What a tracked path is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular (or executable) file.
+    File,
+    /// A symbolic link: never read, on either side.
+    Symlink,
+    /// A submodule (a gitlink to a commit of another repository).
+    Submodule,
 }
 
-/// Parses `git ls-tree -r -z -l` output: regular files only.
+/// One tracked path, at a revision or in the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// What it is.
+    pub kind: EntryKind,
+    /// The object id (a blob, or the submodule's commit).
+    pub oid: String,
+    /// The blob's size (`ls-tree -l`); `None` from the index or for a submodule.
+    pub size: Option<u64>,
+    /// Relative to the folder git ran in, `/` separators.
+    pub path: String,
+}
+
+fn kind_of(mode: &str) -> Option<EntryKind> {
+    match mode {
+        "100644" | "100755" => Some(EntryKind::File),
+        "120000" => Some(EntryKind::Symlink),
+        "160000" => Some(EntryKind::Submodule),
+        _ => None,
+    }
+}
+
+/// Parses `git ls-tree -r -z -l` output (`mode type oid size\tpath`).
+/// Paths that are not UTF-8 are left out: they cannot be written safely
+/// nor named in a report (the work tree's scan lists them as skipped).
 fn parse_ls_tree(out: &[u8]) -> Vec<Entry> {
     let mut entries = Vec::new();
     for rec in out.split(|b| *b == 0) {
@@ -187,24 +272,207 @@ fn parse_ls_tree(out: &[u8]) -> Vec<Entry> {
             continue;
         };
         let mut parts = meta.split_whitespace();
-        let (Some(mode), Some(kind), Some(oid), Some(size)) =
+        let (Some(mode), Some(_), Some(oid), Some(size)) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             continue;
         };
-        if kind != "blob" || !matches!(mode, "100644" | "100755") {
-            continue;
-        }
-        let Ok(size) = size.parse::<u64>() else {
+        let Some(kind) = kind_of(mode) else {
             continue;
         };
         entries.push(Entry {
+            kind,
             oid: oid.to_string(),
-            size,
+            size: size.parse::<u64>().ok(),
             path: path.to_string(),
         });
     }
     entries
+}
+
+/// Parses `git ls-files -s -z` output (`mode oid stage\tpath`); a path in
+/// conflict appears once per stage, the first one is kept.
+fn parse_ls_files(out: &[u8]) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = Vec::new();
+    for rec in out.split(|b| *b == 0) {
+        let Ok(rec) = std::str::from_utf8(rec) else {
+            continue;
+        };
+        let Some((meta, path)) = rec.split_once('\t') else {
+            continue;
+        };
+        let mut parts = meta.split_whitespace();
+        let (Some(mode), Some(oid)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let Some(kind) = kind_of(mode) else {
+            continue;
+        };
+        if entries.last().is_some_and(|e| e.path == path) {
+            continue;
+        }
+        entries.push(Entry {
+            kind,
+            oid: oid.to_string(),
+            size: None,
+            path: path.to_string(),
+        });
+    }
+    entries
+}
+
+/// Every tracked path under `dir` at `commit` (relative to `dir`).
+pub fn list_tree(dir: &Path, commit: &str) -> Result<Vec<Entry>, GitError> {
+    let mut ls = git(dir);
+    ls.args(["ls-tree", "-r", "-z", "-l", "--end-of-options", commit]);
+    Ok(parse_ls_tree(&run(ls, "ls-tree")?))
+}
+
+/// Every path under `dir` in the index (relative to `dir`). Reads the
+/// index file only: no stat of the work tree, no refresh, no filter.
+pub fn list_index(dir: &Path) -> Result<Vec<Entry>, GitError> {
+    let mut ls = git(dir);
+    ls.args(["ls-files", "-s", "-z"]);
+    Ok(parse_ls_files(&run(ls, "ls-files")?))
+}
+
+/// The repository's object hash, for hashing work-tree files as git would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ObjectFormat {
+    Sha1,
+    Sha256,
+}
+
+fn object_format(dir: &Path) -> Result<ObjectFormat, GitError> {
+    let mut c = git(dir);
+    c.args(["rev-parse", "--show-object-format"]);
+    let out = run(c, "rev-parse")?;
+    Ok(match String::from_utf8_lossy(&out).trim() {
+        "sha256" => ObjectFormat::Sha256,
+        _ => ObjectFormat::Sha1,
+    })
+}
+
+/// The blob id git gives `path`'s raw bytes (no filter, no line-ending
+/// conversion), streamed; `None` when it cannot be read.
+fn blob_id(path: &Path, format: ObjectFormat) -> Option<String> {
+    use sha1::Digest;
+    fn hash<D: sha1::Digest>(mut d: D, path: &Path) -> Option<String> {
+        let mut f = std::fs::File::open(path).ok()?;
+        let len = f.metadata().ok()?.len();
+        d.update(format!("blob {len}\0").as_bytes());
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut total = 0u64;
+        loop {
+            let n = f.read(&mut buf).ok()?;
+            if n == 0 {
+                break;
+            }
+            total += n as u64;
+            d.update(&buf[..n]);
+        }
+        if total != len {
+            // Changed while read: not the same bytes as any blob.
+            return None;
+        }
+        Some(
+            d.finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>(),
+        )
+    }
+    match format {
+        ObjectFormat::Sha1 => hash(sha1::Sha1::new(), path),
+        ObjectFormat::Sha256 => hash(sha2::Sha256::new(), path),
+    }
+}
+
+/// How the work tree under a folder differs from a base revision.
+#[derive(Debug, Default, Clone)]
+pub struct Changes {
+    /// Regular files modified, added (tracked in the index) or deleted
+    /// since the base, relative to the folder.
+    pub files: std::collections::BTreeSet<String>,
+    /// Submodule folders on either side. Neither side reads into them (the
+    /// base cannot: the submodule's objects are another repository's), so
+    /// both scans leave them out and an unchanged submodule is no finding.
+    pub submodules: std::collections::BTreeSet<String>,
+    /// Submodules whose commit the change moves, adds or removes: code the
+    /// gate did not read.
+    pub moved_submodules: std::collections::BTreeSet<String>,
+}
+
+/// What differs between `commit` and the work tree under `dir`, found
+/// without letting git look at the work tree: the base's blobs (ls-tree)
+/// and the index's entries are compared with the work tree's bytes, hashed
+/// here. A file git would call unchanged only through a clean filter or a
+/// line-ending rule counts as changed: it is read on both sides, which
+/// costs time, never a finding.
+pub fn changes(dir: &Path, base: &[Entry]) -> Result<Changes, GitError> {
+    use rayon::prelude::*;
+    let format = object_format(dir)?;
+    let index = list_index(dir)?;
+    let mut out = Changes::default();
+    let base_by_path: std::collections::HashMap<&str, &Entry> =
+        base.iter().map(|e| (e.path.as_str(), e)).collect();
+    let index_by_path: std::collections::HashMap<&str, &Entry> =
+        index.iter().map(|e| (e.path.as_str(), e)).collect();
+    for e in base.iter().chain(index.iter()) {
+        if e.kind == EntryKind::Submodule {
+            out.submodules.insert(e.path.clone());
+        }
+    }
+    for sub in &out.submodules {
+        let at = |m: &std::collections::HashMap<&str, &Entry>| {
+            m.get(sub.as_str())
+                .filter(|e| e.kind == EntryKind::Submodule)
+                .map(|e| e.oid.clone())
+        };
+        if at(&base_by_path) != at(&index_by_path) {
+            out.moved_submodules.insert(sub.clone());
+        }
+    }
+    // Tracked regular files at the base, and in the index only (added).
+    let mut candidates: Vec<(&str, Option<&Entry>)> = base
+        .iter()
+        .filter(|e| e.kind != EntryKind::Submodule)
+        .map(|e| (e.path.as_str(), Some(e)))
+        .collect();
+    candidates.extend(
+        index
+            .iter()
+            .filter(|e| e.kind == EntryKind::File && !base_by_path.contains_key(e.path.as_str()))
+            .map(|e| (e.path.as_str(), None)),
+    );
+    let changed: Vec<String> = candidates
+        .par_iter()
+        .filter(|(path, at_base)| {
+            let Some(rel) = safe_path(path) else {
+                return false;
+            };
+            let here = dir.join(rel);
+            let meta = std::fs::symlink_metadata(&here).ok();
+            let is_file = meta.as_ref().is_some_and(|m| m.file_type().is_file());
+            match at_base {
+                // Added: only a file the scan can read is a change to read.
+                None => is_file,
+                Some(b) if b.kind != EntryKind::File => is_file,
+                Some(b) => {
+                    let Some(m) = meta.filter(|_| is_file) else {
+                        return true; // deleted, or replaced by a link
+                    };
+                    if b.size.is_some_and(|s| s != m.len()) {
+                        return true;
+                    }
+                    blob_id(&here, format).as_deref() != Some(b.oid.as_str())
+                }
+            }
+        })
+        .map(|(p, _)| p.to_string())
+        .collect();
+    out.files.extend(changed);
+    Ok(out)
 }
 
 /// Writes the files of `commit` under `dir` (as a subfolder of the
@@ -213,18 +481,20 @@ fn parse_ls_tree(out: &[u8]) -> Vec<Entry> {
 pub fn materialise(
     dir: &Path,
     commit: &str,
+    all: &[Entry],
     max_size: u64,
     want: &dyn Fn(&str) -> bool,
     keep: &(dyn Fn(&str, &[u8]) -> bool + Sync),
 ) -> Result<BaseTree, GitError> {
-    let mut ls = git(dir);
-    ls.args(["ls-tree", "-r", "-z", "-l", "--end-of-options", commit]);
-    let listing = run(ls, "ls-tree")?;
-    let all = parse_ls_tree(&listing);
-    let listed = all.len();
-    let entries: Vec<Entry> = all
-        .into_iter()
-        .filter(|e| e.size <= max_size && safe_path(&e.path).is_some() && want(&e.path))
+    let listed = all.iter().filter(|e| e.kind == EntryKind::File).count();
+    let entries: Vec<&Entry> = all
+        .iter()
+        .filter(|e| {
+            e.kind == EntryKind::File
+                && e.size.is_some_and(|s| s <= max_size)
+                && safe_path(&e.path).is_some()
+                && want(&e.path)
+        })
         .collect();
     let tmp = tempfile::Builder::new()
         .prefix("blastmap-base-")
@@ -345,39 +615,6 @@ pub fn materialise(
     Ok(tree)
 }
 
-/// The files under `dir` (relative to it) whose content at `commit`
-/// differs from the working tree: modified, added or deleted since, as git
-/// sees the tracked files. Files that are the same on both sides give the
-/// same scan findings on both sides, so a base scan needs to read only
-/// these, plus whatever the working tree's own scan found something in.
-pub fn changed_paths(
-    dir: &Path,
-    commit: &str,
-) -> Result<std::collections::BTreeSet<String>, GitError> {
-    let mut c = git(dir);
-    c.args([
-        "diff",
-        "--name-only",
-        "-z",
-        "--relative",
-        "--no-renames",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--ignore-submodules",
-        "--end-of-options",
-        commit,
-        "--",
-        ".",
-    ]);
-    let out = run(c, "diff")?;
-    Ok(out
-        .split(|b| *b == 0)
-        .filter(|p| !p.is_empty())
-        .filter_map(|p| std::str::from_utf8(p).ok())
-        .map(str::to_string)
-        .collect())
-}
-
 /// The text of one file at `commit`, by a path relative to `dir`; `None`
 /// when the revision has no such file.
 pub fn read_file(dir: &Path, commit: &str, rel: &str) -> Result<Option<String>, GitError> {
@@ -412,11 +649,56 @@ mod tests {
     }
 
     #[test]
-    fn ls_tree_keeps_regular_files_only() {
-        let out = b"100644 blob aaaa      12\tweb/a.ts\x00120000 blob bbbb      7\tweb/link\x00160000 commit cccc       -\tvendor/sub\x00100755 blob dddd       3\tbin/run.sh\x00";
+    fn ls_tree_tells_files_links_and_submodules_apart() {
+        let out = b"100644 blob aaaa      12\tweb/a.ts\x00120000 blob bbbb      7\tweb/link\x00160000 commit cccc       -\tvendor/sub\x00100755 blob dddd       3\tbin/run.sh\x00040000 tree eeee -\tx\x00";
         let e = parse_ls_tree(out);
-        let paths: Vec<&str> = e.iter().map(|e| e.path.as_str()).collect();
-        assert_eq!(paths, ["web/a.ts", "bin/run.sh"]);
-        assert_eq!(e[0].size, 12);
+        let got: Vec<(&str, EntryKind, Option<u64>)> = e
+            .iter()
+            .map(|e| (e.path.as_str(), e.kind, e.size))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("web/a.ts", EntryKind::File, Some(12)),
+                ("web/link", EntryKind::Symlink, Some(7)),
+                ("vendor/sub", EntryKind::Submodule, None),
+                ("bin/run.sh", EntryKind::File, Some(3)),
+            ]
+        );
+    }
+
+    #[test]
+    fn ls_files_keeps_one_entry_per_path() {
+        let out =
+            b"100644 aaaa 1\tweb/a.ts\x00100644 bbbb 2\tweb/a.ts\x00160000 cccc 0\tlib/sub\x00";
+        let e = parse_ls_files(out);
+        let got: Vec<(&str, &str, EntryKind)> = e
+            .iter()
+            .map(|e| (e.path.as_str(), e.oid.as_str(), e.kind))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("web/a.ts", "aaaa", EntryKind::File),
+                ("lib/sub", "cccc", EntryKind::Submodule)
+            ]
+        );
+    }
+
+    #[test]
+    fn blob_ids_match_git() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.txt");
+        std::fs::write(&f, b"hello\n").unwrap();
+        // `printf 'hello\n' | git hash-object --stdin`
+        assert_eq!(
+            blob_id(&f, ObjectFormat::Sha1).as_deref(),
+            Some("ce013625030ba8dba906f756967f9e9ca394464a")
+        );
+        std::fs::write(&f, b"").unwrap();
+        assert_eq!(
+            blob_id(&f, ObjectFormat::Sha1).as_deref(),
+            Some("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")
+        );
     }
 }

@@ -38,6 +38,7 @@ use crate::model::policy::{Code, Level, Policy, Target};
 use crate::model::{Evidence, EvidenceKind, FlowFields, Map, Origin, Scope, Sensitivity};
 use crate::scan::{Integration, ScanResult};
 
+pub mod base;
 pub mod codes;
 pub mod git;
 
@@ -241,6 +242,8 @@ pub struct CheckInput<'a> {
     pub scan: &'a ScanResult,
     /// What to compare with.
     pub baseline: Option<&'a Baseline>,
+    /// With `--base`: what the change touches (for `unread-change`).
+    pub changes: Option<&'a git::Changes>,
     /// Levels and paths.
     pub options: &'a CheckOptions,
 }
@@ -262,6 +265,7 @@ impl Levels {
         if strict {
             levels.insert(Code::UndeclaredFlow, Level::Deny);
             levels.insert(Code::UndeclaredVendor, Level::Deny);
+            levels.insert(Code::UnreadChange, Level::Deny);
         }
         levels.extend(policy.levels.iter().map(|(c, l)| (*c, *l)));
         levels.extend(options.levels.iter().map(|(c, l)| (*c, *l)));
@@ -513,6 +517,9 @@ pub fn check(input: CheckInput<'_>) -> CheckReport {
         stale_findings(&mut cx, input.scan);
     }
     secret_findings(&mut cx, input.scan);
+    if let Some(changes) = input.changes {
+        unread_findings(&mut cx, input.scan, changes);
+    }
 
     // The current map: declarations joined with the scan.
     let mut current = map.clone();
@@ -870,6 +877,43 @@ fn secret_findings(cx: &mut Ctx<'_>, scan: &ScanResult) {
             location: Some(cx.code_location(&s.file, s.line)),
             declaration: None,
             help: codes::doc(Code::SecretInSource).fix.to_string(),
+        };
+        cx.push(f, level);
+    }
+}
+
+/// unread-change: what the change touches that the work tree's scan did
+/// not read. Binary files (images, fonts, archives) hold no integration a
+/// scan could read and are left out; everything else skipped is listed.
+fn unread_findings(cx: &mut Ctx<'_>, scan: &ScanResult, changes: &git::Changes) {
+    let level = cx.levels.of(Code::UnreadChange);
+    let mut unread: Vec<(String, String)> = scan
+        .skipped
+        .files
+        .iter()
+        .filter(|s| changes.files.contains(&s.path) && s.reason != "binary")
+        .map(|s| (s.path.clone(), s.reason.clone()))
+        .collect();
+    unread.extend(
+        changes
+            .moved_submodules
+            .iter()
+            .map(|p| (p.clone(), "a submodule whose commit changed".to_string())),
+    );
+    for (file, reason) in unread {
+        let f = Finding {
+            code: Code::UnreadChange,
+            level,
+            message: format!(
+                "the change touches {file}, which was not read ({reason}): an integration there would not be seen"
+            ),
+            vendor: None,
+            component: None,
+            category: None,
+            categories: Vec::new(),
+            location: Some(cx.code_location(&file, 0)),
+            declaration: None,
+            help: codes::doc(Code::UnreadChange).fix.to_string(),
         };
         cx.push(f, level);
     }

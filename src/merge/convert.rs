@@ -255,11 +255,23 @@ pub fn from_scan(scan: &ScanResult, repo: &str, file: &str) -> Result<Merged, Lo
                 .as_deref()
                 .unwrap_or(crate::graph::reconcile::UNATTRIBUTED),
         );
-        if integ.vendor.is_empty() {
+        if !crate::model::is_valid_id(&integ.vendor) {
             problems.push(problem(
                 format!("integrations[{i}].vendor"),
-                "empty vendor id",
-                "each integration names a catalog vendor",
+                format!("vendor id `{}` is not a valid id", integ.vendor),
+                crate::model::ID_RULE,
+            ));
+            continue;
+        }
+        if let Some(c) = integ
+            .component
+            .as_deref()
+            .filter(|c| !crate::model::is_valid_id(c))
+        {
+            problems.push(problem(
+                format!("integrations[{i}].component"),
+                format!("component id `{c}` is not a valid id"),
+                crate::model::ID_RULE,
             ));
             continue;
         }
@@ -381,7 +393,7 @@ fn problem(path: impl Into<String>, message: impl Into<String>, help: &str) -> P
 
 /// Parses a merged document (JSON), checking its kind and version.
 pub fn load(text: &str, file: &str) -> Result<Merged, LoadError> {
-    let doc: Merged = serde_json::from_str(text).map_err(|e| LoadError::Invalid {
+    let mut doc: Merged = serde_json::from_str(text).map_err(|e| LoadError::Invalid {
         file: file.to_string(),
         problems: vec![Problem {
             line: Some(e.line()),
@@ -392,6 +404,58 @@ pub fn load(text: &str, file: &str) -> Result<Merged, LoadError> {
         }],
     })?;
     let mut problems = Vec::new();
+    // Ids are written into every output: the same rule as declarations',
+    // per `/`-separated part for the namespaced ones (`repo/component`).
+    let namespaced_ok = |id: &str| {
+        id.split('/').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+                && part != "."
+                && part != ".."
+        }) && id.len() <= 400
+    };
+    for id in doc.vendors.keys() {
+        if !crate::model::is_valid_id(id) {
+            problems.push(problem(
+                "vendors",
+                format!("vendor id `{id}` is not a valid id"),
+                crate::model::ID_RULE,
+            ));
+        }
+    }
+    for (section, ids) in [
+        ("components", doc.components.keys().collect::<Vec<_>>()),
+        ("fields", doc.fields.keys().collect::<Vec<_>>()),
+    ] {
+        for id in ids.into_iter().filter(|id| !namespaced_ok(id)) {
+            problems.push(problem(
+                section,
+                format!("id `{id}` is not a valid id"),
+                "ids are `repo/id`, each part of letters, digits, `_`, `-` and `.`",
+            ));
+        }
+    }
+    // A merged map may come from anywhere: nothing it quotes leaves unredacted.
+    let r = crate::scan::redact::builtin();
+    for f in doc.flows.values_mut() {
+        f.evidence = std::mem::take(&mut f.evidence)
+            .into_iter()
+            .map(|mut e| {
+                e.text = r.redact(&e.text);
+                e.file = r.redact(&e.file);
+                e
+            })
+            .collect();
+    }
+    doc.skipped = std::mem::take(&mut doc.skipped)
+        .into_iter()
+        .map(|mut s| {
+            s.path = r.redact(&s.path);
+            s
+        })
+        .collect();
     if doc.kind != KIND {
         problems.push(problem(
             "kind",

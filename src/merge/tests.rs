@@ -15,7 +15,7 @@ use super::*;
 use crate::model::{ComponentKind, EvidenceKind, Scope, Sensitivity, VendorCategory};
 
 const REPOS: &[&str] = &["a", "b", "acme/c"];
-const IDS: &[&str] = &["a/web", "b/web", "a/*", "mixpanel", "segment"];
+const IDS: &[&str] = &["a/web", "b/web", "a/code", "mixpanel", "segment"];
 const TEXT: &[&str] = &["x", "y", "Zed", ""];
 
 fn text() -> impl Strategy<Value = String> {
@@ -391,7 +391,7 @@ fn a_scan_category_stands_for_the_one_declared_field_of_that_category() {
         );
     }
     doc.components.insert(
-        "shop/*".into(),
+        "shop/code".into(),
         MComponent {
             name: None,
             kind: ComponentKind::Other,
@@ -420,9 +420,9 @@ fn a_scan_category_stands_for_the_one_declared_field_of_that_category() {
     .map(String::from)
     .collect();
     doc.flows.insert(
-        ("shop/*".into(), "sentry".into()),
+        ("shop/code".into(), "sentry".into()),
         MFlow {
-            from: "shop/*".into(),
+            from: "shop/code".into(),
             to: "sentry".into(),
             fields: MFields::List(fields),
             purposes: BTreeSet::new(),

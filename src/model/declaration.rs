@@ -499,19 +499,11 @@ impl Validator<'_> {
     }
 
     fn check_id(&mut self, id: &str, path: &str, what: &str) {
-        let ok = !id.is_empty()
-            && id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-            && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
-        if !ok {
+        if !super::is_valid_id(id) {
             self.problem(
                 path,
                 format!("{what} id `{id}` is not a valid id"),
-                Some(
-                    "ids use letters, digits, `_`, `-` and `.`, and start with a letter or digit"
-                        .into(),
-                ),
+                Some(super::ID_RULE.into()),
             );
         }
     }

@@ -223,7 +223,7 @@ pub fn load_str(
 
 /// Parses a scan output (the JSON contract of DESIGN.md).
 pub fn parse_scan(text: &str, file: &str) -> Result<ScanResult, LoadError> {
-    serde_json::from_str(text).map_err(|e| LoadError::Invalid {
+    let mut scan: ScanResult = serde_json::from_str(text).map_err(|e| LoadError::Invalid {
         file: file.to_string(),
         problems: vec![Problem {
             line: Some(e.line()),
@@ -232,7 +232,10 @@ pub fn parse_scan(text: &str, file: &str) -> Result<ScanResult, LoadError> {
             message: format!("invalid scan output: {e}"),
             help: Some("produce it with `blastmap scan DIR --format json`".into()),
         }],
-    })
+    })?;
+    // A saved scan may come from anywhere: nothing it quotes leaves unredacted.
+    scan.redact(crate::scan::redact::builtin());
+    Ok(scan)
 }
 
 #[cfg(test)]

@@ -306,6 +306,23 @@ impl EvidenceKind {
     }
 }
 
+/// What [`is_valid_id`] accepts, in words, for error messages.
+pub const ID_RULE: &str =
+    "ids use letters, digits, `_`, `-` and `.`, and start with a letter or digit";
+
+/// The one rule for ids (fields, components, vendors, subjects), wherever
+/// they come from: a declaration, a scan's JSON or a merged map. Ids are
+/// written into every output format and used as file and node names, so
+/// nothing else is allowed in them.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 200
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
 /// Where a fact was seen: a file and line, with the text found there.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Evidence {

@@ -100,11 +100,13 @@ pub enum Code {
     PolicyDenied,
     /// A hard-coded vendor secret in the source.
     SecretInSource,
+    /// A file or submodule the change touches that the gate could not read.
+    UnreadChange,
 }
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 8] = [
+    pub const ALL: [Code; 9] = [
         Code::UndeclaredVendor,
         Code::UndeclaredFlow,
         Code::StaleDeclaration,
@@ -113,6 +115,7 @@ impl Code {
         Code::BlastRadiusGrew,
         Code::PolicyDenied,
         Code::SecretInSource,
+        Code::UnreadChange,
     ];
 
     /// The kebab-case code.
@@ -126,6 +129,7 @@ impl Code {
             Code::BlastRadiusGrew => "blast-radius-grew",
             Code::PolicyDenied => "policy-denied",
             Code::SecretInSource => "secret-in-source",
+            Code::UnreadChange => "unread-change",
         }
     }
 
@@ -143,7 +147,10 @@ impl Code {
             | Code::NewFlow
             | Code::PolicyDenied
             | Code::SecretInSource => Level::Deny,
-            Code::UndeclaredFlow | Code::StaleDeclaration | Code::BlastRadiusGrew => Level::Warn,
+            Code::UndeclaredFlow
+            | Code::StaleDeclaration
+            | Code::BlastRadiusGrew
+            | Code::UnreadChange => Level::Warn,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! pull-request comment, through `templates/check.md`), SARIF 2.1.0 (for
 //! code scanning) and JSON (the report as data).
 
+use super::escape::terminal;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -35,13 +36,6 @@ pub fn render(r: &CheckReport, format: CheckFormat) -> String {
     }
 }
 
-/// Strips control characters (terminal escapes) from input strings.
-fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
-}
-
 fn where_of(f: &Finding) -> String {
     f.location
         .as_ref()
@@ -60,7 +54,7 @@ fn summary_line(r: &CheckReport) -> String {
     );
     match &r.baseline {
         Some(b) => {
-            let _ = write!(s, " (against {})", clean(b));
+            let _ = write!(s, " (against {})", terminal(b));
         }
         None => s.push_str(" (no baseline)"),
     }
@@ -78,20 +72,20 @@ pub fn text(r: &CheckReport) -> String {
         let _ = writeln!(
             o,
             "{}: {}: {} [{}]",
-            clean(&where_of(f)),
+            terminal(&where_of(f)),
             f.code.as_str(),
-            clean(&f.message),
+            terminal(&f.message),
             f.level.as_str()
         );
         if let Some(d) = &f.declaration {
             let _ = writeln!(
                 o,
                 "  = declared: {}: {}",
-                clean(&d.location.to_string()),
-                clean(&d.text)
+                terminal(&d.location.to_string()),
+                terminal(&d.text)
             );
         }
-        let _ = writeln!(o, "  = help: {}", clean(&f.help));
+        let _ = writeln!(o, "  = help: {}", terminal(&f.help));
     }
     if !r.changes.is_empty() {
         o.push_str("\nblast radius changes:\n");
@@ -111,7 +105,7 @@ pub fn text(r: &CheckReport) -> String {
             let _ = writeln!(
                 o,
                 "  {}: {} → {}",
-                clean(&c.vendor),
+                terminal(&c.vendor),
                 side(&c.before),
                 side(&c.after)
             );
@@ -121,7 +115,7 @@ pub fn text(r: &CheckReport) -> String {
         o.push('\n');
     }
     for n in &r.notes {
-        let _ = writeln!(o, "note: {}", clean(n));
+        let _ = writeln!(o, "note: {}", terminal(n));
     }
     o.push_str(&summary_line(r));
     o.push('\n');

@@ -11,26 +11,7 @@ use std::fmt::Write;
 use super::mermaid;
 use crate::graph::diagram::{Diagram, DiagramEdgeKind, DiagramNodeKind};
 
-/// Escapes text for a double-quoted DOT string (ids, labels, tooltips).
-pub fn quote(s: &str) -> String {
-    let mut o = String::with_capacity(s.len() + 2);
-    o.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => o.push_str("\\\""),
-            '\\' => o.push_str("\\\\"),
-            c if c.is_control() => o.push(' '),
-            c => o.push(c),
-        }
-    }
-    // `\\"` would read as an escaped backslash then an escaped quote
-    // (the lexer sees `\"`), leaving the string open.
-    if o.ends_with('\\') {
-        o.push(' ');
-    }
-    o.push('"');
-    o
-}
+pub use super::escape::dot as quote;
 
 /// A label of two lines: the name and a detail line.
 fn two_lines(a: &str, b: &str) -> String {

@@ -59,22 +59,7 @@ impl askama::filters::Escaper for HtmlText {
     }
 }
 
-/// Escapes text for HTML (element content and quoted attributes).
-pub fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => o.push(' '),
-            c => o.push(c),
-        }
-    }
-    o
-}
+pub use super::escape::html as escape;
 
 /// JSON made safe for the inside of a `<script>` element: no `<`, `>` or
 /// `&` (so no `</script>` or `<!--`), and no U+2028/U+2029, all written as

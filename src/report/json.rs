@@ -4,8 +4,7 @@ use serde::Serialize;
 
 /// Serialises any report.
 pub fn to_string<T: Serialize>(report: &T) -> String {
-    let mut s =
-        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s = super::escape::json(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }

@@ -34,54 +34,9 @@ mod filters {
     }
 }
 
-/// Escapes a string for Markdown text and table cells.
-pub fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '<' | '>' | '!' | '~' | '{' | '}'
-            | '(' | ')' => {
-                o.push('\\');
-                o.push(c);
-            }
-            '&' => o.push_str("&amp;"),
-            '\n' | '\r' => o.push(' '),
-            c if c.is_control() => {}
-            c => o.push(c),
-        }
-    }
-    o
-}
+pub use super::escape::markdown as escape;
 
-/// An inline code span for any text: the fence is one backtick longer than
-/// the longest run inside, padded when the text starts or ends with one;
-/// line breaks become spaces (a span cannot hold them in a table).
-pub fn code_span(s: &str) -> String {
-    let clean: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if clean.trim().is_empty() {
-        return "(empty)".into();
-    }
-    let mut longest = 0;
-    let mut run = 0;
-    for c in clean.chars() {
-        if c == '`' {
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    let fence = "`".repeat(longest + 1);
-    let pad = if clean.starts_with('`') || clean.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{clean}{pad}{fence}")
-}
+pub use super::escape::markdown_code as code_span;
 
 #[derive(Template)]
 #[template(path = "blast.md", escape = "none")]

@@ -11,32 +11,7 @@ use std::fmt::Write;
 
 use crate::graph::diagram::{Diagram, DiagramEdgeKind, DiagramNodeKind};
 
-/// Escapes a label for a quoted Mermaid string.
-pub fn label(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '"' => o.push_str("#quot;"),
-            '#' => o.push_str("#35;"),
-            '&' => o.push_str("#amp;"),
-            '<' => o.push_str("#lt;"),
-            '>' => o.push_str("#gt;"),
-            '`' => o.push_str("#96;"),
-            ';' => o.push_str("#59;"),
-            '|' => o.push_str("#124;"),
-            '[' => o.push_str("#91;"),
-            ']' => o.push_str("#93;"),
-            '{' => o.push_str("#123;"),
-            '}' => o.push_str("#125;"),
-            '(' => o.push_str("#40;"),
-            ')' => o.push_str("#41;"),
-            '\\' => o.push_str("#92;"),
-            c if c.is_control() => o.push(' '),
-            c => o.push(c),
-        }
-    }
-    o
-}
+pub use super::escape::mermaid as label;
 
 /// Safe, unique Mermaid ids for the diagram's nodes.
 pub(crate) fn ids(d: &Diagram, sep: char) -> HashMap<String, String> {

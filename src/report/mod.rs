@@ -8,6 +8,7 @@ pub mod check;
 pub mod cyclonedx;
 pub mod cypher;
 pub mod dot;
+pub mod escape;
 pub mod export;
 pub mod graphml;
 pub mod html;

@@ -6,6 +6,7 @@
 //! YAML it only appears in comments (one line each) or as JSON-quoted
 //! strings, so the starter file always parses.
 
+use super::escape::terminal;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
@@ -17,12 +18,6 @@ use crate::scan::{Integration, ScanResult};
 const TEXT_EVIDENCE: usize = 8;
 /// Skipped files listed in text.
 const TEXT_SKIPPED: usize = 20;
-
-fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
-}
 
 fn vendor_label(catalog: &Catalog, id: &str) -> String {
     match catalog.get(id) {
@@ -39,7 +34,7 @@ fn integration_text(o: &mut String, i: &Integration, catalog: &Catalog) {
         vendor_label(catalog, &i.vendor),
         i.component
             .as_deref()
-            .map(clean)
+            .map(terminal)
             .unwrap_or_else(|| "-".into())
     );
     for e in i.evidence.iter().take(TEXT_EVIDENCE) {
@@ -52,9 +47,9 @@ fn integration_text(o: &mut String, i: &Integration, catalog: &Catalog) {
             o,
             "    {:<9} {}{}  {}",
             e.kind.as_str(),
-            clean(&e.location()),
+            terminal(&e.location()),
             scope,
-            clean(&e.text)
+            terminal(&e.text)
         );
     }
     if i.evidence.len() > TEXT_EVIDENCE {
@@ -68,9 +63,9 @@ fn integration_text(o: &mut String, i: &Integration, catalog: &Catalog) {
         let _ = writeln!(
             o,
             "    field     {}:{}  {} ({})",
-            clean(&f.file),
+            terminal(&f.file),
             f.line,
-            clean(&f.name),
+            terminal(&f.name),
             f.category
         );
     }
@@ -82,7 +77,7 @@ pub fn text(r: &ScanResult, root: &str, catalog: &Catalog) -> String {
     let _ = writeln!(
         o,
         "Scanned {}: {} files read, {} analysed, {} manifests, {} skipped",
-        clean(root),
+        terminal(root),
         r.stats.files_read,
         r.stats.files_analysed,
         r.stats.manifests,
@@ -115,7 +110,7 @@ pub fn text(r: &ScanResult, root: &str, catalog: &Catalog) -> String {
                 vendor_label(catalog, &i.vendor),
                 i.component
                     .as_deref()
-                    .map(clean)
+                    .map(terminal)
                     .unwrap_or_else(|| "-".into()),
                 i.scope.as_str()
             );
@@ -124,8 +119,8 @@ pub fn text(r: &ScanResult, root: &str, catalog: &Catalog) -> String {
                     o,
                     "    {:<9} {}  {}",
                     e.kind.as_str(),
-                    clean(&e.location()),
-                    clean(&e.text)
+                    terminal(&e.location()),
+                    terminal(&e.text)
                 );
             }
         }
@@ -141,9 +136,9 @@ pub fn text(r: &ScanResult, root: &str, catalog: &Catalog) -> String {
                 o,
                 "  {:<22} {}:{}  {}",
                 s.vendor,
-                clean(&s.file),
+                terminal(&s.file),
                 s.line,
-                clean(&s.text)
+                terminal(&s.text)
             );
         }
     }
@@ -161,7 +156,7 @@ pub fn text(r: &ScanResult, root: &str, catalog: &Catalog) -> String {
             reasons.join(", ")
         );
         for s in r.skipped.files.iter().take(TEXT_SKIPPED) {
-            let _ = writeln!(o, "  {:<14} {}", s.reason, clean(&s.path));
+            let _ = writeln!(o, "  {:<14} {}", s.reason, terminal(&s.path));
         }
         if r.skipped.files.len() > TEXT_SKIPPED {
             let _ = writeln!(
@@ -216,9 +211,9 @@ fn field_comments(o: &mut String, i: &Integration) {
         let _ = writeln!(
             o,
             "  #   {cat}  {}:{}  {}{more}",
-            clean(&first.file),
+            terminal(&first.file),
             first.line,
-            clean(&name)
+            terminal(&name)
         );
     }
 }
@@ -314,7 +309,7 @@ pub fn starter_yaml(r: &ScanResult, system: &str, catalog: &Catalog) -> String {
             o,
             "  {}: {{}}    # {}",
             scalar(v),
-            clean(&vendor_label(catalog, v))
+            terminal(&vendor_label(catalog, v))
         );
     }
     let _ = writeln!(o, "\nflows:");
@@ -329,8 +324,8 @@ pub fn starter_yaml(r: &ScanResult, system: &str, catalog: &Catalog) -> String {
                 o,
                 "  #   {} {}  {}",
                 e.kind.as_str(),
-                clean(&e.location()),
-                clean(&e.text)
+                terminal(&e.location()),
+                terminal(&e.text)
             );
         }
         if i.evidence.len() > TEXT_EVIDENCE {
@@ -367,7 +362,7 @@ pub fn starter_yaml(r: &ScanResult, system: &str, catalog: &Catalog) -> String {
             let first = i
                 .evidence
                 .first()
-                .map(|e| clean(&e.location()))
+                .map(|e| terminal(&e.location()))
                 .unwrap_or_default();
             let _ = writeln!(o, "#   {} ({}): {}", i.vendor, i.scope.as_str(), first);
         }

@@ -1,5 +1,6 @@
 //! Plain text: a short incident brief a person can paste into a ticket.
 
+use super::escape::terminal;
 use std::fmt::Write;
 
 use crate::graph::blast::{BlastReport, group_digits};
@@ -8,20 +9,13 @@ use crate::graph::rank::RankReport;
 use crate::graph::whatif::{BlastWhatIf, Change, RankWhatIf, VendorDelta};
 use crate::model::assume::AssumptionEffect;
 
-/// Strips control characters (terminal escapes) from input strings.
-fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() && c != '\n' { '?' } else { c })
-        .collect()
-}
-
 /// The blast brief.
 pub fn blast(r: &BlastReport) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
         "BLAST RADIUS: {} ({}) breached, {} mode",
-        clean(&r.vendor_name),
+        terminal(&r.vendor_name),
         r.vendor_category,
         r.mode.as_str()
     );
@@ -32,7 +26,7 @@ pub fn blast(r: &BlastReport) -> String {
     let _ = writeln!(
         o,
         "System {}: severity {}, score {}, {} people affected",
-        clean(&r.system),
+        terminal(&r.system),
         r.severity.as_str().to_uppercase(),
         r.score,
         people
@@ -63,9 +57,9 @@ pub fn blast(r: &BlastReport) -> String {
             o,
             "  {:<8} {:<w$}  {:<wc$}  {}",
             e.sensitivity.as_str(),
-            clean(&e.field),
+            terminal(&e.field),
             e.category,
-            clean(e.subject.as_deref().unwrap_or("-"))
+            terminal(e.subject.as_deref().unwrap_or("-"))
         );
         for route in &e.routes {
             let mut line = String::from("           via ");
@@ -73,7 +67,7 @@ pub fn blast(r: &BlastReport) -> String {
                 &route
                     .nodes
                     .iter()
-                    .map(|n| clean(n))
+                    .map(|n| terminal(n))
                     .collect::<Vec<_>>()
                     .join(" → "),
             );
@@ -90,7 +84,7 @@ pub fn blast(r: &BlastReport) -> String {
                 line.push_str(" (SDK code runs there)");
             }
             if !locs.is_empty() {
-                let _ = write!(line, "  [{}]", clean(&locs.join(", ")));
+                let _ = write!(line, "  [{}]", terminal(&locs.join(", ")));
             }
             if route.more_paths > 0 {
                 let _ = write!(
@@ -113,7 +107,7 @@ pub fn blast(r: &BlastReport) -> String {
     let _ = writeln!(
         o,
         "NOT EXPOSED (fields of medium sensitivity or above that do not reach {})",
-        clean(&r.vendor_name)
+        terminal(&r.vendor_name)
     );
     if r.not_exposed.is_empty() {
         o.push_str("  none: every sensitive field reaches it\n");
@@ -129,7 +123,7 @@ pub fn blast(r: &BlastReport) -> String {
             o,
             "  {:<8} {:<w$}  {}",
             e.sensitivity.as_str(),
-            clean(&e.field),
+            terminal(&e.field),
             e.category
         );
     }
@@ -143,12 +137,12 @@ pub fn blast(r: &BlastReport) -> String {
             .count
             .map(group_digits)
             .unwrap_or_else(|| "count unknown".into());
-        let mut line = format!("  {}: {count}", clean(&a.subject));
+        let mut line = format!("  {}: {count}", terminal(&a.subject));
         if let Some(d) = &a.description {
-            let _ = write!(line, " ({})", clean(d));
+            let _ = write!(line, " ({})", terminal(d));
         }
         if !a.regions.is_empty() {
-            let _ = write!(line, ", regions {}", clean(&a.regions.join(", ")));
+            let _ = write!(line, ", regions {}", terminal(&a.regions.join(", ")));
         }
         o.push_str(&line);
         o.push('\n');
@@ -166,16 +160,16 @@ pub fn blast(r: &BlastReport) -> String {
     o.push_str("RESPONSE CHECKLIST\n");
     for a in &r.actions {
         let _ = writeln!(o, "  [ ] {} [{}]", a.title, a.id);
-        let _ = writeln!(o, "      {}", clean(&a.text));
+        let _ = writeln!(o, "      {}", terminal(&a.text));
         for l in &a.locations {
-            let _ = writeln!(o, "        - {}", clean(l));
+            let _ = writeln!(o, "        - {}", terminal(l));
         }
     }
     if !r.notes.is_empty() {
         o.push('\n');
         o.push_str("NOTES\n");
         for n in &r.notes {
-            let _ = writeln!(o, "  ! {}", clean(n));
+            let _ = writeln!(o, "  ! {}", terminal(n));
         }
     }
     o.push('\n');
@@ -204,7 +198,7 @@ pub fn rank(r: &RankReport) -> String {
     let _ = writeln!(
         o,
         "Vendors of {} by blast radius ({} mode)",
-        clean(&r.system),
+        terminal(&r.system),
         r.mode.as_str()
     );
     if let Some(w) = &r.what_if {
@@ -233,7 +227,7 @@ pub fn rank(r: &RankReport) -> String {
             "  {:>5}  {:<8}  {:<w$}  {:>7}  {:>13}  {}",
             v.score,
             v.severity.as_str(),
-            clean(&v.vendor),
+            terminal(&v.vendor),
             v.exposed,
             people,
             v.scenarios.join(", ")
@@ -305,7 +299,7 @@ pub fn effect_summary(e: &AssumptionEffect) -> Vec<String> {
 
 fn effect_lines(o: &mut String, e: &AssumptionEffect) {
     for l in effect_summary(e) {
-        let _ = writeln!(o, "  {}", clean(&l));
+        let _ = writeln!(o, "  {}", terminal(&l));
     }
 }
 
@@ -317,11 +311,11 @@ fn blast_what_if(o: &mut String, w: &BlastWhatIf, vendor_name: &str) {
         let _ = writeln!(
             o,
             "  {} is not in the map as declared: everything below is new",
-            clean(vendor_name)
+            terminal(vendor_name)
         );
     }
     if !w.changed {
-        let _ = writeln!(o, "  no change to {}'s blast radius", clean(vendor_name));
+        let _ = writeln!(o, "  no change to {}'s blast radius", terminal(vendor_name));
         o.push('\n');
         return;
     }
@@ -373,9 +367,9 @@ fn blast_what_if(o: &mut String, w: &BlastWhatIf, vendor_name: &str) {
                 o,
                 "    {:<8} {}  {} ({})",
                 f.sensitivity.as_str(),
-                clean(&f.field),
+                terminal(&f.field),
                 f.category,
-                clean(&f.plain)
+                terminal(&f.plain)
             );
         }
     }
@@ -405,7 +399,7 @@ fn delta_lines(o: &mut String, vendors: &[VendorDelta]) {
         let _ = writeln!(
             o,
             "  {:<w$}  {:<7}  score {} → {} ({}{d})  severity {}  exposed {}",
-            clean(&v.vendor),
+            terminal(&v.vendor),
             v.status.as_str(),
             v.score.before,
             v.score.after,
@@ -418,7 +412,7 @@ fn delta_lines(o: &mut String, vendors: &[VendorDelta]) {
                 o,
                 "  {:<w$}    + {}",
                 "",
-                clean(&v.newly_exposed.join(", "))
+                terminal(&v.newly_exposed.join(", "))
             );
         }
         if !v.no_longer_exposed.is_empty() {
@@ -426,7 +420,7 @@ fn delta_lines(o: &mut String, vendors: &[VendorDelta]) {
                 o,
                 "  {:<w$}    - {}",
                 "",
-                clean(&v.no_longer_exposed.join(", "))
+                terminal(&v.no_longer_exposed.join(", "))
             );
         }
     }
@@ -456,10 +450,10 @@ pub fn diff(d: &MapDiff) -> String {
     let _ = writeln!(
         o,
         "DIFF {} ({}) → {} ({}), {} mode",
-        clean(&d.before.file),
-        clean(&d.before.system),
-        clean(&d.after.file),
-        clean(&d.after.system),
+        terminal(&d.before.file),
+        terminal(&d.before.system),
+        terminal(&d.after.file),
+        terminal(&d.after.system),
         d.mode.as_str()
     );
     if !d.changed {
@@ -472,7 +466,7 @@ pub fn diff(d: &MapDiff) -> String {
         }
         let _ = writeln!(o, "\n{title}");
         for l in lines {
-            let _ = writeln!(o, "  {}", clean(&l));
+            let _ = writeln!(o, "  {}", terminal(&l));
         }
     };
     let mut vendors: Vec<String> = d

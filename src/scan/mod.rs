@@ -141,6 +141,45 @@ pub struct ScanStats {
     pub manifests: usize,
 }
 
+impl ScanResult {
+    /// Replaces every secret in every text the result carries (evidence
+    /// text, field names, file names, skipped paths) with `[REDACTED]`: for
+    /// a scan read back from a file, which may come from anywhere.
+    pub fn redact(&mut self, r: &redact::Redactor) {
+        for i in &mut self.integrations {
+            for e in &mut i.evidence {
+                e.text = r.redact(&e.text);
+            }
+            for f in &mut i.fields {
+                f.name = r.redact(&f.name);
+            }
+        }
+        for s in &mut self.secrets {
+            s.text = r.redact(&s.text);
+        }
+        self.redact_paths(r);
+    }
+
+    /// Replaces secrets in file names (`config/sk_live_….json`): a scan's
+    /// texts are redacted where they are quoted, its paths here.
+    pub fn redact_paths(&mut self, r: &redact::Redactor) {
+        for i in &mut self.integrations {
+            for e in &mut i.evidence {
+                e.file = r.redact(&e.file);
+            }
+            for f in &mut i.fields {
+                f.file = r.redact(&f.file);
+            }
+        }
+        for s in &mut self.secrets {
+            s.file = r.redact(&s.file);
+        }
+        for s in &mut self.skipped.files {
+            s.path = r.redact(&s.path);
+        }
+    }
+}
+
 /// A declared component's path globs, for attributing findings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComponentPaths {
@@ -148,6 +187,20 @@ pub struct ComponentPaths {
     pub id: String,
     /// Globs relative to the scanned root (`web/**`).
     pub paths: Vec<String>,
+}
+
+impl ComponentPaths {
+    /// The declared components of a map that have `paths`.
+    pub fn of_map(map: &crate::model::Map) -> Vec<ComponentPaths> {
+        map.components
+            .values()
+            .filter(|c| !c.paths.is_empty())
+            .map(|c| ComponentPaths {
+                id: c.id.clone(),
+                paths: c.paths.clone(),
+            })
+            .collect()
+    }
 }
 
 /// Receives progress from a scan. The library never draws anything: the
@@ -172,6 +225,11 @@ pub struct ScanOptions<'a> {
     pub components: Vec<ComponentPaths>,
     /// Progress sink (the binary's bar), if any.
     pub progress: Option<&'a dyn ScanProgress>,
+    /// Files (relative, `/` separators) read even when an exclude rule or a
+    /// `.gitignore` would skip them: what a change touches, for `check`.
+    pub include: std::collections::BTreeSet<String>,
+    /// Folders (relative) left out entirely: submodules, for `check`.
+    pub exclude: std::collections::BTreeSet<String>,
 }
 
 /// The default for [`ScanOptions::max_file_size`]: 2 MiB.
@@ -185,6 +243,8 @@ impl<'a> ScanOptions<'a> {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             components: Vec::new(),
             progress: None,
+            include: Default::default(),
+            exclude: Default::default(),
         }
     }
 }

@@ -119,7 +119,13 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         max_file_size: opts.max_file_size,
     };
 
-    let walked = walk::walk(&root, opts.max_file_size);
+    let mut walked = walk::walk(&root, opts.max_file_size);
+    walk::apply_overrides(
+        &mut walked,
+        &opts.include,
+        &opts.exclude,
+        opts.max_file_size,
+    );
     if let Some(p) = opts.progress {
         p.start(walked.files.len() as u64);
     }
@@ -293,7 +299,7 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     for s in &skipped {
         *by_reason.entry(s.reason.clone()).or_insert(0) += 1;
     }
-    Ok(ScanResult {
+    let mut result = ScanResult {
         version: 1,
         integrations,
         skipped: Skipped {
@@ -304,7 +310,9 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         stats,
         components: used.into_iter().collect(),
         secrets: found_secrets,
-    })
+    };
+    result.redact_paths(&ctx.redactor);
+    Ok(result)
 }
 
 /// Manifests with no notion of a test-only dependency (`go.mod`,
@@ -434,10 +442,10 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
     // Secrets count inside HTML comments too: templated files are searched
     // again without the comments blanked.
     out.secrets = if templated {
-        ctx.secrets.find(text, !hits.is_empty())
+        ctx.secrets.find(text, !hits.is_empty(), &ctx.redactor)
     } else {
         ctx.secrets
-            .find_from(text, &secret_starts, !hits.is_empty())
+            .find_from(text, &secret_starts, !hits.is_empty(), &ctx.redactor)
     };
     if hits.is_empty() && manifest_kind.is_none() {
         return out;

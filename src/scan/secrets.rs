@@ -17,7 +17,7 @@ use regex::Regex;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use serde::{Deserialize, Serialize};
 
-use super::redact::REDACTED;
+use super::redact::{REDACTED, Redactor};
 use crate::catalog::Catalog;
 
 /// Prefixes shorter than this match too much text to be worth a prefilter.
@@ -162,7 +162,7 @@ impl Secrets {
 
     /// The secrets in `text`; `analysed` says whether the scan parses this
     /// file anyway (then the patterns without a prefix run too).
-    pub(crate) fn find(&self, text: &str, analysed: bool) -> Vec<Hit> {
+    pub(crate) fn find(&self, text: &str, analysed: bool, redactor: &Redactor) -> Vec<Hit> {
         let mut starts = Vec::new();
         if let Some(ac) = &self.prefixes {
             for m in ac.find_overlapping_iter(text.as_bytes()) {
@@ -171,7 +171,7 @@ impl Secrets {
                 }
             }
         }
-        self.find_from(text, &starts, analysed)
+        self.find_from(text, &starts, analysed, redactor)
     }
 
     /// The secrets in `text`, given where prefixes were found (byte offset,
@@ -181,6 +181,7 @@ impl Secrets {
         text: &str,
         starts: &[(usize, u16)],
         analysed: bool,
+        redactor: &Redactor,
     ) -> Vec<Hit> {
         use regex_automata::{Anchored as Anchor, Input};
         let mut out = Vec::new();
@@ -198,7 +199,7 @@ impl Secrets {
                     out.push((
                         p.vendor.clone(),
                         line_of(text, a),
-                        redacted_line(text, a, b),
+                        redacted_line(text, a, b, redactor),
                     ));
                 }
             }
@@ -212,7 +213,7 @@ impl Secrets {
                     out.push((
                         p.vendor.clone(),
                         line_of(text, m.start()),
-                        redacted_line(text, m.start(), m.end()),
+                        redacted_line(text, m.start(), m.end(), redactor),
                     ));
                 }
             }
@@ -243,20 +244,24 @@ fn line_of(text: &str, at: usize) -> u32 {
     u32::try_from(n + 1).unwrap_or(u32::MAX)
 }
 
-/// The line around `start..end` with that span replaced, trimmed, and cut
-/// to a readable length around the redaction.
-fn redacted_line(text: &str, start: usize, end: usize) -> String {
+/// The line around `start..end` with that span replaced, every other
+/// secret on the line redacted too, trimmed, and cut to a readable length
+/// around the first redaction. Everything is redacted before the line is
+/// cut, so that no cut leaves a piece of a secret the rules would no
+/// longer recognise.
+fn redacted_line(text: &str, start: usize, end: usize, redactor: &Redactor) -> String {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-    // The same key may appear twice on a line: every occurrence goes, and
-    // before the line is cut, so that no cut leaves a piece of one.
-    let secret = &text[start..end];
-    let before = text[line_start..start].replace(secret, REDACTED);
-    let after = text[end..line_end].replace(secret, REDACTED);
-    let before = tail_chars(&before, MAX_TEXT / 2);
-    let after: String = after.chars().take(MAX_TEXT / 2).collect();
-    let after = after.trim_end_matches('\r');
-    format!("{before}{REDACTED}{after}").trim().to_string()
+    let line = text[line_start..line_end].trim_end_matches('\r');
+    // The whole line first (some rules need their context: an AWS secret
+    // is known by the access key id beside it), then this match wherever
+    // it appears again (the same key may stand twice on a line).
+    let line = redactor.redact(line).replace(&text[start..end], REDACTED);
+    let at = line.find(REDACTED).unwrap_or(0);
+    let (head, tail) = line.split_at(at);
+    let head = tail_chars(head, MAX_TEXT / 2);
+    let tail: String = tail.chars().take(MAX_TEXT / 2 + REDACTED.len()).collect();
+    format!("{head}{tail}").trim().to_string()
 }
 
 fn tail_chars(s: &str, n: usize) -> &str {
@@ -292,7 +297,7 @@ mod tests {
         let s = Secrets::new(&catalog());
         let text =
             format!("import Stripe from 'stripe';\n\nconst stripe = new Stripe(\"{KEY}\");\n");
-        let hits = s.find(&text, false);
+        let hits = s.find(&text, false, &Redactor::new(&[]));
         assert_eq!(hits.len(), 1);
         let (vendor, line, quoted) = &hits[0];
         assert_eq!((vendor.as_str(), *line), ("stripe", 3));
@@ -305,15 +310,15 @@ mod tests {
         let s = Secrets::new(&catalog());
         let text =
             "STRIPE_KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc'\nkey = 'sk_live_...'\n# sk_live_xxx\n";
-        assert!(s.find(text, true).is_empty());
+        assert!(s.find(text, true, &Redactor::new(&[])).is_empty());
     }
 
     #[test]
     fn patterns_without_a_prefix_run_only_on_analysed_files() {
         let s = Secrets::new(&catalog());
         let text = "MAILCHIMP = '0123456789abcdef0123456789abcdef-us12'\n";
-        assert!(s.find(text, false).is_empty());
-        let hits = s.find(text, true);
+        assert!(s.find(text, false, &Redactor::new(&[])).is_empty());
+        let hits = s.find(text, true, &Redactor::new(&[]));
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].2, "MAILCHIMP = '[REDACTED]'");
     }
@@ -322,7 +327,7 @@ mod tests {
     fn the_same_key_twice_on_a_line_is_redacted_twice() {
         let s = Secrets::new(&catalog());
         let text = format!("a = '{KEY}'; b = '{KEY}'\n");
-        for (_, _, quoted) in s.find(&text, false) {
+        for (_, _, quoted) in s.find(&text, false, &Redactor::new(&[])) {
             assert!(!quoted.contains("4eC39"), "{quoted}");
         }
     }
@@ -337,11 +342,11 @@ mod tests {
         };
         let s = Secrets::new(&cat);
         let code = "const value = parser.parseValueLiteralAbcdefgh();\n";
-        assert!(s.find(code, true).is_empty());
+        assert!(s.find(code, true, &Redactor::new(&[])).is_empty());
         let key = "FLAGSMITH_KEY = \"ser.Ab3dEf6hIj9kLm2nOp5qRs\"\n";
-        assert_eq!(s.find(key, true).len(), 1);
+        assert_eq!(s.find(key, true, &Redactor::new(&[])).len(), 1);
         let longer = "x = 'ser.Ab3dEf6hIj9kLm2nOp5qRsTUVWXYZ'\n";
-        assert!(s.find(longer, true).is_empty());
+        assert!(s.find(longer, true, &Redactor::new(&[])).is_empty());
     }
 
     #[test]

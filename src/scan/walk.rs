@@ -221,6 +221,76 @@ pub fn walk(root: &Path, max_file_size: u64) -> Walk {
     out
 }
 
+/// Applies a caller's overrides to a finished walk: files under an
+/// `exclude` folder are dropped (with their skipped entries), and each
+/// `include` path (relative, `/` separators) is read even when an exclude
+/// rule, a `.gitignore` or a minified name kept it out: `check --base`
+/// passes the files a change touches, so committing code under `dist/` or
+/// force-adding an ignored file does not walk around the gate. An included
+/// path is still refused when it is not a regular file inside the root
+/// (reached through no link) or is larger than `max_file_size`.
+pub fn apply_overrides(
+    out: &mut Walk,
+    include: &std::collections::BTreeSet<String>,
+    exclude: &std::collections::BTreeSet<String>,
+    max_file_size: u64,
+) {
+    let excluded = |rel: &str| {
+        exclude
+            .iter()
+            .any(|d| rel == d || (rel.starts_with(d.as_str()) && rel[d.len()..].starts_with('/')))
+    };
+    if !exclude.is_empty() {
+        out.files.retain(|f| !excluded(&f.rel));
+        out.skipped.retain(|s| !excluded(&s.path));
+    }
+    if include.is_empty() {
+        return;
+    }
+    let have: std::collections::HashSet<String> = out.files.iter().map(|f| f.rel.clone()).collect();
+    for rel in include {
+        if have.contains(rel) || excluded(rel) {
+            continue;
+        }
+        let parts: Vec<&str> = rel.split('/').collect();
+        if parts
+            .iter()
+            .any(|p| p.is_empty() || *p == "." || *p == "..")
+        {
+            continue;
+        }
+        let path = parts.iter().fold(out.root.clone(), |p, c| p.join(c));
+        // Every component must be what it says: a link anywhere on the way
+        // could lead out of the root.
+        let Ok(real) = std::fs::canonicalize(&path) else {
+            continue;
+        };
+        if real != path {
+            continue;
+        }
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if !meta.file_type().is_file() {
+            continue;
+        }
+        out.skipped.retain(|s| &s.path != rel);
+        if meta.len() > max_file_size {
+            out.skipped.push(SkippedFile {
+                path: rel.clone(),
+                reason: "too-large".into(),
+            });
+            continue;
+        }
+        out.files.push(WalkedFile {
+            path,
+            rel: rel.clone(),
+            size: meta.len(),
+        });
+    }
+    out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+}
+
 fn is_ignored(ignores: &[(usize, Gitignore)], path: &Path, is_dir: bool) -> bool {
     for (_, gi) in ignores.iter().rev() {
         let m = gi.matched(path, is_dir);
