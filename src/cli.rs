@@ -1011,13 +1011,17 @@ fn merge(files: &[String], system: Option<String>, output: &Output) -> Outcome {
         .map(|f| crate::merge::InputSpec::parse(f))
         .collect();
     match crate::merge::merge_files(&specs) {
-        Ok(mut doc) => {
+        Ok((mut doc, warnings)) => {
             if let Some(s) = system {
                 doc.system = Some(s);
             }
             let counts = crate::merge::summary(&doc);
             let mut o = Outcome::ok(doc.to_json(), output);
-            o.stderr = format!(
+            for w in warnings {
+                o.stderr.push_str(&w);
+                o.stderr.push('\n');
+            }
+            o.stderr += &format!(
                 "merged {} files: {} repositories, {} components, {} vendors, {} flows\n",
                 specs.len(),
                 counts["repositories"],

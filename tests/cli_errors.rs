@@ -259,3 +259,92 @@ fn a_closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Regression: a valid file starting with a UTF-8 byte-order mark was
+/// rejected as "more than one document".
+#[test]
+fn a_byte_order_mark_is_not_a_second_document() {
+    let (code, err) = validate(&format!("\u{feff}{GOOD}"));
+    assert_eq!(code, 0, "{err}");
+}
+
+/// Regression: a count of 10^32 was reported as "invalid type: integer …
+/// as u128".
+#[test]
+fn a_number_too_large_says_so() {
+    let (code, err) =
+        validate(&GOOD.replace("count: 10", "count: 100000000000000000000000000000000"));
+    assert_eq!(code, 2);
+    assert!(err.contains("FILE:4:"), "{err}");
+    assert!(
+        err.contains("is too large (at most 18446744073709551615)"),
+        "{err}"
+    );
+    assert!(err.contains("subjects.customer.count"), "{err}");
+    assert!(!err.contains("u128"), "{err}");
+}
+
+/// Regression: a scan's JSON cut off in the middle was reported as invalid
+/// YAML.
+#[test]
+fn a_truncated_scan_is_called_truncated() {
+    let full = r#"{"version": 1, "integrations": [{"vendor": "stripe", "component": "web", "scope": "production", "evidence": [], "fields": []}], "skipped": {"total": 0, "by_reason": {}, "files": []}}"#;
+    let (_d, p) = write("scan.json", &full[..full.len() / 2]);
+    let named = format!("{}=web", p.display());
+    for args in [
+        vec!["rank", "--map", p.to_str().unwrap()],
+        vec!["merge", named.as_str()],
+    ] {
+        let out = Command::cargo_bin("blastmap")
+            .unwrap()
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("invalid scan output"), "{err}");
+        assert!(err.contains("cut off"), "{err}");
+        assert!(!err.contains("YAML"), "{err}");
+    }
+}
+
+/// Regression: a vendor declared differently in two merged inputs was
+/// mixed field by field with no warning, and a declared override of a
+/// catalog vendor lost against the scan's catalog definition.
+#[test]
+fn merge_says_which_definition_of_a_vendor_it_kept() {
+    let a = "version: 1\nsystem: a\nvendors:\n  mixpanel: { name: Our Mixpanel proxy, category: cdp }\n";
+    let b =
+        "version: 1\nsystem: b\nvendors:\n  mixpanel: { name: Mixpanel EU, category: analytics }\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.yaml"), a).unwrap();
+    std::fs::write(dir.path().join("b.yaml"), b).unwrap();
+    let scan = r#"{"version": 1, "integrations": [{"vendor": "mixpanel", "component": "web", "scope": "production", "evidence": [{"kind": "import", "file": "web/a.js", "line": 1, "text": "import mixpanel from 'mixpanel-browser'"}], "fields": []}], "skipped": {"total": 0, "by_reason": {}, "files": []}}"#;
+    std::fs::write(dir.path().join("a.scan.json"), scan).unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("blastmap")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (_, err) = run(&["merge", "a.yaml=a", "b.yaml=b"]);
+    assert!(
+        err.contains("warning: vendor `mixpanel` is declared differently")
+            && err.contains("\"Our Mixpanel proxy\" (cdp) in a")
+            && err.contains("\"Mixpanel EU\" (analytics) in b"),
+        "{err}"
+    );
+    // The declaration's override beats the catalog's definition from a scan.
+    let (out, err) = run(&["merge", "a.scan.json=a", "a.yaml=a"]);
+    assert!(!err.contains("warning"), "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["vendors"]["mixpanel"]["name"], "Our Mixpanel proxy");
+    assert_eq!(doc["vendors"]["mixpanel"]["category"], "cdp");
+}

@@ -159,7 +159,7 @@ fn merged_fixture() -> &'static str {
         .iter()
         .map(|f| blastmap::merge::InputSpec::parse(f))
         .collect();
-        blastmap::merge::merge_files(&specs).unwrap().to_json()
+        blastmap::merge::merge_files(&specs).unwrap().0.to_json()
     })
 }
 

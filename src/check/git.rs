@@ -211,19 +211,36 @@ pub fn resolve(dir: &Path, rev: &str) -> Result<String, GitError> {
 
 /// A safe relative path from a git tree entry, or `None`.
 fn safe_path(rel: &str) -> Option<PathBuf> {
+    safe_raw(rel.as_bytes())
+}
+
+/// A safe relative path from a git tree entry's bytes (which need not be
+/// UTF-8), or `None`: no empty, `.`, `..` or `.git` part, no backslash.
+fn safe_raw(rel: &[u8]) -> Option<PathBuf> {
     let mut p = PathBuf::new();
-    for part in rel.split('/') {
+    for part in rel.split(|b| *b == b'/') {
         if part.is_empty()
-            || part == "."
-            || part == ".."
-            || part.eq_ignore_ascii_case(".git")
-            || part.contains('\\')
+            || part == b"."
+            || part == b".."
+            || part.eq_ignore_ascii_case(b".git")
+            || part.contains(&b'\\')
         {
             return None;
         }
-        p.push(part);
+        p.push(os_str(part));
     }
     Some(p)
+}
+
+#[cfg(unix)]
+fn os_str(b: &[u8]) -> &std::ffi::OsStr {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::OsStr::from_bytes(b)
+}
+
+#[cfg(not(unix))]
+fn os_str(b: &[u8]) -> &std::ffi::OsStr {
+    std::ffi::OsStr::new(std::str::from_utf8(b).unwrap_or("?"))
 }
 
 /// What a tracked path is.
@@ -246,8 +263,11 @@ pub struct Entry {
     pub oid: String,
     /// The blob's size (`ls-tree -l`); `None` from the index or for a submodule.
     pub size: Option<u64>,
-    /// Relative to the folder git ran in, `/` separators.
+    /// Relative to the folder git ran in, `/` separators, as the scan
+    /// names it (bytes that are not UTF-8 written `\xNN`).
     pub path: String,
+    /// The path's bytes as git stores them, for the file system.
+    pub raw: Vec<u8>,
 }
 
 fn kind_of(mode: &str) -> Option<EntryKind> {
@@ -260,17 +280,16 @@ fn kind_of(mode: &str) -> Option<EntryKind> {
 }
 
 /// Parses `git ls-tree -r -z -l` output (`mode type oid size\tpath`).
-/// Paths that are not UTF-8 are left out: they cannot be written safely
-/// nor named in a report (the work tree's scan lists them as skipped).
+/// A path that is not UTF-8 is written as the scan names it (`\xNN` for
+/// each bad byte), so both sides of a check name a file the same way.
 fn parse_ls_tree(out: &[u8]) -> Vec<Entry> {
     let mut entries = Vec::new();
     for rec in out.split(|b| *b == 0) {
-        let Ok(rec) = std::str::from_utf8(rec) else {
+        let Some(tab) = rec.iter().position(|b| *b == b'\t') else {
             continue;
         };
-        let Some((meta, path)) = rec.split_once('\t') else {
-            continue;
-        };
+        let (meta, raw) = (String::from_utf8_lossy(&rec[..tab]), &rec[tab + 1..]);
+        let path = crate::scan::walk::bytes_text(raw);
         let mut parts = meta.split_whitespace();
         let (Some(mode), Some(_), Some(oid), Some(size)) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -284,7 +303,8 @@ fn parse_ls_tree(out: &[u8]) -> Vec<Entry> {
             kind,
             oid: oid.to_string(),
             size: size.parse::<u64>().ok(),
-            path: path.to_string(),
+            path,
+            raw: raw.to_vec(),
         });
     }
     entries
@@ -295,12 +315,11 @@ fn parse_ls_tree(out: &[u8]) -> Vec<Entry> {
 fn parse_ls_files(out: &[u8]) -> Vec<Entry> {
     let mut entries: Vec<Entry> = Vec::new();
     for rec in out.split(|b| *b == 0) {
-        let Ok(rec) = std::str::from_utf8(rec) else {
+        let Some(tab) = rec.iter().position(|b| *b == b'\t') else {
             continue;
         };
-        let Some((meta, path)) = rec.split_once('\t') else {
-            continue;
-        };
+        let (meta, raw) = (String::from_utf8_lossy(&rec[..tab]), &rec[tab + 1..]);
+        let path = crate::scan::walk::bytes_text(raw);
         let mut parts = meta.split_whitespace();
         let (Some(mode), Some(oid)) = (parts.next(), parts.next()) else {
             continue;
@@ -315,7 +334,8 @@ fn parse_ls_files(out: &[u8]) -> Vec<Entry> {
             kind,
             oid: oid.to_string(),
             size: None,
-            path: path.to_string(),
+            path,
+            raw: raw.to_vec(),
         });
     }
     entries
@@ -434,21 +454,21 @@ pub fn changes(dir: &Path, base: &[Entry]) -> Result<Changes, GitError> {
         }
     }
     // Tracked regular files at the base, and in the index only (added).
-    let mut candidates: Vec<(&str, Option<&Entry>)> = base
+    let mut candidates: Vec<(&Entry, Option<&Entry>)> = base
         .iter()
         .filter(|e| e.kind != EntryKind::Submodule)
-        .map(|e| (e.path.as_str(), Some(e)))
+        .map(|e| (e, Some(e)))
         .collect();
     candidates.extend(
         index
             .iter()
             .filter(|e| e.kind == EntryKind::File && !base_by_path.contains_key(e.path.as_str()))
-            .map(|e| (e.path.as_str(), None)),
+            .map(|e| (e, None)),
     );
     let changed: Vec<String> = candidates
         .par_iter()
-        .filter(|(path, at_base)| {
-            let Some(rel) = safe_path(path) else {
+        .filter(|(entry, at_base)| {
+            let Some(rel) = safe_raw(&entry.raw) else {
                 return false;
             };
             let here = dir.join(rel);
@@ -469,7 +489,7 @@ pub fn changes(dir: &Path, base: &[Entry]) -> Result<Changes, GitError> {
                 }
             }
         })
-        .map(|(p, _)| p.to_string())
+        .map(|(e, _)| e.path.clone())
         .collect();
     out.files.extend(changed);
     Ok(out)
@@ -492,7 +512,7 @@ pub fn materialise(
         .filter(|e| {
             e.kind == EntryKind::File
                 && e.size.is_some_and(|s| s <= max_size)
-                && safe_path(&e.path).is_some()
+                && safe_raw(&e.raw).is_some()
                 && want(&e.path)
         })
         .collect();
@@ -583,7 +603,7 @@ pub fn materialise(
         if !keep(&e.path, &buf) {
             continue;
         }
-        let Some(rel) = safe_path(&e.path) else {
+        let Some(rel) = safe_raw(&e.raw) else {
             continue;
         };
         let target = root.join(rel);

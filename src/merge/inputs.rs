@@ -88,7 +88,7 @@ pub fn read_input(spec: &InputSpec) -> Result<Merged, MergeError> {
 
 /// Reads every input (in parallel) and joins them. Either all load, or
 /// every failure is returned.
-pub fn merge_files(specs: &[InputSpec]) -> Result<Merged, Vec<MergeError>> {
+pub fn merge_files(specs: &[InputSpec]) -> Result<(Merged, Vec<String>), Vec<MergeError>> {
     let results: Vec<Result<Merged, MergeError>> = specs.par_iter().map(read_input).collect();
     let mut errors = Vec::new();
     let mut docs = Vec::with_capacity(results.len());
@@ -101,9 +101,11 @@ pub fn merge_files(specs: &[InputSpec]) -> Result<Merged, Vec<MergeError>> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    let warnings = Merged::vendor_conflicts(&docs);
     // The join is associative and commutative: reduce in parallel.
-    Ok(docs.into_par_iter().reduce(Merged::empty, |mut a, b| {
+    let doc = docs.into_par_iter().reduce(Merged::empty, |mut a, b| {
         a.join(b);
         a
-    }))
+    });
+    Ok((doc, warnings))
 }

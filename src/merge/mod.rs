@@ -448,8 +448,23 @@ impl Merged {
                     self.vendors.insert(k, v);
                 }
                 Some(e) => {
-                    e.name = e.name.clone().min(v.name);
-                    e.category = e.category.min(v.category);
+                    // A declared definition (a team's own name or category,
+                    // overriding the catalog's) wins over a discovered one;
+                    // between two of a kind the smallest, so that the join
+                    // stays commutative and associative (`vendor_conflicts`
+                    // warns when declarations disagree).
+                    let declared = |o: MOrigin| o != MOrigin::Discovered;
+                    match (declared(e.origin), declared(v.origin)) {
+                        (true, false) => {}
+                        (false, true) => {
+                            e.name = v.name;
+                            e.category = v.category;
+                        }
+                        _ => {
+                            e.name = e.name.clone().min(v.name);
+                            e.category = e.category.min(v.category);
+                        }
+                    }
                     e.access.extend(v.access);
                     e.origin = e.origin.join(v.origin);
                     e.repos.extend(v.repos);
@@ -466,6 +481,44 @@ impl Merged {
         }
         self.not_production.extend(other.not_production);
         self.skipped.extend(other.skipped);
+    }
+
+    /// The vendors that two inputs declare differently (name or category):
+    /// the merged map keeps one definition, and the user should know which.
+    pub fn vendor_conflicts(docs: &[Merged]) -> Vec<String> {
+        let mut defs: BTreeMap<&str, BTreeMap<(&str, VendorCategory), BTreeSet<&str>>> =
+            BTreeMap::new();
+        for d in docs {
+            for (id, v) in &d.vendors {
+                if v.origin == MOrigin::Discovered {
+                    continue;
+                }
+                defs.entry(id)
+                    .or_default()
+                    .entry((v.name.as_str(), v.category))
+                    .or_default()
+                    .extend(v.repos.iter().map(String::as_str));
+            }
+        }
+        defs.into_iter()
+            .filter(|(_, ways)| ways.len() > 1)
+            .filter_map(|(id, ways)| {
+                // The join keeps the smallest (name, category): the first.
+                let (name, cat) = *ways.keys().next()?;
+                let list: Vec<String> = ways
+                    .iter()
+                    .map(|((name, cat), repos)| {
+                        let repos: Vec<&str> = repos.iter().copied().collect();
+                        format!("\"{name}\" ({}) in {}", cat.as_str(), repos.join(", "))
+                    })
+                    .collect();
+                Some(format!(
+                    "warning: vendor `{id}` is declared differently: {}; the merged map keeps \"{name}\" ({})\n  help: declare it the same way in every repository",
+                    list.join("; "),
+                    cat.as_str()
+                ))
+            })
+            .collect()
     }
 
     /// Joins many documents.

@@ -153,6 +153,9 @@ pub fn load_file(path: &Path) -> Result<Map, LoadError> {
 
 /// Validates a declaration given as text; `file` names it in messages.
 pub fn load_str(text: &str, file: &str) -> Result<Map, LoadError> {
+    // A byte-order mark is an encoding mark, not content (editors on
+    // Windows write one); libyaml would take it for a second document.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if let Some(pos) = super::locate::too_deep(text) {
         return Err(too_deep(file, pos));
     }
@@ -261,6 +264,24 @@ fn syntax_error(text: &str, file: &str, e: serde_yaml::Error) -> LoadError {
     if let Some(i) = message.find(" at line ") {
         message.truncate(i);
     }
+    // An integer past 128 bits fails in the YAML reader itself, with the
+    // reader's words ("invalid type: integer … as u128"): say it plainly.
+    if let Some((path, number)) = huge_integer(&message) {
+        return LoadError::Invalid {
+            file: file.to_string(),
+            problems: vec![Problem {
+                line: loc.as_ref().map(|l| l.line()),
+                column: loc.as_ref().map(|l| l.column()),
+                path: path.to_string(),
+                message: format!(
+                    "the number {} is too large (at most {})",
+                    shorten_number(number),
+                    u64::MAX
+                ),
+                help: Some("give a whole number that fits in 64 bits".into()),
+            }],
+        };
+    }
     LoadError::Invalid {
         file: file.to_string(),
         problems: vec![Problem {
@@ -271,6 +292,28 @@ fn syntax_error(text: &str, file: &str, e: serde_yaml::Error) -> LoadError {
             help: Some("check the indentation and quoting near this position".into()),
         }],
     }
+}
+
+/// `subjects.u.count: invalid type: integer `1000…` as u128, …` → the
+/// YAML path and the digits.
+fn huge_integer(message: &str) -> Option<(&str, &str)> {
+    let (path, rest) = message
+        .split_once(": invalid type: integer `")
+        .or_else(|| {
+            message
+                .strip_prefix("invalid type: integer `")
+                .map(|r| ("", r))
+        })?;
+    let (number, tail) = rest.split_once('`')?;
+    (tail.starts_with(" as u128") || tail.starts_with(" as i128")).then_some((path, number))
+}
+
+/// A long number as its first and last digits and its length.
+fn shorten_number(n: &str) -> String {
+    if n.len() <= 24 {
+        return n.to_string();
+    }
+    format!("{}…{} ({} digits)", &n[..6], &n[n.len() - 4..], n.len())
 }
 
 const TOP_KEYS: &[&str] = &[

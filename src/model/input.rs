@@ -86,6 +86,14 @@ pub fn detect(text: &str) -> InputKind {
             if matches!(p.system, Some(serde_json::Value::Array(_))) {
                 return InputKind::Fides;
             }
+        } else if trimmed
+            .get(..4096)
+            .unwrap_or(trimmed)
+            .contains("\"integrations\"")
+        {
+            // Not JSON (cut off, or edited by hand) but shaped like a scan:
+            // its JSON error says more than the YAML reader's would.
+            return InputKind::Scan;
         }
         return InputKind::Declaration;
     }
@@ -230,7 +238,11 @@ pub fn parse_scan(text: &str, file: &str) -> Result<ScanResult, LoadError> {
             column: Some(e.column()),
             path: String::new(),
             message: format!("invalid scan output: {e}"),
-            help: Some("produce it with `blastmap scan DIR --format json`".into()),
+            help: Some(if e.is_eof() {
+                "the file ends before its JSON does: it was cut off (a full disk, an interrupted copy); produce it again with `blastmap scan DIR --format json`".into()
+            } else {
+                "produce it with `blastmap scan DIR --format json`".into()
+            }),
         }],
     })?;
     // A saved scan may come from anywhere: nothing it quotes leaves unredacted.

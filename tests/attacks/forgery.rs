@@ -180,3 +180,38 @@ fn file_names_in_the_tree_cannot_forge_lines() {
         assert_unforged(&args.join(" "), &out.all());
     }
 }
+
+/// Regression: a file name that is not UTF-8 was printed lossily (U+FFFD),
+/// so the file could not be found from the report. Its bad bytes are now
+/// written `\xNN`, the same on both sides of a check.
+#[test]
+fn a_file_name_that_is_not_utf8_is_named_exactly() {
+    use std::os::unix::ffi::OsStrExt;
+    let r = repo();
+    let d = r.path();
+    let name = std::ffi::OsStr::from_bytes(b"web/src/caf\xe9.js");
+    std::fs::write(
+        d.join(name),
+        "import posthog from 'posthog-js';\nposthog.identify(user.id, { email: user.email });\n",
+    )
+    .unwrap();
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "latin-1 name"]);
+    let out = blastmap(d, &["scan", "."]);
+    assert!(
+        out.stdout.contains("web/src/caf\\xe9.js:1"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains('\u{fffd}'), "{}", out.stdout);
+    // Unchanged since the base: nothing new.
+    write(
+        d,
+        "web/src/app.js",
+        "export function start(user) {\n  return user.name;\n}\n",
+    );
+    git(d, &["commit", "-q", "-am", "unrelated"]);
+    let out = blastmap(d, &["check", "--base", "HEAD~1"]);
+    assert!(!out.stdout.contains("new-vendor"), "{}", out.stdout);
+    assert!(!out.stdout.contains("new-flow"), "{}", out.stdout);
+}
