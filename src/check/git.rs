@@ -638,9 +638,31 @@ pub fn materialise(
 /// The text of one file at `commit`, by a path relative to `dir`; `None`
 /// when the revision has no such file.
 pub fn read_file(dir: &Path, commit: &str, rel: &str) -> Result<Option<String>, GitError> {
+    let object = format!("{commit}:./{rel}");
+    // The size first: the base revision is the repository's, and a map as
+    // large as the disk must not be read into memory.
+    let mut size = git(dir);
+    size.args(["cat-file", "-s", "--end-of-options", &object]);
+    let out = size.output().map_err(GitError::NoGit)?;
+    if !out.status.success() {
+        return Ok(None);
+    }
+    let bytes: u64 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(u64::MAX);
+    if bytes > crate::model::declaration::MAX_FILE_BYTES {
+        return Err(GitError::Failed {
+            what: "cat-file".into(),
+            stderr: format!(
+                "{rel} is {bytes} bytes at the base revision, more than the {}-byte limit for a declaration file",
+                crate::model::declaration::MAX_FILE_BYTES
+            ),
+        });
+    }
     let mut c = git(dir);
     c.args(["cat-file", "blob", "--end-of-options"])
-        .arg(format!("{commit}:./{rel}"));
+        .arg(&object);
     let out = c.output().map_err(GitError::NoGit)?;
     if !out.status.success() {
         return Ok(None);
