@@ -242,6 +242,9 @@ pub enum Command {
     Validate {
         /// The file [default: ./blastmap.yaml]
         file: Option<PathBuf>,
+        /// The file, as every other command takes it
+        #[arg(long = "map", value_name = "FILE", conflicts_with = "file")]
+        map: Option<PathBuf>,
     },
     /// The built-in vendor catalog
     Catalog {
@@ -796,8 +799,8 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             };
             check(&args, &inputs, format, exit_zero, &output, progress)
         }
-        Command::Validate { file } => {
-            let path = match file {
+        Command::Validate { file, map } => {
+            let path = match file.or(map) {
                 Some(f) => f,
                 None => match implicit_map(&[Path::new(".")]) {
                     Ok(p) => p.unwrap_or_else(|| PathBuf::from("blastmap.yaml")),

@@ -145,7 +145,9 @@ flows:
     let (code, err) = validate(text);
     assert_eq!(code, 2);
     assert!(
-        err.contains("`count` must be a whole number of people, found a string"),
+        err.contains(
+            "`count` must be a whole number of people, or a number per region, found a string"
+        ),
         "{err}"
     );
     assert!(

@@ -378,3 +378,88 @@ fn notice_usage_errors_exit_2() {
     assert_eq!(code, 1);
     assert!(err.contains("did you mean `mixpanel`?"));
 }
+
+/// Regression (regulators count the people in their region): the
+/// regulator notice gave the global count (us + eu) where GDPR Art. 33
+/// needs the number of data subjects in the EU/EEA. Counts per region give
+/// it; a total mixing regions leaves a placeholder that says why.
+#[test]
+fn the_regulator_notice_counts_the_people_in_its_region() {
+    let per_region = "version: 1\nsystem: shop\nsubjects:\n  customer: { description: Customers, count: { eu: 400000, us: 800000 } }\nfields:\n  email: { category: user.contact.email, subject: customer }\ncomponents:\n  web: { kind: web, holds: [email] }\nvendors:\n  mixpanel: {}\nflows:\n  - { from: web, to: mixpanel, fields: [email] }\n";
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("blastmap.yaml");
+    std::fs::write(&p, per_region).unwrap();
+    let map = p.display().to_string();
+    let run = |args: &[&str]| {
+        let (code, out, err) = cli(args);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let regulator = run(&["blast", "mixpanel", "--map", &map, "--notice", "regulator"]);
+    assert!(
+        regulator
+            .contains("Data subjects concerned in the EU/EEA and the UK: up to 400,000 people."),
+        "{regulator}"
+    );
+    assert!(
+        regulator.contains("up to 1,200,000 people (eu 400,000; us 800,000)"),
+        "{regulator}"
+    );
+    let internal = run(&["blast", "mixpanel", "--map", &map, "--notice", "internal"]);
+    assert!(internal.contains("(eu 400,000; us 800,000)"), "{internal}");
+    let json: Value = serde_json::from_str(&run(&[
+        "blast", "mixpanel", "--map", &map, "--format", "json",
+    ]))
+    .unwrap();
+    assert_eq!(json["affected"][0]["count"], 1_200_000);
+    assert_eq!(json["affected"][0]["by_region"]["eu"], 400_000);
+    assert_eq!(
+        json["affected"][0]["regions"],
+        serde_json::json!(["eu", "us"])
+    );
+    let ar = run(&[
+        "blast",
+        "mixpanel",
+        "--map",
+        &map,
+        "--notice",
+        "regulator",
+        "--lang",
+        "ar",
+    ]);
+    assert!(ar.contains("400,000"), "{ar}");
+
+    // Only a total, for people in the EU and the US: the number is not known.
+    std::fs::write(
+        &p,
+        per_region.replace(
+            "count: { eu: 400000, us: 800000 }",
+            "count: 1200000, regions: [eu, us]",
+        ),
+    )
+    .unwrap();
+    let regulator = run(&["blast", "mixpanel", "--map", &map, "--notice", "regulator"]);
+    assert!(
+        regulator.contains("Data subjects concerned in the EU/EEA and the UK: [NUMBER OF PEOPLE IN THE EU/EEA AND THE UK]"),
+        "{regulator}"
+    );
+    // Everyone in the EU: the total is the number.
+    std::fs::write(
+        &p,
+        per_region.replace(
+            "count: { eu: 400000, us: 800000 }",
+            "count: 1200000, regions: [eu]",
+        ),
+    )
+    .unwrap();
+    let regulator = run(&["blast", "mixpanel", "--map", &map, "--notice", "regulator"]);
+    assert!(
+        regulator.contains("in the EU/EEA and the UK: up to 1,200,000 people."),
+        "{regulator}"
+    );
+    // A bad count per region is an error at its path.
+    std::fs::write(&p, per_region.replace("us: 800000", "us: many")).unwrap();
+    let (code, _, err) = cli(&["validate", &map]);
+    assert_eq!(code, 2);
+    assert!(err.contains("subjects.customer.count"), "{err}");
+}

@@ -254,3 +254,53 @@ fn sizes_read_like_people_write_them() {
     assert!(parse_size("99999999999999999999G").is_err());
     assert!(parse_size("two megs").is_err());
 }
+
+/// Regression (an example env file is not a production integration): the
+/// example's `.env.example` made a production Mixpanel integration of a
+/// pseudo-component `api-platform` (`paths: ["**"]`) with an empty flow in
+/// the starter. Such files document keys: `config` evidence in scope `dev`.
+#[test]
+fn an_env_example_is_dev_config_and_makes_no_component() {
+    let out = assert_cmd::Command::cargo_bin("blastmap")
+        .unwrap()
+        .args(["scan", "examples/api-platform", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let env: Vec<&serde_json::Value> = v["integrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| {
+            i["evidence"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["file"] == ".env.example")
+        })
+        .collect();
+    assert!(!env.is_empty());
+    for i in env {
+        assert_eq!(i["scope"], "dev", "{i}");
+    }
+    let yaml = assert_cmd::Command::cargo_bin("blastmap")
+        .unwrap()
+        .args(["scan", "examples/api-platform", "--format", "yaml"])
+        .output()
+        .unwrap();
+    let yaml = String::from_utf8(yaml.stdout).unwrap();
+    assert!(!yaml.contains("paths: [\"**\"]"), "{yaml}");
+    assert!(!yaml.contains("api-platform:\n"), "{yaml}");
+}
+
+/// `validate` takes `--map FILE` like every other command.
+#[test]
+fn validate_takes_map_like_every_command() {
+    let out = assert_cmd::Command::cargo_bin("blastmap")
+        .unwrap()
+        .args(["validate", "--map", "examples/api-platform/blastmap.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok: system api-platform"));
+}

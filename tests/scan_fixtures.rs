@@ -35,7 +35,7 @@ fn js_monorepo_finds_each_package_and_skips_the_traps() {
             "call apps/web/src/lib/analytics.ts:14 production",
             "call apps/web/src/lib/analytics.ts:15 production",
             "collects apps/web/src/lib/analytics.ts:3 production",
-            "config apps/web/.env.example:2 production",
+            "config apps/web/.env.example:2 dev",
             "config apps/web/src/lib/analytics.ts:10 production",
             "import apps/web/src/__tests__/analytics.test.ts:2 test",
             "import apps/web/src/lib/analytics.ts:3 production",
@@ -98,7 +98,7 @@ fn python_service_aliases_lazy_and_dynamic_imports() {
         evidence(&r, "sentry"),
         [
             "collects app/main.py:3 production",
-            "config .env.example:1 production",
+            "config .env.example:1 dev",
             "config app/main.py:6 production",
             "config deploy/k8s/deployment.yaml:15 production",
             "import app/main.py:3 production",

@@ -488,3 +488,46 @@ fn diff_compares_a_map_with_a_scan() {
         "{err}"
     );
 }
+
+/// Regression (email alone is enough for phishing): a vendor given the
+/// email addresses of 1.2 million users, without names, came out with no
+/// targeted-phishing scenario and no warn-phishing step. Whoever holds the
+/// list can write to them as the service; a name makes it worse.
+#[test]
+fn email_alone_is_enough_for_phishing_and_names_raise_it() {
+    let r = json(&[
+        "blast",
+        "posthog",
+        "--map",
+        SEED,
+        "--assume",
+        "dashboard -> posthog: email, user_id",
+    ]);
+    assert!(
+        id_list(&r["scenarios"]).contains(&"targeted-phishing".to_string()),
+        "{r}"
+    );
+    assert!(
+        id_list(&r["actions"]).contains(&"warn-phishing".to_string()),
+        "{r}"
+    );
+    assert_eq!(r["severity"], "medium", "{r}");
+    let named = json(&[
+        "blast",
+        "posthog",
+        "--map",
+        SEED,
+        "--assume",
+        "dashboard -> posthog: email, display_name",
+    ]);
+    assert!(id_list(&named["scenarios"]).contains(&"targeted-phishing".to_string()));
+    assert_eq!(named["severity"], "high", "{named}");
+}
+
+fn id_list(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_str().unwrap().to_string())
+        .collect()
+}

@@ -25,8 +25,23 @@ pub struct ScenarioRule {
     pub weight: u64,
     /// AND of ORs of taxonomy keys.
     pub requires: Vec<Vec<String>>,
+    /// Categories that make the scenario worse when they are exposed too,
+    /// and the severity floor they raise it to.
+    #[serde(default)]
+    pub escalate: Option<Escalation>,
     /// What it means, in words.
     pub description: String,
+}
+
+/// A scenario made worse by more data: a phishing mail that names its
+/// reader is more convincing than one that does not.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    /// Any of these taxonomy keys exposed raises the floor.
+    pub with: Vec<String>,
+    /// The raised floor.
+    pub severity: Sensitivity,
 }
 
 impl ScenarioRule {
@@ -39,17 +54,29 @@ impl ScenarioRule {
         })
     }
 
-    /// The exposed categories that satisfy the rule, sorted and deduplicated.
+    /// The severity floor the rule sets given what is exposed.
+    pub fn floor(&self, exposed: &[&str]) -> Sensitivity {
+        match &self.escalate {
+            Some(e)
+                if e.with
+                    .iter()
+                    .any(|k| exposed.iter().any(|c| Taxonomy::is_within(c, k))) =>
+            {
+                self.severity.max(e.severity)
+            }
+            _ => self.severity,
+        }
+    }
+
+    /// The exposed categories that satisfy or escalate the rule, sorted and
+    /// deduplicated.
     pub fn because<'a>(&self, exposed: &[&'a str]) -> Vec<&'a str> {
+        let escalating = self.escalate.iter().flat_map(|e| e.with.iter());
+        let keys: Vec<&String> = self.requires.iter().flatten().chain(escalating).collect();
         let mut out: Vec<&str> = exposed
             .iter()
             .copied()
-            .filter(|c| {
-                self.requires
-                    .iter()
-                    .flatten()
-                    .any(|k| Taxonomy::is_within(c, k))
-            })
+            .filter(|c| keys.iter().any(|k| Taxonomy::is_within(c, k)))
             .collect();
         out.sort_unstable();
         out.dedup();
@@ -93,6 +120,19 @@ pub struct Rules {
     pub scenarios: Vec<ScenarioRule>,
     /// In checklist order.
     pub actions: Vec<ActionRule>,
+}
+
+impl Rules {
+    /// The regions whose people a supervisory authority must hear about
+    /// (the `regions` of the `notify-regulator` action: the EU, the EEA and
+    /// the UK, by name and by country code).
+    pub fn regulator_regions(&self) -> &[String] {
+        self.actions
+            .iter()
+            .find(|a| a.id == "notify-regulator")
+            .map(|a| a.when.regions.as_slice())
+            .unwrap_or(&[])
+    }
 }
 
 static RULES: OnceLock<Rules> = OnceLock::new();
@@ -154,16 +194,29 @@ mod tests {
         }
     }
 
+    /// Regression: a list of a service's users' email addresses was no
+    /// phishing risk unless names came with it; whoever holds it can write
+    /// to them as the service. Names and organisations make it worse.
     #[test]
-    fn phishing_needs_contact_and_identity() {
+    fn phishing_needs_contact_and_names_make_it_worse() {
         let r = Rules::builtin();
         let p = r
             .scenarios
             .iter()
             .find(|s| s.id == "targeted-phishing")
             .unwrap();
+        assert!(p.applies(&["user.contact.email"]));
+        assert!(p.applies(&["user.contact.phone_number", "user.unique_id"]));
         assert!(p.applies(&["user.contact.email", "user.name"]));
-        assert!(!p.applies(&["user.contact.email"]));
         assert!(!p.applies(&["user.name", "user.device.os"]));
+        assert_eq!(p.floor(&["user.contact.email"]), Sensitivity::Medium);
+        assert_eq!(
+            p.floor(&["user.contact.email", "user.name"]),
+            Sensitivity::High
+        );
+        assert_eq!(
+            p.floor(&["user.contact.email", "user.unique_id.organization"]),
+            Sensitivity::High
+        );
     }
 }

@@ -143,6 +143,10 @@ pub struct Affected {
     pub subject: String,
     /// How many people, when known.
     pub count: Option<u64>,
+    /// How many people per region, when the declarations say; empty when
+    /// only the total is known.
+    #[serde(rename = "by_region", skip_serializing_if = "BTreeMap::is_empty")]
+    pub count_by_region: BTreeMap<String, u64>,
     /// Who they are.
     pub description: Option<String>,
     /// Where they live.
@@ -261,6 +265,8 @@ pub struct Scoring {
     field_subject: Vec<Option<u32>>,
     subject_counts: Vec<Option<u64>>,
     rule_groups: Vec<Vec<FixedBitSet>>,
+    /// Per rule, the categories that escalate it (empty when none do).
+    rule_escalate: Vec<FixedBitSet>,
 }
 
 impl Scoring {
@@ -270,25 +276,30 @@ impl Scoring {
         cats.sort_unstable();
         cats.dedup();
         let subjects: Vec<&str> = map.subjects.keys().map(String::as_str).collect();
-        let rule_groups = Rules::builtin()
-            .scenarios
+        let within = |group: &[String]| {
+            let mut set = FixedBitSet::with_capacity(cats.len());
+            for (i, c) in cats.iter().enumerate() {
+                if group
+                    .iter()
+                    .any(|k| crate::catalog::taxonomy::Taxonomy::is_within(c, k))
+                {
+                    set.insert(i);
+                }
+            }
+            set
+        };
+        let rules = &Rules::builtin().scenarios;
+        let rule_groups = rules
+            .iter()
+            .map(|r| r.requires.iter().map(|g| within(g)).collect())
+            .collect();
+        let rule_escalate = rules
             .iter()
             .map(|r| {
-                r.requires
-                    .iter()
-                    .map(|group| {
-                        let mut set = FixedBitSet::with_capacity(cats.len());
-                        for (i, c) in cats.iter().enumerate() {
-                            if group
-                                .iter()
-                                .any(|k| crate::catalog::taxonomy::Taxonomy::is_within(c, k))
-                            {
-                                set.insert(i);
-                            }
-                        }
-                        set
-                    })
-                    .collect()
+                r.escalate
+                    .as_ref()
+                    .map(|e| within(&e.with))
+                    .unwrap_or_else(|| FixedBitSet::with_capacity(cats.len()))
             })
             .collect();
         Scoring {
@@ -308,6 +319,7 @@ impl Scoring {
                 .collect(),
             subject_counts: map.subjects.values().map(|s| s.count).collect(),
             rule_groups,
+            rule_escalate,
         }
     }
 }
@@ -394,7 +406,12 @@ impl DataGraph<'_> {
                     what: format!("scenario {}", rule.id),
                     points: rule.weight,
                 });
-                let floor = Severity::from_sensitivity(rule.severity);
+                let mut floor = Severity::from_sensitivity(rule.severity);
+                if let Some(e) = &rule.escalate {
+                    if !sc.rule_escalate[i].is_disjoint(&cats) {
+                        floor = floor.max(Severity::from_sensitivity(e.severity));
+                    }
+                }
                 let big_enough = match (rule.min_people, people) {
                     (Some(min), Some(p)) => p >= min,
                     // Unknown head counts are treated as large: the
@@ -520,6 +537,7 @@ impl DataGraph<'_> {
                 let subj = self.map.subjects.get(&s);
                 Affected {
                     count: subj.and_then(|x| x.count),
+                    count_by_region: subj.map(|x| x.count_by_region.clone()).unwrap_or_default(),
                     description: subj.and_then(|x| x.description.clone()),
                     regions: subj.map(|x| x.regions.clone()).unwrap_or_default(),
                     subject: s,
@@ -537,7 +555,7 @@ impl DataGraph<'_> {
                 ScenarioReport {
                     id: r.id.clone(),
                     title: r.title.clone(),
-                    severity: r.severity,
+                    severity: r.floor(&cats),
                     description: r.description.clone(),
                     because: r.because(&cats).into_iter().map(str::to_string).collect(),
                 }

@@ -117,6 +117,7 @@ pub fn from_map(map: &Map, repo: &str, input: &str, file: &str) -> Merged {
             MSubject {
                 description: s.description.clone(),
                 count: s.count,
+                count_by_region: s.count_by_region.clone(),
                 regions: set(&s.regions),
                 repos: repos.clone(),
             },
@@ -537,6 +538,7 @@ pub fn to_map(doc: &Merged, file: &str) -> Result<(Map, Repos), LoadError> {
                 id: id.clone(),
                 description: s.description.clone(),
                 count: s.count,
+                count_by_region: s.count_by_region.clone(),
                 regions: s.regions.iter().cloned().collect(),
             },
         );

@@ -106,6 +106,9 @@ pub struct MSubject {
     /// Largest count given: the same people seen from several repositories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,
+    /// Largest count given per region.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub count_by_region: BTreeMap<String, u64>,
     /// Union.
     #[serde(default)]
     pub regions: BTreeSet<String>,
@@ -395,6 +398,10 @@ impl Merged {
             let e = self.subjects.entry(k).or_default();
             join_min(&mut e.description, v.description);
             e.count = e.count.max(v.count);
+            for (r, n) in v.count_by_region {
+                let c = e.count_by_region.entry(r).or_insert(0);
+                *c = (*c).max(n);
+            }
             e.regions.extend(v.regions);
             e.repos.extend(v.repos);
         }

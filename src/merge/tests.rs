@@ -174,6 +174,10 @@ fn doc() -> impl Strategy<Value = Merged> {
                     MSubject {
                         description,
                         count,
+                        count_by_region: regions
+                            .iter()
+                            .filter_map(|r| count.map(|c| (r.clone(), c / 2)))
+                            .collect(),
                         regions: regions.into_iter().collect(),
                         repos,
                     },

@@ -673,20 +673,49 @@ impl Validator<'_> {
                 id: id.clone(),
                 description: None,
                 count: None,
+                count_by_region: std::collections::BTreeMap::new(),
                 regions: Vec::new(),
             };
             if let Some(m) = m {
                 subject.description = self.string(m, "description", &path);
+                let count_path = join(&path, "count");
                 match m.get("count") {
                     None | Some(Value::Null) => {}
                     Some(Value::Number(n)) if n.as_u64().is_some() => subject.count = n.as_u64(),
+                    Some(Value::Mapping(per)) => {
+                        let mut total: u64 = 0;
+                        for (k, v) in per {
+                            let (Some(region), Some(n)) =
+                                (k.as_str(), v.as_u64())
+                            else {
+                                self.problem(
+                                    &count_path,
+                                    "a count per region maps a region to a whole number of people",
+                                    Some("write e.g. `count: { eu: 400000, us: 800000 }`".into()),
+                                );
+                                continue;
+                            };
+                            let region = region.to_ascii_lowercase();
+                            if region.is_empty() || !region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                                self.problem(
+                                    join(&count_path, &region),
+                                    format!("`{region}` is not a region"),
+                                    Some("use `eu`, `eea`, `us` or an ISO country code such as `de`".into()),
+                                );
+                                continue;
+                            }
+                            total = total.saturating_add(n);
+                            subject.count_by_region.insert(region, n);
+                        }
+                        subject.count = Some(total);
+                    }
                     Some(other) => self.problem(
-                        join(&path, "count"),
+                        count_path,
                         format!(
-                            "`count` must be a whole number of people, found {}",
+                            "`count` must be a whole number of people, or a number per region, found {}",
                             type_name(other)
                         ),
-                        Some("write e.g. `count: 1200000` (no separators)".into()),
+                        Some("write e.g. `count: 1200000` (no separators) or `count: { eu: 400000, us: 800000 }`".into()),
                     ),
                 }
                 subject.regions = self
@@ -694,6 +723,12 @@ impl Validator<'_> {
                     .into_iter()
                     .map(|r| r.to_ascii_lowercase())
                     .collect();
+                // A region with a count is a region the people live in.
+                for r in subject.count_by_region.keys() {
+                    if !subject.regions.contains(r) {
+                        subject.regions.push(r.clone());
+                    }
+                }
             }
             map.subjects.insert(id, subject);
         }

@@ -414,6 +414,7 @@ impl Reader<'_> {
                             id: subj.clone(),
                             description: None,
                             count: None,
+                            count_by_region: Default::default(),
                             regions: Vec::new(),
                         });
                     for c in &cats {

@@ -361,8 +361,11 @@ pub struct Subject {
     pub id: String,
     /// Who they are, in words.
     pub description: Option<String>,
-    /// How many people, when known.
+    /// How many people, when known (with per-region counts, their sum).
     pub count: Option<u64>,
+    /// How many people per region, when the declaration says
+    /// (`count: {eu: 400000, us: 800000}`); empty when only a total is known.
+    pub count_by_region: std::collections::BTreeMap<String, u64>,
     /// Where they live (`eu`, `us`, ISO country codes), for regulatory clocks.
     pub regions: Vec<String>,
 }

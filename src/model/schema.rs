@@ -56,10 +56,22 @@ pub enum OneOrMany {
 pub struct SubjectEntry {
     /// Who they are, in words.
     pub description: Option<String>,
-    /// How many people (a whole number, no separators).
-    pub count: Option<u64>,
+    /// How many people: a whole number (no separators), or a number per
+    /// region (`{eu: 400000, us: 800000}`; the total is their sum, and the
+    /// regions are added to `regions`).
+    pub count: Option<Count>,
     /// Where they live (`eu`, `us`, ISO country codes), for regulatory clocks.
     pub regions: Option<OneOrMany>,
+}
+
+/// A number of people, in total or per region.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Count {
+    /// In total.
+    Total(u64),
+    /// Per region (`eu`, `us`, ISO country codes).
+    PerRegion(std::collections::BTreeMap<String, u64>),
 }
 
 /// A taxonomy key added by this file.

@@ -162,6 +162,8 @@ pub struct Group {
     pub subject: String,
     /// `1,200,000`, when known.
     pub count: Option<String>,
+    /// `eu 400,000`, per region, when the declarations give counts per region.
+    pub by_region: Vec<String>,
     /// Plain words for each exposed category of theirs.
     pub items: Vec<String>,
 }
@@ -242,6 +244,13 @@ pub struct Notice {
     pub score: u64,
     /// People affected, grouped (`1,200,000`), when known.
     pub people: Option<String>,
+    /// People affected who live where GDPR (or the UK GDPR) applies, when
+    /// the declarations give it: a count per region, or a total for a group
+    /// that lives only there.
+    pub gdpr_people: Option<String>,
+    /// Some affected people live where GDPR applies, but the declarations
+    /// give only a total that mixes them with others.
+    pub gdpr_people_unknown: bool,
     /// Per group of people: what of theirs was exposed.
     pub groups: Vec<Group>,
     /// Plain words of every exposed category, most sensitive first.
@@ -302,6 +311,50 @@ fn dedup(it: impl Iterator<Item = String>) -> Vec<String> {
 
 const CREDENTIALS: &[&str] = &["user.authorization", "system.authentication"];
 
+/// How many affected people live where GDPR applies (Art. 33(3)(a) asks
+/// for the number of data subjects concerned, which for an EU authority
+/// means those in the EU/EEA).
+struct GdprCount {
+    known: Option<u64>,
+    unknown: bool,
+}
+
+fn gdpr_count(r: &BlastReport) -> GdprCount {
+    let regions = crate::catalog::rules::Rules::builtin().regulator_regions();
+    let gdpr = |x: &String| regions.contains(x);
+    let mut sum: u64 = 0;
+    let mut any = false;
+    let mut unknown = false;
+    for a in &r.affected {
+        if !a.regions.iter().any(gdpr) {
+            continue;
+        }
+        any = true;
+        let missing = a
+            .regions
+            .iter()
+            .any(|x| gdpr(x) && !a.count_by_region.contains_key(x));
+        if !a.count_by_region.is_empty() && !missing {
+            sum = sum.saturating_add(
+                a.count_by_region
+                    .iter()
+                    .filter(|(x, _)| gdpr(x))
+                    .map(|(_, n)| *n)
+                    .sum(),
+            );
+        } else if a.count_by_region.is_empty() && a.regions.iter().all(gdpr) && a.count.is_some() {
+            // Everyone in the group lives there: the total is the number.
+            sum = sum.saturating_add(a.count.unwrap_or(0));
+        } else {
+            unknown = true;
+        }
+    }
+    GdprCount {
+        known: (any && !unknown).then_some(sum),
+        unknown: any && unknown,
+    }
+}
+
 impl Notice {
     /// Gathers a notice's facts from a blast report.
     pub fn new(r: &BlastReport, lang: Lang, fmt: NoticeFormat) -> Notice {
@@ -309,6 +362,7 @@ impl Notice {
         let phrase = |cat: &str, plain: &str| words.category(cat, plain);
         let cats: Vec<&str> = r.exposed.iter().map(|e| e.category.as_str()).collect();
         let any = |keys: &[&str]| cats.iter().any(|c| within(c, keys));
+        let gdpr = gdpr_count(r);
         let groups = r
             .affected
             .iter()
@@ -316,6 +370,11 @@ impl Notice {
                 who: a.description.clone().unwrap_or_else(|| a.subject.clone()),
                 subject: a.subject.clone(),
                 count: a.count.map(group_digits),
+                by_region: a
+                    .count_by_region
+                    .iter()
+                    .map(|(r, n)| format!("{r} {}", group_digits(*n)))
+                    .collect(),
                 items: dedup(
                     r.exposed
                         .iter()
@@ -385,6 +444,8 @@ impl Notice {
             severity: r.severity.as_str(),
             score: r.score,
             people: r.people.map(group_digits),
+            gdpr_people: gdpr.known.map(group_digits),
+            gdpr_people_unknown: gdpr.unknown,
             groups,
             exposed: dedup(exposed_items.iter().map(|i| i.phrase.clone())),
             exposed_items,

@@ -117,11 +117,40 @@ fn is_dev_file(name: &str) -> bool {
             .any(|s| matches!(*s, "stories" | "story" | "bench" | "dev" | "development"))
         || lower.starts_with(".env.dev")
         || lower.starts_with(".env.local")
+        || is_env_template(&lower)
+}
+
+/// `.env.example`, `.env.sample`, `example.env`, `.env.dist` and the like:
+/// files that document which keys exist, with placeholder values. They are
+/// not configuration any running system reads.
+fn is_env_template(lower: &str) -> bool {
+    const MARKS: &[&str] = &["example", "sample", "template", "dist", "tpl"];
+    let segments: Vec<&str> = lower.split('.').filter(|s| !s.is_empty()).collect();
+    segments.contains(&"env") && segments.iter().any(|s| MARKS.contains(s))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: `.env.example` made a production integration (and a
+    /// pseudo-component `**` in the starter) out of documented key names.
+    #[test]
+    fn env_templates_are_dev() {
+        for p in [
+            ".env.example",
+            "api/.env.sample",
+            ".env.template",
+            "example.env",
+            ".env.dist",
+            "config/.env.production.example",
+        ] {
+            assert_eq!(of_path(p), Scope::Dev, "{p}");
+        }
+        for p in [".env", ".env.production", "api/.env"] {
+            assert_eq!(of_path(p), Scope::Production, "{p}");
+        }
+    }
 
     #[test]
     fn test_paths() {
@@ -167,7 +196,6 @@ mod tests {
             "src/testimonials/Carousel.tsx",
             "latest.js",
             "requirements.txt",
-            ".env.example",
             "app/services/attestation.rb",
         ] {
             assert_eq!(of_path(p), Scope::Production, "{p}");

@@ -147,6 +147,7 @@ pub fn hostile() -> Map {
             id: id("subj"),
             description: Some(format!("people {EVIL}")),
             count: Some(1000),
+            count_by_region: Default::default(),
             regions: vec!["eu".into(), format!("r{EVIL}")],
         },
     );
