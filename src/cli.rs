@@ -346,7 +346,7 @@ impl From<ModeArg> for Mode {
 pub enum ScanFormat {
     /// A summary for people.
     Text,
-    /// The JSON contract (DESIGN.md).
+    /// The JSON contract (ARCHITECTURE.md, "Outputs").
     Json,
     /// A starter blastmap.yaml.
     Yaml,

@@ -222,3 +222,69 @@ fn the_readme_documents_every_check_code_and_its_commands_parse() {
     }
     assert!(n >= 4, "the README shows {n} check commands");
 }
+
+/// Regression (docs that point nowhere): the README's command table left
+/// out `export`, `merge`, `completions` and `man`; every subcommand has a row.
+#[test]
+fn the_readme_command_table_lists_every_subcommand() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let table = &readme[readme.find("## Commands").unwrap()..];
+    let table = &table[..table[3..].find("\n## ").map_or(table.len(), |i| i + 3)];
+    for sub in blastmap::cli::Cli::command().get_subcommands() {
+        let name = sub.get_name();
+        if name == "help" {
+            continue;
+        }
+        assert!(
+            table.contains(&format!("| `blastmap {name}")),
+            "README's command table lacks `blastmap {name}`"
+        );
+    }
+    // No path in a README command names a file that is not there.
+    for words in commands_in(&readme) {
+        for w in &words {
+            let local = w.starts_with("examples/") || w.starts_with("tests/");
+            if local && (w.ends_with(".yml") || w.ends_with(".yaml")) {
+                assert!(
+                    std::path::Path::new(w).exists(),
+                    "README names {w}, which does not exist"
+                );
+            }
+        }
+    }
+}
+
+/// Regression: `--base origin/main` that the clone lacks suggested
+/// `--base origin/main`.
+#[test]
+fn a_missing_remote_branch_is_told_to_fetch() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir.path())
+            .args([
+                "-c",
+                "user.name=T",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    git(&["init", "-q"]);
+    git(&["commit", "-q", "--allow-empty", "-m", "x"]);
+    let out = assert_cmd::Command::cargo_bin("blastmap")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "--base", "origin/main"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("git fetch origin main"), "{err}");
+    assert!(!err.contains("e.g. `--base origin/main`"), "{err}");
+}

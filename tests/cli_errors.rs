@@ -350,3 +350,72 @@ fn merge_says_which_definition_of_a_vendor_it_kept() {
     assert_eq!(doc["vendors"]["mixpanel"]["name"], "Our Mixpanel proxy");
     assert_eq!(doc["vendors"]["mixpanel"]["category"], "cdp");
 }
+
+/// Regressions (error messages that mislead), each with the message a
+/// person needs.
+#[test]
+fn a_misspelt_vendor_is_not_proposed_back() {
+    let text = GOOD.replace("  mixpanel: {}", "  mixpnael: {}");
+    let text = format!("{text}  - {{ from: web, to: mixpanel, fields: [email] }}\n");
+    let (code, err) = validate(&text);
+    assert_eq!(code, 2);
+    assert!(!err.contains("did you mean `mixpnael`"), "{err}");
+    assert!(
+        err.contains("`mixpanel` is a catalog vendor that `vendors:` does not declare; `vendors.mixpnael` looks like a misspelling of it"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_tab_is_named() {
+    let (code, err) =
+        validate("version: 1\nsystem: x\nfields:\n\temail: { category: user.contact.email }\n");
+    assert_eq!(code, 2);
+    assert!(err.contains("FILE:4:"), "{err}");
+    assert!(
+        err.contains("indented with a tab: YAML indents with spaces only"),
+        "{err}"
+    );
+    assert!(!err.contains("cannot start any token"), "{err}");
+}
+
+#[test]
+fn a_misindented_key_is_named_with_its_sibling() {
+    let (code, err) = validate(
+        "version: 1\nsystem: x\nsubjects:\n  u: {}\nfields:\n  email: { category: user.contact.email, subject: u }\n   name: { category: user.name }\n",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("FILE:7:")
+            && err.contains(
+                "`name:` on line 7 is indented 3 spaces, unlike `email:` above it (2 spaces)"
+            ),
+        "{err}"
+    );
+    assert!(!err.contains("did not find expected key"), "{err}");
+}
+
+#[test]
+fn a_bad_category_on_a_custom_vendor_is_the_only_complaint() {
+    let (code, err) =
+        validate("version: 1\nsystem: x\nvendors:\n  acme: { name: Acme, category: analytic }\n");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown vendor category `analytic`")
+            && err.contains("did you mean `analytics`?"),
+        "{err}"
+    );
+    assert!(!err.contains("give it a `category`"), "{err}");
+}
+
+#[test]
+fn a_key_indented_too_little_is_called_so() {
+    let (code, err) = validate(
+        "version: 1\nsystem: x\nsubjects:\n  u: {}\nfields:\n  email: { category: user.contact.email, subject: u }\ncomponents:\n  web:\n    kind: web\n  holds: [email]\n",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("`holds` is a key of a component, not an id"),
+        "{err}"
+    );
+}

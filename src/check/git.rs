@@ -203,8 +203,28 @@ pub fn resolve(dir: &Path, rev: &str) -> Result<String, GitError> {
         },
         help: if shallow {
             "fetch the history first (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)".into()
+        } else if let Some((remote, branch)) = rev
+            .split_once('/')
+            .filter(|(r, b)| !r.is_empty() && !b.is_empty())
+        {
+            // A remote branch this clone has not fetched (CI often checks
+            // out the pull request's head alone).
+            format!(
+                "this clone has no `{rev}`: fetch it first (`git fetch {remote} {branch}`), or name a branch, tag or commit that exists here, e.g. `--base HEAD~1`"
+            )
         } else {
-            "name a branch, tag or commit that exists here, e.g. `--base origin/main` or `--base HEAD~1`".into()
+            let examples: Vec<&str> = ["origin/main", "HEAD~1"]
+                .into_iter()
+                .filter(|e| *e != rev)
+                .collect();
+            format!(
+                "name a branch, tag or commit that exists here, e.g. {}",
+                examples
+                    .iter()
+                    .map(|e| format!("`--base {e}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )
         },
     })
 }

@@ -282,16 +282,77 @@ fn syntax_error(text: &str, file: &str, e: serde_yaml::Error) -> LoadError {
             }],
         };
     }
+    let line = loc.as_ref().map(|l| l.line());
+    let column = loc.as_ref().map(|l| l.column());
+    let (message, help) = explain_syntax(text, &message, line);
     LoadError::Invalid {
         file: file.to_string(),
         problems: vec![Problem {
-            line: loc.as_ref().map(|l| l.line()),
-            column: loc.as_ref().map(|l| l.column()),
+            line,
+            column,
             path: String::new(),
-            message: format!("invalid YAML: {message}"),
-            help: Some("check the indentation and quoting near this position".into()),
+            message,
+            help: Some(help),
         }],
     }
+}
+
+/// libyaml's words for the mistakes people make most, in plain words with
+/// the fix: a tab in the indentation, a key indented unlike its siblings.
+fn explain_syntax(text: &str, message: &str, line: Option<usize>) -> (String, String) {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |n: usize| lines.get(n.wrapping_sub(1)).copied().unwrap_or("");
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    // A tab anywhere in the leading white space of the line, or of the one
+    // before (libyaml sometimes reports the next token).
+    if let Some(n) = line {
+        for k in [n, n.saturating_sub(1)] {
+            let l = at(k);
+            let lead: &str = &l[..l.len() - l.trim_start().len()];
+            if k > 0 && lead.contains('\t') {
+                return (
+                    format!("line {k} is indented with a tab: YAML indents with spaces only"),
+                    "replace the tab with spaces (two per level, as in the lines around it)".into(),
+                );
+            }
+        }
+    }
+    if message.contains("did not find expected key")
+        || message.contains("mapping values are not allowed")
+        || message.contains("did not find expected '-' indicator")
+    {
+        if let Some(n) = line {
+            // The key whose indentation is off: the reported line, or the
+            // one before it when libyaml reports the next token.
+            for k in [n, n.saturating_sub(1)] {
+                let l = at(k);
+                let Some((key, _)) = l.trim_start().split_once(':') else {
+                    continue;
+                };
+                let before = (1..k)
+                    .rev()
+                    .map(at)
+                    .find(|p| !p.trim().is_empty() && !p.trim_start().starts_with('#'));
+                if let Some(p) = before {
+                    if indent(p) != indent(l) && !p.trim_end().ends_with(':') {
+                        let sib = p.trim_start().split(':').next().unwrap_or("");
+                        return (
+                            format!(
+                                "`{key}:` on line {k} is indented {} spaces, unlike `{sib}:` above it ({} spaces)",
+                                indent(l),
+                                indent(p)
+                            ),
+                            format!("indent `{key}:` by {} spaces, like `{sib}:`", indent(p)),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    (
+        format!("invalid YAML: {message}"),
+        "check the indentation and quoting near this position".into(),
+    )
 }
 
 /// `subjects.u.count: invalid type: integer `1000…` as u128, …` → the
@@ -424,10 +485,18 @@ impl Validator<'_> {
     ) -> Option<&'v Mapping> {
         let Value::Mapping(m) = v else {
             if !v.is_null() {
+                // `holds:` one level too far left is read as a component
+                // called `holds`: say so.
+                let id = path.rsplit('.').next().unwrap_or(path);
+                let help = allowed.contains(&id).then(|| {
+                    format!(
+                        "`{id}` is a key of {what}, not an id: it looks indented one level too little; indent it under the entry above it"
+                    )
+                });
                 self.problem(
                     path,
                     format!("{what} must be a mapping, found {}", type_name(v)),
-                    None,
+                    help,
                 );
             }
             return None;
@@ -874,11 +943,15 @@ impl Validator<'_> {
             map.components.insert(id.clone(), c);
         }
 
+        // Declared vendors that are neither in the catalog nor given a
+        // category: a flow's unknown end is never told to use one of them.
+        let mut unknown_vendors: BTreeSet<&str> = BTreeSet::new();
         for (id, v) in &vendor_entries {
             let path = join("vendors", id);
             self.check_id(id, &path, "vendor");
             let m = self.entry(v, &path, "a vendor", VENDOR_KEYS);
             let known = catalog::lookup(id);
+            let category_given = m.is_some_and(|m| m.contains_key("category"));
             let mut name = known.map(|k| k.name.clone());
             let mut category = known.map(|k| k.category);
             let mut access = Vec::new();
@@ -925,7 +998,8 @@ impl Validator<'_> {
                     }
                 }
             }
-            if known.is_none() && category.is_none() {
+            if known.is_none() && !category_given {
+                unknown_vendors.insert(id.as_str());
                 let help = match closest(id, catalog::ids()) {
                     Some(s) => format!("did you mean the catalog vendor `{s}`? Otherwise give this vendor a `category` (and a `name`)"),
                     None => "it is not in the built-in catalog (`blastmap catalog` lists it): give it a `category` and a `name`".into(),
@@ -969,12 +1043,24 @@ impl Validator<'_> {
                             ),
                             Some(x) if !node_ids.contains(x.as_str()) => {
                                 let what = if end == "to" { "destination" } else { "source" };
-                                let help = match closest(&x, node_ids.iter().copied()) {
-                                    Some(s) => format!("did you mean `{s}`?"),
-                                    None if catalog::lookup(&x).is_some() => format!(
+                                let usable = node_ids
+                                    .iter()
+                                    .copied()
+                                    .filter(|n| !unknown_vendors.contains(n));
+                                let misspelt = closest(&x, unknown_vendors.iter().copied());
+                                let help = match (catalog::lookup(&x), misspelt) {
+                                    (Some(_), Some(s)) => format!(
+                                        "`{x}` is a catalog vendor that `vendors:` does not declare; `vendors.{s}` looks like a misspelling of it: rename it `{x}`"
+                                    ),
+                                    (Some(_), None) => format!(
                                         "`{x}` is a catalog vendor: add `{x}: {{}}` under `vendors:`"
                                     ),
-                                    None => "declare it under `components:` or `vendors:`".into(),
+                                    (None, _) => match closest(&x, usable) {
+                                        Some(s) => format!("did you mean `{s}`?"),
+                                        None => {
+                                            "declare it under `components:` or `vendors:`".into()
+                                        }
+                                    },
                                 };
                                 self.problem(
                                     join(&path, end),

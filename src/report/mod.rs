@@ -31,7 +31,7 @@ use crate::graph::rank::RankReport;
 pub enum Format {
     /// A short brief for a terminal or a ticket.
     Text,
-    /// The JSON contract (DESIGN.md).
+    /// The JSON contract (ARCHITECTURE.md, "Outputs").
     Json,
     /// Markdown for tickets and pull requests.
     Markdown,
