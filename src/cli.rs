@@ -41,6 +41,9 @@ pub struct Inputs {
     /// Source tree to scan; discovered integrations join the declared graph
     #[arg(long, value_name = "DIR", global = true)]
     pub scan: Option<PathBuf>,
+    /// Read no declaration file that --map does not name: the code alone
+    #[arg(long, global = true, conflicts_with = "map")]
+    pub no_map: bool,
 }
 
 /// Where the report goes.
@@ -191,9 +194,13 @@ pub enum Command {
         /// Skip files larger than this (bytes, or with K/M/G suffix)
         #[arg(long, value_name = "SIZE", default_value = "2M", value_parser = parse_size)]
         max_file_size: u64,
-        /// Declaration file whose component `paths` attribute findings [default: ./blastmap.yaml when present]
+        /// Declaration file whose component `paths` attribute findings [default: DIR/blastmap.yaml,
+        /// else ./blastmap.yaml, when present]
         #[arg(long, value_name = "FILE")]
         map: Option<PathBuf>,
+        /// Read no declaration file that --map does not name
+        #[arg(long, conflicts_with = "map")]
+        no_map: bool,
         #[command(flatten)]
         output: Output,
     },
@@ -513,6 +520,26 @@ fn implicit_map(dirs: &[&Path]) -> Result<Option<PathBuf>, Outcome> {
     Ok(None)
 }
 
+/// The one rule every command follows for its declarations: `--map FILE`;
+/// else none with `--no-map`; else `DIR/blastmap.yaml` for the scanned
+/// folder; else `./blastmap.yaml`; else none.
+fn declarations_for(
+    map: Option<&Path>,
+    no_map: bool,
+    scan_dir: Option<&Path>,
+) -> Result<Option<PathBuf>, Outcome> {
+    if let Some(p) = map {
+        return Ok(Some(p.to_path_buf()));
+    }
+    if no_map {
+        return Ok(None);
+    }
+    match scan_dir {
+        Some(d) => implicit_map(&[d, Path::new(".")]),
+        None => implicit_map(&[Path::new(".")]),
+    }
+}
+
 /// Resolves `--map` (or `./blastmap.yaml`) and `--scan` into one validated model.
 fn load_map(
     inputs: &Inputs,
@@ -531,13 +558,11 @@ fn load_input(
     with_lines: bool,
     progress: Option<&dyn ScanProgress>,
 ) -> Result<Loaded, Outcome> {
-    let path = match &inputs.map {
-        Some(p) => Some(p.clone()),
-        None => match implicit_map(&[Path::new(".")])? {
-            Some(p) => Some(p),
-            None if inputs.scan.is_some() => None,
-            None => return Err(Outcome::fail(2, NO_INPUT.to_string())),
-        },
+    let path = match declarations_for(inputs.map.as_deref(), inputs.no_map, inputs.scan.as_deref())?
+    {
+        Some(p) => Some(p),
+        None if inputs.scan.is_some() => None,
+        None => return Err(Outcome::fail(2, NO_INPUT.to_string())),
     };
     let mut loaded = match &path {
         Some(path) => input::load_file(path, with_lines).map_err(load_error)?,
@@ -737,27 +762,26 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             format,
             max_file_size,
             map,
+            no_map,
             output,
         } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
-            let map = match map {
-                Some(p) => Some(p),
-                None => match implicit_map(&[Path::new(".")]) {
-                    Ok(p) => p,
-                    Err(o) => return o,
-                },
+            let map = match declarations_for(map.as_deref(), no_map, Some(&dir)) {
+                Ok(p) => p,
+                Err(o) => return o,
             };
-            let declared = match map {
-                Some(p) => match declaration::load_file(&p) {
+            let declared = match &map {
+                Some(p) => match declaration::load_file(p) {
                     Ok(m) => m,
                     Err(e) => return load_error(e),
                 },
                 None => Map::default(),
             };
-            let result = match run_scan(&dir, max_file_size, &declared, progress) {
+            let mut result = match run_scan(&dir, max_file_size, &declared, progress) {
                 Ok(r) => r,
                 Err(o) => return o,
             };
+            result.declarations = map.map(|p| p.display().to_string());
             let cat = Catalog::builtin();
             let shown = dir.display().to_string();
             let text = match format {
@@ -768,7 +792,7 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
                         .ok()
                         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
                         .unwrap_or_else(|| "system".into());
-                    report::scan::starter_yaml(&result, &system, cat)
+                    report::scan::starter_yaml(&result, &system, cat, &declared)
                 }
             };
             Outcome::ok(text, &output)
@@ -1080,6 +1104,20 @@ pub fn emit(o: &Outcome, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 
     }
 }
 
+/// Whether a saved scan's declaration file (as it recorded it) is the one
+/// in use now, whatever folder each command ran from.
+fn same_file(recorded: Option<&str>, now: Option<&Path>) -> bool {
+    match (recorded, now) {
+        (Some(a), Some(b)) => match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(a), Ok(b)) => a == b,
+            // Recorded relative to another folder: cannot tell, so no note.
+            _ => true,
+        },
+        (None, None) => true,
+        _ => false,
+    }
+}
+
 /// `check`'s own arguments.
 struct CheckArgs {
     baseline: Option<PathBuf>,
@@ -1094,10 +1132,7 @@ struct CheckArgs {
 /// `./blastmap.yaml`; none is fine (then only baseline, secret and policy-free
 /// findings are possible).
 fn check_map_path(inputs: &Inputs, dir: &Path) -> Result<Option<PathBuf>, Outcome> {
-    if let Some(p) = &inputs.map {
-        return Ok(Some(p.clone()));
-    }
-    implicit_map(&[dir, Path::new(".")])
+    declarations_for(inputs.map.as_deref(), inputs.no_map, Some(dir))
 }
 
 /// `blastmap check`.
@@ -1162,6 +1197,22 @@ fn check(
             }
         };
         match input::parse_scan(&text, &file.display().to_string()) {
+            Ok(scan)
+                if scan.declarations.is_some()
+                    && !same_file(scan.declarations.as_deref(), map_path.as_deref()) =>
+            {
+                notes.push_str(&format!(
+                    "note: {} was scanned with the declarations of {}, this check uses {}: components may be named differently\n",
+                    file.display(),
+                    scan.declarations.as_deref().unwrap_or("none"),
+                    map_path.as_deref().map(|p| p.display().to_string()).unwrap_or_else(|| "none".into())
+                ));
+                Some(Baseline {
+                    name: file.display().to_string(),
+                    scan,
+                    map: None,
+                })
+            }
             Ok(scan) => Some(Baseline {
                 name: file.display().to_string(),
                 scan,

@@ -304,3 +304,86 @@ fn validate_takes_map_like_every_command() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("ok: system api-platform"));
 }
+
+/// Regression (one rule for which declarations a command reads): `scan DIR`
+/// read `./blastmap.yaml` while `check --scan DIR` read `DIR/blastmap.yaml`,
+/// so a baseline saved from the parent folder named the web app by its
+/// package and failed `check --baseline` on the unchanged tree. Every
+/// command now reads `DIR/blastmap.yaml` first; the saved scan records it;
+/// the check passes from any working folder.
+#[test]
+fn a_baseline_saved_from_any_folder_passes_on_the_unchanged_tree() {
+    let example = std::fs::canonicalize("examples/api-platform").unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let parent = example.parent().unwrap();
+    for (cwd, dir) in [
+        (parent.to_path_buf(), "api-platform".to_string()),
+        (tmp.path().to_path_buf(), example.display().to_string()),
+        (example.clone(), ".".to_string()),
+    ] {
+        let saved = tmp.path().join("baseline.json");
+        let out = blastmap()
+            .current_dir(&cwd)
+            .args(["scan", &dir, "--format", "json", "-o"])
+            .arg(&saved)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let scan: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+        assert!(
+            scan["declarations"]
+                .as_str()
+                .unwrap()
+                .ends_with("blastmap.yaml"),
+            "{}",
+            scan["declarations"]
+        );
+        let ids: Vec<&str> = scan["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        assert!(
+            ids.contains(&"dashboard") && !ids.contains(&"platform-dashboard"),
+            "{ids:?}"
+        );
+        for check_cwd in [parent.to_path_buf(), tmp.path().to_path_buf()] {
+            let out = blastmap()
+                .current_dir(&check_cwd)
+                .args(["check", "--scan"])
+                .arg(&example)
+                .arg("--baseline")
+                .arg(&saved)
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "scan from {cwd:?}, check from {check_cwd:?}:\n{}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    // --no-map: the code alone, as before.
+    let out = blastmap()
+        .args([
+            "scan",
+            "examples/api-platform",
+            "--format",
+            "json",
+            "--no-map",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.get("declarations").is_none());
+    assert!(v["components"].to_string().contains("platform-dashboard"));
+}

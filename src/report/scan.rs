@@ -221,7 +221,13 @@ fn field_comments(o: &mut String, i: &Integration) {
 /// A starter declaration file: the components and vendors found, one flow
 /// per production integration with its evidence in comments, and an empty
 /// field list for the architect to fill in. `blastmap validate` accepts it.
-pub fn starter_yaml(r: &ScanResult, system: &str, catalog: &Catalog) -> String {
+/// A component declared in `declared` keeps its own globs and kind.
+pub fn starter_yaml(
+    r: &ScanResult,
+    system: &str,
+    catalog: &Catalog,
+    declared: &crate::model::Map,
+) -> String {
     let mut o = String::new();
     let system = crate::scan::component::slug(system).unwrap_or_else(|| "system".into());
     let _ = writeln!(
@@ -287,17 +293,21 @@ pub fn starter_yaml(r: &ScanResult, system: &str, catalog: &Catalog) -> String {
     }
     let _ = writeln!(o, "\ncomponents:");
     for (id, path) in &comps {
-        let glob = if path.is_empty() {
-            "**".to_string()
-        } else {
-            format!("{path}/**")
+        let globs: Vec<String> = match declared.components.get(id.as_str()) {
+            Some(c) if !c.paths.is_empty() => c.paths.iter().map(|g| quote(g)).collect(),
+            _ if path.is_empty() => vec![quote("**")],
+            _ => vec![quote(&format!("{path}/**"))],
         };
+        let kind = declared
+            .components
+            .get(id.as_str())
+            .map_or("other", |c| c.kind.as_str());
         let _ = writeln!(o, "  {}:", scalar(&cid(id)));
         let _ = writeln!(
             o,
-            "    kind: other             # web | mobile | service | job | datastore | other"
+            "    kind: {kind:<18}# web | mobile | service | job | datastore | other"
         );
-        let _ = writeln!(o, "    paths: [{}]", quote(&glob));
+        let _ = writeln!(o, "    paths: [{}]", globs.join(", "));
         let _ = writeln!(
             o,
             "    holds: []               # the fields its code can read"

@@ -116,6 +116,11 @@ pub struct ScanResult {
     /// omitted when there are none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<secrets::SecretFinding>,
+    /// The declaration file whose components named the findings (as the
+    /// command was given it, or found it); omitted when none did. A saved
+    /// scan compared with a later one should have been shaped by the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declarations: Option<String>,
 }
 
 /// A component the scan attributed findings to.

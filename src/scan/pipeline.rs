@@ -310,6 +310,7 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         stats,
         components: used.into_iter().collect(),
         secrets: found_secrets,
+        declarations: None,
     };
     result.redact_paths(&ctx.redactor);
     Ok(result)
