@@ -465,8 +465,7 @@ const NOTICE_JSON: &str = "error: a notice is drafted as text, markdown or html,
 /// A declaration file, or a scan's JSON output (recognised by its
 /// `integrations` key) turned into a map of discovered flows.
 fn load_map_or_scan(path: &Path) -> Result<Map, Outcome> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Outcome::fail(2, format!("error: cannot read {}: {e}\n", path.display())))?;
+    let text = input::read_text(path).map_err(load_error)?;
     let looks_like_scan = text.trim_start().starts_with('{') && text.contains("\"integrations\"");
     if looks_like_scan {
         return match input::parse_scan(&text, &path.display().to_string()) {
@@ -1190,11 +1189,9 @@ fn check(
     };
     let mut notes = String::new();
     let baseline = if let Some(file) = &args.baseline {
-        let text = match std::fs::read_to_string(file) {
+        let text = match input::read_text(file) {
             Ok(t) => t,
-            Err(e) => {
-                return Outcome::fail(2, format!("error: cannot read {}: {e}\n", file.display()));
-            }
+            Err(e) => return load_error(e),
         };
         match input::parse_scan(&text, &file.display().to_string()) {
             Ok(scan)

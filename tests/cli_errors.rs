@@ -419,3 +419,61 @@ fn a_key_indented_too_little_is_called_so() {
         "{err}"
     );
 }
+
+/// Regression (unbounded reads): `--map /dev/zero` read until the kernel
+/// killed the process at 24 GB. Every input goes through one reader that
+/// refuses what is not a regular file and what is over the size limit,
+/// before reading it.
+#[test]
+fn inputs_that_are_not_files_or_too_large_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.yaml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // Sparse: as large as the limit says, without writing it.
+    let huge = dir.path().join("huge.yaml");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(blastmap::model::declaration::MAX_FILE_BYTES + 1)
+        .unwrap();
+    let huge_json = dir.path().join("huge.scan.json");
+    std::fs::File::create(&huge_json)
+        .unwrap()
+        .set_len(blastmap::model::declaration::MAX_FILE_BYTES + 1)
+        .unwrap();
+    let d = dir.path().display().to_string();
+    let (f, h, hj) = (
+        fifo.display().to_string(),
+        huge.display().to_string(),
+        huge_json.display().to_string(),
+    );
+    let named = format!("{hj}=web");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["rank", "--map", "/dev/zero"], "not a regular file"),
+        (vec!["validate", "/dev/zero"], "not a regular file"),
+        (vec!["blast", "x", "--map", &f], "not a regular file"),
+        (vec!["validate", &d], "is a folder"),
+        (vec!["rank", "--map", &h], "more than the"),
+        (vec!["merge", &named], "more than the"),
+        (vec!["check", "--baseline", "/dev/zero", "--scan", &d], "not a regular file"),
+        (vec!["diff", &h, &h], "more than the"),
+    ];
+    for (args, want) in cases {
+        let start = std::time::Instant::now();
+        let out = Command::cargo_bin("blastmap")
+            .unwrap()
+            .args(&args)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert!(start.elapsed().as_secs() < 30, "{args:?} took {:?}", start.elapsed());
+    }
+}

@@ -73,6 +73,22 @@ pub struct DataGraph<'m> {
     available: Vec<FixedBitSet>,
     /// Indexes for scoring.
     scoring: blast::Scoring,
+    /// What access grants open, per vendor, computed once on first use.
+    access: std::sync::OnceLock<AccessSets>,
+}
+
+/// What every node can read through access grants, shared by strongly
+/// connected component: in a ring of grants every member reads the same
+/// union, so it is built once, not once per member (which made `rank`
+/// quadratic in the ring's length).
+#[derive(Debug, Default)]
+struct AccessSets {
+    /// Per node: its component of the access graph, or `None` when no
+    /// grant leads to it.
+    scc_of: Vec<Option<u32>>,
+    /// Per component: the union of `available` over every node with an
+    /// access path to it (its own members included).
+    sets: Vec<FixedBitSet>,
 }
 
 impl<'m> DataGraph<'m> {
@@ -182,9 +198,60 @@ impl<'m> DataGraph<'m> {
             flow_bits,
             own,
             available,
+            access: std::sync::OnceLock::new(),
         };
         g.fixed_point();
         g
+    }
+
+    fn access_sets(&self) -> &AccessSets {
+        self.access.get_or_init(|| {
+            // The access graph alone, on the nodes that have grants.
+            let mut sub: DiGraph<NodeIndex, ()> = DiGraph::new();
+            let mut local: HashMap<NodeIndex, NodeIndex> = HashMap::new();
+            let mut at = |sub: &mut DiGraph<NodeIndex, ()>, n: NodeIndex| {
+                *local.entry(n).or_insert_with(|| sub.add_node(n))
+            };
+            for e in self.graph.edge_references() {
+                if *e.weight() == EdgeKind::Access {
+                    let (a, b) = (at(&mut sub, e.source()), at(&mut sub, e.target()));
+                    sub.add_edge(a, b, ());
+                }
+            }
+            let mut out = AccessSets {
+                scc_of: vec![None; self.graph.node_count()],
+                sets: Vec::new(),
+            };
+            if sub.node_count() == 0 {
+                return out;
+            }
+            // Sources first: every input of a component is final when it
+            // is visited.
+            let mut sccs = petgraph::algo::tarjan_scc(&sub);
+            sccs.reverse();
+            let mut scc_local = vec![0u32; sub.node_count()];
+            for (i, scc) in sccs.iter().enumerate() {
+                for &v in scc {
+                    scc_local[v.index()] = i as u32;
+                    out.scc_of[sub[v].index()] = Some(i as u32);
+                }
+            }
+            let width = self.fields.len();
+            for (i, scc) in sccs.iter().enumerate() {
+                let mut set = FixedBitSet::with_capacity(width);
+                for &v in scc {
+                    set.union_with(&self.available[sub[v].index()]);
+                    for p in sub.neighbors_directed(v, Direction::Incoming) {
+                        let c = scc_local[p.index()] as usize;
+                        if c != i {
+                            set.union_with(&out.sets[c]);
+                        }
+                    }
+                }
+                out.sets.push(set);
+            }
+            out
+        })
     }
 
     /// received(v) = ∪ over flows u → v of (S ∩ available(u)), to a fixed point.
@@ -335,11 +402,22 @@ impl<'m> DataGraph<'m> {
         out
     }
 
+    /// When `vendor`'s exposure in `mode` is its access component's shared
+    /// set (data mode, and a grant leads to it), that component: every
+    /// member has the same exposure, so `rank` summarises it once.
+    pub(crate) fn shared_exposure(&self, vendor: NodeIndex, mode: Mode) -> Option<u32> {
+        if mode != Mode::Data {
+            return None;
+        }
+        self.access_sets().scc_of[vendor.index()]
+    }
+
     /// Everything exposed when `vendor` is breached in `mode`.
     pub fn exposure(&self, vendor: NodeIndex, mode: Mode) -> FixedBitSet {
         let mut set = self.available[vendor.index()].clone();
-        for n in self.access_closure(vendor) {
-            set.union_with(&self.available[n.index()]);
+        let access = self.access_sets();
+        if let Some(c) = access.scc_of[vendor.index()] {
+            set.union_with(&access.sets[c as usize]);
         }
         if mode == Mode::Code {
             for c in self.embedders(vendor) {

@@ -52,12 +52,37 @@ impl DataGraph<'_> {
             .node_indices()
             .filter(|n| self.graph[*n].kind == NodeKind::Vendor)
             .collect();
+        // Vendors that share one exposure (a ring of access grants) are
+        // summarised once: summarising costs as much as the exposure is
+        // large, and a ring exposes everything it holds to each member.
+        let shared: Vec<Option<u32>> = nodes
+            .iter()
+            .map(|&n| self.shared_exposure(n, mode))
+            .collect();
+        let mut once: std::collections::BTreeMap<u32, petgraph::graph::NodeIndex> = Default::default();
+        for (i, c) in shared.iter().enumerate() {
+            if let Some(c) = c {
+                once.entry(*c).or_insert(nodes[i]);
+            }
+        }
+        let cached: std::collections::HashMap<u32, super::blast::Summary> = once
+            .into_par_iter()
+            .map(|(c, n)| (c, self.summarize(self.exposure(n, mode))))
+            .collect();
         let mut vendors: Vec<RankedVendor> = nodes
             .par_iter()
-            .map(|&n| {
+            .zip(shared.par_iter())
+            .map(|(&n, c)| {
                 let id = &self.graph[n].id;
                 let v = &self.map.vendors[id];
-                let s = self.summarize(self.exposure(n, mode));
+                let owned;
+                let s = match c.and_then(|c| cached.get(&c)) {
+                    Some(s) => s,
+                    None => {
+                        owned = self.summarize(self.exposure(n, mode));
+                        &owned
+                    }
+                };
                 RankedVendor {
                     vendor: id.clone(),
                     name: v.name.clone(),

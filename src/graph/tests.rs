@@ -113,6 +113,33 @@ flows:
     assert_eq!(exposed(&g, "salesforce", Mode::Data), ["email", "name"]);
 }
 
+/// Regression: a ring of access grants (each vendor can read the next)
+/// made `rank` quadratic; every member of the ring reads everything the
+/// ring holds, computed once.
+#[test]
+fn a_ring_of_access_grants_exposes_the_whole_ring_to_each() {
+    let m = map(&format!(
+        "{FIELDS}components:
+  a: {{ holds: [email] }}
+  b: {{ holds: [name] }}
+  c: {{ holds: [chat] }}
+vendors:
+  v0: {{ name: V0, category: other, access: [v1] }}
+  v1: {{ name: V1, category: other, access: [v2] }}
+  v2: {{ name: V2, category: other, access: [v0] }}
+  outside: {{ name: Outside, category: other, access: [v0] }}
+flows:
+  - {{ from: a, to: v0, fields: [email] }}
+  - {{ from: b, to: v1, fields: [name] }}
+  - {{ from: c, to: v2, fields: [chat] }}
+"
+    ));
+    let g = DataGraph::build(&m);
+    for v in ["v0", "v1", "v2", "outside"] {
+        assert_eq!(exposed(&g, v, Mode::Data), ["chat", "email", "name"], "{v}");
+    }
+}
+
 #[test]
 fn code_mode_exposes_everything_the_embedding_component_holds() {
     let m = map(&format!(
@@ -312,7 +339,42 @@ mod property {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
-        /// DESIGN.md: adding a flow can never shrink any vendor's blast radius.
+        /// Access grants are shared by strongly connected component (so a
+        /// ring of grants is not quadratic); the exposure must equal the
+        /// plain breadth-first closure over grants, for any grants, rings
+        /// included.
+        #[test]
+        fn shared_access_sets_equal_the_plain_closure(
+            (base, flows, _) in arb_map(),
+            grants in prop::collection::vec((0usize..5, 0usize..8), 0..12),
+        ) {
+            let mut targets: Vec<Vec<String>> = vec![Vec::new(); 5];
+            for (v, to) in &grants {
+                let target = node(*to);
+                if target != format!("v{v}") && !targets[*v].contains(&target) {
+                    targets[*v].push(target);
+                }
+            }
+            let mut with = base.clone();
+            for (v, t) in targets.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+                with = with.replace(
+                    &format!("  v{v}: {{ name: V{v}, category: other"),
+                    &format!("  v{v}: {{ name: V{v}, category: other, access: [{}]", t.join(", ")),
+                );
+            }
+            let m = map(&format!("{with}{}", flows_yaml(&flows)));
+            let g = DataGraph::build(&m);
+            for i in 0..5 {
+                let v = g.node(&format!("v{i}")).unwrap();
+                let mut plain = g.available(v).clone();
+                for n in g.access_closure(v) {
+                    plain.union_with(g.available(n));
+                }
+                prop_assert_eq!(g.exposure(v, Mode::Data), plain);
+            }
+        }
+
+        /// Adding a flow can never shrink any vendor's blast radius.
         #[test]
         fn adding_a_flow_never_shrinks_exposure((base, flows, extra) in arb_map()) {
             let before = map(&format!("{base}{}", flows_yaml(&flows)));

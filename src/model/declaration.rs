@@ -22,9 +22,13 @@ use super::{
 use crate::catalog;
 use crate::catalog::taxonomy::{Category, Taxonomy};
 
-/// Declaration files larger than this are refused (a generated map of
-/// 100,000 flows is about 10 MiB).
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// The largest input file read. A generated map of this size (30,000
+/// vendors, 300,000 flows, 120,000 fields) takes 1.1 GB to validate and
+/// 1.4 GB to rank (`benches/scale.py`'s generator, release build); twice
+/// the size took 5 GB to rank, since the fixed point keeps a field set per
+/// node. Larger inputs are refused rather than exhausting the machine; a
+/// map of 100,000 flows is about 10 MiB.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// One problem in a declaration file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -103,51 +107,73 @@ fn render_problems(file: &str, problems: &[Problem]) -> String {
     out
 }
 
-/// Reads and validates a declaration file.
-pub fn load_file(path: &Path) -> Result<Map, LoadError> {
+/// Reads an input file (a declaration, a scan, a merged map, a Fides
+/// manifest, a baseline) as UTF-8 text: the one reader every input goes
+/// through. The file must be a regular file (a device such as `/dev/zero`
+/// or a pipe never ends) of at most [`MAX_FILE_BYTES`], and reading stops
+/// past that many bytes even if the file grows while it is read.
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    use std::io::Read;
     let file = path.display().to_string();
     let io = |source| LoadError::Io {
         file: file.clone(),
         source,
     };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(LoadError::Invalid {
-            file: file.clone(),
-            problems: vec![Problem {
-                line: None,
-                column: None,
-                path: String::new(),
-                message: format!(
-                    "the file is {} bytes, more than the {MAX_FILE_BYTES}-byte limit",
-                    meta.len()
-                ),
-                help: Some(
-                    "split the map into several files and combine them with `blastmap merge`"
-                        .into(),
-                ),
-            }],
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            return Err(LoadError::Invalid {
-                file,
-                problems: vec![Problem {
-                    line: None,
-                    column: None,
-                    path: String::new(),
-                    message: format!(
-                        "the file is not valid UTF-8 (first bad byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                    help: Some("save the file as UTF-8".into()),
-                }],
-            });
-        }
+    let invalid = |message: String, help: &str| LoadError::Invalid {
+        file: file.clone(),
+        problems: vec![Problem {
+            line: None,
+            column: None,
+            path: String::new(),
+            message,
+            help: Some(help.to_string()),
+        }],
     };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a device, a pipe or a socket)"
+        };
+        return Err(invalid(
+            format!("the input is {what}"),
+            "pass a file: a blastmap.yaml, a scan's JSON, a merged map or a Fides manifest",
+        ));
+    }
+    let too_large = |n: u64| {
+        invalid(
+            format!("the file is {n} bytes, more than the {MAX_FILE_BYTES}-byte limit for an input"),
+            "split the map into several files and combine them with `blastmap merge`",
+        )
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        invalid(
+            format!(
+                "the file is not valid UTF-8 (first bad byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+            "save the file as UTF-8",
+        )
+    })
+}
+
+/// Reads and validates a declaration file.
+pub fn load_file(path: &Path) -> Result<Map, LoadError> {
+    let file = path.display().to_string();
+    let text = read_text(path)?;
     load_str(&text, &file)
 }
 

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use super::Map;
-use super::declaration::{self, LoadError, MAX_FILE_BYTES, Problem};
+use super::declaration::{self, LoadError, Problem};
 use crate::merge::{self, Repos};
 use crate::scan::ScanResult;
 
@@ -132,44 +132,7 @@ fn yaml_system_is_a_list(text: &str) -> bool {
     false
 }
 
-/// Reads a file as UTF-8 text within the size limit.
-pub fn read_text(path: &Path) -> Result<String, LoadError> {
-    let file = path.display().to_string();
-    let io = |source| LoadError::Io {
-        file: file.clone(),
-        source,
-    };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    let invalid = |message: String, help: &str| LoadError::Invalid {
-        file: file.clone(),
-        problems: vec![Problem {
-            line: None,
-            column: None,
-            path: String::new(),
-            message,
-            help: Some(help.to_string()),
-        }],
-    };
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(invalid(
-            format!(
-                "the file is {} bytes, more than the {MAX_FILE_BYTES}-byte limit",
-                meta.len()
-            ),
-            "split it and combine the parts with `blastmap merge`",
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
-    String::from_utf8(bytes).map_err(|e| {
-        invalid(
-            format!(
-                "the file is not valid UTF-8 (first bad byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-            "save the file as UTF-8",
-        )
-    })
-}
+pub use super::declaration::read_text;
 
 /// Loads `--map FILE`, whatever kind it is. `with_lines` resolves the line
 /// numbers of declared flows (reports want them; `rank` does not).
