@@ -707,7 +707,7 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
                 return match g.diagram(vendor.as_deref(), mode.into()) {
                     Ok(d) => {
                         let radii = if format == DiagramFormat::Html {
-                            g.radii(mode.into())
+                            g.radii(mode.into(), vendor.as_deref())
                         } else {
                             Vec::new()
                         };
@@ -723,7 +723,7 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             match g.diagram(vendor.as_deref(), mode.into()) {
                 Ok(d) => {
                     let radii = if format == DiagramFormat::Html {
-                        g.radii(mode.into())
+                        g.radii(mode.into(), vendor.as_deref())
                     } else {
                         Vec::new()
                     };

@@ -241,7 +241,11 @@ fn hostile_input_stays_inert_in_the_browser() {
     let graph = dir.path().join("graph.html");
     std::fs::write(
         &graph,
-        blastmap::report::diagram(&d, &g.radii(mode), blastmap::report::DiagramFormat::Html),
+        blastmap::report::diagram(
+            &d,
+            &g.radii(mode, Some(&vendor)),
+            blastmap::report::DiagramFormat::Html,
+        ),
     )
     .unwrap();
     for (page, fragment) in [(&blast, ""), (&graph, ""), (&graph, "#vendor=x")] {

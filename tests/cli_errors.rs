@@ -460,7 +460,10 @@ fn inputs_that_are_not_files_or_too_large_are_refused() {
         (vec!["validate", &d], "is a folder"),
         (vec!["rank", "--map", &h], "more than the"),
         (vec!["merge", &named], "more than the"),
-        (vec!["check", "--baseline", "/dev/zero", "--scan", &d], "not a regular file"),
+        (
+            vec!["check", "--baseline", "/dev/zero", "--scan", &d],
+            "not a regular file",
+        ),
         (vec!["diff", &h, &h], "more than the"),
     ];
     for (args, want) in cases {
@@ -474,6 +477,10 @@ fn inputs_that_are_not_files_or_too_large_are_refused() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains(want), "{args:?}: {err}");
-        assert!(start.elapsed().as_secs() < 30, "{args:?} took {:?}", start.elapsed());
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "{args:?} took {:?}",
+            start.elapsed()
+        );
     }
 }

@@ -36,7 +36,7 @@ fn outputs() -> Outputs {
         .map(|f| (f, report::rank(&g.rank(Mode::Data), f)))
         .collect();
     let mut graph = Vec::new();
-    let radii = g.radii(Mode::Data);
+    let radii = g.radii(Mode::Data, None);
     for v in std::iter::once(None).chain(map.vendors.keys().map(Some)) {
         let d = g.diagram(v.map(String::as_str), Mode::Data).unwrap();
         for f in [

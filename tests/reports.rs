@@ -28,7 +28,7 @@ fn shop_graph(vendor: Option<&str>, format: DiagramFormat) -> String {
     let map = shop();
     let g = DataGraph::build(&map);
     let d = g.diagram(vendor, Mode::Data).unwrap();
-    report::diagram(&d, &g.radii(Mode::Data), format)
+    report::diagram(&d, &g.radii(Mode::Data, None), format)
 }
 
 fn seed_cli(args: &[&str]) -> String {
@@ -392,7 +392,7 @@ fn a_large_system_groups_fields_by_category() {
     assert!(h.nodes.contains(&"category:user.contact".to_string()));
     assert!(h.nodes.contains(&"category:user.device".to_string()));
     assert!(!h.nodes.contains(&"category:user.name".to_string()));
-    let html = report::diagram(&d, &g.radii(Mode::Data), DiagramFormat::Html);
+    let html = report::diagram(&d, &g.radii(Mode::Data, None), DiagramFormat::Html);
     assert!(
         html.contains("f0, f1, f12, f13, f18"),
         "members in the node's tooltip"
@@ -418,4 +418,101 @@ fn outputs_are_deterministic() {
         shop_blast("pixel", Format::Html),
         shop_blast("pixel", Format::Html)
     );
+}
+
+/// A generated map of `n` vendors, 10 flows each, `ring` adding a ring of
+/// access grants (vendor i can read vendor i+1).
+fn big_map(n: usize, ring: bool) -> blastmap::model::Map {
+    let mut y = String::from(
+        "version: 1\nsystem: big\nsubjects:\n  u: { count: 5000 }\nfields:\n  email: { category: user.contact.email, subject: u }\n  name: { category: user.name, subject: u }\n  ip: { category: user.device.ip_address, subject: u }\ncomponents:\n",
+    );
+    for c in 0..n / 5 {
+        y.push_str(&format!(
+            "  c{c}: {{ kind: service, holds: [email, name, ip] }}\n"
+        ));
+    }
+    y.push_str("vendors:\n");
+    let cats = ["analytics", "crm", "email", "payments", "support"];
+    for v in 0..n {
+        let access = if ring {
+            format!(", access: [v{}]", (v + 1) % n)
+        } else {
+            String::new()
+        };
+        y.push_str(&format!(
+            "  v{v}: {{ name: V{v}, category: {}{access} }}\n",
+            cats[v % 5]
+        ));
+    }
+    y.push_str("flows:\n");
+    for i in 0..n * 10 {
+        let f = ["email", "name", "ip"][i % 3];
+        y.push_str(&format!(
+            "  - {{ from: c{}, to: v{}, fields: [{f}] }}\n",
+            i % (n / 5),
+            (i * 7) % n
+        ));
+    }
+    load_str(&y, "big.yaml").unwrap()
+}
+
+/// Regression (#13: the graph page grew with the square of the map: 250
+/// vendors 5.5 MB, 500 vendors 18.7 MB, 5,000 vendors 16.8 GB of memory).
+/// Past the threshold vendors are drawn by category and components by
+/// kind, the highlighted vendor stays expanded, the page says what was
+/// collapsed, and its size grows at most linearly.
+#[test]
+fn the_graph_page_collapses_and_stays_linear_at_scale() {
+    use blastmap::graph::diagram::{COLLAPSE_VENDORS_OVER, PICKER_RADII};
+    let page = |n: usize, ring: bool, vendor: Option<&str>| {
+        let m = big_map(n, ring);
+        let g = DataGraph::build(&m);
+        let d = g.diagram(vendor, Mode::Data).unwrap();
+        let radii = g.radii(Mode::Data, vendor);
+        (
+            d.clone(),
+            radii.len(),
+            report::diagram(&d, &radii, DiagramFormat::Html),
+        )
+    };
+    let n = COLLAPSE_VENDORS_OVER * 2;
+    let (d, picker, html) = page(n, false, Some("v3"));
+    assert!(d.collapsed.is_some());
+    assert!(
+        html.contains("vendors are drawn grouped by category"),
+        "page says so"
+    );
+    assert_eq!(picker, PICKER_RADII);
+    let vendors: Vec<&str> = d
+        .nodes
+        .iter()
+        .filter(|x| x.kind == DiagramNodeKind::Vendor)
+        .map(|x| x.id.as_str())
+        .collect();
+    assert!(
+        vendors.contains(&"vendor:v3"),
+        "the highlighted vendor is expanded: {vendors:?}"
+    );
+    assert!(vendors.contains(&"vendors:crm"), "{vendors:?}");
+    assert!(vendors.len() < 60, "{} vendor nodes", vendors.len());
+    // Every vendor is still counted, through its group's members.
+    let members: usize = d
+        .nodes
+        .iter()
+        .filter(|x| x.kind == DiagramNodeKind::Vendor)
+        .map(|x| x.members.len().max(1))
+        .sum();
+    assert_eq!(members, n);
+    // Four times the map: at most about four times the page, ring or not.
+    for ring in [false, true] {
+        let small = page(n, ring, None).2.len();
+        let large = page(n * 4, ring, None).2.len();
+        assert!(
+            (large as f64) < 6.0 * small as f64,
+            "ring {ring}: {small} bytes → {large} bytes"
+        );
+    }
+    // Below the threshold nothing changes.
+    let (d, _, _) = page(COLLAPSE_VENDORS_OVER / 2, false, None);
+    assert!(d.collapsed.is_none());
 }

@@ -14,7 +14,13 @@
 //! - chains of component-to-component (vendor-to-vendor) flows open new
 //!   columns, up to [`MAX_COMPONENT_COLUMNS`] ([`MAX_VENDOR_COLUMNS`]): past
 //!   that, a densely linked system would become too wide to read, so the
-//!   rest of a chain stays in the last column.
+//!   rest of a chain stays in the last column;
+//! - past [`COLLAPSE_VENDORS_OVER`] vendors or [`COLLAPSE_COMPONENTS_OVER`]
+//!   components, vendors are drawn as one node per vendor category and
+//!   components as one per kind (members listed on the node), except the
+//!   highlighted vendor's radius, which stays expanded; the page then
+//!   offers the [`PICKER_RADII`] largest radii. Every part of a diagram
+//!   and of its radii is then bounded by the map's size, not its square.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -31,6 +37,16 @@ use crate::model::{FlowFields, Sensitivity};
 
 /// Past this many fields, the diagram shows one node per category instead.
 pub const GROUP_FIELDS_OVER: usize = 40;
+
+/// Past this many vendors, vendors are drawn grouped by vendor category.
+pub const COLLAPSE_VENDORS_OVER: usize = 150;
+
+/// Past this many components, components are drawn grouped by kind.
+pub const COLLAPSE_COMPONENTS_OVER: usize = 100;
+
+/// When collapsed, the page's vendor picker offers this many radii (the
+/// largest); any other vendor is one `--vendor V` away.
+pub const PICKER_RADII: usize = 50;
 
 /// At most this many columns of components.
 pub const MAX_COMPONENT_COLUMNS: u32 = 3;
@@ -206,6 +222,10 @@ pub struct Diagram {
     pub edges: Vec<DiagramEdge>,
     /// The highlighted vendor's radius, when one was asked for.
     pub highlight: Option<Radius>,
+    /// When vendors or components are drawn as groups, what was grouped and
+    /// how to see the rest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collapsed: Option<String>,
 }
 
 impl Diagram {
@@ -336,14 +356,18 @@ impl DataGraph<'_> {
     /// access edges that carried exposed data. A backward fixed point over
     /// field bitsets (no path enumeration), so it stays linear-ish in the
     /// graph's size for every vendor.
-    fn radius_sets(&self, vendor: NodeIndex, mode: Mode) -> (Vec<FixedBitSet>, Vec<bool>) {
+    /// Per node, the fields of the radius it carries (`None` for a node
+    /// the radius does not touch: sets are made only where needed, so a
+    /// radius costs what it touches, not nodes × fields); per edge, whether
+    /// it is in the radius.
+    fn radius_sets(&self, vendor: NodeIndex, mode: Mode) -> (Vec<Option<FixedBitSet>>, Vec<bool>) {
         let n = self.graph.node_count();
         let nf = self.fields.len();
-        let mut need = vec![FixedBitSet::with_capacity(nf); n];
+        let mut need: Vec<Option<FixedBitSet>> = vec![None; n];
         let mut edge_in = vec![false; self.graph.edge_count()];
         let mut queued = vec![false; n];
         let mut work = Vec::new();
-        need[vendor.index()] = self.available[vendor.index()].clone();
+        need[vendor.index()] = Some(self.available[vendor.index()].clone());
         queued[vendor.index()] = true;
         work.push(vendor);
         // Access grants: next to the vendor only, transitively (as
@@ -362,7 +386,7 @@ impl DataGraph<'_> {
             }
         }
         for &x in &closure {
-            need[x.index()] = self.available[x.index()].clone();
+            need[x.index()] = Some(self.available[x.index()].clone());
             if !queued[x.index()] {
                 queued[x.index()] = true;
                 work.push(x);
@@ -370,7 +394,9 @@ impl DataGraph<'_> {
         }
         if mode == Mode::Code {
             for c in self.embedders(vendor) {
-                need[c.index()].union_with(&self.available[c.index()]);
+                need[c.index()]
+                    .get_or_insert_with(|| FixedBitSet::with_capacity(nf))
+                    .union_with(&self.available[c.index()]);
                 for e in self.graph.edges_connecting(c, vendor) {
                     if matches!(self.graph[e.id()], EdgeKind::Flow(_)) {
                         edge_in[e.id().index()] = true;
@@ -384,7 +410,9 @@ impl DataGraph<'_> {
         }
         while let Some(w) = work.pop() {
             queued[w.index()] = false;
-            let want = need[w.index()].clone();
+            let Some(want) = need[w.index()].clone() else {
+                continue;
+            };
             let incoming: Vec<(EdgeIndex, NodeIndex)> = self
                 .graph
                 .edges_directed(w, Direction::Incoming)
@@ -398,8 +426,18 @@ impl DataGraph<'_> {
                     continue;
                 }
                 edge_in[e.index()] = true;
-                if !s.is_subset(&need[u.index()]) {
-                    need[u.index()].union_with(&s);
+                let grew = match &mut need[u.index()] {
+                    Some(x) if s.is_subset(x) => false,
+                    Some(x) => {
+                        x.union_with(&s);
+                        true
+                    }
+                    slot => {
+                        *slot = Some(s);
+                        true
+                    }
+                };
+                if grew {
                     if !queued[u.index()] {
                         queued[u.index()] = true;
                         work.push(u);
@@ -410,6 +448,93 @@ impl DataGraph<'_> {
         (need, edge_in)
     }
 
+    /// The systems and edges that can bring anything to `vendor`, without
+    /// tracing which fields each hop carries: one backward walk, linear in
+    /// the graph. A collapsed diagram's picker uses it for its radii (the
+    /// exact walk keeps a field set per node, which in a ring of access
+    /// grants is the whole map for every vendor); its exposed fields are
+    /// still exact. Returns (node reached, edge in the radius).
+    fn reach_sets(&self, vendor: NodeIndex, mode: Mode) -> (Vec<bool>, Vec<bool>) {
+        let mut reached = vec![false; self.graph.node_count()];
+        let mut edge_in = vec![false; self.graph.edge_count()];
+        let mut work = vec![vendor];
+        reached[vendor.index()] = true;
+        for x in self.access_closure(vendor) {
+            if !reached[x.index()] {
+                reached[x.index()] = true;
+                work.push(x);
+            }
+        }
+        for &x in &work.clone() {
+            for e in self.graph.edges_directed(x, Direction::Incoming) {
+                if self.graph[e.id()] == EdgeKind::Access && reached[e.source().index()] {
+                    edge_in[e.id().index()] = true;
+                }
+            }
+        }
+        if mode == Mode::Code {
+            for c in self.embedders(vendor) {
+                for e in self.graph.edges_connecting(c, vendor) {
+                    edge_in[e.id().index()] = true;
+                }
+                if !reached[c.index()] {
+                    reached[c.index()] = true;
+                    work.push(c);
+                }
+            }
+        }
+        while let Some(w) = work.pop() {
+            for e in self.graph.edges_directed(w, Direction::Incoming) {
+                if !matches!(self.graph[e.id()], EdgeKind::Flow(_))
+                    || self.available[e.source().index()].is_clear()
+                {
+                    continue;
+                }
+                edge_in[e.id().index()] = true;
+                if !reached[e.source().index()] {
+                    reached[e.source().index()] = true;
+                    work.push(e.source());
+                }
+            }
+        }
+        (reached, edge_in)
+    }
+
+    /// True when the map is too large to draw every vendor and component.
+    pub fn collapses(&self) -> bool {
+        self.map.vendors.len() > COLLAPSE_VENDORS_OVER
+            || self.map.components.len() > COLLAPSE_COMPONENTS_OVER
+    }
+
+    /// The graph nodes a collapsed diagram keeps expanded: the systems that
+    /// can bring data to the highlighted vendor, unless they are too many to
+    /// draw.
+    fn keep(&self, highlight: Option<NodeIndex>, mode: Mode) -> Option<Vec<bool>> {
+        let v = highlight.filter(|_| self.collapses())?;
+        let (mut keep, edge_in) = self.reach_sets(v, mode);
+        keep[v.index()] = true;
+        for (e, inside) in edge_in.iter().enumerate() {
+            if *inside {
+                if let Some((a, b)) = self.graph.edge_endpoints(EdgeIndex::new(e)) {
+                    keep[a.index()] = true;
+                    keep[b.index()] = true;
+                }
+            }
+        }
+        // A radius as large as the map (a ring of access grants) cannot be
+        // drawn expanded either: then only the vendor itself is.
+        let systems = self
+            .graph
+            .node_indices()
+            .filter(|n| keep[n.index()] && !matches!(self.graph[*n].kind, NodeKind::Field(_)))
+            .count();
+        if systems > COLLAPSE_VENDORS_OVER {
+            keep = vec![false; keep.len()];
+            keep[v.index()] = true;
+        }
+        Some(keep)
+    }
+
     /// The system as a diagram; `highlight` names a vendor whose radius is
     /// attached (an unknown vendor is an error, as for `blast`).
     pub fn diagram(
@@ -418,8 +543,23 @@ impl DataGraph<'_> {
         mode: Mode,
     ) -> Result<Diagram, super::blast::BlastError> {
         let hv = highlight.map(|v| self.vendor_node(v)).transpose()?;
-        let plan = Plan::new(self);
-        let highlight = hv.map(|v| plan.radius(self, v, mode));
+        let plan = Plan::new(self, self.keep(hv, mode).as_deref());
+        // A collapsed diagram's radius is the coarse one (see `reach_sets`).
+        let exact = !self.collapses();
+        let highlight = hv.map(|v| plan.radius(self, v, mode, exact));
+        let collapsed = self.collapses().then(|| {
+            format!(
+                "This map has {} vendors and {} components: vendors are drawn grouped by category and components by kind{}. The vendor picker offers the {} largest blast radii; `--vendor V` draws any vendor's radius expanded, and `--format json` or `dot` list every node.",
+                self.map.vendors.len(),
+                self.map.components.len(),
+                if hv.is_some() {
+                    ", except the highlighted vendor's radius"
+                } else {
+                    ""
+                },
+                PICKER_RADII
+            )
+        });
         Ok(Diagram {
             version: 1,
             system: self.map.system.clone(),
@@ -427,19 +567,46 @@ impl DataGraph<'_> {
             nodes: plan.nodes,
             edges: plan.edges,
             highlight,
+            collapsed,
         })
     }
 
-    /// Every vendor's radius on the diagram, highest score first (the order
-    /// of `rank`), for a page that switches between them.
-    pub fn radii(&self, mode: Mode) -> Vec<Radius> {
-        let plan = Plan::new(self);
+    /// Vendors' radii on the diagram drawn for `highlight`, highest score
+    /// first (the order of `rank`), for a page that switches between them:
+    /// every vendor's, or the [`PICKER_RADII`] largest when the diagram is
+    /// collapsed (each radius costs what it touches, so all of them would
+    /// cost vendors × map).
+    pub fn radii(&self, mode: Mode, highlight: Option<&str>) -> Vec<Radius> {
+        let hv = highlight.and_then(|v| self.vendor_node(v).ok());
+        let plan = Plan::new(self, self.keep(hv, mode).as_deref());
         let rank = self.rank(mode);
+        let limit = if self.collapses() {
+            PICKER_RADII
+        } else {
+            usize::MAX
+        };
+        let exact = !self.collapses();
         rank.vendors
             .iter()
+            .take(limit)
             .filter_map(|rv| self.node(&rv.vendor))
-            .map(|v| plan.radius(self, v, mode))
+            .map(|v| plan.radius(self, v, mode, exact))
             .collect()
+    }
+}
+
+/// A node standing for every component of one kind, or every vendor of
+/// one category, in a collapsed diagram; its members are added after.
+fn group_node(kind: DiagramNodeKind, what: &str, key: &str, layer: u32) -> DiagramNode {
+    DiagramNode {
+        id: format!("{what}:{key}"),
+        kind,
+        key: format!("{what}:{key}"),
+        label: format!("{key} {what}"),
+        detail: format!("a group of {what}"),
+        layer,
+        sensitivity: None,
+        members: Vec::new(),
     }
 }
 
@@ -459,8 +626,12 @@ struct Plan {
 }
 
 impl Plan {
-    fn new(g: &DataGraph) -> Plan {
+    /// `keep`: graph nodes drawn on their own even when the diagram
+    /// collapses (the highlighted radius).
+    fn new(g: &DataGraph, keep: Option<&[bool]>) -> Plan {
         let map = g.map;
+        let collapse = g.collapses();
+        let kept = |gi: NodeIndex| keep.is_some_and(|k| k[gi.index()]);
         let grouped = g.fields.len() > GROUP_FIELDS_OVER;
         let mut nodes: Vec<DiagramNode> = Vec::new();
         let mut node_of: Vec<Option<usize>> = vec![None; g.graph.node_count()];
@@ -534,8 +705,25 @@ impl Plan {
 
         // Components, then vendors, by id (the map's BTreeMaps are sorted).
         let mut comp_nodes = Vec::new();
+        let mut comp_groups: BTreeMap<&str, usize> = BTreeMap::new();
         for c in map.components.values() {
             let Some(gi) = g.node(&c.id) else { continue };
+            if collapse && !kept(gi) {
+                let kind = c.kind.as_str();
+                let at = *comp_groups.entry(kind).or_insert_with(|| {
+                    comp_nodes.push(nodes.len());
+                    nodes.push(group_node(
+                        DiagramNodeKind::Component,
+                        "components",
+                        kind,
+                        1,
+                    ));
+                    nodes.len() - 1
+                });
+                nodes[at].members.push(c.id.clone());
+                node_of[gi.index()] = Some(at);
+                continue;
+            }
             node_of[gi.index()] = Some(nodes.len());
             comp_nodes.push(nodes.len());
             nodes.push(DiagramNode {
@@ -550,8 +738,20 @@ impl Plan {
             });
         }
         let mut vendor_nodes = Vec::new();
+        let mut vendor_groups: BTreeMap<&str, usize> = BTreeMap::new();
         for v in map.vendors.values() {
             let Some(gi) = g.node(&v.id) else { continue };
+            if collapse && !kept(gi) {
+                let cat = v.category.as_str();
+                let at = *vendor_groups.entry(cat).or_insert_with(|| {
+                    vendor_nodes.push(nodes.len());
+                    nodes.push(group_node(DiagramNodeKind::Vendor, "vendors", cat, 2));
+                    nodes.len() - 1
+                });
+                nodes[at].members.push(v.id.clone());
+                node_of[gi.index()] = Some(at);
+                continue;
+            }
             node_of[gi.index()] = Some(nodes.len());
             vendor_nodes.push(nodes.len());
             nodes.push(DiagramNode {
@@ -564,6 +764,15 @@ impl Plan {
                 sensitivity: None,
                 members: Vec::new(),
             });
+        }
+
+        for (&at, what) in comp_groups
+            .values()
+            .map(|at| (at, "component"))
+            .chain(vendor_groups.values().map(|at| (at, "vendor")))
+        {
+            let n = nodes[at].members.len();
+            nodes[at].detail = format!("{n} {what}{}", if n == 1 { "" } else { "s" });
         }
 
         // Edges, keyed by (from, to, kind) so parallel flows merge into one.
@@ -832,10 +1041,28 @@ impl Plan {
     }
 
     /// One vendor's radius in diagram terms.
-    fn radius(&self, g: &DataGraph, v: NodeIndex, mode: Mode) -> Radius {
+    /// The radius on this diagram: `exact` traces the fields of every hop,
+    /// otherwise every system that can bring data to the vendor is in it
+    /// ([`DataGraph::reach_sets`]).
+    fn radius(&self, g: &DataGraph, v: NodeIndex, mode: Mode, exact: bool) -> Radius {
         let exposed = g.exposure(v, mode);
         let summary = g.summarize(exposed.clone());
-        let (need, edge_in) = g.radius_sets(v, mode);
+        // Per node, the fields of the radius it carries: traced, or (coarse)
+        // everything exposed for every node that can bring data.
+        let (traced, reached, edge_in) = if exact {
+            let (need, edge_in) = g.radius_sets(v, mode);
+            (need, Vec::new(), edge_in)
+        } else {
+            let (reached, edge_in) = g.reach_sets(v, mode);
+            (Vec::new(), reached, edge_in)
+        };
+        let need_of = |gi: NodeIndex| -> Option<&FixedBitSet> {
+            if exact {
+                traced[gi.index()].as_ref()
+            } else {
+                reached[gi.index()].then_some(&exposed)
+            }
+        };
         let mut node_in = vec![false; self.nodes.len()];
         let mut dedge_in = vec![false; self.edges.len()];
         if let Some(n) = self.node_of[v.index()] {
@@ -851,15 +1078,16 @@ impl Plan {
                     }
                 }
                 _ => {
-                    if !need[gi.index()].is_clear() {
-                        if let Some(n) = self.node_of[gi.index()] {
-                            node_in[n] = true;
-                        }
+                    let Some(needed) = need_of(gi).filter(|x| !x.is_clear()) else {
+                        continue;
+                    };
+                    if let Some(n) = self.node_of[gi.index()] {
+                        node_in[n] = true;
                     }
                     if g.graph[gi].kind == NodeKind::Component {
                         // The component is an origin of the exposed data it owns.
                         let mut origin = g.own(gi).clone();
-                        origin.intersect_with(&need[gi.index()]);
+                        origin.intersect_with(needed);
                         for b in origin.ones() {
                             if let Some(&i) = self.own_edge.get(&(b, gi.index())) {
                                 dedge_in[i] = true;

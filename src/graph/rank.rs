@@ -59,7 +59,8 @@ impl DataGraph<'_> {
             .iter()
             .map(|&n| self.shared_exposure(n, mode))
             .collect();
-        let mut once: std::collections::BTreeMap<u32, petgraph::graph::NodeIndex> = Default::default();
+        let mut once: std::collections::BTreeMap<u32, petgraph::graph::NodeIndex> =
+            Default::default();
         for (i, c) in shared.iter().enumerate() {
             if let Some(c) = c {
                 once.entry(*c).or_insert(nodes[i]);

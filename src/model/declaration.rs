@@ -143,7 +143,9 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
     }
     let too_large = |n: u64| {
         invalid(
-            format!("the file is {n} bytes, more than the {MAX_FILE_BYTES}-byte limit for an input"),
+            format!(
+                "the file is {n} bytes, more than the {MAX_FILE_BYTES}-byte limit for an input"
+            ),
             "split the map into several files and combine them with `blastmap merge`",
         )
     };

@@ -156,8 +156,14 @@ struct GraphPage<'a> {
 pub fn graph(d: &Diagram, radii: &[Radius]) -> String {
     let ids = DomIds::new(d);
     let vendors: Vec<DomRadius> = radii.iter().map(|r| ids.radius(r)).collect();
-    let count =
-        |k: crate::graph::diagram::DiagramNodeKind| d.nodes.iter().filter(|n| n.kind == k).count();
+    // A group node (collapsed vendors or components) counts its members.
+    let count = |k: crate::graph::diagram::DiagramNodeKind| -> usize {
+        d.nodes
+            .iter()
+            .filter(|n| n.kind == k)
+            .map(|n| n.members.len().max(1))
+            .sum()
+    };
     use crate::graph::diagram::DiagramNodeKind as K;
     let fields: usize = if d.grouped {
         d.nodes
