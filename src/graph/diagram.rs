@@ -437,11 +437,9 @@ impl DataGraph<'_> {
                         true
                     }
                 };
-                if grew {
-                    if !queued[u.index()] {
-                        queued[u.index()] = true;
-                        work.push(u);
-                    }
+                if grew && !queued[u.index()] {
+                    queued[u.index()] = true;
+                    work.push(u);
                 }
             }
         }
