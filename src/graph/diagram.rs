@@ -328,24 +328,30 @@ fn group_key(category: &str) -> &str {
 impl DataGraph<'_> {
     /// What a flow or access edge carries, after the fixed point.
     fn carried(&self, e: EdgeIndex) -> FixedBitSet {
-        let n = self.fields.len();
+        let mut s = FixedBitSet::with_capacity(self.fields.len());
+        self.add_carried(e, &mut s);
+        s
+    }
+
+    /// Adds what edge `e` carries to `into`, touching only the listed
+    /// fields of a flow that lists them (not a set as wide as the map: the
+    /// diagram does this once per flow).
+    fn add_carried(&self, e: EdgeIndex, into: &mut FixedBitSet) {
         let Some((src, _)) = self.graph.edge_endpoints(e) else {
-            return FixedBitSet::with_capacity(n);
+            return;
         };
         let avail = &self.available[src.index()];
         match self.graph[e] {
-            EdgeKind::Holds => FixedBitSet::with_capacity(n),
-            EdgeKind::Access => avail.clone(),
+            EdgeKind::Holds => {}
+            EdgeKind::Access => into.union_with(avail),
             EdgeKind::Flow(i) => match &self.flow_bits[i] {
-                None => avail.clone(),
+                None => into.union_with(avail),
                 Some(bits) => {
-                    let mut s = FixedBitSet::with_capacity(n);
                     for &b in bits {
                         if avail.contains(b as usize) {
-                            s.insert(b as usize);
+                            into.insert(b as usize);
                         }
                     }
-                    s
                 }
             },
         }
@@ -483,9 +489,7 @@ impl DataGraph<'_> {
         }
         while let Some(w) = work.pop() {
             for e in self.graph.edges_directed(w, Direction::Incoming) {
-                if !matches!(self.graph[e.id()], EdgeKind::Flow(_))
-                    || self.available[e.source().index()].is_clear()
-                {
+                if !matches!(self.graph[e.id()], EdgeKind::Flow(_)) || !self.has_data(e.source()) {
                     continue;
                 }
                 edge_in[e.id().index()] = true;
@@ -621,6 +625,10 @@ struct Plan {
     edge_of: Vec<Option<usize>>,
     /// (field bit, graph component) → diagram edge of the holds/sends edge.
     own_edge: HashMap<(usize, usize), usize>,
+    /// Per graph node: the field bits a component owns, listed (a radius
+    /// visits them per component; a set as wide as the map would cost
+    /// components × fields per radius).
+    own_bits: Vec<Vec<u32>>,
 }
 
 impl Plan {
@@ -785,6 +793,7 @@ impl Plan {
             .collect();
         comps.sort_by(|a, b| g.graph[*a].id.cmp(&g.graph[*b].id));
         let mut own_edge: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut own_bits: Vec<Vec<u32>> = vec![Vec::new(); g.graph.node_count()];
         for c in comps {
             let Some(cn) = node_of[c.index()] else {
                 continue;
@@ -810,6 +819,7 @@ impl Plan {
                 for b in bits {
                     acc.list[i].1.fields.insert(b);
                     own_edge.insert((b, c.index()), i);
+                    own_bits[c.index()].push(b as u32);
                 }
             }
         }
@@ -852,7 +862,7 @@ impl Plan {
             let i = acc.slot((na, nb, kind), nf);
             edge_of[e.index()] = Some(i);
             let x = &mut acc.list[i].1;
-            x.fields.union_with(&g.carried(e));
+            g.add_carried(e, &mut x.fields);
             if let EdgeKind::Flow(fi) = g.graph[e] {
                 let flow = &map.flows[fi];
                 x.all |= matches!(flow.fields, FlowFields::All);
@@ -1035,6 +1045,7 @@ impl Plan {
             node_of,
             edge_of,
             own_edge,
+            own_bits,
         }
     }
 
@@ -1084,10 +1095,11 @@ impl Plan {
                     }
                     if g.graph[gi].kind == NodeKind::Component {
                         // The component is an origin of the exposed data it owns.
-                        let mut origin = g.own(gi).clone();
-                        origin.intersect_with(needed);
-                        for b in origin.ones() {
-                            if let Some(&i) = self.own_edge.get(&(b, gi.index())) {
+                        for &b in &self.own_bits[gi.index()] {
+                            if !needed.contains(b as usize) {
+                                continue;
+                            }
+                            if let Some(&i) = self.own_edge.get(&(b as usize, gi.index())) {
                                 dedge_in[i] = true;
                             }
                         }

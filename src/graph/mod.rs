@@ -75,6 +75,9 @@ pub struct DataGraph<'m> {
     scoring: blast::Scoring,
     /// What access grants open, per vendor, computed once on first use.
     access: std::sync::OnceLock<AccessSets>,
+    /// Per node: whether it has any data after the fixed point (asking a
+    /// set as wide as the map costs that width each time).
+    has_data: std::sync::OnceLock<Vec<bool>>,
 }
 
 /// What every node can read through access grants, shared by strongly
@@ -199,9 +202,16 @@ impl<'m> DataGraph<'m> {
             own,
             available,
             access: std::sync::OnceLock::new(),
+            has_data: std::sync::OnceLock::new(),
         };
         g.fixed_point();
         g
+    }
+
+    /// Whether node `n` has any data after the fixed point.
+    pub(crate) fn has_data(&self, n: NodeIndex) -> bool {
+        self.has_data
+            .get_or_init(|| self.available.iter().map(|s| !s.is_clear()).collect())[n.index()]
     }
 
     fn access_sets(&self) -> &AccessSets {
