@@ -3,7 +3,7 @@
 fields and 5,000 vendors, side by side with a peer in the same run.
 
 The peer is a straightforward Python implementation of the same received-set
-fixed point (DESIGN.md) over the same file, loaded with PyYAML's C loader:
+fixed point (ARCHITECTURE.md) over the same file, loaded with PyYAML's C loader:
 what a team would write by hand. Its per-vendor exposure counts are also
 compared with blastmap's, so the benchmark doubles as a differential test.
 

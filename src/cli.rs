@@ -2,7 +2,7 @@
 //! inputs, calls the library and renders the result. `main.rs` only parses
 //! and exits; tests drive [`run`] in process.
 //!
-//! Exit codes (DESIGN.md): 0 clean, 1 findings the policy denies or a vendor
+//! Exit codes (ARCHITECTURE.md, "Outputs"): 0 clean, 1 findings the policy denies or a vendor
 //! not found, 2 usage, input or I/O errors. A closed stdout (a broken pipe,
 //! as in `blastmap rank | head -1`) is not an error.
 
@@ -207,7 +207,7 @@ pub enum Command {
     /// The pre-merge gate: vendors and flows the code adds or does not declare, the
     /// policy, hard-coded secrets; exits 1 when a finding is denied
     #[command(
-        after_help = "The tree is --scan DIR (default: the current folder); the declarations are --map FILE, else DIR/blastmap.yaml, else ./blastmap.yaml.\n\nCodes: undeclared-vendor, undeclared-flow, stale-declaration, new-vendor, new-flow, blast-radius-grew, policy-denied, secret-in-source (`--explain CODE` explains one).\n\nExit codes: 0 passed, 1 a finding is denied, 2 usage, input or git errors."
+        after_help = "The tree is --scan DIR (default: the current folder); the declarations are --map FILE, else DIR/blastmap.yaml, else ./blastmap.yaml.\n\nCodes: undeclared-vendor, undeclared-flow, stale-declaration, new-vendor, new-flow, blast-radius-grew, policy-denied, secret-in-source, unread-change (`--explain CODE` explains one).\n\nExit codes: 0 passed, 1 a finding is denied, 2 usage, input or git errors."
     )]
     Check {
         /// Compare with a saved scan (`blastmap scan DIR --format json`)

@@ -80,7 +80,7 @@ fn blast_json() {
     let seed_json = seed_cli(&["blast", "mixpanel", "-f", "json"]);
     insta::assert_snapshot!("seed_blast_mixpanel_json", seed_json);
 
-    // Parsed back: the DESIGN.md contract.
+    // Parsed back: the ARCHITECTURE.md contract.
     let v: Value = serde_json::from_str(&shop_json).unwrap();
     assert_eq!(v["version"], 1);
     assert_eq!(v["vendor"], "pixel");

@@ -1,4 +1,4 @@
-//! The scan through the command line: the JSON contract of DESIGN.md, the
+//! The scan through the command line: the JSON contract of ARCHITECTURE.md, "Outputs", the
 //! starter YAML that `validate` accepts, determinism, and `--scan` joining
 //! `--map` in `blast` and `rank`.
 

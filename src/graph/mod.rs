@@ -1,5 +1,5 @@
 //! The data-flow graph (petgraph) built from a validated [`Map`], the
-//! received-set fixed point of DESIGN.md, and the queries over it.
+//! received-set fixed point (ARCHITECTURE.md, "Blast-radius semantics"), and the queries over it.
 //!
 //! Nodes are fields, components and vendors; edges are `holds` (field →
 //! component), flows, and access grants (drawn from the system whose data is

@@ -192,7 +192,7 @@ pub fn load_str(
     }
 }
 
-/// Parses a scan output (the JSON contract of DESIGN.md).
+/// Parses a scan output (the JSON contract of ARCHITECTURE.md, "Outputs").
 pub fn parse_scan(text: &str, file: &str) -> Result<ScanResult, LoadError> {
     let mut scan: ScanResult = serde_json::from_str(text).map_err(|e| LoadError::Invalid {
         file: file.to_string(),

@@ -128,7 +128,7 @@ pub enum VendorCategory {
 }
 
 impl VendorCategory {
-    /// Every category, in DESIGN.md's order.
+    /// Every category, in the order ARCHITECTURE.md lists them.
     pub const ALL: [VendorCategory; 19] = [
         Self::Analytics,
         Self::Cdp,
