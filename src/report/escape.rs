@@ -261,7 +261,7 @@ pub fn dot(s: &str) -> String {
 
 /// JSON text of any serialisable value, pretty-printed: serde's escaping
 /// (control characters as `\n`, `\u001b`), plus invisible formatting
-/// characters written as `\uXXXX` and `##[` as `\u0023#[`. The value read
+/// characters written as JSON escapes (`\u202e`) and `##[` as `\u0023#[`. The value read
 /// back is the same; the raw text, printed in a terminal or a CI log,
 /// neither reorders itself nor carries a runner command.
 pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
