@@ -143,7 +143,7 @@ fn ts_imports_classes_and_this_receivers() {
         imports(&f),
         vec![
             imp("openai", 1, &["OpenAI"], false),
-            imp("stripe", 2, &["StripeTypes"], false),
+            // Line 2 is `import type`: it loads nothing.
             imp("stripe", 3, &["Stripe"], false),
             imp("@sentry/node", 4, &["Sentry"], false),
             imp("@segment/analytics-node", 5, &["Analytics"], false),
@@ -321,5 +321,26 @@ fn a_first_party_wrapper_exposes_its_params_and_forwarding_call() {
     assert_eq!(
         args(call(&g, "capture", 2)),
         vec![pos("'signed_up'", 2), kv("email", "user.email", 2)]
+    );
+}
+
+/// `import type` loads nothing at run time: not an integration. A mixed
+/// import with one value name still is.
+#[test]
+fn ts_type_only_imports_are_not_imports() {
+    let src = "import type { Stripe } from 'stripe';\n\
+import { type PostHog } from 'posthog-node';\n\
+import { type Scope, captureException } from '@sentry/node';\n\
+export type { Mixpanel } from 'mixpanel';\n\
+import Analytics from '@segment/analytics-node';\n";
+    let f = extract(Lang::TypeScript, src).expect("parses");
+    let got: Vec<(&str, u32)> = f
+        .imports
+        .iter()
+        .map(|i| (i.module.as_str(), i.line))
+        .collect();
+    assert_eq!(
+        got,
+        vec![("@sentry/node", 3), ("@segment/analytics-node", 5)]
     );
 }

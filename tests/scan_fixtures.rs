@@ -39,7 +39,7 @@ fn js_monorepo_finds_each_package_and_skips_the_traps() {
             "config apps/web/src/lib/analytics.ts:10 production",
             "import apps/web/src/__tests__/analytics.test.ts:2 test",
             "import apps/web/src/lib/analytics.ts:3 production",
-            "import apps/web/src/lib/analytics.ts:4 production",
+            // Line 4 is `import type`: it loads nothing, so it is no evidence.
             "manifest apps/web/package.json:9 production"
         ]
     );
@@ -100,7 +100,8 @@ fn python_service_aliases_lazy_and_dynamic_imports() {
             "collects app/main.py:3 production",
             "config .env.example:1 dev",
             "config app/main.py:6 production",
-            "config deploy/k8s/deployment.yaml:15 production",
+            // A Kubernetes manifest describes the deployment: its own scope.
+            "config deploy/k8s/deployment.yaml:15 deploy",
             "import app/main.py:3 production",
             "manifest pyproject.toml:7 production"
         ]
@@ -111,7 +112,7 @@ fn python_service_aliases_lazy_and_dynamic_imports() {
         evidence(&r, "twilio"),
         [
             "call app/notify.py:11 production",
-            "config docker-compose.yml:6 production",
+            "config docker-compose.yml:6 deploy",
             "import app/notify.py:9 production",
             "manifest pyproject.toml:10 production"
         ]
@@ -121,7 +122,7 @@ fn python_service_aliases_lazy_and_dynamic_imports() {
         evidence(&r, "openai"),
         [
             "call app/llm.py:7 production",
-            "config deploy/k8s/deployment.yaml:12 production",
+            "config deploy/k8s/deployment.yaml:12 deploy",
             "import app/llm.py:5 production",
             "manifest pyproject.toml:11 production"
         ]
@@ -449,4 +450,40 @@ fn a_loader_served_from_another_vendors_host_is_its_own_vendor() {
     // Manager's host; the GTM container loader is Tag Manager.
     assert_eq!(by_file("site/index.html"), ["google-analytics"]);
     assert_eq!(by_file("shop/index.html"), ["google-tag-manager"]);
+}
+
+/// Issue #12's scope and mention rules on one Next.js-like app: only the
+/// Stripe SDK that the code calls is a production integration. A link, a
+/// share link, a `mailto:`, a CSP list, a locale string and `turbo.json`
+/// keys are mentions; a CI workflow is `ci`, a Helm chart `deploy`, a
+/// `scripts/` folder `dev`; `import type` is no evidence at all.
+#[test]
+fn mentions_ci_deploy_and_scripts_are_not_production() {
+    let r = run(&fixture("mentions-app"));
+    assert_eq!(production_vendors(&r), set(&["stripe"]));
+    assert_eq!(
+        integrations(&r),
+        [
+            "datadog acme-shop deploy",
+            "hubspot acme-shop dev",
+            "intercom acme-shop mention",
+            "meta-pixel acme-shop mention",
+            "mixpanel acme-shop mention",
+            "posthog acme-shop mention",
+            "segment acme-shop mention",
+            "sentry acme-shop ci",
+            "stripe acme-shop production",
+        ]
+    );
+    assert_eq!(
+        evidence(&r, "mixpanel"),
+        ["mention next.config.js:6 mention"]
+    );
+    // The CSP lists Stripe's API too, but the SDK makes Stripe production.
+    assert!(evidence(&r, "stripe").contains(&"mention next.config.js:5 mention".to_string()));
+    assert!(
+        evidence(&r, "posthog")
+            .iter()
+            .all(|e| !e.contains("stripe.ts"))
+    );
 }

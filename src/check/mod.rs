@@ -293,6 +293,7 @@ fn kind_rank(k: EvidenceKind) -> u8 {
         EvidenceKind::Manifest => 5,
         EvidenceKind::Collects => 6,
         EvidenceKind::Declared => 7,
+        EvidenceKind::Mention => 8,
     }
 }
 

@@ -253,8 +253,20 @@ pub enum Scope {
     Production,
     /// Tests, mocks, fixtures.
     Test,
-    /// Dev-only dependencies, docs, examples, tooling.
+    /// Dev-only dependencies, docs, examples, tooling, scripts.
     Dev,
+    /// Continuous-integration workflows (`.github/workflows/`,
+    /// `.gitlab-ci.yml`, ...): they run on the CI provider, not in the
+    /// application.
+    Ci,
+    /// Deployment descriptions (Helm charts, Terraform, Kubernetes
+    /// manifests, Compose files): they say where the application runs and
+    /// which settings it gets, reported apart from its runtime flows.
+    Deploy,
+    /// Only mentioned: a link a person clicks, a share link, a CSP or
+    /// allow-list entry, a locale string, a `$schema` URL, a key listed in a
+    /// build tool's environment pass-through. Never an integration alone.
+    Mention,
 }
 
 impl Scope {
@@ -264,6 +276,9 @@ impl Scope {
             Self::Production => "production",
             Self::Test => "test",
             Self::Dev => "dev",
+            Self::Ci => "ci",
+            Self::Deploy => "deploy",
+            Self::Mention => "mention",
         }
     }
 }
@@ -288,6 +303,10 @@ pub enum EvidenceKind {
     Collects,
     /// Written in the declaration file.
     Declared,
+    /// A mention that is not an integration: a link, a share link, a CSP or
+    /// allow-list entry, a locale string, a `$schema` URL, an environment
+    /// key a build tool passes through. Its scope is always `mention`.
+    Mention,
 }
 
 impl EvidenceKind {
@@ -302,6 +321,7 @@ impl EvidenceKind {
             Self::Config => "config",
             Self::Collects => "collects",
             Self::Declared => "declared",
+            Self::Mention => "mention",
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod index;
 pub mod lang;
 pub mod lines;
 pub mod manifest;
+pub mod mention;
 mod pipeline;
 pub mod prefilter;
 pub mod redact;

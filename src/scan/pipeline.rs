@@ -19,6 +19,7 @@ use super::index::Index;
 use super::lang::{self, ExtractError, Lang};
 use super::lines::LineIndex;
 use super::manifest::{self, ManifestKind};
+use super::mention;
 use super::prefilter::{Hit, Prefilter, Role};
 use super::redact::Redactor;
 use super::walk::{self, WalkedFile};
@@ -576,6 +577,7 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
     } else {
         lines
     };
+    let mention_file = mention::file_is_mention(rel);
     out.found = findings
         .into_iter()
         .map(|f| {
@@ -583,12 +585,22 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
                 Some(t) => t.as_str(),
                 None => source_lines.text_of(f.line),
             };
+            let mentioned = matches!(
+                f.kind,
+                EvidenceKind::Endpoint | EvidenceKind::Script | EvidenceKind::Config
+            ) && (mention_file || mention::line_is_mention(&source_lines, f.line));
             Found {
                 vendor: f.vendor,
-                kind: f.kind,
+                kind: if mentioned {
+                    EvidenceKind::Mention
+                } else {
+                    f.kind
+                },
                 line: f.line,
                 text: evidence_text(&ctx.redactor, raw),
-                scope: if path_scope != Scope::Production {
+                scope: if mentioned {
+                    Scope::Mention
+                } else if path_scope != Scope::Production {
                     path_scope
                 } else {
                     f.scope

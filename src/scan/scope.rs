@@ -1,5 +1,7 @@
 //! Scope by path: evidence in tests, mocks and fixtures is `test`; in docs,
-//! examples, stories and benchmarks it is `dev`; everything else is
+//! examples, stories, benchmarks and scripts it is `dev`; in CI workflows it
+//! is `ci`; in deployment descriptions (Helm charts, Terraform, Kubernetes
+//! manifests, Compose files) it is `deploy`; everything else is
 //! `production`. A manifest's dev-only dependency is `dev` (decided by the
 //! manifest readers); the path rule wins when it is stricter.
 
@@ -44,7 +46,64 @@ const DEV_DIRS: &[&str] = &[
     "benchmark",
     "bench",
     "benches",
+    "scripts",
+    "script",
 ];
+
+/// Folders whose files describe a deployment, not code that runs.
+const DEPLOY_DIRS: &[&str] = &[
+    "charts",
+    "chart",
+    "helm",
+    "k8s",
+    "kubernetes",
+    "kustomize",
+    "terraform",
+    "ansible",
+    "deploy",
+    "deployment",
+    "deployments",
+];
+
+/// Extensions of deployment descriptions wherever they are.
+const DEPLOY_EXTENSIONS: &[&str] = &["tf", "tfvars", "hcl"];
+
+/// A path (lowercase) that is a CI workflow or pipeline definition.
+fn is_ci(lower: &str, file: &str) -> bool {
+    lower.starts_with(".github/workflows/")
+        || lower.starts_with(".github/actions/")
+        || lower.starts_with(".circleci/")
+        || lower.starts_with(".buildkite/")
+        || lower.starts_with(".woodpecker/")
+        || lower.starts_with(".gitlab/ci/")
+        || lower.contains("/.github/workflows/")
+        || matches!(
+            file,
+            ".gitlab-ci.yml"
+                | ".travis.yml"
+                | "azure-pipelines.yml"
+                | "bitbucket-pipelines.yml"
+                | ".drone.yml"
+                | ".woodpecker.yml"
+                | "appveyor.yml"
+                | "cloudbuild.yaml"
+                | "cloudbuild.yml"
+                | "jenkinsfile"
+                | "codemagic.yaml"
+                | "bitrise.yml"
+        )
+}
+
+/// A file (lowercase name) that describes a deployment by its name.
+fn is_deploy_file(file: &str) -> bool {
+    let ext = file.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    DEPLOY_EXTENSIONS.contains(&ext)
+        || file == "chart.yaml"
+        || file == "helmfile.yaml"
+        || file == "kustomization.yaml"
+        || ((file.starts_with("docker-compose") || file.starts_with("compose."))
+            && (file.ends_with(".yml") || file.ends_with(".yaml")))
+}
 
 const DOC_EXTENSIONS: &[&str] = &["md", "mdx", "markdown", "rst", "adoc", "txt"];
 
@@ -52,7 +111,10 @@ const DOC_EXTENSIONS: &[&str] = &["md", "mdx", "markdown", "rst", "adoc", "txt"]
 pub fn of_path(rel: &str) -> Scope {
     let mut parts: Vec<&str> = rel.split('/').collect();
     let file = parts.pop().unwrap_or("");
+    let lower = rel.to_ascii_lowercase();
+    let lower_file = file.to_ascii_lowercase();
     let mut scope = Scope::Production;
+    let mut deploy = false;
     for dir in parts {
         let d = dir.to_ascii_lowercase();
         if TEST_DIRS.contains(&d.as_str()) {
@@ -61,6 +123,7 @@ pub fn of_path(rel: &str) -> Scope {
         if DEV_DIRS.contains(&d.as_str()) {
             scope = Scope::Dev;
         }
+        deploy |= DEPLOY_DIRS.contains(&d.as_str());
     }
     if is_test_file(file) {
         return Scope::Test;
@@ -68,7 +131,27 @@ pub fn of_path(rel: &str) -> Scope {
     if scope == Scope::Dev || is_dev_file(file) {
         return Scope::Dev;
     }
+    if is_ci(&lower, &lower_file) {
+        return Scope::Ci;
+    }
+    // Code inside a deploy folder (a Terraform provider plugin, a Helm
+    // hook script in Python) still runs somewhere, but not as the
+    // application: only descriptions and their config count as deploy.
+    if is_deploy_file(&lower_file) || (deploy && is_description(&lower_file)) {
+        return Scope::Deploy;
+    }
     Scope::Production
+}
+
+/// YAML, JSON, TOML, templates and env files: what a deploy folder holds
+/// when it describes a deployment.
+fn is_description(file: &str) -> bool {
+    let ext = file.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    matches!(
+        ext,
+        "yaml" | "yml" | "json" | "toml" | "tpl" | "env" | "conf" | "ini"
+    ) || file.starts_with(".env")
+        || file == "dockerfile"
 }
 
 fn is_test_file(name: &str) -> bool {
@@ -184,6 +267,40 @@ mod tests {
             ".env.development",
         ] {
             assert_eq!(of_path(p), Scope::Dev, "{p}");
+        }
+    }
+
+    #[test]
+    fn ci_and_deploy_paths() {
+        for p in [
+            ".github/workflows/deploy.yml",
+            ".gitlab-ci.yml",
+            ".circleci/config.yml",
+            "Jenkinsfile",
+            "apps/web/.github/workflows/ci.yml",
+        ] {
+            assert_eq!(of_path(p), Scope::Ci, "{p}");
+        }
+        for p in [
+            "charts/app/values.yaml",
+            "charts/app/templates/deployment.yaml",
+            "deploy/k8s/secrets.yaml",
+            "infra/main.tf",
+            "docker-compose.yml",
+            "docker-compose.prod.yaml",
+            "helm/values.production.yaml",
+        ] {
+            assert_eq!(of_path(p), Scope::Deploy, "{p}");
+        }
+        for p in ["scripts/backfill.py", "bin/../scripts/seed.ts"] {
+            assert_eq!(of_path(p), Scope::Dev, "{p}");
+        }
+        // Code in a folder named like a deployment is still code.
+        for p in [
+            "app/services/deploy/notifier.rb",
+            "src/deployment/client.ts",
+        ] {
+            assert_eq!(of_path(p), Scope::Production, "{p}");
         }
     }
 

@@ -415,10 +415,49 @@ fn function_name(ctx: &Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) -> Option<(Str
     }
 }
 
+/// True for a TypeScript import or re-export that names only types:
+/// `import type ...`, `export type { X } from ...`, or braces whose every
+/// specifier is `type X`.
+fn is_type_only(node: Node<'_>) -> bool {
+    fn has_type_keyword(n: Node<'_>) -> bool {
+        let mut cursor = n.walk();
+        n.children(&mut cursor)
+            .any(|c| !c.is_named() && c.kind() == "type")
+    }
+    if has_type_keyword(node) {
+        return true;
+    }
+    let kids = children(node);
+    let specs: Vec<Node<'_>> = kids
+        .iter()
+        .flat_map(|c| match c.kind() {
+            "import_clause" => children(*c),
+            "export_clause" => vec![*c],
+            _ => Vec::new(),
+        })
+        .flat_map(|c| match c.kind() {
+            "named_imports" | "export_clause" => children(c)
+                .into_iter()
+                .filter(|s| matches!(s.kind(), "import_specifier" | "export_specifier"))
+                .collect(),
+            // A default or namespace binding is a value.
+            "identifier" | "namespace_import" => vec![c],
+            _ => Vec::new(),
+        })
+        .collect();
+    !specs.is_empty() && specs.iter().all(|s| has_type_keyword(*s))
+}
+
 fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>], exported: &mut HashSet<String>) {
     let parent_kind = anc.last().map(|p| p.kind()).unwrap_or("");
     match node.kind() {
         "import_statement" => {
+            // `import type { Stripe } from 'stripe'` and an import whose
+            // every name is `type X` load nothing at run time: they are not
+            // an integration.
+            if is_type_only(node) {
+                return;
+            }
             let mut bindings = Vec::new();
             let mut renamed = Vec::new();
             let mut source = node.child_by_field_name("source");
@@ -469,6 +508,9 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>], exported: &mut Has
         }
         "export_statement" => {
             if let Some(s) = node.child_by_field_name("source") {
+                if is_type_only(node) {
+                    return;
+                }
                 let module = unquote(ctx.text(s)).to_string();
                 ctx.import(&module, Vec::new(), node, false);
                 return;

@@ -1,4 +1,8 @@
-//! `go.mod`: the module path and its `require` lines.
+//! `go.mod`: the module path and its `require` lines. A requirement marked
+//! `// indirect` is a dependency of a dependency that the module's own code
+//! does not import: it gets `dev` scope (it is not, by itself, evidence of
+//! an integration; an import in the code still is). `tool` directives are
+//! build tools, not requirements, and are not read.
 
 use super::{Dependency, Manifest};
 use crate::catalog::Ecosystem;
@@ -41,12 +45,22 @@ pub fn go_mod(text: &str) -> Manifest {
                     ecosystem: Ecosystem::Go,
                     name: path.to_string(),
                     line: (i + 1) as u32,
-                    scope: Scope::Production,
+                    scope: if is_indirect(raw) {
+                        Scope::Dev
+                    } else {
+                        Scope::Production
+                    },
                 });
             }
         }
     }
     m
+}
+
+/// True when the line's comment marks the requirement `indirect`.
+fn is_indirect(raw: &str) -> bool {
+    raw.split_once("//")
+        .is_some_and(|(_, c)| c.split([';', ' ', '\t']).any(|w| w == "indirect"))
 }
 
 #[cfg(test)]
@@ -69,6 +83,25 @@ mod tests {
                 ("github.com/stripe/stripe-go/v76", 5),
                 ("github.com/getsentry/sentry-go", 9),
                 ("golang.org/x/net", 10)
+            ]
+        );
+    }
+
+    /// An `// indirect` requirement is not the module's own integration.
+    #[test]
+    fn indirect_requirements_are_dev() {
+        let text = "module x\n\nrequire (\n\tgithub.com/getsentry/sentry-go v0.27.0 // indirect\n\tgithub.com/stripe/stripe-go/v76 v76.25.0\n)\n\ntool golang.org/x/tools/cmd/stringer\n";
+        let m = go_mod(text);
+        let got: Vec<(&str, Scope)> = m
+            .dependencies
+            .iter()
+            .map(|d| (d.name.as_str(), d.scope))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("github.com/getsentry/sentry-go", Scope::Dev),
+                ("github.com/stripe/stripe-go/v76", Scope::Production)
             ]
         );
     }

@@ -1,0 +1,223 @@
+//! Mentions: a vendor's host or key that appears where nothing is sent to
+//! the vendor. A link a person clicks (`href`, a share link, `mailto:`), a
+//! Content-Security-Policy or allow-list entry, a string in a locale file, a
+//! JSON-Schema `$schema` URL, an environment key listed in a build tool's
+//! pass-through (`turbo.json`). Such evidence keeps its place in the output
+//! (kind and scope `mention`) but never, alone, makes an integration.
+//!
+//! Decided from the evidence line and, for a CSP written as a list over
+//! several lines, the few lines above it. The rules are lexical on purpose:
+//! they run on every endpoint, script and config finding and must stay
+//! cheap; a real request and a link on the same line is rare enough that
+//! the link wins.
+
+use super::lines::LineIndex;
+
+/// How many lines above an entry a CSP directive may sit
+/// (`connectSrc: [` then one host per line).
+const CSP_LOOKBACK: u32 = 12;
+
+/// Files whose every vendor host or key is a mention, by path (relative,
+/// `/` separators).
+pub fn file_is_mention(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    let (dirs, file) = match lower.rsplit_once('/') {
+        Some((d, f)) => (d, f),
+        None => ("", lower.as_str()),
+    };
+    let ext = file.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    if matches!(
+        ext,
+        "po" | "pot" | "xliff" | "xlf" | "strings" | "stringsdict" | "arb" | "resx" | "ftl"
+    ) {
+        return true;
+    }
+    if matches!(file, "turbo.json" | "turbo.jsonc") {
+        return true;
+    }
+    // Rails' `content_security_policy.rb`, `csp.ts`, `csp.config.js`.
+    let stem = file.split('.').next().unwrap_or("");
+    if stem == "csp"
+        || stem.contains("content_security_policy")
+        || stem.contains("content-security-policy")
+    {
+        return true;
+    }
+    let locale_dir = dirs.split('/').any(|d| {
+        matches!(
+            d,
+            "locales" | "locale" | "i18n" | "l10n" | "lang" | "langs" | "translations" | "messages"
+        )
+    });
+    let data = matches!(
+        ext,
+        "json" | "yml" | "yaml" | "po" | "properties" | "toml" | "php"
+    );
+    if locale_dir && data {
+        return true;
+    }
+    // Android: `res/values-fr/strings.xml`.
+    dirs.split('/')
+        .any(|d| d == "values" || d.starts_with("values-"))
+        && matches!(file, "strings.xml" | "plurals.xml")
+}
+
+/// True when the finding on `line` is a mention: the line is a link, a share
+/// link, a `mailto:`, a `$schema`, or an entry of a CSP (on the line or in
+/// a list opened a few lines above).
+pub fn line_is_mention(lines: &LineIndex<'_>, line: u32) -> bool {
+    let text = lines.text_of(line);
+    let lower = text.to_ascii_lowercase();
+    if is_link(&lower) || is_csp(&lower) {
+        return true;
+    }
+    // An entry of a list: a CSP directive above it, with no line in
+    // between that closes the list.
+    let first = line.saturating_sub(CSP_LOOKBACK).max(1);
+    for n in (first..line).rev() {
+        let above = lines.text_of(n).to_ascii_lowercase();
+        if is_csp(&above) {
+            return true;
+        }
+        let t = above.trim_end();
+        if t.ends_with(']')
+            || t.ends_with("],")
+            || t.ends_with(';')
+            || t.ends_with(')')
+            || t.ends_with("end")
+        {
+            return false;
+        }
+    }
+    false
+}
+
+fn is_link(lower: &str) -> bool {
+    const LINK: &[&str] = &[
+        "href=",
+        "href =",
+        "href:",
+        ":href",
+        "mailto:",
+        "link_to ",
+        "link_to(",
+        "\"$schema\"",
+        "'$schema'",
+        "$schema:",
+        // Share links: a person clicks them, the page sends nothing.
+        "sharer.php",
+        "sharer/sharer",
+        "/share?",
+        "/sharing/share-offsite",
+        "sharearticle",
+        "intent/tweet",
+        "intent/post",
+        "/submit?url=",
+        "pin/create",
+        "wa.me/?text",
+        "t.me/share",
+        "api.whatsapp.com/send",
+        "reddit.com/submit",
+    ];
+    LINK.iter().any(|p| lower.contains(p))
+}
+
+fn is_csp(lower: &str) -> bool {
+    const CSP: &[&str] = &[
+        "content-security-policy",
+        "content_security_policy",
+        "contentsecuritypolicy",
+        "script-src",
+        "connect-src",
+        "img-src",
+        "frame-src",
+        "style-src",
+        "font-src",
+        "media-src",
+        "worker-src",
+        "child-src",
+        "default-src",
+        "form-action",
+        "frame-ancestors",
+        "scriptsrc",
+        "connectsrc",
+        "imgsrc",
+        "framesrc",
+        "stylesrc",
+        "fontsrc",
+        "defaultsrc",
+        "formaction",
+        "script_src",
+        "connect_src",
+        "img_src",
+        "frame_src",
+        "style_src",
+        "font_src",
+        "default_src",
+        "form_action",
+    ];
+    CSP.iter().any(|p| lower.contains(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(src: &str, line: u32) -> bool {
+        line_is_mention(&LineIndex::new(src), line)
+    }
+
+    #[test]
+    fn links_share_links_schemas_and_csp_lines() {
+        for line in [
+            r#"<a href="https://stripe.com/docs">Stripe</a>"#,
+            r#"<a class="x" :href="'https://www.facebook.com/sharer/sharer.php?u=' + url">"#,
+            r#"const tweet = `https://twitter.com/intent/tweet?text=${t}`;"#,
+            r#"  "$schema": "https://turbo.build/schema.json","#,
+            r#"policy.connect_src :self, "https://api.mixpanel.com""#,
+            r#"res.setHeader("Content-Security-Policy", "script-src https://js.stripe.com")"#,
+            r#"<%= link_to "Intercom", "https://www.intercom.com" %>"#,
+        ] {
+            assert!(at(line, 1), "{line}");
+        }
+        for line in [
+            r#"fetch("https://api.mixpanel.com/track", { body })"#,
+            r#"const stripe = new Stripe(process.env.STRIPE_KEY)"#,
+            r#"<script src="https://js.stripe.com/v3/"></script>"#,
+            r#"requests.post("https://api.hubapi.com/crm/v3/objects/contacts", json=data)"#,
+        ] {
+            assert!(!at(line, 1), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_csp_list_over_several_lines() {
+        let src = "const csp = {\n  connectSrc: [\n    \"'self'\",\n    \"https://api.mixpanel.com\",\n  ],\n};\nfetch(\"https://api.mixpanel.com/track\");\n";
+        assert!(at(src, 4));
+        // After the list closes, a request is a request.
+        assert!(!at(src, 7));
+    }
+
+    #[test]
+    fn mention_files() {
+        for p in [
+            "config/locales/en.yml",
+            "public/locales/de/common.json",
+            "app/src/main/res/values-fr/strings.xml",
+            "ios/App/en.lproj/Localizable.strings",
+            "turbo.json",
+            "config/initializers/content_security_policy.rb",
+            "locale/fr/LC_MESSAGES/django.po",
+        ] {
+            assert!(file_is_mention(p), "{p}");
+        }
+        for p in [
+            "app/services/stripe.rb",
+            "src/lib/analytics.ts",
+            "config/initializers/sentry.rb",
+            "src/i18n/index.ts",
+        ] {
+            assert!(!file_is_mention(p), "{p}");
+        }
+    }
+}
