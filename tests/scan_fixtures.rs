@@ -487,3 +487,17 @@ fn mentions_ci_deploy_and_scripts_are_not_production() {
             .all(|e| !e.contains("stripe.ts"))
     );
 }
+
+/// A database or search driver is not the vendor's hosted service: pymongo
+/// and the Elasticsearch client pointed at servers of our own make no
+/// integration; pymongo with an Atlas connection string is MongoDB Atlas.
+#[test]
+fn drivers_are_vendors_only_when_pointed_at_the_hosted_service() {
+    let r = run(&fixture("drivers-app"));
+    assert_eq!(integrations(&r), ["mongodb-atlas billing-api production"]);
+    assert!(
+        evidence(&r, "mongodb-atlas").contains(&"endpoint atlas/db.py:3 production".to_string()),
+        "{:?}",
+        evidence(&r, "mongodb-atlas")
+    );
+}

@@ -166,6 +166,15 @@ pub struct CatalogVendor {
     /// Regexes for hard-coded secrets.
     #[serde(default)]
     pub secret_patterns: Vec<String>,
+    /// The packages and imports are clients of an open-source server that
+    /// anyone can run (a MongoDB, Elasticsearch or Meilisearch driver): they
+    /// say nothing about the vendor's hosted service. The scan reports the
+    /// vendor only where production code or configuration points at it: one
+    /// of its `domains` (a connection string's host counts), one of its
+    /// `config_keys` (which then must name the hosted service, such as
+    /// `MONGODB_ATLAS_URI`, never a generic `MONGODB_URI`) or a snippet.
+    #[serde(default)]
+    pub generic_client: bool,
     /// Public sources of these facts.
     #[serde(default)]
     pub sources: Vec<String>,

@@ -250,12 +250,18 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     }
     let mut integrations: Vec<Integration> = groups
         .into_iter()
-        .map(|(key, ev)| {
+        .filter_map(|(key, ev)| {
             let mut fields = group_fields.remove(&key).unwrap_or_default();
             let switches = group_switches.remove(&key).unwrap_or_default();
             let (vendor, component) = key;
             let mut evidence = tidy(ev);
             scope_undifferentiated_manifests(&mut evidence);
+            if catalog.get(&vendor).is_some_and(|v| v.generic_client)
+                && !points_at_hosted(&evidence)
+            {
+                // A self-run MongoDB or Elasticsearch is not the vendor.
+                return None;
+            }
             let scope = evidence
                 .iter()
                 .map(|e| e.scope)
@@ -281,13 +287,13 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
                     &b.name,
                 ))
             });
-            Integration {
+            Some(Integration {
                 vendor,
                 component,
                 scope,
                 evidence,
                 fields,
-            }
+            })
         })
         .collect();
     integrations.sort_by(|a, b| {
@@ -338,6 +344,18 @@ fn scope_undifferentiated_manifests(evidence: &mut [Evidence]) {
             e.scope = Scope::Test;
         }
     }
+}
+
+/// True when production evidence points at a vendor's hosted service (its
+/// host, its own config key or its loader), not only at a generic client.
+fn points_at_hosted(evidence: &[Evidence]) -> bool {
+    evidence.iter().any(|e| {
+        e.scope == Scope::Production
+            && matches!(
+                e.kind,
+                EvidenceKind::Endpoint | EvidenceKind::Config | EvidenceKind::Script
+            )
+    })
 }
 
 /// Sorts evidence by file, line, kind, and drops an endpoint where a script
