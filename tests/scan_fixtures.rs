@@ -467,7 +467,8 @@ fn mentions_ci_deploy_and_scripts_are_not_production() {
             "datadog acme-shop deploy",
             "hubspot acme-shop dev",
             "intercom acme-shop mention",
-            "meta-pixel acme-shop mention",
+            // The share link's host, www.facebook.com, is no Meta product
+            // (the Pixel is www.facebook.com/tr only).
             "mixpanel acme-shop mention",
             "posthog acme-shop mention",
             "segment acme-shop mention",

@@ -147,9 +147,21 @@ mod tests {
                 }
             }
             for d in &v.domains {
-                if d.contains('/') || d.contains(':') || *d != d.to_lowercase() || !d.contains('.')
+                let (host, path) = d.split_once('/').unwrap_or((d, ""));
+                let path_ok = path
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '*' | '.' | '-' | '_'))
+                    && !path.starts_with('/')
+                    && !path.ends_with('/');
+                if host.contains(':')
+                    || *d != d.to_lowercase() && host != host.to_lowercase()
+                    || !host.contains('.')
+                    || !path_ok
                 {
-                    problems.push(format!("{}: domain `{d}` must be a lowercase host", v.id));
+                    problems.push(format!(
+                        "{}: domain `{d}` must be a lowercase host, optionally with a path (`host/a/*/b`)",
+                        v.id
+                    ));
                 }
             }
         }

@@ -19,8 +19,17 @@ use crate::model::{EvidenceKind, Scope};
 #[derive(Debug)]
 pub struct Domains {
     ac: Option<AhoCorasick>,
-    /// Per pattern: the domain and its vendors.
-    owners: Vec<(String, Vec<VendorIx>)>,
+    /// Per pattern (a host): its owners.
+    owners: Vec<(String, Owners)>,
+}
+
+/// Who a host belongs to: vendors that claim the whole host, and vendors
+/// that claim only paths under it (`www.facebook.com/tr` is the Meta Pixel,
+/// `www.facebook.com/*/dialog/oauth` is Facebook Login).
+#[derive(Debug, Default)]
+struct Owners {
+    host: Vec<VendorIx>,
+    paths: Vec<(Vec<String>, VendorIx)>,
 }
 
 fn is_host_byte(b: u8) -> bool {
@@ -30,12 +39,25 @@ fn is_host_byte(b: u8) -> bool {
 impl Domains {
     /// Builds the matcher from an index.
     pub fn new(index: &Index) -> Domains {
-        let mut by: std::collections::BTreeMap<&str, Vec<VendorIx>> = Default::default();
+        let mut by: std::collections::BTreeMap<String, Owners> = Default::default();
         for (d, v) in &index.domains {
-            by.entry(d.as_str()).or_default().push(*v);
+            let (host, path) = match d.split_once('/') {
+                Some((h, p)) => (h, Some(p)),
+                None => (d.as_str(), None),
+            };
+            let o = by.entry(host.to_string()).or_default();
+            match path {
+                Some(p) => o.paths.push((
+                    p.split('/')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                    *v,
+                )),
+                None => o.host.push(*v),
+            }
         }
-        let owners: Vec<(String, Vec<VendorIx>)> =
-            by.into_iter().map(|(d, v)| (d.to_string(), v)).collect();
+        let owners: Vec<(String, Owners)> = by.into_iter().collect();
         let ac = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
@@ -45,16 +67,42 @@ impl Domains {
     }
 
     /// Vendors whose domain appears in `value` as a URL host or bare host.
+    /// Where several catalog hosts match one host in the value
+    /// (`cloudfront.net` and `d2wy8f7a9ursnm.cloudfront.net`), the most
+    /// specific one decides; where its owners claim paths, a path that
+    /// matches decides over the owners of the whole host.
     pub fn in_value(&self, value: &str) -> Vec<VendorIx> {
         let Some(ac) = &self.ac else {
             return Vec::new();
         };
-        let mut out = Vec::new();
+        // Per host token (keyed by its end): the longest accepted match.
+        let mut best: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
         for m in ac.find_overlapping_iter(value) {
             if accepts(value, m.start(), m.end()) {
-                if let Some((_, vs)) = self.owners.get(m.pattern().as_usize()) {
-                    out.extend(vs.iter().copied());
+                let e = best
+                    .entry(m.end())
+                    .or_insert((m.start(), m.pattern().as_usize()));
+                if m.start() < e.0 {
+                    *e = (m.start(), m.pattern().as_usize());
                 }
+            }
+        }
+        let mut out = Vec::new();
+        for (end, (_, pattern)) in best {
+            let Some((_, owners)) = self.owners.get(pattern) else {
+                continue;
+            };
+            let path = path_after(&value[end..]);
+            let by_path: Vec<VendorIx> = owners
+                .paths
+                .iter()
+                .filter(|(p, _)| path_matches(p, &path))
+                .map(|(_, v)| *v)
+                .collect();
+            if by_path.is_empty() {
+                out.extend(owners.host.iter().copied());
+            } else {
+                out.extend(by_path);
             }
         }
         out.sort_unstable();
@@ -66,6 +114,36 @@ impl Domains {
     pub fn of_url(&self, url: &str) -> Vec<VendorIx> {
         self.in_value(url.trim())
     }
+}
+
+/// The path segments of a URL after its host: `:443/v18.0/dialog/oauth?x`
+/// → `["v18.0", "dialog", "oauth"]`. Stops at a query, a fragment, a quote
+/// or white space.
+fn path_after(rest: &str) -> Vec<&str> {
+    let rest = rest
+        .strip_prefix(':')
+        .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()))
+        .unwrap_or(rest);
+    let Some(rest) = rest.strip_prefix('/') else {
+        return Vec::new();
+    };
+    let end = rest
+        .find(|c: char| {
+            c.is_whitespace() || matches!(c, '?' | '#' | '"' | '\'' | '`' | ')' | '<' | '>')
+        })
+        .unwrap_or(rest.len());
+    rest[..end].split('/').filter(|s| !s.is_empty()).collect()
+}
+
+/// True when `path` starts with the segments of `pattern`; `*` stands for
+/// any one segment (a version such as `v18.0`, a locale such as `en_US`, a
+/// template placeholder).
+fn path_matches(pattern: &[String], path: &[&str]) -> bool {
+    pattern.len() <= path.len()
+        && pattern
+            .iter()
+            .zip(path)
+            .all(|(p, s)| p == "*" || p.eq_ignore_ascii_case(s))
 }
 
 /// True when `value[start..end]` is a whole host name (or the end of one, as
@@ -274,6 +352,57 @@ mod tests {
         assert!(!ok("https://api.mixpanel.company/", "api.mixpanel.com"));
         assert!(!ok("support@sentry.io", "sentry.io"));
         assert!(!ok("Powered by sentry.io", "sentry.io"));
+    }
+
+    fn catalog(yaml: &[&str]) -> Domains {
+        let vendors: Vec<crate::catalog::CatalogVendor> = yaml
+            .iter()
+            .map(|y| serde_yaml::from_str(y).expect("vendor yaml"))
+            .collect();
+        let cat = crate::catalog::Catalog::from_vendors(vendors);
+        Domains::new(&Index::new(&cat))
+    }
+
+    fn ids(d: &Domains, value: &str) -> Vec<usize> {
+        d.in_value(value).into_iter().map(|v| v as usize).collect()
+    }
+
+    /// A shared host goes to the product its path belongs to; the most
+    /// specific host wins over a parent domain.
+    #[test]
+    fn shared_hosts_by_path_and_most_specific_host() {
+        let d = catalog(&[
+            "{id: a-login, name: L, category: auth, domains: [graph.facebook.com, 'www.facebook.com/*/dialog/oauth', 'www.facebook.com/dialog/oauth']}",
+            "{id: b-pixel, name: P, category: advertising, domains: [connect.facebook.net, 'www.facebook.com/tr', 'graph.facebook.com/*/*/events']}",
+            "{id: c-cdn, name: C, category: cdn, domains: [cloudfront.net]}",
+            "{id: d-bugs, name: B, category: error-monitoring, domains: [d2wy8f7a9ursnm.cloudfront.net]}",
+        ]);
+        assert_eq!(
+            ids(
+                &d,
+                "https://www.facebook.com/v18.0/dialog/oauth?client_id=1"
+            ),
+            [0]
+        );
+        assert_eq!(
+            ids(&d, "https://www.facebook.com/tr?id=123&ev=PageView"),
+            [1]
+        );
+        assert_eq!(ids(&d, "https://graph.facebook.com/me?fields=email"), [0]);
+        assert_eq!(
+            ids(&d, "https://graph.facebook.com/v18.0/${pixelId}/events"),
+            [1]
+        );
+        // A profile link on www.facebook.com belongs to no product.
+        assert!(ids(&d, "https://www.facebook.com/acme").is_empty());
+        assert_eq!(
+            ids(
+                &d,
+                "https://d2wy8f7a9ursnm.cloudfront.net/v7/bugsnag.min.js"
+            ),
+            [3]
+        );
+        assert_eq!(ids(&d, "https://abc.cloudfront.net/x.js"), [2]);
     }
 
     #[test]

@@ -24,7 +24,9 @@ pub struct Index {
     prefixed: Vec<(Ecosystem, String, VendorIx)>,
     /// Import names per language.
     imports: HashMap<ImportLang, Vec<(String, VendorIx)>>,
-    /// (domain, vendor), lowercase.
+    /// (domain, vendor), lowercase. A domain may carry a path
+    /// (`www.facebook.com/tr`): it then claims only URLs under that path
+    /// (see [`super::endpoint`]); [`host_of`] is its host.
     pub domains: Vec<(String, VendorIx)>,
     /// (key, vendor).
     pub config_keys: Vec<(String, VendorIx)>,
@@ -34,6 +36,12 @@ pub struct Index {
     pub secret_patterns: Vec<String>,
     /// Names as written in the catalog, for the prefilter.
     raw_names: Vec<(String, VendorIx)>,
+}
+
+/// The host of a catalog domain entry: `www.facebook.com/tr` →
+/// `www.facebook.com`.
+pub fn host_of(domain: &str) -> &str {
+    domain.split('/').next().unwrap_or(domain)
 }
 
 /// Normalises a package name for comparison within its ecosystem.
@@ -204,7 +212,11 @@ impl Index {
     /// integration through them also shows a package, script or snippet.
     pub fn prefilter_names(&self) -> Vec<(String, VendorIx)> {
         let mut out = self.raw_names.clone();
-        out.extend(self.domains.iter().cloned());
+        out.extend(
+            self.domains
+                .iter()
+                .map(|(d, v)| (host_of(d).to_string(), *v)),
+        );
         out.extend(self.config_keys.iter().cloned());
         out.extend(self.snippets.iter().cloned());
         out

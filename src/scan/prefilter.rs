@@ -75,7 +75,7 @@ impl Prefilter {
         }
         for (d, v) in &index.domains {
             by_text
-                .entry(d.clone())
+                .entry(super::index::host_of(d).to_string())
                 .or_default()
                 .push((Role::Domain, *v));
         }
