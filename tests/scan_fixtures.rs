@@ -62,12 +62,13 @@ fn js_monorepo_finds_each_package_and_skips_the_traps() {
         ]
     );
     // The raw HTTP integration: the real host counts, the look-alike and the
-    // URL in a comment do not.
+    // URL in a comment do not; `fetch(TAXJAR_URL, ...)` is the request.
     assert_eq!(
         evidence(&r, "taxjar"),
         [
             "config packages/tax/src/index.js:9 production",
             "endpoint packages/tax/src/index.js:2 production",
+            "http packages/tax/src/index.js:7 production",
         ]
     );
     assert_eq!(
@@ -281,7 +282,11 @@ fn php_shop_namespaces_and_require_dev() {
     );
     assert_eq!(
         evidence(&r, "taxjar"),
-        ["endpoint src/Payment/Checkout.php:13 production"]
+        [
+            "endpoint src/Payment/Checkout.php:13 production",
+            // Guzzle's post(self::TAXJAR, ...): the constant resolves.
+            "http src/Payment/Checkout.php:22 production"
+        ]
     );
 }
 
@@ -501,4 +506,49 @@ fn drivers_are_vendors_only_when_pointed_at_the_hosted_service() {
         "{:?}",
         evidence(&r, "mongodb-atlas")
     );
+}
+
+/// Plain HTTP requests to vendor APIs, one per language (#11 item 2): the
+/// URL resolves through a class constant, a module constant, a template or a
+/// `const`, whatever the client (requests, fetch, axios, Faraday, Laravel's
+/// Http, Go's net/http); the body is classified where it is written, inline,
+/// serialised in place or built a few lines up. Configuration values (API
+/// keys) are not user data, and a returned docs URL is not a request.
+#[test]
+fn http_requests_to_vendor_apis_in_every_language() {
+    let r = run(&fixture("http-flows"));
+    let mut got: Vec<String> = r
+        .integrations
+        .iter()
+        .flat_map(|i| {
+            i.fields
+                .iter()
+                .map(move |f| format!("{} {} {}:{}", i.vendor, f.category, f.file, f.line))
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "hubspot user.contact.email js/crm.ts:9",
+            "hubspot user.name.first js/crm.ts:9",
+            "mailgun user.contact.email rb/mailer.rb:7",
+            "postmark user.contact.email php/Notify.php:14",
+            "sendgrid user.contact.email js/crm.ts:15",
+            "slack user.account.username go/notify.go:13",
+            "twilio user.contact.phone_number py/sms.py:14",
+        ]
+    );
+    let twilio = evidence(&r, "twilio");
+    assert!(twilio.contains(&"http py/sms.py:14 production".to_string()), "{twilio:?}");
+    assert!(!twilio.iter().any(|e| e.starts_with("http py/sms.py:19")), "{twilio:?}");
+    // A value built before the call is reported where it leaves, with the
+    // line it was built on.
+    let built = r
+        .integrations
+        .iter()
+        .flat_map(|i| i.fields.iter())
+        .find(|f| f.file == "py/sms.py")
+        .map(|f| f.name.clone());
+    assert_eq!(built.as_deref(), Some("data.To (built at line 11)"));
 }

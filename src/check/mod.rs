@@ -287,7 +287,7 @@ fn kind_rank(k: EvidenceKind) -> u8 {
     match k {
         EvidenceKind::Import => 0,
         EvidenceKind::Script => 1,
-        EvidenceKind::Call => 2,
+        EvidenceKind::Call | EvidenceKind::Http => 2,
         EvidenceKind::Endpoint => 3,
         EvidenceKind::Config => 4,
         EvidenceKind::Manifest => 5,

@@ -295,6 +295,9 @@ pub enum EvidenceKind {
     Call,
     /// A script tag or inline loader snippet.
     Script,
+    /// A plain HTTP request to a vendor's API (a call whose URL argument
+    /// resolves to a catalog domain).
+    Http,
     /// A vendor API domain in a string literal.
     Endpoint,
     /// A vendor config or environment key.
@@ -317,6 +320,7 @@ impl EvidenceKind {
             Self::Import => "import",
             Self::Call => "call",
             Self::Script => "script",
+            Self::Http => "http",
             Self::Endpoint => "endpoint",
             Self::Config => "config",
             Self::Collects => "collects",

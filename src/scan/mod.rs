@@ -15,6 +15,7 @@ pub mod collects;
 pub mod component;
 pub mod config;
 pub mod endpoint;
+pub mod http;
 pub mod imports;
 pub mod index;
 pub mod lang;

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use super::component::{Components, package_id, slug};
 use super::endpoint::{self, Domains};
+use super::http;
 use super::index::Index;
 use super::lang::{self, ExtractError, Lang};
 use super::lines::LineIndex;
@@ -363,7 +364,12 @@ fn points_at_hosted(evidence: &[Evidence]) -> bool {
 fn tidy(ev: BTreeSet<Evidence>) -> Vec<Evidence> {
     let strong: BTreeSet<(String, u32)> = ev
         .iter()
-        .filter(|e| matches!(e.kind, EvidenceKind::Script | EvidenceKind::Import))
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EvidenceKind::Script | EvidenceKind::Import | EvidenceKind::Http
+            )
+        })
         .map(|e| (e.file.clone(), e.line))
         .collect();
     let mut out: Vec<Evidence> = ev
@@ -528,6 +534,13 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
         };
         if has(Role::Domain) {
             findings.extend(endpoint::from_strings(&facts.strings, &ctx.domains));
+            if lang != Lang::Html {
+                let (requests, sent) = http::detect(&facts, text, &lines, &ctx.domains);
+                findings.extend(requests);
+                if path_scope == Scope::Production {
+                    out.fields.extend(sent);
+                }
+            }
         }
         if has(Role::ConfigKey) {
             findings.extend(config::in_code(

@@ -1,0 +1,500 @@
+//! Plain HTTP requests to a vendor's API (#11 item 2): many integrations use
+//! no SDK, only `requests.post("https://api.pagerduty.com/...", json=...)`,
+//! `fetch`, `axios`, Faraday, Guzzle, Go's `http.NewRequest`, or a
+//! first-party `self.post(url, data=...)` around any of them.
+//!
+//! A call is a request to a vendor when one of its arguments is a URL whose
+//! host is a catalog domain: a literal, a template or a format string
+//! (`f"https://api.telegram.org/bot{token}/sendMessage"`), or a name that
+//! resolves, within the file, to one (`URL = "https://…"` then
+//! `self.post(self.URL % sid, …)`, or `url = …` a few assignments away).
+//! The client does not matter: whatever sends a vendor URL sends to the
+//! vendor. Its other arguments (JSON bodies, form data, query parameters,
+//! headers) are classified like an SDK call's, except values taken from the
+//! application's own configuration (`settings.X`, `process.env.X`,
+//! `ENV["X"]`): an API key is the application's, not a person's.
+//!
+//! Resolution is lexical and file-local: assignments are found by their
+//! shape on a line (`NAME = …`, `const NAME = …`, `NAME := …`, `private
+//! $name = …`, `URL: str = …`), followed at most [`MAX_HOPS`] deep. A field
+//! whose value was built before the call (`data = {...}` then
+//! `self.post(url, data=data)`) is reported at the call's line, where the
+//! data leaves; the value's own line is kept in its name.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Finding;
+use super::calls::{CallField, classify, dotted, is_literal};
+use super::classify::classify_arg;
+use super::endpoint::Domains;
+use super::index::VendorIx;
+use super::lang::{Call, FileFacts};
+use super::lines::LineIndex;
+use super::mention;
+use crate::model::{EvidenceKind, Scope};
+
+/// How many assignments a URL name is followed through.
+const MAX_HOPS: usize = 3;
+
+/// Keys that name a request's URL where it is passed by name.
+const URL_KEYS: &[&str] = &[
+    "url", "uri", "endpoint", "baseurl", "base_url", "baseuri", "host",
+];
+
+/// Values from the application's configuration, not from a person.
+fn is_app_config(expr: &str) -> bool {
+    const MARKS: &[&str] = &[
+        "settings.",
+        "process.env",
+        "os.environ",
+        "os.getenv",
+        "ENV[",
+        "ENV.fetch",
+        "getenv(",
+        "env(",
+        "config(",
+        "Config.",
+        "config.",
+        "Rails.application.credentials",
+        "import.meta.env",
+        "System.getenv",
+    ];
+    MARKS.iter().any(|m| expr.contains(m))
+}
+
+/// Argument keys that carry the application's own transport settings.
+fn is_transport_key(key: &str) -> bool {
+    let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+    matches!(
+        last.as_str(),
+        "auth" | "authorization" | "timeout" | "method" | "verify" | "headers" | "allow_redirects"
+    ) || URL_KEYS.contains(&last.as_str())
+}
+
+/// The file's assignments, by the last segment of the assigned name:
+/// `self.URL = "…"`, `URL = "…"` and `const URL = "…"` all give `URL`.
+fn assignments(text: &str) -> BTreeMap<&str, Vec<&str>> {
+    assignments_at(text)
+        .into_iter()
+        .map(|(k, v)| (k, v.into_iter().map(|(value, _)| value).collect()))
+        .collect()
+}
+
+/// Like [`assignments`], with each value's 1-based line.
+fn assignments_at(text: &str) -> BTreeMap<&str, Vec<(&str, u32)>> {
+    let mut out: BTreeMap<&str, Vec<(&str, u32)>> = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some((lhs, rhs)) = split_assignment(line.trim_start()) {
+            let name = lhs
+                .rsplit(|c: char| c.is_whitespace())
+                .next()
+                .unwrap_or(lhs)
+                .trim_start_matches('$');
+            let name = name.rsplit(['.', ':']).next().unwrap_or(name);
+            if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                out.entry(name).or_default().push((rhs, (i + 1) as u32));
+            }
+        }
+    }
+    out
+}
+
+/// `key: value` and `key => value` pairs written inside an expression, and
+/// inside the one-line values of the names it uses (one hop): a lexical
+/// reading of a payload that the extractor does not flatten.
+fn payload_pairs<'a>(
+    expr: &'a str,
+    line: u32,
+    assigned: &BTreeMap<&'a str, Vec<(&'a str, u32)>>,
+) -> Vec<(&'a str, &'a str, u32)> {
+    let mut out = pairs_in(expr)
+        .into_iter()
+        .map(|(k, v)| (k, v, line))
+        .collect::<Vec<_>>();
+    for name in names_in(expr) {
+        let last = name.rsplit('.').next().unwrap_or(name);
+        for (value, at) in assigned.get(last).into_iter().flatten() {
+            if *at < line {
+                out.extend(pairs_in(value).into_iter().map(|(k, v)| (k, v, *at)));
+            }
+        }
+    }
+    out
+}
+
+/// `key: value` / `"key": value` / `'key' => value` pairs of a text.
+fn pairs_in(text: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        // A key: an identifier, possibly quoted, after `{`, `,`, `(` or `[`.
+        let boundary = i == 0 || matches!(b[i - 1], b'{' | b',' | b'(' | b'[' | b' ' | b'\n');
+        if !boundary || !(b[i].is_ascii_alphabetic() || matches!(b[i], b'"' | b'\'' | b'_' | b'$'))
+        {
+            i += 1;
+            continue;
+        }
+        let quoted = matches!(b[i], b'"' | b'\'');
+        let start = if quoted { i + 1 } else { i };
+        let mut j = start;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'_' | b'$' | b'-')) {
+            j += 1;
+        }
+        let key = &text[start..j];
+        if quoted && j < b.len() && b[j] == b[i] {
+            j += 1;
+        }
+        let rest = text[j..].trim_start();
+        let sep = if rest.starts_with("=>") {
+            2
+        } else if rest.starts_with(':') && !rest.starts_with("::") {
+            1
+        } else {
+            i = j.max(i + 1);
+            continue;
+        };
+        let vstart = text.len() - rest.len() + sep;
+        let vtext = &text[vstart..];
+        let vtext_trim = vtext.trim_start();
+        let vbegin = text.len() - vtext_trim.len();
+        let mut depth = 0i32;
+        let mut k = vbegin;
+        while k < b.len() {
+            match b[k] {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' if depth == 0 => break,
+                b')' | b']' | b'}' => depth -= 1,
+                b',' if depth == 0 => break,
+                _ => {}
+            }
+            k += 1;
+        }
+        let value = text[vbegin..k].trim();
+        if !key.is_empty() && !value.is_empty() && !value.starts_with(['{', '[']) {
+            out.push((key, value));
+        }
+        // Nested objects are read by going on from inside the value.
+        i = if value.starts_with(['{', '[']) {
+            vbegin + 1
+        } else {
+            k.max(i + 1)
+        };
+    }
+    out
+}
+
+/// `lhs = rhs` (also `:=`, `||=`, and a type annotation on the left); not
+/// `==`, `<=`, `>=`, `!=`, `=>`.
+fn split_assignment(t: &str) -> Option<(&str, &str)> {
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'=' {
+            let prev = if i > 0 { b[i - 1] } else { b' ' };
+            let next = b.get(i + 1).copied().unwrap_or(b' ');
+            if next == b'=' || next == b'>' || matches!(prev, b'=' | b'!' | b'<' | b'>') {
+                i += 2;
+                continue;
+            }
+            let mut lhs = t[..i].trim_end_matches([':', '|', '&', '?']).trim_end();
+            // `URL: str`, `val url: String`: drop the annotation.
+            if let Some((name, _ty)) = lhs.split_once(':') {
+                if !name.contains('(') {
+                    lhs = name.trim_end();
+                }
+            }
+            // `body, err := …`: the first name is the value's.
+            let lhs = lhs.split(',').next().unwrap_or(lhs).trim_end();
+            if lhs.is_empty() || lhs.contains(['(', '"', '\'', '`', '{', '[']) {
+                return None;
+            }
+            return Some((lhs, t[i + 1..].trim()));
+        }
+        if matches!(b[i], b'"' | b'\'' | b'`' | b'(' | b'{') {
+            return None;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Identifiers in an expression (dotted paths, `$` and `@` stripped).
+fn names_in(expr: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut in_str: Option<char> = None;
+    let mut start: Option<usize> = None;
+    for (i, c) in expr.char_indices() {
+        if let Some(q) = in_str {
+            if c == q {
+                in_str = None;
+            }
+            continue;
+        }
+        let ident = c.is_ascii_alphanumeric() || c == '_' || c == '.';
+        match (ident, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(&expr[s..i]);
+                start = None;
+            }
+            _ => {}
+        }
+        if matches!(c, '"' | '\'') {
+            in_str = Some(c);
+        }
+    }
+    if let Some(s) = start {
+        out.push(&expr[s..]);
+    }
+    out.into_iter()
+        .map(|n| n.trim_matches('.'))
+        .filter(|n| n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+        .collect()
+}
+
+/// The vendors a URL expression resolves to.
+fn resolve(
+    expr: &str,
+    assigned: &BTreeMap<&str, Vec<&str>>,
+    domains: &Domains,
+    hops: usize,
+    seen: &mut BTreeSet<String>,
+) -> Vec<VendorIx> {
+    let direct = domains.in_value(expr);
+    if !direct.is_empty() || hops == 0 {
+        return direct;
+    }
+    let mut out = Vec::new();
+    for name in names_in(expr) {
+        let last = name.rsplit('.').next().unwrap_or(name);
+        if !seen.insert(last.to_string()) {
+            continue;
+        }
+        for value in assigned.get(last).into_iter().flatten() {
+            out.extend(resolve(value, assigned, domains, hops - 1, seen));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// HTTP request evidence and the fields each request sends.
+pub fn detect(
+    facts: &FileFacts,
+    text: &str,
+    lines: &LineIndex<'_>,
+    domains: &Domains,
+) -> (Vec<Finding>, Vec<CallField>) {
+    let mut findings = Vec::new();
+    let mut fields = BTreeSet::new();
+    let assigned = assignments(text);
+    let assigned_at = assignments_at(text);
+    let calls = facts
+        .calls
+        .iter()
+        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()));
+    let mut done: BTreeSet<(u32, &str)> = BTreeSet::new();
+    for call in calls {
+        if !done.insert((call.line, call.callee.as_str())) || !could_send(call) {
+            continue;
+        }
+        let Some((url_at, vendors)) = url_argument(call, &assigned, domains) else {
+            continue;
+        };
+        if mention::line_is_mention(lines, call.line) {
+            continue;
+        }
+        for &v in &vendors {
+            findings.push(Finding {
+                vendor: v,
+                kind: EvidenceKind::Http,
+                line: call.line,
+                text: (!call.text.trim().is_empty()).then(|| call.text.trim().to_string()),
+                scope: Scope::Production,
+            });
+        }
+        for (i, arg) in call.args.iter().enumerate() {
+            if i == url_at
+                || arg.key.as_deref().is_some_and(is_transport_key)
+                || is_app_config(&arg.expr)
+            {
+                continue;
+            }
+            let mut found: Vec<(String, String, u32)> = Vec::new();
+            if let Some(category) = classify(arg) {
+                let name = arg.key.clone().unwrap_or_else(|| arg.expr.clone());
+                found.push((category, name, arg.line));
+            } else {
+                // A body serialised in place (`JSON.stringify({ email })`,
+                // `json.dumps({...})`, `[{ to: [{ email: to }] }]`) or built
+                // into a variable a few lines up (`body, _ :=
+                // json.Marshal(map[string]string{...})`).
+                for (key, value, line) in payload_pairs(&arg.expr, arg.line, &assigned_at) {
+                    if is_app_config(value) || is_literal(value) {
+                        continue;
+                    }
+                    if let Some(c) = classify_arg(Some(key), value) {
+                        found.push((c.category, key.to_string(), line));
+                    }
+                }
+            }
+            for (category, name, at) in found {
+                let (line, name) = if at < call.line {
+                    (call.line, format!("{name} (built at line {at})"))
+                } else {
+                    (at, name)
+                };
+                for &v in &vendors {
+                    fields.insert(CallField {
+                        vendor: v,
+                        category: category.clone(),
+                        name: name.clone(),
+                        line,
+                    });
+                }
+            }
+        }
+    }
+    (findings, fields.into_iter().collect())
+}
+
+/// Calls that cannot send a request: constructors of error messages,
+/// logging and string helpers that merely carry a URL.
+fn could_send(call: &Call) -> bool {
+    let callee = dotted(&call.callee).to_ascii_lowercase();
+    let method = callee.rsplit('.').next().unwrap_or(&callee);
+    const NOT: &[&str] = &[
+        "log",
+        "debug",
+        "info",
+        "warn",
+        "warning",
+        "error",
+        "exception",
+        "print",
+        "println",
+        "printf",
+        "format",
+        "sprintf",
+        "join",
+        "replace",
+        "startswith",
+        "endswith",
+        "includes",
+        "contains",
+        "match",
+        "test",
+        "append",
+        "push",
+        "open_new_tab",
+        "redirect",
+        "link_to",
+        "url_for",
+        "gettext",
+        "_",
+        "t",
+        "translate",
+        "assert",
+        "assertequal",
+        "expect",
+        "raise",
+        "setattribute",
+        "urlparse",
+        "urljoin",
+        "quote",
+        "encodeuricomponent",
+        // Test doubles name a URL to intercept requests, not to send one.
+        "stub_request",
+        "stub",
+        "mock",
+        "nock",
+        "intercept",
+        "route",
+        "respx",
+    ];
+    !NOT.contains(&method)
+}
+
+/// The argument that is a vendor URL (its position among the call's
+/// arguments) and the vendors it names.
+fn url_argument(
+    call: &Call,
+    assigned: &BTreeMap<&str, Vec<&str>>,
+    domains: &Domains,
+) -> Option<(usize, Vec<VendorIx>)> {
+    for (i, arg) in call.args.iter().enumerate() {
+        let by_name = arg.key.as_deref().is_some_and(|k| {
+            let last = k.rsplit('.').next().unwrap_or(k).to_ascii_lowercase();
+            URL_KEYS.contains(&last.as_str())
+        });
+        // A positional argument, or one passed by a URL-like name.
+        if arg.key.is_some() && !by_name {
+            continue;
+        }
+        let vendors = if is_literal(&arg.expr) && !arg.expr.trim().starts_with(['"', '\'', '`']) {
+            Vec::new()
+        } else {
+            resolve(&arg.expr, assigned, domains, MAX_HOPS, &mut BTreeSet::new())
+        };
+        if !vendors.is_empty() {
+            return Some((i, vendors));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assignments_of_every_shape() {
+        let text = "URL = \"https://api.twilio.com/x\"\n    url = self.URL % sid\nconst API = `https://api.pagerduty.com`;\napiURL := \"https://api.telegram.org\"\nprivate $endpoint = 'https://api.pushover.net';\nif a == b:\nval base: String = \"https://x\"\n";
+        let a = assignments(text);
+        assert_eq!(a["URL"], ["\"https://api.twilio.com/x\""]);
+        assert_eq!(a["url"], ["self.URL % sid"]);
+        assert_eq!(a["API"], ["`https://api.pagerduty.com`;"]);
+        assert_eq!(a["apiURL"], ["\"https://api.telegram.org\""]);
+        assert_eq!(a["endpoint"], ["'https://api.pushover.net';"]);
+        assert_eq!(a["base"], ["\"https://x\""]);
+        assert!(!a.contains_key("a"));
+    }
+
+    #[test]
+    fn payload_pairs_read_serialised_bodies() {
+        let got = pairs_in(
+            "JSON.stringify({ properties: { email: user.email, firstname: user.firstName } })",
+        );
+        assert_eq!(
+            got,
+            [("email", "user.email"), ("firstname", "user.firstName")]
+        );
+        let got =
+            pairs_in("json.Marshal(map[string]string{\"text\": comment, \"username\": userName})");
+        assert_eq!(got, [("text", "comment"), ("username", "userName")]);
+        let got = pairs_in("['To' => $user->email, 'Subject' => 'Welcome']");
+        assert_eq!(got, [("To", "$user->email"), ("Subject", "'Welcome'")]);
+        assert!(pairs_in("Foo::bar(x)").is_empty());
+    }
+
+    #[test]
+    fn names_skip_strings() {
+        assert_eq!(
+            names_in("self.URL % settings.SID"),
+            ["self.URL", "settings.SID"]
+        );
+        assert_eq!(names_in("f\"{base}/x\" + path"), ["f", "path"]);
+    }
+
+    #[test]
+    fn transport_keys_and_config_values_are_not_user_data() {
+        assert!(is_transport_key("auth"));
+        assert!(is_transport_key("headers"));
+        assert!(!is_transport_key("data.To"));
+        assert!(is_app_config("settings.TWILIO_AUTH"));
+        assert!(is_app_config("process.env.KEY"));
+        assert!(!is_app_config("user.email"));
+    }
+}
