@@ -12,7 +12,9 @@
 //! vendor. Its other arguments (JSON bodies, form data, query parameters,
 //! headers) are classified like an SDK call's, except values taken from the
 //! application's own configuration (`settings.X`, `process.env.X`,
-//! `ENV["X"]`): an API key is the application's, not a person's.
+//! `ENV["X"]`) and credentials (`Access-Token`, `token`): an API key or an
+//! integration's token authenticates the request, it is not a person's data
+//! that the vendor receives.
 //!
 //! Resolution is lexical and file-local: assignments are found by their
 //! shape on a line (`NAME = …`, `const NAME = …`, `NAME := …`, `private
@@ -340,6 +342,11 @@ pub fn detect(
                     }
                 }
             }
+            // The token or key a request carries authenticates the
+            // application (or the integration a person set up) to the
+            // vendor: it is how the request is sent, not data about the
+            // person that the vendor receives.
+            found.retain(|(category, _, _)| !category.starts_with("user.authorization"));
             for (category, name, at) in found {
                 let (line, name) = if at < call.line {
                     (call.line, format!("{name} (built at line {at})"))
