@@ -540,8 +540,14 @@ fn http_requests_to_vendor_apis_in_every_language() {
         ]
     );
     let twilio = evidence(&r, "twilio");
-    assert!(twilio.contains(&"http py/sms.py:14 production".to_string()), "{twilio:?}");
-    assert!(!twilio.iter().any(|e| e.starts_with("http py/sms.py:19")), "{twilio:?}");
+    assert!(
+        twilio.contains(&"http py/sms.py:14 production".to_string()),
+        "{twilio:?}"
+    );
+    assert!(
+        !twilio.iter().any(|e| e.starts_with("http py/sms.py:19")),
+        "{twilio:?}"
+    );
     // A value built before the call is reported where it leaves, with the
     // line it was built on.
     let built = r
@@ -551,4 +557,40 @@ fn http_requests_to_vendor_apis_in_every_language() {
         .find(|f| f.file == "py/sms.py")
         .map(|f| f.name.clone());
     assert_eq!(built.as_deref(), Some("data.To (built at line 11)"));
+}
+
+/// Clients kept in fields and gems Bundler loaded (#11 item 1): a client
+/// assigned to `this.stripe` / `self.client` / `$this->stripe` in a
+/// constructor and used in another method, a Ruby `@client ||=` behind a
+/// `client` reader, and `Stripe::Customer.create` in a Rails service with no
+/// `require`. A first-party Ruby class named `Analytics` stays first-party.
+#[test]
+fn clients_in_fields_and_rails_globals() {
+    let r = run(&fixture("client-fields"));
+    let mut got: Vec<String> = r
+        .integrations
+        .iter()
+        .flat_map(|i| {
+            i.fields
+                .iter()
+                .map(move |f| format!("{} {} {}:{}", i.vendor, f.category, f.file, f.line))
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "stripe user.contact.email Billing.php:15",
+            "stripe user.contact.email billing.py:9",
+            "stripe user.contact.email billing.rb:11",
+            "stripe user.contact.email billing.rb:7",
+            "stripe user.contact.email billing.ts:9",
+            "stripe user.name billing.rb:7",
+        ]
+    );
+    assert!(
+        evidence(&r, "segment").is_empty(),
+        "{:?}",
+        evidence(&r, "segment")
+    );
 }

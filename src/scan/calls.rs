@@ -19,8 +19,16 @@
 //! first positional argument of an event call (`track(name, props)`) is the
 //! event's name, not a person's, unless it classifies as a user id.
 //!
+//! A field of the object counts like a local: `this.stripe = new
+//! Stripe(key)` in a constructor binds `this.stripe` for every method of the
+//! file (also `self.client`, PHP's `$this->stripe`, Ruby's `@client` and a
+//! `client` reader method that memoises it).
+//!
 //! Ruby's `require "stripe"` binds no name: the constant the gem
-//! conventionally defines (`Stripe`) stands for it. PHP classes used by
+//! conventionally defines (`Stripe`) stands for it; and since Bundler
+//! requires the Gemfile's gems at boot, such a constant stands for its gem
+//! in a file with no `require` at all (generic constants such as
+//! `Analytics` excepted, and never a class the file defines). PHP classes used by
 //! their global or qualified name without a `use` (`Mixpanel::getInstance`,
 //! `\Stripe\Customer::create`) stand for their SDK too (Composer autoloads
 //! them).
@@ -92,6 +100,9 @@ pub(crate) fn bound_names(
     if lang == Lang::Php {
         php_global_classes(facts, index, &mut bound);
     }
+    if lang == Lang::Ruby {
+        ruby_global_constants(facts, index, &mut bound);
+    }
     for _ in 0..BINDING_STEPS {
         let mut added = false;
         for b in &facts.bindings {
@@ -107,7 +118,81 @@ pub(crate) fn bound_names(
             break;
         }
     }
+    if lang == Lang::Ruby {
+        // `@client ||= Stripe::StripeClient.new` in a method `client`: the
+        // reader named like the variable returns it (`client.customers...`).
+        let ivars: Vec<(String, BTreeSet<VendorIx>)> = bound
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix('@').map(|n| (n.to_string(), v.clone())))
+            .collect();
+        for (name, vendors) in ivars {
+            if facts.functions.iter().any(|f| f.name == name) {
+                bound.entry(name).or_default().extend(vendors);
+            }
+        }
+    }
     bound
+}
+
+/// Constants that name too many things to stand for one gem by themselves.
+const RUBY_GENERIC_CONSTANTS: &[&str] = &[
+    "Analytics",
+    "Client",
+    "Config",
+    "Configuration",
+    "Api",
+    "API",
+    "Events",
+    "Event",
+    "Tracker",
+    "Mailer",
+    "Notifier",
+    "Search",
+    "Storage",
+    "Payment",
+    "Payments",
+];
+
+/// Ruby constants of a gem used without a `require` in the file: in a
+/// Rails or any Bundler application, `Bundler.require` loads the Gemfile's
+/// gems at boot, so `Stripe::Customer.create` in a service object is
+/// Stripe's. The constant is the gem's conventional one (`stripe` →
+/// `Stripe`, `sentry-ruby` → `Sentry`) or an import name from the catalog;
+/// generic words (`Analytics`, `Client`) are left out, since first-party
+/// classes use them.
+fn ruby_global_constants(
+    facts: &FileFacts,
+    index: &Index,
+    bound: &mut BTreeMap<String, BTreeSet<VendorIx>>,
+) {
+    let call_roots = facts
+        .calls
+        .iter()
+        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()))
+        .map(|c| c.callee.as_str());
+    let binding_roots = facts.bindings.iter().map(|b| b.root.as_str());
+    let defined: BTreeSet<&str> = facts
+        .functions
+        .iter()
+        .filter_map(|f| f.owner.as_deref())
+        .collect();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for raw in call_roots.chain(binding_roots) {
+        let d = dotted(raw);
+        let root = d.split('.').next().unwrap_or("");
+        if !root.starts_with(|c: char| c.is_ascii_uppercase())
+            || bound.contains_key(root)
+            || defined.contains(root)
+            || RUBY_GENERIC_CONSTANTS.contains(&root)
+            || !seen.insert(root.to_string())
+        {
+            continue;
+        }
+        let vendors = index.ruby_constant(root);
+        if !vendors.is_empty() {
+            bound.insert(root.to_string(), vendors);
+        }
+    }
 }
 
 /// PHP classes used by their global or fully qualified name without a
@@ -153,7 +238,7 @@ fn php_global_classes(
 /// The constant a Ruby `require` usually defines: `stripe` → `Stripe`,
 /// `sentry-ruby` → `Sentry`, `mixpanel-ruby` → `Mixpanel`. A guess from the
 /// gem's conventions, only used for a file that requires the gem.
-fn ruby_constant(module: &str) -> Option<String> {
+pub(crate) fn ruby_constant(module: &str) -> Option<String> {
     let first = module.trim().split('/').next()?;
     let base = first.strip_suffix("-ruby").unwrap_or(first);
     let out: String = base
@@ -167,6 +252,32 @@ fn ruby_constant(module: &str) -> Option<String> {
         })
         .collect();
     (!out.is_empty() && out.chars().all(|c| c.is_ascii_alphanumeric())).then_some(out)
+}
+
+/// The vendors of a callee's receiver: its root identifier, or for a
+/// member of the object itself (`this.stripe.customers.create`,
+/// `self.client.messages.create`, PHP's `$this->stripe->...`) the field,
+/// bound where a method of the class assigned it (`this.stripe = new
+/// Stripe(key)` in the constructor). Fields are matched by name within
+/// the file, like every binding.
+fn receiver<'b>(
+    callee: &str,
+    bound: &'b BTreeMap<String, BTreeSet<VendorIx>>,
+) -> Option<&'b BTreeSet<VendorIx>> {
+    let mut parts = callee.split('.');
+    let root = parts.next().unwrap_or(callee);
+    if matches!(root, "this" | "self" | "cls" | "static")
+        && let Some(field) = parts.next()
+    {
+        for owner in ["this", "self"] {
+            if let Some(v) = bound.get(&format!("{owner}.{field}")) {
+                return Some(v);
+            }
+        }
+        // `self.client` where Ruby memoised `@client ||= ...`.
+        return bound.get(&format!("@{field}"));
+    }
+    bound.get(root)
 }
 
 /// True when `callee` is `method` or ends with `.method`.
@@ -236,7 +347,7 @@ pub fn detect(
 ) -> (Vec<Finding>, Vec<CallField>) {
     let mut findings = Vec::new();
     let mut fields = BTreeSet::new();
-    if facts.imports.is_empty() && lang != Lang::Php {
+    if facts.imports.is_empty() && !matches!(lang, Lang::Php | Lang::Ruby) {
         return (findings, Vec::new());
     }
     let bound = bound_names(lang, facts, index);
@@ -265,8 +376,7 @@ pub(crate) fn matching<'s>(
     specs: &'s [Vec<CallSpec>],
 ) -> (String, Vec<(VendorIx, &'s CallSpec)>) {
     let callee = dotted(&call.callee);
-    let root = callee.split('.').next().unwrap_or(&callee);
-    let Some(vendors) = bound.get(root) else {
+    let Some(vendors) = receiver(&callee, bound) else {
         return (callee, Vec::new());
     };
     let found = vendors

@@ -36,6 +36,9 @@ pub struct Index {
     pub secret_patterns: Vec<String>,
     /// Names as written in the catalog, for the prefilter.
     raw_names: Vec<(String, VendorIx)>,
+    /// Ruby top-level constants a vendor's gems define by convention
+    /// (`stripe` → `Stripe`), for code that uses a gem Bundler loaded.
+    ruby_constants: HashMap<String, BTreeSet<VendorIx>>,
 }
 
 /// The host of a catalog domain entry: `www.facebook.com/tr` →
@@ -106,6 +109,7 @@ impl Index {
             snippets: Vec::new(),
             secret_patterns: Vec::new(),
             raw_names: Vec::new(),
+            ruby_constants: HashMap::new(),
         };
         for (i, v) in catalog.iter().enumerate() {
             let Ok(vi) = VendorIx::try_from(i) else {
@@ -157,6 +161,13 @@ impl Index {
                 }
             }
             ix.secret_patterns.extend(v.secret_patterns.iter().cloned());
+            let gems = v.packages.get(&Ecosystem::Rubygems).into_iter().flatten();
+            let ruby = v.imports.get(&ImportLang::Ruby).into_iter().flatten();
+            for g in gems.chain(ruby) {
+                if let Some(c) = super::calls::ruby_constant(g) {
+                    ix.ruby_constants.entry(c).or_default().insert(vi);
+                }
+            }
         }
         ix
     }
@@ -172,6 +183,11 @@ impl Index {
     /// Vendors whose package in `eco` is `name` (exact, after normalising;
     /// Go modules and SwiftPM repositories also by path prefix, so that
     /// `github.com/stripe/stripe-go/v76` is Stripe).
+    /// The vendors whose gems define the top-level Ruby constant `name`.
+    pub fn ruby_constant(&self, name: &str) -> BTreeSet<VendorIx> {
+        self.ruby_constants.get(name).cloned().unwrap_or_default()
+    }
+
     pub fn package(&self, eco: Ecosystem, name: &str) -> BTreeSet<VendorIx> {
         let norm = normalise(eco, name);
         let mut out: BTreeSet<VendorIx> = self
@@ -218,6 +234,11 @@ impl Index {
                 .map(|(d, v)| (host_of(d).to_string(), *v)),
         );
         out.extend(self.config_keys.iter().cloned());
+        out.extend(
+            self.ruby_constants
+                .iter()
+                .flat_map(|(c, vs)| vs.iter().map(move |v| (c.clone(), *v))),
+        );
         out.extend(self.snippets.iter().cloned());
         out
     }

@@ -831,9 +831,19 @@ fn worth_parsing(lang: Lang, text: &str, hits: &[Hit], ctx: &Ctx, lines: &LineIn
                 let prev = if n > 1 { lines.text_of(n - 1) } else { "" };
                 import_position(lang, before, quoted, prev)
                     || (lang == Lang::Php && php_class_use(text, before, h))
+                    || (lang == Lang::Ruby && ruby_constant_use(b, h))
             }
         })
     })
+}
+
+/// A capitalised name used as a Ruby constant (`Stripe::Customer`,
+/// `Sentry.set_user`): a gem Bundler loaded may be used without a
+/// `require` in the file (see `calls::ruby_global_constants`).
+fn ruby_constant_use(b: &[u8], h: &Hit) -> bool {
+    b.get(h.start).is_some_and(u8::is_ascii_uppercase)
+        && matches!(b.get(h.end), Some(b':' | b'.'))
+        && (h.start == 0 || !matches!(b[h.start - 1], b':' | b'.' | b'@'))
 }
 
 /// True when a name that starts right after `before` (the text of its line
