@@ -94,8 +94,14 @@ fn java_bindings_and_methods() {
         vec![
             ("analytics".into(), "Analytics".into(), 19),
             ("Stripe.apiKey".into(), "System".into(), 22),
+            // Typed parameters bind their name to their type (an SDK type
+            // makes an injected client the vendor's).
+            ("user".into(), "User".into(), 25),
             ("params".into(), "CustomerCreateParams".into(), 27),
             ("customer".into(), "Customer".into(), 33),
+            ("form".into(), "Form".into(), 40),
+            ("e".into(), "Exception".into(), 44),
+            ("user".into(), "User".into(), 44),
         ]
     );
     let defs: Vec<(&str, bool)> = f

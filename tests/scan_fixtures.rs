@@ -562,8 +562,10 @@ fn http_requests_to_vendor_apis_in_every_language() {
 /// Clients kept in fields and gems Bundler loaded (#11 item 1): a client
 /// assigned to `this.stripe` / `self.client` / `$this->stripe` in a
 /// constructor and used in another method, a Ruby `@client ||=` behind a
-/// `client` reader, and `Stripe::Customer.create` in a Rails service with no
-/// `require`. A first-party Ruby class named `Analytics` stays first-party.
+/// `client` reader, `Stripe::Customer.create` in a Rails service with no
+/// `require`, a Kotlin constructor-injected `StripeClient` given a builder's
+/// params, and a `lateinit` PostHog property. A first-party Ruby class
+/// named `Analytics` stays first-party.
 #[test]
 fn clients_in_fields_and_rails_globals() {
     let r = run(&fixture("client-fields"));
@@ -580,6 +582,9 @@ fn clients_in_fields_and_rails_globals() {
     assert_eq!(
         got,
         [
+            "posthog user.contact.email Track.kt:9",
+            "posthog user.unique_id Track.kt:9",
+            "stripe user.contact.email Billing.kt:8",
             "stripe user.contact.email Billing.php:15",
             "stripe user.contact.email billing.py:9",
             "stripe user.contact.email billing.rb:11",

@@ -274,8 +274,9 @@ fn receiver<'b>(
                 return Some(v);
             }
         }
-        // `self.client` where Ruby memoised `@client ||= ...`.
-        return bound.get(&format!("@{field}"));
+        // `self.client` where Ruby memoised `@client ||= ...`; `this.client`
+        // where Java or Kotlin declared the field by its type.
+        return bound.get(&format!("@{field}")).or_else(|| bound.get(field));
     }
     bound.get(root)
 }
@@ -358,12 +359,16 @@ pub fn detect(
         .calls
         .iter()
         .chain(facts.functions.iter().flat_map(|f| f.calls.iter()));
+    let built = builders(facts);
     let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
     for call in calls {
         if !seen.insert((call.line, call.callee.as_str())) {
             continue;
         }
         match_call(call, &bound, specs, &mut findings, &mut fields);
+        if !built.is_empty() {
+            builder_fields(call, &bound, specs, &built, &mut fields);
+        }
     }
     (findings, fields.into_iter().collect())
 }
@@ -389,6 +394,79 @@ pub(crate) fn matching<'s>(
         })
         .collect();
     (callee, found)
+}
+
+/// Values set through a builder (`CustomerCreateParams.builder()
+/// .setEmail(email).build()` bound to `params`), by the bound name: each
+/// setter (`setEmail`, `withName`, `email`) gives its key without the
+/// verb, with the value passed and its line.
+fn builders(facts: &FileFacts) -> BTreeMap<&str, Vec<(String, &Arg)>> {
+    let mut out: BTreeMap<&str, Vec<(String, &Arg)>> = BTreeMap::new();
+    let calls: Vec<&Call> = facts
+        .calls
+        .iter()
+        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()))
+        .collect();
+    for b in &facts.bindings {
+        for c in calls.iter().filter(|c| c.line == b.line) {
+            let d = dotted(&c.callee);
+            if !d.starts_with(b.root.as_str()) || !d.contains(".builder") {
+                continue;
+            }
+            let Some(setter) = d.rsplit('.').next() else {
+                continue;
+            };
+            let key = setter
+                .strip_prefix("set")
+                .or_else(|| setter.strip_prefix("with"))
+                .unwrap_or(setter);
+            if key.is_empty() || matches!(key, "builder" | "build") {
+                continue;
+            }
+            if let Some(arg) = c.args.first() {
+                let entry = out.entry(b.name.as_str()).or_default();
+                if !entry.iter().any(|(k, a)| k == key && a.line == arg.line) {
+                    entry.push((key.to_string(), arg));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A vendor call whose argument is a builder's result: the builder's
+/// setters are the call's fields.
+fn builder_fields(
+    call: &Call,
+    bound: &BTreeMap<String, BTreeSet<VendorIx>>,
+    specs: &[Vec<CallSpec>],
+    built: &BTreeMap<&str, Vec<(String, &Arg)>>,
+    fields: &mut BTreeSet<CallField>,
+) {
+    let (_, matched) = matching(call, bound, specs);
+    if matched.is_empty() {
+        return;
+    }
+    for arg in &call.args {
+        let Some(setters) = built.get(arg.expr.trim()) else {
+            continue;
+        };
+        for (key, value) in setters {
+            if is_literal(&value.expr) {
+                continue;
+            }
+            if let Some(c) = classify_arg(Some(key), &value.expr) {
+                for (v, _) in &matched {
+                    fields.insert(CallField {
+                        vendor: *v,
+                        category: c.category.clone(),
+                        name: format!("{}.{key}", arg.expr.trim()),
+                        line: value.line,
+                    });
+                }
+            }
+        }
+    }
 }
 
 fn match_call(

@@ -219,6 +219,19 @@ fn params(ctx: &Ctx<'_>, decl: Node<'_>) -> Vec<String> {
         .collect()
 }
 
+/// The simple name of a declared class type (`StripeClient`,
+/// `com.stripe.StripeClient` → `StripeClient`); none for primitives,
+/// arrays and generic containers.
+fn type_root(ctx: &Ctx<'_>, ty: Node<'_>) -> Option<String> {
+    if !matches!(ty.kind(), "type_identifier" | "scoped_type_identifier") {
+        return None;
+    }
+    let text = ctx.text(ty);
+    let last = text.rsplit('.').next().unwrap_or(text).trim();
+    last.starts_with(|c: char| c.is_ascii_uppercase())
+        .then(|| last.to_string())
+}
+
 fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
     match node.kind() {
         "import_declaration" => {
@@ -294,6 +307,30 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
                 calls: Vec::new(),
             });
             ctx.enter_function(def);
+        }
+        // `private final StripeClient client;`, `StripeClient client` as a
+        // (constructor-injected) parameter: the name is bound to its type,
+        // which an import may bind to a vendor.
+        "field_declaration" | "formal_parameter" | "local_variable_declaration" => {
+            if let Some(ty) = node
+                .child_by_field_name("type")
+                .and_then(|t| type_root(ctx, t))
+            {
+                let names: Vec<Node<'_>> = if node.kind() == "formal_parameter" {
+                    node.child_by_field_name("name").into_iter().collect()
+                } else {
+                    children(node)
+                        .into_iter()
+                        .filter(|c| c.kind() == "variable_declarator")
+                        .filter(|d| d.child_by_field_name("value").is_none())
+                        .filter_map(|d| d.child_by_field_name("name"))
+                        .collect()
+                };
+                for n in names {
+                    let name = ctx.text(n).to_string();
+                    ctx.push_binding(name, ty.clone(), node);
+                }
+            }
         }
         "lambda_expression" => ctx.enter_function(None),
         "string_literal" => {

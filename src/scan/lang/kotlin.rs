@@ -164,6 +164,24 @@ fn assign(ctx: &mut Ctx<'_>, target: String, value: Node<'_>, at: Node<'_>) {
     }
 }
 
+/// The simple name of a declared class type (`StripeClient`, `PostHog?`,
+/// `com.stripe.StripeClient` → `StripeClient`); none for other nodes and
+/// generic containers.
+fn type_root(ctx: &Ctx<'_>, ty: Node<'_>) -> Option<String> {
+    let ty = match ty.kind() {
+        "nullable_type" => children(ty).into_iter().next()?,
+        "user_type" => ty,
+        _ => return None,
+    };
+    if ty.kind() != "user_type" || children(ty).iter().any(|c| c.kind() == "type_arguments") {
+        return None;
+    }
+    let text = ctx.text(ty);
+    let last = text.rsplit('.').next().unwrap_or(text).trim();
+    last.starts_with(|c: char| c.is_ascii_uppercase())
+        .then(|| last.to_string())
+}
+
 fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
     match node.kind() {
         "import" => {
@@ -244,6 +262,23 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
             if let Some(value) = value {
                 let target = ctx.text(name).to_string();
                 assign(ctx, target, *value, node);
+            } else if let Some(ty) = children(*var).into_iter().find_map(|c| type_root(ctx, c)) {
+                // `lateinit var client: StripeClient`, an injected property.
+                let target = ctx.text(name).to_string();
+                ctx.push_binding(target, ty, node);
+            }
+        }
+        // `class Billing(private val client: StripeClient)` and
+        // `fun send(client: PostHog)`: the name is bound to its type, which
+        // an import may bind to a vendor.
+        "class_parameter" | "parameter" => {
+            let parts = children(node);
+            if let (Some(name), Some(ty)) = (
+                parts.iter().find(|c| c.kind() == "identifier"),
+                parts.iter().find_map(|c| type_root(ctx, *c)),
+            ) {
+                let target = ctx.text(*name).to_string();
+                ctx.push_binding(target, ty, node);
             }
         }
         "assignment" => {
