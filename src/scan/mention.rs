@@ -2,7 +2,8 @@
 //! the vendor. A link a person clicks (`href`, a share link, `mailto:`), a
 //! Content-Security-Policy or allow-list entry, a string in a locale file, a
 //! JSON-Schema `$schema` URL, an environment key listed in a build tool's
-//! pass-through (`turbo.json`). Such evidence keeps its place in the output
+//! pass-through (`turbo.json`), a host in a Firebase project's client config
+//! (`google-services.json`). Such evidence keeps its place in the output
 //! (kind and scope `mention`) but never, alone, makes an integration.
 //!
 //! Decided from the evidence line and, for a CSP written as a list over
@@ -33,6 +34,12 @@ pub fn file_is_mention(rel: &str) -> bool {
         return true;
     }
     if matches!(file, "turbo.json" | "turbo.jsonc") {
+        return true;
+    }
+    // A Firebase project's client config lists the hosts of every Firebase
+    // product of the project (Realtime Database, Storage), used or not; the
+    // SDKs in the manifest say which products the app uses.
+    if matches!(file, "google-services.json" | "googleservice-info.plist") {
         return true;
     }
     // Rails' `content_security_policy.rb`, `csp.ts`, `csp.config.js`.
@@ -208,6 +215,8 @@ mod tests {
             "turbo.json",
             "config/initializers/content_security_policy.rb",
             "locale/fr/LC_MESSAGES/django.po",
+            "app/src/release/google-services.json",
+            "ios/App/GoogleService-Info.plist",
         ] {
             assert!(file_is_mention(p), "{p}");
         }
