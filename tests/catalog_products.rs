@@ -125,3 +125,40 @@ fn every_whole_host_belongs_to_one_vendor() {
         shared.join("\n")
     );
 }
+
+/// An import names the product whose package is the most specific:
+/// `com.google.firebase.messaging` is Cloud Messaging, not all of Firebase.
+#[test]
+fn the_most_specific_import_names_the_product() {
+    use blastmap::scan::imports::vendors_of;
+    use blastmap::scan::lang::Lang;
+    let ix = Index::new(Catalog::builtin());
+    let names = |lang, m| -> Vec<String> {
+        vendors_of(lang, m, &ix)
+            .into_iter()
+            .map(|v| ix.vendors[v as usize].clone())
+            .collect()
+    };
+    assert_eq!(
+        names(
+            Lang::Kotlin,
+            "com.google.firebase.messaging.FirebaseMessaging"
+        ),
+        ["firebase-cloud-messaging"]
+    );
+    assert_eq!(
+        names(
+            Lang::Java,
+            "com.google.firebase.analytics.FirebaseAnalytics"
+        ),
+        ["firebase-analytics"]
+    );
+    assert_eq!(
+        names(Lang::Java, "com.google.firebase.auth.FirebaseAuth"),
+        ["firebase"]
+    );
+    assert_eq!(
+        names(Lang::Swift, "FirebaseMessaging"),
+        ["firebase-cloud-messaging"]
+    );
+}

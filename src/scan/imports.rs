@@ -100,11 +100,20 @@ pub fn vendors_of(lang: Lang, module: &str, index: &Index) -> BTreeSet<VendorIx>
             }
         }
         Lang::Java | Lang::Kotlin => {
+            // The most specific package wins: `com.google.firebase.messaging`
+            // is Cloud Messaging's, not the whole of Firebase's.
             let m = module.trim_start_matches("static ").trim_end_matches(".*");
+            let mut best = 0;
             for l in [ImportLang::Java, ImportLang::Kotlin] {
                 for (name, v) in index.import_names(l) {
                     if is_path_prefix(m, name, '.') {
-                        out.insert(*v);
+                        if name.len() > best {
+                            best = name.len();
+                            out.clear();
+                        }
+                        if name.len() == best {
+                            out.insert(*v);
+                        }
                     }
                 }
             }

@@ -259,13 +259,23 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
                             | "property_delegate"
                     )
                 });
-            if let Some(value) = value {
-                let target = ctx.text(name).to_string();
-                assign(ctx, target, *value, node);
-            } else if let Some(ty) = children(*var).into_iter().find_map(|c| type_root(ctx, c)) {
-                // `lateinit var client: StripeClient`, an injected property.
-                let target = ctx.text(name).to_string();
-                ctx.push_binding(target, ty, node);
+            let typed = children(*var).into_iter().find_map(|c| type_root(ctx, c));
+            match (value, typed) {
+                // `lateinit var client: StripeClient`, an injected property,
+                // or `var posthog: PostHogInterface? = null` set later.
+                (None, Some(ty)) => {
+                    let target = ctx.text(name).to_string();
+                    ctx.push_binding(target, ty, node);
+                }
+                (Some(v), Some(ty)) if ctx.text(*v) == "null" => {
+                    let target = ctx.text(name).to_string();
+                    ctx.push_binding(target, ty, node);
+                }
+                (Some(value), _) => {
+                    let target = ctx.text(name).to_string();
+                    assign(ctx, target, *value, node);
+                }
+                (None, None) => {}
             }
         }
         // `class Billing(private val client: StripeClient)` and
