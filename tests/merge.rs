@@ -253,3 +253,49 @@ fn a_hand_edited_merged_map_is_checked_like_a_declaration() {
         "{err}"
     );
 }
+
+/// #14 item 12: a Stripe `clientSecret` the scan classifies as the system's
+/// own secret (`system.authentication`) made a field of the merged map,
+/// adding account takeover to Stripe's blast radius, while `blast --scan`
+/// on the same code drops it. Both now leave system data out.
+#[test]
+fn merge_keeps_system_data_out_like_blast_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("shop");
+    std::fs::create_dir_all(&app).unwrap();
+    write(
+        &app,
+        "package.json",
+        r#"{"name":"shop","dependencies":{"stripe":"^14.0.0"}}"#,
+    );
+    write(
+        &app,
+        "pay.js",
+        "const Stripe = require('stripe');\nconst stripe = new Stripe(process.env.STRIPE_KEY);\nexports.pay = (user, secret) => stripe.customers.create({ email: user.email, clientSecret: secret });\n",
+    );
+    let (code, scan, err) = blastmap(&[
+        "scan",
+        app.to_str().unwrap(),
+        "--no-map",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        scan.contains("system.authentication"),
+        "the scan itself classifies it: {scan}"
+    );
+    let scan_file = write(dir.path(), "shop.scan.json", &scan);
+    let doc: Value = serde_json::from_str(&merge(&[scan_file.to_str().unwrap()])).unwrap();
+    let categories: Vec<&str> = doc["fields"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|f| f["category"].as_str().unwrap())
+        .collect();
+    assert!(categories.contains(&"user.contact.email"), "{categories:?}");
+    assert!(
+        categories.iter().all(|c| !c.starts_with("system")),
+        "{categories:?}"
+    );
+}

@@ -329,6 +329,12 @@ pub fn from_scan(scan: &ScanResult, repo: &str, file: &str) -> Result<Merged, Lo
                 ));
                 continue;
             }
+            // The system's own secrets and operations data carry no user
+            // data out: the same rule as `--scan` (`graph::reconcile`), so
+            // a merged map and `blast --scan` give one answer.
+            if crate::catalog::taxonomy::Taxonomy::is_within(&u.category, "system") {
+                continue;
+            }
             let id = ns(repo, &u.category);
             doc.fields.entry(id.clone()).or_insert_with(|| MField {
                 category: u.category.clone(),
