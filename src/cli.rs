@@ -221,7 +221,7 @@ pub enum Command {
         #[arg(long, short = 'f', value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
         /// Set a code's level, over the policy: CODE=allow|warn|deny (repeatable)
-        #[arg(long = "level", value_name = "CODE=LEVEL", value_parser = parse_level)]
+        #[arg(long = "level", value_name = "CODE=LEVEL", value_parser = LevelParser, hide_possible_values = true)]
         levels: Vec<(Code, Level)>,
         /// Strict mode: every vendor and flow the code shows must be declared
         #[arg(long)]
@@ -382,6 +382,54 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| {
             format!("`{t}` is not a size: write bytes or a number with K, M or G (e.g. 2M)")
         })
+}
+
+/// `check --level`'s parser: [`parse_level`], and every `CODE=LEVEL` as a
+/// possible value, so shell completions offer them (`--help` does not list
+/// them: `check --explain` does).
+#[derive(Debug, Clone, Copy)]
+pub struct LevelParser;
+
+impl clap::builder::TypedValueParser for LevelParser {
+    type Value = (Code, Level);
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        let text = value
+            .to_str()
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8).with_cmd(cmd))?;
+        parse_level(text).map_err(|m| {
+            let name = arg
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| "--level".into());
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid value '{text}' for '{name}': {m}\n"),
+            )
+            .with_cmd(cmd)
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        static VALUES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        let values = VALUES.get_or_init(|| {
+            Code::ALL
+                .iter()
+                .flat_map(|c| ["allow", "warn", "deny"].map(|l| format!("{}={l}", c.as_str())))
+                .collect()
+        });
+        Some(Box::new(
+            values
+                .iter()
+                .map(|v| clap::builder::PossibleValue::new(v.as_str())),
+        ))
+    }
 }
 
 /// Parses `CODE=LEVEL` for `check --level`.

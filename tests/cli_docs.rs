@@ -53,6 +53,18 @@ fn completions_know_every_subcommand_and_format() {
             assert!(script.contains(word), "{shell} completion lacks `{word}`");
         }
     }
+    // `check --level` completes CODE=LEVEL pairs, not file names (#14
+    // item 10).
+    for shell in ["bash", "zsh", "fish"] {
+        let script = run(&["completions", shell]);
+        for word in [
+            "stale-declaration=deny",
+            "new-vendor=warn",
+            "unread-change=allow",
+        ] {
+            assert!(script.contains(word), "{shell} completion lacks `{word}`");
+        }
+    }
     let bash = run(&["completions", "bash"]);
     assert!(bash.contains("complete -F _blastmap"));
     let fish = run(&["completions", "fish"]);
