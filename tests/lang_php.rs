@@ -67,9 +67,15 @@ fn php_bindings_and_methods() {
     assert_eq!(
         bindings(&f),
         vec![
+            // Typed parameters and promoted properties bind to their class.
+            ("this.stripe".into(), "StripeClient".into(), 18),
+            ("stripe".into(), "StripeClient".into(), 18),
             ("this.stripe".into(), "Stripe".into(), 20),
+            ("request".into(), "Request".into(), 24),
+            ("user".into(), "User".into(), 24),
             ("customer".into(), "this.stripe".into(), 26),
             ("twilio".into(), "TwilioClient".into(), 34),
+            ("scope".into(), "Scope".into(), 36),
         ]
     );
     let defs: Vec<(&str, bool, Vec<String>)> = f

@@ -273,9 +273,12 @@ fn php_shop_namespaces_and_require_dev() {
             "taxjar acme-shop production",
         ]
     );
+    // `$this->stripe`, promoted from a constructor parameter typed
+    // `StripeClient`, is Stripe's client.
     assert_eq!(
         evidence(&r, "stripe"),
         [
+            "call src/Payment/Checkout.php:21 production",
             "import src/Payment/Checkout.php:8 production",
             "manifest composer.json:7 production",
         ]
@@ -584,7 +587,7 @@ fn clients_in_fields_and_rails_globals() {
         [
             "posthog user.contact.email Track.kt:9",
             "posthog user.unique_id Track.kt:9",
-            "stripe user.contact.email Billing.kt:8",
+            "stripe user.contact.email Billing.kt:9",
             "stripe user.contact.email Billing.php:15",
             "stripe user.contact.email billing.py:9",
             "stripe user.contact.email billing.rb:11",

@@ -149,7 +149,9 @@ fn literals_assigned_in_the_same_function_are_followed_to_the_call() {
     write(root, "worker/app/signup_tracker.rb", TRACKER_RB);
     let r = run(root);
 
-    // The keys' own lines; `plan` and the event names are not user data; the
+    // Values built before the call are reported at the call, where the data
+    // leaves ("built at line N" in the name); `plan` and the event names are
+    // not user data; the
     // comment and the string are no calls; `payload` in onLogin is its
     // parameter, not the literal profileProps assigned earlier.
     assert_eq!(
@@ -158,8 +160,8 @@ fn literals_assigned_in_the_same_function_are_followed_to_the_call() {
             .filter(|f| f.contains("web/"))
             .collect::<Vec<_>>(),
         s(&[
-            "user.contact.email web/src/signup.ts:10",
-            "user.contact.phone_number web/src/signup.ts:13",
+            "user.contact.email web/src/signup.ts:14",
+            "user.contact.phone_number web/src/signup.ts:14",
         ])
     );
     assert_eq!(
@@ -177,8 +179,8 @@ fn literals_assigned_in_the_same_function_are_followed_to_the_call() {
     assert_eq!(
         call_fields(&r, "posthog"),
         s(&[
-            "user.contact.email api/app/events.py:5",
-            "user.name api/app/events.py:6",
+            "user.contact.email api/app/events.py:7",
+            "user.name api/app/events.py:7",
             "user.unique_id api/app/events.py:17",
             "user.unique_id api/app/events.py:7",
         ])
@@ -191,7 +193,7 @@ fn literals_assigned_in_the_same_function_are_followed_to_the_call() {
             .filter(|f| f.contains("worker/"))
             .collect::<Vec<_>>(),
         s(&[
-            "user.contact.email worker/app/signup_tracker.rb:6",
+            "user.contact.email worker/app/signup_tracker.rb:7",
             "user.unique_id worker/app/signup_tracker.rb:13",
             "user.unique_id worker/app/signup_tracker.rb:7",
         ])
@@ -222,13 +224,13 @@ fn go_maps_and_java_map_builders_are_followed() {
     assert_eq!(
         call_fields(&r, "segment"),
         s(&[
-            "user.contact.email internal/events/track.go:15",
+            "user.contact.email internal/events/track.go:17",
             "user.unique_id internal/events/track.go:18",
         ])
     );
     assert_eq!(
         call_fields(&r, "mixpanel"),
-        s(&["user.contact.email android/app/src/main/java/com/acme/app/Analytics.java:12"])
+        s(&["user.contact.email android/app/src/main/java/com/acme/app/Analytics.java:13"])
     );
 }
 
@@ -645,7 +647,7 @@ fn php_call_sites_give_exact_fields() {
         call_fields(&r, "stripe"),
         s(&[
             "user.contact.email src/Billing/Customers.php:11",
-            "user.contact.phone_number src/Billing/Customers.php:15",
+            "user.contact.phone_number src/Billing/Customers.php:16",
             "user.name src/Billing/Customers.php:12",
         ])
     );
@@ -676,7 +678,7 @@ fn go_call_sites_give_exact_fields() {
         call_fields(&r, "stripe"),
         s(&[
             "user.contact.email internal/billing/customer.go:9",
-            "user.contact.phone_number internal/billing/customer.go:14",
+            "user.contact.phone_number internal/billing/customer.go:16",
         ])
     );
 }

@@ -389,7 +389,10 @@ pub(crate) fn matching<'s>(
         .filter_map(|&v| {
             specs
                 .get(usize::from(v))
-                .and_then(|list| list.iter().find(|s| ends_with_method(&callee, s.method())))
+                .and_then(|list| {
+                    list.iter()
+                        .find(|s| ends_with_method(&callee, &dotted(s.method())))
+                })
                 .map(|spec| (v, spec))
         })
         .collect();
@@ -456,16 +459,35 @@ fn builder_fields(
                 continue;
             }
             if let Some(c) = classify_arg(Some(key), &value.expr) {
+                let name = format!("{}.{key}", arg.expr.trim());
+                let (line, name) = if value.line < call.line {
+                    (call.line, format!("{name} (built at line {})", value.line))
+                } else {
+                    (value.line, name)
+                };
                 for (v, _) in &matched {
                     fields.insert(CallField {
                         vendor: *v,
                         category: c.category.clone(),
-                        name: format!("{}.{key}", arg.expr.trim()),
-                        line: value.line,
+                        name: name.clone(),
+                        line,
                     });
                 }
             }
         }
+    }
+}
+
+/// Where a field is reported and how it is named: at its own line when it
+/// is written in the call, and at the call, "built at line N", when the
+/// value was built before it (`props.email = ...` then `track(e, props)`):
+/// the call is where the data leaves, and where a reviewer looks.
+pub(crate) fn at_call(call: &Call, arg: &Arg) -> (u32, String) {
+    let name = arg.key.clone().unwrap_or_else(|| arg.expr.clone());
+    if arg.line < call.line {
+        (call.line, format!("{name} (built at line {})", arg.line))
+    } else {
+        (arg.line, name)
     }
 }
 
@@ -496,11 +518,12 @@ fn match_call(
                     // `track(name, props)`: the event's name, not a person's.
                     continue;
                 }
+                let (line, name) = at_call(call, arg);
                 fields.insert(CallField {
                     vendor: v,
                     category,
-                    name: arg.key.clone().unwrap_or_else(|| arg.expr.clone()),
-                    line: arg.line,
+                    name,
+                    line,
                 });
             }
         }

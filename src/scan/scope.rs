@@ -63,6 +63,8 @@ const DEPLOY_DIRS: &[&str] = &[
     "deploy",
     "deployment",
     "deployments",
+    // One-click service templates (`templates/compose/*.yaml`).
+    "compose",
 ];
 
 /// Extensions of deployment descriptions wherever they are.
@@ -101,7 +103,7 @@ fn is_deploy_file(file: &str) -> bool {
         || file == "chart.yaml"
         || file == "helmfile.yaml"
         || file == "kustomization.yaml"
-        || ((file.starts_with("docker-compose") || file.starts_with("compose."))
+        || ((file.contains("docker-compose") || file.starts_with("compose"))
             && (file.ends_with(".yml") || file.ends_with(".yaml")))
 }
 
@@ -289,6 +291,8 @@ mod tests {
             "docker-compose.yml",
             "docker-compose.prod.yaml",
             "helm/values.production.yaml",
+            "templates/compose/librechat.yaml",
+            "compose-dev-backend.yml",
         ] {
             assert_eq!(of_path(p), Scope::Deploy, "{p}");
         }

@@ -289,6 +289,45 @@ fn params(ctx: &Ctx<'_>, decl: Node<'_>) -> Vec<String> {
 
 fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
     match node.kind() {
+        // `function (Scope $scope)`, `__construct(private StripeClient
+        // $stripe)`, `private StripeClient $stripe;`: the variable (and the
+        // promoted property) is bound to its class, which a `use` may bind
+        // to a vendor.
+        "simple_parameter" | "property_promotion_parameter" | "property_declaration" => {
+            let ty = node
+                .child_by_field_name("type")
+                .map(|t| {
+                    ctx.text(t)
+                        .trim_start_matches('?')
+                        .trim_start_matches('\\')
+                        .to_string()
+                })
+                .filter(|t| {
+                    t.starts_with(|c: char| c.is_ascii_uppercase()) && !t.contains(['|', '&'])
+                });
+            let names: Vec<String> = if node.kind() == "property_declaration" {
+                children(node)
+                    .into_iter()
+                    .filter(|c| c.kind() == "property_element")
+                    .filter_map(|e| children(e).into_iter().next())
+                    .map(|n| ctx.text(n).trim_start_matches('$').to_string())
+                    .collect()
+            } else {
+                node.child_by_field_name("name")
+                    .map(|n| ctx.text(n).trim_start_matches('$').to_string())
+                    .into_iter()
+                    .collect()
+            };
+            if let Some(ty) = ty {
+                let root = ty.rsplit('\\').next().unwrap_or(&ty).to_string();
+                for n in names {
+                    if node.kind() != "simple_parameter" {
+                        ctx.push_binding(format!("this.{n}"), root.clone(), node);
+                    }
+                    ctx.push_binding(n, root.clone(), node);
+                }
+            }
+        }
         "namespace_use_declaration" => use_declaration(ctx, node),
         "require_expression"
         | "require_once_expression"
