@@ -117,6 +117,17 @@ pub fn of_path(rel: &str) -> Scope {
     let lower_file = file.to_ascii_lowercase();
     let mut scope = Scope::Production;
     let mut deploy = false;
+    // A repository's own tooling at its root (`tools/release/…`, Swift
+    // packages' `Tools/`, Kubernetes-style `hack/`); a `tools` folder deeper
+    // down (an AI agent's `src/tools/`) is application code.
+    if !parts.is_empty()
+        && matches!(
+            parts[0].to_ascii_lowercase().as_str(),
+            "tools" | "tooling" | "hack" | "devtools"
+        )
+    {
+        scope = Scope::Dev;
+    }
     for dir in parts {
         let d = dir.to_ascii_lowercase();
         if TEST_DIRS.contains(&d.as_str()) {
@@ -296,13 +307,19 @@ mod tests {
         ] {
             assert_eq!(of_path(p), Scope::Deploy, "{p}");
         }
-        for p in ["scripts/backfill.py", "bin/../scripts/seed.ts"] {
+        for p in [
+            "scripts/backfill.py",
+            "bin/../scripts/seed.ts",
+            "tools/release/download_artifacts.py",
+            "Tools/Sources/Commands/Release.swift",
+        ] {
             assert_eq!(of_path(p), Scope::Dev, "{p}");
         }
         // Code in a folder named like a deployment is still code.
         for p in [
             "app/services/deploy/notifier.rb",
             "src/deployment/client.ts",
+            "src/tools/search.ts",
         ] {
             assert_eq!(of_path(p), Scope::Production, "{p}");
         }
