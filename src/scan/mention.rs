@@ -3,7 +3,7 @@
 //! Content-Security-Policy or allow-list entry, a string in a locale file, a
 //! JSON-Schema `$schema` URL, an environment key listed in a build tool's
 //! pass-through (`turbo.json`), a host in a Firebase project's client config
-//! (`google-services.json`). Such evidence keeps its place in the output
+//! (`google-services.json`), a driver in Laravel's skeleton `config/*.php`. Such evidence keeps its place in the output
 //! (kind and scope `mention`) but never, alone, makes an integration.
 //!
 //! Decided from the evidence line and, for a CSP written as a list over
@@ -34,6 +34,25 @@ pub fn file_is_mention(rel: &str) -> bool {
         return true;
     }
     if matches!(file, "turbo.json" | "turbo.jsonc") {
+        return true;
+    }
+    // Laravel's skeleton config files list every driver the framework
+    // supports (Mailgun, Postmark, SES, Pusher, DynamoDB ...) with the keys
+    // it would read: present in every Laravel app, used or not.
+    if let Some(("config", name)) = lower.split_once('/')
+        && matches!(
+            name,
+            "services.php"
+                | "mail.php"
+                | "cache.php"
+                | "filesystems.php"
+                | "queue.php"
+                | "broadcasting.php"
+                | "logging.php"
+                | "database.php"
+                | "session.php"
+        )
+    {
         return true;
     }
     // A Firebase project's client config lists the hosts of every Firebase
@@ -217,6 +236,8 @@ mod tests {
             "locale/fr/LC_MESSAGES/django.po",
             "app/src/release/google-services.json",
             "ios/App/GoogleService-Info.plist",
+            "config/services.php",
+            "config/mail.php",
         ] {
             assert!(file_is_mention(p), "{p}");
         }
@@ -225,6 +246,9 @@ mod tests {
             "src/lib/analytics.ts",
             "config/initializers/sentry.rb",
             "src/i18n/index.ts",
+            "config/initializers/sentry.rb",
+            "config/sentry.php",
+            "app/config/services.php",
         ] {
             assert!(!file_is_mention(p), "{p}");
         }
