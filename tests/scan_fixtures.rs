@@ -520,18 +520,8 @@ fn drivers_are_vendors_only_when_pointed_at_the_hosted_service() {
 #[test]
 fn http_requests_to_vendor_apis_in_every_language() {
     let r = run(&fixture("http-flows"));
-    let mut got: Vec<String> = r
-        .integrations
-        .iter()
-        .flat_map(|i| {
-            i.fields
-                .iter()
-                .map(move |f| format!("{} {} {}:{}", i.vendor, f.category, f.file, f.line))
-        })
-        .collect();
-    got.sort();
     assert_eq!(
-        got,
+        field_lines(&r),
         [
             "hubspot user.contact.email js/crm.ts:9",
             "hubspot user.name.first js/crm.ts:9",
@@ -572,18 +562,8 @@ fn http_requests_to_vendor_apis_in_every_language() {
 #[test]
 fn clients_in_fields_and_rails_globals() {
     let r = run(&fixture("client-fields"));
-    let mut got: Vec<String> = r
-        .integrations
-        .iter()
-        .flat_map(|i| {
-            i.fields
-                .iter()
-                .map(move |f| format!("{} {} {}:{}", i.vendor, f.category, f.file, f.line))
-        })
-        .collect();
-    got.sort();
     assert_eq!(
-        got,
+        field_lines(&r),
         [
             "posthog user.contact.email Track.kt:9",
             "posthog user.unique_id Track.kt:9",

@@ -165,34 +165,45 @@ fn ruby_global_constants(
     index: &Index,
     bound: &mut BTreeMap<String, BTreeSet<VendorIx>>,
 ) {
+    let defined: BTreeSet<&str> = facts
+        .functions
+        .iter()
+        .filter_map(|f| f.owner.as_deref())
+        .collect();
+    for root in capitalised_roots(facts) {
+        if bound.contains_key(&root)
+            || defined.contains(root.as_str())
+            || RUBY_GENERIC_CONSTANTS.contains(&root.as_str())
+        {
+            continue;
+        }
+        let vendors = index.ruby_constant(&root);
+        if !vendors.is_empty() {
+            bound.insert(root, vendors);
+        }
+    }
+}
+
+/// The distinct capitalised roots of the file's callees and binding values
+/// (`Stripe` in `Stripe::Customer.create`, `\Stripe\Customer::create`):
+/// class names, where a variable would be lowercase.
+fn capitalised_roots(facts: &FileFacts) -> Vec<String> {
     let call_roots = facts
         .calls
         .iter()
         .chain(facts.functions.iter().flat_map(|f| f.calls.iter()))
         .map(|c| c.callee.as_str());
     let binding_roots = facts.bindings.iter().map(|b| b.root.as_str());
-    let defined: BTreeSet<&str> = facts
-        .functions
-        .iter()
-        .filter_map(|f| f.owner.as_deref())
-        .collect();
     let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut out = Vec::new();
     for raw in call_roots.chain(binding_roots) {
         let d = dotted(raw);
         let root = d.split('.').next().unwrap_or("");
-        if !root.starts_with(|c: char| c.is_ascii_uppercase())
-            || bound.contains_key(root)
-            || defined.contains(root)
-            || RUBY_GENERIC_CONSTANTS.contains(&root)
-            || !seen.insert(root.to_string())
-        {
-            continue;
-        }
-        let vendors = index.ruby_constant(root);
-        if !vendors.is_empty() {
-            bound.insert(root.to_string(), vendors);
+        if root.starts_with(|c: char| c.is_ascii_uppercase()) && seen.insert(root.to_string()) {
+            out.push(root.to_string());
         }
     }
+    out
 }
 
 /// PHP classes used by their global or fully qualified name without a
@@ -211,26 +222,13 @@ fn php_global_classes(
         .iter()
         .flat_map(|i| i.bindings.iter().map(String::as_str))
         .collect();
-    let call_roots = facts
-        .calls
-        .iter()
-        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()))
-        .map(|c| c.callee.as_str());
-    let binding_roots = facts.bindings.iter().map(|b| b.root.as_str());
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    for raw in call_roots.chain(binding_roots) {
-        let d = dotted(raw);
-        let root = d.split('.').next().unwrap_or("");
-        if !root.starts_with(|c: char| c.is_ascii_uppercase())
-            || imported.contains(root)
-            || bound.contains_key(root)
-            || !seen.insert(root.to_string())
-        {
+    for root in capitalised_roots(facts) {
+        if imported.contains(root.as_str()) || bound.contains_key(&root) {
             continue;
         }
-        let vendors = vendors_of(Lang::Php, root, index);
+        let vendors = vendors_of(Lang::Php, &root, index);
         if !vendors.is_empty() {
-            bound.insert(root.to_string(), vendors);
+            bound.insert(root, vendors);
         }
     }
 }

@@ -135,3 +135,18 @@ pub fn calls(r: &ScanResult, vendor: &str) -> Vec<String> {
     out.sort();
     out
 }
+
+/// Every field as `vendor category file:line`, sorted.
+pub fn field_lines(r: &ScanResult) -> Vec<String> {
+    let mut got: Vec<String> = r
+        .integrations
+        .iter()
+        .flat_map(|i| {
+            i.fields
+                .iter()
+                .map(move |f| format!("{} {} {}:{}", i.vendor, f.category, f.file, f.line))
+        })
+        .collect();
+    got.sort();
+    got
+}
