@@ -14,7 +14,9 @@
 //! application's own configuration (`settings.X`, `process.env.X`,
 //! `ENV["X"]`) and credentials (`Access-Token`, `token`): an API key or an
 //! integration's token authenticates the request, it is not a person's data
-//! that the vendor receives.
+//! that the vendor receives. For a vendor whose API delivers messages
+//! (chat, SMS, email, support), the message's text (`text`, `body`,
+//! `content`, ...) is private content even where its name says nothing more.
 //!
 //! Resolution is lexical and file-local: assignments are found by their
 //! shape on a line (`NAME = …`, `const NAME = …`, `NAME := …`, `private
@@ -288,6 +290,7 @@ pub fn detect(
     text: &str,
     lines: &LineIndex<'_>,
     domains: &Domains,
+    messengers: &BTreeSet<VendorIx>,
 ) -> (Vec<Finding>, Vec<CallField>) {
     let mut findings = Vec::new();
     let mut fields = BTreeSet::new();
@@ -325,7 +328,11 @@ pub fn detect(
                 continue;
             }
             let mut found: Vec<(String, String, u32)> = Vec::new();
-            if let Some(category) = classify(arg) {
+            let to_messenger = vendors.iter().any(|v| messengers.contains(v));
+            if let Some(category) = classify(arg).or_else(|| {
+                (to_messenger && is_message_text(arg.key.as_deref(), &arg.expr))
+                    .then(|| MESSAGE.to_string())
+            }) {
                 let name = arg.key.clone().unwrap_or_else(|| arg.expr.clone());
                 found.push((category, name, arg.line));
             } else {
@@ -339,6 +346,8 @@ pub fn detect(
                     }
                     if let Some(c) = classify_arg(Some(key), value) {
                         found.push((c.category, key.to_string(), line));
+                    } else if to_messenger && is_message_text(Some(key), value) {
+                        found.push((MESSAGE.to_string(), key.to_string(), line));
                     }
                 }
             }
@@ -365,6 +374,25 @@ pub fn detect(
         }
     }
     (findings, fields.into_iter().collect())
+}
+
+/// What a message's text is, for a vendor that delivers messages.
+const MESSAGE: &str = "user.content.private";
+
+/// The text of a message (`text`, `body`, `message`, `content`, `html`,
+/// `description`) given to a vendor whose API delivers messages (chat, SMS,
+/// email, support inboxes): what the application writes to a person or
+/// about one, so private content. Literal text (a fixed notice) is not.
+fn is_message_text(key: Option<&str>, expr: &str) -> bool {
+    let Some(key) = key else {
+        return false;
+    };
+    let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+    matches!(
+        last.as_str(),
+        "text" | "body" | "message" | "content" | "html" | "description" | "caption" | "markdown"
+    ) && !is_literal(expr)
+        && !is_app_config(expr)
 }
 
 /// Calls that cannot send a request: constructors of error messages,

@@ -51,6 +51,9 @@ struct Ctx {
     switches: Vec<Vec<String>>,
     /// The catalog's secret patterns.
     secrets: secrets::Secrets,
+    /// Vendors whose API delivers messages (chat, SMS, email, support): the
+    /// text a request gives them is a message.
+    messengers: BTreeSet<u16>,
 }
 
 /// One piece of evidence, resolved while the file's text is at hand.
@@ -109,8 +112,25 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         .iter()
         .map(|id| vendor_of(id).map(collects::switches).unwrap_or_default())
         .collect();
+    let messengers = index
+        .vendors
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| {
+            vendor_of(id).is_some_and(|v| {
+                matches!(
+                    v.category,
+                    crate::model::VendorCategory::Messaging
+                        | crate::model::VendorCategory::Email
+                        | crate::model::VendorCategory::Support
+                )
+            })
+        })
+        .filter_map(|(i, _)| u16::try_from(i).ok())
+        .collect();
     let secrets = secrets::Secrets::new(catalog);
     let ctx = Ctx {
+        messengers,
         calls: call_specs,
         switches,
         prefilter: Prefilter::with_secrets(&index, &secrets.literals()),
@@ -535,7 +555,8 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
         if has(Role::Domain) {
             findings.extend(endpoint::from_strings(&facts.strings, &ctx.domains));
             if lang != Lang::Html {
-                let (requests, sent) = http::detect(&facts, text, &lines, &ctx.domains);
+                let (requests, sent) =
+                    http::detect(&facts, text, &lines, &ctx.domains, &ctx.messengers);
                 findings.extend(requests);
                 if path_scope == Scope::Production {
                     out.fields.extend(sent);
