@@ -440,6 +440,14 @@ fn could_send(call: &Call) -> bool {
         "urljoin",
         "quote",
         "encodeuricomponent",
+        // Building or parsing a URL sends nothing (`new URL(...)`,
+        // `URI.parse(...)`, `url.Parse(...)`).
+        "url",
+        "uri",
+        "parse",
+        "urlsearchparams",
+        "httpurl",
+        "tohttpurlornull",
         // Test doubles name a URL to intercept requests, not to send one.
         "stub_request",
         "stub",
@@ -512,6 +520,36 @@ mod tests {
         let got = pairs_in("['To' => $user->email, 'Subject' => 'Welcome']");
         assert_eq!(got, [("To", "$user->email"), ("Subject", "'Welcome'")]);
         assert!(pairs_in("Foo::bar(x)").is_empty());
+    }
+
+    #[test]
+    fn building_a_url_or_a_test_double_sends_nothing() {
+        let call = |callee: &str| Call {
+            callee: callee.to_string(),
+            args: Vec::new(),
+            line: 1,
+            text: String::new(),
+        };
+        for c in [
+            "URL",
+            "URI.parse",
+            "url.Parse",
+            "stub_request",
+            "nock",
+            "logger.info",
+        ] {
+            assert!(!could_send(&call(c)), "{c}");
+        }
+        for c in [
+            "requests.post",
+            "fetch",
+            "axios.post",
+            "self.post",
+            "Http.post",
+            "http.NewRequest",
+        ] {
+            assert!(could_send(&call(c)), "{c}");
+        }
     }
 
     #[test]
