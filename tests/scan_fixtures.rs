@@ -571,6 +571,8 @@ fn clients_in_fields_and_rails_globals() {
         [
             "posthog user.contact.email Track.kt:9",
             "posthog user.unique_id Track.kt:9",
+            // sentry.ConfigureScope(func(scope *sentry.Scope) { scope.SetUser(...) })
+            "sentry user.contact.email report.go:7",
             "stripe user.contact.email Billing.kt:9",
             "stripe user.contact.email Billing.php:15",
             "stripe user.contact.email billing.py:9",

@@ -136,7 +136,8 @@ pub fn calls(r: &ScanResult, vendor: &str) -> Vec<String> {
     out
 }
 
-/// Every field as `vendor category file:line`, sorted.
+/// Every field seen at a call site (not what an SDK collects by itself) as
+/// `vendor category file:line`, sorted.
 pub fn field_lines(r: &ScanResult) -> Vec<String> {
     let mut got: Vec<String> = r
         .integrations
@@ -144,6 +145,7 @@ pub fn field_lines(r: &ScanResult) -> Vec<String> {
         .flat_map(|i| {
             i.fields
                 .iter()
+                .filter(|f| !f.name.starts_with("collected by the SDK"))
                 .map(move |f| format!("{} {} {}:{}", i.vendor, f.category, f.file, f.line))
         })
         .collect();

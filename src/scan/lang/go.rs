@@ -250,6 +250,36 @@ fn receiver_type(ctx: &Ctx<'_>, method: Node<'_>) -> Option<String> {
     Some(text.to_string())
 }
 
+/// A name typed with a package's type is bound to the package, which an
+/// import may bind to a vendor: callback parameters such as
+/// `sentry.ConfigureScope(func(scope *sentry.Scope) { scope.SetUser(...) })`,
+/// clients passed in (`func send(c *stripe.Client)`), struct fields and
+/// `var` declarations without a value.
+fn bind_typed(ctx: &mut Ctx<'_>, node: Node<'_>) {
+    let Some(ty) = node.child_by_field_name("type") else {
+        return;
+    };
+    let ty = match ty.kind() {
+        "pointer_type" => children(ty).into_iter().next().unwrap_or(ty),
+        _ => ty,
+    };
+    if ty.kind() != "qualified_type" {
+        return;
+    }
+    let Some(pkg) = ty.child_by_field_name("package") else {
+        return;
+    };
+    let root = ctx.text(pkg).to_string();
+    let mut cursor = node.walk();
+    let names: Vec<String> = node
+        .children_by_field_name("name", &mut cursor)
+        .map(|n| ctx.text(n).to_string())
+        .collect();
+    for n in names {
+        ctx.push_binding(n, root.clone(), node);
+    }
+}
+
 fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
     match node.kind() {
         "import_spec" => import_spec(ctx, node),
@@ -294,6 +324,9 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
             let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut cursor).collect();
             if let Some(values) = node.child_by_field_name("value") {
                 assign(ctx, &names, &children(values), node);
+            } else {
+                // `var hub *sentry.Hub`.
+                bind_typed(ctx, node);
             }
         }
         "function_declaration" | "method_declaration" => {
@@ -316,6 +349,9 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
             ctx.enter_function(def);
         }
         "func_literal" => ctx.enter_function(None),
+        // `func(scope *sentry.Scope)`, `func send(c *stripe.Client)`: see
+        // [`bind_typed`].
+        "parameter_declaration" | "field_declaration" => bind_typed(ctx, node),
         "interpreted_string_literal" | "raw_string_literal" => {
             let value = unquote(ctx.text(node));
             ctx.push_string(value, node);
