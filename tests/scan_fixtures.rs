@@ -571,8 +571,11 @@ fn clients_in_fields_and_rails_globals() {
         [
             "posthog user.contact.email Track.kt:9",
             "posthog user.unique_id Track.kt:9",
+            // Sentry.configureScope((scope) => scope.setUser(...))
+            "sentry user.contact.email errors.ts:5",
             // sentry.ConfigureScope(func(scope *sentry.Scope) { scope.SetUser(...) })
             "sentry user.contact.email report.go:7",
+            "sentry user.unique_id errors.ts:5",
             "stripe user.contact.email Billing.kt:9",
             "stripe user.contact.email Billing.php:15",
             "stripe user.contact.email billing.py:9",

@@ -118,6 +118,7 @@ pub(crate) fn bound_names(
             break;
         }
     }
+    scope_callbacks(facts, &mut bound);
     if lang == Lang::Ruby {
         // `@client ||= Stripe::StripeClient.new` in a method `client`: the
         // reader named like the variable returns it (`client.customers...`).
@@ -132,6 +133,61 @@ pub(crate) fn bound_names(
         }
     }
     bound
+}
+
+/// A scope callback's parameter stands for the vendor:
+/// `Sentry.configureScope(scope => scope.setUser(...))`,
+/// `Sentry.withScope((scope) => ...)`, Kotlin's `Sentry.configureScope {
+/// scope -> ... }`, Swift's `SentrySDK.configureScope { scope in ... }`,
+/// Ruby's `Sentry.with_scope do |scope|`. Read from the call's first line,
+/// for calls on a vendor-bound receiver whose method names a scope; other
+/// callbacks (`list((err, items) => ...)`) are not bound, since their
+/// parameters are results, not clients.
+fn scope_callbacks(facts: &FileFacts, bound: &mut BTreeMap<String, BTreeSet<VendorIx>>) {
+    let calls = facts
+        .calls
+        .iter()
+        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()));
+    let mut add = Vec::new();
+    for call in calls {
+        let callee = dotted(&call.callee);
+        let method = callee.rsplit('.').next().unwrap_or(&callee);
+        if !method.to_ascii_lowercase().contains("scope") {
+            continue;
+        }
+        let Some(vendors) = receiver(&callee, bound) else {
+            continue;
+        };
+        if let Some(param) = callback_param(&call.text, method) {
+            add.push((param, vendors.clone()));
+        }
+    }
+    for (param, vendors) in add {
+        bound.entry(param).or_default().extend(vendors);
+    }
+}
+
+/// The first parameter of the callback written right after `method` on the
+/// call's first line: `method((scope) =>`, `method(scope =>`,
+/// `method(function (scope)`, `method { scope ->`, `method { scope in`,
+/// `method do |scope|`, `method(func(scope *sentry.Scope)`.
+fn callback_param(text: &str, method: &str) -> Option<String> {
+    let at = text.find(method)? + method.len();
+    let mut rest = text[at..].trim_start();
+    for lead in ["(", "{", "do", "function", "func", "async", "(", "|"] {
+        rest = rest.strip_prefix(lead).unwrap_or(rest).trim_start();
+    }
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '$')
+        .collect();
+    let after = rest[name.len()..].trim_start();
+    // A parameter list goes on or closes; a call, a member or an
+    // assignment means the text was an expression, not a callback.
+    let assigns = after.starts_with('=') && !after.starts_with("=>");
+    let closes = !(after.is_empty() || after.starts_with(['(', '.']) || assigns);
+    (!name.is_empty() && name.starts_with(|c: char| !c.is_ascii_digit()) && closes)
+        .then(|| name.trim_start_matches('$').to_string())
 }
 
 /// Constants that name too many things to stand for one gem by themselves.
@@ -561,6 +617,35 @@ mod tests {
             Some("Segment")
         );
         assert_eq!(ruby_constant("").as_deref(), None);
+    }
+
+    #[test]
+    fn scope_callback_parameters() {
+        for (text, method) in [
+            ("Sentry.configureScope((scope) => {", "configureScope"),
+            (
+                "Sentry.withScope(scope => scope.setUser({ email }))",
+                "withScope",
+            ),
+            ("Sentry.configureScope(function (scope) {", "configureScope"),
+            ("Sentry.configureScope { scope ->", "configureScope"),
+            ("SentrySDK.configureScope { scope in", "configureScope"),
+            ("Sentry.with_scope do |scope|", "with_scope"),
+            (
+                "sentry.ConfigureScope(func(scope *sentry.Scope) {",
+                "ConfigureScope",
+            ),
+        ] {
+            assert_eq!(
+                callback_param(text, method).as_deref(),
+                Some("scope"),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            callback_param("Sentry.configureScope()", "configureScope"),
+            None
+        );
     }
 
     #[test]
