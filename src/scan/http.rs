@@ -75,16 +75,18 @@ fn is_transport_key(key: &str) -> bool {
     ) || URL_KEYS.contains(&last.as_str())
 }
 
-/// The file's assignments, by the last segment of the assigned name:
-/// `self.URL = "…"`, `URL = "…"` and `const URL = "…"` all give `URL`.
-fn assignments(text: &str) -> BTreeMap<&str, Vec<&str>> {
-    assignments_at(text)
-        .into_iter()
-        .map(|(k, v)| (k, v.into_iter().map(|(value, _)| value).collect()))
+/// [`assignments_at`]'s values without their lines.
+fn without_lines<'a>(
+    at: &BTreeMap<&'a str, Vec<(&'a str, u32)>>,
+) -> BTreeMap<&'a str, Vec<&'a str>> {
+    at.iter()
+        .map(|(k, v)| (*k, v.iter().map(|(value, _)| *value).collect()))
         .collect()
 }
 
-/// Like [`assignments`], with each value's 1-based line.
+/// The file's assignments, by the last segment of the assigned name
+/// (`self.URL = "…"`, `URL = "…"` and `const URL = "…"` all give `URL`),
+/// with each value's 1-based line.
 fn assignments_at(text: &str) -> BTreeMap<&str, Vec<(&str, u32)>> {
     let mut out: BTreeMap<&str, Vec<(&str, u32)>> = BTreeMap::new();
     for (i, line) in text.lines().enumerate() {
@@ -294,8 +296,9 @@ pub fn detect(
 ) -> (Vec<Finding>, Vec<CallField>) {
     let mut findings = Vec::new();
     let mut fields = BTreeSet::new();
-    let assigned = assignments(text);
+    // One pass over the file's lines serves both lookups.
     let assigned_at = assignments_at(text);
+    let assigned = without_lines(&assigned_at);
     let calls = facts
         .calls
         .iter()
@@ -495,7 +498,7 @@ mod tests {
     #[test]
     fn assignments_of_every_shape() {
         let text = "URL = \"https://api.twilio.com/x\"\n    url = self.URL % sid\nconst API = `https://api.pagerduty.com`;\napiURL := \"https://api.telegram.org\"\nprivate $endpoint = 'https://api.pushover.net';\nif a == b:\nval base: String = \"https://x\"\n";
-        let a = assignments(text);
+        let a = without_lines(&assignments_at(text));
         assert_eq!(a["URL"], ["\"https://api.twilio.com/x\""]);
         assert_eq!(a["url"], ["self.URL % sid"]);
         assert_eq!(a["API"], ["`https://api.pagerduty.com`;"]);
