@@ -591,3 +591,53 @@ fn clients_in_fields_and_rails_globals() {
         evidence(&r, "segment")
     );
 }
+
+/// Payload helpers: the hash or dict a method returns is what a call that
+/// passes the method's result sends (Ruby service objects' `update_payload`,
+/// a payload built in a variable and returned, Python's
+/// `**self.payload()`, a TypeScript `this.customerPayload()`), reported at
+/// the call. A top-level `::Stripe` constant is the gem's; the application's
+/// own `Billing::Stripe` is not. The request's `api_key:` option
+/// authenticates the application and is not a person's data; a dict method
+/// never passed to the vendor gives nothing.
+#[test]
+fn payloads_returned_by_helper_methods() {
+    let r = run(&fixture("payload-methods"));
+    assert_eq!(
+        field_lines(&r),
+        [
+            "adyen user.contact.email app/services/adyen_checkout_service.rb:6",
+            "adyen user.unique_id app/services/adyen_checkout_service.rb:6",
+            "gocardless user.contact.email app/services/adyen_checkout_service.rb:11",
+            "stripe user.contact.address.city app/services/stripe_customer_service.rb:10",
+            "stripe user.contact.address.postal_code app/services/stripe_customer_service.rb:10",
+            "stripe user.contact.email app/services/stripe_customer_service.rb:10",
+            "stripe user.contact.email billing.py:9",
+            "stripe user.contact.email billing.ts:9",
+            "stripe user.contact.phone_number app/services/stripe_customer_service.rb:10",
+            "stripe user.contact.phone_number billing.py:9",
+            "stripe user.name app/services/stripe_customer_service.rb:10",
+            "stripe user.name billing.ts:9",
+            "stripe user.unique_id app/services/stripe_customer_service.rb:10",
+            "stripe user.unique_id app/services/stripe_customer_service.rb:18",
+        ]
+    );
+    let named: Vec<(String, u32)> = r
+        .integrations
+        .iter()
+        .filter(|i| i.vendor == "stripe")
+        .flat_map(|i| i.fields.iter())
+        .map(|f| (f.name.clone(), f.line))
+        .collect();
+    assert!(
+        named.contains(&("email (built at line 25)".to_string(), 10)),
+        "{named:?}"
+    );
+    assert!(
+        !evidence(&r, "stripe")
+            .iter()
+            .any(|e| e.contains("billing_stripe_report.rb")),
+        "{:?}",
+        evidence(&r, "stripe")
+    );
+}

@@ -387,10 +387,37 @@ pub(crate) fn sends_events(callee: &str) -> bool {
 }
 
 pub(crate) fn classify(arg: &Arg) -> Option<String> {
-    if is_literal(&arg.expr) {
+    if is_literal(&arg.expr) || app_credential(arg.key.as_deref()) {
         return None;
     }
     classify_arg(arg.key.as_deref(), &arg.expr).map(|c| c.category)
+}
+
+/// A request option that authenticates the application to the vendor
+/// (`{ api_key: }` on a Stripe call, `apiKey`, `secret_access_key`): how the
+/// call is made, not a person's data that the vendor receives. A person's
+/// own password or token passed under another key is still reported, and
+/// other secrets of the system (`client_secret`) are classified as such.
+fn app_credential(key: Option<&str>) -> bool {
+    let Some(key) = key else {
+        return false;
+    };
+    let last = key.rsplit('.').next().unwrap_or(key);
+    let norm: String = last
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    matches!(
+        norm.as_str(),
+        "apikey"
+            | "apisecret"
+            | "secretkey"
+            | "accesskey"
+            | "accesskeyid"
+            | "secretaccesskey"
+            | "idempotencykey"
+    )
 }
 
 /// Call evidence and the fields passed at each vendor call site of a file.
@@ -514,7 +541,7 @@ fn builder_fields(
             }
             if let Some(c) = classify_arg(Some(key), &value.expr) {
                 let name = format!("{}.{key}", arg.expr.trim());
-                let (line, name) = if value.line < call.line {
+                let (line, name) = if call.outside(value.line) {
                     (call.line, format!("{name} (built at line {})", value.line))
                 } else {
                     (value.line, name)
@@ -534,11 +561,12 @@ fn builder_fields(
 
 /// Where a field is reported and how it is named: at its own line when it
 /// is written in the call, and at the call, "built at line N", when the
-/// value was built before it (`props.email = ...` then `track(e, props)`):
-/// the call is where the data leaves, and where a reviewer looks.
+/// value was built elsewhere (`props.email = ...` then `track(e, props)`,
+/// or a payload method defined below the call): the call is where the data
+/// leaves, and where a reviewer looks.
 pub(crate) fn at_call(call: &Call, arg: &Arg) -> (u32, String) {
     let name = arg.key.clone().unwrap_or_else(|| arg.expr.clone());
-    if arg.line < call.line {
+    if call.outside(arg.line) {
         (call.line, format!("{name} (built at line {})", arg.line))
     } else {
         (arg.line, name)

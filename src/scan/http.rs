@@ -360,7 +360,7 @@ pub fn detect(
             // person that the vendor receives.
             found.retain(|(category, _, _)| !category.starts_with("user.authorization"));
             for (category, name, at) in found {
-                let (line, name) = if at < call.line {
+                let (line, name) = if call.outside(at) {
                     (call.line, format!("{name} (built at line {at})"))
                 } else {
                     (at, name)
@@ -531,6 +531,7 @@ mod tests {
             callee: callee.to_string(),
             args: Vec::new(),
             line: 1,
+            end_line: 1,
             text: String::new(),
         };
         for c in [

@@ -37,7 +37,8 @@ pub struct Index {
     /// Names as written in the catalog, for the prefilter.
     raw_names: Vec<(String, VendorIx)>,
     /// Ruby top-level constants a vendor's gems define by convention
-    /// (`stripe` → `Stripe`), for code that uses a gem Bundler loaded.
+    /// (`stripe` → `Stripe`), lowercased, for code that uses a gem Bundler
+    /// loaded.
     ruby_constants: HashMap<String, BTreeSet<VendorIx>>,
 }
 
@@ -165,7 +166,10 @@ impl Index {
             let ruby = v.imports.get(&ImportLang::Ruby).into_iter().flatten();
             for g in gems.chain(ruby) {
                 if let Some(c) = super::calls::ruby_constant(g) {
-                    ix.ruby_constants.entry(c).or_default().insert(vi);
+                    ix.ruby_constants
+                        .entry(c.to_ascii_lowercase())
+                        .or_default()
+                        .insert(vi);
                 }
             }
         }
@@ -184,8 +188,14 @@ impl Index {
     /// Go modules and SwiftPM repositories also by path prefix, so that
     /// `github.com/stripe/stripe-go/v76` is Stripe).
     /// The vendors whose gems define the top-level Ruby constant `name`.
+    /// Compared without case: the constant is guessed from the gem's name
+    /// (`sendgrid-ruby` → `Sendgrid`), and gems capitalise inside words
+    /// (`SendGrid`, `GoCardlessPro`).
     pub fn ruby_constant(&self, name: &str) -> BTreeSet<VendorIx> {
-        self.ruby_constants.get(name).cloned().unwrap_or_default()
+        self.ruby_constants
+            .get(&name.to_ascii_lowercase())
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub fn package(&self, eco: Ecosystem, name: &str) -> BTreeSet<VendorIx> {

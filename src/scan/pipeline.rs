@@ -859,12 +859,27 @@ fn worth_parsing(lang: Lang, text: &str, hits: &[Hit], ctx: &Ctx, lines: &LineIn
 }
 
 /// A capitalised name used as a Ruby constant (`Stripe::Customer`,
-/// `Sentry.set_user`): a gem Bundler loaded may be used without a
-/// `require` in the file (see `calls::ruby_global_constants`).
+/// `Sentry.set_user`, top-level `::Stripe::Customer`): a gem Bundler
+/// loaded may be used without a `require` in the file (see
+/// `calls::ruby_global_constants`). A constant nested in another
+/// (`Billing::Stripe`) or a member (`x.Stripe`) is not the gem's.
 fn ruby_constant_use(b: &[u8], h: &Hit) -> bool {
+    let top_level = |at: usize| {
+        at == 0
+            || match b[at - 1] {
+                b'.' | b'@' => false,
+                b':' => {
+                    // `::Stripe` with nothing named before the `::`.
+                    at >= 2
+                        && b[at - 2] == b':'
+                        && (at == 2 || !(b[at - 3].is_ascii_alphanumeric() || b[at - 3] == b'_'))
+                }
+                _ => true,
+            }
+    };
     b.get(h.start).is_some_and(u8::is_ascii_uppercase)
         && matches!(b.get(h.end), Some(b':' | b'.'))
-        && (h.start == 0 || !matches!(b[h.start - 1], b':' | b'.' | b'@'))
+        && top_level(h.start)
 }
 
 /// True when a name that starts right after `before` (the text of its line

@@ -221,6 +221,9 @@ struct Scope {
     function: Option<usize>,
     /// Variables assigned a map-like literal in this scope, flattened.
     literals: HashMap<String, Vec<Arg>>,
+    /// For a function that ends by returning a variable: (its name, the
+    /// variable), resolved when the scope closes.
+    returns_var: Option<(String, String)>,
 }
 
 /// The state of one extraction: the source, the facts so far, the scopes.
@@ -235,6 +238,11 @@ pub(crate) struct Ctx<'s> {
     pub(crate) facts: FileFacts,
     scopes: Vec<Scope>,
     depth: usize,
+    /// Methods without parameters that return a map-like literal
+    /// (`def payload; { email: ... }; end`), by name, flattened.
+    returns: HashMap<String, Vec<Arg>>,
+    /// Set by [`record_payload_method`] for the function scope opened next.
+    pending_return: Option<(String, String)>,
 }
 
 impl<'s> Ctx<'s> {
@@ -259,8 +267,11 @@ impl<'s> Ctx<'s> {
                 exported: false,
                 function: None,
                 literals: HashMap::new(),
+                returns_var: None,
             }],
             depth: 0,
+            returns: HashMap::new(),
+            pending_return: None,
         }
     }
 
@@ -271,9 +282,38 @@ impl<'s> Ctx<'s> {
         }
     }
 
-    /// The facts, with exported flags left as the language set them.
-    pub(crate) fn finish(self) -> FileFacts {
+    /// The facts, with exported flags left as the language set them, and
+    /// arguments that name a payload method expanded (see [`Ctx::record_return`]).
+    pub(crate) fn finish(mut self) -> FileFacts {
+        if !self.returns.is_empty() {
+            let max = self.limits.max_args_per_call;
+            let mut returns = std::mem::take(&mut self.returns);
+            // `payload = payment_payload` then `create(payload)`.
+            for b in &self.facts.bindings {
+                if !returns.contains_key(&b.name)
+                    && let Some(args) = returns.get(&b.root).cloned()
+                {
+                    returns.insert(b.name.clone(), args);
+                }
+            }
+            let expand = |call: &mut Call| expand_returns(call, &returns, max);
+            self.facts.calls.iter_mut().for_each(expand);
+            for f in &mut self.facts.functions {
+                f.calls.iter_mut().for_each(expand);
+            }
+        }
         self.facts
+    }
+
+    /// Remembers that the method `name` returns a map-like literal with
+    /// these entries: a call that passes the method's result
+    /// (`Customer.update(id, update_payload)`, `create(self.payload())`),
+    /// or a variable assigned it, passes those entries. Applied when the
+    /// file is done, since such helpers are usually defined after their use.
+    pub(crate) fn record_return(&mut self, name: String, args: Vec<Arg>) {
+        if !name.is_empty() && !args.is_empty() {
+            self.returns.insert(name, args);
+        }
     }
 
     pub(crate) fn limits(&self) -> &Limits {
@@ -291,7 +331,12 @@ impl<'s> Ctx<'s> {
     fn set_depth(&mut self, depth: usize) {
         self.depth = depth;
         while self.scopes.len() > 1 && self.scopes.last().is_some_and(|s| s.depth >= depth) {
-            self.scopes.pop();
+            if let Some(mut scope) = self.scopes.pop()
+                && let Some((name, var)) = scope.returns_var.take()
+                && let Some(args) = scope.literals.remove(&var)
+            {
+                self.record_return(name, args);
+            }
         }
     }
 
@@ -371,6 +416,7 @@ impl<'s> Ctx<'s> {
             exported,
             function: None,
             literals: HashMap::new(),
+            returns_var: None,
         });
     }
 
@@ -388,6 +434,7 @@ impl<'s> Ctx<'s> {
             }
             None => None,
         };
+        let returns_var = self.pending_return.take();
         self.scopes.push(Scope {
             depth: self.depth,
             kind: ScopeKind::Function,
@@ -395,6 +442,7 @@ impl<'s> Ctx<'s> {
             exported: false,
             function,
             literals: HashMap::new(),
+            returns_var,
         });
     }
 
@@ -501,10 +549,16 @@ impl<'s> Ctx<'s> {
         };
         let text = self.first_line(self.display.get(start..call.end_byte()).unwrap_or(""));
         let line = self.line(name);
+        let end_row = u32::try_from(call.end_position().row).unwrap_or(u32::MAX);
+        let end_line = end_row
+            .saturating_add(1)
+            .saturating_add(self.line_offset)
+            .max(line);
         self.push_call(Call {
             callee,
             args,
             line,
+            end_line,
             text,
         });
     }
@@ -693,6 +747,96 @@ pub(crate) fn flatten<'t, S: Syntax>(ctx: &Ctx<'_>, syn: &S, entries: Vec<Entry<
         }
     }
     out
+}
+
+/// Records `function` as a payload method (see [`Ctx::record_return`]) when
+/// its body ends by returning a map-like literal (whatever its parameters:
+/// the keys it returns are the same): `def payload(self): return {...}`, `payload() { return {...} }`,
+/// `() => ({...})`, PHP's `return [...]`.
+pub(crate) fn record_payload_method<S: Syntax>(
+    ctx: &mut Ctx<'_>,
+    syn: &S,
+    name: &str,
+    function: Node<'_>,
+) {
+    if name.is_empty() {
+        return;
+    }
+    let Some(body) = function.child_by_field_name("body") else {
+        return;
+    };
+    let mut value = match children(body).into_iter().last() {
+        Some(last) if last.kind().contains("return") => children(last).into_iter().next(),
+        Some(_) if syn.entries(ctx, body).is_some() => Some(body),
+        Some(_) if body.kind() == "parenthesized_expression" => Some(body),
+        _ => None,
+    };
+    while let Some(v) = value.filter(|v| v.kind() == "parenthesized_expression") {
+        value = children(v).into_iter().next();
+    }
+    let Some(value) = value else {
+        return;
+    };
+    record_returned(ctx, syn, name, value);
+}
+
+/// Records what a function named `name` returns when `value`, its last
+/// expression, is a map-like literal, or a variable that the body assigns
+/// one (resolved when the function's scope closes). Call it before
+/// [`Ctx::enter_function`].
+pub(crate) fn record_returned<S: Syntax>(ctx: &mut Ctx<'_>, syn: &S, name: &str, value: Node<'_>) {
+    if syn.entries(ctx, value).is_some() {
+        let args = flatten(ctx, syn, vec![Entry::Positional(value)]);
+        ctx.record_return(name.to_string(), args);
+    } else if let Some(var) = syn.variable(ctx, value) {
+        ctx.pending_return = Some((name.to_string(), var));
+    }
+}
+
+/// The method an argument calls for its value: `payload`, `payload()`,
+/// `payload(intent)`, `self.payload`, `this.payload()`,
+/// `$this->payload()`, spread or not (`**self.payload()`, `...payload()`).
+fn payload_method(expr: &str) -> &str {
+    let e = expr
+        .trim()
+        .trim_start_matches("...")
+        .trim_start_matches('*');
+    // `payload(intent)`: the name before a final argument list.
+    let e = match e.find('(') {
+        Some(open) if e.ends_with(')') => &e[..open],
+        _ => e,
+    };
+    let e = ["self.", "this.", "$this->", "static::", "self::"]
+        .iter()
+        .find_map(|p| e.strip_prefix(p))
+        .unwrap_or(e);
+    if e.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        e
+    } else {
+        ""
+    }
+}
+
+/// Adds, after each argument that names a payload method, that method's
+/// returned entries (under the argument's key and position).
+fn expand_returns(call: &mut Call, returns: &HashMap<String, Vec<Arg>>, max: usize) {
+    if !call
+        .args
+        .iter()
+        .any(|a| returns.contains_key(payload_method(&a.expr)))
+    {
+        return;
+    }
+    let mut out: Vec<Arg> = Vec::with_capacity(call.args.len());
+    for arg in std::mem::take(&mut call.args) {
+        let recorded = returns.get(payload_method(&arg.expr));
+        let (key, position) = (arg.key.clone(), arg.position);
+        out.push(arg);
+        if let Some(recorded) = recorded {
+            push_recorded(&mut out, recorded, key.as_deref(), position, max);
+        }
+    }
+    call.args = out;
 }
 
 /// Appends a recorded literal's entries under `prefix`, at `position`.

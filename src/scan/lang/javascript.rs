@@ -618,6 +618,9 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>], exported: &mut Has
                 line: ctx.line(node),
                 calls: Vec::new(),
             });
+            if let Some(d) = &def {
+                engine::record_payload_method(ctx, &Js, &d.name, node);
+            }
             ctx.enter_function(def);
         }
         "function_expression" | "function" | "generator_function" | "arrow_function" => {
@@ -629,6 +632,9 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>], exported: &mut Has
                 line: ctx.line(node),
                 calls: Vec::new(),
             });
+            if let Some(d) = &def {
+                engine::record_payload_method(ctx, &Js, &d.name, node);
+            }
             ctx.enter_function(def);
         }
         "method_definition" => {
@@ -643,6 +649,9 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>], exported: &mut Has
                 }),
                 _ => None,
             };
+            if let Some(d) = &def {
+                engine::record_payload_method(ctx, &Js, &d.name, node);
+            }
             ctx.enter_function(def);
         }
         "string" | "template_string" => {

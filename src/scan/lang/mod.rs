@@ -163,8 +163,19 @@ pub struct Call {
     pub args: Vec<Arg>,
     /// 1-based line.
     pub line: u32,
+    /// 1-based line where the call's text ends (its closing parenthesis).
+    pub end_line: u32,
     /// The call's first line, trimmed.
     pub text: String,
+}
+
+impl Call {
+    /// True when a value at `line` is written outside the call's text
+    /// (built before it, or returned by a helper defined elsewhere in the
+    /// file).
+    pub fn outside(&self, line: u32) -> bool {
+        line < self.line || line > self.end_line
+    }
 }
 
 /// `name = <expression rooted at another name>`: lets detectors follow

@@ -389,6 +389,9 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
                 line: ctx.line(node),
                 calls: Vec::new(),
             });
+            if let Some(d) = &def {
+                engine::record_payload_method(ctx, &Php, &d.name, node);
+            }
             ctx.enter_function(def);
         }
         "anonymous_function" | "arrow_function" => ctx.enter_function(None),

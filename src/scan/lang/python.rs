@@ -340,6 +340,7 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) {
                 if owner.is_some() && params.first().is_some_and(|p| p == "self" || p == "cls") {
                     params.remove(0);
                 }
+                engine::record_payload_method(ctx, &Py, &name, node);
                 FunctionDef {
                     params,
                     owner: owner.as_ref().and_then(|(o, _)| o.clone()),

@@ -93,7 +93,8 @@ fn entry<'t>(ctx: &Ctx<'_>, node: Node<'t>) -> Option<Entry<'t>> {
     match node.kind() {
         "pair" => {
             let key = node.child_by_field_name("key")?;
-            let value = node.child_by_field_name("value")?;
+            // Ruby 3.1's `name:` passes the local or method `name`.
+            let value = node.child_by_field_name("value").unwrap_or(key);
             Some(Entry::Keyed(key_text(ctx, key), value))
         }
         "hash_splat_argument" | "splat_argument" | "block_argument" => Some(Entry::Spread(node)),
@@ -167,6 +168,26 @@ fn assign(ctx: &mut Ctx<'_>, left: Node<'_>, right: Node<'_>, at: Node<'_>) {
     }
 }
 
+/// What a method returns as its last expression, looking through calls on
+/// it: `{ email: ... }`, `{ ... }.compact`, `payload.merge(other)`,
+/// `payload`.
+fn returned_value(method: Node<'_>) -> Option<Node<'_>> {
+    let mut last = children(method).into_iter().last()?;
+    if last.kind() == "body_statement" {
+        last = children(last).into_iter().last()?;
+    }
+    if last.kind() == "return" {
+        last = children(last).into_iter().next()?;
+        if last.kind() == "argument_list" {
+            last = children(last).into_iter().next()?;
+        }
+    }
+    while last.kind() == "call" {
+        last = last.child_by_field_name("receiver")?;
+    }
+    matches!(last.kind(), "hash" | "identifier").then_some(last)
+}
+
 fn params(ctx: &Ctx<'_>, method: Node<'_>) -> Vec<String> {
     let Some(list) = method.child_by_field_name("parameters") else {
         return Vec::new();
@@ -229,6 +250,12 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
             ctx.enter_class(name, true);
         }
         "method" | "singleton_method" => {
+            if let (Some(name), Some(value)) =
+                (node.child_by_field_name("name"), returned_value(node))
+            {
+                let name = ctx.text(name).to_string();
+                engine::record_returned(ctx, &Rb, &name, value);
+            }
             let owner = ctx.current_class().and_then(|(o, _)| o);
             let def = node.child_by_field_name("name").map(|n| FunctionDef {
                 name: ctx.text(n).to_string(),
