@@ -641,3 +641,40 @@ fn payloads_returned_by_helper_methods() {
         evidence(&r, "stripe")
     );
 }
+
+/// Clients one file creates and others use: a Resend client exported from a
+/// workspace package's `client.ts` (built behind a `key ? new Resend(key) :
+/// null`), used by the package's functions, which the web app calls through
+/// the package's name (`@acme/mailer`) under another name; a Stripe client
+/// imported from `app.clients`; a Go package-level OpenAI client used by
+/// another file of its package. An email's recipients and its body are what
+/// an email vendor receives. A same-named local stub is not the client, and
+/// a test's use of it carries no fields.
+#[test]
+fn clients_shared_across_files_and_workspace_packages() {
+    let r = run(&fixture("shared-clients"));
+    assert_eq!(
+        field_lines(&r),
+        [
+            "openai user.content.private svc/internal/ai/summarise.go:12",
+            "resend user.contact.email apps/web/lib/signup.ts:5",
+            "resend user.contact.email apps/web/lib/signup.ts:6",
+            "resend user.contact.email packages/mailer/src/send.ts:14",
+            "resend user.contact.email packages/mailer/src/send.ts:7",
+            "resend user.content.private packages/mailer/src/send.ts:9",
+            "resend user.name apps/web/lib/signup.ts:5",
+            "stripe user.contact.email api/app/billing.py:5",
+            "stripe user.name api/app/billing.py:5",
+        ]
+    );
+    assert_eq!(
+        calls(&r, "resend"),
+        [
+            "apps/web/lib/signup.ts:5 production",
+            "apps/web/lib/signup.ts:6 production",
+            "apps/web/tests/signup.test.ts:4 test",
+            "packages/mailer/src/send.ts:14 production",
+            "packages/mailer/src/send.ts:5 production",
+        ]
+    );
+}

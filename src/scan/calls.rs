@@ -54,6 +54,18 @@ use super::lang::{Arg, Call, FileFacts, Lang};
 use crate::catalog::CallSpec;
 use crate::model::{EvidenceKind, Scope};
 
+/// What the scan knows about each vendor's calls, by vendor index.
+#[derive(Debug, Default)]
+pub struct Specs {
+    /// The catalog's data-sending calls.
+    pub calls: Vec<Vec<CallSpec>>,
+    /// Vendors that carry people's messages (messaging, email, support):
+    /// a `text` or `body` sent to them is a message someone wrote.
+    pub messengers: BTreeSet<VendorIx>,
+    /// Email vendors: a `to`, `cc` or `reply_to` sent to them is an address.
+    pub mailers: BTreeSet<VendorIx>,
+}
+
 /// A field seen at a vendor's call site, before the file is known.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CallField {
@@ -77,7 +89,18 @@ pub(crate) fn bound_names(
     facts: &FileFacts,
     index: &Index,
 ) -> BTreeMap<String, BTreeSet<VendorIx>> {
-    let mut bound: BTreeMap<String, BTreeSet<VendorIx>> = BTreeMap::new();
+    bound_names_from(lang, facts, index, BTreeMap::new())
+}
+
+/// [`bound_names`], starting from names bound elsewhere (a client another
+/// file of the application exports, see `wrappers::Handle`).
+pub(crate) fn bound_names_from(
+    lang: Lang,
+    facts: &FileFacts,
+    index: &Index,
+    seed: BTreeMap<String, BTreeSet<VendorIx>>,
+) -> BTreeMap<String, BTreeSet<VendorIx>> {
+    let mut bound = seed;
     for imp in &facts.imports {
         let vendors = vendors_of(lang, &imp.module, index);
         if vendors.is_empty() {
@@ -364,7 +387,7 @@ pub(crate) fn dotted(callee: &str) -> String {
 pub(crate) fn is_literal(expr: &str) -> bool {
     let e = expr.trim();
     e.is_empty()
-        || e.starts_with(['"', '\'', '`'])
+        || (e.starts_with(['"', '\'', '`']) && !interpolates(e))
         || e.chars()
             .next()
             .is_some_and(|c| c.is_ascii_digit() || c == '-')
@@ -372,6 +395,12 @@ pub(crate) fn is_literal(expr: &str) -> bool {
             e,
             "true" | "false" | "True" | "False" | "null" | "nil" | "None" | "undefined"
         )
+}
+
+/// A string with values interpolated into it: a JS template with `${...}`,
+/// a Ruby `"...#{...}"`: what it carries depends on those values.
+pub(crate) fn interpolates(e: &str) -> bool {
+    (e.starts_with('`') && e.contains("${")) || (e.starts_with('"') && e.contains("#{"))
 }
 
 /// A method whose first positional argument is an event name (`track`,
@@ -390,7 +419,89 @@ pub(crate) fn classify(arg: &Arg) -> Option<String> {
     if is_literal(&arg.expr) || app_credential(arg.key.as_deref()) {
         return None;
     }
-    classify_arg(arg.key.as_deref(), &arg.expr).map(|c| c.category)
+    let category = classify_arg(arg.key.as_deref(), &arg.expr)?.category;
+    if category.starts_with("user.unique_id") && arg.key.is_some() {
+        // `distinctId: email`: an address used as the id is still an
+        // address, and that is what the vendor holds.
+        if let Some(contact) = contact_value(&arg.expr) {
+            return Some(contact);
+        }
+    }
+    Some(category)
+}
+
+/// The contact category (email, phone) a value's own name says it is
+/// (`email`, `user.email`, `userEmail`).
+pub(crate) fn contact_value(expr: &str) -> Option<String> {
+    if is_literal(expr) {
+        return None;
+    }
+    classify_arg(None, expr)
+        .map(|c| c.category)
+        .filter(|c| c.starts_with("user.contact.email") || c.starts_with("user.contact.phone"))
+}
+
+/// The category a call's first argument has when the catalog says the
+/// call's first argument is itself a datum (`identify(id)`: a user id),
+/// unless its name says it is an address (`identify(userEmail)`).
+pub(crate) fn implied_category(implied: &str, expr: &str) -> String {
+    contact_value(expr).unwrap_or_else(|| implied.to_string())
+}
+
+/// The category of an argument sent to vendor `v`: what its key and value
+/// say ([`classify`]), or, for a vendor that carries messages, what the key
+/// means there: the body of a message or an email (`text`, `html`,
+/// `body`) is private content, and an email's recipients (`to`, `cc`,
+/// `reply_to`) are addresses.
+pub(crate) fn classify_for(arg: &Arg, v: VendorIx, specs: &Specs) -> Option<String> {
+    if let Some(c) = classify(arg) {
+        return Some(c);
+    }
+    if specs.messengers.contains(&v) && is_message_text(arg.key.as_deref(), &arg.expr) {
+        return Some(MESSAGE.to_string());
+    }
+    if specs.mailers.contains(&v) && is_recipient(arg.key.as_deref(), &arg.expr) {
+        return Some("user.contact.email".to_string());
+    }
+    None
+}
+
+/// What a message's text is.
+pub(crate) const MESSAGE: &str = "user.content.private";
+
+/// A key that holds the text of a message someone wrote (`text`, `body`,
+/// `html`, `message`), with a value that is not a literal or app config.
+pub(crate) fn is_message_text(key: Option<&str>, expr: &str) -> bool {
+    let Some(key) = key else {
+        return false;
+    };
+    let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+    matches!(
+        last.as_str(),
+        "text"
+            | "body"
+            | "message"
+            | "content"
+            | "html"
+            | "react"
+            | "description"
+            | "caption"
+            | "markdown"
+    ) && !is_literal(expr)
+        && !super::http::is_app_config(expr)
+}
+
+/// An email's recipients: `to`, `cc`, `bcc`, `reply_to`/`replyTo`.
+fn is_recipient(key: Option<&str>, expr: &str) -> bool {
+    let Some(key) = key else {
+        return false;
+    };
+    let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+    matches!(
+        last.as_str(),
+        "to" | "cc" | "bcc" | "reply_to" | "replyto" | "recipient" | "recipients"
+    ) && !is_literal(expr)
+        && !super::http::is_app_config(expr)
 }
 
 /// A request option that authenticates the application to the vendor
@@ -425,7 +536,7 @@ pub fn detect(
     lang: Lang,
     facts: &FileFacts,
     index: &Index,
-    specs: &[Vec<CallSpec>],
+    specs: &Specs,
 ) -> (Vec<Finding>, Vec<CallField>) {
     let mut findings = Vec::new();
     let mut fields = BTreeSet::new();
@@ -454,12 +565,52 @@ pub fn detect(
     (findings, fields.into_iter().collect())
 }
 
+/// The vendor calls of a file made on clients that another file of the
+/// application creates and exports (`seed`: the local names they are
+/// imported under), with their fields: only calls the file's own bindings
+/// do not already give, so that nothing is reported twice.
+pub(crate) fn detect_seeded(
+    lang: Lang,
+    facts: &FileFacts,
+    index: &Index,
+    specs: &Specs,
+    seed: BTreeMap<String, BTreeSet<VendorIx>>,
+) -> (Vec<Finding>, Vec<CallField>) {
+    let mut findings = Vec::new();
+    let mut fields = BTreeSet::new();
+    if seed.is_empty() {
+        return (findings, Vec::new());
+    }
+    let own = bound_names(lang, facts, index);
+    let bound = bound_names_from(lang, facts, index, seed);
+    let calls = facts
+        .calls
+        .iter()
+        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()));
+    let built = builders(facts);
+    let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
+    for call in calls {
+        if !seen.insert((call.line, call.callee.as_str())) {
+            continue;
+        }
+        let callee = dotted(&call.callee);
+        if receiver(&callee, &bound) == receiver(&callee, &own) {
+            continue;
+        }
+        match_call(call, &bound, specs, &mut findings, &mut fields);
+        if !built.is_empty() {
+            builder_fields(call, &bound, specs, &built, &mut fields);
+        }
+    }
+    (findings, fields.into_iter().collect())
+}
+
 /// The vendors (with the matching catalog call) a call sends data to, and
 /// its callee dotted.
 pub(crate) fn matching<'s>(
     call: &Call,
     bound: &BTreeMap<String, BTreeSet<VendorIx>>,
-    specs: &'s [Vec<CallSpec>],
+    specs: &'s Specs,
 ) -> (String, Vec<(VendorIx, &'s CallSpec)>) {
     let callee = dotted(&call.callee);
     let Some(vendors) = receiver(&callee, bound) else {
@@ -469,6 +620,7 @@ pub(crate) fn matching<'s>(
         .iter()
         .filter_map(|&v| {
             specs
+                .calls
                 .get(usize::from(v))
                 .and_then(|list| {
                     list.iter()
@@ -523,7 +675,7 @@ fn builders(facts: &FileFacts) -> BTreeMap<&str, Vec<(String, &Arg)>> {
 fn builder_fields(
     call: &Call,
     bound: &BTreeMap<String, BTreeSet<VendorIx>>,
-    specs: &[Vec<CallSpec>],
+    specs: &Specs,
     built: &BTreeMap<&str, Vec<(String, &Arg)>>,
     fields: &mut BTreeSet<CallField>,
 ) {
@@ -576,7 +728,7 @@ pub(crate) fn at_call(call: &Call, arg: &Arg) -> (u32, String) {
 fn match_call(
     call: &Call,
     bound: &BTreeMap<String, BTreeSet<VendorIx>>,
-    specs: &[Vec<CallSpec>],
+    specs: &Specs,
     findings: &mut Vec<Finding>,
     fields: &mut BTreeSet<CallField>,
 ) {
@@ -591,7 +743,7 @@ fn match_call(
         });
         let event_call = sends_events(&callee);
         for (i, arg) in call.args.iter().enumerate() {
-            if let Some(category) = classify(arg) {
+            if let Some(category) = classify_for(arg, v, specs) {
                 if i == 0
                     && event_call
                     && arg.key.is_none()
@@ -615,7 +767,7 @@ fn match_call(
         {
             fields.insert(CallField {
                 vendor: v,
-                category: implied.to_string(),
+                category: implied_category(implied, &first.expr),
                 name: first.expr.clone(),
                 line: first.line,
             });

@@ -92,6 +92,16 @@ pub fn classify_arg(key: Option<&str>, expr: &str) -> Option<Classification> {
                 if let Some(c) = rules.classify_segment(&field, &receivers) {
                     return Some(c);
                 }
+                // A flag or a count (`hasOrganization: Boolean(orgId)`,
+                // `num_orders: orders.length`): the key says what is sent,
+                // whatever the value is computed from.
+                if rules
+                    .words(last)
+                    .first()
+                    .is_some_and(|w| rules.leading.contains(w))
+                {
+                    return None;
+                }
             }
         }
     }

@@ -28,7 +28,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Finding;
-use super::calls::{CallField, classify, dotted, is_literal};
+use super::calls::{self, CallField, MESSAGE, classify, dotted, is_literal};
 use super::classify::classify_arg;
 use super::endpoint::Domains;
 use super::index::VendorIx;
@@ -46,7 +46,7 @@ const URL_KEYS: &[&str] = &[
 ];
 
 /// Values from the application's configuration, not from a person.
-fn is_app_config(expr: &str) -> bool {
+pub(crate) fn is_app_config(expr: &str) -> bool {
     const MARKS: &[&str] = &[
         "settings.",
         "process.env",
@@ -333,7 +333,7 @@ pub fn detect(
             let mut found: Vec<(String, String, u32)> = Vec::new();
             let to_messenger = vendors.iter().any(|v| messengers.contains(v));
             if let Some(category) = classify(arg).or_else(|| {
-                (to_messenger && is_message_text(arg.key.as_deref(), &arg.expr))
+                (to_messenger && calls::is_message_text(arg.key.as_deref(), &arg.expr))
                     .then(|| MESSAGE.to_string())
             }) {
                 let name = arg.key.clone().unwrap_or_else(|| arg.expr.clone());
@@ -349,7 +349,7 @@ pub fn detect(
                     }
                     if let Some(c) = classify_arg(Some(key), value) {
                         found.push((c.category, key.to_string(), line));
-                    } else if to_messenger && is_message_text(Some(key), value) {
+                    } else if to_messenger && calls::is_message_text(Some(key), value) {
                         found.push((MESSAGE.to_string(), key.to_string(), line));
                     }
                 }
@@ -377,25 +377,6 @@ pub fn detect(
         }
     }
     (findings, fields.into_iter().collect())
-}
-
-/// What a message's text is, for a vendor that delivers messages.
-const MESSAGE: &str = "user.content.private";
-
-/// The text of a message (`text`, `body`, `message`, `content`, `html`,
-/// `description`) given to a vendor whose API delivers messages (chat, SMS,
-/// email, support inboxes): what the application writes to a person or
-/// about one, so private content. Literal text (a fixed notice) is not.
-fn is_message_text(key: Option<&str>, expr: &str) -> bool {
-    let Some(key) = key else {
-        return false;
-    };
-    let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
-    matches!(
-        last.as_str(),
-        "text" | "body" | "message" | "content" | "html" | "description" | "caption" | "markdown"
-    ) && !is_literal(expr)
-        && !is_app_config(expr)
 }
 
 /// Calls that cannot send a request: constructors of error messages,

@@ -45,15 +45,13 @@ struct Ctx {
     domains: Domains,
     redactor: Redactor,
     max_file_size: u64,
-    /// The catalog's data-sending calls, per vendor index.
-    calls: Vec<Vec<crate::catalog::CallSpec>>,
+    /// The catalog's data-sending calls per vendor index, and the vendors
+    /// that carry messages (chat, SMS, email, support) or email.
+    calls: calls::Specs,
     /// The catalog's `disabled_by` and `enabled_by` texts, normalised, per vendor index.
     switches: Vec<Vec<String>>,
     /// The catalog's secret patterns.
     secrets: secrets::Secrets,
-    /// Vendors whose API delivers messages (chat, SMS, email, support): the
-    /// text a request gives them is a message.
-    messengers: BTreeSet<u16>,
 }
 
 /// One piece of evidence, resolved while the file's text is at hand.
@@ -79,6 +77,8 @@ struct Outcome {
     switches: Vec<(u16, String)>,
     /// First-party wrappers of vendor calls defined in this file.
     wrappers: Vec<wrappers::Wrapper>,
+    /// Vendor clients this file creates for other files to use.
+    handles: Vec<wrappers::Handle>,
     /// Hard-coded vendor secrets, already redacted.
     secrets: Vec<secrets::Hit>,
 }
@@ -129,9 +129,21 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         .filter_map(|(i, _)| u16::try_from(i).ok())
         .collect();
     let secrets = secrets::Secrets::new(catalog);
+    let mailers = index
+        .vendors
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| {
+            vendor_of(id).is_some_and(|v| v.category == crate::model::VendorCategory::Email)
+        })
+        .filter_map(|(i, _)| u16::try_from(i).ok())
+        .collect();
     let ctx = Ctx {
-        messengers,
-        calls: call_specs,
+        calls: calls::Specs {
+            calls: call_specs,
+            messengers,
+            mailers,
+        },
         switches,
         prefilter: Prefilter::with_secrets(&index, &secrets.literals()),
         domains: Domains::new(&index),
@@ -165,7 +177,10 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     if let Some(p) = opts.progress {
         p.finish();
     }
-    let through_wrappers = wrapper_pass(&walked.files, &mut outcomes, &ctx);
+    let workspaces = workspaces_of(&outcomes);
+    let through_handles = handle_pass(&walked.files, &mut outcomes, &ctx, &workspaces);
+    outcomes.extend(through_handles);
+    let through_wrappers = wrapper_pass(&walked.files, &mut outcomes, &ctx, workspaces);
     outcomes.extend(through_wrappers);
 
     let mut stats = ScanStats::default();
@@ -547,6 +562,7 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
                 out.fields = fields;
             }
             out.wrappers = wrappers::defined(lang, &facts, &ctx.index, &ctx.calls);
+            out.handles = wrappers::handles(lang, &facts, &ctx.index, text);
         }
         let has = |role: Role| {
             hits.iter()
@@ -556,7 +572,7 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
             findings.extend(endpoint::from_strings(&facts.strings, &ctx.domains));
             if lang != Lang::Html {
                 let (requests, sent) =
-                    http::detect(&facts, text, &lines, &ctx.domains, &ctx.messengers);
+                    http::detect(&facts, text, &lines, &ctx.domains, &ctx.calls.messengers);
                 findings.extend(requests);
                 if path_scope == Scope::Production {
                     out.fields.extend(sent);
@@ -665,12 +681,167 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
     out
 }
 
-/// Phase 2: the call sites of first-party wrappers (see [`wrappers`]).
-/// Takes the wrappers phase 1 found out of `outcomes`; re-reads only the
-/// files of a wrapper's language whose text has a wrapper's name followed
-/// by `(` where that file may see it, and parses those. Gives one extra
-/// outcome per file with such calls (not counted again in the stats).
-fn wrapper_pass(files: &[WalkedFile], outcomes: &mut [Outcome], ctx: &Ctx) -> Vec<Outcome> {
+/// The JS/TS workspace packages of the tree: each named `package.json`'s
+/// name and folder, for imports between a monorepo's packages.
+fn workspaces_of(outcomes: &[Outcome]) -> wrappers::Workspaces {
+    let mut out: wrappers::Workspaces = outcomes
+        .iter()
+        .filter_map(|o| match &o.manifest {
+            Some((ManifestKind::PackageJson, Some(name))) if !name.trim().is_empty() => {
+                let dir = o.rel.rsplit_once('/').map_or("", |(d, _)| d);
+                Some((name.trim().to_string(), dir.to_string()))
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A file of phase 2 read again: its text, or `None` when phase 1 would
+/// not have read it either (too large, binary, not UTF-8, minified).
+fn reread(f: &WalkedFile, ctx: &Ctx) -> Option<String> {
+    let bytes = read_limited(f, ctx.max_file_size).ok()?;
+    if bytes.len() as u64 > ctx.max_file_size || bytes[..bytes.len().min(BINARY_PROBE)].contains(&0)
+    {
+        return None;
+    }
+    let text = String::from_utf8(bytes).ok()?;
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(t) => t.to_string(),
+        None => text,
+    };
+    if text.len() > MAX_LINE && longest_line(text.as_bytes()) > MAX_LINE {
+        return None;
+    }
+    Some(text)
+}
+
+/// The outcome of a phase-2 file: its findings and fields (fields only in
+/// production files), scoped by the file's path.
+fn phase2_outcome(
+    rel: &str,
+    findings: Vec<Finding>,
+    fields: Vec<calls::CallField>,
+    ctx: &Ctx,
+) -> Outcome {
+    let path_scope = scope::of_path(rel);
+    Outcome {
+        rel: rel.to_string(),
+        found: findings
+            .into_iter()
+            .map(|f| Found {
+                vendor: f.vendor,
+                kind: f.kind,
+                line: f.line,
+                text: evidence_text(&ctx.redactor, f.text.as_deref().unwrap_or("")),
+                scope: if path_scope != Scope::Production {
+                    path_scope
+                } else {
+                    f.scope
+                },
+            })
+            .collect(),
+        fields: if path_scope == Scope::Production {
+            fields
+        } else {
+            Vec::new()
+        },
+        ..Default::default()
+    }
+}
+
+/// Phase 2a: calls on vendor clients that another file of the application
+/// creates and exports (see [`wrappers::Handle`]). Re-reads only the files
+/// of a handle's language whose text uses a handle's name as a receiver
+/// (`resend.`, `resend?.`) where the handle is visible, and parses those.
+/// Gives one extra outcome per file with such calls, carrying the wrappers
+/// its functions make of them for phase 2b.
+fn handle_pass(
+    files: &[WalkedFile],
+    outcomes: &mut [Outcome],
+    ctx: &Ctx,
+    workspaces: &wrappers::Workspaces,
+) -> Vec<Outcome> {
+    let mut handles = Vec::new();
+    for o in outcomes.iter_mut() {
+        for mut h in std::mem::take(&mut o.handles) {
+            h.file = o.rel.clone();
+            handles.push(h);
+        }
+    }
+    if handles.is_empty() {
+        return Vec::new();
+    }
+    handles.sort();
+    handles.dedup();
+    let families: BTreeSet<wrappers::Family> = handles.iter().map(|h| h.family).collect();
+    let names: Vec<&str> = handles
+        .iter()
+        .map(|h| h.name.as_str())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let Ok(ac) = aho_corasick::AhoCorasick::new(&names) else {
+        return Vec::new();
+    };
+    let mut extra: Vec<Outcome> = files
+        .par_iter()
+        .filter_map(|f| {
+            let rel = f.rel.as_str();
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let lang = Lang::from_path(std::path::Path::new(name))?;
+            let family = wrappers::Family::of(lang).filter(|fam| families.contains(fam))?;
+            let text = reread(f, ctx)?;
+            let b = text.as_bytes();
+            let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+            let used: BTreeSet<&str> = ac
+                .find_overlapping_iter(&text)
+                .filter(|m| m.start() == 0 || b.get(m.start() - 1).is_some_and(|&c| !ident(c)))
+                .filter(|m| {
+                    text.get(m.end()..)
+                        .is_some_and(|after| after.starts_with('.') || after.starts_with("?."))
+                })
+                .filter_map(|m| names.get(m.pattern().as_usize()).copied())
+                .collect();
+            if !handles.iter().any(|h| {
+                used.contains(h.name.as_str())
+                    && wrappers::may_use(h, family, rel, &text, workspaces)
+            }) {
+                return None;
+            }
+            let facts = lang::extract(lang, &text).ok()?;
+            let seed = wrappers::handle_seed(lang, rel, &facts, &handles, workspaces);
+            if seed.is_empty() {
+                return None;
+            }
+            let (findings, fields) =
+                calls::detect_seeded(lang, &facts, &ctx.index, &ctx.calls, seed.clone());
+            let defined = wrappers::defined_with(lang, &facts, &ctx.index, &ctx.calls, seed);
+            if findings.is_empty() && defined.is_empty() {
+                return None;
+            }
+            let mut out = phase2_outcome(rel, findings, fields, ctx);
+            out.wrappers = defined;
+            Some(out)
+        })
+        .collect();
+    extra.sort_by(|a, b| a.rel.cmp(&b.rel));
+    extra
+}
+
+/// Phase 2b: the call sites of first-party wrappers (see [`wrappers`]).
+/// Takes the wrappers phases 1 and 2a found out of `outcomes`; re-reads only
+/// the files of a wrapper's language whose text has a wrapper's name
+/// followed by `(` where that file may see it, and parses those. Gives one
+/// extra outcome per file with such calls (not counted again in the stats).
+fn wrapper_pass(
+    files: &[WalkedFile],
+    outcomes: &mut [Outcome],
+    ctx: &Ctx,
+    workspaces: wrappers::Workspaces,
+) -> Vec<Outcome> {
     let mut found = Vec::new();
     for o in outcomes.iter_mut() {
         for mut w in std::mem::take(&mut o.wrappers) {
@@ -678,7 +849,7 @@ fn wrapper_pass(files: &[WalkedFile], outcomes: &mut [Outcome], ctx: &Ctx) -> Ve
             found.push(w);
         }
     }
-    let wrappers = wrappers::Wrappers::new(found);
+    let wrappers = wrappers::Wrappers::new(found, workspaces);
     if wrappers.is_empty() {
         return Vec::new();
     }
@@ -700,17 +871,8 @@ fn wrapper_pass(files: &[WalkedFile], outcomes: &mut [Outcome], ctx: &Ctx) -> Ve
             let name = rel.rsplit('/').next().unwrap_or(rel);
             let lang = Lang::from_path(std::path::Path::new(name))?;
             let family = wrappers::Family::of(lang).filter(|fam| families.contains(fam))?;
-            let bytes = read_limited(f, ctx.max_file_size).ok()?;
-            if bytes.len() as u64 > ctx.max_file_size
-                || bytes[..bytes.len().min(BINARY_PROBE)].contains(&0)
-            {
-                return None;
-            }
-            let text = std::str::from_utf8(&bytes).ok()?;
-            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-            if text.len() > MAX_LINE && longest_line(text.as_bytes()) > MAX_LINE {
-                return None;
-            }
+            let text = reread(f, ctx)?;
+            let text = text.as_str();
             let b = text.as_bytes();
             let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
             // The names called here (`name(`, not `renamed(` or `name =`),
@@ -737,34 +899,11 @@ fn wrapper_pass(files: &[WalkedFile], outcomes: &mut [Outcome], ctx: &Ctx) -> Ve
                 return None;
             }
             let facts = lang::extract(lang, text).ok()?;
-            let (findings, fields) = wrappers::resolve(lang, rel, &facts, &wrappers);
+            let (findings, fields) = wrappers::resolve(lang, rel, &facts, &wrappers, &ctx.calls);
             if findings.is_empty() {
                 return None;
             }
-            let path_scope = scope::of_path(rel);
-            Some(Outcome {
-                rel: rel.to_string(),
-                found: findings
-                    .into_iter()
-                    .map(|f| Found {
-                        vendor: f.vendor,
-                        kind: f.kind,
-                        line: f.line,
-                        text: evidence_text(&ctx.redactor, f.text.as_deref().unwrap_or("")),
-                        scope: if path_scope != Scope::Production {
-                            path_scope
-                        } else {
-                            f.scope
-                        },
-                    })
-                    .collect(),
-                fields: if path_scope == Scope::Production {
-                    fields
-                } else {
-                    Vec::new()
-                },
-                ..Default::default()
-            })
+            Some(phase2_outcome(rel, findings, fields, ctx))
         })
         .collect();
     extra.sort_by(|a, b| a.rel.cmp(&b.rel));

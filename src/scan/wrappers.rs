@@ -125,11 +125,18 @@ fn bare_name(expr: &str) -> &str {
 }
 
 /// The wrappers defined in one file (`file` left empty).
-pub fn defined(
+pub fn defined(lang: Lang, facts: &FileFacts, index: &Index, specs: &calls::Specs) -> Vec<Wrapper> {
+    defined_with(lang, facts, index, specs, BTreeMap::new())
+}
+
+/// [`defined`], where the file also uses other files' handles under the
+/// names of `seed` (see [`handle_seed`]).
+pub fn defined_with(
     lang: Lang,
     facts: &FileFacts,
     index: &Index,
-    specs: &[Vec<CallSpec>],
+    specs: &calls::Specs,
+    seed: BTreeMap<String, BTreeSet<VendorIx>>,
 ) -> Vec<Wrapper> {
     let Some(family) = Family::of(lang) else {
         return Vec::new();
@@ -137,7 +144,7 @@ pub fn defined(
     if facts.functions.is_empty() {
         return Vec::new();
     }
-    let bound = calls::bound_names(lang, facts, index);
+    let bound = calls::bound_names_from(lang, facts, index, seed);
     if bound.is_empty() {
         return Vec::new();
     }
@@ -196,33 +203,87 @@ fn forwards_of(call: &Call, callee: &str, spec: &CallSpec, params: &[(u16, &str)
     let event_call = calls::sends_events(callee);
     let mut out = Vec::new();
     for &(index, name) in params {
-        let Some(arg) = call.args.iter().find(|a| bare_name(&a.expr) == name) else {
-            continue;
-        };
-        let first = arg.position == Some(0) && arg.key.is_none();
-        out.push(Forward {
-            index,
-            name: name.to_string(),
-            event_name: first && event_call,
-            implies: spec.implies().filter(|_| first).map(str::to_string),
-            key: arg.key.clone(),
-        });
+        if let Some(arg) = call.args.iter().find(|a| bare_name(&a.expr) == name) {
+            let first = arg.position == Some(0) && arg.key.is_none();
+            out.push(Forward {
+                index,
+                name: name.to_string(),
+                event_name: first && event_call,
+                implies: spec.implies().filter(|_| first).map(str::to_string),
+                key: arg.key.clone(),
+            });
+        } else if call
+            .args
+            .iter()
+            .any(|a| member_of(&a.expr, name) || interpolated(&a.expr, name))
+        {
+            // `{ email: options.email }`: what the call site puts in
+            // `options` reaches the vendor; its own keys say what it is.
+            out.push(Forward {
+                index,
+                name: name.to_string(),
+                event_name: false,
+                implies: None,
+                key: None,
+            });
+        }
     }
     out
 }
+
+/// True when `expr` is a string that interpolates the parameter `name`:
+/// `` `<p>Hi ${name}</p>` ``, `"Hi #{name}"`, `f"Hi {name}"`.
+fn interpolated(expr: &str, name: &str) -> bool {
+    let e = expr.trim();
+    let opens: &[&str] = if e.starts_with('`') {
+        &["${"]
+    } else if e.starts_with('"') {
+        &["#{"]
+    } else if e.starts_with(['f', 'F']) && e[1..].starts_with(['"', '\'']) {
+        &["{"]
+    } else {
+        return false;
+    };
+    opens.iter().any(|open| {
+        e.match_indices(open).any(|(at, _)| {
+            let inner = e[at + open.len()..].trim_start();
+            inner.strip_prefix(name).is_some_and(|rest| {
+                !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$')
+            })
+        })
+    })
+}
+
+/// True when `expr` reads a member of the parameter `name`: `options.email`,
+/// `options?.email`, `opts["email"]`, `$data['email']`, `data->email`.
+fn member_of(expr: &str, name: &str) -> bool {
+    let e = expr.trim().trim_start_matches('$');
+    e.strip_prefix(name).is_some_and(|rest| {
+        rest.starts_with('.')
+            || rest.starts_with("?.")
+            || rest.starts_with('[')
+            || rest.starts_with("->")
+    })
+}
+
+/// The JS/TS workspace packages of a monorepo: (package name, folder),
+/// read from each `package.json`'s `name`, so that `import { send } from
+/// "@acme/email"` reaches `packages/email/src/send.ts`.
+pub type Workspaces = Vec<(String, String)>;
 
 /// All the wrappers of a scan, with what phase 2 needs to find call sites.
 #[derive(Debug, Default)]
 pub struct Wrappers {
     list: Vec<Wrapper>,
+    workspaces: Workspaces,
 }
 
 impl Wrappers {
     /// Collects and sorts the wrappers found in phase 1.
-    pub fn new(mut list: Vec<Wrapper>) -> Self {
+    pub fn new(mut list: Vec<Wrapper>, workspaces: Workspaces) -> Self {
         list.sort();
         list.dedup();
-        Wrappers { list }
+        Wrappers { list, workspaces }
     }
 
     /// True when no file defines a wrapper.
@@ -252,9 +313,207 @@ impl Wrappers {
                     || (family == Family::Go && dir_of(&w.file) == dir_of(rel))
                     || (w.exported
                         && !matches!(family, Family::Other(_))
-                        && text.contains(module_hint(&w.file)))
+                        && mentions_module(family, text, &w.file, &self.workspaces))
             })
     }
+}
+
+/// True when a file's text may import the module `file`: it has the
+/// module's last name, or (JS/TS) the name of the workspace package that
+/// holds it.
+fn mentions_module(family: Family, text: &str, file: &str, workspaces: &Workspaces) -> bool {
+    text.contains(module_hint(file))
+        || (family == Family::Js
+            && workspaces
+                .iter()
+                .any(|(name, dir)| in_dir(file, dir) && text.contains(name.as_str())))
+}
+
+/// True when `file` lies in the folder `dir` (`""`: the root).
+fn in_dir(file: &str, dir: &str) -> bool {
+    dir.is_empty()
+        || file
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// A client instance bound to a vendor at the top level of a module that
+/// other files use: `export const resend = key ? new Resend(key) : null`
+/// in `client.ts`, `stripe_client = StripeClient(key)` in `clients.py`, a
+/// Go package-level `var client = openai.NewClient()` that the package's
+/// other files call. Its users' calls are the vendor's
+/// ([`calls::detect_seeded`]), and their functions can be wrappers.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Handle {
+    /// The exported name.
+    pub name: String,
+    /// Its language family.
+    pub family: Family,
+    /// The file that defines it (set by the pipeline).
+    pub file: String,
+    /// The vendors it is bound to.
+    pub vendors: BTreeSet<VendorIx>,
+}
+
+/// The handles a file defines (`file` left empty). `text` is the file's
+/// source, read for where each binding sits (`export const`, module level).
+pub fn handles(lang: Lang, facts: &FileFacts, index: &Index, text: &str) -> Vec<Handle> {
+    let Some(family) = Family::of(lang).filter(|f| !matches!(f, Family::Other(_))) else {
+        return Vec::new();
+    };
+    if facts.bindings.is_empty() {
+        return Vec::new();
+    }
+    let bound = calls::bound_names(lang, facts, index);
+    if bound.is_empty() {
+        return Vec::new();
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: BTreeMap<&str, Handle> = BTreeMap::new();
+    for b in &facts.bindings {
+        let plain = !b.name.is_empty()
+            && b.name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+        let Some(vendors) = bound.get(&b.name).filter(|v| plain && !v.is_empty()) else {
+            continue;
+        };
+        let at = usize::try_from(b.line).unwrap_or(0).saturating_sub(1);
+        let Some(line) = lines.get(at) else {
+            continue;
+        };
+        let shared = match family {
+            Family::Js => js_exported(line, &b.name, text),
+            Family::Python => !line.starts_with([' ', '\t']) && !b.name.starts_with('_'),
+            Family::Go => go_package_level(&lines, at),
+            Family::Other(_) => false,
+        };
+        if shared {
+            out.entry(b.name.as_str()).or_insert_with(|| Handle {
+                name: b.name.clone(),
+                family,
+                file: String::new(),
+                vendors: vendors.clone(),
+            });
+        }
+    }
+    out.into_values().collect()
+}
+
+/// `export const NAME =` on its line, or a top-level `const NAME =` that an
+/// `export { ..., NAME }` list or `module.exports` names.
+fn js_exported(line: &str, name: &str, text: &str) -> bool {
+    let word_after = |rest: &str, w: &str| {
+        rest.strip_prefix(w)
+            .is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$'))
+    };
+    for decl in ["const ", "let ", "var "] {
+        if let Some(rest) = line
+            .strip_prefix("export ")
+            .and_then(|l| l.strip_prefix(decl))
+            && word_after(rest.trim_start(), name)
+        {
+            return true;
+        }
+    }
+    let top_level = ["const ", "let ", "var "].iter().any(|d| {
+        line.strip_prefix(d)
+            .is_some_and(|r| word_after(r.trim_start(), name))
+    });
+    top_level
+        && text.lines().any(|l| {
+            let l = l.trim_start();
+            (l.starts_with("export {") || l.starts_with("module.exports"))
+                && l.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                    .any(|w| w == name)
+        })
+}
+
+/// A Go binding at package level: `var client = ...` at the start of its
+/// line, or a line inside a `var ( ... )` block.
+fn go_package_level(lines: &[&str], at: usize) -> bool {
+    let Some(line) = lines.get(at) else {
+        return false;
+    };
+    if line.starts_with("var ") {
+        return true;
+    }
+    if !line.starts_with([' ', '\t']) || line.contains(":=") {
+        return false;
+    }
+    // The nearest line above that starts at column 0 opens the block.
+    lines[..at]
+        .iter()
+        .rev()
+        .find(|l| !l.is_empty() && !l.starts_with([' ', '\t']))
+        .is_some_and(|l| l.trim_end().starts_with("var ("))
+}
+
+/// The local names under which a file sees other files' handles: imported
+/// by name (`import { resend } from "./client"`, `import { resend as r }`,
+/// `from app.clients import stripe_client`), or, in Go, any handle of the
+/// file's own package (folder).
+pub fn handle_seed(
+    lang: Lang,
+    rel: &str,
+    facts: &FileFacts,
+    handles: &[Handle],
+    workspaces: &Workspaces,
+) -> BTreeMap<String, BTreeSet<VendorIx>> {
+    let mut seed: BTreeMap<String, BTreeSet<VendorIx>> = BTreeMap::new();
+    let Some(family) = Family::of(lang) else {
+        return seed;
+    };
+    let own: Vec<&Handle> = handles
+        .iter()
+        .filter(|h| h.family == family && h.file != rel)
+        .collect();
+    if own.is_empty() {
+        return seed;
+    }
+    if family == Family::Go {
+        for h in own.iter().filter(|h| dir_of(&h.file) == dir_of(rel)) {
+            seed.entry(h.name.clone())
+                .or_default()
+                .extend(h.vendors.iter().copied());
+        }
+        return seed;
+    }
+    for imp in &facts.imports {
+        for h in &own {
+            if !names_module(family, rel, &imp.module, &h.file, workspaces) {
+                continue;
+            }
+            for (original, alias) in &imp.renamed {
+                if original == &h.name {
+                    seed.entry(alias.clone())
+                        .or_default()
+                        .extend(h.vendors.iter().copied());
+                }
+            }
+            if imp.bindings.iter().any(|b| b.trim() == h.name)
+                && !imp.renamed.iter().any(|(o, _)| o == &h.name)
+            {
+                seed.entry(h.name.clone())
+                    .or_default()
+                    .extend(h.vendors.iter().copied());
+            }
+        }
+    }
+    seed
+}
+
+/// True when a file at `rel` with `text` may use `h`: it mentions the
+/// handle's name followed by a member access, and sits in its Go package or
+/// mentions its module.
+pub fn may_use(h: &Handle, family: Family, rel: &str, text: &str, workspaces: &Workspaces) -> bool {
+    h.family == family
+        && h.file != rel
+        && (if family == Family::Go {
+            dir_of(&h.file) == dir_of(rel)
+        } else {
+            mentions_module(family, text, &h.file, workspaces)
+        })
 }
 
 /// The folder of a relative path (`""` at the root).
@@ -315,8 +574,21 @@ const JS_EXTENSIONS: &[&str] = &[
 const JS_ALIASES: &[&str] = &["@/", "~/", "~~/", "#/", "#", "$lib/"];
 
 /// True when the JS/TS specifier `spec`, imported from `from`, names the
-/// module file `target`.
-fn js_names(from: &str, spec: &str, target: &str) -> bool {
+/// module file `target`: a relative path, a path alias, or a workspace
+/// package of the monorepo that holds it (`@acme/email`, `@acme/email/send`;
+/// any of its files, since its entry point re-exports them).
+fn js_names(from: &str, spec: &str, target: &str, workspaces: &Workspaces) -> bool {
+    if !spec.starts_with('.')
+        && workspaces.iter().any(|(name, dir)| {
+            (spec == name
+                || spec
+                    .strip_prefix(name.as_str())
+                    .is_some_and(|r| r.starts_with('/')))
+                && in_dir(target, dir)
+        })
+    {
+        return true;
+    }
     let spec = JS_EXTENSIONS
         .iter()
         .find_map(|e| spec.strip_suffix(e))
@@ -375,9 +647,15 @@ fn child_module(family: Family, module: &str, name: &str) -> String {
     }
 }
 
-fn names_module(family: Family, from: &str, module: &str, target: &str) -> bool {
+fn names_module(
+    family: Family,
+    from: &str,
+    module: &str,
+    target: &str,
+    workspaces: &Workspaces,
+) -> bool {
     match family {
-        Family::Js => js_names(from, module, target),
+        Family::Js => js_names(from, module, target, workspaces),
         Family::Python => python_names(from, module, target),
         Family::Go => go_names(module, target),
         Family::Other(_) => false,
@@ -418,7 +696,7 @@ fn visible<'w>(
             for w in own.iter().filter(|w| w.exported && w.file != rel) {
                 if &w.name == original
                     && !local.contains(alias.as_str())
-                    && names_module(family, rel, &imp.module, &w.file)
+                    && names_module(family, rel, &imp.module, &w.file, &wrappers.workspaces)
                 {
                     out.entry(alias.clone()).or_default().push(w);
                 }
@@ -434,17 +712,19 @@ fn visible<'w>(
                 // `import { capture } from "./analytics"`, `from app.analytics import capture`.
                 if w.name == b
                     && !local.contains(b)
-                    && names_module(family, rel, &imp.module, &w.file)
+                    && names_module(family, rel, &imp.module, &w.file, &wrappers.workspaces)
                 {
                     out.entry(w.name.clone()).or_default().push(w);
                 }
                 // `import * as analytics from "./analytics"`, `import app.analytics`,
                 // Go's `analytics.Track`.
-                if names_module(family, rel, &imp.module, &w.file) {
+                if names_module(family, rel, &imp.module, &w.file, &wrappers.workspaces) {
                     out.entry(format!("{b}.{}", w.name)).or_default().push(w);
                 }
                 // `from app import analytics` → `analytics.capture`.
-                if family != Family::Go && names_module(family, rel, &nested, &w.file) {
+                if family != Family::Go
+                    && names_module(family, rel, &nested, &w.file, &wrappers.workspaces)
+                {
                     let last = b.rsplit('.').next().unwrap_or(b);
                     out.entry(format!("{last}.{}", w.name)).or_default().push(w);
                 }
@@ -465,6 +745,7 @@ pub fn resolve(
     rel: &str,
     facts: &FileFacts,
     wrappers: &Wrappers,
+    specs: &calls::Specs,
 ) -> (Vec<Finding>, Vec<CallField>) {
     let mut findings = Vec::new();
     let mut fields: BTreeSet<CallField> = BTreeSet::new();
@@ -514,7 +795,7 @@ pub fn resolve(
             for arg in &call.args {
                 for fw in &w.forwards {
                     if forwarded(arg, fw) {
-                        field_of(w, fw, arg, &mut fields);
+                        field_of(w, fw, arg, specs, &mut fields);
                     }
                 }
             }
@@ -534,7 +815,13 @@ fn forwarded(arg: &Arg, fw: &Forward) -> bool {
     }
 }
 
-fn field_of(w: &Wrapper, fw: &Forward, arg: &Arg, fields: &mut BTreeSet<CallField>) {
+fn field_of(
+    w: &Wrapper,
+    fw: &Forward,
+    arg: &Arg,
+    specs: &calls::Specs,
+    fields: &mut BTreeSet<CallField>,
+) {
     let whole = match arg.position {
         Some(_) => arg.key.is_none(),
         // A keyword argument named exactly like the parameter.
@@ -553,7 +840,7 @@ fn field_of(w: &Wrapper, fw: &Forward, arg: &Arg, fields: &mut BTreeSet<CallFiel
         }
         _ => arg,
     };
-    if let Some(category) = calls::classify(seen) {
+    if let Some(category) = calls::classify_for(seen, w.vendor, specs) {
         if !(whole && fw.event_name && !category.starts_with("user.unique_id")) {
             fields.insert(CallField {
                 vendor: w.vendor,
@@ -569,7 +856,7 @@ fn field_of(w: &Wrapper, fw: &Forward, arg: &Arg, fields: &mut BTreeSet<CallFiel
     {
         fields.insert(CallField {
             vendor: w.vendor,
-            category: implied.clone(),
+            category: calls::implied_category(implied, &arg.expr),
             name: arg.expr.clone(),
             line: arg.line,
         });
@@ -591,18 +878,26 @@ mod tests {
     #[test]
     fn js_specifiers_resolve_relative_and_aliased() {
         let t = "web/src/lib/analytics.ts";
-        assert!(js_names("web/src/pages/a.tsx", "../lib/analytics", t));
-        assert!(js_names("web/src/lib/b.ts", "./analytics.js", t));
-        assert!(js_names("web/src/x.ts", "@/lib/analytics", t));
-        assert!(!js_names("web/src/x.ts", "analytics", t));
-        assert!(!js_names("web/src/x.ts", "./analytics", t));
-        assert!(!js_names("web/src/x.ts", "@segment/analytics", t));
+        let ws: Workspaces = vec![("@acme/track".into(), "packages/track".into())];
+        assert!(js_names("web/src/pages/a.tsx", "../lib/analytics", t, &ws));
+        assert!(js_names("web/src/lib/b.ts", "./analytics.js", t, &ws));
+        assert!(js_names("web/src/x.ts", "@/lib/analytics", t, &ws));
+        assert!(!js_names("web/src/x.ts", "analytics", t, &ws));
+        assert!(!js_names("web/src/x.ts", "./analytics", t, &ws));
+        assert!(!js_names("web/src/x.ts", "@segment/analytics", t, &ws));
         assert!(js_names(
             "web/src/x.ts",
             "./lib/analytics",
-            "web/src/lib/analytics/index.ts"
+            "web/src/lib/analytics/index.ts",
+            &ws
         ));
-        assert!(!js_names("a.ts", "../../../x", "x.ts"));
+        assert!(!js_names("a.ts", "../../../x", "x.ts", &ws));
+        // A workspace package, by its name or a subpath.
+        let lib = "packages/track/src/capture.ts";
+        assert!(js_names("apps/web/a.ts", "@acme/track", lib, &ws));
+        assert!(js_names("apps/web/a.ts", "@acme/track/capture", lib, &ws));
+        assert!(!js_names("apps/web/a.ts", "@acme/tracker", lib, &ws));
+        assert!(!js_names("apps/web/a.ts", "@acme/track", t, &ws));
     }
 
     #[test]
@@ -632,6 +927,19 @@ mod tests {
             "internal/analytics/track.go"
         ));
         assert!(!go_names("github.com/acme/shop", "main.go"));
+    }
+
+    #[test]
+    fn parameters_interpolated_into_strings() {
+        assert!(interpolated("`<p>Hi ${name}</p>`", "name"));
+        assert!(interpolated("`Hi ${ name.first }`", "name"));
+        assert!(interpolated("\"Hi #{name}\"", "name"));
+        assert!(interpolated("f\"Hi {name}\"", "name"));
+        assert!(!interpolated("`Hi ${names}`", "name"));
+        assert!(!interpolated("'Hi {name}'", "name"));
+        assert!(member_of("options.email", "options"));
+        assert!(member_of("options?.email", "options"));
+        assert!(!member_of("optionsList.email", "options"));
     }
 
     #[test]

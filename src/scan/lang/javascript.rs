@@ -167,6 +167,34 @@ impl Syntax for Js {
             "new_expression" => node
                 .child_by_field_name("constructor")
                 .map_or(Step::Opaque, Step::Through),
+            // `key ? new Resend(key) : null`, `cached ?? new Stripe(key)`:
+            // the client is the branch that builds something.
+            "ternary_expression" => {
+                let builds = |n: &Node<'t>| {
+                    matches!(
+                        n.kind(),
+                        "new_expression" | "call_expression" | "await_expression"
+                    )
+                };
+                let yes = node.child_by_field_name("consequence");
+                let no = node.child_by_field_name("alternative");
+                match (yes, no) {
+                    (Some(y), _) if builds(&y) => Step::Through(y),
+                    (_, Some(n)) if builds(&n) => Step::Through(n),
+                    _ => Step::Opaque,
+                }
+            }
+            "binary_expression" => {
+                let op = node.child_by_field_name("operator").map(|o| ctx.text(o));
+                match (op, node.child_by_field_name("right")) {
+                    (Some("??" | "||"), Some(r))
+                        if matches!(r.kind(), "new_expression" | "call_expression") =>
+                    {
+                        Step::Through(r)
+                    }
+                    _ => Step::Opaque,
+                }
+            }
             k if WRAPPERS.contains(&k) => {
                 let inner = unwrap(node);
                 if inner.id() == node.id() {

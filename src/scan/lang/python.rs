@@ -88,6 +88,11 @@ impl Syntax for Py {
             "call" => node
                 .child_by_field_name("function")
                 .map_or(Step::Opaque, Step::Through),
+            // `OpenAI() if key else None`: the branch that builds something.
+            "conditional_expression" => children(node)
+                .into_iter()
+                .find(|c| c.kind() == "call")
+                .map_or(Step::Opaque, Step::Through),
             "await" | "parenthesized_expression" => children(node)
                 .into_iter()
                 .next()
