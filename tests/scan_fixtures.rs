@@ -678,3 +678,44 @@ fn clients_shared_across_files_and_workspace_packages() {
         ]
     );
 }
+
+/// Methods that wrap a vendor, called through an interface: an Android app's
+/// `DefaultVectorAnalytics : VectorAnalytics` (itself `: AnalyticsTracker`)
+/// wraps PostHog and adds the analytics id to every event; view models hold
+/// it as an injected `AnalyticsTracker`, a fragment inherits the field from
+/// its base class, and Java code calls it too. Each of those calls sends
+/// the id. The class calling its own method is plumbing, not a call site,
+/// and a first-party `CartTracker.capture` is not PostHog's.
+#[test]
+fn method_wrappers_through_interfaces() {
+    let r = run(&fixture("typed-wrappers"));
+    let d = "app/src/main/java/com/acme";
+    assert_eq!(
+        calls(&r, "posthog"),
+        [
+            format!("{d}/analytics/CheckoutJava.java:9 production"),
+            format!("{d}/analytics/DefaultVectorAnalytics.kt:18 production"),
+            format!("{d}/analytics/DefaultVectorAnalytics.kt:22 production"),
+            format!("{d}/room/RoomViewModel.kt:10 production"),
+            format!("{d}/settings/SettingsFragment.kt:6 production"),
+        ]
+    );
+    assert_eq!(
+        field_lines(&r),
+        [
+            format!("posthog user.unique_id.pseudonymous {d}/analytics/CheckoutJava.java:9"),
+            format!(
+                "posthog user.unique_id.pseudonymous {d}/analytics/DefaultVectorAnalytics.kt:18"
+            ),
+            format!("posthog user.unique_id.pseudonymous {d}/room/RoomViewModel.kt:10"),
+            format!("posthog user.unique_id.pseudonymous {d}/settings/SettingsFragment.kt:6"),
+        ]
+    );
+    assert!(
+        !evidence(&r, "posthog")
+            .iter()
+            .any(|e| e.contains("CheckoutScreen") || e.contains("DefaultVectorAnalytics.kt:31")),
+        "{:?}",
+        evidence(&r, "posthog")
+    );
+}

@@ -404,7 +404,7 @@ pub(crate) fn interpolates(e: &str) -> bool {
 }
 
 /// A method whose first positional argument is an event name (`track`,
-/// `capture`, `logEvent`, `track_event`), unless it is a user id (older
+/// `capture`, `screen`, `page`, `logEvent`, `track_event`), unless it is a user id (older
 /// server SDKs take `capture(distinct_id, event, props)`).
 pub(crate) fn sends_events(callee: &str) -> bool {
     let method = callee
@@ -412,7 +412,9 @@ pub(crate) fn sends_events(callee: &str) -> bool {
         .next()
         .unwrap_or(callee)
         .to_ascii_lowercase();
-    method.starts_with("track") || method == "capture" || method.replace('_', "") == "logevent"
+    method.starts_with("track")
+        || matches!(method.as_str(), "capture" | "screen" | "page")
+        || method.replace('_', "") == "logevent"
 }
 
 pub(crate) fn classify(arg: &Arg) -> Option<String> {

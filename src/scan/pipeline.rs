@@ -831,6 +831,34 @@ fn handle_pass(
     extra
 }
 
+/// The type declarations (name → what it extends or implements) of the
+/// files of the typed families in `families` (Java, Kotlin, Swift, PHP...),
+/// read by [`wrappers::type_decls`]; only files that declare a type are
+/// looked at.
+fn type_hierarchy(
+    files: &[WalkedFile],
+    ctx: &Ctx,
+    families: &BTreeSet<wrappers::Family>,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let decls: Vec<(String, Vec<String>)> = files
+        .par_iter()
+        .filter_map(|f| {
+            let rel = f.rel.as_str();
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let lang = Lang::from_path(std::path::Path::new(name))?;
+            wrappers::Family::of(lang).filter(|fam| fam.typed() && families.contains(fam))?;
+            let text = reread(f, ctx)?;
+            Some(wrappers::type_decls(&text))
+        })
+        .flatten()
+        .collect();
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (name, supers) in decls {
+        out.entry(name).or_default().extend(supers);
+    }
+    out
+}
+
 /// Phase 2b: the call sites of first-party wrappers (see [`wrappers`]).
 /// Takes the wrappers phases 1 and 2a found out of `outcomes`; re-reads only
 /// the files of a wrapper's language whose text has a wrapper's name
@@ -849,11 +877,14 @@ fn wrapper_pass(
             found.push(w);
         }
     }
-    let wrappers = wrappers::Wrappers::new(found, workspaces);
+    let mut wrappers = wrappers::Wrappers::new(found, workspaces);
     if wrappers.is_empty() {
         return Vec::new();
     }
     let families = wrappers.families();
+    if !wrappers.owners().is_empty() {
+        wrappers.set_types(&type_hierarchy(files, ctx, &families));
+    }
     let names: Vec<&str> = wrappers
         .all()
         .iter()

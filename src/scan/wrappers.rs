@@ -46,11 +46,21 @@ pub enum Family {
     Python,
     /// Go (a package is a folder).
     Go,
-    /// Any other language: same file only.
+    /// Java and Kotlin, which call each other: functions in their own file
+    /// only, methods through the types of their receivers.
+    Jvm,
+    /// Any other language: functions in their own file only, methods
+    /// through the types of their receivers.
     Other(Lang),
 }
 
 impl Family {
+    /// Languages whose methods are followed through typed receivers (and
+    /// whose functions are followed within their file only).
+    pub fn typed(self) -> bool {
+        matches!(self, Family::Jvm | Family::Other(_))
+    }
+
     /// The family of a parsed language, `None` for HTML.
     pub fn of(lang: Lang) -> Option<Family> {
         match lang {
@@ -59,6 +69,7 @@ impl Family {
             }
             Lang::Python => Some(Family::Python),
             Lang::Go => Some(Family::Go),
+            Lang::Java | Lang::Kotlin => Some(Family::Jvm),
             Lang::Html => None,
             other => Some(Family::Other(other)),
         }
@@ -101,6 +112,12 @@ pub struct Wrapper {
     pub via: String,
     /// The parameters it passes on, by position.
     pub forwards: Vec<Forward>,
+    /// The class whose method it is (typed languages only), matched at call
+    /// sites through the receiver's declared type.
+    pub owner: Option<String>,
+    /// What it sends of its own at every call (`analyticsId` added to each
+    /// event): (category, name).
+    pub carries: Vec<(String, String)>,
 }
 
 /// A parameter's plain name: `...rest` → `rest`, `props = {}` → `props`,
@@ -149,7 +166,14 @@ pub fn defined_with(
         return Vec::new();
     }
     let mut out: BTreeMap<(String, u32, VendorIx), Wrapper> = BTreeMap::new();
-    for f in facts.functions.iter().filter(|f| f.owner.is_none()) {
+    // Methods count in typed languages, where a call site's receiver has a
+    // declared type to match the method's class against.
+    let methods = family.typed();
+    for f in facts
+        .functions
+        .iter()
+        .filter(|f| f.owner.is_none() || methods)
+    {
         let params: Vec<(u16, &str)> = f
             .params
             .iter()
@@ -174,6 +198,7 @@ pub fn defined_with(
                 if forwards.is_empty() {
                     continue;
                 }
+                let carried = carried(call, v, specs, &params);
                 let w = out
                     .entry((f.name.clone(), f.line, v))
                     .or_insert_with(|| Wrapper {
@@ -185,6 +210,8 @@ pub fn defined_with(
                         vendor: v,
                         via: callee.clone(),
                         forwards: Vec::new(),
+                        owner: f.owner.clone().filter(|_| methods),
+                        carries: Vec::new(),
                     });
                 for fw in forwards {
                     if !w.forwards.iter().any(|x| x.index == fw.index) {
@@ -192,6 +219,12 @@ pub fn defined_with(
                     }
                 }
                 w.forwards.sort();
+                for c in carried {
+                    if !w.carries.contains(&c) {
+                        w.carries.push(c);
+                    }
+                }
+                w.carries.sort();
             }
         }
     }
@@ -212,20 +245,49 @@ fn forwards_of(call: &Call, callee: &str, spec: &CallSpec, params: &[(u16, &str)
                 implies: spec.implies().filter(|_| first).map(str::to_string),
                 key: arg.key.clone(),
             });
-        } else if call
+        } else if let Some(arg) = call
             .args
             .iter()
-            .any(|a| member_of(&a.expr, name) || interpolated(&a.expr, name))
+            .find(|a| member_of(&a.expr, name) || interpolated(&a.expr, name))
         {
             // `{ email: options.email }`: what the call site puts in
             // `options` reaches the vendor; its own keys say what it is.
+            // `capture(event.name, ...)`: the object the event is named
+            // from is the event, not a person's data.
+            let first = arg.position == Some(0) && arg.key.is_none();
             out.push(Forward {
                 index,
                 name: name.to_string(),
-                event_name: false,
+                event_name: first && event_call,
                 implies: None,
                 key: None,
             });
+        }
+    }
+    out
+}
+
+/// What a wrapper's vendor call sends that none of its parameters gives:
+/// a user id it adds to every event (`capture(name, analyticsId, props)`).
+fn carried(
+    call: &Call,
+    v: VendorIx,
+    specs: &calls::Specs,
+    params: &[(u16, &str)],
+) -> Vec<(String, String)> {
+    let from_param = |expr: &str| {
+        params
+            .iter()
+            .any(|&(_, p)| bare_name(expr) == p || member_of(expr, p) || interpolated(expr, p))
+    };
+    let mut out = Vec::new();
+    for arg in &call.args {
+        if from_param(&arg.expr) {
+            continue;
+        }
+        if let Some(category) = calls::classify_for(arg, v, specs) {
+            let name = arg.key.clone().unwrap_or_else(|| arg.expr.clone());
+            out.push((category, name));
         }
     }
     out
@@ -276,6 +338,9 @@ pub type Workspaces = Vec<(String, String)>;
 pub struct Wrappers {
     list: Vec<Wrapper>,
     workspaces: Workspaces,
+    /// For each method wrapper's class: the class and every type it
+    /// extends or implements (see [`type_decls`]).
+    types: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Wrappers {
@@ -283,7 +348,41 @@ impl Wrappers {
     pub fn new(mut list: Vec<Wrapper>, workspaces: Workspaces) -> Self {
         list.sort();
         list.dedup();
-        Wrappers { list, workspaces }
+        Wrappers {
+            list,
+            workspaces,
+            types: BTreeMap::new(),
+        }
+    }
+
+    /// The classes of the method wrappers, which [`Wrappers::set_types`]
+    /// needs the ancestors of.
+    pub fn owners(&self) -> BTreeSet<&str> {
+        self.list
+            .iter()
+            .filter_map(|w| w.owner.as_deref())
+            .collect()
+    }
+
+    /// Records the type declarations of the tree (name, the types it
+    /// extends or implements): a method wrapper's call site may hold its
+    /// object under any of its class's ancestors (`analyticsTracker:
+    /// AnalyticsTracker` for a `DefaultAnalytics : AnalyticsTracker`).
+    pub fn set_types(&mut self, decls: &BTreeMap<String, BTreeSet<String>>) {
+        let owners: Vec<String> = self.owners().into_iter().map(str::to_string).collect();
+        for owner in owners {
+            let mut seen: BTreeSet<String> = BTreeSet::new();
+            let mut todo = vec![owner.clone()];
+            while let Some(t) = todo.pop() {
+                if seen.len() > 64 || !seen.insert(t.clone()) {
+                    continue;
+                }
+                if let Some(supers) = decls.get(&t) {
+                    todo.extend(supers.iter().cloned());
+                }
+            }
+            self.types.insert(owner, seen);
+        }
     }
 
     /// True when no file defines a wrapper.
@@ -310,9 +409,16 @@ impl Wrappers {
             .filter(|w| w.family == family && w.name == name)
             .any(|w| {
                 w.file == rel
+                    || w.owner.as_ref().is_some_and(|o| {
+                        self.types.get(o).is_some_and(|ts| {
+                            ts.iter().any(|t| {
+                                text.contains(t.as_str()) || text.contains(&decapitalised(t))
+                            })
+                        })
+                    })
                     || (family == Family::Go && dir_of(&w.file) == dir_of(rel))
                     || (w.exported
-                        && !matches!(family, Family::Other(_))
+                        && !family.typed()
                         && mentions_module(family, text, &w.file, &self.workspaces))
             })
     }
@@ -358,7 +464,7 @@ pub struct Handle {
 /// The handles a file defines (`file` left empty). `text` is the file's
 /// source, read for where each binding sits (`export const`, module level).
 pub fn handles(lang: Lang, facts: &FileFacts, index: &Index, text: &str) -> Vec<Handle> {
-    let Some(family) = Family::of(lang).filter(|f| !matches!(f, Family::Other(_))) else {
+    let Some(family) = Family::of(lang).filter(|f| !f.typed()) else {
         return Vec::new();
     };
     if facts.bindings.is_empty() {
@@ -386,7 +492,7 @@ pub fn handles(lang: Lang, facts: &FileFacts, index: &Index, text: &str) -> Vec<
             Family::Js => js_exported(line, &b.name, text),
             Family::Python => !line.starts_with([' ', '\t']) && !b.name.starts_with('_'),
             Family::Go => go_package_level(&lines, at),
-            Family::Other(_) => false,
+            Family::Jvm | Family::Other(_) => false,
         };
         if shared {
             out.entry(b.name.as_str()).or_insert_with(|| Handle {
@@ -658,7 +764,7 @@ fn names_module(
         Family::Js => js_names(from, module, target, workspaces),
         Family::Python => python_names(from, module, target),
         Family::Go => go_names(module, target),
-        Family::Other(_) => false,
+        Family::Jvm | Family::Other(_) => false,
     }
 }
 
@@ -680,7 +786,7 @@ fn visible<'w>(
             out.entry(w.name.clone()).or_default().push(w);
         }
     }
-    if matches!(family, Family::Other(_)) {
+    if family.typed() {
         return out;
     }
     // Functions of this file shadow imported names of theirs.
@@ -753,7 +859,12 @@ pub fn resolve(
         return (findings, Vec::new());
     };
     let visible = visible(family, rel, facts, wrappers);
-    if visible.is_empty() {
+    let methods: Vec<&Wrapper> = wrappers
+        .all()
+        .iter()
+        .filter(|w| w.family == family && w.owner.is_some())
+        .collect();
+    if visible.is_empty() && methods.is_empty() {
         return (findings, Vec::new());
     }
     let all = facts
@@ -766,10 +877,40 @@ pub fn resolve(
             continue;
         }
         let callee = calls::dotted(&call.callee);
-        let Some(ws) = visible.get(&callee) else {
-            continue;
-        };
+        let mut ws: Vec<&Wrapper> = visible.get(&callee).cloned().unwrap_or_default();
+        // `analyticsTracker.capture(...)` where `analyticsTracker` is
+        // declared of the wrapper's class or one of its ancestors.
+        if let Some((recv, method)) = callee.rsplit_once('.') {
+            let mut held: Vec<String> = receiver_types(recv, facts)
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            if held.is_empty() {
+                // A field declared in a base class (`analyticsTracker` from
+                // `VectorBaseFragment`): injected fields are named after
+                // their type.
+                held.extend(type_named_like(recv));
+            }
+            for w in methods.iter().filter(|w| w.name == method) {
+                let fits = w.owner.as_ref().is_some_and(|o| {
+                    wrappers
+                        .types
+                        .get(o)
+                        .is_some_and(|ts| held.iter().any(|t| ts.contains(t)))
+                        || held.iter().any(|t| t == o)
+                });
+                if fits && !ws.contains(w) {
+                    ws.push(w);
+                }
+            }
+        }
         for w in ws {
+            // A method's calls from its own class are the class's plumbing
+            // (`capture` calling a private `send`); its callers elsewhere
+            // are the call sites.
+            if w.owner.is_some() && w.file == rel {
+                continue;
+            }
             // The wrapper's own recursive call is not a call site.
             if w.file == rel
                 && facts.functions.iter().any(|f| {
@@ -799,9 +940,183 @@ pub fn resolve(
                     }
                 }
             }
+            for (category, name) in &w.carries {
+                fields.insert(CallField {
+                    vendor: w.vendor,
+                    category: category.clone(),
+                    name: format!("{name} (added by {} at {}:{})", w.name, w.file, w.line),
+                    line: call.line,
+                });
+            }
         }
     }
     (findings, fields.into_iter().collect())
+}
+
+/// `AnalyticsTracker` → `analyticsTracker`, the conventional name of a
+/// field of that type.
+fn decapitalised(t: &str) -> String {
+    let mut c = t.chars();
+    c.next()
+        .map(|h| h.to_ascii_lowercase().to_string() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// The type a field is conventionally named after: `analyticsTracker` →
+/// `AnalyticsTracker` (not for `this.x.y` chains).
+fn type_named_like(recv: &str) -> Option<String> {
+    let bare = ["this.", "self.", "$this."]
+        .iter()
+        .find_map(|p| recv.strip_prefix(p))
+        .unwrap_or(recv);
+    if bare.is_empty() || bare.contains('.') || !bare.starts_with(|c: char| c.is_ascii_lowercase())
+    {
+        return None;
+    }
+    let mut c = bare.chars();
+    c.next()
+        .map(|h| h.to_ascii_uppercase().to_string() + c.as_str())
+}
+
+/// The declared types of a receiver (`analyticsTracker`,
+/// `this.analyticsTracker`), from the file's typed bindings (fields,
+/// parameters and locals declared with a type).
+fn receiver_types<'f>(recv: &str, facts: &'f FileFacts) -> Vec<&'f str> {
+    let bare = ["this.", "self.", "$this."]
+        .iter()
+        .find_map(|p| recv.strip_prefix(p))
+        .unwrap_or(recv);
+    if bare.contains('.') || bare.is_empty() {
+        return Vec::new();
+    }
+    facts
+        .bindings
+        .iter()
+        .filter(|b| {
+            b.name == bare
+                || b.name
+                    .strip_prefix("this.")
+                    .or_else(|| b.name.strip_prefix("self."))
+                    .is_some_and(|n| n == bare)
+        })
+        .map(|b| b.root.as_str())
+        .collect()
+}
+
+/// The type declarations of a source text, by a light reading of their
+/// headers: `class A : B(), C` and `interface I : J` (Kotlin), `class A
+/// extends B implements C, D` (Java, PHP), `final class A: P` (Swift), each
+/// as (name, the simple names it extends or implements). Used to know a
+/// method wrapper's class's ancestors across files no scan parsed.
+pub fn type_decls(text: &str) -> Vec<(String, Vec<String>)> {
+    const KEYWORDS: &[&str] = &[
+        "class",
+        "interface",
+        "object",
+        "protocol",
+        "struct",
+        "trait",
+    ];
+    let b = text.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut out = Vec::new();
+    for kw in KEYWORDS {
+        for (at, _) in text.match_indices(kw) {
+            let end = at + kw.len();
+            let before_ok =
+                at == 0 || b[at - 1] == b' ' || b[at - 1] == b'\t' || b[at - 1] == b'\n';
+            if !before_ok || b.get(end).is_none_or(|&c| c != b' ') {
+                continue;
+            }
+            let rest = &text[end..];
+            let name_start = rest.len() - rest.trim_start().len();
+            let name: String = rest[name_start..]
+                .bytes()
+                .take_while(|&c| ident(c))
+                .map(char::from)
+                .collect();
+            if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                continue;
+            }
+            let header = header_after(&rest[name_start + name.len()..]);
+            let supers = supertypes(&header);
+            out.push((name, supers));
+        }
+    }
+    out
+}
+
+/// A declaration's header after its name, up to its body, with bracketed
+/// parts (constructor parameters, type arguments) removed.
+fn header_after(rest: &str) -> String {
+    let mut out = String::new();
+    let mut parens = 0usize;
+    let mut angles = 0usize;
+    for (i, c) in rest.char_indices() {
+        if i > 2000 {
+            break;
+        }
+        match c {
+            '(' => parens += 1,
+            ')' => parens = parens.saturating_sub(1),
+            '<' if parens == 0 => angles += 1,
+            '>' if parens == 0 => angles = angles.saturating_sub(1),
+            '{' | ';' if parens == 0 && angles == 0 => break,
+            '\n' if parens == 0 && angles == 0 => {
+                // A header goes on when its line ends with `,` or `:`, or the
+                // next one starts with `:`, `,`, `extends` or `implements`.
+                let next = rest[i + 1..].trim_start();
+                let line_end = out.trim_end();
+                if !(line_end.ends_with(',')
+                    || line_end.ends_with(':')
+                    || next.starts_with([':', ','])
+                    || next.starts_with("extends")
+                    || next.starts_with("implements"))
+                {
+                    break;
+                }
+                out.push(' ');
+            }
+            _ if parens == 0 && angles == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The simple names after `:`, `extends` or `implements` in a header.
+fn supertypes(header: &str) -> Vec<String> {
+    let mut lists: Vec<&str> = Vec::new();
+    if let Some((_, after)) = header.split_once(':') {
+        lists.push(after);
+    }
+    for kw in ["extends", "implements"] {
+        for (at, _) in header.match_indices(kw) {
+            lists.push(&header[at + kw.len()..]);
+        }
+    }
+    let mut out = Vec::new();
+    for list in lists {
+        // Up to the next keyword of the header.
+        let list = ["extends", "implements", "where"]
+            .iter()
+            .filter_map(|k| list.find(k))
+            .min()
+            .map_or(list, |i| &list[..i]);
+        for item in list.split(',') {
+            let item = item.trim();
+            let item = item.split(" by ").next().unwrap_or(item);
+            let name: String = item
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.' || *c == '\\')
+                .collect();
+            let simple = name.rsplit(['.', '\\']).next().unwrap_or("").to_string();
+            if simple.starts_with(|c: char| c.is_ascii_uppercase()) && !out.contains(&simple) {
+                out.push(simple);
+            }
+        }
+    }
+    out
 }
 
 /// True when a call-site argument is in a forwarded parameter's place.
@@ -940,6 +1255,42 @@ mod tests {
         assert!(member_of("options.email", "options"));
         assert!(member_of("options?.email", "options"));
         assert!(!member_of("optionsList.email", "options"));
+    }
+
+    #[test]
+    fn type_declarations_and_their_ancestors() {
+        let kt = "@Singleton\nclass DefaultVectorAnalytics @Inject constructor(\n    private val a: A,\n    b: B<C>,\n) : VectorAnalytics, Closeable by x {\n}\ninterface VectorAnalytics : AnalyticsTracker {\n    fun capture(e: E)\n}\n";
+        let got = type_decls(kt);
+        assert!(got.contains(&(
+            "DefaultVectorAnalytics".to_string(),
+            vec!["VectorAnalytics".to_string(), "Closeable".to_string()]
+        )));
+        assert!(got.contains(&(
+            "VectorAnalytics".to_string(),
+            vec!["AnalyticsTracker".to_string()]
+        )));
+        let java =
+            "public final class Tracker extends Base<T> implements com.acme.Analytics, Flushable {";
+        assert_eq!(
+            type_decls(java),
+            [(
+                "Tracker".to_string(),
+                vec![
+                    "Base".to_string(),
+                    "Analytics".to_string(),
+                    "Flushable".to_string()
+                ]
+            )]
+        );
+        let swift = "final class AnalyticsService: AnalyticsServiceProtocol {\n}";
+        assert_eq!(
+            type_decls(swift),
+            [(
+                "AnalyticsService".to_string(),
+                vec!["AnalyticsServiceProtocol".to_string()]
+            )]
+        );
+        assert!(type_decls("// a class of its own\nval x = 1").is_empty());
     }
 
     #[test]
