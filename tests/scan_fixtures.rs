@@ -719,3 +719,37 @@ fn method_wrappers_through_interfaces() {
         evidence(&r, "posthog")
     );
 }
+
+/// Sign-in providers registered by name with a login library: go-pkgz/auth's
+/// `AddProvider("github", ...)`, Laravel Socialite's `driver('azure')`,
+/// OmniAuth's `provider :discord`, Passport's `authenticate("apple")`, each
+/// in a file with no other mention of the vendor. A provider named at run
+/// time, a storage `driver('s3')`, a name in a log line or a comment, and
+/// OmniAuth's development provider are not.
+#[test]
+fn login_providers_registered_by_name() {
+    let r = run(&fixture("login-providers"));
+    let mut got: Vec<String> = r
+        .integrations
+        .iter()
+        .flat_map(|i| {
+            i.evidence
+                .iter()
+                .filter(|e| e.kind == blastmap::model::EvidenceKind::Call)
+                .map(move |e| format!("{} {}:{}", i.vendor, e.file, e.line))
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "discord-oauth config/initializers/omniauth.rb:3",
+            "github-oauth backend/cmd/server.go:10",
+            "google-sign-in backend/cmd/server.go:13",
+            "microsoft-entra app/Http/Controllers/OauthController.php:12",
+            "sign-in-with-apple web/routes.js:4",
+        ]
+    );
+    assert!(production_vendors(&r).contains("github-oauth"));
+    assert!(!production_vendors(&r).contains("twitter-oauth"));
+}

@@ -175,6 +175,13 @@ pub struct CatalogVendor {
     /// `MONGODB_ATLAS_URI`, never a generic `MONGODB_URI`) or a snippet.
     #[serde(default)]
     pub generic_client: bool,
+    /// The names login libraries give this vendor as an OAuth or OIDC
+    /// provider (`github` in go-pkgz/auth's `AddProvider("github", ...)`,
+    /// Laravel Socialite's `Socialite::driver('github')`, OmniAuth's
+    /// `provider :github`): registering it sends the person's sign-in to
+    /// the vendor and brings their profile back.
+    #[serde(default)]
+    pub login_providers: Vec<String>,
     /// Public sources of these facts.
     #[serde(default)]
     pub sources: Vec<String>,

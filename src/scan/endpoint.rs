@@ -214,10 +214,18 @@ fn without_placeholder(before: &str) -> &str {
 pub fn from_strings(strings: &[StringLit], domains: &Domains) -> Vec<Finding> {
     let mut out = Vec::new();
     for s in strings {
+        // A bare registrable domain (`"ghost.io"`, `"github.com"`) is how
+        // lists of senders, allow-lists and email domains are written; an
+        // API is reached at a URL or a host of its own (`api.x.com`).
+        let kind = if is_bare_domain(&s.value) {
+            EvidenceKind::Mention
+        } else {
+            EvidenceKind::Endpoint
+        };
         for v in domains.in_value(&s.value) {
             out.push(Finding {
                 vendor: v,
-                kind: EvidenceKind::Endpoint,
+                kind,
                 line: s.line,
                 text: None,
                 scope: Scope::Production,
@@ -225,6 +233,16 @@ pub fn from_strings(strings: &[StringLit], domains: &Domains) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// A string that is only a two-label domain: `ghost.io`, `@github.com`.
+fn is_bare_domain(value: &str) -> bool {
+    let v = value.trim().trim_start_matches('@');
+    let labels: Vec<&str> = v.split('.').collect();
+    labels.len() == 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
 }
 
 /// The quoted strings of a line, and for config files the value after the

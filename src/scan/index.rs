@@ -40,6 +40,8 @@ pub struct Index {
     /// (`stripe` → `Stripe`), lowercased, for code that uses a gem Bundler
     /// loaded.
     ruby_constants: HashMap<String, BTreeSet<VendorIx>>,
+    /// Login-provider names (lowercase) → vendors (`github` → GitHub OAuth).
+    login_providers: HashMap<String, BTreeSet<VendorIx>>,
 }
 
 /// The host of a catalog domain entry: `www.facebook.com/tr` →
@@ -111,6 +113,7 @@ impl Index {
             secret_patterns: Vec::new(),
             raw_names: Vec::new(),
             ruby_constants: HashMap::new(),
+            login_providers: HashMap::new(),
         };
         for (i, v) in catalog.iter().enumerate() {
             let Ok(vi) = VendorIx::try_from(i) else {
@@ -162,6 +165,14 @@ impl Index {
                 }
             }
             ix.secret_patterns.extend(v.secret_patterns.iter().cloned());
+            for p in &v.login_providers {
+                if !p.trim().is_empty() {
+                    ix.login_providers
+                        .entry(p.trim().to_ascii_lowercase())
+                        .or_default()
+                        .insert(vi);
+                }
+            }
             let gems = v.packages.get(&Ecosystem::Rubygems).into_iter().flatten();
             let ruby = v.imports.get(&ImportLang::Ruby).into_iter().flatten();
             for g in gems.chain(ruby) {
@@ -187,6 +198,25 @@ impl Index {
     /// Vendors whose package in `eco` is `name` (exact, after normalising;
     /// Go modules and SwiftPM repositories also by path prefix, so that
     /// `github.com/stripe/stripe-go/v76` is Stripe).
+    /// Every login-provider name with its vendor, for the prefilter.
+    pub fn login_provider_names(&self) -> Vec<(String, VendorIx)> {
+        let mut out: Vec<(String, VendorIx)> = self
+            .login_providers
+            .iter()
+            .flat_map(|(n, vs)| vs.iter().map(move |v| (n.clone(), *v)))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The vendors a login library's provider name stands for.
+    pub fn login_provider(&self, name: &str) -> BTreeSet<VendorIx> {
+        self.login_providers
+            .get(&name.trim().to_ascii_lowercase())
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// The vendors whose gems define the top-level Ruby constant `name`.
     /// Compared without case: the constant is guessed from the gem's name
     /// (`sendgrid-ruby` → `Sendgrid`), and gems capitalise inside words

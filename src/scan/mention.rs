@@ -181,6 +181,9 @@ fn is_csp(lower: &str) -> bool {
         "font_src",
         "default_src",
         "form_action",
+        // Next.js `images.remotePatterns`: hosts the app may show images
+        // from, an allow-list like a CSP's img-src.
+        "remotepatterns",
     ];
     CSP.iter().any(|p| lower.contains(p))
 }
@@ -214,6 +217,14 @@ mod tests {
         ] {
             assert!(!at(line, 1), "{line}");
         }
+    }
+
+    #[test]
+    fn next_image_remote_patterns_are_an_allow_list() {
+        let src = "module.exports = {\n  images: {\n    remotePatterns: [\n      { protocol: \"https\", hostname: \"ph-avatars.imgix.net\" },\n      {\n        hostname: \"cdn.sanity.io\",\n      },\n    ],\n  },\n  rewrites: () => [{ source: \"/x\", destination: \"https://cdn.sanity.io\" }],\n};\n";
+        assert!(at(src, 4));
+        assert!(at(src, 6));
+        assert!(!at(src, 10));
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod imports;
 pub mod index;
 pub mod lang;
 pub mod lines;
+pub mod logins;
 pub mod manifest;
 pub mod mention;
 mod pipeline;

@@ -26,7 +26,8 @@ use super::redact::Redactor;
 use super::walk::{self, WalkedFile};
 use super::{
     FieldUse, Finding, Integration, ScanComponent, ScanError, ScanOptions, ScanResult, ScanStats,
-    Skipped, SkippedFile, calls, collects, config, imports, scope, script, secrets, wrappers,
+    Skipped, SkippedFile, calls, collects, config, imports, logins, scope, script, secrets,
+    wrappers,
 };
 use crate::catalog::{Catalog, Ecosystem};
 use crate::model::{Evidence, EvidenceKind, Scope};
@@ -557,6 +558,7 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
             findings.extend(imports::detect(lang, &facts, &ctx.index));
             let (call_findings, fields) = calls::detect(lang, &facts, &ctx.index, &ctx.calls);
             findings.extend(call_findings);
+            findings.extend(logins::detect(&facts, &ctx.index));
             // Fields seen in tests or dev tooling carry no user data out.
             if path_scope == Scope::Production {
                 out.fields = fields;
@@ -1003,6 +1005,10 @@ fn worth_parsing(lang: Lang, text: &str, hits: &[Hit], ctx: &Ctx, lines: &LineIn
         let owners = &ctx.prefilter.pattern(h).owners;
         owners.iter().any(|(role, _)| match role {
             Role::Snippet => true,
+            Role::Login => {
+                (quoted || (h.start > 0 && b[h.start - 1] == b':'))
+                    && logins::opens_registration(before)
+            }
             Role::ConfigKey => {
                 quoted || {
                     let t = before.trim_end();

@@ -22,6 +22,9 @@ pub enum Role {
     ConfigKey,
     /// Inline loader snippet text.
     Snippet,
+    /// A login provider's name (`github`), which counts only as the first
+    /// argument of a registration call (see `scan::logins`).
+    Login,
 }
 
 /// One pattern of the automaton.
@@ -90,6 +93,9 @@ impl Prefilter {
                 .entry(s.clone())
                 .or_default()
                 .push((Role::Snippet, *v));
+        }
+        for (name, v) in index.login_provider_names() {
+            by_text.entry(name).or_default().push((Role::Login, v));
         }
         let patterns: Vec<Pattern> = by_text
             .into_iter()
