@@ -20,12 +20,27 @@
 //!    `@/`, `~/`, `#`, `$lib/` aliases by path suffix; Python dotted and
 //!    relative modules; Go import paths by folder suffix).
 //!
+//! Methods are wrappers too in Java, Kotlin, Swift, PHP (and Ruby, whose
+//! receivers are typed by the class they were made with), whose receivers
+//! have declared types: `analyticsTracker.capture(event)` is a call of
+//! `DefaultAnalytics.capture` when `analyticsTracker` is declared of that
+//! class or of one of its ancestors (read from every type header of the
+//! tree by [`type_decls`]); a field with no declaration in the file (one
+//! inherited from a base class) is taken to be of the type it is named
+//! after. What the wrapper's vendor call sends that no parameter gives (an
+//! analytics id) is reported at each call site.
+//!
+//! Before the wrappers, *handles* are followed: a vendor client a module
+//! creates at its top level and other files import ([`Handle`]); their
+//! calls on it are the vendor's, and their functions can be wrappers.
+//!
 //! Limits, on purpose: one level only (a wrapper of a wrapper is not
 //! followed, its own call sites pass through a first-party function that
-//! sends nothing itself); methods are not followed (their receivers are
-//! typed values); a parameter
-//! counts as forwarded only when it is passed as it is (`props`,
-//! `...props`, `**props`), not one of its members.
+//! sends nothing itself); methods of JS, Python and Go types are not
+//! followed (their receivers have no declared type); a parameter counts as forwarded
+//! when it is passed as it is (`props`, `...props`, `**props`), as one of
+//! its members (`options.email`) or interpolated in a string; a wrapper of
+//! a plain HTTP request (rather than an SDK call) is not followed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
