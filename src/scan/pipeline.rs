@@ -179,10 +179,8 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         p.finish();
     }
     let workspaces = workspaces_of(&outcomes);
-    let through_handles = handle_pass(&walked.files, &mut outcomes, &ctx, &workspaces);
-    outcomes.extend(through_handles);
-    let through_wrappers = wrapper_pass(&walked.files, &mut outcomes, &ctx, workspaces);
-    outcomes.extend(through_wrappers);
+    let cross_file = cross_file_pass(&walked.files, &mut outcomes, &ctx, workspaces);
+    outcomes.extend(cross_file);
 
     let mut stats = ScanStats::default();
     let mut skipped = walked.skipped;
@@ -754,89 +752,9 @@ fn phase2_outcome(
     }
 }
 
-/// Phase 2a: calls on vendor clients that another file of the application
-/// creates and exports (see [`wrappers::Handle`]). Re-reads only the files
-/// of a handle's language whose text uses a handle's name as a receiver
-/// (`resend.`, `resend?.`) where the handle is visible, and parses those.
-/// Gives one extra outcome per file with such calls, carrying the wrappers
-/// its functions make of them for phase 2b.
-fn handle_pass(
-    files: &[WalkedFile],
-    outcomes: &mut [Outcome],
-    ctx: &Ctx,
-    workspaces: &wrappers::Workspaces,
-) -> Vec<Outcome> {
-    let mut handles = Vec::new();
-    for o in outcomes.iter_mut() {
-        for mut h in std::mem::take(&mut o.handles) {
-            h.file = o.rel.clone();
-            handles.push(h);
-        }
-    }
-    if handles.is_empty() {
-        return Vec::new();
-    }
-    handles.sort();
-    handles.dedup();
-    let families: BTreeSet<wrappers::Family> = handles.iter().map(|h| h.family).collect();
-    let names: Vec<&str> = handles
-        .iter()
-        .map(|h| h.name.as_str())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let Ok(ac) = aho_corasick::AhoCorasick::new(&names) else {
-        return Vec::new();
-    };
-    let mut extra: Vec<Outcome> = files
-        .par_iter()
-        .filter_map(|f| {
-            let rel = f.rel.as_str();
-            let name = rel.rsplit('/').next().unwrap_or(rel);
-            let lang = Lang::from_path(std::path::Path::new(name))?;
-            let family = wrappers::Family::of(lang).filter(|fam| families.contains(fam))?;
-            let text = reread(f, ctx)?;
-            let b = text.as_bytes();
-            let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
-            let used: BTreeSet<&str> = ac
-                .find_overlapping_iter(&text)
-                .filter(|m| m.start() == 0 || b.get(m.start() - 1).is_some_and(|&c| !ident(c)))
-                .filter(|m| {
-                    text.get(m.end()..)
-                        .is_some_and(|after| after.starts_with('.') || after.starts_with("?."))
-                })
-                .filter_map(|m| names.get(m.pattern().as_usize()).copied())
-                .collect();
-            if !handles.iter().any(|h| {
-                used.contains(h.name.as_str())
-                    && wrappers::may_use(h, family, rel, &text, workspaces)
-            }) {
-                return None;
-            }
-            let facts = lang::extract(lang, &text).ok()?;
-            let seed = wrappers::handle_seed(lang, rel, &facts, &handles, workspaces);
-            if seed.is_empty() {
-                return None;
-            }
-            let (findings, fields) =
-                calls::detect_seeded(lang, &facts, &ctx.index, &ctx.calls, seed.clone());
-            let defined = wrappers::defined_with(lang, &facts, &ctx.index, &ctx.calls, seed);
-            if findings.is_empty() && defined.is_empty() {
-                return None;
-            }
-            let mut out = phase2_outcome(rel, findings, fields, ctx);
-            out.wrappers = defined;
-            Some(out)
-        })
-        .collect();
-    extra.sort_by(|a, b| a.rel.cmp(&b.rel));
-    extra
-}
-
 /// The type declarations (name → what it extends or implements) of the
 /// files of the typed families in `families` (Java, Kotlin, Swift, PHP...),
-/// read by [`wrappers::type_decls`]; only files that declare a type are
-/// looked at.
+/// read by [`wrappers::type_decls`].
 fn type_hierarchy(
     files: &[WalkedFile],
     ctx: &Ctx,
@@ -861,43 +779,115 @@ fn type_hierarchy(
     out
 }
 
-/// Phase 2b: the call sites of first-party wrappers (see [`wrappers`]).
-/// Takes the wrappers phases 1 and 2a found out of `outcomes`; re-reads only
-/// the files of a wrapper's language whose text has a wrapper's name
-/// followed by `(` where that file may see it, and parses those. Gives one
-/// extra outcome per file with such calls (not counted again in the stats).
-fn wrapper_pass(
+/// What phase 2 looks for in a file's text: the names of other files'
+/// handles used as receivers (`resend.`, `resend?.`), and the names of
+/// wrappers called (`capture(`) or imported under another name (`capture
+/// as`).
+struct Phase2Names {
+    ac: aho_corasick::AhoCorasick,
+    names: Vec<String>,
+    /// Per pattern: a handle's name, a wrapper's name.
+    handle: Vec<bool>,
+    wrapper: Vec<bool>,
+}
+
+impl Phase2Names {
+    fn new(handles: &[wrappers::Handle], wrappers: &wrappers::Wrappers) -> Option<Phase2Names> {
+        let mut by: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+        for h in handles {
+            by.entry(h.name.clone()).or_default().0 = true;
+        }
+        for w in wrappers.all() {
+            by.entry(w.name.clone()).or_default().1 = true;
+        }
+        if by.is_empty() {
+            return None;
+        }
+        let names: Vec<String> = by.keys().cloned().collect();
+        let handle = by.values().map(|v| v.0).collect();
+        let wrapper = by.values().map(|v| v.1).collect();
+        let ac = aho_corasick::AhoCorasick::new(&names).ok()?;
+        Some(Phase2Names {
+            ac,
+            names,
+            handle,
+            wrapper,
+        })
+    }
+
+    /// (handle names used as receivers, wrapper names called) in `text`.
+    fn find<'a>(&'a self, text: &str) -> (BTreeSet<&'a str>, BTreeSet<&'a str>) {
+        let b = text.as_bytes();
+        let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+        let mut used = BTreeSet::new();
+        let mut called = BTreeSet::new();
+        for m in self.ac.find_overlapping_iter(text) {
+            if m.start() > 0 && b.get(m.start() - 1).is_some_and(|&c| ident(c)) {
+                continue;
+            }
+            let k = m.pattern().as_usize();
+            let Some(after) = text.get(m.end()..) else {
+                continue;
+            };
+            if self.handle[k] && (after.starts_with('.') || after.starts_with("?.")) {
+                used.insert(self.names[k].as_str());
+            }
+            if self.wrapper[k] {
+                let rest = after.trim_start_matches([' ', '\t']);
+                if rest.starts_with('(')
+                    || (rest.starts_with("as")
+                        && after.len() > rest.len()
+                        && rest[2..].starts_with([' ', '\t']))
+                {
+                    called.insert(self.names[k].as_str());
+                }
+            }
+        }
+        (used, called)
+    }
+}
+
+/// Phase 2, after every file was analysed once: what crosses files.
+/// Re-reads, once, only the files of a family with handles or wrappers
+/// whose text uses a handle's name as a receiver (`resend.`) or calls a
+/// wrapper (`capture(`), where that file may see it, and parses those:
+/// - calls on vendor clients that another file creates and exports
+///   ([`wrappers::Handle`], [`calls::detect_seeded`]);
+/// - the call sites of first-party wrappers ([`wrappers::resolve`]).
+///
+/// Functions that wrap a vendor through a handle are only known then: a
+/// last, smaller pass reads the files that call those. Gives one extra
+/// outcome per file with such calls (not counted again in the stats).
+fn cross_file_pass(
     files: &[WalkedFile],
     outcomes: &mut [Outcome],
     ctx: &Ctx,
     workspaces: wrappers::Workspaces,
 ) -> Vec<Outcome> {
+    let mut handles = Vec::new();
     let mut found = Vec::new();
     for o in outcomes.iter_mut() {
+        for mut h in std::mem::take(&mut o.handles) {
+            h.file = o.rel.clone();
+            handles.push(h);
+        }
         for mut w in std::mem::take(&mut o.wrappers) {
             w.file = o.rel.clone();
             found.push(w);
         }
     }
-    let mut wrappers = wrappers::Wrappers::new(found, workspaces);
-    if wrappers.is_empty() {
-        return Vec::new();
-    }
-    let families = wrappers.families();
+    handles.sort();
+    handles.dedup();
+    let mut wrappers = wrappers::Wrappers::new(found, workspaces.clone());
+    let mut families: BTreeSet<wrappers::Family> = wrappers.families();
+    families.extend(handles.iter().map(|h| h.family));
     if !wrappers.owners().is_empty() {
         wrappers.set_types(&type_hierarchy(files, ctx, &families));
     }
-    let names: Vec<&str> = wrappers
-        .all()
-        .iter()
-        .map(|w| w.name.as_str())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let Ok(ac) = aho_corasick::AhoCorasick::new(&names) else {
+    let Some(names) = Phase2Names::new(&handles, &wrappers) else {
         return Vec::new();
     };
-    let mut extra: Vec<Outcome> = files
+    let results: Vec<(Outcome, Vec<wrappers::Wrapper>)> = files
         .par_iter()
         .filter_map(|f| {
             let rel = f.rel.as_str();
@@ -905,40 +895,83 @@ fn wrapper_pass(
             let lang = Lang::from_path(std::path::Path::new(name))?;
             let family = wrappers::Family::of(lang).filter(|fam| families.contains(fam))?;
             let text = reread(f, ctx)?;
-            let text = text.as_str();
-            let b = text.as_bytes();
-            let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
-            // The names called here (`name(`, not `renamed(` or `name =`),
-            // or imported under another name (`name as track`), each checked
-            // once against where its wrappers are visible.
-            let called: BTreeSet<&str> = ac
-                .find_overlapping_iter(text)
-                .filter(|m| m.start() == 0 || b.get(m.start() - 1).is_some_and(|&c| !ident(c)))
-                .filter(|m| {
-                    text.get(m.end()..).is_some_and(|after| {
-                        let rest = after.trim_start_matches([' ', '\t']);
-                        rest.starts_with('(')
-                            || (rest.starts_with("as")
-                                && after.len() > rest.len()
-                                && rest[2..].starts_with([' ', '\t']))
-                    })
-                })
-                .filter_map(|m| names.get(m.pattern().as_usize()).copied())
-                .collect();
-            if !called
+            let (used, called) = names.find(&text);
+            let uses_handle = handles.iter().any(|h| {
+                used.contains(h.name.as_str())
+                    && wrappers::may_use(h, family, rel, &text, &workspaces)
+            });
+            let calls_wrapper = called
                 .iter()
-                .any(|name| wrappers.may_call(family, rel, text, name))
-            {
+                .any(|name| wrappers.may_call(family, rel, &text, name));
+            if !uses_handle && !calls_wrapper {
                 return None;
             }
-            let facts = lang::extract(lang, text).ok()?;
-            let (findings, fields) = wrappers::resolve(lang, rel, &facts, &wrappers, &ctx.calls);
-            if findings.is_empty() {
+            let facts = lang::extract(lang, &text).ok()?;
+            let mut findings = Vec::new();
+            let mut fields = Vec::new();
+            let mut defined = Vec::new();
+            if uses_handle {
+                let seed = wrappers::handle_seed(lang, rel, &facts, &handles, &workspaces);
+                if !seed.is_empty() {
+                    let (f2, d2) =
+                        calls::detect_seeded(lang, &facts, &ctx.index, &ctx.calls, seed.clone());
+                    findings.extend(f2);
+                    fields.extend(d2);
+                    defined = wrappers::defined_with(lang, &facts, &ctx.index, &ctx.calls, seed);
+                }
+            }
+            if calls_wrapper {
+                let (f2, d2) = wrappers::resolve(lang, rel, &facts, &wrappers, &ctx.calls);
+                findings.extend(f2);
+                fields.extend(d2);
+            }
+            for w in &mut defined {
+                w.file = rel.to_string();
+            }
+            if findings.is_empty() && defined.is_empty() {
                 return None;
             }
-            Some(phase2_outcome(rel, findings, fields, ctx))
+            Some((phase2_outcome(rel, findings, fields, ctx), defined))
         })
         .collect();
+    let mut extra = Vec::with_capacity(results.len());
+    let mut through_handles: Vec<wrappers::Wrapper> = Vec::new();
+    for (o, defined) in results {
+        if !o.found.is_empty() {
+            extra.push(o);
+        }
+        through_handles.extend(defined.into_iter().filter(|w| !wrappers.all().contains(w)));
+    }
+    if !through_handles.is_empty() {
+        // The call sites of wrappers made of handles (their functions were
+        // only seen above); resolved alone, so nothing is reported twice.
+        let mut more = wrappers::Wrappers::new(through_handles, workspaces);
+        if !more.owners().is_empty() {
+            more.set_types(&type_hierarchy(files, ctx, &more.families()));
+        }
+        if let Some(names) = Phase2Names::new(&[], &more) {
+            let families = more.families();
+            let last: Vec<Outcome> = files
+                .par_iter()
+                .filter_map(|f| {
+                    let rel = f.rel.as_str();
+                    let name = rel.rsplit('/').next().unwrap_or(rel);
+                    let lang = Lang::from_path(std::path::Path::new(name))?;
+                    let family = wrappers::Family::of(lang).filter(|fam| families.contains(fam))?;
+                    let text = reread(f, ctx)?;
+                    let (_, called) = names.find(&text);
+                    if !called.iter().any(|n| more.may_call(family, rel, &text, n)) {
+                        return None;
+                    }
+                    let facts = lang::extract(lang, &text).ok()?;
+                    let (findings, fields) =
+                        wrappers::resolve(lang, rel, &facts, &more, &ctx.calls);
+                    (!findings.is_empty()).then(|| phase2_outcome(rel, findings, fields, ctx))
+                })
+                .collect();
+            extra.extend(last);
+        }
+    }
     extra.sort_by(|a, b| a.rel.cmp(&b.rel));
     extra
 }
@@ -1087,8 +1120,15 @@ fn import_position(lang: Lang, before: &str, quoted: bool, prev: &str) -> bool {
                     || ctx.ends_with("npm:"))
         }
         Lang::Python => {
-            lead.starts_with("import ")
-                || lead.starts_with("from ")
+            // The top-level module of `import m` or `from m import x`; not
+            // a member imported from another module (`from lodash import
+            // merge`) or an alias (`import x as merge`).
+            ((lead.starts_with("import ") || lead.starts_with("from "))
+                && !lead.contains(" import ")
+                && !lead.contains(" as ")
+                // `from pandas.core.merge import x`: a submodule of another
+                // package, not the top-level module `merge`.
+                && !before.ends_with('.'))
                 || (quoted && (ctx.ends_with("import_module(") || ctx.ends_with("__import__(")))
         }
         Lang::Ruby => {
