@@ -69,8 +69,9 @@ impl Domains {
     /// Vendors whose domain appears in `value` as a URL host or bare host.
     /// Where several catalog hosts match one host in the value
     /// (`cloudfront.net` and `d2wy8f7a9ursnm.cloudfront.net`), the most
-    /// specific one decides; where its owners claim paths, a path that
-    /// matches decides over the owners of the whole host.
+    /// specific one decides; where its owners claim paths, the longest path
+    /// that matches decides over shorter ones and the owners of the whole
+    /// host.
     pub fn in_value(&self, value: &str) -> Vec<VendorIx> {
         let Some(ac) = &self.ac else {
             return Vec::new();
@@ -93,10 +94,17 @@ impl Domains {
                 continue;
             };
             let path = path_after(&value[end..]);
-            let by_path: Vec<VendorIx> = owners
+            // The longest matching path decides (`/rest/conversionEvents`
+            // over `/rest`).
+            let matching: Vec<&(Vec<String>, VendorIx)> = owners
                 .paths
                 .iter()
                 .filter(|(p, _)| path_matches(p, &path))
+                .collect();
+            let longest = matching.iter().map(|(p, _)| p.len()).max().unwrap_or(0);
+            let by_path: Vec<VendorIx> = matching
+                .iter()
+                .filter(|(p, _)| p.len() == longest)
                 .map(|(_, v)| *v)
                 .collect();
             if by_path.is_empty() {
