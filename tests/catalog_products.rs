@@ -57,6 +57,23 @@ fn shared_hosts_name_the_product_they_belong_to() {
             &["linkedin-insight"],
         ),
         ("https://px.ads.linkedin.com/collect", &["linkedin-insight"]),
+        // ... and the Marketing/Community API's other /rest paths.
+        ("https://api.linkedin.com/rest/posts", &["linkedin-api"]),
+        // Discord: sign-in against the API (webhooks, bots).
+        (
+            "https://discordapp.com/api/oauth2/authorize?client_id=1",
+            &["discord-oauth"],
+        ),
+        ("https://discord.com/api/webhooks/123/abc", &["discord-api"]),
+        // Microsoft: Entra's OIDC userinfo on Graph's host, against Graph.
+        (
+            "https://graph.microsoft.com/oidc/userinfo",
+            &["microsoft-entra"],
+        ),
+        (
+            "https://graph.microsoft.com/v1.0/me/sendMail",
+            &["microsoft-graph"],
+        ),
         // Google: Analytics, Sign-In, Maps, Firebase, Cloud.
         (
             "https://www.google-analytics.com/g/collect",
