@@ -18,6 +18,9 @@ use super::lines::LineIndex;
 /// (`connectSrc: [` then one host per line).
 const CSP_LOOKBACK: u32 = 12;
 
+/// How many lines above a `hostname:` entry `remotePatterns` may open.
+const REMOTE_PATTERNS_LOOKBACK: u32 = 60;
+
 /// Files whose every vendor host or key is a mention, by path (relative,
 /// `/` separators).
 pub fn file_is_mention(rel: &str) -> bool {
@@ -96,6 +99,19 @@ pub fn line_is_mention(lines: &LineIndex<'_>, line: u32) -> bool {
     let lower = text.to_ascii_lowercase();
     if is_link(&lower) || is_csp(&lower) {
         return true;
+    }
+    // A `hostname:` entry of Next.js `images.remotePatterns`, whose list of
+    // objects can run long.
+    if lower.trim_start().starts_with("hostname") {
+        let first = line.saturating_sub(REMOTE_PATTERNS_LOOKBACK).max(1);
+        if (first..line).any(|n| {
+            lines
+                .text_of(n)
+                .to_ascii_lowercase()
+                .contains("remotepatterns")
+        }) {
+            return true;
+        }
     }
     // An entry of a list: a CSP directive above it, with no line in
     // between that closes the list.
@@ -221,6 +237,11 @@ mod tests {
 
     #[test]
     fn next_image_remote_patterns_are_an_allow_list() {
+        let long = format!(
+            "images: {{\n  remotePatterns: [\n{}    {{\n      hostname: \"cdn.sanity.io\",\n    }},\n  ],\n}},\n",
+            "    { protocol: \"https\", hostname: \"a.example.com\" },\n".repeat(20)
+        );
+        assert!(at(&long, 24));
         let src = "module.exports = {\n  images: {\n    remotePatterns: [\n      { protocol: \"https\", hostname: \"ph-avatars.imgix.net\" },\n      {\n        hostname: \"cdn.sanity.io\",\n      },\n    ],\n  },\n  rewrites: () => [{ source: \"/x\", destination: \"https://cdn.sanity.io\" }],\n};\n";
         assert!(at(src, 4));
         assert!(at(src, 6));

@@ -612,8 +612,13 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
             &ctx.prefilter,
             &lines,
         ));
+        // A commented-out setting (`# deepl_host: "https://api.deepl.com"`)
+        // configures nothing.
         findings.extend(endpoint::from_lines(
-            domain_lines(&hits, ctx, &lines),
+            domain_lines(&hits, ctx, &lines).filter(|(_, text)| {
+                let t = text.trim_start();
+                !(t.starts_with('#') || t.starts_with(';') || t.starts_with("//"))
+            }),
             &ctx.domains,
             true,
         ));
