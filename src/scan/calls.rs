@@ -540,15 +540,26 @@ pub fn detect(
     index: &Index,
     specs: &Specs,
 ) -> (Vec<Finding>, Vec<CallField>) {
-    let mut findings = Vec::new();
-    let mut fields = BTreeSet::new();
     if facts.imports.is_empty() && !matches!(lang, Lang::Php | Lang::Ruby) {
-        return (findings, Vec::new());
+        return (Vec::new(), Vec::new());
     }
     let bound = bound_names(lang, facts, index);
     if bound.is_empty() {
-        return (findings, Vec::new());
+        return (Vec::new(), Vec::new());
     }
+    match_calls(facts, &bound, specs, |_| true)
+}
+
+/// Every call of the file (each once) that `keep` accepts, matched against
+/// `bound`: call evidence and the fields passed.
+fn match_calls(
+    facts: &FileFacts,
+    bound: &BTreeMap<String, BTreeSet<VendorIx>>,
+    specs: &Specs,
+    keep: impl Fn(&Call) -> bool,
+) -> (Vec<Finding>, Vec<CallField>) {
+    let mut findings = Vec::new();
+    let mut fields = BTreeSet::new();
     let calls = facts
         .calls
         .iter()
@@ -556,12 +567,12 @@ pub fn detect(
     let built = builders(facts);
     let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
     for call in calls {
-        if !seen.insert((call.line, call.callee.as_str())) {
+        if !seen.insert((call.line, call.callee.as_str())) || !keep(call) {
             continue;
         }
-        match_call(call, &bound, specs, &mut findings, &mut fields);
+        match_call(call, bound, specs, &mut findings, &mut fields);
         if !built.is_empty() {
-            builder_fields(call, &bound, specs, &built, &mut fields);
+            builder_fields(call, bound, specs, &built, &mut fields);
         }
     }
     (findings, fields.into_iter().collect())
@@ -578,33 +589,15 @@ pub(crate) fn detect_seeded(
     specs: &Specs,
     seed: BTreeMap<String, BTreeSet<VendorIx>>,
 ) -> (Vec<Finding>, Vec<CallField>) {
-    let mut findings = Vec::new();
-    let mut fields = BTreeSet::new();
     if seed.is_empty() {
-        return (findings, Vec::new());
+        return (Vec::new(), Vec::new());
     }
     let own = bound_names(lang, facts, index);
     let bound = bound_names_from(lang, facts, index, seed);
-    let calls = facts
-        .calls
-        .iter()
-        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()));
-    let built = builders(facts);
-    let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
-    for call in calls {
-        if !seen.insert((call.line, call.callee.as_str())) {
-            continue;
-        }
+    match_calls(facts, &bound, specs, |call| {
         let callee = dotted(&call.callee);
-        if receiver(&callee, &bound) == receiver(&callee, &own) {
-            continue;
-        }
-        match_call(call, &bound, specs, &mut findings, &mut fields);
-        if !built.is_empty() {
-            builder_fields(call, &bound, specs, &built, &mut fields);
-        }
-    }
-    (findings, fields.into_iter().collect())
+        receiver(&callee, &bound) != receiver(&callee, &own)
+    })
 }
 
 /// The vendors (with the matching catalog call) a call sends data to, and

@@ -784,6 +784,21 @@ fn type_hierarchy(
     out
 }
 
+/// A file of phase 2: its path, language, family (one of `families`) and
+/// text, read again.
+fn candidate<'f>(
+    f: &'f WalkedFile,
+    ctx: &Ctx,
+    families: &BTreeSet<wrappers::Family>,
+) -> Option<(&'f str, Lang, wrappers::Family, String)> {
+    let rel = f.rel.as_str();
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let lang = Lang::from_path(std::path::Path::new(name))?;
+    let family = wrappers::Family::of(lang).filter(|fam| families.contains(fam))?;
+    let text = reread(f, ctx)?;
+    Some((rel, lang, family, text))
+}
+
 /// What phase 2 looks for in a file's text: the names of other files'
 /// handles used as receivers (`resend.`, `resend?.`), and the names of
 /// wrappers called (`capture(`) or imported under another name (`capture
@@ -895,11 +910,7 @@ fn cross_file_pass(
     let results: Vec<(Outcome, Vec<wrappers::Wrapper>)> = files
         .par_iter()
         .filter_map(|f| {
-            let rel = f.rel.as_str();
-            let name = rel.rsplit('/').next().unwrap_or(rel);
-            let lang = Lang::from_path(std::path::Path::new(name))?;
-            let family = wrappers::Family::of(lang).filter(|fam| families.contains(fam))?;
-            let text = reread(f, ctx)?;
+            let (rel, lang, family, text) = candidate(f, ctx, &families)?;
             let (used, called) = names.find(&text);
             let uses_handle = handles.iter().any(|h| {
                 used.contains(h.name.as_str())
@@ -959,11 +970,7 @@ fn cross_file_pass(
             let last: Vec<Outcome> = files
                 .par_iter()
                 .filter_map(|f| {
-                    let rel = f.rel.as_str();
-                    let name = rel.rsplit('/').next().unwrap_or(rel);
-                    let lang = Lang::from_path(std::path::Path::new(name))?;
-                    let family = wrappers::Family::of(lang).filter(|fam| families.contains(fam))?;
-                    let text = reread(f, ctx)?;
+                    let (rel, lang, family, text) = candidate(f, ctx, &families)?;
                     let (_, called) = names.find(&text);
                     if !called.iter().any(|n| more.may_call(family, rel, &text, n)) {
                         return None;
