@@ -32,9 +32,13 @@
     pick.value = r ? r.vendor : "";
     if (status) {
       status.textContent = r
-        ? r.name + ": severity " + r.severity + ", " + r.fields.length + " field" +
-          (r.fields.length === 1 ? "" : "s") + " exposed" +
-          (r.fields.length ? " (" + r.fields.join(", ") + ")" : "")
+        ? r.name + ": severity " + r.severity + ", " + r.field_count + " field" +
+          (r.field_count === 1 ? "" : "s") + " exposed" +
+          (r.field_count === 0 ? "" : " (" + r.fields.join(", ") +
+            (r.field_count > r.fields.length
+              ? ", and " + (r.field_count - r.fields.length) + " more: blastmap blast " +
+                r.vendor + " lists them all"
+              : "") + ")")
         : "Pick a vendor to highlight its blast radius.";
     }
   }

@@ -516,3 +516,61 @@ fn the_graph_page_collapses_and_stays_linear_at_scale() {
     let (d, _, _) = page(COLLAPSE_VENDORS_OVER / 2, false, None);
     assert!(d.collapsed.is_none());
 }
+
+/// Regression (#13: every picker radius of a 20,000-vendor ring listed every
+/// field, 35 MB of a 57 MB page). The page names the first
+/// `PICKER_FIELDS` fields of a radius, says how many there are and where to
+/// see the rest; the JSON diagram's highlighted radius still lists them all.
+#[test]
+fn the_graph_page_names_a_radius_fields_up_to_a_limit() {
+    use blastmap::graph::diagram::PICKER_FIELDS;
+    let n = PICKER_FIELDS + 20;
+    let mut y = String::from("version: 1\nsystem: wide\nsubjects:\n  u: { count: 10 }\nfields:\n");
+    for f in 0..n {
+        y.push_str(&format!(
+            "  f{f:03}: {{ category: user.contact.email, subject: u }}\n"
+        ));
+    }
+    let all: Vec<String> = (0..n).map(|f| format!("f{f:03}")).collect();
+    y.push_str(&format!(
+        "components:\n  app: {{ kind: service, holds: [{}] }}\nvendors:\n  v0: {{ name: Wide, category: crm }}\nflows:\n  - {{ from: app, to: v0, fields: [{}] }}\n",
+        all.join(", "),
+        all.join(", ")
+    ));
+    let m = load_str(&y, "wide.yaml").unwrap();
+    let g = DataGraph::build(&m);
+    let d = g.diagram(Some("v0"), Mode::Data).unwrap();
+    assert_eq!(
+        d.highlight.as_ref().unwrap().fields.len(),
+        n,
+        "JSON lists all"
+    );
+    let radii = g.radii(Mode::Data, Some("v0"));
+    assert_eq!(radii[0].fields.len(), PICKER_FIELDS);
+    assert_eq!(radii[0].field_count, n);
+    let html = report::diagram(&d, &radii, DiagramFormat::Html);
+    assert!(
+        html.contains(&format!("Wide (medium, {n} fields)")),
+        "picker counts all"
+    );
+    assert!(
+        html.contains(&format!(
+            "{n} fields exposed (f000, f001, f002, f003, f004, f005, f006, f007, f008, f009, f010"
+        )),
+        "status names the first fields"
+    );
+    assert!(
+        html.contains("f039, and 20 more: blastmap blast v0 lists them all)"),
+        "and says how many more and where they are"
+    );
+    let blob = html
+        .split("id=\"bm-radius\">")
+        .nth(1)
+        .and_then(|x| x.split("</script>").next())
+        .unwrap();
+    assert!(blob.contains("\"field_count\":60"), "{blob}");
+    assert!(
+        !blob.contains("f040"),
+        "the picker's data stops at the limit"
+    );
+}

@@ -47,6 +47,11 @@ pub const COLLAPSE_COMPONENTS_OVER: usize = 100;
 /// When collapsed, the page's vendor picker offers this many radii (the
 /// largest); any other vendor is one `--vendor V` away.
 pub const PICKER_RADII: usize = 50;
+/// How many field ids a picker radius ([`DataGraph::radii`]) lists; its
+/// `field_count` says how many are exposed. Every radius of a 20,000-vendor
+/// ring of grants exposes every field: listing them all took 35 MB of the
+/// page and a string per field per radius.
+pub const PICKER_FIELDS: usize = 40;
 
 /// At most this many columns of components.
 pub const MAX_COMPONENT_COLUMNS: u32 = 3;
@@ -199,8 +204,12 @@ pub struct Radius {
     pub mode: Mode,
     /// Severity of the exposure.
     pub severity: Severity,
-    /// Exposed field ids, sorted.
+    /// Exposed field ids, sorted: all of them, except in a picker radius
+    /// (the first [`PICKER_FIELDS`]).
     pub fields: Vec<String>,
+    /// How many fields are exposed (`fields` may list fewer).
+    #[serde(skip)]
+    pub field_count: usize,
     /// Diagram node ids in the radius, in diagram order.
     pub nodes: Vec<String>,
     /// Diagram edge ids in the radius, in diagram order.
@@ -548,7 +557,7 @@ impl DataGraph<'_> {
         let plan = Plan::new(self, self.keep(hv, mode).as_deref());
         // A collapsed diagram's radius is the coarse one (see `reach_sets`).
         let exact = !self.collapses();
-        let highlight = hv.map(|v| plan.radius(self, v, mode, exact));
+        let highlight = hv.map(|v| plan.radius(self, v, mode, exact, usize::MAX));
         let collapsed = self.collapses().then(|| {
             format!(
                 "This map has {} vendors and {} components: vendors are drawn grouped by category and components by kind{}. The vendor picker offers the {} largest blast radii; `--vendor V` draws any vendor's radius expanded, and `--format json` or `dot` list every node.",
@@ -592,7 +601,7 @@ impl DataGraph<'_> {
             .iter()
             .take(limit)
             .filter_map(|rv| self.node(&rv.vendor))
-            .map(|v| plan.radius(self, v, mode, exact))
+            .map(|v| plan.radius(self, v, mode, exact, PICKER_FIELDS))
             .collect()
     }
 }
@@ -623,12 +632,12 @@ struct Plan {
     edge_ends: Vec<(usize, usize)>,
     /// Graph edge → diagram edge.
     edge_of: Vec<Option<usize>>,
-    /// (field bit, graph component) → diagram edge of the holds/sends edge.
-    own_edge: HashMap<(usize, usize), usize>,
-    /// Per graph node: the field bits a component owns, listed (a radius
-    /// visits them per component; a set as wide as the map would cost
-    /// components × fields per radius).
-    own_bits: Vec<Vec<u32>>,
+    /// Per graph node: the field bits a component owns, each with the
+    /// diagram edge (holds or sends) that draws it. A radius visits them per
+    /// component, in order: a set as wide as the map would cost components ×
+    /// fields per radius, and a hash map keyed by (bit, component) costs a
+    /// cache miss per pair (most of a 20,000-vendor ring page's time).
+    own: Vec<Vec<(u32, u32)>>,
 }
 
 impl Plan {
@@ -792,8 +801,7 @@ impl Plan {
             .filter(|&n| g.graph[n].kind == NodeKind::Component)
             .collect();
         comps.sort_by(|a, b| g.graph[*a].id.cmp(&g.graph[*b].id));
-        let mut own_edge: HashMap<(usize, usize), usize> = HashMap::new();
-        let mut own_bits: Vec<Vec<u32>> = vec![Vec::new(); g.graph.node_count()];
+        let mut own: Vec<Vec<(u32, u32)>> = vec![Vec::new(); g.graph.node_count()];
         for c in comps {
             let Some(cn) = node_of[c.index()] else {
                 continue;
@@ -818,8 +826,7 @@ impl Plan {
                 let i = acc.slot((fnode, cn, kind), nf);
                 for b in bits {
                     acc.list[i].1.fields.insert(b);
-                    own_edge.insert((b, c.index()), i);
-                    own_bits[c.index()].push(b as u32);
+                    own[c.index()].push((b as u32, i as u32));
                 }
             }
         }
@@ -1044,8 +1051,7 @@ impl Plan {
             edge_ends,
             node_of,
             edge_of,
-            own_edge,
-            own_bits,
+            own,
         }
     }
 
@@ -1053,7 +1059,15 @@ impl Plan {
     /// The radius on this diagram: `exact` traces the fields of every hop,
     /// otherwise every system that can bring data to the vendor is in it
     /// ([`DataGraph::reach_sets`]).
-    fn radius(&self, g: &DataGraph, v: NodeIndex, mode: Mode, exact: bool) -> Radius {
+    /// `listed`: how many field ids the radius lists.
+    fn radius(
+        &self,
+        g: &DataGraph,
+        v: NodeIndex,
+        mode: Mode,
+        exact: bool,
+        listed: usize,
+    ) -> Radius {
         let exposed = g.exposure(v, mode);
         let summary = g.summarize(exposed.clone());
         // Per node, the fields of the radius it carries: traced, or (coarse)
@@ -1065,11 +1079,15 @@ impl Plan {
             let (reached, edge_in) = g.reach_sets(v, mode);
             (Vec::new(), reached, edge_in)
         };
+        // The coarse radius gives every reached node the same set: test it
+        // for emptiness once, not once per node (a ring of 20,000 vendors
+        // reaches every node, and the set has a bit per field).
+        let exposed_empty = exposed.is_clear();
         let need_of = |gi: NodeIndex| -> Option<&FixedBitSet> {
             if exact {
-                traced[gi.index()].as_ref()
+                traced[gi.index()].as_ref().filter(|x| !x.is_clear())
             } else {
-                reached[gi.index()].then_some(&exposed)
+                (reached[gi.index()] && !exposed_empty).then_some(&exposed)
             }
         };
         let mut node_in = vec![false; self.nodes.len()];
@@ -1087,7 +1105,7 @@ impl Plan {
                     }
                 }
                 _ => {
-                    let Some(needed) = need_of(gi).filter(|x| !x.is_clear()) else {
+                    let Some(needed) = need_of(gi) else {
                         continue;
                     };
                     if let Some(n) = self.node_of[gi.index()] {
@@ -1095,12 +1113,9 @@ impl Plan {
                     }
                     if g.graph[gi].kind == NodeKind::Component {
                         // The component is an origin of the exposed data it owns.
-                        for &b in &self.own_bits[gi.index()] {
-                            if !needed.contains(b as usize) {
-                                continue;
-                            }
-                            if let Some(&i) = self.own_edge.get(&(b as usize, gi.index())) {
-                                dedge_in[i] = true;
+                        for &(b, i) in &self.own[gi.index()] {
+                            if needed.contains(b as usize) {
+                                dedge_in[i as usize] = true;
                             }
                         }
                     }
@@ -1119,8 +1134,10 @@ impl Plan {
                 node_in[b] = true;
             }
         }
-        let mut fields: Vec<String> = exposed.ones().map(|b| g.fields[b].id.clone()).collect();
-        fields.sort();
+        let field_count = exposed.count_ones(..);
+        let mut fields: Vec<&str> = exposed.ones().map(|b| g.fields[b].id.as_str()).collect();
+        fields.sort_unstable();
+        let fields: Vec<String> = fields.into_iter().take(listed).map(String::from).collect();
         let vid = &g.graph[v].id;
         Radius {
             vendor: vid.clone(),
@@ -1133,6 +1150,7 @@ impl Plan {
             mode,
             severity: summary.severity,
             fields,
+            field_count,
             nodes: self
                 .nodes
                 .iter()

@@ -24,7 +24,7 @@ const CSS: &str = include_str!("../../templates/page.css");
 pub const GRAPH_JS: &str = include_str!("../../templates/graph.js");
 /// The CSP source for [`GRAPH_JS`]: `sha256-` + base64 of its SHA-256. A
 /// test recomputes it; update it whenever `templates/graph.js` changes.
-pub const GRAPH_JS_HASH: &str = "sha256-zDhfbMXOxU+naFTlucCJ77aGs+W8tNvjRKtqq8CSuw0=";
+pub const GRAPH_JS_HASH: &str = "sha256-nFaa0lKodNqmGvqYc22BkkYMXHAdluVn8lrZLHIhnCA=";
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -151,6 +151,22 @@ struct GraphPage<'a> {
     blob: String,
 }
 
+/// The status line's list of a radius's fields: all of them up to
+/// [`svg::LISTED_FIELDS`], else that many and where to find the rest
+/// (`templates/graph.js` writes the same words).
+fn listed(fields: &[String], count: usize, vendor: &str) -> String {
+    let shown = &fields[..fields.len().min(svg::LISTED_FIELDS)];
+    match count {
+        0 => String::new(),
+        n if n <= shown.len() => format!(" ({})", shown.join(", ")),
+        n => format!(
+            " ({}, and {} more: blastmap blast {vendor} lists them all)",
+            shown.join(", "),
+            n - shown.len()
+        ),
+    }
+}
+
 /// The diagram page with a vendor picker; `radii` are every vendor's
 /// (from [`crate::graph::DataGraph::radii`]), in picker order.
 pub fn graph(d: &Diagram, radii: &[Radius]) -> String {
@@ -190,12 +206,8 @@ pub fn graph(d: &Diagram, radii: &[Radius]) -> String {
                 "{}: severity {}, {} exposed{}",
                 r.name,
                 r.severity.as_str(),
-                plural(r.fields.len(), "field"),
-                if r.fields.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", r.fields.join(", "))
-                }
+                plural(r.field_count, "field"),
+                listed(&r.fields, r.field_count, &r.vendor)
             ),
         ),
         None => (

@@ -64,13 +64,17 @@ impl DomIds {
             vendor: r.vendor.clone(),
             name: r.name.clone(),
             severity: r.severity.as_str(),
-            fields: r.fields.clone(),
+            fields: r.fields.iter().take(LISTED_FIELDS).cloned().collect(),
+            field_count: r.field_count,
             target: self.node(&format!("vendor:{}", r.vendor)).to_string(),
             nodes: r.nodes.iter().map(|n| self.node(n).to_string()).collect(),
             edges: r.edges.iter().map(|e| self.edge(e).to_string()).collect(),
         }
     }
 }
+
+/// How many exposed fields a radius names on the graph page.
+pub const LISTED_FIELDS: usize = crate::graph::diagram::PICKER_FIELDS;
 
 /// A radius as the page's script reads it.
 #[derive(Debug, Clone, Serialize)]
@@ -81,8 +85,13 @@ pub struct DomRadius {
     pub name: String,
     /// Severity.
     pub severity: &'static str,
-    /// Exposed field ids.
+    /// The first [`LISTED_FIELDS`] exposed field ids (sorted): the status
+    /// line names them, `blast` lists all. Every radius of a 20,000-vendor
+    /// ring exposes every field, so listing them all made the page 3.5×
+    /// larger than the diagram itself.
     pub fields: Vec<String>,
+    /// How many fields are exposed.
+    pub field_count: usize,
     /// Element id of the vendor's node.
     pub target: String,
     /// Element ids of the nodes in the radius.
