@@ -17,6 +17,10 @@ fn php_use_require_and_traps() {
             imp("Segment\\Segment", 9, &["Segment"], false),
             imp("Segment\\Analytics", 9, &["SegmentAnalytics"], false),
             imp("Sentry\\captureException", 10, &["captureException"], false),
+            // Fully qualified names in code count too.
+            imp("Stripe\\StripeClient", 20, &[], false),
+            imp("Sentry\\configureScope", 36, &[], false),
+            imp("Sentry\\State\\Scope", 36, &[], false),
         ]
     );
     assert!(!mentions(&f, "Mixpanel"));
@@ -93,6 +97,28 @@ fn php_bindings_and_methods() {
                 vec!["request".to_string(), "user".to_string()]
             ),
             ("hasEntryInput", false, vec!["form".to_string()]),
+        ]
+    );
+}
+
+/// A fully qualified class in an expression is an import without a
+/// binding (Laravel apps name Socialite providers this way); one segment
+/// (`\InvalidArgumentException`), comments and strings are not.
+#[test]
+fn php_fully_qualified_classes_are_imports() {
+    let f = fixture("php/socialite.php");
+    assert_eq!(
+        imports(&f),
+        vec![
+            imp(
+                "Laravel\\Socialite\\Facades\\Socialite",
+                5,
+                &["Socialite"],
+                false
+            ),
+            imp("Laravel\\Socialite\\Two\\GithubProvider", 12, &[], false),
+            imp("SocialiteProviders\\Discord\\Provider", 13, &[], false),
+            imp("GuzzleHttp\\Client", 19, &[], false),
         ]
     );
 }

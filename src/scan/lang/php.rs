@@ -329,6 +329,27 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
             }
         }
         "namespace_use_declaration" => use_declaration(ctx, node),
+        // A fully qualified class in an expression (`\Vendor\Sdk\Client::class`,
+        // `new \Vendor\Sdk\Client(...)`, `\Vendor\Sdk\Client::call()`) names
+        // the class as a `use` would: an import without a binding. Only
+        // names of two or more segments (`\Exception` is PHP's own) and
+        // outside `use` and `namespace` statements.
+        "qualified_name" => {
+            let text = ctx.text(node);
+            let in_statement = node.parent().is_some_and(|p| {
+                matches!(
+                    p.kind(),
+                    "namespace_use_clause" | "namespace_use_declaration" | "namespace_definition"
+                )
+            });
+            if let Some(path) = text.strip_prefix('\\')
+                && path.contains('\\')
+                && !in_statement
+            {
+                let module = path.to_string();
+                ctx.import(&module, Vec::new(), node, false);
+            }
+        }
         "require_expression"
         | "require_once_expression"
         | "include_expression"
