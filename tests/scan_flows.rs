@@ -841,3 +841,78 @@ def ordered(user):
         ])
     );
 }
+
+// ---------------------------------------------------------------------------
+// Clients passed in as typed parameters (TypeScript)
+
+const SLACK_SEND_TS: &str = r#"import type { WebClient } from "@slack/web-api";
+import type { gmail_v1 } from "@googleapis/gmail";
+
+export async function postWithJoin(client: WebClient, channel: string, text: string) {
+  return client.chat.postMessage({ channel, text });
+}
+
+export async function sendRaw(gmail: gmail_v1.Gmail, to: string) {
+  return gmail.users.messages.send({ userId: "me", requestBody: { to } });
+}
+
+export async function notFromSlack(db: Database, text: string) {
+  // client.chat.postMessage({ text }) in a comment is no call
+  return db.chat.postMessage({ text });
+}
+"#;
+
+const SLACK_CALLER_TS: &str = r#"import { postWithJoin } from "./send";
+import { createSlackClient } from "./client";
+
+export async function announce(token: string, channel: string, user: { email: string }) {
+  const client = createSlackClient(token);
+  await postWithJoin(client, channel, `Filed for ${user.email}`);
+}
+"#;
+
+const TYPES_ONLY_TS: &str = r#"import type { Stripe } from "stripe";
+
+export function describe(customer: Stripe.Customer): string {
+  return customer.email ?? "unknown";
+}
+"#;
+
+/// A parameter declared of a vendor's client type (`client: WebClient`,
+/// `gmail: gmail_v1.Gmail`) is that vendor's client, even when the file
+/// imports the type only; its calls are the vendor's, and a function
+/// forwarding its parameters to them is a wrapper. An `import type` alone
+/// is still no integration, and a parameter of another type is not bound.
+#[test]
+fn typed_parameters_carry_the_vendor_of_their_type() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "package.json",
+        r#"{ "name": "app", "dependencies": { "@slack/web-api": "^7.0.0" } }"#,
+    );
+    write(tmp.path(), "src/send.ts", SLACK_SEND_TS);
+    write(tmp.path(), "src/announce.ts", SLACK_CALLER_TS);
+    write(tmp.path(), "src/describe.ts", TYPES_ONLY_TS);
+    let r = run(tmp.path());
+    assert_eq!(
+        call_fields(&r, "slack"),
+        s(&[
+            "user.content.private src/announce.ts:6",
+            "user.content.private src/send.ts:5",
+        ])
+    );
+    assert_eq!(
+        calls(&r, "slack"),
+        s(&["src/announce.ts:6 production", "src/send.ts:5 production",])
+    );
+    assert_eq!(
+        call_fields(&r, "gmail-api"),
+        s(&["user.contact.email src/send.ts:9"])
+    );
+    assert!(
+        !r.integrations.iter().any(|i| i.vendor == "stripe"),
+        "a type import alone is no integration: {:?}",
+        integrations(&r)
+    );
+}

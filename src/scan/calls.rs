@@ -101,7 +101,7 @@ pub(crate) fn bound_names_from(
     seed: BTreeMap<String, BTreeSet<VendorIx>>,
 ) -> BTreeMap<String, BTreeSet<VendorIx>> {
     let mut bound = seed;
-    for imp in &facts.imports {
+    for imp in facts.imports.iter().chain(&facts.type_imports) {
         let vendors = vendors_of(lang, &imp.module, index);
         if vendors.is_empty() {
             continue;
@@ -540,7 +540,10 @@ pub fn detect(
     index: &Index,
     specs: &Specs,
 ) -> (Vec<Finding>, Vec<CallField>) {
-    if facts.imports.is_empty() && !matches!(lang, Lang::Php | Lang::Ruby) {
+    if facts.imports.is_empty()
+        && facts.type_imports.is_empty()
+        && !matches!(lang, Lang::Php | Lang::Ruby)
+    {
         return (Vec::new(), Vec::new());
     }
     let bound = bound_names(lang, facts, index);

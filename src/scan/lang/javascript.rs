@@ -476,16 +476,40 @@ fn is_type_only(node: Node<'_>) -> bool {
     !specs.is_empty() && specs.iter().all(|s| has_type_keyword(*s))
 }
 
+/// The root name of a parameter's or field's declared type: `WebClient` in
+/// `client: WebClient`, `gmail_v1` in `gmail: gmail_v1.Gmail`.
+fn declared_type(ctx: &Ctx<'_>, node: Node<'_>) -> Option<String> {
+    let t = node.child_by_field_name("type")?;
+    let text = ctx.text(t).trim_start_matches(':').trim_start();
+    let root: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$'))
+        .collect();
+    root.starts_with(|c: char| c.is_ascii_alphabetic())
+        .then_some(root)
+}
+
 fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>], exported: &mut HashSet<String>) {
     let parent_kind = anc.last().map(|p| p.kind()).unwrap_or("");
     match node.kind() {
+        // `client: WebClient`, `gmail: gmail_v1.Gmail`, `private readonly
+        // stripe: Stripe`: a parameter or field declared of a type is bound
+        // to the type's root name, which an import (a type import too) may
+        // bind to a vendor. Bindings are file-wide, like every binding here.
+        "required_parameter" | "optional_parameter" => {
+            let name = node
+                .child_by_field_name("pattern")
+                .filter(|n| n.kind() == "identifier");
+            if let (Some(n), Some(root)) = (name, declared_type(ctx, node)) {
+                let n = ctx.text(n).to_string();
+                ctx.push_binding(n, root, node);
+            }
+        }
         "import_statement" => {
             // `import type { Stripe } from 'stripe'` and an import whose
             // every name is `type X` load nothing at run time: they are not
-            // an integration.
-            if is_type_only(node) {
-                return;
-            }
+            // an integration, only what typed parameters are bound to.
+            let type_only = is_type_only(node);
             let mut bindings = Vec::new();
             let mut renamed = Vec::new();
             let mut source = node.child_by_field_name("source");
@@ -531,7 +555,12 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>], exported: &mut Has
             }
             if let Some(s) = source {
                 let module = unquote(ctx.text(s)).to_string();
+                let before = ctx.facts.imports.len();
                 ctx.import_renamed(&module, bindings, renamed, node, false);
+                if type_only && ctx.facts.imports.len() > before {
+                    let imp = ctx.facts.imports.remove(before);
+                    ctx.facts.type_imports.push(imp);
+                }
             }
         }
         "export_statement" => {
@@ -629,6 +658,9 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>], exported: &mut Has
                     let target = format!("this.{}", ctx.text(name));
                     ctx.push_binding(target, root, node);
                 }
+            } else if let (Some(name), Some(root)) = (name, declared_type(ctx, node)) {
+                let target = format!("this.{}", ctx.text(name));
+                ctx.push_binding(target, root, node);
             }
         }
         "class_declaration" | "class" | "abstract_class_declaration" => {

@@ -226,6 +226,12 @@ pub struct FunctionDef {
 pub struct FileFacts {
     /// In source order.
     pub imports: Vec<Import>,
+    /// TypeScript imports of types only (`import type { WebClient } from
+    /// "@slack/web-api"`), in source order. They load nothing at run time,
+    /// so they are no evidence of an integration; they only give a
+    /// parameter declared of such a type (`client: WebClient`) its vendor.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub type_imports: Vec<Import>,
     /// In source order (a call's arguments come before calls nested in them
     /// only when they start earlier).
     pub calls: Vec<Call>,
