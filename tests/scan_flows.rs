@@ -916,3 +916,50 @@ fn typed_parameters_carry_the_vendor_of_their_type() {
         integrations(&r)
     );
 }
+
+// ---------------------------------------------------------------------------
+// Ruby: clients in global constants (Rails initializers)
+
+/// A constant made at the top level of a Rails initializer
+/// (`SEGMENT_CLIENT = Segment::Analytics.new(...)`, inside an `unless`) is
+/// seen by every file: its calls elsewhere are Segment's, and Ruby 3.1's
+/// `traits:` shorthand passes the local hash built above. A constant inside
+/// a module is that module's (`Billing::CLIENT`), not a global one.
+#[test]
+fn ruby_global_constants_are_clients_everywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "Gemfile",
+        "source \"https://rubygems.org\"\ngem \"analytics-ruby\"\n",
+    );
+    write(
+        root,
+        "config/initializers/analytics.rb",
+        "unless ENV[\"DISABLE_SEGMENT\"] == \"true\"\n  SEGMENT_CLIENT = Segment::Analytics.new({ write_key: ENV[\"SEGMENT_WRITE_KEY\"] })\nend\n",
+    );
+    write(
+        root,
+        "app/jobs/identify_job.rb",
+        "class IdentifyJob < ApplicationJob\n  def perform(membership)\n    traits = {\n      email: membership.user.email,\n      plan: membership.plan\n    }\n    SEGMENT_CLIENT.identify(user_id: membership.id, traits:)\n  end\nend\n",
+    );
+    write(
+        root,
+        "app/models/billing.rb",
+        "module Billing\n  CLIENT = Segment::Analytics.new({ write_key: \"x\" })\nend\n",
+    );
+    write(
+        root,
+        "app/jobs/other_job.rb",
+        "class OtherJob < ApplicationJob\n  def perform(user)\n    CLIENT.identify(user_id: user.id, traits: { email: user.email })\n  end\nend\n",
+    );
+    let r = run(root);
+    assert_eq!(
+        call_fields(&r, "segment"),
+        s(&[
+            "user.contact.email app/jobs/identify_job.rb:7",
+            "user.unique_id app/jobs/identify_job.rb:7",
+        ])
+    );
+}

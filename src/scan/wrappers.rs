@@ -479,7 +479,7 @@ pub struct Handle {
 /// The handles a file defines (`file` left empty). `text` is the file's
 /// source, read for where each binding sits (`export const`, module level).
 pub fn handles(lang: Lang, facts: &FileFacts, index: &Index, text: &str) -> Vec<Handle> {
-    let Some(family) = Family::of(lang).filter(|f| !f.typed()) else {
+    let Some(family) = Family::of(lang).filter(|f| !f.typed() || *f == RUBY) else {
         return Vec::new();
     };
     if facts.bindings.is_empty() {
@@ -507,6 +507,7 @@ pub fn handles(lang: Lang, facts: &FileFacts, index: &Index, text: &str) -> Vec<
             Family::Js => js_exported(line, &b.name, text),
             Family::Python => !line.starts_with([' ', '\t']) && !b.name.starts_with('_'),
             Family::Go => go_package_level(&lines, at),
+            RUBY => ruby_global_constant(&lines, at, &b.name),
             Family::Jvm | Family::Other(_) => false,
         };
         if shared {
@@ -519,6 +520,43 @@ pub fn handles(lang: Lang, facts: &FileFacts, index: &Index, text: &str) -> Vec<
         }
     }
     out.into_values().collect()
+}
+
+/// Ruby's family: its constants are the one kind of handle it has.
+const RUBY: Family = Family::Other(Lang::Ruby);
+
+/// A Ruby constant (`SEGMENT_CLIENT = Segment::Analytics.new(...)`) outside
+/// any class or module: Rails initializers define such clients, and every
+/// file of the application sees them without a `require`. Read from the
+/// indentation: no enclosing line (one indented less) opens a `class` or
+/// `module`; `if`/`unless` blocks around it do not count.
+fn ruby_global_constant(lines: &[&str], at: usize, name: &str) -> bool {
+    let constant = name.len() > 1
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let Some(line) = lines.get(at) else {
+        return false;
+    };
+    if !constant {
+        return false;
+    }
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut depth = indent(line);
+    for l in lines[..at].iter().rev() {
+        let t = l.trim_start();
+        if t.is_empty() || t.starts_with('#') || depth == 0 {
+            continue;
+        }
+        if indent(l) < depth {
+            if t.starts_with("class ") || t.starts_with("module ") {
+                return false;
+            }
+            depth = indent(l);
+        }
+    }
+    true
 }
 
 /// `export const NAME =` on its line, or a top-level `const NAME =` that an
@@ -592,6 +630,15 @@ pub fn handle_seed(
     if own.is_empty() {
         return seed;
     }
+    if family == RUBY {
+        // Global constants: every file sees them.
+        for h in &own {
+            seed.entry(h.name.clone())
+                .or_default()
+                .extend(h.vendors.iter().copied());
+        }
+        return seed;
+    }
     if family == Family::Go {
         for h in own.iter().filter(|h| dir_of(&h.file) == dir_of(rel)) {
             seed.entry(h.name.clone())
@@ -632,6 +679,8 @@ pub fn may_use(h: &Handle, family: Family, rel: &str, text: &str, workspaces: &W
         && h.file != rel
         && (if family == Family::Go {
             dir_of(&h.file) == dir_of(rel)
+        } else if family == RUBY {
+            true
         } else {
             mentions_module(family, text, &h.file, workspaces)
         })

@@ -46,15 +46,17 @@ impl Syntax for Rb {
     }
 
     fn variable(&self, ctx: &Ctx<'_>, node: Node<'_>) -> Option<String> {
-        VARIABLES
-            .contains(&node.kind())
-            .then(|| ctx.text(node).to_string())
+        // A `hash_key_symbol` is a value only in Ruby 3.1's shorthand
+        // (`identify(traits:)` passes the local `traits`; see [`entry`]).
+        (VARIABLES.contains(&node.kind()) || node.kind() == "hash_key_symbol")
+            .then(|| ctx.text(node).trim_end_matches(':').to_string())
     }
 
     fn step<'t>(&self, ctx: &Ctx<'_>, node: Node<'t>) -> Step<'t> {
         match node.kind() {
             "identifier" | "constant" | "instance_variable" | "class_variable"
             | "global_variable" | "self" => Step::Name(ctx.text(node).to_string()),
+            "hash_key_symbol" => Step::Name(ctx.text(node).trim_end_matches(':').to_string()),
             "call" => {
                 let method = node
                     .child_by_field_name("method")
