@@ -963,3 +963,72 @@ fn ruby_global_constants_are_clients_everywhere() {
         ])
     );
 }
+
+// ---------------------------------------------------------------------------
+// Clients made by first-party factories, named like the vendor's import
+
+const POSTHOG_CLIENT_SWIFT: &str = r#"import AnalyticsEvents
+import PostHog
+
+class PostHogAnalyticsClient: AnalyticsClientProtocol {
+    private var posthogFactory: PostHogFactory = DefaultPostHogFactory()
+    private var postHog: PHGPostHogProtocol?
+    private var analyticsService: AnalyticsService?
+
+    func start(configuration: PostHogConfig) {
+        postHog = posthogFactory.createPostHog(config: configuration)
+    }
+
+    func identify(userID: String) {
+        postHog?.identify(userID)
+        analyticsService?.identify(userID)
+    }
+}
+"#;
+
+const DUB_TS: &str = r#"import { Dub } from "dub";
+import { env } from "@/env";
+
+function getDub() {
+  if (!env.DUB_API_KEY) return null;
+  return new Dub({ token: env.DUB_API_KEY });
+}
+
+export async function trackLead(user: { id: string; email: string }) {
+  const dub = getDub();
+  if (!dub) return;
+  await dub.track.lead({
+    customerExternalId: user.id,
+    customerEmail: user.email,
+    clickId: env.DUB_TEST_CLICK_ID,
+  });
+}
+"#;
+
+/// A receiver named like the vendor's import, differing only in case
+/// (`postHog` beside `import PostHog`, `dub` beside `import { Dub }`), is
+/// that vendor's client whatever first-party factory made it; a receiver
+/// named otherwise (`analyticsService`) is not. A value read from the
+/// application's configuration (`env.DUB_TEST_CLICK_ID`) is no one's data.
+#[test]
+fn clients_named_like_their_import_are_the_vendors() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "ios/Analytics/PostHogAnalyticsClient.swift",
+        POSTHOG_CLIENT_SWIFT,
+    );
+    write(tmp.path(), "web/utils/dub.ts", DUB_TS);
+    let r = run(tmp.path());
+    assert_eq!(
+        calls(&r, "posthog"),
+        s(&["ios/Analytics/PostHogAnalyticsClient.swift:14 production"])
+    );
+    assert_eq!(
+        call_fields(&r, "dub"),
+        s(&[
+            "user.contact.email web/utils/dub.ts:14",
+            "user.unique_id web/utils/dub.ts:13",
+        ])
+    );
+}

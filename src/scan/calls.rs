@@ -120,6 +120,7 @@ pub(crate) fn bound_names_from(
             }
         }
     }
+    named_like_imports(facts, &mut bound);
     if lang == Lang::Php {
         php_global_classes(facts, index, &mut bound);
     }
@@ -156,6 +157,48 @@ pub(crate) fn bound_names_from(
         }
     }
     bound
+}
+
+/// A receiver named like a vendor's import, differing only in case, is
+/// that vendor's client: `postHog?.capture(...)` beside `import PostHog`,
+/// kept in a field of a first-party protocol type and made by a factory
+/// (Element's iOS app), `self.stripe` beside `import Stripe`, whatever
+/// first-party code made it. Only names not bound already.
+fn named_like_imports(facts: &FileFacts, bound: &mut BTreeMap<String, BTreeSet<VendorIx>>) {
+    let by_lower: BTreeMap<String, BTreeSet<VendorIx>> = bound
+        .iter()
+        .filter(|(k, _)| !k.contains('.'))
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+        .collect();
+    if by_lower.is_empty() {
+        return;
+    }
+    let calls = facts
+        .calls
+        .iter()
+        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()));
+    let mut add = Vec::new();
+    for call in calls {
+        let d = dotted(&call.callee);
+        let (prefix, rest) = ["this.", "self.", "$this."]
+            .iter()
+            .find_map(|p| d.strip_prefix(p).map(|r| (*p, r)))
+            .unwrap_or(("", d.as_str()));
+        let Some((root, _)) = rest.split_once('.') else {
+            continue;
+        };
+        let full = format!("{prefix}{root}");
+        if bound.contains_key(root) || bound.contains_key(&full) {
+            continue;
+        }
+        if let Some(v) = by_lower.get(&root.to_ascii_lowercase()) {
+            add.push((root.to_string(), full, v.clone()));
+        }
+    }
+    for (root, full, v) in add {
+        bound.entry(root).or_default().extend(v.iter().copied());
+        bound.entry(full).or_default().extend(v);
+    }
 }
 
 /// A scope callback's parameter stands for the vendor:
@@ -418,7 +461,10 @@ pub(crate) fn sends_events(callee: &str) -> bool {
 }
 
 pub(crate) fn classify(arg: &Arg) -> Option<String> {
-    if is_literal(&arg.expr) || app_credential(arg.key.as_deref()) {
+    if is_literal(&arg.expr)
+        || app_credential(arg.key.as_deref())
+        || super::http::is_config_value(&arg.expr)
+    {
         return None;
     }
     let category = classify_arg(arg.key.as_deref(), &arg.expr)?.category;

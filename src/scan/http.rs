@@ -45,25 +45,41 @@ const URL_KEYS: &[&str] = &[
     "url", "uri", "endpoint", "baseurl", "base_url", "baseuri", "host",
 ];
 
-/// Values from the application's configuration, not from a person.
+/// Where the application's configuration is read: `settings.X`,
+/// `process.env.X`, `ENV["X"]`, `config("x")`, ...
+const MARKS: &[&str] = &[
+    "settings.",
+    "process.env",
+    "os.environ",
+    "os.getenv",
+    "ENV[",
+    "ENV.fetch",
+    "getenv(",
+    "env(",
+    "config(",
+    "Config.",
+    "config.",
+    "Rails.application.credentials",
+    "import.meta.env",
+    "System.getenv",
+];
+
+/// Values from the application's configuration, not from a person, for a
+/// request's arguments: the configuration read anywhere in the expression
+/// (`f"{settings.SITE_ROOT}/x"`).
 pub(crate) fn is_app_config(expr: &str) -> bool {
-    const MARKS: &[&str] = &[
-        "settings.",
-        "process.env",
-        "os.environ",
-        "os.getenv",
-        "ENV[",
-        "ENV.fetch",
-        "getenv(",
-        "env(",
-        "config(",
-        "Config.",
-        "config.",
-        "Rails.application.credentials",
-        "import.meta.env",
-        "System.getenv",
-    ];
-    MARKS.iter().any(|m| expr.contains(m))
+    is_config_value(expr) || MARKS.iter().any(|m| expr.contains(m))
+}
+
+/// A value that is the application's configuration as a whole: an
+/// expression that starts by reading it (`process.env.ADMIN_EMAIL`,
+/// `settings.DEFAULT_FROM_EMAIL`, or `env.NEXT_PUBLIC_BASE_URL`, the
+/// validated environment object of t3-env and its kin). Stricter than
+/// [`is_app_config`], for SDK calls' arguments, where `user.settings.theme`
+/// is a person's data.
+pub(crate) fn is_config_value(expr: &str) -> bool {
+    let e = expr.trim_start();
+    e.starts_with("env.") || MARKS.iter().any(|m| e.starts_with(m))
 }
 
 /// Argument keys that carry the application's own transport settings.
@@ -553,6 +569,11 @@ mod tests {
         assert!(!is_transport_key("data.To"));
         assert!(is_app_config("settings.TWILIO_AUTH"));
         assert!(is_app_config("process.env.KEY"));
+        assert!(is_app_config("env.NEXT_PUBLIC_BASE_URL"));
+        assert!(!is_app_config("environment.user_email"));
+        assert!(is_config_value("process.env.ADMIN_EMAIL"));
+        assert!(is_config_value("env.NEXT_PUBLIC_BASE_URL"));
+        assert!(!is_config_value("user.settings.theme"));
         assert!(!is_app_config("user.email"));
     }
 }
