@@ -275,6 +275,73 @@ fn names_in(expr: &str) -> Vec<&str> {
         .collect()
 }
 
+/// True when a value is what a call returns rather than a URL built from
+/// pieces: `$ip = Process::run('curl -4s https://ifconfig.io')->output()`
+/// holds the response, not the URL (a later `filter_var($ip, ...)` sends
+/// nothing). Calls that build a string (`sprintf`, `format`, `urljoin`,
+/// `String.format`, `fmt.Sprintf`, `new URL`, `str.replace`) still give
+/// a URL.
+fn is_call_result(value: &str) -> bool {
+    const BUILDERS: &[&str] = &[
+        "format",
+        "sprintf",
+        "join",
+        "urljoin",
+        "url",
+        "uri",
+        "str",
+        "string",
+        "concat",
+        "replace",
+        "trim",
+        "strip",
+        "rstrip",
+        "lstrip",
+        "tostring",
+        "to_s",
+        "encode",
+        "build_url",
+        "urlunparse",
+        "urlunsplit",
+        "f",
+        "template",
+        "interpolate",
+        "resolve",
+    ];
+    let v = value.trim();
+    let mut in_str: Option<char> = None;
+    for (i, c) in v.char_indices() {
+        if let Some(q) = in_str {
+            if c == q {
+                in_str = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' | '`' => in_str = Some(c),
+            '(' => {
+                let callee = v[..i].trim().trim_start_matches("new ").trim();
+                let chain = !callee.is_empty()
+                    && callee.chars().all(|c| {
+                        c.is_ascii_alphanumeric()
+                            || matches!(c, '_' | '.' | ':' | '$' | '\\' | '>' | '-')
+                    });
+                if !chain {
+                    return false;
+                }
+                let method = callee
+                    .rsplit(['.', ':', '>', '\\'])
+                    .next()
+                    .unwrap_or(callee)
+                    .to_ascii_lowercase();
+                return !BUILDERS.contains(&method.as_str());
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// The vendors a URL expression resolves to.
 fn resolve(
     expr: &str,
@@ -294,6 +361,9 @@ fn resolve(
             continue;
         }
         for value in assigned.get(last).into_iter().flatten() {
+            if is_call_result(value) {
+                continue;
+            }
             out.extend(resolve(value, assigned, domains, hops - 1, seen));
         }
     }
@@ -551,6 +621,20 @@ mod tests {
         ] {
             assert!(could_send(&call(c)), "{c}");
         }
+    }
+
+    #[test]
+    fn a_call_result_is_not_a_url() {
+        assert!(is_call_result(
+            "Process::run('curl -4s https://ifconfig.io')->output()"
+        ));
+        assert!(is_call_result("requests.get(\"https://api.x.com\").json()"));
+        assert!(!is_call_result("sprintf('https://api.x.com/%s', $id)"));
+        assert!(!is_call_result("\"https://api.x.com/{}\".format(sid)"));
+        assert!(!is_call_result("f\"https://api.x.com/{sid}\""));
+        assert!(!is_call_result("`https://${region}.x.com/${path(a)}`"));
+        assert!(!is_call_result("new URL(\"/v1\", base)"));
+        assert!(!is_call_result("BASE + \"/v1/messages\""));
     }
 
     #[test]
