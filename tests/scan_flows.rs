@@ -1032,3 +1032,48 @@ fn clients_named_like_their_import_are_the_vendors() {
         ])
     );
 }
+
+// ---------------------------------------------------------------------------
+// Vendors whose API receives text someone wrote (issues, alerts)
+
+const ISSUE_PY: &str = r#"import requests
+
+
+def open_issue(repo, check, token):
+    url = f"https://api.github.com/repos/{repo}/issues"
+    payload = {
+        "title": check.title,
+        "body": render_body(check),
+        "labels": ["monitoring"],
+    }
+    requests.post(url, json=payload, headers={"Authorization": f"Bearer {token}"})
+
+
+def charge(customer_id, plan):
+    requests.post(
+        "https://api.stripe.com/v1/charges",
+        data={"customer": customer_id, "description": plan.summary},
+    )
+"#;
+
+/// An issue tracker is not a messaging product, but an issue's body is
+/// text someone wrote: the catalog's `carries_messages` makes a `body`
+/// sent to GitHub private content. A `description` sent to Stripe stays
+/// unclassified.
+#[test]
+fn issue_bodies_are_private_content() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "app/issues.py", ISSUE_PY);
+    let r = run(tmp.path());
+    assert_eq!(
+        call_fields(&r, "github-api"),
+        s(&["user.content.private app/issues.py:11"])
+    );
+    assert!(
+        !call_fields(&r, "stripe")
+            .iter()
+            .any(|f| f.starts_with("user.content")),
+        "{:?}",
+        call_fields(&r, "stripe")
+    );
+}

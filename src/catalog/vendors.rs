@@ -182,6 +182,13 @@ pub struct CatalogVendor {
     /// the vendor and brings their profile back.
     #[serde(default)]
     pub login_providers: Vec<String>,
+    /// The API receives text someone wrote though the vendor is not a
+    /// messaging, email or support product: an issue tracker's issues, an
+    /// incident tool's alerts, a push service's notifications. A `text`,
+    /// `body`, `message` or `description` sent to it is private content, as
+    /// for those categories.
+    #[serde(default)]
+    pub carries_messages: bool,
     /// Public sources of these facts.
     #[serde(default)]
     pub sources: Vec<String>,

@@ -119,12 +119,13 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         .enumerate()
         .filter(|(_, id)| {
             vendor_of(id).is_some_and(|v| {
-                matches!(
-                    v.category,
-                    crate::model::VendorCategory::Messaging
-                        | crate::model::VendorCategory::Email
-                        | crate::model::VendorCategory::Support
-                )
+                v.carries_messages
+                    || matches!(
+                        v.category,
+                        crate::model::VendorCategory::Messaging
+                            | crate::model::VendorCategory::Email
+                            | crate::model::VendorCategory::Support
+                    )
             })
         })
         .filter_map(|(i, _)| u16::try_from(i).ok())
