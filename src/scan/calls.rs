@@ -535,6 +535,9 @@ pub(crate) fn is_message_text(key: Option<&str>, expr: &str) -> bool {
             | "description"
             | "caption"
             | "markdown"
+            | "subject"
+            | "title"
+            | "summary"
     ) && !is_literal(expr)
         && !super::http::is_app_config(expr)
 }
@@ -830,6 +833,17 @@ mod tests {
         assert!(!ends_with_method("mixpanel.people.reset", "set"));
         assert!(!ends_with_method("mixpanel.apeople.set", "people.set"));
         assert!(!ends_with_method("a.track", ""));
+    }
+
+    #[test]
+    fn a_message_is_its_text_subject_and_title() {
+        assert!(is_message_text(Some("html"), "render(digest)"));
+        assert!(is_message_text(Some("subject"), "thread.subject"));
+        assert!(is_message_text(Some("data.title"), "check.title"));
+        assert!(!is_message_text(Some("subject"), "\"Your receipt\""));
+        assert!(!is_message_text(Some("subject"), "settings.EMAIL_SUBJECT"));
+        assert!(!is_message_text(Some("channel"), "channel_id"));
+        assert!(!is_message_text(None, "subject"));
     }
 
     #[test]
