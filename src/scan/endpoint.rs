@@ -193,7 +193,42 @@ pub fn accepts(value: &str, start: usize, end: usize) -> bool {
         return before[word_start..].contains("//");
     }
     // A bare host (optionally with a port or path) that is the whole value.
-    before.trim().is_empty() && !value.trim().contains(char::is_whitespace)
+    if before.trim().is_empty() && !value.trim().contains(char::is_whitespace) {
+        return true;
+    }
+    // Or the value of a key on its own line of an embedded configuration
+    // (`    Host   api.axiom.co` in a fluent-bit config a PHP string holds,
+    // `host = "api.x.com"`): one key word, then blanks, `=` or `:`.
+    let line = &before[before.rfind('\n').map_or(0, |p| p + 1)..];
+    key_then_value(line)
+}
+
+/// True when `line` (the text before a host on its line) is one key word
+/// followed by separators: `  Host   `, `host = "`, `endpoint: '`.
+fn key_then_value(line: &str) -> bool {
+    let t = line.trim_start();
+    let key_len = t
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        .unwrap_or(t.len());
+    if key_len == 0 || !t.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    // A key that names an address, so that prose ("Visit api.x.com") is not
+    // taken for configuration.
+    let key = t[..key_len].to_ascii_lowercase();
+    const ADDRESS: &[&str] = &[
+        "host", "server", "endpoint", "url", "uri", "addr", "domain", "remote", "upstream",
+        "target", "api",
+    ];
+    if !ADDRESS.iter().any(|w| key.contains(w)) {
+        return false;
+    }
+    let rest = &t[key_len..];
+    !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c == ' ' || c == '\t' || matches!(c, '=' | ':' | '"' | '\''))
+        && rest.chars().filter(|c| matches!(c, '=' | ':')).count() <= 1
 }
 
 /// `before` without a trailing template placeholder that stands for the
@@ -378,6 +413,20 @@ mod tests {
         assert!(!ok("https://api.mixpanel.company/", "api.mixpanel.com"));
         assert!(!ok("support@sentry.io", "sentry.io"));
         assert!(!ok("Powered by sentry.io", "sentry.io"));
+        assert!(!ok("Visit api.mixpanel.com", "api.mixpanel.com"));
+        assert!(!ok("[OUTPUT]\n    Name  http api.axiom.co", "api.axiom.co"));
+    }
+
+    /// A host as a key's value on its own line of an embedded configuration
+    /// (a fluent-bit config in a PHP string, `host = "..."`).
+    #[test]
+    fn hosts_as_configuration_values() {
+        let conf =
+            "[OUTPUT]\n    Name            http\n    Host            api.axiom.co\n    Port 443";
+        assert!(ok(conf, "api.axiom.co"));
+        assert!(ok("host = \"api.mixpanel.com\"", "api.mixpanel.com"));
+        assert!(ok("  api_host: 'api.mixpanel.com'", "api.mixpanel.com"));
+        assert!(!ok("host = = api.mixpanel.com", "api.mixpanel.com"));
     }
 
     fn catalog(yaml: &[&str]) -> Domains {
