@@ -722,8 +722,9 @@ fn method_wrappers_through_interfaces() {
 
 /// Sign-in providers registered by name with a login library: go-pkgz/auth's
 /// `AddProvider("github", ...)`, Laravel Socialite's `driver('azure')`,
-/// OmniAuth's `provider :discord`, Passport's `authenticate("apple")`, each
-/// in a file with no other mention of the vendor. A provider named at run
+/// OmniAuth's `provider :discord`, Passport's `authenticate("apple")`,
+/// go-pkgz/auth's `AddAppleProvider(...)`, each in a file with no other
+/// mention of the vendor. A provider named at run
 /// time, a storage `driver('s3')`, a name in a log line or a comment, and
 /// OmniAuth's development provider are not.
 #[test]
@@ -747,6 +748,8 @@ fn login_providers_registered_by_name() {
             "github-oauth backend/cmd/server.go:10",
             "google-sign-in backend/cmd/server.go:13",
             "microsoft-entra app/Http/Controllers/OauthController.php:12",
+            "microsoft-entra backend/cmd/providers.go:16",
+            "sign-in-with-apple backend/cmd/providers.go:11",
             "sign-in-with-apple web/routes.js:4",
         ]
     );

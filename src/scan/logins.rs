@@ -8,7 +8,8 @@
 //! go-pkgz/auth's `AddProvider("github", id, secret)`, Laravel Socialite's
 //! `Socialite::driver('google')`, OmniAuth's `provider :github, ...`,
 //! Passport's `passport.authenticate("google")`, Ueberauth's and others'
-//! `provider("github")`.
+//! `provider("github")`; and methods named after their provider
+//! (go-pkgz/auth's `AddAppleProvider(...)`, `AddMicrosoftProvider(...)`).
 //!
 //! Limits, on purpose: a provider chosen at run time
 //! (`Socialite::driver($name)`) or listed in a data structure
@@ -67,6 +68,30 @@ fn literal_name(expr: &str) -> Option<&str> {
     None
 }
 
+/// The provider a method registers by its own name: go-pkgz/auth's
+/// `AddAppleProvider(...)`, `AddMicrosoftProvider(...)` give `apple`,
+/// `microsoft` (checked against the catalog by the caller).
+fn named_registration(method: &str) -> Option<String> {
+    let m = method.to_ascii_lowercase().replace('_', "");
+    let name = m.strip_prefix("add")?.strip_suffix("provider")?;
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// `Add{Name}Provider` for a provider name (`apple` → `AddAppleProvider`):
+/// what the prefilter looks for beside the quoted names.
+pub fn registration_method(name: &str) -> Option<String> {
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    if !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    Some(format!(
+        "Add{}{}Provider",
+        first.to_ascii_uppercase(),
+        chars.as_str()
+    ))
+}
+
 /// The login providers a file registers, as call evidence of their vendors.
 pub fn detect(facts: &FileFacts, index: &Index) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -81,6 +106,18 @@ pub fn detect(facts: &FileFacts, index: &Index) -> Vec<Finding> {
         }
         let callee = dotted(&call.callee);
         let method = callee.rsplit('.').next().unwrap_or(&callee);
+        if let Some(name) = named_registration(method) {
+            for v in index.login_provider(&name) {
+                out.push(Finding {
+                    vendor: v,
+                    kind: EvidenceKind::Call,
+                    line: call.line,
+                    text: Some(format!("login provider `{name}`: {}", call.text.trim())),
+                    scope: Scope::Production,
+                });
+            }
+            continue;
+        }
         if !registers(method) {
             continue;
         }
@@ -127,5 +164,20 @@ mod tests {
         assert!(opens_registration("return Socialite::driver('"));
         assert!(opens_registration("  provider :"));
         assert!(!opens_registration("const url = \""));
+        assert_eq!(
+            named_registration("AddAppleProvider").as_deref(),
+            Some("apple")
+        );
+        assert_eq!(
+            named_registration("add_microsoft_provider").as_deref(),
+            Some("microsoft")
+        );
+        assert_eq!(named_registration("AddProvider"), None);
+        assert_eq!(named_registration("addProviders"), None);
+        assert_eq!(
+            registration_method("apple").as_deref(),
+            Some("AddAppleProvider")
+        );
+        assert_eq!(registration_method("google-oauth2"), None);
     }
 }

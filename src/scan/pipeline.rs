@@ -1052,8 +1052,13 @@ fn worth_parsing(lang: Lang, text: &str, hits: &[Hit], ctx: &Ctx, lines: &LineIn
         owners.iter().any(|(role, _)| match role {
             Role::Snippet => true,
             Role::Login => {
-                (quoted || (h.start > 0 && b[h.start - 1] == b':'))
-                    && logins::opens_registration(before)
+                // `AddAppleProvider(`: the method names the provider.
+                let method = text.get(h.start..h.end).is_some_and(|m| {
+                    m.starts_with("Add") && m.ends_with("Provider") && b.get(h.end) == Some(&b'(')
+                });
+                method
+                    || ((quoted || (h.start > 0 && b[h.start - 1] == b':'))
+                        && logins::opens_registration(before))
             }
             Role::ConfigKey => {
                 quoted || {

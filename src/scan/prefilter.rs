@@ -95,6 +95,9 @@ impl Prefilter {
                 .push((Role::Snippet, *v));
         }
         for (name, v) in index.login_provider_names() {
+            if let Some(m) = super::logins::registration_method(&name) {
+                by_text.entry(m).or_default().push((Role::Login, v));
+            }
             by_text.entry(name).or_default().push((Role::Login, v));
         }
         let patterns: Vec<Pattern> = by_text
