@@ -484,3 +484,30 @@ fn inputs_that_are_not_files_or_too_large_are_refused() {
         );
     }
 }
+
+#[test]
+fn keys_written_as_list_items_are_called_so() {
+    let (code, err) = validate(
+        "version: 1\nsystem: x\nsubjects:\n  u: {}\nfields:\n  email: { category: user.contact.email, subject: u }\ncomponents:\n  web:\n  - kind: web\n  - holds: [email]\n",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("a component must be a mapping, found a list")
+            && err.contains("its keys (`kind`, `holds`) are written as list items: drop the `- `"),
+        "{err}"
+    );
+}
+
+#[test]
+fn one_space_is_one_space() {
+    let (code, err) = validate(
+        "version: 1\nsystem: x\nsubjects:\n  u: {}\nfields:\n  email: { category: user.contact.email, subject: u }\n components:\n  web: { kind: web }\n",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "`components:` on line 7 is indented 1 space, unlike `email:` above it (2 spaces)"
+        ),
+        "{err}"
+    );
+}

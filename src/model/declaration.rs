@@ -366,11 +366,11 @@ fn explain_syntax(text: &str, message: &str, line: Option<usize>) -> (String, St
                         let sib = p.trim_start().split(':').next().unwrap_or("");
                         return (
                             format!(
-                                "`{key}:` on line {k} is indented {} spaces, unlike `{sib}:` above it ({} spaces)",
-                                indent(l),
-                                indent(p)
+                                "`{key}:` on line {k} is indented {}, unlike `{sib}:` above it ({})",
+                                spaces(indent(l)),
+                                spaces(indent(p))
                             ),
-                            format!("indent `{key}:` by {} spaces, like `{sib}:`", indent(p)),
+                            format!("indent `{key}:` by {}, like `{sib}:`", spaces(indent(p))),
                         );
                     }
                 }
@@ -475,6 +475,11 @@ fn join(parent: &str, key: &str) -> String {
     }
 }
 
+/// `1 space`, `3 spaces`.
+fn spaces(n: usize) -> String {
+    format!("{n} space{}", if n == 1 { "" } else { "s" })
+}
+
 fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "nothing",
@@ -516,11 +521,29 @@ impl Validator<'_> {
                 // `holds:` one level too far left is read as a component
                 // called `holds`: say so.
                 let id = path.rsplit('.').next().unwrap_or(path);
-                let help = allowed.contains(&id).then(|| {
-                    format!(
+                let help = if allowed.contains(&id) {
+                    Some(format!(
                         "`{id}` is a key of {what}, not an id: it looks indented one level too little; indent it under the entry above it"
-                    )
-                });
+                    ))
+                } else if let Value::Sequence(items) = v {
+                    // `- kind: web` / `- holds: [...]`: keys written as list items.
+                    let keys: Vec<String> = items
+                        .iter()
+                        .filter_map(|i| match i {
+                            Value::Mapping(m) => m.keys().next().map(key_str),
+                            _ => None,
+                        })
+                        .filter(|k| allowed.contains(&k.as_str()))
+                        .collect();
+                    (!keys.is_empty()).then(|| {
+                        format!(
+                            "its keys ({}) are written as list items: drop the `- ` before each, so that they are `key: value` lines of one mapping",
+                            keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                        )
+                    })
+                } else {
+                    None
+                };
                 self.problem(
                     path,
                     format!("{what} must be a mapping, found {}", type_name(v)),
