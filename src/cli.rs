@@ -245,7 +245,8 @@ pub enum Command {
         #[command(flatten)]
         output: Output,
     },
-    /// Load and check a declaration file only
+    /// Load and check a map only: a declaration file, or a Fides manifest, scan
+    /// output or merged map, read as `--map` reads it
     Validate {
         /// The file [default: ./blastmap.yaml]
         file: Option<PathBuf>,
@@ -887,11 +888,19 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
                     ),
                 );
             }
-            match declaration::load_file(&path) {
-                Ok(m) => Outcome {
+            // The same reader as every `--map`: a Fides manifest, a scan
+            // output or a merged map validates as it loads there.
+            match input::load_file(&path, false) {
+                Ok(Loaded { map: m, kind, .. }) => Outcome {
                     stdout: format!(
-                        "{}: ok: system {}, {} subjects, {} fields, {} components, {} vendors, {} flows\n",
+                        "{}: ok{}: system {}, {} subjects, {} fields, {} components, {} vendors, {} flows\n",
                         crate::report::escape::terminal(&path.display().to_string()),
+                        match kind {
+                            InputKind::Declaration => "",
+                            InputKind::Fides => " (a Fides manifest)",
+                            InputKind::Scan => " (a scan output)",
+                            InputKind::Merged => " (a merged map)",
+                        },
                         crate::report::escape::terminal(&m.system),
                         m.subjects.len(),
                         m.fields.values().filter(|f| !f.implicit).count(),

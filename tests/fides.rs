@@ -151,6 +151,24 @@ fn the_cli_reads_a_fides_manifest_as_a_map() {
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["repos"]["shop"]["inputs"], serde_json::json!(["fides"]));
     assert!(doc["components"].get("shop/storefront").is_some());
+
+    // `validate` reads what `--map` reads (#14 item 5).
+    for args in [vec!["validate", SHOP], vec!["validate", "--map", SHOP]] {
+        let out = Command::cargo_bin("blastmap")
+            .unwrap()
+            .args(&args)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains("ok (a Fides manifest)"), "{stdout}");
+        assert!(stdout.contains("5 vendors, 6 flows"), "{stdout}");
+    }
 }
 
 #[test]
