@@ -150,12 +150,12 @@ pub enum Command {
     /// Compare two maps: vendors, components, fields and flows added or removed, and
     /// every vendor whose blast radius changed (informational: exits 0)
     #[command(
-        after_help = "Each input is a declaration file (blastmap.yaml) or the JSON output of `blastmap scan DIR --format json`, so a map can be compared with what the code really does."
+        after_help = "Both inputs are declaration files (blastmap.yaml), or both are the JSON output of `blastmap scan DIR --format json` (say, of two commits). A declaration file and a scan output are not compared: `blastmap check --scan DIR` compares declarations with the code."
     )]
     Diff {
-        /// The first (older) map: a declaration file or a scan's JSON
+        /// The first (older) map: a declaration file, or a scan's JSON
         before: PathBuf,
-        /// The second (newer) map: a declaration file or a scan's JSON
+        /// The second (newer) map, of the same kind as the first
         after: PathBuf,
         /// `data` or `code`, as for `blast`
         #[arg(long, value_enum, default_value_t = ModeArg::Data)]
@@ -513,7 +513,7 @@ const NOTICE_JSON: &str = "error: a notice is drafted as text, markdown or html,
 
 /// A declaration file, or a scan's JSON output (recognised by its
 /// `integrations` key) turned into a map of discovered flows.
-fn load_map_or_scan(path: &Path) -> Result<Map, Outcome> {
+fn load_map_or_scan(path: &Path) -> Result<(Map, bool), Outcome> {
     let text = input::read_text(path).map_err(load_error)?;
     let looks_like_scan = text.trim_start().starts_with('{') && text.contains("\"integrations\"");
     if looks_like_scan {
@@ -521,12 +521,14 @@ fn load_map_or_scan(path: &Path) -> Result<Map, Outcome> {
             Ok(scan) => {
                 let mut map = Map::new("scan");
                 crate::graph::reconcile::merge_scan(&mut map, &scan);
-                Ok(map)
+                Ok((map, true))
             }
             Err(e) => Err(load_error(e)),
         };
     }
-    declaration::load_str(&text, &path.display().to_string()).map_err(load_error)
+    declaration::load_str(&text, &path.display().to_string())
+        .map(|m| (m, false))
+        .map_err(load_error)
 }
 
 /// The declaration file a command reads when `--map` is not given: the
@@ -788,14 +790,37 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             format,
             output,
         } => {
-            let a = match load_map_or_scan(&before) {
+            let (a, a_scan) = match load_map_or_scan(&before) {
                 Ok(m) => m,
                 Err(o) => return o,
             };
-            let b = match load_map_or_scan(&after) {
+            let (b, b_scan) = match load_map_or_scan(&after) {
                 Ok(m) => m,
                 Err(o) => return o,
             };
+            // Declarations against a scan compare what a team wrote with
+            // what the code does, in different words (field ids against
+            // categories): every field would show as removed and re-added.
+            // That comparison is `check`'s job.
+            if a_scan != b_scan {
+                let what = |scan: bool| {
+                    if scan {
+                        "a scan output"
+                    } else {
+                        "a declaration file"
+                    }
+                };
+                return Outcome::fail(
+                    2,
+                    format!(
+                        "error: diff compares like with like: {} is {}, {} is {}\n  help: to compare the declarations with what the code does, run `blastmap check --scan DIR` (or `blastmap blast VENDOR --map FILE --scan DIR`); to compare two versions, pass two declaration files or two scan outputs\n",
+                        crate::report::escape::terminal(&before.display().to_string()),
+                        what(a_scan),
+                        crate::report::escape::terminal(&after.display().to_string()),
+                        what(b_scan)
+                    ),
+                );
+            }
             let names = (before.display().to_string(), after.display().to_string());
             let d = crate::graph::diff::diff(&a, &b, (&names.0, &names.1), mode.into());
             let out = match format {

@@ -511,3 +511,46 @@ fn one_space_is_one_space() {
         "{err}"
     );
 }
+
+/// `diff` compares like with like (#14 item 11): a declaration file against
+/// a scan output is refused with what to run instead; two scans compare.
+#[test]
+fn diff_refuses_declarations_against_a_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("scan.json");
+    let out = Command::cargo_bin("blastmap")
+        .unwrap()
+        .args([
+            "scan",
+            "examples/api-platform",
+            "--format",
+            "json",
+            "--no-map",
+        ])
+        .output()
+        .unwrap();
+    std::fs::write(&scan, &out.stdout).unwrap();
+    let out = Command::cargo_bin("blastmap")
+        .unwrap()
+        .args(["diff", "examples/api-platform/blastmap.yaml"])
+        .arg(&scan)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("diff compares like with like")
+            && err.contains("is a declaration file")
+            && err.contains("is a scan output")
+            && err.contains("blastmap check --scan DIR"),
+        "{err}"
+    );
+    let out = Command::cargo_bin("blastmap")
+        .unwrap()
+        .arg("diff")
+        .args([&scan, &scan])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no differences"));
+}
