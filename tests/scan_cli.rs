@@ -387,3 +387,59 @@ fn a_baseline_saved_from_any_folder_passes_on_the_unchanged_tree() {
     assert!(v.get("declarations").is_none());
     assert!(v["components"].to_string().contains("platform-dashboard"));
 }
+
+/// A scan saved inside the tree it describes (a `check --baseline` file, a
+/// merged map) quotes the code: reading it again reported Stripe a second
+/// time at lines of the JSON. blastmap's own outputs are skipped, and said
+/// so; other JSON files are still read.
+#[test]
+fn saved_outputs_in_the_tree_are_not_read_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::create_dir_all(root.join("app")).unwrap();
+    std::fs::write(
+        root.join("package.json"),
+        r#"{"name":"shop","dependencies":{"stripe":"^14"}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("app/pay.js"),
+        "import Stripe from \"stripe\";\nconst stripe = new Stripe(process.env.STRIPE_SECRET_KEY);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("app/settings.json"),
+        r#"{"integrations": {"billing": "https://api.stripe.com/v1"}}"#,
+    )
+    .unwrap();
+    let scan = Command::cargo_bin("blastmap")
+        .unwrap()
+        .args(["scan", "--format", "json", "--no-map"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(scan.status.success());
+    std::fs::create_dir_all(root.join(".blastmap")).unwrap();
+    std::fs::write(root.join(".blastmap/baseline.json"), &scan.stdout).unwrap();
+    let again = Command::cargo_bin("blastmap")
+        .unwrap()
+        .args(["scan", "--format", "json", "--no-map"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    let files: Vec<&str> = v["integrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["evidence"].as_array().unwrap().iter())
+        .map(|e| e["file"].as_str().unwrap())
+        .collect();
+    assert!(!files.contains(&".blastmap/baseline.json"), "{files:?}");
+    assert!(files.contains(&"app/settings.json"), "{files:?}");
+    assert_eq!(
+        v["skipped"]["by_reason"]["blastmap-output"], 1,
+        "{}",
+        v["skipped"]
+    );
+}

@@ -85,7 +85,8 @@ pub struct SkippedFile {
     /// Path relative to the root.
     pub path: String,
     /// `binary`, `too-large`, `unreadable`, `not-utf8`, `parse-timeout`,
-    /// `parse-error`, `symlink-outside-root`, `symlink-loop`, `minified`.
+    /// `parse-error`, `symlink-outside-root`, `symlink-loop`, `minified`,
+    /// `blastmap-output` (a saved scan or merged map, such as a baseline).
     pub reason: String,
 }
 

@@ -461,6 +461,22 @@ fn longest_line(bytes: &[u8]) -> usize {
     longest.max(bytes.len() - start)
 }
 
+/// True for blastmap's own JSON outputs (a scan, a merged map) kept in the
+/// tree, such as a `check --baseline` file: they quote the code they were
+/// made from, and reading them again would report every integration a
+/// second time, at lines of the output. Only JSON data is skipped this way,
+/// never code.
+fn is_blastmap_output(text: &str) -> bool {
+    let head = text.trim_start();
+    head.starts_with('{')
+        && ((text.contains("\"integrations\"") && text.contains("\"stats\""))
+            || text.contains("\"blastmap-merged\""))
+        && matches!(
+            crate::model::input::detect(text),
+            crate::model::input::InputKind::Scan | crate::model::input::InputKind::Merged
+        )
+}
+
 fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
     let rel = f.rel.as_str();
     let bytes = match read_limited(f, ctx.max_file_size) {
@@ -482,6 +498,9 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
     if manifest_kind.is_none() && text.len() > MAX_LINE && longest_line(text.as_bytes()) > MAX_LINE
     {
         return skip(rel, "minified", true);
+    }
+    if manifest_kind.is_none() && name.ends_with(".json") && is_blastmap_output(text) {
+        return skip(rel, "blastmap-output", true);
     }
     let mut out = Outcome {
         rel: rel.to_string(),
