@@ -488,3 +488,82 @@ fn export_command_writes_to_a_file_and_needs_a_format() {
         "a missing --format is a usage error"
     );
 }
+
+/// Declared stays declared (#14 item 3): with `--scan`, GraphML and Cypher
+/// wrote `declared_fields` equal to `fields`, so categories only the scan
+/// found looked declared. A declared flow keeps its declared ids apart; a
+/// flow only the scan found declares nothing.
+#[test]
+fn exports_keep_declared_and_discovered_apart() {
+    let out = assert_cmd::Command::cargo_bin("blastmap")
+        .unwrap()
+        .args([
+            "export",
+            "--format",
+            "graphml",
+            "--map",
+            MAP,
+            "--scan",
+            "examples/api-platform",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let g = String::from_utf8(out.stdout).unwrap();
+    let edge = g
+        .split("<edge ")
+        .find(|e| e.contains("source=\"component:dashboard\" target=\"vendor:mixpanel\""))
+        .expect("the dashboard's flow to Mixpanel");
+    let value = |key: &str| -> String {
+        let open = format!("<data key=\"{key}\">");
+        let start = edge.find(&open).map(|i| i + open.len()).unwrap();
+        edge[start..].split("</data>").next().unwrap().to_string()
+    };
+    let fields = value("fields");
+    let declared = value("declared");
+    assert!(
+        fields.contains("user.behavior.browsing_history"),
+        "{fields}"
+    );
+    assert!(
+        !declared.contains("user.behavior.browsing_history"),
+        "{declared}"
+    );
+    assert!(declared.split(' ').any(|f| f == "email"), "{declared}");
+
+    let out = assert_cmd::Command::cargo_bin("blastmap")
+        .unwrap()
+        .args([
+            "export",
+            "--format",
+            "cypher",
+            "--map",
+            MAP,
+            "--scan",
+            "examples/api-platform",
+        ])
+        .output()
+        .unwrap();
+    let c = String::from_utf8(out.stdout).unwrap();
+    let line = c
+        .lines()
+        .find(|l| {
+            l.contains("FLOWS_TO")
+                && l.contains("'component:dashboard'")
+                && l.contains("'vendor:mixpanel'")
+        })
+        .or_else(|| {
+            c.lines().find(|l| {
+                l.contains("FLOWS_TO") && l.contains("dashboard") && l.contains("mixpanel")
+            })
+        })
+        .expect("the Cypher flow");
+    let declared = line.split("r.declared_fields = ").nth(1).unwrap();
+    let declared = declared.split(']').next().unwrap();
+    assert!(!declared.contains("browsing_history"), "{line}");
+    assert!(declared.contains("'email'"), "{line}");
+}

@@ -163,13 +163,18 @@ pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catal
                     }
                 }
                 if let FlowFields::List(list) = &mut flow.fields {
+                    for c in &added {
+                        if !flow.discovered.contains(c) {
+                            flow.discovered.push(c.clone());
+                        }
+                    }
                     list.extend(added);
                 }
             }
             None => map.flows.push(Flow {
                 from: cid,
                 to: integ.vendor.clone(),
-                fields: FlowFields::List(added),
+                fields: FlowFields::List(added.clone()),
                 purpose: None,
                 evidence: integ
                     .evidence
@@ -178,6 +183,7 @@ pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catal
                     .cloned()
                     .collect(),
                 origin: Origin::Discovered,
+                discovered: added,
             }),
         }
     }

@@ -779,6 +779,7 @@ pub fn to_map(doc: &Merged, file: &str) -> Result<(Map, Repos), LoadError> {
                 })
                 .collect(),
             origin: model_origin(f.origin),
+            discovered: Vec::new(),
         });
         repos.flows.push(f.repos.iter().cloned().collect());
     }

@@ -528,6 +528,7 @@ pub fn apply_assumptions(
                 scope: Scope::Production,
             }],
             origin: Origin::Declared,
+            discovered: Vec::new(),
         });
         effect.flows_added.push(FlowRef {
             from: from.clone(),

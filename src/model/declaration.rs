@@ -1193,6 +1193,7 @@ impl Validator<'_> {
                                 scope: Scope::Production,
                             }],
                             origin: Origin::Declared,
+                            discovered: Vec::new(),
                         });
                     }
                 }

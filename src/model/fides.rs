@@ -602,6 +602,7 @@ impl Reader<'_> {
                         purpose: None,
                         evidence: vec![self.evidence(&path)],
                         origin: Origin::Declared,
+                        discovered: Vec::new(),
                     });
                 }
             }
@@ -655,6 +656,7 @@ impl Reader<'_> {
                 },
                 evidence,
                 origin: Origin::Declared,
+                discovered: Vec::new(),
             });
         }
         if !org_holds.is_empty() {

@@ -499,6 +499,10 @@ pub struct Flow {
     pub evidence: Vec<Evidence>,
     /// Declared, discovered or both.
     pub origin: Origin,
+    /// The fields a scan added to a declared flow (`--map` with `--scan`):
+    /// what was declared is `fields` without them. Empty otherwise.
+    #[serde(skip)]
+    pub discovered: Vec<String>,
 }
 
 /// A validated model of one system: the input to the graph.

@@ -84,12 +84,20 @@ pub fn node_ref(kind: &str, id: &str) -> String {
     format!("{kind}:{id}")
 }
 
-/// The declared field list of a flow: `all`, or the ids.
+/// The declared field list of a flow: `all`, or the ids; none for a flow
+/// only the scan found, and without what the scan added to a declared one.
 pub fn declared_fields(flow: &Flow) -> Vec<String> {
+    if flow.origin == crate::model::Origin::Discovered {
+        return Vec::new();
+    }
     match &flow.fields {
         FlowFields::All => vec!["all".to_string()],
         FlowFields::List(l) => {
-            let mut v = l.clone();
+            let mut v: Vec<String> = l
+                .iter()
+                .filter(|f| !flow.discovered.contains(f))
+                .cloned()
+                .collect();
             v.sort();
             v.dedup();
             v

@@ -224,6 +224,7 @@ pub fn hostile() -> Map {
         purpose: Some(format!("purpose {EVIL}")),
         evidence: vec![ev.clone()],
         origin: Origin::Both,
+        discovered: Vec::new(),
     });
     map.flows.push(Flow {
         from: id("vend"),
@@ -238,6 +239,7 @@ pub fn hostile() -> Map {
             scope: Scope::Production,
         }],
         origin: Origin::Declared,
+        discovered: Vec::new(),
     });
     map.flows.push(Flow {
         from: id("web"),
@@ -246,6 +248,7 @@ pub fn hostile() -> Map {
         purpose: None,
         evidence: vec![ev],
         origin: Origin::Discovered,
+        discovered: Vec::new(),
     });
     map
 }
