@@ -574,3 +574,64 @@ fn the_graph_page_names_a_radius_fields_up_to_a_limit() {
         "the picker's data stops at the limit"
     );
 }
+
+/// Diagrams stay readable (#14 item 9): a field known only by its category
+/// is named once in DOT (it printed `user.behavior\nuser.behavior`), and the
+/// check's Mermaid diagram names at most three categories per edge, the
+/// rest counted (the report's table lists them all).
+#[test]
+fn diagrams_name_categories_once_and_briefly() {
+    let dot = assert_cmd::Command::cargo_bin("blastmap")
+        .unwrap()
+        .args([
+            "graph",
+            "--map",
+            "examples/api-platform/blastmap.yaml",
+            "--scan",
+            "examples/api-platform",
+            "--format",
+            "dot",
+        ])
+        .output()
+        .unwrap();
+    let dot = String::from_utf8(dot.stdout).unwrap();
+    assert!(
+        dot.contains("[label=\"user.behavior\", tooltip=\"user.behavior\""),
+        "{dot}"
+    );
+    assert!(!dot.contains("user.behavior\\nuser.behavior\""), "{dot}");
+
+    let md = assert_cmd::Command::cargo_bin("blastmap")
+        .unwrap()
+        .current_dir("examples/api-platform")
+        .args([
+            "check",
+            "--scan",
+            ".",
+            "--format",
+            "markdown",
+            "--exit-zero",
+        ])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    let mermaid = md
+        .split("```mermaid")
+        .nth(1)
+        .and_then(|m| m.split("```").next())
+        .expect("a Mermaid diagram");
+    for edge in mermaid.lines().filter(|l| l.contains("-->|")) {
+        let label = edge.split('|').nth(1).unwrap();
+        let named = label
+            .trim_matches('"')
+            .split(", ")
+            .filter(|c| !c.starts_with('+'))
+            .count();
+        assert!(named <= 3, "{edge}");
+    }
+    assert!(mermaid.contains("+6 more"), "{mermaid}");
+    assert!(
+        md.contains("user.contact.address.postal\\_code"),
+        "the table keeps them all"
+    );
+}

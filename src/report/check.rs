@@ -191,6 +191,9 @@ pub fn markdown(r: &CheckReport) -> String {
         .unwrap_or_else(|e| format!("blastmap could not render the Markdown report: {e}\n"))
 }
 
+/// How many categories an edge of the check's Mermaid diagram names.
+const EDGE_CATEGORIES: usize = 3;
+
 /// A Mermaid flowchart of the new or undeclared flows: components on the
 /// left, vendors on the right (new vendors marked), categories on the edges.
 fn new_flows_mermaid(r: &CheckReport) -> String {
@@ -223,10 +226,22 @@ fn new_flows_mermaid(r: &CheckReport) -> String {
                 new_vendors.push(v.clone());
             }
         }
+        // At most three categories on an edge, without the `user.` every
+        // one of them starts with; the table above lists them all.
         let cats = if f.categories.is_empty() {
             String::new()
         } else {
-            let shown: Vec<&str> = f.categories.iter().map(String::as_str).collect();
+            let mut shown: Vec<&str> = f
+                .categories
+                .iter()
+                .take(EDGE_CATEGORIES)
+                .map(|c| c.strip_prefix("user.").unwrap_or(c))
+                .collect();
+            let more = f.categories.len().saturating_sub(EDGE_CATEGORIES);
+            let more_text = format!("+{more} more");
+            if more > 0 {
+                shown.push(&more_text);
+            }
             format!("|\"{}\"|", label(&shown.join(", ")))
         };
         let _ = writeln!(edges, "  {c} -->{cats} {v}");

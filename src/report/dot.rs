@@ -82,7 +82,9 @@ pub fn render(d: &Diagram) -> String {
             } else {
                 (fill, stroke, 1.0)
             };
-            let tooltip = if n.members.is_empty() {
+            let tooltip = if n.members.is_empty() && n.detail == n.key {
+                n.key.clone()
+            } else if n.members.is_empty() {
                 format!("{} ({})", n.key, n.detail)
             } else {
                 format!("{}: {}", n.key, n.members.join(", "))
@@ -91,7 +93,12 @@ pub fn render(d: &Diagram) -> String {
                 o,
                 "    {} [label={}, tooltip={}, fillcolor=\"{fill}\", color=\"{stroke}\", penwidth={pen}{extra}];",
                 id(&n.id),
-                two_lines(&n.label, &n.detail),
+                // A field known only by its category is named once.
+                if n.label == n.detail {
+                    quote(&n.label)
+                } else {
+                    two_lines(&n.label, &n.detail)
+                },
                 quote(&tooltip)
             );
         }
