@@ -636,9 +636,39 @@ fn load_input(
             &loaded.map,
             progress,
         )?;
+        // One base for every evidence path: the declarations' own file,
+        // when it lies in the scanned tree, is named from the tree's root
+        // as the scan's files are (`blastmap.yaml:72`, not
+        // `examples/api-platform/blastmap.yaml:72` beside `web/package.json:14`).
+        if let Some(p) = &path {
+            rebase_declared(&mut loaded.map, p, dir);
+        }
         crate::graph::reconcile::merge_scan(&mut loaded.map, &result);
     }
     Ok(loaded)
+}
+
+/// Renames the declared evidence of `map` (read from `file`) relative to
+/// `root` when the file is inside it.
+fn rebase_declared(map: &mut Map, file: &Path, root: &Path) {
+    let (Ok(f), Ok(r)) = (std::fs::canonicalize(file), std::fs::canonicalize(root)) else {
+        return;
+    };
+    let Ok(rel) = f.strip_prefix(&r) else {
+        return;
+    };
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    let old = file.display().to_string();
+    for flow in &mut map.flows {
+        for e in &mut flow.evidence {
+            if e.kind == crate::model::EvidenceKind::Declared && e.file == old {
+                e.file = rel.clone();
+            }
+        }
+    }
+    if map.source.as_deref() == Some(old.as_str()) {
+        map.source = Some(rel);
+    }
 }
 
 /// Scans `dir`, attributing findings to the map's declared components.

@@ -534,6 +534,11 @@ fn exports_keep_declared_and_discovered_apart() {
         "{declared}"
     );
     assert!(declared.split(' ').any(|f| f == "email"), "{declared}");
+    // One base for the evidence of one list: the declarations' file, inside
+    // the scanned tree, is named from its root like the code's files.
+    let evidence = value("evidence");
+    assert!(evidence.starts_with("blastmap.yaml:"), "{evidence}");
+    assert!(!evidence.contains("examples/api-platform/"), "{evidence}");
 
     let out = assert_cmd::Command::cargo_bin("blastmap")
         .unwrap()
