@@ -572,3 +572,41 @@ fn exports_keep_declared_and_discovered_apart() {
     assert!(!declared.contains("browsing_history"), "{line}");
     assert!(declared.contains("'email'"), "{line}");
 }
+
+/// A component holds what its flows send (#14 item 3): `web` declares it
+/// holds `email` only, yet sends `user_id` to Mixpanel. GraphML and Cypher
+/// give it a holds edge for `user_id` too, marked implicit, so a consumer
+/// that walks field → component → vendor finds the path.
+#[test]
+fn holds_edges_include_what_flows_imply() {
+    let yaml = "version: 1\nsystem: s\nsubjects:\n  u: { count: 10 }\nfields:\n  email: { category: user.contact.email, subject: u }\n  user_id: { category: user.unique_id, subject: u }\n  notes: { category: user.content.private, subject: u }\ncomponents:\n  web: { kind: web, holds: [email] }\n  db: { kind: datastore, holds: [notes] }\nvendors:\n  mixpanel: {}\nflows:\n  - { from: web, to: mixpanel, fields: [email, user_id] }\n";
+    let g = export_text(yaml, ExportFormat::Graphml);
+    let holds: Vec<&str> = g
+        .split("<edge ")
+        .filter(|e| e.contains("<data key=\"edge_kind\">holds</data>"))
+        .collect();
+    assert_eq!(holds.len(), 3, "{g}");
+    let user_id = holds
+        .iter()
+        .find(|e| e.contains("source=\"field:user_id\" target=\"component:web\""))
+        .expect("web holds user_id, which it sends");
+    assert!(
+        user_id.contains("<data key=\"implicit\">true</data>"),
+        "{user_id}"
+    );
+    let email = holds
+        .iter()
+        .find(|e| e.contains("source=\"field:email\""))
+        .unwrap();
+    assert!(!email.contains("implicit"), "{email}");
+
+    let c = export_text(yaml, ExportFormat::Cypher);
+    assert!(
+        c.contains("(a:Component {id: 'web'}), (b:Field {id: 'user_id'}) MERGE (a)-[r:HOLDS]->(b) SET r.implicit = true;"),
+        "{c}"
+    );
+    assert!(
+        c.contains("(a:Component {id: 'web'}), (b:Field {id: 'email'}) MERGE (a)-[r:HOLDS]->(b) SET r.implicit = false;"),
+        "{c}"
+    );
+}

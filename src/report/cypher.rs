@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::export::{View, declared_fields};
+use super::export::{View, declared_fields, holdings};
 
 #[derive(Default)]
 struct Pair {
@@ -84,13 +84,13 @@ pub fn render(view: &View<'_, '_>) -> String {
         }
     };
     for c in map.components.values() {
-        let holds: BTreeSet<&String> = c.holds.iter().collect();
-        for f in holds {
+        // Declared holdings, and those its flows imply (`implicit: true`).
+        for (f, implicit) in holdings(map, &c.id) {
             let _ = writeln!(
                 out,
-                "MATCH (a:Component {{id: {}}}), (b:Field {{id: {}}}) MERGE (a)-[:HOLDS]->(b);",
+                "MATCH (a:Component {{id: {}}}), (b:Field {{id: {}}}) MERGE (a)-[r:HOLDS]->(b) SET r.implicit = {implicit};",
                 lit(&c.id),
-                lit(f)
+                lit(&f)
             );
         }
     }

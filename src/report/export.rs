@@ -84,6 +84,26 @@ pub fn node_ref(kind: &str, id: &str) -> String {
     format!("{kind}:{id}")
 }
 
+/// What a component holds, as (field id, implicit): its declared `holds`,
+/// and every field a flow from it carries by id (it cannot send what it
+/// does not hold), marked implicit. Sorted by field id.
+pub fn holdings(map: &crate::model::Map, component: &str) -> Vec<(String, bool)> {
+    let mut out: std::collections::BTreeMap<String, bool> = std::collections::BTreeMap::new();
+    if let Some(c) = map.components.get(component) {
+        for f in &c.holds {
+            out.insert(f.clone(), false);
+        }
+    }
+    for flow in map.flows.iter().filter(|f| f.from == component) {
+        if let FlowFields::List(l) = &flow.fields {
+            for f in l.iter().filter(|f| map.fields.contains_key(*f)) {
+                out.entry(f.clone()).or_insert(true);
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
 /// The declared field list of a flow: `all`, or the ids; none for a flow
 /// only the scan found, and without what the scan added to a declared one.
 pub fn declared_fields(flow: &Flow) -> Vec<String> {

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use super::export::{View, declared_fields, node_ref};
+use super::export::{View, declared_fields, holdings, node_ref};
 
 /// (id, for, attr.name, attr.type)
 const KEYS: &[(&str, &str, &str, &str)] = &[
@@ -25,6 +25,7 @@ const KEYS: &[(&str, &str, &str, &str)] = &[
     ("declared", "edge", "declared_fields", "string"),
     ("purpose", "edge", "purpose", "string"),
     ("evidence", "edge", "evidence", "string"),
+    ("implicit", "edge", "implicit", "boolean"),
 ];
 
 /// Renders the GraphML document.
@@ -84,10 +85,8 @@ pub fn render(view: &View<'_, '_>) -> String {
     };
     let mut n = 0usize;
     for c in map.components.values() {
-        let mut holds = c.holds.clone();
-        holds.sort();
-        holds.dedup();
-        for f in holds {
+        // Declared holdings, and those its flows imply (`implicit`).
+        for (f, implicit) in holdings(map, &c.id) {
             edge_open(
                 &mut out,
                 n,
@@ -95,6 +94,9 @@ pub fn render(view: &View<'_, '_>) -> String {
                 &node_ref("component", &c.id),
             );
             data(&mut out, "edge_kind", "holds");
+            if implicit {
+                data(&mut out, "implicit", "true");
+            }
             out.push_str("    </edge>\n");
             n += 1;
         }
