@@ -173,10 +173,7 @@ fn named_like_imports(facts: &FileFacts, bound: &mut BTreeMap<String, BTreeSet<V
     if by_lower.is_empty() {
         return;
     }
-    let calls = facts
-        .calls
-        .iter()
-        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()));
+    let calls = facts.all_calls();
     let mut add = Vec::new();
     for call in calls {
         let d = dotted(&call.callee);
@@ -210,10 +207,7 @@ fn named_like_imports(facts: &FileFacts, bound: &mut BTreeMap<String, BTreeSet<V
 /// callbacks (`list((err, items) => ...)`) are not bound, since their
 /// parameters are results, not clients.
 fn scope_callbacks(facts: &FileFacts, bound: &mut BTreeMap<String, BTreeSet<VendorIx>>) {
-    let calls = facts
-        .calls
-        .iter()
-        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()));
+    let calls = facts.all_calls();
     let mut add = Vec::new();
     for call in calls {
         let callee = dotted(&call.callee);
@@ -310,11 +304,7 @@ fn ruby_global_constants(
 /// (`Stripe` in `Stripe::Customer.create`, `\Stripe\Customer::create`):
 /// class names, where a variable would be lowercase.
 fn capitalised_roots(facts: &FileFacts) -> Vec<String> {
-    let call_roots = facts
-        .calls
-        .iter()
-        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()))
-        .map(|c| c.callee.as_str());
+    let call_roots = facts.all_calls().map(|c| c.callee.as_str());
     let binding_roots = facts.bindings.iter().map(|b| b.root.as_str());
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut out = Vec::new();
@@ -612,10 +602,7 @@ fn match_calls(
 ) -> (Vec<Finding>, Vec<CallField>) {
     let mut findings = Vec::new();
     let mut fields = BTreeSet::new();
-    let calls = facts
-        .calls
-        .iter()
-        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()));
+    let calls = facts.all_calls();
     let built = builders(facts);
     let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
     for call in calls {
@@ -685,11 +672,7 @@ pub(crate) fn matching<'s>(
 /// verb, with the value passed and its line.
 fn builders(facts: &FileFacts) -> BTreeMap<&str, Vec<(String, &Arg)>> {
     let mut out: BTreeMap<&str, Vec<(String, &Arg)>> = BTreeMap::new();
-    let calls: Vec<&Call> = facts
-        .calls
-        .iter()
-        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()))
-        .collect();
+    let calls: Vec<&Call> = facts.all_calls().collect();
     for b in &facts.bindings {
         for c in calls.iter().filter(|c| c.line == b.line) {
             let d = dotted(&c.callee);

@@ -385,10 +385,7 @@ pub fn detect(
     // One pass over the file's lines serves both lookups.
     let assigned_at = assignments_at(text);
     let assigned = without_lines(&assigned_at);
-    let calls = facts
-        .calls
-        .iter()
-        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()));
+    let calls = facts.all_calls();
     let mut done: BTreeSet<(u32, &str)> = BTreeSet::new();
     for call in calls {
         if !done.insert((call.line, call.callee.as_str())) || !could_send(call) {

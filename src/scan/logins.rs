@@ -95,10 +95,7 @@ pub fn registration_method(name: &str) -> Option<String> {
 /// The login providers a file registers, as call evidence of their vendors.
 pub fn detect(facts: &FileFacts, index: &Index) -> Vec<Finding> {
     let mut out = Vec::new();
-    let calls = facts
-        .calls
-        .iter()
-        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()));
+    let calls = facts.all_calls();
     let mut seen = std::collections::BTreeSet::new();
     for call in calls {
         if !seen.insert((call.line, call.callee.as_str())) {
@@ -106,32 +103,20 @@ pub fn detect(facts: &FileFacts, index: &Index) -> Vec<Finding> {
         }
         let callee = dotted(&call.callee);
         let method = callee.rsplit('.').next().unwrap_or(&callee);
-        if let Some(name) = named_registration(method) {
-            for v in index.login_provider(&name) {
-                out.push(Finding {
-                    vendor: v,
-                    kind: EvidenceKind::Call,
-                    line: call.line,
-                    text: Some(format!("login provider `{name}`: {}", call.text.trim())),
-                    scope: Scope::Production,
-                });
-            }
-            continue;
-        }
-        if !registers(method) {
-            continue;
-        }
-        let Some(first) = call
-            .args
-            .iter()
-            .find(|a| a.position == Some(0) && a.key.is_none())
-        else {
+        // `AddAppleProvider(...)`, or `AddProvider("github", ...)`.
+        let name = named_registration(method).or_else(|| {
+            let first = call
+                .args
+                .iter()
+                .find(|a| a.position == Some(0) && a.key.is_none())?;
+            registers(method)
+                .then(|| literal_name(&first.expr).map(str::to_string))
+                .flatten()
+        });
+        let Some(name) = name else {
             continue;
         };
-        let Some(name) = literal_name(&first.expr) else {
-            continue;
-        };
-        for v in index.login_provider(name) {
+        for v in index.login_provider(&name) {
             out.push(Finding {
                 vendor: v,
                 kind: EvidenceKind::Call,

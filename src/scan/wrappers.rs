@@ -931,10 +931,7 @@ pub fn resolve(
     if visible.is_empty() && methods.is_empty() {
         return (findings, Vec::new());
     }
-    let all = facts
-        .calls
-        .iter()
-        .chain(facts.functions.iter().flat_map(|f| f.calls.iter()));
+    let all = facts.all_calls();
     let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
     for call in all {
         if !seen.insert((call.line, call.callee.as_str())) {

@@ -246,6 +246,16 @@ pub struct FileFacts {
     pub truncated: bool,
 }
 
+impl FileFacts {
+    /// Every call of the file: those at its top level, then those in each
+    /// named function's body.
+    pub fn all_calls(&self) -> impl Iterator<Item = &Call> {
+        self.calls
+            .iter()
+            .chain(self.functions.iter().flat_map(|f| f.calls.iter()))
+    }
+}
+
 /// Bounds on the work and memory spent on one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
