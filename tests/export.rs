@@ -489,23 +489,12 @@ fn export_command_writes_to_a_file_and_needs_a_format() {
     );
 }
 
-/// Declared stays declared (#14 item 3): with `--scan`, GraphML and Cypher
-/// wrote `declared_fields` equal to `fields`, so categories only the scan
-/// found looked declared. A declared flow keeps its declared ids apart; a
-/// flow only the scan found declares nothing.
-#[test]
-fn exports_keep_declared_and_discovered_apart() {
+/// `blastmap export --format FORMAT --map MAP --scan examples/api-platform`.
+fn export_with_scan(format: &str) -> String {
     let out = assert_cmd::Command::cargo_bin("blastmap")
         .unwrap()
-        .args([
-            "export",
-            "--format",
-            "graphml",
-            "--map",
-            MAP,
-            "--scan",
-            "examples/api-platform",
-        ])
+        .args(["export", "--format", format, "--map", MAP])
+        .args(["--scan", "examples/api-platform"])
         .output()
         .unwrap();
     assert!(
@@ -513,7 +502,16 @@ fn exports_keep_declared_and_discovered_apart() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let g = String::from_utf8(out.stdout).unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Declared stays declared (#14 item 3): with `--scan`, GraphML and Cypher
+/// wrote `declared_fields` equal to `fields`, so categories only the scan
+/// found looked declared. A declared flow keeps its declared ids apart; a
+/// flow only the scan found declares nothing.
+#[test]
+fn exports_keep_declared_and_discovered_apart() {
+    let g = export_with_scan("graphml");
     let edge = g
         .split("<edge ")
         .find(|e| e.contains("source=\"component:dashboard\" target=\"vendor:mixpanel\""))
@@ -540,20 +538,7 @@ fn exports_keep_declared_and_discovered_apart() {
     assert!(evidence.starts_with("blastmap.yaml:"), "{evidence}");
     assert!(!evidence.contains("examples/api-platform/"), "{evidence}");
 
-    let out = assert_cmd::Command::cargo_bin("blastmap")
-        .unwrap()
-        .args([
-            "export",
-            "--format",
-            "cypher",
-            "--map",
-            MAP,
-            "--scan",
-            "examples/api-platform",
-        ])
-        .output()
-        .unwrap();
-    let c = String::from_utf8(out.stdout).unwrap();
+    let c = export_with_scan("cypher");
     let line = c
         .lines()
         .find(|l| {
