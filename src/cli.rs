@@ -298,8 +298,13 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// The man page (roff), e.g. `blastmap man > blastmap.1`
+    /// The man page (roff), e.g. `blastmap man > blastmap.1`; `--dir DIR`
+    /// writes one page per subcommand too
     Man {
+        /// Write blastmap.1 and a page per subcommand (blastmap-check.1, ...)
+        /// into DIR
+        #[arg(long, value_name = "DIR", conflicts_with = "output")]
+        dir: Option<PathBuf>,
         #[command(flatten)]
         output: Output,
     },
@@ -487,6 +492,8 @@ pub struct Outcome {
     pub code: i32,
     /// Write the report here instead of stdout.
     pub output: Option<PathBuf>,
+    /// Files to write besides the report (`man --dir`): (path, text).
+    pub files: Vec<(PathBuf, String)>,
 }
 
 impl Outcome {
@@ -1004,15 +1011,61 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
                 ..Default::default()
             }
         }
-        Command::Man { output } => {
-            use clap::CommandFactory;
-            let mut buf = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
-                Ok(()) => Outcome::ok(String::from_utf8_lossy(&buf).into_owned(), &output),
-                Err(e) => Outcome::fail(2, format!("error: cannot render the man page: {e}\n")),
+        Command::Man { dir, output } => match (man_pages(), dir) {
+            (Err(e), _) => Outcome::fail(2, format!("error: cannot render the man page: {e}\n")),
+            (Ok(pages), None) => {
+                // The top page alone: its SUBCOMMANDS name pages that only
+                // `--dir` writes, so say where they are.
+                let top = pages.into_iter().next().map(|(_, t)| t).unwrap_or_default();
+                Outcome::ok(top, &output)
             }
-        }
+            (Ok(pages), Some(dir)) => Outcome {
+                stderr: format!(
+                    "wrote {} man pages to {}\n",
+                    pages.len(),
+                    crate::report::escape::terminal(&dir.display().to_string())
+                ),
+                files: pages
+                    .into_iter()
+                    .map(|(name, text)| (dir.join(name), text))
+                    .collect(),
+                ..Default::default()
+            },
+        },
     }
+}
+
+/// The man pages: `blastmap.1` first, then `blastmap-SUB.1` for every
+/// subcommand, in roff that groff reads without warnings (characters
+/// outside ASCII, such as the arrows of the command descriptions, become
+/// groff's `\[uXXXX]` escapes).
+fn man_pages() -> io::Result<Vec<(String, String)>> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let render = |c: clap::Command| -> io::Result<String> {
+        let mut buf = Vec::new();
+        clap_mangen::Man::new(c).render(&mut buf)?;
+        Ok(String::from_utf8_lossy(&buf)
+            .chars()
+            .map(|ch| {
+                if ch.is_ascii() {
+                    ch.to_string()
+                } else {
+                    format!("\\[u{:04X}]", ch as u32)
+                }
+            })
+            .collect())
+    };
+    let mut pages = vec![("blastmap.1".to_string(), render(cmd.clone())?)];
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = sub
+            .get_display_name()
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("blastmap-{}", sub.get_name()));
+        pages.push((format!("{name}.1"), render(sub.clone())?));
+    }
+    Ok(pages)
 }
 
 /// Parses `--assume`/`--without`; syntax problems exit 2.
@@ -1191,6 +1244,16 @@ pub fn emit(o: &Outcome, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 
         // Messages quote the input (a value in an error, a file name): the
         // last wall against a line that a CI runner would execute.
         let _ = stderr.write_all(crate::report::escape::log_lines(&o.stderr).as_bytes());
+    }
+    for (path, text) in &o.files {
+        let made = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir),
+            _ => Ok(()),
+        };
+        if let Err(e) = made.and_then(|_| std::fs::write(path, text)) {
+            let _ = writeln!(stderr, "error: cannot write {}: {e}", path.display());
+            return 2;
+        }
     }
     if o.stdout.is_empty() {
         return o.code;

@@ -133,6 +133,58 @@ fn man_page_is_roff_with_every_subcommand() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), page);
 }
 
+/// `man --dir DIR` writes a page per subcommand, so every `blastmap-X(1)`
+/// the top page names exists; pages are ASCII roff (groff without `-K`
+/// warned about the arrows of the command descriptions). (#14 item 6)
+#[test]
+fn man_dir_writes_every_page_the_top_page_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("blastmap")
+        .unwrap()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let top = std::fs::read_to_string(dir.path().join("blastmap.1")).unwrap();
+    let named: Vec<String> = top
+        .split("blastmap\\-")
+        .skip(1)
+        .filter_map(|rest| rest.split("(1)").next())
+        .filter(|n| n.chars().all(|c| c.is_ascii_lowercase()))
+        .map(|n| format!("blastmap-{n}.1"))
+        .collect();
+    assert!(named.len() >= 12, "{named:?}");
+    for page in &named {
+        let text = std::fs::read_to_string(dir.path().join(page))
+            .unwrap_or_else(|_| panic!("{page} is named but not written"));
+        assert!(text.contains(".TH blastmap-"), "{page}");
+        assert!(text.is_ascii(), "{page} is not ASCII");
+    }
+    let check = std::fs::read_to_string(dir.path().join("blastmap-check.1")).unwrap();
+    assert!(
+        check.contains("baseline"),
+        "the check page lists its options"
+    );
+    if let Ok(groff) = which("groff") {
+        let out = std::process::Command::new(groff)
+            .args(["-man", "-Tutf8", "-ww"])
+            .arg(dir.path().join("blastmap.1"))
+            .output()
+            .unwrap();
+        assert!(
+            out.stderr.is_empty(),
+            "groff warnings: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 #[test]
 fn unknown_shell_is_a_usage_error() {
     let out = Command::cargo_bin("blastmap")
