@@ -595,3 +595,24 @@ fn holds_edges_include_what_flows_imply() {
         "{c}"
     );
 }
+
+/// Cypher that runs where the README says (#14 item 7): Neo4j 5's
+/// constraint syntax by default, Memgraph's with `cypher-memgraph`; the
+/// statements after the constraints are the same.
+#[test]
+fn cypher_has_a_memgraph_dialect() {
+    let neo = export_file(MAP, ExportFormat::Cypher);
+    let mem = export_file(MAP, ExportFormat::CypherMemgraph);
+    assert!(neo.contains(
+        "CREATE CONSTRAINT blastmap_field IF NOT EXISTS FOR (n:Field) REQUIRE n.id IS UNIQUE;"
+    ));
+    assert!(mem.contains("CREATE CONSTRAINT ON (n:Field) ASSERT n.id IS UNIQUE;"));
+    assert!(!mem.contains("REQUIRE"), "{mem}");
+    let body = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter(|l| !l.starts_with("CREATE CONSTRAINT") && !l.starts_with("//"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(body(&neo), body(&mem));
+}

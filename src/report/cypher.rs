@@ -1,4 +1,5 @@
-//! Cypher statements (Neo4j, Memgraph) that load the graph idempotently:
+//! Cypher statements (Neo4j 5, or Memgraph with [`Dialect::Memgraph`]) that
+//! load the graph idempotently:
 //! uniqueness constraints, then `MERGE` for every node and relationship, so
 //! running the script twice gives the same database.
 //!
@@ -25,16 +26,36 @@ struct Pair {
 }
 
 /// Renders the Cypher script.
-pub fn render(view: &View<'_, '_>) -> String {
+/// Where the statements run: the two differ only in how a uniqueness
+/// constraint is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// `CREATE CONSTRAINT name IF NOT EXISTS FOR (n:L) REQUIRE n.id IS UNIQUE`.
+    Neo4j,
+    /// `CREATE CONSTRAINT ON (n:L) ASSERT n.id IS UNIQUE` (idempotent there).
+    Memgraph,
+}
+
+/// The script for `dialect`.
+pub fn render(view: &View<'_, '_>, dialect: Dialect) -> String {
     let map = view.graph.map;
     let mut out = String::with_capacity(256 + 160 * (map.fields.len() + map.flows.len()));
-    out.push_str("// blastmap export --format cypher\n");
+    out.push_str(match dialect {
+        Dialect::Neo4j => "// blastmap export --format cypher\n",
+        Dialect::Memgraph => "// blastmap export --format cypher-memgraph\n",
+    });
     for label in ["Field", "Component", "Vendor"] {
-        let _ = writeln!(
-            out,
-            "CREATE CONSTRAINT blastmap_{} IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE;",
-            label.to_ascii_lowercase()
-        );
+        let _ = match dialect {
+            Dialect::Neo4j => writeln!(
+                out,
+                "CREATE CONSTRAINT blastmap_{} IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE;",
+                label.to_ascii_lowercase()
+            ),
+            Dialect::Memgraph => writeln!(
+                out,
+                "CREATE CONSTRAINT ON (n:{label}) ASSERT n.id IS UNIQUE;"
+            ),
+        };
     }
     let system = lit(&map.system);
     for f in map.fields.values() {

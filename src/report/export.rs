@@ -21,8 +21,11 @@ pub enum ExportFormat {
     Cyclonedx,
     /// GraphML (XML) of fields, components, vendors and their edges.
     Graphml,
-    /// Cypher statements (MERGE) for a graph database.
+    /// Cypher statements (MERGE) for Neo4j 5.
     Cypher,
+    /// The same statements for Memgraph, whose uniqueness constraints are
+    /// written `CREATE CONSTRAINT ON (n:L) ASSERT n.id IS UNIQUE`.
+    CypherMemgraph,
 }
 
 /// What the exporters read.
@@ -131,6 +134,7 @@ pub fn render(graph: &DataGraph<'_>, repos: Option<&Repos>, format: ExportFormat
     match format {
         ExportFormat::Cyclonedx => cyclonedx::render(&view),
         ExportFormat::Graphml => graphml::render(&view),
-        ExportFormat::Cypher => cypher::render(&view),
+        ExportFormat::Cypher => cypher::render(&view, cypher::Dialect::Neo4j),
+        ExportFormat::CypherMemgraph => cypher::render(&view, cypher::Dialect::Memgraph),
     }
 }
