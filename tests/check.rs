@@ -285,6 +285,31 @@ fn every_format_names_the_same_findings_and_locations() {
         serde_json::from_str(&sarif.stdout).expect("SARIF 2.1.0 per the official model");
     let written: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
     assert_eq!(serde_json::to_value(&official).unwrap(), written);
+    // Each rule's help: text with the fix and the example apart, Markdown,
+    // and a helpUri to the README's section for the code (#14 item 8).
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    for rule in written["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+    {
+        let id = rule["id"].as_str().unwrap();
+        let text = rule["help"]["text"].as_str().unwrap();
+        assert!(
+            text.starts_with("Fix: ") && text.contains(".\n\nExample: "),
+            "{text}"
+        );
+        let md = rule["help"]["markdown"].as_str().unwrap();
+        assert!(md.contains("**Fix:**") && md.contains("```text\n"), "{md}");
+        assert_eq!(
+            rule["helpUri"],
+            format!("https://github.com/blastmap/blastmap#{id}"),
+            "{rule}"
+        );
+        assert!(
+            readme.contains(&format!("#### `{id}`")),
+            "README has no section for {id}"
+        );
+    }
 
     // Markdown: a PR comment with the table, the rows and a diagram.
     let md = blastmap(&dir, &["check", "--base", "HEAD~1", "--format", "markdown"]);

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
-use crate::check::codes::{self, DOCS};
+use crate::check::codes::DOCS;
 use crate::check::{CheckReport, Finding, Location};
 use crate::model::policy::{Code, Level};
 
@@ -324,6 +324,8 @@ pub struct SarifRule {
     pub full_description: SarifMessage,
     /// How to fix it.
     pub help: SarifMessage,
+    /// The README's section for the code.
+    pub help_uri: String,
     /// The default level.
     pub default_configuration: SarifConfiguration,
 }
@@ -342,6 +344,9 @@ pub struct SarifConfiguration {
 pub struct SarifMessage {
     /// Plain text.
     pub text: String,
+    /// The same in Markdown (rules' help only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markdown: Option<String>,
 }
 
 /// One finding.
@@ -440,7 +445,10 @@ fn sarif_location(l: &Location, id: Option<usize>, message: Option<String>) -> S
             },
             region: (l.line > 0).then_some(SarifRegion { start_line: l.line }),
         },
-        message: message.map(|text| SarifMessage { text }),
+        message: message.map(|text| SarifMessage {
+            text,
+            markdown: None,
+        }),
     }
 }
 
@@ -462,19 +470,34 @@ pub fn sarif_rules() -> Vec<SarifRule> {
                 .collect(),
             short_description: SarifMessage {
                 text: d.title.to_string(),
+                markdown: None,
             },
             full_description: SarifMessage {
                 text: d.meaning.to_string(),
+                markdown: None,
             },
-            help: SarifMessage {
-                text: format!("{} Example: {}", codes::doc(d.code).fix, d.example),
+            help: {
+                let fix = d.fix.trim_end_matches('.');
+                SarifMessage {
+                    text: format!("Fix: {fix}.\n\nExample: {}", d.example),
+                    markdown: Some(format!(
+                        "**Fix:** {fix}.\n\n**Example:**\n\n```text\n{}\n```\n\n`blastmap check --explain {}` says more.",
+                        d.example,
+                        d.code.as_str()
+                    )),
+                }
             },
+            help_uri: format!("{INFORMATION_URI}#{}", d.code.as_str()),
             default_configuration: SarifConfiguration {
                 level: sarif_level(d.code.default_level()).to_string(),
             },
         })
         .collect()
 }
+
+/// Where blastmap is described; each rule's `helpUri` is its README
+/// section (`#new-vendor`).
+const INFORMATION_URI: &str = "https://github.com/blastmap/blastmap";
 
 /// The report as a SARIF 2.1.0 log.
 pub fn sarif_log(r: &CheckReport) -> SarifLog {
@@ -511,6 +534,7 @@ pub fn sarif_log(r: &CheckReport) -> SarifLog {
                 level: sarif_level(f.level).to_string(),
                 message: SarifMessage {
                     text: format!("{} Fix: {}", f.message, f.help),
+                    markdown: None,
                 },
                 locations: primary,
                 related_locations: related,
@@ -526,7 +550,7 @@ pub fn sarif_log(r: &CheckReport) -> SarifLog {
                 driver: SarifDriver {
                     name: "blastmap".into(),
                     semantic_version: env!("CARGO_PKG_VERSION").into(),
-                    information_uri: "https://github.com/blastmap/blastmap".into(),
+                    information_uri: INFORMATION_URI.into(),
                     rules: sarif_rules(),
                 },
             },
