@@ -443,3 +443,18 @@ fn saved_outputs_in_the_tree_are_not_read_again() {
         v["skipped"]
     );
 }
+
+/// Regression: following a name only to values that build a URL dropped the
+/// example's `http.DefaultClient.Do(req)`, whose `req` is a request built by
+/// `http.NewRequest(..., url, ...)`. A request built to be sent carries its
+/// URL; a call's result that is a response does not.
+#[test]
+fn a_request_built_then_sent_is_the_vendors() {
+    let r = run(std::path::Path::new("examples/api-platform"));
+    let ev = evidence(&r, "salesforce");
+    assert!(
+        ev.contains(&"http billing/customers.go:47 production".to_string())
+            && ev.contains(&"http billing/customers.go:53 production".to_string()),
+        "{ev:?}"
+    );
+}

@@ -280,7 +280,8 @@ fn names_in(expr: &str) -> Vec<&str> {
 /// holds the response, not the URL (a later `filter_var($ip, ...)` sends
 /// nothing). Calls that build a string (`sprintf`, `format`, `urljoin`,
 /// `String.format`, `fmt.Sprintf`, `new URL`, `str.replace`) still give
-/// a URL.
+/// a URL, and so does a request built to be sent later
+/// (`http.NewRequest(...)`, then `client.Do(req)`).
 fn is_call_result(value: &str) -> bool {
     const BUILDERS: &[&str] = &[
         "format",
@@ -307,6 +308,13 @@ fn is_call_result(value: &str) -> bool {
         "template",
         "interpolate",
         "resolve",
+        // A request built to be sent later carries its URL: Go's
+        // `req, _ := http.NewRequest("POST", url, body)` then
+        // `client.Do(req)`, `new Request(url)`, a builder's `.build()`.
+        "newrequest",
+        "newrequestwithcontext",
+        "request",
+        "build",
     ];
     let v = value.trim();
     let mut in_str: Option<char> = None;
@@ -632,6 +640,9 @@ mod tests {
         assert!(!is_call_result("`https://${region}.x.com/${path(a)}`"));
         assert!(!is_call_result("new URL(\"/v1\", base)"));
         assert!(!is_call_result("BASE + \"/v1/messages\""));
+        assert!(!is_call_result(
+            "http.NewRequest(http.MethodPost, url, bytes.NewReader(body))"
+        ));
     }
 
     #[test]
