@@ -1037,8 +1037,8 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
 
 /// The man pages: `blastmap.1` first, then `blastmap-SUB.1` for every
 /// subcommand, in roff that groff reads without warnings (characters
-/// outside ASCII, such as the arrows of the command descriptions, become
-/// groff's `\[uXXXX]` escapes).
+/// outside ASCII become groff's named-code-point escapes: the arrow of the
+/// command descriptions is written `\[u2192]`).
 fn man_pages() -> io::Result<Vec<(String, String)>> {
     use clap::CommandFactory;
     let mut cmd = Cli::command().disable_help_subcommand(true);
@@ -1046,16 +1046,16 @@ fn man_pages() -> io::Result<Vec<(String, String)>> {
     let render = |c: clap::Command| -> io::Result<String> {
         let mut buf = Vec::new();
         clap_mangen::Man::new(c).render(&mut buf)?;
-        Ok(String::from_utf8_lossy(&buf)
-            .chars()
-            .map(|ch| {
-                if ch.is_ascii() {
-                    ch.to_string()
-                } else {
-                    format!("\\[u{:04X}]", ch as u32)
-                }
-            })
-            .collect())
+        let mut page = String::with_capacity(buf.len());
+        for ch in String::from_utf8_lossy(&buf).chars() {
+            if ch.is_ascii() {
+                page.push(ch);
+            } else {
+                let _ =
+                    std::fmt::Write::write_fmt(&mut page, format_args!("\\[u{:04X}]", ch as u32));
+            }
+        }
+        Ok(page)
     };
     let mut pages = vec![("blastmap.1".to_string(), render(cmd.clone())?)];
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {

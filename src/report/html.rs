@@ -15,7 +15,7 @@ use askama::Template;
 use super::svg::{self, DomIds, DomRadius};
 use super::view::{Group, PathView, groups, paths};
 use crate::graph::blast::{BlastReport, group_digits};
-use crate::graph::diagram::{Diagram, Radius};
+use crate::graph::diagram::{Diagram, PICKER_FIELDS, Radius};
 use crate::graph::rank::RankReport;
 
 /// The pages' stylesheet.
@@ -152,10 +152,10 @@ struct GraphPage<'a> {
 }
 
 /// The status line's list of a radius's fields: all of them up to
-/// [`svg::LISTED_FIELDS`], else that many and where to find the rest
+/// [`PICKER_FIELDS`], else that many and where to find the rest
 /// (`templates/graph.js` writes the same words).
 fn listed(fields: &[String], count: usize, vendor: &str) -> String {
-    let shown = &fields[..fields.len().min(svg::LISTED_FIELDS)];
+    let shown = &fields[..fields.len().min(PICKER_FIELDS)];
     match count {
         0 => String::new(),
         n if n <= shown.len() => format!(" ({})", shown.join(", ")),

@@ -64,7 +64,7 @@ impl DomIds {
             vendor: r.vendor.clone(),
             name: r.name.clone(),
             severity: r.severity.as_str(),
-            fields: r.fields.iter().take(LISTED_FIELDS).cloned().collect(),
+            fields: r.fields.clone(),
             field_count: r.field_count,
             target: self.node(&format!("vendor:{}", r.vendor)).to_string(),
             nodes: r.nodes.iter().map(|n| self.node(n).to_string()).collect(),
@@ -72,9 +72,6 @@ impl DomIds {
         }
     }
 }
-
-/// How many exposed fields a radius names on the graph page.
-pub const LISTED_FIELDS: usize = crate::graph::diagram::PICKER_FIELDS;
 
 /// A radius as the page's script reads it.
 #[derive(Debug, Clone, Serialize)]
@@ -85,7 +82,8 @@ pub struct DomRadius {
     pub name: String,
     /// Severity.
     pub severity: &'static str,
-    /// The first [`LISTED_FIELDS`] exposed field ids (sorted): the status
+    /// The exposed field ids a picker radius lists (sorted, at most
+    /// [`crate::graph::diagram::PICKER_FIELDS`]): the status
     /// line names them, `blast` lists all. Every radius of a 20,000-vendor
     /// ring exposes every field, so listing them all made the page 3.5×
     /// larger than the diagram itself.
