@@ -595,8 +595,10 @@ fn clients_in_fields_and_rails_globals() {
 /// Payload helpers: the hash or dict a method returns is what a call that
 /// passes the method's result sends (Ruby service objects' `update_payload`,
 /// a payload built in a variable and returned, Python's
-/// `**self.payload()`, a TypeScript `this.customerPayload()`), reported at
-/// the call. A top-level `::Stripe` constant is the gem's; the application's
+/// `**self.payload()`, a TypeScript `this.customerPayload()`, a helper's
+/// result wrapped in a conversion, `Params.new(payment_method_params).to_h`),
+/// reported at the call; a member of another object named like the helper
+/// (`order.payment_method_params`) is not the helper. A top-level `::Stripe` constant is the gem's; the application's
 /// own `Billing::Stripe` is not. The request's `api_key:` option
 /// authenticates the application and is not a person's data; a dict method
 /// never passed to the vendor gives nothing.
@@ -606,6 +608,7 @@ fn payloads_returned_by_helper_methods() {
     assert_eq!(
         field_lines(&r),
         [
+            "adyen user.contact.email app/services/adyen_checkout_service.rb:15",
             "adyen user.contact.email app/services/adyen_checkout_service.rb:6",
             "adyen user.unique_id app/services/adyen_checkout_service.rb:6",
             "gocardless user.contact.email app/services/adyen_checkout_service.rb:11",

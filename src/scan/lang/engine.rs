@@ -285,6 +285,9 @@ impl<'s> Ctx<'s> {
     /// The facts, with exported flags left as the language set them, and
     /// arguments that name a payload method expanded (see [`Ctx::record_return`]).
     pub(crate) fn finish(mut self) -> FileFacts {
+        // Close the scopes still open (the file's last method), so that what
+        // it returns is recorded too.
+        self.set_depth(0);
         if !self.returns.is_empty() {
             let max = self.limits.max_args_per_call;
             let mut returns = std::mem::take(&mut self.returns);
@@ -817,19 +820,65 @@ fn payload_method(expr: &str) -> &str {
     }
 }
 
+/// The payload method whose result an argument passes, written alone
+/// (see [`payload_method`]) or wrapped in a conversion or a constructor
+/// (`Params.new(payment_params).to_h`, `json.dumps(self.body())`,
+/// `JSON.stringify(buildBody(user))`): the first name of the expression
+/// that is not a member of something else (`to_h` in `x.to_h` is not) and
+/// that a method of the file returns a literal for.
+fn payload_in<'r>(expr: &str, returns: &'r HashMap<String, Vec<Arg>>) -> Option<&'r Vec<Arg>> {
+    if let Some(found) = returns.get(payload_method(expr)) {
+        return Some(found);
+    }
+    let bytes = expr.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut i = 0;
+    while i < bytes.len() {
+        if !word(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && word(bytes[i]) {
+            i += 1;
+        }
+        let before = &expr[..start];
+        let own = ["self.", "this.", "$this->", "static::", "self::"]
+            .iter()
+            .any(|p| before.ends_with(p));
+        let member = before.ends_with('.')
+            || before.ends_with("::")
+            || before.ends_with("->")
+            || before.ends_with(['"', '\'', '`', ':', '$']);
+        // `owner.email` reads one member of a payload, not the payload.
+        let after = &expr[i..];
+        let read = after.starts_with('.')
+            || after.starts_with('[')
+            || after.starts_with("?.")
+            || after.starts_with("->");
+        if (own || !member)
+            && !read
+            && let Some(found) = returns.get(&expr[start..i])
+        {
+            return Some(found);
+        }
+    }
+    None
+}
+
 /// Adds, after each argument that names a payload method, that method's
 /// returned entries (under the argument's key and position).
 fn expand_returns(call: &mut Call, returns: &HashMap<String, Vec<Arg>>, max: usize) {
     if !call
         .args
         .iter()
-        .any(|a| returns.contains_key(payload_method(&a.expr)))
+        .any(|a| payload_in(&a.expr, returns).is_some())
     {
         return;
     }
     let mut out: Vec<Arg> = Vec::with_capacity(call.args.len());
     for arg in std::mem::take(&mut call.args) {
-        let recorded = returns.get(payload_method(&arg.expr));
+        let recorded = payload_in(&arg.expr, returns);
         let (key, position) = (arg.key.clone(), arg.position);
         out.push(arg);
         if let Some(recorded) = recorded {
