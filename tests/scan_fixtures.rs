@@ -759,3 +759,64 @@ fn login_providers_registered_by_name() {
     assert!(production_vendors(&r).contains("github-oauth"));
     assert!(!production_vendors(&r).contains("twitter-oauth"));
 }
+
+/// Wrappers of wrappers, with destructured parameters, as a monorepo's
+/// mail package and analytics module write them: the web app calls
+/// `sendInviteEmail({ to, emailProps })` through the package's name;
+/// `sendInviteEmail` renames `to` and calls the file's private `sendEmail`,
+/// which sends `to` (or a test address) to Resend. The recipient and the
+/// inviter's name reach Resend from the web app's call; the message text
+/// rendered inside the package is not added to every caller. A billing
+/// route's `trackTrialStarted(customer.email)` reaches PostHog through
+/// `captureEvent`; `trackFirstEvent` looks the owner's email up itself and
+/// sends it with each call, and its event name (a constant named
+/// `..._MESSAGE`) is an event's name, not a message. `owner.email` reads one
+/// member of what `lookupOwner` returns, not the whole of it.
+#[test]
+fn wrappers_of_wrappers_and_destructured_parameters() {
+    let r = run(&fixture("wrapper-chains"));
+    assert_eq!(
+        field_lines(&r),
+        [
+            "posthog user.contact.email apps/web/app/api/billing/route.ts:5",
+            "posthog user.contact.email apps/web/app/api/billing/route.ts:6",
+            "posthog user.contact.email apps/web/lib/analytics.ts:12",
+            "posthog user.contact.email apps/web/lib/analytics.ts:17",
+            "posthog user.contact.email apps/web/lib/analytics.ts:8",
+            "posthog user.unique_id.organization apps/web/app/api/billing/route.ts:6",
+            "posthog user.unique_id.organization apps/web/lib/analytics.ts:17",
+            "resend user.contact.email apps/web/lib/invite.ts:6",
+            "resend user.contact.email packages/mailer/src/send.tsx:23",
+            "resend user.contact.email packages/mailer/src/send.tsx:41",
+            "resend user.content.private packages/mailer/src/send.tsx:24",
+            "resend user.content.private packages/mailer/src/send.tsx:25",
+            "resend user.content.private packages/mailer/src/send.tsx:26",
+            "resend user.content.private packages/mailer/src/send.tsx:42",
+            "resend user.content.private packages/mailer/src/send.tsx:43",
+            "resend user.name apps/web/lib/invite.ts:7",
+        ]
+    );
+    let invite = call_text(&r, "resend", "apps/web/lib/invite.ts", 4);
+    assert!(
+        invite.starts_with(
+            "sendInviteEmail → sendEmail → resend.emails.send (packages/mailer/src/send.tsx:30)"
+        ),
+        "{invite}"
+    );
+    let names: Vec<&str> = r
+        .integrations
+        .iter()
+        .filter(|i| i.vendor == "posthog")
+        .flat_map(|i| i.fields.iter())
+        .filter(|f| f.file == "apps/web/app/api/billing/route.ts" && f.line == 6)
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "owner.email (added by trackFirstEvent at apps/web/lib/analytics.ts:15)",
+            "accountId"
+        ],
+        "{names:?}"
+    );
+}

@@ -1,7 +1,7 @@
 //! Data flow at vendor call sites, end to end through the scanner: one step
 //! of local data flow (an object/dict/hash/map/struct literal assigned in the
-//! same function, then passed), first-party wrappers followed one level
-//! across files, PHP and Go call sites, Sentry's opt-in PII
+//! same function, then passed), first-party wrappers (and wrappers of
+//! them) followed across files, PHP and Go call sites, Sentry's opt-in PII
 //! (`send_default_pii`), and Close's calls. Exact (category, file, line)
 //! triples, with the traps: calls in comments and strings, a variable of the
 //! same name assigned in another function, a function that calls the vendor
@@ -12,19 +12,7 @@ mod scan_support;
 
 use std::path::Path;
 
-use blastmap::model::EvidenceKind;
-use blastmap::scan::ScanResult;
 use scan_support::*;
-
-fn call_text(r: &ScanResult, vendor: &str, file: &str, line: u32) -> String {
-    r.integrations
-        .iter()
-        .filter(|i| i.vendor == vendor)
-        .flat_map(|i| i.evidence.iter())
-        .find(|e| e.kind == EvidenceKind::Call && e.file == file && e.line == line)
-        .map(|e| e.text.clone())
-        .unwrap_or_else(|| panic!("no call evidence at {file}:{line}"))
-}
 
 fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| x.to_string()).collect()
@@ -357,16 +345,19 @@ fn typescript_wrapper_call_sites_are_flows_to_the_vendor() {
         .filter(|f| f.contains("web/"))
         .collect();
     // Line 6 by a named import through an alias path, line 7 by a namespace
-    // import; `pageview` calls PostHog but forwards nothing, `trackSignup`
-    // is a wrapper of a wrapper (its own `capture` call is followed, its
-    // call sites are not); the comment and the string are no calls; the
-    // camera's `capture` is another function; the test sends nothing.
+    // import; `pageview` calls PostHog but forwards nothing; `trackSignup`
+    // is a wrapper of a wrapper: its own `capture` call is a call site, and
+    // so is its caller on line 9, whose `user` reaches PostHog as the
+    // `email` that `trackSignup` reads from it; the comment and the string
+    // are no calls; the camera's `capture` is another function; the test
+    // sends nothing.
     assert_eq!(
         web,
         s(&[
             "user.contact.email web/src/lib/analytics.ts:17",
             "user.contact.email web/src/lib/analytics.ts:8",
             "user.contact.email web/src/pages/signup.tsx:6",
+            "user.contact.email web/src/pages/signup.tsx:9",
             "user.contact.phone_number web/src/pages/signup.tsx:7",
             "user.unique_id web/src/lib/analytics.ts:8",
         ])
@@ -385,7 +376,13 @@ fn typescript_wrapper_call_sites_are_flows_to_the_vendor() {
             "web/src/lib/analytics.ts:8 production",
             "web/src/pages/signup.tsx:6 production",
             "web/src/pages/signup.tsx:7 production",
+            "web/src/pages/signup.tsx:9 production",
         ])
+    );
+    let text = call_text(&r, "posthog", "web/src/pages/signup.tsx", 9);
+    assert!(
+        text.starts_with("trackSignup → capture → posthog.capture (web/src/lib/analytics.ts:16)"),
+        "{text}"
     );
     let text = call_text(&r, "posthog", "web/src/pages/signup.tsx", 6);
     assert!(

@@ -1,8 +1,15 @@
-//! First-party wrappers of vendor calls, followed one level.
+//! First-party wrappers of vendor calls, and wrappers of those wrappers.
 //!
 //! A wrapper is a named free function whose body passes one of its own
 //! parameters, as written, to a vendor's data-sending call:
 //! `export function capture(event, props) { posthog.capture(event, props) }`.
+//! A parameter may be one member of a destructured object
+//! (`sendEmail({ to, subject })`, whose call sites pass `{ to: ... }`). A
+//! function that passes its own parameters to a wrapper of its file in the
+//! places that wrapper forwards is a wrapper too, a few levels deep
+//! (`sendInviteEmail` → `sendEmail` → `resend.emails.send`); what it adds
+//! there of its own (an email it looks up) is reported at its call sites,
+//! except a message's text, which each caller composes.
 //! Its call sites (`capture("signup", { email: user.email })`) then send
 //! what they pass in those parameters' places to that vendor, and are
 //! reported as calls of the vendor, with evidence that names the wrapper.
@@ -34,12 +41,15 @@
 //! creates at its top level and other files import ([`Handle`]); their
 //! calls on it are the vendor's, and their functions can be wrappers.
 //!
-//! Limits, on purpose: one level only (a wrapper of a wrapper is not
-//! followed, its own call sites pass through a first-party function that
-//! sends nothing itself); methods of JS, Python and Go types are not
+//! Limits, on purpose: a wrapper of a wrapper is followed only when both
+//! are in the same file (across files, the outer function's call sites
+//! pass through a first-party function that sends nothing itself); every
+//! call of a wrapper is a call site, including the outer wrapper's own call
+//! of the inner one; methods of JS, Python and Go types are not
 //! followed (their receivers have no declared type); a parameter counts as forwarded
 //! when it is passed as it is (`props`, `...props`, `**props`), as one of
-//! its members (`options.email`) or interpolated in a string; a wrapper of
+//! its members (`options.email`), interpolated in a string, or as one
+//! alternative of a choice (`test ? "qa@example.com" : to`); a wrapper of
 //! a plain HTTP request (rather than an SDK call) is not followed.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -106,6 +116,10 @@ pub struct Forward {
     /// The key it is passed under (`UserId` in `Track{UserId: userID}`):
     /// what a call site's bare value is classified by.
     pub key: Option<String>,
+    /// For a member of a destructured object parameter (`{ to }` in
+    /// `sendEmail({ to, subject })`), its key in the object the call site
+    /// passes at `index`.
+    pub member: Option<String>,
 }
 
 /// A first-party function that forwards a parameter to a vendor call.
@@ -133,6 +147,67 @@ pub struct Wrapper {
     /// What it sends of its own at every call (`analyticsId` added to each
     /// event): (category, name).
     pub carries: Vec<(String, String)>,
+    /// For a wrapper of a wrapper of its own file: the lines of its calls of
+    /// that inner wrapper, which are plumbing rather than call sites.
+    pub links: Vec<u32>,
+}
+
+/// A parameter a wrapper can forward: a plain one (`props`), or one member
+/// of a destructured object parameter (`{ to }`, `{ to: recipient }`,
+/// `{ to = "" }`), by the name the body uses and the key the caller passes.
+#[derive(Debug, Clone, Copy)]
+struct Param<'a> {
+    index: u16,
+    name: &'a str,
+    member: Option<&'a str>,
+}
+
+/// The parameters of a definition that can be forwarded.
+fn params_of(params: &[String]) -> Vec<Param<'_>> {
+    let plain = |n: &str| {
+        !n.is_empty()
+            && n != "_"
+            && n.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    };
+    let mut out = Vec::new();
+    for (i, p) in params.iter().enumerate() {
+        let Ok(index) = u16::try_from(i) else {
+            break;
+        };
+        let t = p.trim();
+        if let Some(inner) = t.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+            // One level of a destructuring pattern; nested patterns and
+            // `...rest` are left out.
+            if inner.contains(['{', '[']) {
+                continue;
+            }
+            for entry in inner.split(',') {
+                let entry = entry.split('=').next().unwrap_or("").trim();
+                let (key, name) = match entry.split_once(':') {
+                    Some((k, n)) => (k.trim(), n.trim()),
+                    None => (entry, entry),
+                };
+                if plain(key) && plain(name) {
+                    out.push(Param {
+                        index,
+                        name,
+                        member: Some(key),
+                    });
+                }
+            }
+            continue;
+        }
+        let name = param_name(p);
+        if plain(name) {
+            out.push(Param {
+                index,
+                name,
+                member: None,
+            });
+        }
+    }
+    out
 }
 
 /// A parameter's plain name: `...rest` → `rest`, `props = {}` → `props`,
@@ -189,20 +264,7 @@ pub fn defined_with(
         .iter()
         .filter(|f| f.owner.is_none() || methods)
     {
-        let params: Vec<(u16, &str)> = f
-            .params
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| {
-                let name = param_name(p);
-                let plain = !name.is_empty()
-                    && name != "_"
-                    && name
-                        .chars()
-                        .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
-                Some((u16::try_from(i).ok()?, name)).filter(|_| plain)
-            })
-            .collect();
+        let params = params_of(&f.params);
         if params.is_empty() {
             continue;
         }
@@ -227,9 +289,14 @@ pub fn defined_with(
                         forwards: Vec::new(),
                         owner: f.owner.clone().filter(|_| methods),
                         carries: Vec::new(),
+                        links: Vec::new(),
                     });
                 for fw in forwards {
-                    if !w.forwards.iter().any(|x| x.index == fw.index) {
+                    if !w
+                        .forwards
+                        .iter()
+                        .any(|x| x.index == fw.index && x.member == fw.member)
+                    {
                         w.forwards.push(fw);
                     }
                 }
@@ -243,22 +310,162 @@ pub fn defined_with(
             }
         }
     }
+    chain(facts, &mut out, methods);
     out.into_values().collect()
 }
 
+/// Wrappers of the file's own wrappers, a few levels deep:
+/// `sendInvitationEmail({ to })` calling `sendEmail({ to, subject })`,
+/// which calls `resend.emails.send({ to, subject })`. The outer function
+/// forwards what it passes on in the places the inner one forwards, and
+/// carries what it adds there of its own.
+fn chain(facts: &FileFacts, out: &mut BTreeMap<(String, u32, VendorIx), Wrapper>, methods: bool) {
+    const LEVELS: usize = 4;
+    for _ in 0..LEVELS {
+        let inner: Vec<Wrapper> = out
+            .values()
+            .filter(|w| w.owner.is_none())
+            .cloned()
+            .collect();
+        let mut grew = false;
+        for f in facts
+            .functions
+            .iter()
+            .filter(|f| f.owner.is_none() || methods)
+        {
+            let params = params_of(&f.params);
+            if params.is_empty() {
+                continue;
+            }
+            for call in &f.calls {
+                let callee = calls::dotted(&call.callee);
+                for w in inner.iter().filter(|w| w.name == callee) {
+                    if w.name == f.name && w.line == f.line {
+                        continue;
+                    }
+                    let mut forwards = Vec::new();
+                    let mut carries = w.carries.clone();
+                    for fw in &w.forwards {
+                        for arg in call.args.iter().filter(|a| forwarded(a, fw)) {
+                            let whole = is_whole(arg, fw);
+                            match forward_of(arg, &params) {
+                                Some(p) => forwards.push(Forward {
+                                    index: p.index,
+                                    name: p.member.unwrap_or(p.name).to_string(),
+                                    event_name: fw.event_name && whole,
+                                    implies: fw.implies.clone().filter(|_| whole),
+                                    key: fw.key.clone().or_else(|| arg.key.clone()),
+                                    member: p.member.map(str::to_string),
+                                }),
+                                None if !calls::is_literal(&arg.expr) => {
+                                    if let Some(c) = calls::classify(arg)
+                                        .filter(|c| !c.starts_with("user.content"))
+                                    {
+                                        let name =
+                                            arg.key.clone().unwrap_or_else(|| arg.expr.clone());
+                                        carries.push((c, name));
+                                    }
+                                }
+                                None => {}
+                            }
+                        }
+                    }
+                    if forwards.is_empty() {
+                        continue;
+                    }
+                    let key = (f.name.clone(), f.line, w.vendor);
+                    let entry = out.entry(key).or_insert_with(|| {
+                        grew = true;
+                        Wrapper {
+                            name: f.name.clone(),
+                            family: w.family,
+                            file: String::new(),
+                            line: f.line,
+                            exported: f.exported,
+                            vendor: w.vendor,
+                            via: format!("{} → {}", w.name, w.via),
+                            forwards: Vec::new(),
+                            owner: f.owner.clone().filter(|_| methods),
+                            carries: Vec::new(),
+                            links: Vec::new(),
+                        }
+                    });
+                    if !entry.links.contains(&call.line) {
+                        entry.links.push(call.line);
+                    }
+                    for fw in forwards {
+                        if !entry
+                            .forwards
+                            .iter()
+                            .any(|x| x.index == fw.index && x.member == fw.member)
+                        {
+                            entry.forwards.push(fw);
+                        }
+                    }
+                    entry.forwards.sort();
+                    for c in carries {
+                        if !entry.carries.contains(&c) {
+                            entry.carries.push(c);
+                        }
+                    }
+                    entry.carries.sort();
+                }
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+}
+
+/// The parameter an argument passes on, as it is or as a member.
+fn forward_of<'p>(arg: &Arg, params: &[Param<'p>]) -> Option<Param<'p>> {
+    params.iter().copied().find(|p| {
+        bare_name(&arg.expr) == p.name
+            || member_of(&arg.expr, p.name)
+            || interpolated(&arg.expr, p.name)
+            || alternative(&arg.expr, p.name)
+    })
+}
+
+/// True when `expr` picks `name` as one of its alternatives, as it is:
+/// `test ? "delivered@example.com" : to`, `to ?? fallback`, `to || admin`.
+fn alternative(expr: &str, name: &str) -> bool {
+    let e = expr.trim();
+    if !(e.contains('?') || e.contains("||")) || e.starts_with(['"', '\'', '`']) {
+        return false;
+    }
+    e.split(['?', ':', '|'])
+        .map(str::trim)
+        .any(|part| part == name)
+}
+
 /// The parameters a vendor call receives as they are.
-fn forwards_of(call: &Call, callee: &str, spec: &CallSpec, params: &[(u16, &str)]) -> Vec<Forward> {
+fn forwards_of(call: &Call, callee: &str, spec: &CallSpec, params: &[Param<'_>]) -> Vec<Forward> {
     let event_call = calls::sends_events(callee);
     let mut out = Vec::new();
-    for &(index, name) in params {
-        if let Some(arg) = call.args.iter().find(|a| bare_name(&a.expr) == name) {
+    for p in params {
+        let name = p.name;
+        let member = p.member.map(str::to_string);
+        let call_name = p.member.unwrap_or(name).to_string();
+        if let Some(arg) = call
+            .args
+            .iter()
+            .find(|a| bare_name(&a.expr) == name || alternative(&a.expr, name))
+        {
             let first = arg.position == Some(0) && arg.key.is_none();
+            // `capture({ distinctId, event, properties })`: the event's name.
+            let named = matches!(
+                arg.key.as_deref(),
+                Some("event" | "eventName" | "event_name")
+            );
             out.push(Forward {
-                index,
-                name: name.to_string(),
-                event_name: first && event_call,
+                index: p.index,
+                name: call_name,
+                event_name: (first || named) && event_call,
                 implies: spec.implies().filter(|_| first).map(str::to_string),
                 key: arg.key.clone(),
+                member,
             });
         } else if let Some(arg) = call
             .args
@@ -271,11 +478,12 @@ fn forwards_of(call: &Call, callee: &str, spec: &CallSpec, params: &[(u16, &str)
             // from is the event, not a person's data.
             let first = arg.position == Some(0) && arg.key.is_none();
             out.push(Forward {
-                index,
-                name: name.to_string(),
+                index: p.index,
+                name: call_name,
                 event_name: first && event_call,
                 implies: None,
                 key: None,
+                member,
             });
         }
     }
@@ -288,19 +496,26 @@ fn carried(
     call: &Call,
     v: VendorIx,
     specs: &calls::Specs,
-    params: &[(u16, &str)],
+    params: &[Param<'_>],
 ) -> Vec<(String, String)> {
     let from_param = |expr: &str| {
-        params
-            .iter()
-            .any(|&(_, p)| bare_name(expr) == p || member_of(expr, p) || interpolated(expr, p))
+        params.iter().any(|p| {
+            bare_name(expr) == p.name
+                || member_of(expr, p.name)
+                || interpolated(expr, p.name)
+                || alternative(expr, p.name)
+        })
     };
     let mut out = Vec::new();
     for arg in &call.args {
         if from_param(&arg.expr) {
             continue;
         }
-        if let Some(category) = calls::classify_for(arg, v, specs) {
+        // A message's text is what each call site composes (a template
+        // rendered from what it passes), not something the wrapper adds.
+        if let Some(category) = calls::classify_for(arg, v, specs)
+            && !category.starts_with("user.content")
+        {
             let name = arg.key.clone().unwrap_or_else(|| arg.expr.clone());
             out.push((category, name));
         }
@@ -1182,12 +1397,31 @@ fn supertypes(header: &str) -> Vec<String> {
 
 /// True when a call-site argument is in a forwarded parameter's place.
 fn forwarded(arg: &Arg, fw: &Forward) -> bool {
+    if let Some(m) = &fw.member {
+        // `sendEmail({ to: user.email })`: the key of the object passed in
+        // the destructured parameter's place.
+        return arg.position == Some(fw.index)
+            && arg.key.as_deref().and_then(|k| k.split('.').next()) == Some(m.as_str());
+    }
     match arg.position {
         Some(p) => p == fw.index,
         None => arg
             .key
             .as_deref()
             .is_some_and(|k| k.split('.').next() == Some(fw.name.as_str())),
+    }
+}
+
+/// True when the argument is the whole forwarded parameter, not a part
+/// of it.
+fn is_whole(arg: &Arg, fw: &Forward) -> bool {
+    if let Some(m) = &fw.member {
+        return arg.key.as_deref() == Some(m.as_str());
+    }
+    match arg.position {
+        Some(_) => arg.key.is_none(),
+        // A keyword argument named exactly like the parameter.
+        None => arg.key.as_deref() == Some(fw.name.as_str()),
     }
 }
 
@@ -1198,11 +1432,7 @@ fn field_of(
     specs: &calls::Specs,
     fields: &mut BTreeSet<CallField>,
 ) {
-    let whole = match arg.position {
-        Some(_) => arg.key.is_none(),
-        // A keyword argument named exactly like the parameter.
-        None => arg.key.as_deref() == Some(fw.name.as_str()),
-    };
+    let whole = is_whole(arg, fw);
     // A bare value (`u.ID`) is what the vendor receives under the key the
     // wrapper passes it with (`UserId: userID`).
     let keyed;

@@ -152,3 +152,14 @@ pub fn field_lines(r: &ScanResult) -> Vec<String> {
     got.sort();
     got
 }
+
+/// The text of a vendor's call evidence at `file:line` (panics if none).
+pub fn call_text(r: &ScanResult, vendor: &str, file: &str, line: u32) -> String {
+    r.integrations
+        .iter()
+        .filter(|i| i.vendor == vendor)
+        .flat_map(|i| i.evidence.iter())
+        .find(|e| e.kind == blastmap::model::EvidenceKind::Call && e.file == file && e.line == line)
+        .map(|e| e.text.clone())
+        .unwrap_or_else(|| panic!("no call evidence at {file}:{line}"))
+}
