@@ -771,7 +771,10 @@ fn login_providers_registered_by_name() {
 /// `captureEvent`; `trackFirstEvent` looks the owner's email up itself and
 /// sends it with each call, and its event name (a constant named
 /// `..._MESSAGE`) is an event's name, not a message. `owner.email` reads one
-/// member of what `lookupOwner` returns, not the whole of it.
+/// member of what `lookupOwner` returns, not the whole of it. A function
+/// that Tinybird's zod-bird client makes (`tb.buildIngestEndpoint(...)`)
+/// sends what it is called with, so `publishArchive({ ownerEmail })`, two
+/// wrappers away, sends the owner's email to Tinybird.
 #[test]
 fn wrappers_of_wrappers_and_destructured_parameters() {
     let r = run(&fixture("wrapper-chains"));
@@ -794,6 +797,16 @@ fn wrappers_of_wrappers_and_destructured_parameters() {
             "resend user.content.private packages/mailer/src/send.tsx:42",
             "resend user.content.private packages/mailer/src/send.tsx:43",
             "resend user.name apps/web/lib/invite.ts:7",
+            "tinybird user.contact.email apps/web/lib/archive.ts:4",
+        ]
+    );
+    assert_eq!(
+        calls(&r, "tinybird"),
+        [
+            "apps/web/lib/archive.ts:4 production",
+            "packages/events/src/index.ts:12 production",
+            "packages/events/src/index.ts:16 production",
+            "packages/events/src/index.ts:6 production",
         ]
     );
     let invite = call_text(&r, "resend", "apps/web/lib/invite.ts", 4);

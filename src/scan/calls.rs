@@ -604,11 +604,13 @@ fn match_calls(
     let mut fields = BTreeSet::new();
     let calls = facts.all_calls();
     let built = builders(facts);
+    let made = endpoints(facts, bound, specs);
     let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
     for call in calls {
         if !seen.insert((call.line, call.callee.as_str())) || !keep(call) {
             continue;
         }
+        let call = &*as_endpoint(call, &made);
         match_call(call, bound, specs, &mut findings, &mut fields);
         if !built.is_empty() {
             builder_fields(call, bound, specs, &built, &mut fields);
@@ -664,6 +666,53 @@ pub(crate) fn matching<'s>(
         })
         .collect();
     (callee, found)
+}
+
+/// Functions a vendor's client makes, which send what they are called with:
+/// `const publish = tb.buildIngestEndpoint({ datasource: "events" })`,
+/// then `publish({ ownerEmail })`. By the bound name, the callee of the
+/// catalog call that made it (`tb.buildIngestEndpoint`).
+pub(crate) fn endpoints(
+    facts: &FileFacts,
+    bound: &BTreeMap<String, BTreeSet<VendorIx>>,
+    specs: &Specs,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if facts.bindings.is_empty() {
+        return out;
+    }
+    let calls: Vec<&Call> = facts.all_calls().collect();
+    for b in &facts.bindings {
+        if b.name.contains('.') || out.contains_key(&b.name) {
+            continue;
+        }
+        let made = calls.iter().find(|c| {
+            c.line == b.line
+                && dotted(&c.callee)
+                    .strip_prefix(b.root.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+                && !matching(c, bound, specs).1.is_empty()
+        });
+        if let Some(c) = made {
+            out.insert(b.name.clone(), dotted(&c.callee));
+        }
+    }
+    out
+}
+
+/// `call` as the vendor call it stands for when its callee is one of
+/// `endpoints` (the original text and arguments, the maker's callee).
+pub(crate) fn as_endpoint<'c>(
+    call: &'c Call,
+    endpoints: &BTreeMap<String, String>,
+) -> std::borrow::Cow<'c, Call> {
+    match endpoints.get(call.callee.as_str()) {
+        Some(maker) => std::borrow::Cow::Owned(Call {
+            callee: maker.clone(),
+            ..call.clone()
+        }),
+        None => std::borrow::Cow::Borrowed(call),
+    }
 }
 
 /// Values set through a builder (`CustomerCreateParams.builder()

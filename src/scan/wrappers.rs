@@ -259,6 +259,7 @@ pub fn defined_with(
     // Methods count in typed languages, where a call site's receiver has a
     // declared type to match the method's class against.
     let methods = family.typed();
+    let made = calls::endpoints(facts, &bound, specs);
     for f in facts
         .functions
         .iter()
@@ -269,6 +270,7 @@ pub fn defined_with(
             continue;
         }
         for call in &f.calls {
+            let call = &*calls::as_endpoint(call, &made);
             let (callee, matched) = calls::matching(call, &bound, specs);
             for (v, spec) in matched {
                 let forwards = forwards_of(call, &callee, spec, &params);
