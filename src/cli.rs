@@ -1111,10 +1111,44 @@ fn blast_what_if(
     }
 }
 
-/// Exit 1 with the vendors the map does have.
+/// Exit 1 with the vendors the map does have, and how to ask about a
+/// vendor it does not: through the vendors it is a sub-processor of, or
+/// with a what-if flow to a catalog vendor.
 fn unknown_vendor(e: &crate::graph::blast::BlastError) -> Outcome {
-    let crate::graph::blast::BlastError::UnknownVendor { known, .. } = e;
+    let crate::graph::blast::BlastError::UnknownVendor {
+        vendor,
+        known,
+        outside,
+        ..
+    } = e;
+    let crate::graph::blast::Outside {
+        sub_processor_of,
+        catalog_name,
+        component,
+    } = &**outside;
     let mut msg = format!("error: {e}\n");
+    let name = catalog_name.as_deref().unwrap_or(vendor);
+    if !sub_processor_of.is_empty() {
+        msg.push_str(&format!(
+            "  help: {name} is a sub-processor of {} (the diagram shows it under each): \
+             a breach of it can expose what they hold, so ask {}; \
+             to ask about `{vendor}` itself, declare it under `vendors:` with the flows it receives\n",
+            sub_processor_of.join(", "),
+            sub_processor_of
+                .iter()
+                .take(3)
+                .map(|v| format!("`blastmap blast {v}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+    } else if catalog_name.is_some() {
+        let from = component.as_deref().unwrap_or("COMPONENT");
+        msg.push_str(&format!(
+            "  help: {name} is in the catalog but receives nothing in this map; \
+             to ask what would leak if it did, assume a flow: \
+             --assume \"{from} -> {vendor}: all\" (or list the fields)\n"
+        ));
+    }
     if known.is_empty() {
         msg.push_str("  help: the map declares no vendors\n");
     } else {

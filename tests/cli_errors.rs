@@ -242,6 +242,50 @@ fn missing_inputs_and_unknown_vendors() {
     assert_eq!(out.status.code(), Some(0));
 }
 
+/// A vendor the map does not declare: a sub-processor on the diagram
+/// points to the vendors whose blast radius covers it; a catalog vendor
+/// that receives nothing gets the what-if flow that asks about it, and that
+/// flow, run as written, answers; an unknown name gets neither.
+#[test]
+fn a_vendor_outside_the_map_says_how_to_ask_about_it() {
+    let blast = |args: &[&str]| {
+        let out = Command::cargo_bin("blastmap")
+            .unwrap()
+            .args(["blast"])
+            .args(args)
+            .args(["--map", "examples/api-platform/blastmap.yaml"])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        )
+    };
+    let (code, err, _) = blast(&["aws"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("Amazon Web Services is a sub-processor of salesforce, stripe")
+            && err.contains("`blastmap blast salesforce`, `blastmap blast stripe`"),
+        "{err}"
+    );
+    let (code, err, _) = blast(&["hubspot"]);
+    assert_eq!(code, Some(1));
+    let hint = "--assume \"accounts -> hubspot: all\"";
+    assert!(
+        err.contains("HubSpot is in the catalog but receives nothing") && err.contains(hint),
+        "{err}"
+    );
+    let (code, _, out) = blast(&["hubspot", "--assume", "accounts -> hubspot: all"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("BLAST RADIUS: HubSpot"), "{out}");
+    let (_, err, _) = blast(&["nothere"]);
+    assert!(
+        !err.contains("--assume") && !err.contains("sub-processor"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_closed_pipe_is_not_an_error() {
     use std::process::{Command as Std, Stdio};

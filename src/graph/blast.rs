@@ -252,7 +252,21 @@ pub enum BlastError {
         suggestion: Option<String>,
         /// The vendors the map has.
         known: Vec<String>,
+        /// How to ask about it all the same.
+        outside: Box<Outside>,
     },
+}
+
+/// What the map and the catalog say about a vendor the map does not have.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Outside {
+    /// The map's vendors that the catalog says use it as a sub-processor
+    /// (it is on their diagram), sorted.
+    pub sub_processor_of: Vec<String>,
+    /// Its name, when the catalog knows it.
+    pub catalog_name: Option<String>,
+    /// The map's first component, for an `--assume` example.
+    pub component: Option<String>,
 }
 
 /// Per-field indexes that make [`DataGraph::summarize`] cheap: each field's
@@ -451,10 +465,23 @@ impl DataGraph<'_> {
                 let suggestion =
                     crate::model::suggest::closest(vendor, known.iter().map(String::as_str))
                         .map(str::to_string);
+                let sub_processor_of: Vec<String> = known
+                    .iter()
+                    .filter(|v| {
+                        crate::catalog::lookup(v)
+                            .is_some_and(|c| c.sub_processors.iter().any(|s| s == vendor))
+                    })
+                    .cloned()
+                    .collect();
                 Err(BlastError::UnknownVendor {
                     vendor: vendor.to_string(),
                     suggestion,
                     known,
+                    outside: Box::new(Outside {
+                        sub_processor_of,
+                        catalog_name: crate::catalog::lookup(vendor).map(|c| c.name.clone()),
+                        component: self.map.components.keys().next().cloned(),
+                    }),
                 })
             }
         }
