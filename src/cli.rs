@@ -481,6 +481,15 @@ pub enum CatalogFormat {
     Json,
 }
 
+/// Which streams [`emit`] colours (see [`crate::report::colour::wanted`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Paint {
+    /// A text report for people on stdout.
+    pub stdout: bool,
+    /// `error:` and `help:` on stderr.
+    pub stderr: bool,
+}
+
 /// What a command produced.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -494,6 +503,10 @@ pub struct Outcome {
     pub output: Option<PathBuf>,
     /// Files to write besides the report (`man --dir`): (path, text).
     pub files: Vec<(PathBuf, String)>,
+    /// `stdout` is a text report for people (`blast`, `rank`, `diff`,
+    /// `scan` and `check` in their text format), which the binary may
+    /// colour on a terminal (see [`crate::report::colour`]).
+    pub for_people: bool,
 }
 
 impl Outcome {
@@ -704,6 +717,20 @@ pub fn run(cli: Cli) -> Outcome {
 /// Runs a parsed command, reporting scan progress to `progress` (the
 /// binary's bar; the library itself never draws).
 pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
+    let for_people = match &cli.command {
+        Command::Blast { format, notice, .. } => *format == Format::Text && notice.is_none(),
+        Command::Rank { format, .. } => *format == Format::Text,
+        Command::Diff { format, .. } => *format == DiffFormat::Text,
+        Command::Scan { format, .. } => *format == ScanFormat::Text,
+        Command::Check { format, .. } => *format == CheckFormat::Text,
+        _ => false,
+    };
+    let mut outcome = dispatch(cli, progress);
+    outcome.for_people = for_people && outcome.output.is_none();
+    outcome
+}
+
+fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
     match cli.command {
         Command::Blast {
             vendor,
@@ -1273,11 +1300,18 @@ fn merge(files: &[String], system: Option<String>, output: &Output) -> Outcome {
 
 /// Writes an outcome: the report to stdout or its file, messages to stderr.
 /// Returns the exit code; a broken pipe on stdout counts as success.
-pub fn emit(o: &Outcome, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+pub fn emit(o: &Outcome, stdout: &mut dyn Write, stderr: &mut dyn Write, paint: Paint) -> i32 {
     if !o.stderr.is_empty() {
         // Messages quote the input (a value in an error, a file name): the
-        // last wall against a line that a CI runner would execute.
-        let _ = stderr.write_all(crate::report::escape::log_lines(&o.stderr).as_bytes());
+        // last wall against a line that a CI runner would execute. Colour
+        // comes after it, so the only escapes are the ones added here.
+        let clean = crate::report::escape::log_lines(&o.stderr);
+        let text = if paint.stderr {
+            crate::report::colour::messages(&clean)
+        } else {
+            clean
+        };
+        let _ = stderr.write_all(text.as_bytes());
     }
     for (path, text) in &o.files {
         let made = match path.parent() {
@@ -1299,8 +1333,15 @@ pub fn emit(o: &Outcome, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 
         }
         return o.code;
     }
+    let painted;
+    let text = if paint.stdout && o.for_people {
+        painted = crate::report::colour::report(&o.stdout);
+        &painted
+    } else {
+        &o.stdout
+    };
     match stdout
-        .write_all(o.stdout.as_bytes())
+        .write_all(text.as_bytes())
         .and_then(|_| stdout.flush())
     {
         Ok(()) => o.code,

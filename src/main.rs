@@ -1,6 +1,7 @@
 //! The `blastmap` binary: parse arguments, run, write, exit. All the work is
-//! in the library (`blastmap::cli::run_with`); the only thing drawn here is
-//! the scan progress bar, on stderr, when it is a terminal and the scan is long.
+//! in the library (`blastmap::cli::run_with`); the only things decided here
+//! are the scan progress bar, on stderr, when it is a terminal and the scan
+//! is long, and whether to colour the output (a terminal, no `NO_COLOR`).
 
 use std::io::IsTerminal;
 use std::sync::OnceLock;
@@ -71,10 +72,18 @@ fn main() {
     let bar = std::io::stderr().is_terminal().then(Bar::new);
     let progress = bar.as_ref().map(|b| b as &dyn blastmap::scan::ScanProgress);
     let outcome = blastmap::cli::run_with(cli, progress);
+    // Colour for people on a terminal (off with NO_COLOR, when piped, or
+    // with TERM=dumb; CLICOLOR_FORCE turns it on).
+    let var = |k: &str| std::env::var(k).ok();
+    let paint = blastmap::cli::Paint {
+        stdout: blastmap::report::colour::wanted(var, std::io::stdout().is_terminal()),
+        stderr: blastmap::report::colour::wanted(var, std::io::stderr().is_terminal()),
+    };
     let code = blastmap::cli::emit(
         &outcome,
         &mut std::io::stdout().lock(),
         &mut std::io::stderr().lock(),
+        paint,
     );
     std::process::exit(code);
 }

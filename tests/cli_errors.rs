@@ -598,3 +598,51 @@ fn diff_refuses_declarations_against_a_scan() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("no differences"));
 }
+
+/// Colour: only for text reports and messages, only when asked for
+/// (`CLICOLOR_FORCE`, which a terminal stands in for here) and never
+/// with `NO_COLOR`; piped output, JSON and files written with `-o` stay
+/// plain text.
+#[test]
+fn colour_only_for_people_on_a_terminal() {
+    let run = |env: &[(&str, &str)], args: &[&str]| {
+        let mut c = Command::cargo_bin("blastmap").unwrap();
+        c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c.args(args).output().unwrap();
+        (
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let map = "examples/api-platform/blastmap.yaml";
+    let blast = ["blast", "stripe", "--map", map];
+    let (out, _) = run(&[], &blast);
+    assert!(!out.contains('\x1b'), "piped output is plain");
+    let (out, _) = run(&[("CLICOLOR_FORCE", "1")], &blast);
+    assert!(
+        out.contains("severity \x1b[1;31mCRITICAL\x1b[0m") && out.contains("\x1b[1mEXPOSED"),
+        "{out}"
+    );
+    let (out, _) = run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], &blast);
+    assert!(!out.contains('\x1b'));
+    let (out, _) = run(
+        &[("CLICOLOR_FORCE", "1")],
+        &["rank", "--map", map, "--format", "json"],
+    );
+    assert!(!out.contains('\x1b') && out.trim_start().starts_with('{'));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rank.txt");
+    run(
+        &[("CLICOLOR_FORCE", "1")],
+        &["rank", "--map", map, "-o", file.to_str().unwrap()],
+    );
+    assert!(!std::fs::read_to_string(&file).unwrap().contains('\x1b'));
+    let (_, err) = run(&[("CLICOLOR_FORCE", "1")], &["blast", "nope", "--map", map]);
+    assert!(
+        err.starts_with("\x1b[1;31merror:\x1b[0m vendor `nope`"),
+        "{err}"
+    );
+}

@@ -5,6 +5,7 @@
 //! for the format it is written into.
 
 pub mod check;
+pub mod colour;
 pub mod cyclonedx;
 pub mod cypher;
 pub mod dot;
