@@ -1,0 +1,1076 @@
+//! Data flow at vendor call sites, end to end through the scanner: one step
+//! of local data flow (an object/dict/hash/map/struct literal assigned in the
+//! same function, then passed), first-party wrappers (and wrappers of
+//! them) followed across files, PHP and Go call sites, Sentry's opt-in PII
+//! (`send_default_pii`), and Close's calls. Exact (category, file, line)
+//! triples, with the traps: calls in comments and strings, a variable of the
+//! same name assigned in another function, a function that calls the vendor
+//! without forwarding its parameter, a same-named function from another
+//! module, call sites in tests.
+
+use crate::scan_support;
+
+use std::path::Path;
+
+use scan_support::*;
+
+fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
+// ---------------------------------------------------------------------------
+// 1. One step of local data flow
+
+const SIGNUP_TS: &str = r#"import mixpanel from "mixpanel-browser";
+
+function profileProps(user: User) {
+  const payload = { $email: user.email };
+  return payload;
+}
+
+export function onSignup(user: User, plan: string) {
+  const props = {
+    email: user.email,
+    plan,
+  };
+  props.phone = user.phoneNumber;
+  mixpanel.track("Signed up", props);
+  // mixpanel.people.set({ $email: user.email });
+  const help = "call mixpanel.people.set({ $name: user.name }) to add a profile";
+}
+
+export function onLogin(user: User, payload: LoginEvent) {
+  mixpanel.track("Logged in", payload);
+}
+"#;
+
+const EVENTS_PY: &str = r#"import posthog
+
+
+def record_signup(user):
+    payload = {"email": user.email, "plan": user.plan}
+    payload["name"] = user.full_name
+    posthog.capture(user.id, "signed_up", properties=payload)
+    # posthog.capture(user.id, "x", properties={"phone": user.phone_number})
+
+
+def build(user):
+    props = {"phone": user.phone_number}
+    return props
+
+
+def record_login(user, props):
+    posthog.capture(user.id, "logged_in", properties=props)
+"#;
+
+const TRACKER_RB: &str = r#"require "mixpanel-ruby"
+
+class SignupTracker
+  def track(user)
+    tracker = Mixpanel::Tracker.new(ENV["MIXPANEL_TOKEN"])
+    props = { "$email" => user.email, "plan" => user.plan }
+    tracker.people.set(user.id, props)
+  end
+
+  def other(user, props)
+    extra = { "$phone" => user.phone }
+    tracker = Mixpanel::Tracker.new(ENV["MIXPANEL_TOKEN"])
+    tracker.people.set(user.id, props)
+  end
+end
+"#;
+
+const TRACK_GO: &str = r#"package events
+
+import (
+	"os"
+
+	"github.com/segmentio/analytics-go/v3"
+)
+
+var client = analytics.New(os.Getenv("SEGMENT_WRITE_KEY"))
+
+func SignedUp(u *User) error {
+	props := analytics.NewProperties()
+	props.Set("plan", u.Plan)
+	traits := map[string]interface{}{
+		"email": u.Email,
+	}
+	return client.Enqueue(analytics.Track{
+		UserId:     u.ID,
+		Event:      "Signed Up",
+		Properties: traits,
+	})
+}
+"#;
+
+const ANALYTICS_JAVA: &str = r#"package com.acme.app;
+
+import com.mixpanel.android.mpmetrics.MixpanelAPI;
+import org.json.JSONException;
+import org.json.JSONObject;
+
+public class Analytics {
+    public void signedUp(Context context, User user) throws JSONException {
+        MixpanelAPI mixpanel = MixpanelAPI.getInstance(context, BuildConfig.MIXPANEL_TOKEN, true);
+        JSONObject props = new JSONObject();
+        props.put("plan", user.getPlan());
+        props.put("$email", user.getEmail());
+        mixpanel.track("Signed Up", props);
+    }
+}
+"#;
+
+#[test]
+fn literals_assigned_in_the_same_function_are_followed_to_the_call() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "web/package.json",
+        r#"{ "name": "web", "dependencies": { "mixpanel-browser": "^2.56.0" } }"#,
+    );
+    write(root, "web/src/signup.ts", SIGNUP_TS);
+    write(root, "api/requirements.txt", "posthog==3.7.0\n");
+    write(root, "api/app/events.py", EVENTS_PY);
+    write(root, "worker/Gemfile", "gem \"mixpanel-ruby\"\n");
+    write(root, "worker/app/signup_tracker.rb", TRACKER_RB);
+    let r = run(root);
+
+    // Values built before the call are reported at the call, where the data
+    // leaves ("built at line N" in the name); `plan` and the event names are
+    // not user data; the
+    // comment and the string are no calls; `payload` in onLogin is its
+    // parameter, not the literal profileProps assigned earlier.
+    assert_eq!(
+        call_fields(&r, "mixpanel")
+            .into_iter()
+            .filter(|f| f.contains("web/"))
+            .collect::<Vec<_>>(),
+        s(&[
+            "user.contact.email web/src/signup.ts:14",
+            "user.contact.phone_number web/src/signup.ts:14",
+        ])
+    );
+    assert_eq!(
+        calls(&r, "mixpanel")
+            .into_iter()
+            .filter(|f| f.contains("web/"))
+            .collect::<Vec<_>>(),
+        s(&[
+            "web/src/signup.ts:14 production",
+            "web/src/signup.ts:20 production"
+        ])
+    );
+
+    // Python: the dict, and a key added to it afterwards.
+    assert_eq!(
+        call_fields(&r, "posthog"),
+        s(&[
+            "user.contact.email api/app/events.py:7",
+            "user.name api/app/events.py:7",
+            "user.unique_id api/app/events.py:17",
+            "user.unique_id api/app/events.py:7",
+        ])
+    );
+
+    // Ruby: a hash in a local, passed to people.set.
+    assert_eq!(
+        call_fields(&r, "mixpanel")
+            .into_iter()
+            .filter(|f| f.contains("worker/"))
+            .collect::<Vec<_>>(),
+        s(&[
+            "user.contact.email worker/app/signup_tracker.rb:7",
+            "user.unique_id worker/app/signup_tracker.rb:13",
+            "user.unique_id worker/app/signup_tracker.rb:7",
+        ])
+    );
+}
+
+#[test]
+fn go_maps_and_java_map_builders_are_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "go.mod",
+        "module github.com/acme/shop\n\ngo 1.22\n\nrequire github.com/segmentio/analytics-go/v3 v3.3.0\n",
+    );
+    write(root, "internal/events/track.go", TRACK_GO);
+    write(
+        root,
+        "android/app/build.gradle",
+        "dependencies {\n    implementation 'com.mixpanel.android:mixpanel-android:7.5.2'\n}\n",
+    );
+    write(
+        root,
+        "android/app/src/main/java/com/acme/app/Analytics.java",
+        ANALYTICS_JAVA,
+    );
+    let r = run(root);
+    assert_eq!(
+        call_fields(&r, "segment"),
+        s(&[
+            "user.contact.email internal/events/track.go:17",
+            "user.unique_id internal/events/track.go:18",
+        ])
+    );
+    assert_eq!(
+        call_fields(&r, "mixpanel"),
+        s(&["user.contact.email android/app/src/main/java/com/acme/app/Analytics.java:13"])
+    );
+}
+
+// ---------------------------------------------------------------------------
+// 2. First-party wrappers, one level, across files
+
+const WRAPPER_TS: &str = r#"import posthog from "posthog-js";
+
+export function capture(event: string, props: Record<string, unknown> = {}) {
+  posthog.capture(event, props);
+}
+
+export function identify(user: { id: string; email: string }) {
+  posthog.identify(user.id, { email: user.email });
+}
+
+export function pageview(path: string) {
+  posthog.capture("$pageview");
+  console.debug(path);
+}
+
+export function trackSignup(user: User) {
+  capture("signup_started", { email: user.email });
+}
+"#;
+
+const SIGNUP_TSX: &str = r#"import { capture, pageview, trackSignup } from "@/lib/analytics";
+import * as analytics from "../lib/analytics";
+
+export function SignupForm({ user }: Props) {
+  const onSubmit = () => {
+    capture("signup_completed", { email: user.email, plan: "pro" });
+    analytics.capture("form_viewed", { phone: user.phoneNumber });
+    pageview(user.email);
+    trackSignup(user);
+  };
+  // capture("commented", { email: user.email });
+  const hint = 'capture("in a string", { email: user.email })';
+  return <form onSubmit={onSubmit} title={hint} />;
+}
+"#;
+
+const RECORDER_TS: &str = r#"import { capture } from "./camera";
+
+export function snap(user: User, stream: MediaStream) {
+  return capture("frame", { email: user.email, stream });
+}
+"#;
+
+const CAMERA_TS: &str = r#"export function capture(name: string, opts: object) {
+  return { name, opts };
+}
+"#;
+
+const WRAPPER_TEST_TS: &str = r#"import { capture } from "./analytics";
+
+test("capture forwards", () => {
+  capture("x", { email: user.email });
+});
+"#;
+
+const ANALYTICS_PY: &str = r#"import posthog
+
+
+def capture(distinct_id, event, properties=None):
+    posthog.capture(distinct_id, event, properties=properties)
+
+
+def flush(reason):
+    posthog.capture("system", "flush")
+    print(reason)
+"#;
+
+const VIEWS_PY: &str = r#"from app.analytics import capture, flush
+from app import analytics
+
+
+def signup(request, user):
+    capture(user.id, "signed_up", properties={"email": user.email})
+    analytics.capture(user.id, "plan_chosen", {"plan": user.plan, "phone": user.phone_number})
+    flush(user.email)
+"#;
+
+const MEDIA_PY: &str = r#"from app.camera import capture
+
+
+def snapshot(user, frame):
+    return capture(frame, {"email": user.email})
+"#;
+
+const LOCAL_PY: &str = r#"def capture(event, properties):
+    return (event, properties)
+
+
+def record(user):
+    capture("x", {"email": user.email})
+"#;
+
+fn wrapper_tree(root: &Path) {
+    write(
+        root,
+        "web/package.json",
+        r#"{ "name": "web", "dependencies": { "posthog-js": "^1.160.0" } }"#,
+    );
+    write(root, "web/src/lib/analytics.ts", WRAPPER_TS);
+    write(root, "web/src/pages/signup.tsx", SIGNUP_TSX);
+    write(root, "web/src/media/recorder.ts", RECORDER_TS);
+    write(root, "web/src/media/camera.ts", CAMERA_TS);
+    write(root, "web/src/lib/analytics.test.ts", WRAPPER_TEST_TS);
+    write(root, "api/requirements.txt", "posthog==3.7.0\n");
+    write(root, "api/app/analytics.py", ANALYTICS_PY);
+    write(root, "api/app/views.py", VIEWS_PY);
+    write(root, "api/app/media.py", MEDIA_PY);
+    write(root, "api/app/local.py", LOCAL_PY);
+}
+
+#[test]
+fn typescript_wrapper_call_sites_are_flows_to_the_vendor() {
+    let tmp = tempfile::tempdir().unwrap();
+    wrapper_tree(tmp.path());
+    let r = run(tmp.path());
+    let web: Vec<String> = call_fields(&r, "posthog")
+        .into_iter()
+        .filter(|f| f.contains("web/"))
+        .collect();
+    // Line 6 by a named import through an alias path, line 7 by a namespace
+    // import; `pageview` calls PostHog but forwards nothing; `trackSignup`
+    // is a wrapper of a wrapper: its own `capture` call is a call site, and
+    // so is its caller on line 9, whose `user` reaches PostHog as the
+    // `email` that `trackSignup` reads from it; the comment and the string
+    // are no calls; the camera's `capture` is another function; the test
+    // sends nothing.
+    assert_eq!(
+        web,
+        s(&[
+            "user.contact.email web/src/lib/analytics.ts:17",
+            "user.contact.email web/src/lib/analytics.ts:8",
+            "user.contact.email web/src/pages/signup.tsx:6",
+            "user.contact.email web/src/pages/signup.tsx:9",
+            "user.contact.phone_number web/src/pages/signup.tsx:7",
+            "user.unique_id web/src/lib/analytics.ts:8",
+        ])
+    );
+    let web_calls: Vec<String> = calls(&r, "posthog")
+        .into_iter()
+        .filter(|f| f.contains("web/"))
+        .collect();
+    assert_eq!(
+        web_calls,
+        s(&[
+            "web/src/lib/analytics.test.ts:4 test",
+            "web/src/lib/analytics.ts:12 production",
+            "web/src/lib/analytics.ts:17 production",
+            "web/src/lib/analytics.ts:4 production",
+            "web/src/lib/analytics.ts:8 production",
+            "web/src/pages/signup.tsx:6 production",
+            "web/src/pages/signup.tsx:7 production",
+            "web/src/pages/signup.tsx:9 production",
+        ])
+    );
+    let text = call_text(&r, "posthog", "web/src/pages/signup.tsx", 9);
+    assert!(
+        text.starts_with("trackSignup → capture → posthog.capture (web/src/lib/analytics.ts:16)"),
+        "{text}"
+    );
+    let text = call_text(&r, "posthog", "web/src/pages/signup.tsx", 6);
+    assert!(
+        text.starts_with("capture → posthog.capture (web/src/lib/analytics.ts:3): capture("),
+        "{text}"
+    );
+    // The page's component sends to PostHog through the wrapper.
+    assert!(r.integrations.iter().any(|i| {
+        i.vendor == "posthog"
+            && i.evidence
+                .iter()
+                .any(|e| e.file == "web/src/pages/signup.tsx")
+    }));
+}
+
+#[test]
+fn python_wrapper_call_sites_are_flows_to_the_vendor() {
+    let tmp = tempfile::tempdir().unwrap();
+    wrapper_tree(tmp.path());
+    let r = run(tmp.path());
+    let api: Vec<String> = call_fields(&r, "posthog")
+        .into_iter()
+        .filter(|f| f.contains("api/"))
+        .collect();
+    // `from app.analytics import capture` (keyword argument) and `from app
+    // import analytics` (positional dict); `flush` forwards nothing; media.py
+    // imports another module's `capture`; local.py defines its own. The
+    // wrapper's own call names a `distinct_id`.
+    assert_eq!(
+        api,
+        s(&[
+            "user.contact.email api/app/views.py:6",
+            "user.contact.phone_number api/app/views.py:7",
+            "user.unique_id api/app/analytics.py:5",
+            "user.unique_id api/app/views.py:6",
+            "user.unique_id api/app/views.py:7",
+        ])
+    );
+    assert!(
+        !calls(&r, "posthog")
+            .iter()
+            .any(|c| c.contains("media.py") || c.contains("local.py") || c.contains("views.py:8"))
+    );
+    let text = call_text(&r, "posthog", "api/app/views.py", 7);
+    assert!(
+        text.starts_with("capture → posthog.capture (api/app/analytics.py:4): analytics.capture("),
+        "{text}"
+    );
+}
+
+#[test]
+fn wrapper_call_sites_reach_blast_from_code_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    wrapper_tree(tmp.path());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_blastmap"))
+        .args(["blast", "posthog", "--scan"])
+        .arg(tmp.path())
+        .args(["-f", "json"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("user.contact.phone_number"), "{stdout}");
+    assert!(stdout.contains("web/src/pages/signup.tsx"), "{stdout}");
+}
+
+// ---------------------------------------------------------------------------
+// 3. Sentry's opt-in PII
+
+const MAIN_PY: &str = r#"import os
+
+import sentry_sdk
+from fastapi import FastAPI
+
+sentry_sdk.init(
+    dsn=os.environ["SENTRY_DSN"],
+    traces_sample_rate=0.1,
+    send_default_pii=True,
+)
+
+app = FastAPI()
+"#;
+
+const SENTRY_TS: &str = r#"import * as Sentry from "@sentry/browser";
+
+Sentry.init({
+  dsn: import.meta.env.VITE_SENTRY_DSN,
+  sendDefaultPii: true,
+});
+"#;
+
+#[test]
+fn send_default_pii_turns_sentrys_user_fields_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "api/requirements.txt",
+        "sentry-sdk[fastapi]==2.19.0\nfastapi==0.115.0\n",
+    );
+    write(root, "api/main.py", MAIN_PY);
+    write(
+        root,
+        "web/package.json",
+        r#"{ "name": "web", "dependencies": { "@sentry/browser": "^8.0.0" } }"#,
+    );
+    write(root, "web/src/sentry.ts", SENTRY_TS);
+    let on = collected(&run(root), "sentry");
+    for c in [
+        "user.device.ip_address api/main.py:3",
+        "user.location.imprecise api/main.py:3",
+        "user.device.cookie api/main.py:3",
+        "user.unique_id api/main.py:3",
+        "user.contact.email api/main.py:3",
+        "user.device.ip_address web/src/sentry.ts:1",
+        "user.device.cookie web/src/sentry.ts:1",
+    ] {
+        assert!(on.contains(&c.to_string()), "{c} missing from {on:#?}");
+    }
+    // User fields come from server framework integrations, not the browser.
+    assert!(!on.contains(&"user.contact.email web/src/sentry.ts:1".to_string()));
+
+    // The same app without the opt-in (or with it off) sends none of them.
+    write(
+        root,
+        "api/main.py",
+        &MAIN_PY.replace("send_default_pii=True", "send_default_pii=False"),
+    );
+    write(
+        root,
+        "web/src/sentry.ts",
+        &SENTRY_TS.replace("  sendDefaultPii: true,\n", ""),
+    );
+    let off = collected(&run(root), "sentry");
+    for cat in [
+        "user.device.ip_address",
+        "user.location.imprecise",
+        "user.device.cookie ",
+        "user.unique_id",
+        "user.contact.email",
+    ] {
+        assert!(!off.iter().any(|c| c.starts_with(cat)), "{cat} in {off:#?}");
+    }
+    // What Sentry sends regardless stays.
+    assert!(
+        off.contains(&"user.content api/main.py:3".to_string()),
+        "{off:#?}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// 4. PHP and Go call sites
+
+const TRACK_PHP: &str = r#"<?php
+
+require __DIR__ . '/../vendor/autoload.php';
+
+function track_signup($user)
+{
+    $mp = Mixpanel::getInstance(getenv('MIXPANEL_TOKEN'));
+    $mp->people->set($user->id, ['$email' => $user->email, '$first_name' => $user->first_name]);
+    // $mp->people->set($user->id, ['$phone' => $user->phone]);
+    $mp->track('Signed Up', ['plan' => $user->plan, 'emailTemplate' => $template]);
+}
+"#;
+
+const BILLING_PHP: &str = r#"<?php
+
+namespace App\Billing;
+
+class Customers
+{
+    public function create($user)
+    {
+        \Stripe\Stripe::setApiKey(getenv('STRIPE_SECRET'));
+        $customer = \Stripe\Customer::create([
+            'email' => $user->email,
+            'name' => $user->name,
+        ]);
+        $stripe = new \Stripe\StripeClient(getenv('STRIPE_SECRET'));
+        $params = ['phone' => $user->phone];
+        $stripe->customers->create($params);
+        return $customer;
+    }
+}
+"#;
+
+const IDENTIFY_GO: &str = r#"package events
+
+import (
+	"os"
+
+	"github.com/segmentio/analytics-go/v3"
+)
+
+var client = analytics.New(os.Getenv("SEGMENT_WRITE_KEY"))
+
+func Identify(u *User) error {
+	// client.Enqueue(analytics.Identify{UserId: u.Phone})
+	return client.Enqueue(analytics.Identify{
+		UserId: u.ID,
+		Traits: analytics.NewTraits().
+			SetEmail(u.Email).
+			SetName(u.Name),
+	})
+}
+"#;
+
+const BILLING_GO: &str = r#"package billing
+
+import (
+	"github.com/stripe/stripe-go/v76"
+	"github.com/stripe/stripe-go/v76/customer"
+)
+
+func CreateCustomer(u *User) (*stripe.Customer, error) {
+	return customer.New(&stripe.CustomerParams{Email: stripe.String(u.Email)})
+}
+
+func UpdateCustomer(id string, u *User) (*stripe.Customer, error) {
+	params := &stripe.CustomerParams{
+		Phone: stripe.String(u.Phone),
+	}
+	return customer.Update(id, params)
+}
+"#;
+
+#[test]
+fn php_call_sites_give_exact_fields() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "composer.json",
+        r#"{ "name": "acme/shop", "require": { "mixpanel/mixpanel-php": "^2.11", "stripe/stripe-php": "^13.0" } }"#,
+    );
+    write(root, "src/track.php", TRACK_PHP);
+    write(root, "src/Billing/Customers.php", BILLING_PHP);
+    let r = run(root);
+    // The global class `Mixpanel` without a `use`; the commented call is
+    // none; `emailTemplate` and the plan are not user data.
+    assert_eq!(
+        call_fields(&r, "mixpanel"),
+        s(&[
+            "user.contact.email src/track.php:8",
+            "user.name.first src/track.php:8",
+            "user.unique_id src/track.php:8",
+        ])
+    );
+    assert_eq!(
+        calls(&r, "mixpanel"),
+        s(&["src/track.php:10 production", "src/track.php:8 production"])
+    );
+    assert_eq!(
+        call_fields(&r, "stripe"),
+        s(&[
+            "user.contact.email src/Billing/Customers.php:11",
+            "user.contact.phone_number src/Billing/Customers.php:16",
+            "user.name src/Billing/Customers.php:12",
+        ])
+    );
+}
+
+#[test]
+fn go_call_sites_give_exact_fields() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "go.mod",
+        "module github.com/acme/shop\n\ngo 1.22\n\nrequire (\n\tgithub.com/segmentio/analytics-go/v3 v3.3.0\n\tgithub.com/stripe/stripe-go/v76 v76.25.0\n)\n",
+    );
+    write(root, "internal/events/identify.go", IDENTIFY_GO);
+    write(root, "internal/billing/customer.go", BILLING_GO);
+    let r = run(root);
+    // The builder chain's setters name their own categories.
+    assert_eq!(
+        call_fields(&r, "segment"),
+        s(&[
+            "user.contact.email internal/events/identify.go:16",
+            "user.name internal/events/identify.go:17",
+            "user.unique_id internal/events/identify.go:14",
+        ])
+    );
+    assert_eq!(
+        call_fields(&r, "stripe"),
+        s(&[
+            "user.contact.email internal/billing/customer.go:9",
+            "user.contact.phone_number internal/billing/customer.go:16",
+        ])
+    );
+}
+
+// ---------------------------------------------------------------------------
+// 5. Close
+
+const CRM_PY: &str = r#"import os
+
+from closeio_api import Client
+
+api = Client(os.environ["CLOSE_API_KEY"])
+
+
+def sync_contact(lead_id, user):
+    api.post("contact", data={"lead_id": lead_id, "name": user.full_name, "title": user.job_title})
+    requests.post("https://example.com/hook", data={"email": user.email})
+"#;
+
+#[test]
+fn close_calls_send_contact_fields() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "requirements.txt", "closeio==2.1\nrequests==2.32.3\n");
+    write(root, "app/crm.py", CRM_PY);
+    let r = run(root);
+    // `requests.post` is not Close's: `post` counts on a bound client only.
+    assert_eq!(calls(&r, "close"), s(&["app/crm.py:9 production"]));
+    assert_eq!(
+        call_fields(&r, "close"),
+        s(&[
+            "user.job_title app/crm.py:9",
+            "user.name app/crm.py:9",
+            "user.unique_id app/crm.py:9",
+        ])
+    );
+}
+
+const EVENTS_GO: &str = r#"package events
+
+import (
+	"os"
+
+	"github.com/segmentio/analytics-go/v3"
+)
+
+var client = analytics.New(os.Getenv("SEGMENT_WRITE_KEY"))
+
+func Track(userID string, event string, props map[string]interface{}) error {
+	return client.Enqueue(analytics.Track{UserId: userID, Event: event, Properties: props})
+}
+
+func flush(reason string) {
+	client.Close()
+}
+
+func trackLocal(u *User) {
+	Track(u.ID, "local", map[string]interface{}{"phone": u.Phone})
+}
+"#;
+
+const HANDLER_GO: &str = r#"package handlers
+
+import (
+	"github.com/acme/shop/internal/events"
+	"github.com/acme/shop/internal/metrics"
+)
+
+func Signup(u *User) error {
+	metrics.Track(u.ID, "signup", map[string]interface{}{"name": u.Name})
+	return events.Track(u.ID, "signup", map[string]interface{}{
+		"email": u.Email,
+	})
+}
+"#;
+
+#[test]
+fn go_wrappers_are_followed_within_and_across_packages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "go.mod",
+        "module github.com/acme/shop\n\ngo 1.22\n\nrequire github.com/segmentio/analytics-go/v3 v3.3.0\n",
+    );
+    write(root, "internal/events/events.go", EVENTS_GO);
+    write(
+        root,
+        "internal/metrics/metrics.go",
+        "package metrics\n\nfunc Track(id string, name string, tags map[string]interface{}) {}\n",
+    );
+    write(root, "internal/handlers/signup.go", HANDLER_GO);
+    let r = run(root);
+    // `metrics.Track` is another package's function of the same name.
+    assert_eq!(
+        call_fields(&r, "segment"),
+        s(&[
+            "user.contact.email internal/handlers/signup.go:11",
+            "user.contact.phone_number internal/events/events.go:20",
+            "user.unique_id internal/events/events.go:12",
+            "user.unique_id internal/events/events.go:20",
+            "user.unique_id internal/handlers/signup.go:10",
+        ])
+    );
+    let text = call_text(&r, "segment", "internal/handlers/signup.go", 10);
+    assert!(
+        text.starts_with("Track → client.Enqueue (internal/events/events.go:11): "),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_wrapper_imported_under_another_name_is_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "web/package.json",
+        r#"{ "name": "web", "dependencies": { "posthog-js": "^1.180.0" } }"#,
+    );
+    write(root, "web/src/lib/analytics.ts", WRAPPER_TS);
+    write(
+        root,
+        "web/src/pages/billing.tsx",
+        r#"import { capture as track } from "../lib/analytics";
+import { capture } from "../media/camera";
+
+export function Upgrade({ user }: Props) {
+  track("upgrade_clicked", { phone: user.phoneNumber });
+  capture({ email: user.email });
+}
+"#,
+    );
+    write(root, "web/src/media/camera.ts", CAMERA_TS);
+    write(root, "api/requirements.txt", "posthog==3.7.0\n");
+    write(root, "api/app/analytics.py", ANALYTICS_PY);
+    write(
+        root,
+        "api/app/orders.py",
+        r#"from app.analytics import capture as send_event
+
+
+def ordered(user):
+    send_event(user.id, "ordered", properties={"email": user.email})
+"#,
+    );
+    let r = run(root);
+    let got: Vec<String> = call_fields(&r, "posthog")
+        .into_iter()
+        .filter(|f| f.contains("billing.tsx") || f.contains("orders.py"))
+        .collect();
+    // `track` is the analytics wrapper renamed; the camera's `capture` is
+    // another function; `send_event` is the Python wrapper renamed.
+    assert_eq!(
+        got,
+        s(&[
+            "user.contact.email api/app/orders.py:5",
+            "user.contact.phone_number web/src/pages/billing.tsx:5",
+            "user.unique_id api/app/orders.py:5",
+        ])
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Clients passed in as typed parameters (TypeScript)
+
+const SLACK_SEND_TS: &str = r#"import type { WebClient } from "@slack/web-api";
+import type { gmail_v1 } from "@googleapis/gmail";
+
+export async function postWithJoin(client: WebClient, channel: string, text: string) {
+  return client.chat.postMessage({ channel, text });
+}
+
+export async function sendRaw(gmail: gmail_v1.Gmail, to: string) {
+  return gmail.users.messages.send({ userId: "me", requestBody: { to } });
+}
+
+export async function notFromSlack(db: Database, text: string) {
+  // client.chat.postMessage({ text }) in a comment is no call
+  return db.chat.postMessage({ text });
+}
+"#;
+
+const SLACK_CALLER_TS: &str = r#"import { postWithJoin } from "./send";
+import { createSlackClient } from "./client";
+
+export async function announce(token: string, channel: string, user: { email: string }) {
+  const client = createSlackClient(token);
+  await postWithJoin(client, channel, `Filed for ${user.email}`);
+}
+"#;
+
+const TYPES_ONLY_TS: &str = r#"import type { Stripe } from "stripe";
+
+export function describe(customer: Stripe.Customer): string {
+  return customer.email ?? "unknown";
+}
+"#;
+
+/// A parameter declared of a vendor's client type (`client: WebClient`,
+/// `gmail: gmail_v1.Gmail`) is that vendor's client, even when the file
+/// imports the type only; its calls are the vendor's, and a function
+/// forwarding its parameters to them is a wrapper. An `import type` alone
+/// is still no integration, and a parameter of another type is not bound.
+#[test]
+fn typed_parameters_carry_the_vendor_of_their_type() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "package.json",
+        r#"{ "name": "app", "dependencies": { "@slack/web-api": "^7.0.0" } }"#,
+    );
+    write(tmp.path(), "src/send.ts", SLACK_SEND_TS);
+    write(tmp.path(), "src/announce.ts", SLACK_CALLER_TS);
+    write(tmp.path(), "src/describe.ts", TYPES_ONLY_TS);
+    let r = run(tmp.path());
+    assert_eq!(
+        call_fields(&r, "slack"),
+        s(&[
+            "user.content.private src/announce.ts:6",
+            "user.content.private src/send.ts:5",
+        ])
+    );
+    assert_eq!(
+        calls(&r, "slack"),
+        s(&["src/announce.ts:6 production", "src/send.ts:5 production",])
+    );
+    assert_eq!(
+        call_fields(&r, "gmail-api"),
+        s(&["user.contact.email src/send.ts:9"])
+    );
+    assert!(
+        !r.integrations.iter().any(|i| i.vendor == "stripe"),
+        "a type import alone is no integration: {:?}",
+        integrations(&r)
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Ruby: clients in global constants (Rails initializers)
+
+/// A constant made at the top level of a Rails initializer
+/// (`SEGMENT_CLIENT = Segment::Analytics.new(...)`, inside an `unless`) is
+/// seen by every file: its calls elsewhere are Segment's, and Ruby 3.1's
+/// `traits:` shorthand passes the local hash built above. A constant inside
+/// a module is that module's (`Billing::CLIENT`), not a global one.
+#[test]
+fn ruby_global_constants_are_clients_everywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "Gemfile",
+        "source \"https://rubygems.org\"\ngem \"analytics-ruby\"\n",
+    );
+    write(
+        root,
+        "config/initializers/analytics.rb",
+        "unless ENV[\"DISABLE_SEGMENT\"] == \"true\"\n  SEGMENT_CLIENT = Segment::Analytics.new({ write_key: ENV[\"SEGMENT_WRITE_KEY\"] })\nend\n",
+    );
+    write(
+        root,
+        "app/jobs/identify_job.rb",
+        "class IdentifyJob < ApplicationJob\n  def perform(membership)\n    traits = {\n      email: membership.user.email,\n      plan: membership.plan\n    }\n    SEGMENT_CLIENT.identify(user_id: membership.id, traits:)\n  end\nend\n",
+    );
+    write(
+        root,
+        "app/models/billing.rb",
+        "module Billing\n  CLIENT = Segment::Analytics.new({ write_key: \"x\" })\nend\n",
+    );
+    write(
+        root,
+        "app/jobs/other_job.rb",
+        "class OtherJob < ApplicationJob\n  def perform(user)\n    CLIENT.identify(user_id: user.id, traits: { email: user.email })\n  end\nend\n",
+    );
+    let r = run(root);
+    assert_eq!(
+        call_fields(&r, "segment"),
+        s(&[
+            "user.contact.email app/jobs/identify_job.rb:7",
+            "user.unique_id app/jobs/identify_job.rb:7",
+        ])
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Clients made by first-party factories, named like the vendor's import
+
+const POSTHOG_CLIENT_SWIFT: &str = r#"import AnalyticsEvents
+import PostHog
+
+class PostHogAnalyticsClient: AnalyticsClientProtocol {
+    private var posthogFactory: PostHogFactory = DefaultPostHogFactory()
+    private var postHog: PHGPostHogProtocol?
+    private var analyticsService: AnalyticsService?
+
+    func start(configuration: PostHogConfig) {
+        postHog = posthogFactory.createPostHog(config: configuration)
+    }
+
+    func identify(userID: String) {
+        postHog?.identify(userID)
+        analyticsService?.identify(userID)
+    }
+}
+"#;
+
+const DUB_TS: &str = r#"import { Dub } from "dub";
+import { env } from "@/env";
+
+function getDub() {
+  if (!env.DUB_API_KEY) return null;
+  return new Dub({ token: env.DUB_API_KEY });
+}
+
+export async function trackLead(user: { id: string; email: string }) {
+  const dub = getDub();
+  if (!dub) return;
+  await dub.track.lead({
+    customerExternalId: user.id,
+    customerEmail: user.email,
+    clickId: env.DUB_TEST_CLICK_ID,
+  });
+}
+"#;
+
+/// A receiver named like the vendor's import, differing only in case
+/// (`postHog` beside `import PostHog`, `dub` beside `import { Dub }`), is
+/// that vendor's client whatever first-party factory made it; a receiver
+/// named otherwise (`analyticsService`) is not. A value read from the
+/// application's configuration (`env.DUB_TEST_CLICK_ID`) is no one's data.
+#[test]
+fn clients_named_like_their_import_are_the_vendors() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "ios/Analytics/PostHogAnalyticsClient.swift",
+        POSTHOG_CLIENT_SWIFT,
+    );
+    write(tmp.path(), "web/utils/dub.ts", DUB_TS);
+    let r = run(tmp.path());
+    assert_eq!(
+        calls(&r, "posthog"),
+        s(&["ios/Analytics/PostHogAnalyticsClient.swift:14 production"])
+    );
+    assert_eq!(
+        call_fields(&r, "dub"),
+        s(&[
+            "user.contact.email web/utils/dub.ts:14",
+            "user.unique_id web/utils/dub.ts:13",
+        ])
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Vendors whose API receives text someone wrote (issues, alerts)
+
+const ISSUE_PY: &str = r#"import requests
+
+
+def open_issue(repo, check, token):
+    url = f"https://api.github.com/repos/{repo}/issues"
+    payload = {
+        "title": check.title,
+        "body": render_body(check),
+        "labels": ["monitoring"],
+    }
+    requests.post(url, json=payload, headers={"Authorization": f"Bearer {token}"})
+
+
+def charge(customer_id, plan):
+    requests.post(
+        "https://api.stripe.com/v1/charges",
+        data={"customer": customer_id, "description": plan.summary},
+    )
+"#;
+
+/// An issue tracker is not a messaging product, but an issue's body is
+/// text someone wrote: the catalog's `carries_messages` makes a `body`
+/// sent to GitHub private content. A `description` sent to Stripe stays
+/// unclassified.
+#[test]
+fn issue_bodies_are_private_content() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "app/issues.py", ISSUE_PY);
+    let r = run(tmp.path());
+    assert_eq!(
+        call_fields(&r, "github-api"),
+        s(&["user.content.private app/issues.py:11"])
+    );
+    assert!(
+        !call_fields(&r, "stripe")
+            .iter()
+            .any(|f| f.starts_with("user.content")),
+        "{:?}",
+        call_fields(&r, "stripe")
+    );
+}
