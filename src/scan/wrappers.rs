@@ -147,9 +147,6 @@ pub struct Wrapper {
     /// What it sends of its own at every call (`analyticsId` added to each
     /// event): (category, name).
     pub carries: Vec<(String, String)>,
-    /// For a wrapper of a wrapper of its own file: the lines of its calls of
-    /// that inner wrapper, which are plumbing rather than call sites.
-    pub links: Vec<u32>,
 }
 
 /// A parameter a wrapper can forward: a plain one (`props`), or one member
@@ -291,7 +288,6 @@ pub fn defined_with(
                         forwards: Vec::new(),
                         owner: f.owner.clone().filter(|_| methods),
                         carries: Vec::new(),
-                        links: Vec::new(),
                     });
                 for fw in forwards {
                     if !w
@@ -312,7 +308,7 @@ pub fn defined_with(
             }
         }
     }
-    chain(facts, &mut out, methods);
+    chain(facts, specs, &mut out, methods);
     out.into_values().collect()
 }
 
@@ -321,7 +317,12 @@ pub fn defined_with(
 /// which calls `resend.emails.send({ to, subject })`. The outer function
 /// forwards what it passes on in the places the inner one forwards, and
 /// carries what it adds there of its own.
-fn chain(facts: &FileFacts, out: &mut BTreeMap<(String, u32, VendorIx), Wrapper>, methods: bool) {
+fn chain(
+    facts: &FileFacts,
+    specs: &calls::Specs,
+    out: &mut BTreeMap<(String, u32, VendorIx), Wrapper>,
+    methods: bool,
+) {
     const LEVELS: usize = 4;
     for _ in 0..LEVELS {
         let inner: Vec<Wrapper> = out
@@ -359,16 +360,7 @@ fn chain(facts: &FileFacts, out: &mut BTreeMap<(String, u32, VendorIx), Wrapper>
                                     key: fw.key.clone().or_else(|| arg.key.clone()),
                                     member: p.member.map(str::to_string),
                                 }),
-                                None if !calls::is_literal(&arg.expr) => {
-                                    if let Some(c) = calls::classify(arg)
-                                        .filter(|c| !c.starts_with("user.content"))
-                                    {
-                                        let name =
-                                            arg.key.clone().unwrap_or_else(|| arg.expr.clone());
-                                        carries.push((c, name));
-                                    }
-                                }
-                                None => {}
+                                None => carries.extend(own_datum(arg, w.vendor, specs)),
                             }
                         }
                     }
@@ -389,12 +381,8 @@ fn chain(facts: &FileFacts, out: &mut BTreeMap<(String, u32, VendorIx), Wrapper>
                             forwards: Vec::new(),
                             owner: f.owner.clone().filter(|_| methods),
                             carries: Vec::new(),
-                            links: Vec::new(),
                         }
                     });
-                    if !entry.links.contains(&call.line) {
-                        entry.links.push(call.line);
-                    }
                     for fw in forwards {
                         if !entry
                             .forwards
@@ -500,29 +488,28 @@ fn carried(
     specs: &calls::Specs,
     params: &[Param<'_>],
 ) -> Vec<(String, String)> {
-    let from_param = |expr: &str| {
-        params.iter().any(|p| {
-            bare_name(expr) == p.name
-                || member_of(expr, p.name)
-                || interpolated(expr, p.name)
-                || alternative(expr, p.name)
-        })
-    };
-    let mut out = Vec::new();
-    for arg in &call.args {
-        if from_param(&arg.expr) {
-            continue;
-        }
-        // A message's text is what each call site composes (a template
-        // rendered from what it passes), not something the wrapper adds.
-        if let Some(category) = calls::classify_for(arg, v, specs)
-            && !category.starts_with("user.content")
-        {
-            let name = arg.key.clone().unwrap_or_else(|| arg.expr.clone());
-            out.push((category, name));
-        }
+    call.args
+        .iter()
+        .filter(|a| forward_of(a, params).is_none())
+        .filter_map(|a| own_datum(a, v, specs))
+        .collect()
+}
+
+/// A datum a wrapper adds of its own (not from its parameters), as
+/// (category, name). A message's text is not one: each call site composes
+/// it (a template rendered from what it passes).
+fn own_datum(arg: &Arg, v: VendorIx, specs: &calls::Specs) -> Option<(String, String)> {
+    if calls::is_literal(&arg.expr) {
+        return None;
     }
-    out
+    let category = calls::classify_for(arg, v, specs)?;
+    if category.starts_with("user.content") {
+        return None;
+    }
+    Some((
+        category,
+        arg.key.clone().unwrap_or_else(|| arg.expr.clone()),
+    ))
 }
 
 /// True when `expr` is a string that interpolates the parameter `name`:
