@@ -719,19 +719,7 @@ impl DataGraph<'_> {
                     };
                     (text, locs)
                 }
-                "notify-subjects" => {
-                    let groups: Vec<String> = report.affected.iter().map(|a| match a.count {
-                        Some(c) => format!("{} ({} people)", a.subject, group_digits(c)),
-                        None => format!("{} (count unknown)", a.subject),
-                    }).collect();
-                    let what: Vec<&str> = dedup_plain(report.exposed.iter().map(|e| e.plain.as_str()));
-                    let not: Vec<&str> = dedup_plain(report.not_exposed.iter().map(|e| e.plain.as_str()));
-                    let mut text = format!("Tell {} what was exposed: {}.", groups.join(", "), what.join(", "));
-                    if !not.is_empty() {
-                        text.push_str(&format!(" Say as clearly what was not: {}.", not.join(", ")));
-                    }
-                    (text, Vec::new())
-                }
+                "notify-subjects" => (notify_subjects(report), Vec::new()),
                 "warn-phishing" => (
                     "Warn them that messages using their name and their relationship to this system may follow; say that you never ask for passwords, API keys or payment details by email, and recommend two-factor authentication.".to_string(),
                     Vec::new(),
@@ -791,6 +779,45 @@ fn is_credential(category: &str) -> bool {
     use crate::catalog::taxonomy::Taxonomy;
     Taxonomy::is_within(category, "user.authorization")
         || Taxonomy::is_within(category, "system.authentication")
+}
+
+/// "Tell customers (50,000 people) what was exposed: ...; say as clearly
+/// what was not: ...", one sentence per group of people, each with only
+/// its own fields, so that no kind of information is said to be both
+/// exposed and not exposed for the same people.
+fn notify_subjects(report: &BlastReport) -> String {
+    let subject = |s: &Option<String>| s.as_deref().unwrap_or("unassigned").to_string();
+    let mut out = Vec::new();
+    for a in &report.affected {
+        let who = match a.count {
+            Some(c) => format!("{} ({} people)", a.subject, group_digits(c)),
+            None => format!("{} (count unknown)", a.subject),
+        };
+        let what: Vec<&str> = dedup_plain(
+            report
+                .exposed
+                .iter()
+                .filter(|e| subject(&e.subject) == a.subject)
+                .map(|e| e.plain.as_str()),
+        );
+        let not: Vec<&str> = dedup_plain(
+            report
+                .not_exposed
+                .iter()
+                .filter(|e| subject(&e.subject) == a.subject)
+                .map(|e| e.plain.as_str())
+                .filter(|p| !what.contains(p)),
+        );
+        let mut text = format!("Tell {who} what was exposed: {}.", what.join(", "));
+        if !not.is_empty() {
+            text.push_str(&format!(
+                " Say as clearly what was not: {}.",
+                not.join(", ")
+            ));
+        }
+        out.push(text);
+    }
+    out.join(" ")
 }
 
 fn dedup_plain<'a>(it: impl Iterator<Item = &'a str>) -> Vec<&'a str> {

@@ -168,6 +168,19 @@ pub struct Group {
     pub items: Vec<String>,
 }
 
+/// What one group of people kept out of the incident: the categories of
+/// theirs that never reached the vendor, without any category of theirs
+/// that did (another field of the same kind), so that no notice says a
+/// kind of information was both involved and not involved for the same
+/// people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spared {
+    /// The subject's description (or id); `None` for fields of no subject.
+    pub who: Option<String>,
+    /// Plain words for each category.
+    pub items: Vec<String>,
+}
+
 /// One exposed or spared field, for the internal and regulator notices.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
@@ -259,6 +272,8 @@ pub struct Notice {
     pub exposed_items: Vec<Item>,
     /// Plain words of every sensitive category that was not exposed.
     pub not_exposed: Vec<String>,
+    /// Per group of people, what of theirs was not involved (see [`Spared`]).
+    pub spared: Vec<Spared>,
     /// Every sensitive field that was not exposed.
     pub not_exposed_items: Vec<Item>,
     /// Email, phone, fax or postal address exposed.
@@ -407,6 +422,17 @@ impl Notice {
                 subject: e.subject.clone().unwrap_or_else(|| "-".into()),
             })
             .collect();
+        let spared = spared(r, &phrase);
+        // The flat list (the regulator's "did not receive"): what no group
+        // had exposed.
+        let exposed_any: std::collections::BTreeSet<String> =
+            exposed_items.iter().map(|i| i.phrase.clone()).collect();
+        let not_exposed = dedup(
+            not_exposed_items
+                .iter()
+                .map(|i| i.phrase.clone())
+                .filter(|p| !exposed_any.contains(p)),
+        );
         let creds: Vec<&crate::graph::blast::ExposedField> = r
             .exposed
             .iter()
@@ -449,7 +475,8 @@ impl Notice {
             groups,
             exposed: dedup(exposed_items.iter().map(|i| i.phrase.clone())),
             exposed_items,
-            not_exposed: dedup(not_exposed_items.iter().map(|i| i.phrase.clone())),
+            not_exposed,
+            spared,
             not_exposed_items,
             contact_exposed: any(&[
                 "user.contact.email",
@@ -838,6 +865,53 @@ pub fn convert(src: &str, format: NoticeFormat, lang: Lang) -> String {
             .unwrap_or_else(|e| format!("template error: {e}\n"))
         }
     }
+}
+
+/// What each group of people kept out of the incident (see [`Spared`]),
+/// groups in the order of their subject ids, fields of no subject last.
+fn spared(r: &BlastReport, phrase: &impl Fn(&str, &str) -> String) -> Vec<Spared> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut exposed: BTreeMap<Option<&str>, BTreeSet<String>> = BTreeMap::new();
+    let mut exposed_any: BTreeSet<String> = BTreeSet::new();
+    for e in &r.exposed {
+        let p = phrase(&e.category, &e.plain);
+        exposed
+            .entry(e.subject.as_deref())
+            .or_default()
+            .insert(p.clone());
+        exposed_any.insert(p);
+    }
+    let mut by_subject: BTreeMap<Option<&str>, Vec<String>> = BTreeMap::new();
+    for e in &r.not_exposed {
+        let p = phrase(&e.category, &e.plain);
+        // Fields of no subject could be anyone's: kept only when no one's
+        // field of the kind was involved.
+        let clash = match e.subject.as_deref() {
+            Some(s) => exposed.get(&Some(s)).is_some_and(|x| x.contains(&p)),
+            None => exposed_any.contains(&p),
+        };
+        if !clash {
+            by_subject.entry(e.subject.as_deref()).or_default().push(p);
+        }
+    }
+    let mut out: Vec<Spared> = by_subject
+        .into_iter()
+        .map(|(subject, items)| Spared {
+            who: subject.map(|s| {
+                r.affected
+                    .iter()
+                    .find(|a| a.subject == s)
+                    .and_then(|a| a.description.clone())
+                    .unwrap_or_else(|| s.to_string())
+            }),
+            items: dedup(items.into_iter()),
+        })
+        .filter(|s| !s.items.is_empty())
+        .collect();
+    // `None` sorts first in a BTreeMap: fields of no subject go last.
+    let none_first = usize::from(out.first().is_some_and(|s| s.who.is_none()));
+    out.rotate_left(none_first);
+    out
 }
 
 #[cfg(test)]

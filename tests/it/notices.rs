@@ -463,3 +463,82 @@ fn the_regulator_notice_counts_the_people_in_its_region() {
     assert_eq!(code, 2);
     assert!(err.contains("subjects.customer.count"), "{err}");
 }
+
+/// Customers and merchants, both with emails and names: a vendor that got
+/// the customers' email and name must not tell anyone that emails or names
+/// were "not involved" for the customers (the merchants' fields of the same
+/// kind were not, and are named as theirs). Every notice, in both languages,
+/// and the checklist's `notify-subjects` step keep each group's two lists
+/// apart; the regulator's "did not receive" names only kinds no one's data
+/// of reached the vendor.
+const TWO_GROUPS: &str = r#"version: 1
+system: payments
+subjects:
+  customer: { description: Customers who pay, count: 50000 }
+  merchant: { description: Merchants who sell, count: 300 }
+fields:
+  customer_email: { category: user.contact.email, subject: customer }
+  customer_name: { category: user.name, subject: customer }
+  customer_phone: { category: user.contact.phone_number, subject: customer }
+  merchant_email: { category: user.contact.email, subject: merchant }
+  merchant_name: { category: user.name, subject: merchant }
+  merchant_iban: { category: user.financial.bank_account, subject: merchant }
+components:
+  checkout: { kind: web }
+vendors:
+  mixpanel: {}
+flows:
+  - { from: checkout, to: mixpanel, fields: [customer_email, customer_name] }
+"#;
+
+#[test]
+fn each_group_of_people_has_its_own_exposed_and_spared_lists() {
+    let map = load_str(TWO_GROUPS, "two-groups.yaml").unwrap();
+    let r = DataGraph::build(&map)
+        .blast("mixpanel", Mode::Data)
+        .unwrap();
+    let en = draft(&r, NoticeKind::Users, Lang::En, NoticeFormat::Markdown);
+    assert!(
+        en.contains("- Customers who pay (up to 50,000 people): email addresses, names."),
+        "{en}"
+    );
+    let spared = en
+        .split("## What information was not involved")
+        .nth(1)
+        .and_then(|t| t.split("## What we are doing").next())
+        .unwrap();
+    assert!(
+        spared.contains("- Customers who pay: phone numbers."),
+        "{spared}"
+    );
+    assert!(
+        spared.contains("- merchant: bank account details, email addresses, names."),
+        "{spared}"
+    );
+    let ar = draft(&r, NoticeKind::Users, Lang::Ar, NoticeFormat::Markdown);
+    let spared_ar = ar
+        .split("## ما المعلومات التي لم تشملها الحادثة")
+        .nth(1)
+        .unwrap();
+    assert!(spared_ar.contains("- Customers who pay: "), "{spared_ar}");
+    let reg = draft(&r, NoticeKind::Regulator, Lang::En, NoticeFormat::Markdown);
+    let not = reg
+        .lines()
+        .find(|l| l.starts_with("Not concerned:"))
+        .unwrap();
+    assert!(
+        !not.contains("email") && !not.contains("names") && not.contains("phone numbers"),
+        "{not}"
+    );
+    let step = r
+        .actions
+        .iter()
+        .find(|a| a.id == "notify-subjects")
+        .map(|a| a.text.clone())
+        .unwrap();
+    assert_eq!(
+        step,
+        "Tell customer (50,000 people) what was exposed: email addresses, names. \
+         Say as clearly what was not: phone numbers."
+    );
+}
