@@ -502,7 +502,10 @@ impl DataGraph<'_> {
             .map(|b| {
                 let f = self.fields[b];
                 let rs = routes(self, v, b, mode, &mut scratch);
-                let routes: Vec<RouteReport> = rs.iter().map(|r| self.route_report(r)).collect();
+                let routes: Vec<RouteReport> = rs
+                    .iter()
+                    .map(|r| self.route_report(r, &f.category))
+                    .collect();
                 ExposedField {
                     field: f.id.clone(),
                     category: f.category.clone(),
@@ -640,7 +643,7 @@ impl DataGraph<'_> {
         Ok(report)
     }
 
-    fn route_report(&self, r: &super::routes::Route) -> RouteReport {
+    fn route_report(&self, r: &super::routes::Route, category: &str) -> RouteReport {
         let hops = r
             .hops
             .iter()
@@ -650,7 +653,11 @@ impl DataGraph<'_> {
                 let (via, origin, evidence) = match (h, self.graph[e]) {
                     (Hop::Flow(_), EdgeKind::Flow(i)) => {
                         let f = &self.map.flows[i];
-                        ("flow", Some(f.origin.as_str()), f.evidence.clone())
+                        (
+                            "flow",
+                            Some(f.origin.as_str()),
+                            self.field_evidence(f, category),
+                        )
                     }
                     (Hop::Code(_), EdgeKind::Flow(i)) => {
                         ("code", None, self.map.flows[i].evidence.clone())
@@ -672,6 +679,48 @@ impl DataGraph<'_> {
             more_paths: r.more,
             more_paths_is_lower_bound: r.more_is_lower_bound,
         }
+    }
+
+    /// The evidence of a flow for one field: its declaration, and the code
+    /// lines where the field's category (failing that, a narrower or broader
+    /// one) is sent or collected. A flow the scan saw no line of this category for
+    /// (a field only declared, or reached through a field of another kind)
+    /// keeps all its evidence.
+    fn field_evidence(&self, f: &crate::model::Flow, category: &str) -> Vec<Evidence> {
+        use crate::catalog::taxonomy::Taxonomy;
+        let Some(lines) = self.map.field_evidence.get(&(f.from.clone(), f.to.clone())) else {
+            return f.evidence.clone();
+        };
+        // The category's own lines; failing those, a narrower or broader one's.
+        let mut own: Vec<&Evidence> = lines
+            .iter()
+            .filter(|(c, _)| c == category)
+            .map(|(_, e)| e)
+            .collect();
+        if own.is_empty() {
+            own = lines
+                .iter()
+                .filter(|(c, _)| {
+                    Taxonomy::is_within(c, category) || Taxonomy::is_within(category, c)
+                })
+                .map(|(_, e)| e)
+                .collect();
+        }
+        if own.is_empty() {
+            return f.evidence.clone();
+        }
+        let mut out: Vec<Evidence> = f
+            .evidence
+            .iter()
+            .filter(|e| e.kind == crate::model::EvidenceKind::Declared)
+            .cloned()
+            .collect();
+        for e in own {
+            if !out.contains(e) {
+                out.push(e.clone());
+            }
+        }
+        out
     }
 
     fn actions(&self, report: &BlastReport, v: NodeIndex) -> Vec<ActionReport> {

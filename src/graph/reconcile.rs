@@ -24,7 +24,10 @@
 //! - Merging the same scan twice changes nothing the second time.
 
 use crate::catalog::Catalog;
-use crate::model::{Component, ComponentKind, Field, Flow, FlowFields, Map, Origin, Scope, Vendor};
+use crate::model::{
+    Component, ComponentKind, Evidence, EvidenceKind, Field, Flow, FlowFields, Map, Origin, Scope,
+    Vendor,
+};
 use crate::scan::ScanResult;
 
 /// The id used for findings no component could be attributed to.
@@ -101,6 +104,31 @@ pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catal
                         origin: Origin::Discovered,
                     },
                 );
+            }
+        }
+
+        // Where each category is sent (or collected), for the report.
+        if let Some(c) = &integ.component {
+            let at = map
+                .field_evidence
+                .entry((c.clone(), integ.vendor.clone()))
+                .or_default();
+            for f in &integ.fields {
+                let kind = if f.name.starts_with("collected by the SDK") {
+                    EvidenceKind::Collects
+                } else {
+                    EvidenceKind::Call
+                };
+                let e = Evidence {
+                    kind,
+                    file: f.file.clone(),
+                    line: f.line,
+                    text: f.name.clone(),
+                    scope: Scope::Production,
+                };
+                if !at.iter().any(|(cat, x)| cat == &f.category && x == &e) {
+                    at.push((f.category.clone(), e));
+                }
             }
         }
 

@@ -526,6 +526,11 @@ pub struct Map {
     pub source: Option<String>,
     /// What `blastmap check` allows, warns about and denies.
     pub policy: policy::Policy,
+    /// Code evidence per category, for the flows a scan found (keyed by
+    /// the flow's `(from, to)`): where each category is sent or collected,
+    /// so that a report lists each field's own lines rather than every
+    /// line of the connection.
+    pub field_evidence: BTreeMap<(String, String), Vec<(String, Evidence)>>,
 }
 
 impl Map {

@@ -196,3 +196,40 @@ fn rank_orders_vendors_by_score() {
         assert!(x["exposed"].as_u64().is_some() && x["severity"].is_string());
     }
 }
+
+/// With `--scan`, each exposed field cites its own lines: the email the
+/// line that sends `$email`, the name the line that sends `$name`, what the
+/// SDK collects by itself the line that loads it, and each its declaration;
+/// not every line of the connection (`trackEvent("search", { length })`
+/// sends no email).
+#[test]
+fn each_field_cites_its_own_evidence() {
+    let r = blast_json("mixpanel", &["--scan", "examples/api-platform"]);
+    let cited = |field: &str| -> Vec<String> {
+        let e = r["exposed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["field"] == field)
+            .unwrap_or_else(|| panic!("{field} is exposed"));
+        e["routes"][0]["hops"][0]["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| format!("{}:{}", x["file"].as_str().unwrap(), x["line"]))
+            .collect()
+    };
+    assert_eq!(
+        cited("email"),
+        ["blastmap.yaml:72", "web/src/analytics.ts:19"]
+    );
+    assert_eq!(
+        cited("display_name"),
+        ["blastmap.yaml:72", "web/src/analytics.ts:20"]
+    );
+    assert_eq!(
+        cited("user_id"),
+        ["blastmap.yaml:72", "web/src/analytics.ts:17"]
+    );
+    assert_eq!(cited("os"), ["blastmap.yaml:72", "web/src/analytics.ts:3"]);
+}
