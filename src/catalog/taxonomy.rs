@@ -122,6 +122,23 @@ impl Taxonomy {
 mod tests {
     use super::*;
 
+    /// Names are what reports print beside a key: an API key must never be
+    /// called a password (the name came from an upstream table that had
+    /// it so), and a name and its plain words name the same thing.
+    #[test]
+    fn credentials_are_not_called_passwords() {
+        let t = Taxonomy::builtin();
+        let c = t.get("user.authorization.credentials").unwrap();
+        assert_eq!(c.name, "Credentials (API keys and tokens)");
+        for key in ["user.authorization.credentials", "system.authentication"] {
+            let c = t.get(key).unwrap();
+            let words = format!("{} {}", c.name, c.plain.as_deref().unwrap_or(""));
+            assert!(!words.to_lowercase().contains("password"), "{key}: {words}");
+        }
+        let p = t.get("user.authorization.password").unwrap();
+        assert!(p.name.contains("Password") && p.plain.as_deref() == Some("passwords"));
+    }
+
     #[test]
     fn builtin_tree_is_consistent() {
         let t = Taxonomy::builtin();
