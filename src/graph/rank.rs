@@ -100,10 +100,13 @@ impl DataGraph<'_> {
                 }
             })
             .collect();
+        // Severity first (a critical vendor, which holds card numbers or
+        // credentials, comes before any high one whatever the number of
+        // people), then the score within a severity, then the id.
         vendors.sort_by(|a, b| {
-            b.score
-                .cmp(&a.score)
-                .then_with(|| b.severity.cmp(&a.severity))
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| b.score.cmp(&a.score))
                 .then_with(|| a.vendor.cmp(&b.vendor))
         });
         RankReport {

@@ -115,6 +115,7 @@ struct RankPage<'a> {
     r: &'a RankReport,
     css: &'a str,
     version: &'a str,
+    order: &'a str,
 }
 
 /// The ranking as a page.
@@ -123,6 +124,7 @@ pub fn rank(r: &RankReport) -> String {
         r,
         css: CSS,
         version: VERSION,
+        order: super::text::RANK_ORDER,
     }
     .render()
     .unwrap_or_else(|e| error_page(&e.to_string()))

@@ -49,6 +49,7 @@ struct BlastMd<'a> {
 #[template(path = "rank.md", escape = "none")]
 struct RankMd<'a> {
     r: &'a RankReport,
+    order: &'a str,
 }
 
 /// The blast report for a ticket.
@@ -63,9 +64,12 @@ pub fn blast(r: &BlastReport) -> String {
 
 /// The ranking as a table.
 pub fn rank(r: &RankReport) -> String {
-    RankMd { r }
-        .render()
-        .unwrap_or_else(|e| format!("template error: {e}\n"))
+    RankMd {
+        r,
+        order: super::text::RANK_ORDER,
+    }
+    .render()
+    .unwrap_or_else(|e| format!("template error: {e}\n"))
 }
 
 #[derive(Template)]

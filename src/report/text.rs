@@ -193,6 +193,9 @@ pub fn blast(r: &BlastReport) -> String {
 }
 
 /// The ranking as a table.
+/// How `rank` orders vendors, as every format says it.
+pub const RANK_ORDER: &str = "Ordered by severity (the most sensitive field exposed, or the worst attack it enables), then by score ((field points + scenario weights) × log10 of the people affected); `blastmap blast VENDOR` shows how its score is made.";
+
 pub fn rank(r: &RankReport) -> String {
     let mut o = String::new();
     let _ = writeln!(
@@ -215,18 +218,20 @@ pub fn rank(r: &RankReport) -> String {
         .max()
         .unwrap_or(6)
         .max(6);
+    o.push_str(RANK_ORDER);
+    o.push('\n');
     let _ = writeln!(
         o,
-        "  {:>5}  {:<8}  {:<w$}  {:>7}  {:>13}  scenarios",
-        "score", "severity", "vendor", "exposed", "people"
+        "  {:<8}  {:>5}  {:<w$}  {:>7}  {:>13}  scenarios",
+        "severity", "score", "vendor", "exposed", "people"
     );
     for v in &r.vendors {
         let people = v.people.map(group_digits).unwrap_or_else(|| "-".into());
         let _ = writeln!(
             o,
-            "  {:>5}  {:<8}  {:<w$}  {:>7}  {:>13}  {}",
-            v.score,
+            "  {:<8}  {:>5}  {:<w$}  {:>7}  {:>13}  {}",
             v.severity.as_str(),
+            v.score,
             terminal(&v.vendor),
             v.exposed,
             people,

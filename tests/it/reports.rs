@@ -635,3 +635,50 @@ fn diagrams_name_categories_once_and_briefly() {
         "the table keeps them all"
     );
 }
+
+/// A vendor that holds twenty merchants' bank accounts is critical (fraud)
+/// with a small score; one that holds five million customers' contact
+/// details is high with a large one. `rank` puts the critical one first,
+/// and says how it orders.
+#[test]
+fn rank_puts_severity_before_score_and_says_so() {
+    let yaml = r#"version: 1
+system: market
+subjects:
+  customer: { count: 5000000 }
+  merchant: { count: 20 }
+fields:
+  email: { category: user.contact.email, subject: customer }
+  name: { category: user.name, subject: customer }
+  phone: { category: user.contact.phone_number, subject: customer }
+  iban: { category: user.financial.bank_account, subject: merchant }
+components:
+  shop: { kind: web }
+vendors:
+  hubspot: {}
+  wise: { name: Wise, category: payments }
+flows:
+  - { from: shop, to: hubspot, fields: [email, name, phone] }
+  - { from: shop, to: wise, fields: [iban] }
+"#;
+    let map = load_str(yaml, "market.yaml").unwrap();
+    let r = DataGraph::build(&map).rank(Mode::Data);
+    let order: Vec<(&str, &str, u64)> = r
+        .vendors
+        .iter()
+        .map(|v| (v.vendor.as_str(), v.severity.as_str(), v.score))
+        .collect();
+    assert_eq!(order[0].0, "wise", "{order:?}");
+    assert_eq!(order[0].1, "critical");
+    assert_eq!(order[1].0, "hubspot");
+    assert!(
+        order[1].2 > order[0].2,
+        "the high vendor has the larger score: {order:?}"
+    );
+    let text = report::rank(&r, Format::Text);
+    assert!(text.contains("Ordered by severity"), "{text}");
+    let md = report::rank(&r, Format::Markdown);
+    assert!(md.contains("Ordered by severity"));
+    let html = report::rank(&r, Format::Html);
+    assert!(html.contains("Ordered by severity"));
+}

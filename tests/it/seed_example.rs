@@ -175,7 +175,7 @@ fn output_is_byte_identical_across_runs() {
 }
 
 #[test]
-fn rank_orders_vendors_by_score() {
+fn rank_orders_vendors_by_severity_then_score() {
     let out = Command::cargo_bin("blastmap")
         .unwrap()
         .args(["rank", "--map", MAP, "--format", "json"])
@@ -185,10 +185,20 @@ fn rank_orders_vendors_by_score() {
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     let v = r["vendors"].as_array().unwrap();
     assert_eq!(v.len(), 7);
-    let scores: Vec<u64> = v.iter().map(|x| x["score"].as_u64().unwrap()).collect();
-    let mut sorted = scores.clone();
+    let rank = |x: &Value| match x["severity"].as_str().unwrap() {
+        "critical" => 4,
+        "high" => 3,
+        "medium" => 2,
+        "low" => 1,
+        _ => 0,
+    };
+    let keys: Vec<(u64, u64)> = v
+        .iter()
+        .map(|x| (rank(x), x["score"].as_u64().unwrap()))
+        .collect();
+    let mut sorted = keys.clone();
     sorted.sort_by(|a, b| b.cmp(a));
-    assert_eq!(scores, sorted);
+    assert_eq!(keys, sorted);
     // Stripe holds card numbers: it outranks the analytics vendor.
     let pos = |id: &str| v.iter().position(|x| x["vendor"] == id).unwrap();
     assert!(pos("stripe") < pos("mixpanel"));
