@@ -107,9 +107,18 @@ pub struct Words {
     /// Scenario id → wording; empty for English, which uses the rules'.
     #[serde(default)]
     pub scenarios: BTreeMap<String, ScenarioWords>,
+    /// Severity and sensitivity level (`critical` … `none`) → word; empty
+    /// for English, which prints the level's own name.
+    #[serde(default)]
+    pub levels: BTreeMap<String, String>,
 }
 
 impl Words {
+    /// This language's word for a severity or sensitivity level.
+    pub fn level<'w>(&'w self, id: &'w str) -> &'w str {
+        self.levels.get(id).map(String::as_str).unwrap_or(id)
+    }
+
     /// Plain words for a category: this language's entry, else the nearest
     /// ancestor's entry followed by the report's own words, else those.
     pub fn category(&self, key: &str, plain: &str) -> String {
@@ -190,7 +199,7 @@ pub struct Item {
     pub field: String,
     /// Taxonomy key.
     pub category: String,
-    /// Sensitivity.
+    /// Sensitivity, in the notice's language.
     pub sensitivity: &'static str,
     /// Subject id, or `-`.
     pub subject: String,
@@ -251,7 +260,7 @@ pub struct Notice {
     pub vendor_kind: String,
     /// True in code mode (the vendor's SDK, not its stored data).
     pub code_mode: bool,
-    /// Severity.
+    /// Severity, in the notice's language.
     pub severity: &'static str,
     /// Score.
     pub score: u64,
@@ -407,7 +416,7 @@ impl Notice {
                 phrase: phrase(&e.category, &e.plain),
                 field: e.field.clone(),
                 category: e.category.clone(),
-                sensitivity: e.sensitivity.as_str(),
+                sensitivity: words.level(e.sensitivity.as_str()),
                 subject: e.subject.clone().unwrap_or_else(|| "-".into()),
             })
             .collect();
@@ -418,7 +427,7 @@ impl Notice {
                 phrase: phrase(&e.category, &e.plain),
                 field: e.field.clone(),
                 category: e.category.clone(),
-                sensitivity: e.sensitivity.as_str(),
+                sensitivity: words.level(e.sensitivity.as_str()),
                 subject: e.subject.clone().unwrap_or_else(|| "-".into()),
             })
             .collect();
@@ -467,7 +476,7 @@ impl Notice {
                 .cloned()
                 .unwrap_or_else(|| r.vendor_category.clone()),
             code_mode: r.mode == crate::graph::Mode::Code,
-            severity: r.severity.as_str(),
+            severity: words.level(r.severity.as_str()),
             score: r.score,
             people: r.people.map(group_digits),
             gdpr_people: gdpr.known.map(group_digits),
@@ -934,6 +943,10 @@ mod tests {
             }
         }
         let ar = Lang::Ar.words();
+        for level in ["critical", "high", "medium", "low", "none"] {
+            assert!(ar.levels.contains_key(level), "no Arabic word for {level}");
+            assert_eq!(Lang::En.words().level(level), level);
+        }
         let missing: Vec<&str> = tax
             .keys()
             .filter(|k| !ar.categories.contains_key(*k))

@@ -542,3 +542,15 @@ fn each_group_of_people_has_its_own_exposed_and_spared_lists() {
          Say as clearly what was not: phone numbers."
     );
 }
+
+/// The Arabic internal notice gives severities and sensitivities in Arabic,
+/// not `critical` and `medium` in English.
+#[test]
+fn arabic_notices_translate_severities() {
+    let ar = seed_notice("internal", "ar", "markdown");
+    assert!(ar.contains("درجة الخطورة **عالية**"), "{ar}");
+    assert!(ar.contains("user.contact.email، متوسطة؛"), "{ar}");
+    for english in ["critical", "high", "medium", " low"] {
+        assert!(!ar.contains(english), "{english} left in English");
+    }
+}
