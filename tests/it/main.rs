@@ -14,6 +14,7 @@ mod check;
 mod classifier;
 mod cli_docs;
 mod cli_errors;
+mod colours;
 mod escaping;
 mod export;
 mod fides;
