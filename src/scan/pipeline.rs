@@ -873,6 +873,15 @@ impl Phase2Names {
                 used.insert(self.names[k].as_str());
             }
             if self.wrapper[k] {
+                // A job's `perform` runs when its class enqueues it
+                // (`perform_later(`, `perform_async(`).
+                let after = match self.names[k].as_str() {
+                    "perform" => ["_later", "_now", "_async", "_inline"]
+                        .iter()
+                        .find_map(|s| after.strip_prefix(s))
+                        .unwrap_or(after),
+                    _ => after,
+                };
                 let rest = after.trim_start_matches([' ', '\t']);
                 if rest.starts_with('(')
                     || (rest.starts_with("as")

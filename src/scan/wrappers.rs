@@ -35,7 +35,9 @@
 //! tree by [`type_decls`]); a field with no declaration in the file (one
 //! inherited from a base class) is taken to be of the type it is named
 //! after. What the wrapper's vendor call sends that no parameter gives (an
-//! analytics id) is reported at each call site.
+//! analytics id) is reported at each call site. A background job's
+//! `perform` is called by enqueuing it through its class
+//! (`SegmentTrackJob.perform_later(...)`, Sidekiq's `perform_async`).
 //!
 //! Before the wrappers, *handles* are followed: a vendor client a module
 //! creates at its top level and other files import ([`Handle`]); their
@@ -1150,6 +1152,21 @@ pub fn resolve(
                 .into_iter()
                 .map(str::to_string)
                 .collect();
+            // A background job enqueued through its class
+            // (`SegmentTrackJob.perform_later(...)`, Sidekiq's
+            // `perform_async`) runs its `perform` with those arguments.
+            let method = match method {
+                "perform_later" | "perform_now" | "perform_async" | "perform_inline"
+                    if recv
+                        .rsplit('.')
+                        .next()
+                        .is_some_and(|c| c.starts_with(|ch: char| ch.is_ascii_uppercase())) =>
+                {
+                    held.extend(recv.rsplit('.').next().map(str::to_string));
+                    "perform"
+                }
+                m => m,
+            };
             if held.is_empty() {
                 // A field declared in a base class (`analyticsTracker` from
                 // `VectorBaseFragment`): injected fields are named after

@@ -921,7 +921,9 @@ fn typed_parameters_carry_the_vendor_of_their_type() {
 /// (`SEGMENT_CLIENT = Segment::Analytics.new(...)`, inside an `unless`) is
 /// seen by every file: its calls elsewhere are Segment's, and Ruby 3.1's
 /// `traits:` shorthand passes the local hash built above. A constant inside
-/// a module is that module's (`Billing::CLIENT`), not a global one.
+/// a module is that module's (`Billing::CLIENT`), not a global one. A job
+/// whose `perform` sends to Segment is enqueued with `perform_later`: the
+/// enqueuing call site passes what the job forwards.
 #[test]
 fn ruby_global_constants_are_clients_everywhere() {
     let tmp = tempfile::tempdir().unwrap();
@@ -951,13 +953,46 @@ fn ruby_global_constants_are_clients_everywhere() {
         "app/jobs/other_job.rb",
         "class OtherJob < ApplicationJob\n  def perform(user)\n    CLIENT.identify(user_id: user.id, traits: { email: user.email })\n  end\nend\n",
     );
+    write(
+        root,
+        "app/jobs/track_job.rb",
+        "class TrackJob < ApplicationJob\n  def perform(membership_id:, event:, properties:)\n    SEGMENT_CLIENT.track(user_id: membership_id, event:, properties: properties.merge(source: \"app\"))\n  end\nend\n",
+    );
+    write(
+        root,
+        "app/services/signup_service.rb",
+        "class SignupService\n  def call(user, org)\n    TrackJob.perform_later(\n      membership_id: user.membership_id,\n      event: \"signed_up\",\n      properties: { email: user.email, organization_id: org.id }\n    )\n    ReportJob.perform_later(email: user.email)\n  end\nend\n",
+    );
+    write(
+        root,
+        "app/jobs/report_job.rb",
+        "class ReportJob < ApplicationJob\n  def perform(email:)\n    Rails.logger.info(email)\n  end\nend\n",
+    );
     let r = run(root);
     assert_eq!(
         call_fields(&r, "segment"),
         s(&[
             "user.contact.email app/jobs/identify_job.rb:7",
+            "user.contact.email app/services/signup_service.rb:6",
             "user.unique_id app/jobs/identify_job.rb:7",
+            "user.unique_id app/jobs/track_job.rb:3",
+            "user.unique_id app/services/signup_service.rb:4",
+            "user.unique_id.organization app/services/signup_service.rb:6",
         ])
+    );
+    // Enqueuing a job (`perform_later`) runs its `perform`: the service's
+    // call is Segment's through the job; a job that sends nothing is not.
+    let text = call_text(&r, "segment", "app/services/signup_service.rb", 3);
+    assert!(
+        text.starts_with("perform → SEGMENT_CLIENT.track (app/jobs/track_job.rb:2)"),
+        "{text}"
+    );
+    assert!(
+        !calls(&r, "segment")
+            .iter()
+            .any(|c| c.starts_with("app/services/signup_service.rb:8")),
+        "{:?}",
+        calls(&r, "segment")
     );
 }
 
