@@ -151,6 +151,29 @@ pub struct Wrapper {
     pub carries: Vec<(String, String)>,
 }
 
+impl Wrapper {
+    /// Adds forwarded parameters and carried data found at another of its
+    /// vendor calls, each once, in order.
+    fn add(&mut self, forwards: Vec<Forward>, carries: Vec<(String, String)>) {
+        for fw in forwards {
+            if !self
+                .forwards
+                .iter()
+                .any(|x| x.index == fw.index && x.member == fw.member)
+            {
+                self.forwards.push(fw);
+            }
+        }
+        self.forwards.sort();
+        for c in carries {
+            if !self.carries.contains(&c) {
+                self.carries.push(c);
+            }
+        }
+        self.carries.sort();
+    }
+}
+
 /// A parameter a wrapper can forward: a plain one (`props`), or one member
 /// of a destructured object parameter (`{ to }`, `{ to: recipient }`,
 /// `{ to = "" }`), by the name the body uses and the key the caller passes.
@@ -291,22 +314,7 @@ pub fn defined_with(
                         owner: f.owner.clone().filter(|_| methods),
                         carries: Vec::new(),
                     });
-                for fw in forwards {
-                    if !w
-                        .forwards
-                        .iter()
-                        .any(|x| x.index == fw.index && x.member == fw.member)
-                    {
-                        w.forwards.push(fw);
-                    }
-                }
-                w.forwards.sort();
-                for c in carried {
-                    if !w.carries.contains(&c) {
-                        w.carries.push(c);
-                    }
-                }
-                w.carries.sort();
+                w.add(forwards, carried);
             }
         }
     }
@@ -385,22 +393,7 @@ fn chain(
                             carries: Vec::new(),
                         }
                     });
-                    for fw in forwards {
-                        if !entry
-                            .forwards
-                            .iter()
-                            .any(|x| x.index == fw.index && x.member == fw.member)
-                        {
-                            entry.forwards.push(fw);
-                        }
-                    }
-                    entry.forwards.sort();
-                    for c in carries {
-                        if !entry.carries.contains(&c) {
-                            entry.carries.push(c);
-                        }
-                    }
-                    entry.carries.sort();
+                    entry.add(forwards, carries);
                 }
             }
         }
