@@ -796,7 +796,13 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
                 };
             }
             let g = DataGraph::build(&map);
-            Outcome::ok(report::rank(&g.rank(mode.into()), format), &output)
+            let ranked = g.rank(mode.into());
+            match output.output.as_deref() {
+                Some(dir) if format == Format::Html && is_folder(dir) => {
+                    rank_pages(&g, &ranked, mode.into(), dir)
+                }
+                _ => Outcome::ok(report::rank(&ranked, format), &output),
+            }
         }
         Command::Graph {
             vendor,
@@ -1059,6 +1065,41 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
                 ..Default::default()
             },
         },
+    }
+}
+
+/// `-o DIR/` (a trailing `/`, or a folder that exists): a set of pages
+/// rather than one file.
+fn is_folder(path: &Path) -> bool {
+    path.as_os_str().to_string_lossy().ends_with('/') || path.is_dir()
+}
+
+/// `rank --format html -o DIR/`: `DIR/index.html`, the ranking with each
+/// vendor linked to `DIR/blast-VENDOR.html`, its blast page.
+fn rank_pages(
+    g: &DataGraph<'_>,
+    ranked: &crate::graph::rank::RankReport,
+    mode: Mode,
+    dir: &Path,
+) -> Outcome {
+    let mut files = vec![(dir.join("index.html"), report::html::rank_linked(ranked))];
+    for v in &ranked.vendors {
+        if let Ok(r) = g.blast(&v.vendor, mode) {
+            let d = g.diagram(Some(&v.vendor), mode).ok();
+            files.push((
+                dir.join(report::html::blast_page_name(&v.vendor)),
+                report::html::blast(&r, d.as_ref()),
+            ));
+        }
+    }
+    Outcome {
+        stderr: format!(
+            "wrote {} and {} vendor pages\n",
+            crate::report::escape::terminal(&dir.join("index.html").display().to_string()),
+            files.len() - 1
+        ),
+        files,
+        ..Default::default()
     }
 }
 

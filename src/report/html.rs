@@ -116,15 +116,45 @@ struct RankPage<'a> {
     css: &'a str,
     version: &'a str,
     order: &'a str,
+    /// Each vendor's name links to its blast page (`rank -o DIR/`).
+    links: bool,
+}
+
+/// The file name of a vendor's blast page beside the ranking
+/// (`blast-stripe.html`): the id with anything but letters, digits, `-`,
+/// `_` and `.` replaced, so that no id names a path outside the folder.
+pub fn blast_page_name(vendor: &str) -> String {
+    let safe: String = vendor
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("blast-{}.html", safe.trim_start_matches('.'))
 }
 
 /// The ranking as a page.
 pub fn rank(r: &RankReport) -> String {
+    rank_page(r, false)
+}
+
+/// The ranking as the index of a folder of pages: each vendor links to
+/// [`blast_page_name`] beside it.
+pub fn rank_linked(r: &RankReport) -> String {
+    rank_page(r, true)
+}
+
+fn rank_page(r: &RankReport, links: bool) -> String {
     RankPage {
         r,
         css: CSS,
         version: VERSION,
         order: super::text::RANK_ORDER,
+        links,
     }
     .render()
     .unwrap_or_else(|e| error_page(&e.to_string()))

@@ -682,3 +682,50 @@ flows:
     let html = report::rank(&r, Format::Html);
     assert!(html.contains("Ordered by severity"));
 }
+
+/// `rank --format html -o DIR/` writes the ranking as `DIR/index.html`,
+/// each vendor linked to its blast page beside it; a vendor id never names
+/// a path outside the folder.
+#[test]
+fn rank_as_a_folder_links_every_vendor_to_its_blast_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = format!("{}/", dir.path().join("pages").display());
+    // The library hands the files to the binary, which writes them (`emit`).
+    let parsed = {
+        use clap::Parser;
+        blastmap::cli::Cli::try_parse_from([
+            "blastmap", "rank", "--map", SEED, "--format", "html", "-o", &out,
+        ])
+        .unwrap()
+    };
+    let o = blastmap::cli::run(parsed);
+    let mut sink = Vec::new();
+    let mut errs = Vec::new();
+    let code = blastmap::cli::emit(&o, &mut sink, &mut errs, blastmap::cli::Paint::default());
+    let errs = String::from_utf8_lossy(&errs);
+    assert_eq!(code, 0, "{errs}");
+    assert!(sink.is_empty() && errs.contains("7 vendor pages"), "{errs}");
+    let index = std::fs::read_to_string(dir.path().join("pages/index.html")).unwrap();
+    for v in [
+        "stripe",
+        "openai",
+        "mixpanel",
+        "drift",
+        "salesforce",
+        "sendgrid",
+        "sentry",
+    ] {
+        let page = format!("blast-{v}.html");
+        assert!(index.contains(&format!("href=\"{page}\"")), "{v} is linked");
+        let blast = std::fs::read_to_string(dir.path().join("pages").join(&page)).unwrap();
+        assert!(blast.contains("<!DOCTYPE html>") || blast.contains("<!doctype html>"));
+    }
+    assert_eq!(
+        report::html::blast_page_name("../../etc/x"),
+        "blast-_.._etc_x.html"
+    );
+    assert_eq!(
+        report::html::blast_page_name(".hidden"),
+        "blast-hidden.html"
+    );
+}
