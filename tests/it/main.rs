@@ -18,6 +18,7 @@ mod colours;
 mod escaping;
 mod export;
 mod fides;
+mod fintech_example;
 mod hostile;
 mod lang_go;
 mod lang_html;
