@@ -238,6 +238,10 @@ pub struct BlastReport {
     /// What `--assume`/`--without` changed against the map as declared.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub what_if: Option<super::whatif::BlastWhatIf>,
+    /// Every subject's description, by id (those not affected too), for
+    /// the notices' words; not part of the JSON, whose `affected` has them.
+    #[serde(skip)]
+    pub subject_descriptions: BTreeMap<String, String>,
 }
 
 /// Why `blast` could not answer.
@@ -637,6 +641,12 @@ impl DataGraph<'_> {
             sub_processors,
             access,
             what_if: None,
+            subject_descriptions: self
+                .map
+                .subjects
+                .iter()
+                .filter_map(|(id, s)| Some((id.clone(), s.description.clone()?)))
+                .collect(),
         };
         report.actions = self.actions(&report, v);
         report.notes = notes(&report, self);

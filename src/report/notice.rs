@@ -907,10 +907,9 @@ fn spared(r: &BlastReport, phrase: &impl Fn(&str, &str) -> String) -> Vec<Spared
         .into_iter()
         .map(|(subject, items)| Spared {
             who: subject.map(|s| {
-                r.affected
-                    .iter()
-                    .find(|a| a.subject == s)
-                    .and_then(|a| a.description.clone())
+                r.subject_descriptions
+                    .get(s)
+                    .cloned()
                     .unwrap_or_else(|| s.to_string())
             }),
             items: dedup(items.into_iter()),

@@ -467,7 +467,8 @@ fn the_regulator_notice_counts_the_people_in_its_region() {
 /// Customers and merchants, both with emails and names: a vendor that got
 /// the customers' email and name must not tell anyone that emails or names
 /// were "not involved" for the customers (the merchants' fields of the same
-/// kind were not, and are named as theirs). Every notice, in both languages,
+/// kind were not, and are named as theirs, by their description though no
+/// field of theirs was involved). Every notice, in both languages,
 /// and the checklist's `notify-subjects` step keep each group's two lists
 /// apart; the regulator's "did not receive" names only kinds no one's data
 /// of reached the vendor.
@@ -512,7 +513,7 @@ fn each_group_of_people_has_its_own_exposed_and_spared_lists() {
         "{spared}"
     );
     assert!(
-        spared.contains("- merchant: bank account details, email addresses, names."),
+        spared.contains("- Merchants who sell: bank account details, email addresses, names."),
         "{spared}"
     );
     let ar = draft(&r, NoticeKind::Users, Lang::Ar, NoticeFormat::Markdown);
