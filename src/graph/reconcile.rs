@@ -108,27 +108,27 @@ pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catal
         }
 
         // Where each category is sent (or collected), for the report.
-        if let Some(c) = &integ.component {
-            let at = map
-                .field_evidence
-                .entry((c.clone(), integ.vendor.clone()))
-                .or_default();
-            for f in &integ.fields {
-                let kind = if f.name.starts_with("collected by the SDK") {
-                    EvidenceKind::Collects
-                } else {
-                    EvidenceKind::Call
-                };
-                let e = Evidence {
-                    kind,
-                    file: f.file.clone(),
-                    line: f.line,
-                    text: f.name.clone(),
-                    scope: Scope::Production,
-                };
-                if !at.iter().any(|(cat, x)| cat == &f.category && x == &e) {
-                    at.push((f.category.clone(), e));
-                }
+        // Keyed by the flow's own ends: the component as named above
+        // (unattributed, or suffixed when it collides with a vendor).
+        let at = map
+            .field_evidence
+            .entry((cid.clone(), integ.vendor.clone()))
+            .or_default();
+        for f in &integ.fields {
+            let kind = if f.name.starts_with("collected by the SDK") {
+                EvidenceKind::Collects
+            } else {
+                EvidenceKind::Call
+            };
+            let e = Evidence {
+                kind,
+                file: f.file.clone(),
+                line: f.line,
+                text: f.name.clone(),
+                scope: Scope::Production,
+            };
+            if !at.iter().any(|(cat, x)| cat == &f.category && x == &e) {
+                at.push((f.category.clone(), e));
             }
         }
 
@@ -356,6 +356,37 @@ mod tests {
         // The declared `email`, not a second field of the same category.
         assert_eq!(sentry.fields, FlowFields::List(vec!["email".into()]));
         assert!(!map.fields.contains_key("system.authentication"));
+    }
+
+    /// Each category's lines are kept under the flow's own ends: a
+    /// component named like a vendor (`stripe`, which becomes `stripe-app`)
+    /// keys its lines as `stripe-app`, not as the vendor `stripe`.
+    #[test]
+    fn field_lines_are_kept_under_the_flows_own_ends() {
+        let mut map = load_str(DECLARED, "blastmap.yaml").unwrap();
+        let mut s = scan();
+        s.integrations.push(integ(
+            "sentry",
+            "stripe",
+            Scope::Production,
+            &["user.contact.email"],
+        ));
+        merge_scan_with_catalog(&mut map, &s, &catalog());
+        let flow = map
+            .flows
+            .iter()
+            .find(|f| f.to == "sentry" && f.from == "stripe-app")
+            .expect("the colliding component is renamed");
+        let lines = &map.field_evidence[&(flow.from.clone(), flow.to.clone())];
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].0, "user.contact.email");
+        assert!(
+            !map.field_evidence
+                .contains_key(&("stripe".to_string(), "sentry".to_string()))
+        );
+        let mixpanel = &map.field_evidence[&("web".to_string(), "mixpanel".to_string())];
+        assert_eq!(mixpanel[0].0, "user.name");
+        assert_eq!(mixpanel[0].1.kind, EvidenceKind::Call);
     }
 
     #[test]
