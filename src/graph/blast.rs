@@ -845,9 +845,10 @@ fn is_credential(category: &str) -> bool {
 /// its own fields, so that no kind of information is said to be both
 /// exposed and not exposed for the same people.
 fn notify_subjects(report: &BlastReport) -> String {
-    let subject = |s: &Option<String>| s.as_deref().unwrap_or("unassigned").to_string();
     let mut out = Vec::new();
     for a in &report.affected {
+        // Fields of no subject are the `unassigned` group of `affected`.
+        let theirs = |s: &Option<String>| s.as_deref().unwrap_or("unassigned") == a.subject;
         let who = match a.count {
             Some(c) => format!("{} ({} people)", a.subject, group_digits(c)),
             None => format!("{} (count unknown)", a.subject),
@@ -856,14 +857,14 @@ fn notify_subjects(report: &BlastReport) -> String {
             report
                 .exposed
                 .iter()
-                .filter(|e| subject(&e.subject) == a.subject)
+                .filter(|e| theirs(&e.subject))
                 .map(|e| e.plain.as_str()),
         );
         let not: Vec<&str> = dedup_plain(
             report
                 .not_exposed
                 .iter()
-                .filter(|e| subject(&e.subject) == a.subject)
+                .filter(|e| theirs(&e.subject))
                 .map(|e| e.plain.as_str())
                 .filter(|p| !what.contains(p)),
         );

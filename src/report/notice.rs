@@ -431,11 +431,11 @@ impl Notice {
                 subject: e.subject.clone().unwrap_or_else(|| "-".into()),
             })
             .collect();
-        let spared = spared(r, &phrase);
-        // The flat list (the regulator's "did not receive"): what no group
-        // had exposed.
         let exposed_any: std::collections::BTreeSet<String> =
             exposed_items.iter().map(|i| i.phrase.clone()).collect();
+        let spared = spared(r, &phrase, &exposed_any);
+        // The flat list (the regulator's "did not receive"): what no group
+        // had exposed.
         let not_exposed = dedup(
             not_exposed_items
                 .iter()
@@ -878,17 +878,18 @@ pub fn convert(src: &str, format: NoticeFormat, lang: Lang) -> String {
 
 /// What each group of people kept out of the incident (see [`Spared`]),
 /// groups in the order of their subject ids, fields of no subject last.
-fn spared(r: &BlastReport, phrase: &impl Fn(&str, &str) -> String) -> Vec<Spared> {
+fn spared(
+    r: &BlastReport,
+    phrase: &impl Fn(&str, &str) -> String,
+    exposed_any: &std::collections::BTreeSet<String>,
+) -> Vec<Spared> {
     use std::collections::{BTreeMap, BTreeSet};
     let mut exposed: BTreeMap<Option<&str>, BTreeSet<String>> = BTreeMap::new();
-    let mut exposed_any: BTreeSet<String> = BTreeSet::new();
     for e in &r.exposed {
-        let p = phrase(&e.category, &e.plain);
         exposed
             .entry(e.subject.as_deref())
             .or_default()
-            .insert(p.clone());
-        exposed_any.insert(p);
+            .insert(phrase(&e.category, &e.plain));
     }
     let mut by_subject: BTreeMap<Option<&str>, Vec<String>> = BTreeMap::new();
     for e in &r.not_exposed {
@@ -917,8 +918,7 @@ fn spared(r: &BlastReport, phrase: &impl Fn(&str, &str) -> String) -> Vec<Spared
         .filter(|s| !s.items.is_empty())
         .collect();
     // `None` sorts first in a BTreeMap: fields of no subject go last.
-    let none_first = usize::from(out.first().is_some_and(|s| s.who.is_none()));
-    out.rotate_left(none_first);
+    out.sort_by_key(|s| s.who.is_none());
     out
 }
 
