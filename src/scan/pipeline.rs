@@ -876,9 +876,9 @@ impl Phase2Names {
                 // A job's `perform` runs when its class enqueues it
                 // (`perform_later(`, `perform_async(`).
                 let after = match self.names[k].as_str() {
-                    "perform" => ["_later", "_now", "_async", "_inline"]
+                    "perform" => wrappers::JOB_ENQUEUE
                         .iter()
-                        .find_map(|s| after.strip_prefix(s))
+                        .find_map(|m| after.strip_prefix(&m["perform".len()..]))
                         .unwrap_or(after),
                     _ => after,
                 };

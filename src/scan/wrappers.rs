@@ -174,6 +174,15 @@ impl Wrapper {
     }
 }
 
+/// The class methods that enqueue a background job to run its `perform`
+/// with the same arguments (Rails' ActiveJob, Sidekiq).
+pub const JOB_ENQUEUE: &[&str] = &[
+    "perform_later",
+    "perform_now",
+    "perform_async",
+    "perform_inline",
+];
+
 /// A parameter a wrapper can forward: a plain one (`props`), or one member
 /// of a destructured object parameter (`{ to }`, `{ to: recipient }`,
 /// `{ to = "" }`), by the name the body uses and the key the caller passes.
@@ -1148,17 +1157,16 @@ pub fn resolve(
             // A background job enqueued through its class
             // (`SegmentTrackJob.perform_later(...)`, Sidekiq's
             // `perform_async`) runs its `perform` with those arguments.
-            let method = match method {
-                "perform_later" | "perform_now" | "perform_async" | "perform_inline"
-                    if recv
-                        .rsplit('.')
-                        .next()
-                        .is_some_and(|c| c.starts_with(|ch: char| ch.is_ascii_uppercase())) =>
-                {
-                    held.extend(recv.rsplit('.').next().map(str::to_string));
+            let class = recv
+                .rsplit('.')
+                .next()
+                .filter(|c| c.starts_with(|ch: char| ch.is_ascii_uppercase()));
+            let method = match class {
+                Some(class) if JOB_ENQUEUE.contains(&method) => {
+                    held.push(class.to_string());
                     "perform"
                 }
-                m => m,
+                _ => method,
             };
             if held.is_empty() {
                 // A field declared in a base class (`analyticsTracker` from

@@ -846,10 +846,9 @@ fn payload_in<'r>(expr: &str, returns: &'r HashMap<String, Vec<Arg>>) -> Option<
         let own = ["self.", "this.", "$this->", "static::", "self::"]
             .iter()
             .any(|p| before.ends_with(p));
-        let member = before.ends_with('.')
-            || before.ends_with("::")
-            || before.ends_with("->")
-            || before.ends_with(['"', '\'', '`', ':', '$']);
+        // A member (`x.to_h`, `A::B`, `$x->y`), or inside a string or a
+        // symbol (`"payload"`, `:payload`), or a PHP variable.
+        let member = before.ends_with("->") || before.ends_with(['.', ':', '"', '\'', '`', '$']);
         // `owner.email` reads one member of a payload, not the payload.
         let after = &expr[i..];
         let read = after.starts_with('.')
