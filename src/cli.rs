@@ -781,6 +781,26 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             output,
             what_if,
         } => {
+            // A folder (`-o DIR/`) is a set of linked pages: the HTML ranking
+            // of the map as declared, each vendor with its blast page.
+            let folder = output.output.as_deref().filter(|p| is_folder(p));
+            if let Some(dir) = folder
+                && (format != Format::Html || !what_if.is_empty())
+            {
+                return Outcome::fail(
+                    2,
+                    format!(
+                        "error: -o {} is a folder: rank writes a folder of pages only as HTML and for the map as declared\n  help: add `--format html` (without --assume/--without), or name a file: -o rank.{}\n",
+                        crate::report::escape::terminal(&dir.display().to_string()),
+                        match format {
+                            Format::Json => "json",
+                            Format::Markdown => "md",
+                            Format::Html => "html",
+                            Format::Text => "txt",
+                        }
+                    ),
+                );
+            }
             let map = match load_map(&inputs, false, progress) {
                 Ok(m) => m,
                 Err(o) => return o,
@@ -797,11 +817,9 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             }
             let g = DataGraph::build(&map);
             let ranked = g.rank(mode.into());
-            match output.output.as_deref() {
-                Some(dir) if format == Format::Html && is_folder(dir) => {
-                    rank_pages(&g, &ranked, mode.into(), dir)
-                }
-                _ => Outcome::ok(report::rank(&ranked, format), &output),
+            match folder {
+                Some(dir) => rank_pages(&g, &ranked, mode.into(), dir),
+                None => Outcome::ok(report::rank(&ranked, format), &output),
             }
         }
         Command::Graph {

@@ -720,6 +720,26 @@ fn rank_as_a_folder_links_every_vendor_to_its_blast_page() {
         let blast = std::fs::read_to_string(dir.path().join("pages").join(&page)).unwrap();
         assert!(blast.contains("<!DOCTYPE html>") || blast.contains("<!doctype html>"));
     }
+    // A folder with another format, or with what-if assumptions, is a
+    // clear refusal (exit 2), not a failed write.
+    let (code, _, err) = cli(&["rank", "--map", SEED, "-o", &out]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("is a folder") && err.contains("--format html"),
+        "{err}"
+    );
+    let (code, _, err) = cli(&[
+        "rank",
+        "--map",
+        SEED,
+        "--format",
+        "html",
+        "--assume",
+        "api -> hubspot: all",
+        "-o",
+        &out,
+    ]);
+    assert_eq!(code, 2, "{err}");
     assert_eq!(
         report::html::blast_page_name("../../etc/x"),
         "blast-_.._etc_x.html"
