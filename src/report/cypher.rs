@@ -104,14 +104,15 @@ pub fn render(view: &View<'_, '_>, dialect: Dialect) -> String {
             "Vendor"
         }
     };
+    let held = holdings(map);
     for c in map.components.values() {
         // Declared holdings, and those its flows imply (`implicit: true`).
-        for (f, implicit) in holdings(map, &c.id) {
+        for &(f, implicit) in held.get(c.id.as_str()).into_iter().flatten() {
             let _ = writeln!(
                 out,
                 "MATCH (a:Component {{id: {}}}), (b:Field {{id: {}}}) MERGE (a)-[r:HOLDS]->(b) SET r.implicit = {implicit};",
                 lit(&c.id),
-                lit(&f)
+                lit(f)
             );
         }
     }

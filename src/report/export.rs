@@ -8,6 +8,8 @@
 //! Every renderer sorts what it writes, so the same input gives
 //! byte-identical output.
 
+use std::collections::BTreeMap;
+
 use crate::graph::{DataGraph, Mode};
 use crate::merge::Repos;
 use crate::model::{Field, Flow, FlowFields};
@@ -87,24 +89,32 @@ pub fn node_ref(kind: &str, id: &str) -> String {
     format!("{kind}:{id}")
 }
 
-/// What a component holds, as (field id, implicit): its declared `holds`,
+/// What each component holds, as (field id, implicit): its declared `holds`,
 /// and every field a flow from it carries by id (it cannot send what it
-/// does not hold), marked implicit. Sorted by field id.
-pub fn holdings(map: &crate::model::Map, component: &str) -> Vec<(String, bool)> {
-    let mut out: std::collections::BTreeMap<String, bool> = std::collections::BTreeMap::new();
-    if let Some(c) = map.components.get(component) {
-        for f in &c.holds {
-            out.insert(f.clone(), false);
+/// does not hold), marked implicit. Sorted by field id. One pass over the
+/// flows for all components: asking per component would read every flow
+/// once per component, quadratic in the map.
+pub fn holdings(map: &crate::model::Map) -> BTreeMap<&str, Vec<(&str, bool)>> {
+    let mut held: BTreeMap<&str, BTreeMap<&str, bool>> = map
+        .components
+        .iter()
+        .map(|(id, c)| {
+            let own = c.holds.iter().map(|f| (f.as_str(), false)).collect();
+            (id.as_str(), own)
+        })
+        .collect();
+    for flow in &map.flows {
+        let (Some(out), FlowFields::List(l)) = (held.get_mut(flow.from.as_str()), &flow.fields)
+        else {
+            continue;
+        };
+        for f in l.iter().filter(|f| map.fields.contains_key(*f)) {
+            out.entry(f.as_str()).or_insert(true);
         }
     }
-    for flow in map.flows.iter().filter(|f| f.from == component) {
-        if let FlowFields::List(l) = &flow.fields {
-            for f in l.iter().filter(|f| map.fields.contains_key(*f)) {
-                out.entry(f.clone()).or_insert(true);
-            }
-        }
-    }
-    out.into_iter().collect()
+    held.into_iter()
+        .map(|(c, fields)| (c, fields.into_iter().collect()))
+        .collect()
 }
 
 /// The declared field list of a flow: `all`, or the ids; none for a flow

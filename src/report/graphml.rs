@@ -84,13 +84,14 @@ pub fn render(view: &View<'_, '_>) -> String {
         }
     };
     let mut n = 0usize;
+    let held = holdings(map);
     for c in map.components.values() {
         // Declared holdings, and those its flows imply (`implicit`).
-        for (f, implicit) in holdings(map, &c.id) {
+        for &(f, implicit) in held.get(c.id.as_str()).into_iter().flatten() {
             edge_open(
                 &mut out,
                 n,
-                &node_ref("field", &f),
+                &node_ref("field", f),
                 &node_ref("component", &c.id),
             );
             data(&mut out, "edge_kind", "holds");
