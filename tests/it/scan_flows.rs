@@ -1109,3 +1109,127 @@ fn issue_bodies_are_private_content() {
         call_fields(&r, "stripe")
     );
 }
+
+// ---------------------------------------------------------------------------
+// A dict grown with `.update(...)` from methods that subclasses override
+
+const PAYMENT_PY: &str = r#"import stripe
+
+
+class StripeMethod:
+    def _intent_kwargs(self, request, payment):
+        return {}
+
+    @property
+    def api_kwargs(self):
+        return {"stripe_account": self.settings.connect_user_id}
+
+    def charge(self, request, payment):
+        params = {}
+        params.update(self.api_kwargs)
+        params.update(self._intent_kwargs(request, payment))
+        params.update({"receipt_email": payment.order.email})
+        # params.update({"phone": payment.order.phone})
+        intent = stripe.PaymentIntent.create(
+            amount=payment.amount,
+            currency="eur",
+            **params
+        )
+        return intent
+
+
+class StripeCard(StripeMethod):
+    def _intent_kwargs(self, request, payment):
+        return {"payment_method_data": {"type": "card"}}
+
+
+class StripeSepa(StripeMethod):
+    def _intent_kwargs(self, request, payment):
+        return {
+            "mandate_data": {
+                "customer_acceptance": {
+                    "online": {
+                        "ip_address": get_client_ip(request),
+                        "user_agent": request.META["HTTP_USER_AGENT"],
+                    }
+                }
+            }
+        }
+
+
+def refund(payment):
+    other = {"note": "manual"}
+    other_list = []
+    other_list.update({"email": payment.order.email})
+    stripe.Refund.create(payment_intent=payment.intent_id, **other)
+"#;
+
+#[test]
+fn python_dicts_grown_by_update_and_overridden_methods_reach_the_call() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "requirements.txt", "stripe==7.9.0\n");
+    write(root, "shop/payment.py", PAYMENT_PY);
+    let r = run(root);
+    // Every override of `_intent_kwargs` may run (the SEPA one sends the
+    // buyer's IP address and user agent); the dict literal given to
+    // `update` adds the receipt email, the `api_kwargs` property the
+    // connected account's user id. The commented-out update adds nothing,
+    // and an `update` on another variable does not reach the refund's
+    // `**other`.
+    assert_eq!(
+        call_fields(&r, "stripe"),
+        s(&[
+            "user.contact.email shop/payment.py:18",
+            "user.device.ip_address shop/payment.py:18",
+            "user.device.user_agent shop/payment.py:18",
+            "user.unique_id shop/payment.py:18",
+        ])
+    );
+}
+
+const CHECKOUT_TS: &str = r#"import Stripe from "stripe";
+
+const stripe = new Stripe(process.env.STRIPE_SECRET_KEY!);
+
+export async function checkout(user: User, cart: Cart) {
+  const params = { mode: "payment", line_items: cart.items };
+  Object.assign(params, { customer_email: user.email });
+  Object.assign({}, { phone: user.phone });
+  return stripe.checkout.sessions.create(params);
+}
+"#;
+
+const BILLING_RB: &str = r#"require "stripe"
+
+class Billing
+  def charge(user, amount)
+    params = { amount: amount, currency: "eur" }
+    params.merge!(receipt_email: user.email)
+    Stripe::PaymentIntent.create(params)
+  end
+end
+"#;
+
+#[test]
+fn object_assign_and_merge_bang_grow_the_literal_passed_to_the_vendor() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "web/package.json",
+        r#"{ "name": "web", "dependencies": { "stripe": "^17.0.0" } }"#,
+    );
+    write(root, "web/src/checkout.ts", CHECKOUT_TS);
+    write(root, "billing/Gemfile", "gem \"stripe\"\n");
+    write(root, "billing/app/billing.rb", BILLING_RB);
+    let r = run(root);
+    // The phone goes into a fresh object, not into `params`.
+    assert_eq!(
+        call_fields(&r, "stripe"),
+        s(&[
+            "user.contact.email billing/app/billing.rb:7",
+            "user.contact.email web/src/checkout.ts:9",
+        ])
+    );
+}

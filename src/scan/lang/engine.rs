@@ -313,9 +313,22 @@ impl<'s> Ctx<'s> {
     /// (`Customer.update(id, update_payload)`, `create(self.payload())`),
     /// or a variable assigned it, passes those entries. Applied when the
     /// file is done, since such helpers are usually defined after their use.
+    ///
+    /// Several methods of one name (a base class and its overrides) each add
+    /// their entries: a call through `self` may reach any of them.
     pub(crate) fn record_return(&mut self, name: String, args: Vec<Arg>) {
-        if !name.is_empty() && !args.is_empty() {
-            self.returns.insert(name, args);
+        if name.is_empty() || args.is_empty() {
+            return;
+        }
+        let max = self.limits.max_args_per_call;
+        let known = self.returns.entry(name).or_default();
+        for arg in args {
+            if known.len() >= max {
+                break;
+            }
+            if !known.iter().any(|k| k.key == arg.key && k.expr == arg.expr) {
+                known.push(arg);
+            }
         }
     }
 
@@ -468,6 +481,36 @@ impl<'s> Ctx<'s> {
             }
         }
         false
+    }
+
+    /// Adds to the literal a variable holds what a call merges into it:
+    /// `params.update(...)` (Python, Ruby), `params.merge!(...)` (Ruby),
+    /// `Object.assign(params, ...)` (JavaScript). An argument that calls a
+    /// method is kept as an entry, expanded when the file is done (what
+    /// the method returns is known then).
+    pub(crate) fn grow_literal(&mut self, callee: &str, args: &[Arg]) {
+        let (var, from) = if callee == "Object.assign" {
+            let Some(target) = args
+                .iter()
+                .find(|a| a.position == Some(0) && a.key.is_none())
+            else {
+                return;
+            };
+            (target.expr.clone(), 1)
+        } else if let Some(var) = [".update", ".merge!"]
+            .iter()
+            .find_map(|m| callee.strip_suffix(m))
+        {
+            (var.to_string(), 0)
+        } else {
+            return;
+        };
+        if var.contains(['.', '(', '[']) || self.literal(&var).is_none() {
+            return;
+        }
+        for arg in args.iter().filter(|a| a.position.is_none_or(|p| p >= from)) {
+            self.extend_literal(&var, arg.clone());
+        }
     }
 
     /// The literal a variable was last assigned, looking outwards from the

@@ -606,6 +606,9 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>], exported: &mut Has
                 _ => function,
             };
             let args = args_of(ctx, node);
+            if callee == "Object.assign" {
+                ctx.grow_literal(&callee, &args);
+            }
             ctx.call(callee, args, node, name);
         }
         "new_expression" => {

@@ -314,6 +314,7 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) {
                 _ => function,
             };
             let args = engine::flatten(ctx, &Py, arg_entries(ctx, node));
+            ctx.grow_literal(&callee, &args);
             ctx.call(callee, args, node, name);
         }
         "assignment" => {

@@ -235,6 +235,7 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
                 .unwrap_or_default();
             let args = engine::flatten(ctx, &Rb, entries);
             let callee = engine::path(ctx, &Rb, node);
+            ctx.grow_literal(&callee, &args);
             ctx.call(callee, args, node, method.unwrap_or(node));
         }
         "assignment" | "operator_assignment" => {
