@@ -179,6 +179,19 @@ pub fn load_file(path: &Path) -> Result<Map, LoadError> {
     load_str(&text, &file)
 }
 
+/// A whole number of at most `u64::MAX`, however YAML wrote it: `1000000`,
+/// `1e6` or `1.0` (YAML reads the last two as floats; JSON Schema, which
+/// editors check the file with, counts them as integers, and so does the
+/// loader).
+fn whole(n: &serde_yaml::Number) -> Option<u64> {
+    if let Some(u) = n.as_u64() {
+        return Some(u);
+    }
+    let f = n.as_f64()?;
+    // `u64::MAX as f64` rounds up to 2^64, which is out of range.
+    (f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f < u64::MAX as f64).then_some(f as u64)
+}
+
 /// Validates a declaration given as text; `file` names it in messages.
 pub fn load_str(text: &str, file: &str) -> Result<Map, LoadError> {
     // A byte-order mark is an encoding mark, not content (editors on
@@ -688,7 +701,7 @@ impl Validator<'_> {
                 "missing `version`",
                 Some("add `version: 1` at the top of the file".into()),
             ),
-            Some(Value::Number(n)) if n.as_u64() == Some(1) => {}
+            Some(Value::Number(n)) if whole(n) == Some(1) => {}
             Some(other) => {
                 let shown = match other {
                     Value::Number(n) => n.to_string(),
@@ -801,12 +814,15 @@ impl Validator<'_> {
                 let count_path = join(&path, "count");
                 match m.get("count") {
                     None | Some(Value::Null) => {}
-                    Some(Value::Number(n)) if n.as_u64().is_some() => subject.count = n.as_u64(),
+                    Some(Value::Number(n)) if whole(n).is_some() => subject.count = whole(n),
                     Some(Value::Mapping(per)) => {
                         let mut total: u64 = 0;
                         for (k, v) in per {
                             let (Some(region), Some(n)) =
-                                (k.as_str(), v.as_u64())
+                                (k.as_str(), match v {
+                                    Value::Number(n) => whole(n),
+                                    _ => None,
+                                })
                             else {
                                 self.problem(
                                     &count_path,

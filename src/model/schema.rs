@@ -210,11 +210,81 @@ use crate::model::{
 
 /// The JSON Schema of the declaration file (draft-07, which every editor's
 /// YAML language server reads), pretty-printed with a final newline.
+///
+/// What schemars derives is then brought in line with the loader, so that
+/// both give one verdict on a file (the conformance test feeds them the same
+/// cases): codes in `policy.levels` are the finding codes; `all` stands
+/// alone, never inside a list of fields; free text may be written as a
+/// number (`name: 2024`), as the loader reads it; and whole-number bounds
+/// are `minimum`/`maximum`, not the `uint32`/`uint64` formats that strict
+/// validators (ajv) refuse to compile.
 pub fn json_schema() -> String {
     let schema = schemars::generate::SchemaSettings::draft07()
         .into_generator()
         .into_root_schema_for::<DeclarationFile>();
-    crate::report::json::to_string(&schema)
+    let mut v = serde_json::to_value(&schema).unwrap_or_default();
+    align_with_loader(&mut v);
+    let codes: Vec<serde_json::Value> = CodeName::ALL
+        .iter()
+        .filter_map(|c| serde_json::to_value(c).ok())
+        .collect();
+    if let Some(levels) = v.pointer_mut("/definitions/PolicyEntry/properties/levels")
+        && let Some(o) = levels.as_object_mut()
+    {
+        o.insert("propertyNames".into(), serde_json::json!({ "enum": codes }));
+    }
+    if let Some(alts) = v
+        .pointer_mut("/definitions/FlowFieldsEntry/anyOf")
+        .and_then(|a| a.as_array_mut())
+    {
+        for alt in alts {
+            if alt["type"] == "array" {
+                alt["items"] = serde_json::json!({ "type": "string", "not": { "const": "all" } });
+            }
+        }
+    }
+    crate::report::json::to_string(&v)
+}
+
+/// Applies, everywhere in the schema, the two rules of [`json_schema`] that
+/// are not about one place: numbers for free text, bounds for formats.
+fn align_with_loader(v: &mut serde_json::Value) {
+    let mut stack = vec![v];
+    while let Some(node) = stack.pop() {
+        match node {
+            serde_json::Value::Object(o) => {
+                match o.get("format").and_then(|f| f.as_str()) {
+                    Some("uint32") => {
+                        o.remove("format");
+                        o.entry("maximum").or_insert(u32::MAX.into());
+                    }
+                    Some("uint64") => {
+                        o.remove("format");
+                        o.entry("maximum").or_insert(u64::MAX.into());
+                    }
+                    _ => {}
+                }
+                let free_text = !o.contains_key("pattern") && !o.contains_key("enum");
+                if free_text && let Some(t) = o.get_mut("type") {
+                    match t {
+                        serde_json::Value::String(s) if s == "string" => {
+                            *t = serde_json::json!(["string", "number"]);
+                        }
+                        serde_json::Value::Array(types)
+                            if types.iter().any(|x| x == "string")
+                                && !types.iter().any(|x| x == "number") =>
+                        {
+                            types.push("number".into());
+                        }
+                        _ => {}
+                    }
+                }
+                stack.extend(o.values_mut());
+            }
+            serde_json::Value::Array(a) => stack.extend(a.iter_mut()),
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]

@@ -40,5 +40,6 @@ mod scan_flows;
 mod scan_hostile;
 mod scan_isolation;
 mod schema;
+mod schema_conformance;
 mod seed_example;
 mod whatif;
