@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use askama::Template;
-use serde::{Deserialize, Serialize};
 
 use crate::check::codes::DOCS;
 use crate::check::{CheckReport, Finding, Location};
 use crate::model::policy::{Code, Level};
+use serde_sarif::sarif;
 
 /// `check --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -262,157 +262,9 @@ pub const SARIF_VERSION: &str = "2.1.0";
 /// The schema URI written in `$schema`.
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// A SARIF log (the subset blastmap writes).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SarifLog {
-    /// The schema URI.
-    #[serde(rename = "$schema")]
-    pub schema: String,
-    /// `2.1.0`.
-    pub version: String,
-    /// One run.
-    pub runs: Vec<SarifRun>,
-}
-
-/// One run of a tool.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SarifRun {
-    /// The tool and its rules.
-    pub tool: SarifTool,
-    /// Where relative URIs start.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original_uri_base_ids: Option<BTreeMap<String, SarifArtifactLocation>>,
-    /// The findings.
-    pub results: Vec<SarifResult>,
-}
-
-/// The tool.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SarifTool {
-    /// The driver.
-    pub driver: SarifDriver,
-}
-
-/// The tool's driver component.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SarifDriver {
-    /// `blastmap`.
-    pub name: String,
-    /// The version.
-    pub semantic_version: String,
-    /// Where to read about it.
-    pub information_uri: String,
-    /// One rule per finding code.
-    pub rules: Vec<SarifRule>,
-}
-
-/// A rule: one finding code.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SarifRule {
-    /// The code.
-    pub id: String,
-    /// PascalCase name.
-    pub name: String,
-    /// The title.
-    pub short_description: SarifMessage,
-    /// What it means.
-    pub full_description: SarifMessage,
-    /// How to fix it.
-    pub help: SarifMessage,
-    /// The README's section for the code.
-    pub help_uri: String,
-    /// The default level.
-    pub default_configuration: SarifConfiguration,
-}
-
-/// A rule's default configuration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SarifConfiguration {
-    /// `error`, `warning`, `note` or `none`.
-    pub level: String,
-}
-
-/// A message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SarifMessage {
-    /// Plain text.
-    pub text: String,
-    /// The same in Markdown (rules' help only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub markdown: Option<String>,
-}
-
-/// One finding.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SarifResult {
-    /// The code.
-    pub rule_id: String,
-    /// The rule's position in `rules`.
-    pub rule_index: usize,
-    /// `error` (deny) or `warning` (warn).
-    pub level: String,
-    /// The message.
-    pub message: SarifMessage,
-    /// Where.
-    pub locations: Vec<SarifLocation>,
-    /// The declaration it breaks.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub related_locations: Vec<SarifLocation>,
-    /// Stable identity across runs, for code scanning's deduplication.
-    pub partial_fingerprints: BTreeMap<String, String>,
-}
-
-/// A location.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SarifLocation {
-    /// An id among a result's related locations.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<usize>,
-    /// The file and line.
-    pub physical_location: SarifPhysicalLocation,
-    /// What is there.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<SarifMessage>,
-}
-
-/// A file and a region.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SarifPhysicalLocation {
-    /// The file.
-    pub artifact_location: SarifArtifactLocation,
-    /// The line, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<SarifRegion>,
-}
-
-/// A file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SarifArtifactLocation {
-    /// Relative URI (`/` separators, percent-encoded).
-    pub uri: String,
-    /// `%SRCROOT%`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uri_base_id: Option<String>,
-}
-
-/// A region of a file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SarifRegion {
-    /// 1-based line.
-    pub start_line: u32,
-}
+/// A SARIF log: serde-sarif's model, generated from the official SARIF
+/// 2.1.0 JSON Schema, so that what blastmap writes can only be SARIF.
+pub type SarifLog = serde_sarif::sarif::Sarif;
 
 fn sarif_level(l: Level) -> &'static str {
     match l {
@@ -420,6 +272,25 @@ fn sarif_level(l: Level) -> &'static str {
         Level::Warn => "warning",
         Level::Allow => "none",
     }
+}
+
+fn result_level(l: Level) -> sarif::ResultLevel {
+    match l {
+        Level::Deny => sarif::ResultLevel::Error,
+        Level::Warn => sarif::ResultLevel::Warning,
+        Level::Allow => sarif::ResultLevel::None,
+    }
+}
+
+/// A stable 64-bit FNV-1a hash, in hex (fingerprints must not change
+/// between runs or Rust versions, so `DefaultHasher` will not do).
+fn fnv_hex(s: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 /// Percent-encodes what a relative URI cannot hold as is.
@@ -435,29 +306,41 @@ fn uri(path: &str) -> String {
     o
 }
 
-fn sarif_location(l: &Location, id: Option<usize>, message: Option<String>) -> SarifLocation {
-    SarifLocation {
-        id,
-        physical_location: SarifPhysicalLocation {
-            artifact_location: SarifArtifactLocation {
-                uri: uri(l.file.trim_start_matches("./")),
-                uri_base_id: Some("%SRCROOT%".into()),
-            },
-            region: (l.line > 0).then_some(SarifRegion { start_line: l.line }),
-        },
-        message: message.map(|text| SarifMessage {
-            text,
-            markdown: None,
-        }),
-    }
+fn sarif_location(l: &Location, id: Option<usize>, message: Option<String>) -> sarif::Location {
+    let artifact = sarif::ArtifactLocation::builder()
+        .uri(uri(l.file.trim_start_matches("./")))
+        .uri_base_id("%SRCROOT%")
+        .build();
+    let physical = match (l.line > 0).then(|| {
+        sarif::Region::builder()
+            .start_line(i64::from(l.line))
+            .build()
+    }) {
+        Some(region) => sarif::PhysicalLocation::builder()
+            .artifact_location(artifact)
+            .region(region)
+            .build(),
+        None => sarif::PhysicalLocation::builder()
+            .artifact_location(artifact)
+            .build(),
+    };
+    let mut location = sarif::Location::builder()
+        .physical_location(physical)
+        .build();
+    location.id = id.and_then(|i| i64::try_from(i).ok());
+    location.message = message.map(|text| sarif::Message::builder().text(text).build());
+    location
+}
+
+fn plain(t: &str) -> sarif::MultiformatMessageString {
+    sarif::MultiformatMessageString::builder().text(t).build()
 }
 
 /// The rules, one per code, in [`Code::ALL`] order.
-pub fn sarif_rules() -> Vec<SarifRule> {
+pub fn sarif_rules() -> Vec<sarif::ReportingDescriptor> {
     DOCS.iter()
-        .map(|d| SarifRule {
-            id: d.code.as_str().to_string(),
-            name: d
+        .map(|d| {
+            let name: String = d
                 .code
                 .as_str()
                 .split('-')
@@ -467,30 +350,28 @@ pub fn sarif_rules() -> Vec<SarifRule> {
                         .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
                         .unwrap_or_default()
                 })
-                .collect(),
-            short_description: SarifMessage {
-                text: d.title.to_string(),
-                markdown: None,
-            },
-            full_description: SarifMessage {
-                text: d.meaning.to_string(),
-                markdown: None,
-            },
-            help: {
-                let fix = d.fix.trim_end_matches('.');
-                SarifMessage {
-                    text: format!("Fix: {fix}.\n\nExample: {}", d.example),
-                    markdown: Some(format!(
-                        "**Fix:** {fix}.\n\n**Example:**\n\n```text\n{}\n```\n\n`blastmap check --explain {}` says more.",
-                        d.example,
-                        d.code.as_str()
-                    )),
-                }
-            },
-            help_uri: format!("{INFORMATION_URI}#{}", d.code.as_str()),
-            default_configuration: SarifConfiguration {
-                level: sarif_level(d.code.default_level()).to_string(),
-            },
+                .collect();
+            let fix = d.fix.trim_end_matches('.');
+            let help = sarif::MultiformatMessageString::builder()
+                .text(format!("Fix: {fix}.\n\nExample: {}", d.example))
+                .markdown(format!(
+                    "**Fix:** {fix}.\n\n**Example:**\n\n```text\n{}\n```\n\n`blastmap check --explain {}` says more.",
+                    d.example,
+                    d.code.as_str()
+                ))
+                .build();
+            let level = sarif::ReportingConfiguration::builder()
+                .level(serde_json::Value::from(sarif_level(d.code.default_level())))
+                .build();
+            sarif::ReportingDescriptor::builder()
+                .id(d.code.as_str())
+                .name(name)
+                .short_description(plain(d.title))
+                .full_description(plain(d.meaning))
+                .help(help)
+                .help_uri(format!("{INFORMATION_URI}#{}", d.code.as_str()))
+                .default_configuration(level)
+                .build()
         })
         .collect()
 }
@@ -501,18 +382,18 @@ const INFORMATION_URI: &str = "https://github.com/blastmap/blastmap";
 
 /// The report as a SARIF 2.1.0 log.
 pub fn sarif_log(r: &CheckReport) -> SarifLog {
-    let results = r
+    let results: Vec<sarif::Result> = r
         .findings
         .iter()
         .map(|f| {
-            let primary = f
+            let primary: Vec<sarif::Location> = f
                 .location
                 .as_ref()
                 .or(f.declaration.as_ref().map(|d| &d.location))
                 .map(|l| sarif_location(l, None, None))
                 .into_iter()
                 .collect();
-            let related = f
+            let related: Vec<sarif::Location> = f
                 .declaration
                 .iter()
                 .map(|d| sarif_location(&d.location, Some(0), Some(d.text.clone())))
@@ -528,47 +409,40 @@ pub fn sarif_log(r: &CheckReport) -> SarifLog {
             );
             let mut fingerprints = BTreeMap::new();
             fingerprints.insert("blastmap/v1".to_string(), fnv_hex(&identity));
-            SarifResult {
-                rule_id: f.code.as_str().to_string(),
-                rule_index: Code::ALL.iter().position(|c| *c == f.code).unwrap_or(0),
-                level: sarif_level(f.level).to_string(),
-                message: SarifMessage {
-                    text: format!("{} Fix: {}", f.message, f.help),
-                    markdown: None,
-                },
-                locations: primary,
-                related_locations: related,
-                partial_fingerprints: fingerprints,
+            let index = Code::ALL.iter().position(|c| *c == f.code).unwrap_or(0);
+            let mut result = sarif::Result::builder()
+                .rule_id(f.code.as_str())
+                .rule_index(i64::try_from(index).unwrap_or(0))
+                .level(result_level(f.level))
+                .message(
+                    sarif::Message::builder()
+                        .text(format!("{} Fix: {}", f.message, f.help))
+                        .build(),
+                )
+                .locations(primary)
+                .partial_fingerprints(fingerprints)
+                .build();
+            if !related.is_empty() {
+                result.related_locations = Some(related);
             }
+            result
         })
         .collect();
-    SarifLog {
-        schema: SARIF_SCHEMA.into(),
-        version: SARIF_VERSION.into(),
-        runs: vec![SarifRun {
-            tool: SarifTool {
-                driver: SarifDriver {
-                    name: "blastmap".into(),
-                    semantic_version: env!("CARGO_PKG_VERSION").into(),
-                    information_uri: INFORMATION_URI.into(),
-                    rules: sarif_rules(),
-                },
-            },
-            original_uri_base_ids: None,
-            results,
-        }],
-    }
-}
-
-/// A stable 64-bit FNV-1a hash, in hex (fingerprints must not change
-/// between runs or Rust versions, so `DefaultHasher` will not do).
-fn fnv_hex(s: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    let driver = sarif::ToolComponent::builder()
+        .name("blastmap")
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri(INFORMATION_URI)
+        .rules(sarif_rules())
+        .build();
+    let run = sarif::Run::builder()
+        .tool(sarif::Tool::builder().driver(driver).build())
+        .results(results)
+        .build();
+    sarif::Sarif::builder()
+        .schema(SARIF_SCHEMA)
+        .version(serde_json::Value::from(SARIF_VERSION))
+        .runs(vec![run])
+        .build()
 }
 
 /// SARIF 2.1.0 text.
