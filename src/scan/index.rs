@@ -42,6 +42,57 @@ pub struct Index {
     ruby_constants: HashMap<String, BTreeSet<VendorIx>>,
     /// Login-provider names (lowercase) → vendors (`github` → GitHub OAuth).
     login_providers: HashMap<String, BTreeSet<VendorIx>>,
+    /// Package and import names → the language families they are names in
+    /// ([`family_of_ecosystem`] bits): `avatax` is an npm and a RubyGems
+    /// package, so in a Python file it names nothing.
+    name_families: HashMap<String, u8>,
+}
+
+/// Language families, as bits: the languages a package or import name can
+/// appear in.
+pub mod family {
+    /// JavaScript and TypeScript (and Vue, Svelte, HTML).
+    pub const JS: u8 = 1;
+    /// Python.
+    pub const PYTHON: u8 = 2;
+    /// Ruby.
+    pub const RUBY: u8 = 4;
+    /// Go.
+    pub const GO: u8 = 8;
+    /// Java and Kotlin.
+    pub const JVM: u8 = 16;
+    /// PHP.
+    pub const PHP: u8 = 32;
+    /// Swift.
+    pub const SWIFT: u8 = 64;
+}
+
+/// The family whose code names an ecosystem's packages (none for
+/// ecosystems whose languages the scanner does not parse).
+pub fn family_of_ecosystem(eco: Ecosystem) -> u8 {
+    match eco {
+        Ecosystem::Npm => family::JS,
+        Ecosystem::Pypi => family::PYTHON,
+        Ecosystem::Rubygems => family::RUBY,
+        Ecosystem::Go => family::GO,
+        Ecosystem::Maven => family::JVM,
+        Ecosystem::Packagist => family::PHP,
+        Ecosystem::Cocoapods | Ecosystem::Swiftpm => family::SWIFT,
+        Ecosystem::Nuget | Ecosystem::Crates => 0,
+    }
+}
+
+fn family_of_import(lang: ImportLang) -> u8 {
+    match lang {
+        ImportLang::Js => family::JS,
+        ImportLang::Python => family::PYTHON,
+        ImportLang::Ruby => family::RUBY,
+        ImportLang::Go => family::GO,
+        ImportLang::Java | ImportLang::Kotlin => family::JVM,
+        ImportLang::Php => family::PHP,
+        ImportLang::Swift => family::SWIFT,
+        ImportLang::Csharp => 0,
+    }
 }
 
 /// The host of a catalog domain entry: `www.facebook.com/tr` →
@@ -114,6 +165,7 @@ impl Index {
             raw_names: Vec::new(),
             ruby_constants: HashMap::new(),
             login_providers: HashMap::new(),
+            name_families: HashMap::new(),
         };
         for (i, v) in catalog.iter().enumerate() {
             let Ok(vi) = VendorIx::try_from(i) else {
@@ -126,6 +178,8 @@ impl Index {
                         continue;
                     }
                     ix.raw_names.push((n.trim().to_string(), vi));
+                    *ix.name_families.entry(n.trim().to_string()).or_default() |=
+                        family_of_ecosystem(*eco);
                     ix.packages
                         .entry((*eco, normalise(*eco, n)))
                         .or_default()
@@ -140,6 +194,8 @@ impl Index {
                     if !n.trim().is_empty() {
                         if *lang != ImportLang::Js {
                             ix.raw_names.push((n.trim().to_string(), vi));
+                            *ix.name_families.entry(n.trim().to_string()).or_default() |=
+                                family_of_import(*lang);
                         }
                         ix.imports
                             .entry(*lang)
@@ -183,6 +239,17 @@ impl Index {
                         .insert(vi);
                 }
             }
+        }
+        // A text that is also a host, a key or a snippet matters in any file.
+        let other_roles: Vec<String> = ix
+            .domains
+            .iter()
+            .map(|(d, _)| host_of(d).to_string())
+            .chain(ix.config_keys.iter().map(|(k, _)| k.clone()))
+            .chain(ix.snippets.iter().map(|(t, _)| t.clone()))
+            .collect();
+        for t in other_roles {
+            ix.name_families.remove(&t);
         }
         ix
     }
@@ -255,6 +322,21 @@ impl Index {
             }
         }
         out
+    }
+
+    /// False when `name` is only a package or import name of other
+    /// languages than `family` (a [`family`] bit): in that file it can name
+    /// no vendor, so it is no reason to parse it. Names the catalog also
+    /// uses as hosts, keys or snippets are not package names only.
+    pub fn names_nothing_in(&self, name: &str, family: u8) -> bool {
+        if family == family::RUBY && self.ruby_constants.contains_key(&name.to_ascii_lowercase()) {
+            // `Adyen::Client`: a gem's constant, whatever case the catalog
+            // name that matched it has.
+            return false;
+        }
+        self.name_families
+            .get(name)
+            .is_some_and(|f| f & family == 0)
     }
 
     /// Import names of a language, as (name, vendor).

@@ -1060,6 +1060,22 @@ fn shadowed_by_snippets(hits: &[Hit], pf: &Prefilter, lines: &LineIndex) -> BTre
 /// key in quotes or after an env accessor, or a snippet; and not on a line
 /// that is a comment. A cheap text check, so that tree-sitter only runs on
 /// files that can yield something (parsing is most of a scan's cost).
+/// The language family of a file, as [`super::index::family`] bits.
+fn family(lang: Lang) -> u8 {
+    use super::index::family as f;
+    match lang {
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte | Lang::Html => {
+            f::JS
+        }
+        Lang::Python => f::PYTHON,
+        Lang::Ruby => f::RUBY,
+        Lang::Go => f::GO,
+        Lang::Java | Lang::Kotlin => f::JVM,
+        Lang::Php => f::PHP,
+        Lang::Swift => f::SWIFT,
+    }
+}
+
 fn worth_parsing(lang: Lang, text: &str, hits: &[Hit], ctx: &Ctx, lines: &LineIndex) -> bool {
     let b = text.as_bytes();
     let quote_at = |i: usize| matches!(b.get(i), Some(b'"' | b'\'' | b'`'));
@@ -1102,6 +1118,15 @@ fn worth_parsing(lang: Lang, text: &str, hits: &[Hit], ctx: &Ctx, lines: &LineIn
                     s -= 1;
                 }
                 s == 0 || matches!(b[s - 1], b'/' | b'@' | b'"' | b'\'' | b'`' | b'=' | b' ')
+            }
+            Role::Name
+                if ctx
+                    .index
+                    .names_nothing_in(&ctx.prefilter.pattern(h).text, family(lang)) =>
+            {
+                // Another language's package (`avatax`, an npm and RubyGems
+                // name, on a Python import line): it names nothing here.
+                false
             }
             Role::Name => {
                 let prev = if n > 1 { lines.text_of(n - 1) } else { "" };

@@ -833,3 +833,33 @@ fn wrappers_of_wrappers_and_destructured_parameters() {
         "{names:?}"
     );
 }
+
+/// A package name of another language on an import line names nothing:
+/// `avatax` is Avalara's npm and RubyGems package, so in Python `import
+/// avatax` is a module of the application, and the file is not parsed for it (#18: on a Go service, half the parses were such names). The same
+/// name in a Ruby file, and Avalara's own PyPI package in Python, still are.
+#[test]
+fn another_languages_package_name_is_no_reason_to_parse() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let first_party = "import avatax\nfrom avatax.plugin import AvataxPlugin\n\n\ndef tax(order):\n    return AvataxPlugin().quote(order)\n";
+    std::fs::create_dir_all(root.join("shop/plugins")).unwrap();
+    std::fs::write(root.join("shop/plugins/tax.py"), first_party).unwrap();
+    let r = run(root);
+    assert_eq!(r.stats.files_analysed, 0, "{:?}", r.stats);
+    assert!(integrations(&r).is_empty(), "{:?}", integrations(&r));
+
+    std::fs::write(root.join("shop/plugins/avalara_tax.py"), "import avalara\n").unwrap();
+    std::fs::write(root.join("shop/billing.rb"), "require \"avatax\"\n").unwrap();
+    let r = run(root);
+    assert_eq!(r.stats.files_analysed, 2, "{:?}", r.stats);
+    assert_eq!(
+        integrations(&r)
+            .iter()
+            .filter(|i| i.starts_with("avalara "))
+            .count(),
+        1,
+        "{:?}",
+        integrations(&r)
+    );
+}
