@@ -324,7 +324,7 @@ impl Index {
         out
     }
 
-    /// False when `name` is only a package or import name of other
+    /// True when `name` is only a package or import name of other
     /// languages than `family` (a [`family`] bit): in that file it can name
     /// no vendor, so it is no reason to parse it. Names the catalog also
     /// uses as hosts, keys or snippets are not package names only.

@@ -1054,12 +1054,6 @@ fn shadowed_by_snippets(hits: &[Hit], pf: &Prefilter, lines: &LineIndex) -> BTre
     shadowed
 }
 
-/// True when some hit could become evidence once the file is parsed: a
-/// package name where the language writes module names (in quotes, or after
-/// `import`/`from`/`use`), a host at the start of a URL or string, a config
-/// key in quotes or after an env accessor, or a snippet; and not on a line
-/// that is a comment. A cheap text check, so that tree-sitter only runs on
-/// files that can yield something (parsing is most of a scan's cost).
 /// The language family of a file, as [`super::index::family`] bits.
 fn family(lang: Lang) -> u8 {
     use super::index::family as f;
@@ -1076,6 +1070,12 @@ fn family(lang: Lang) -> u8 {
     }
 }
 
+/// True when some hit could become evidence once the file is parsed: a
+/// package name where the language writes module names (in quotes, or after
+/// `import`/`from`/`use`), a host at the start of a URL or string, a config
+/// key in quotes or after an env accessor, or a snippet; and not on a line
+/// that is a comment. A cheap text check, so that tree-sitter only runs on
+/// files that can yield something (parsing is most of a scan's cost).
 fn worth_parsing(lang: Lang, text: &str, hits: &[Hit], ctx: &Ctx, lines: &LineIndex) -> bool {
     let b = text.as_bytes();
     let quote_at = |i: usize| matches!(b.get(i), Some(b'"' | b'\'' | b'`'));
