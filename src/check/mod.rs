@@ -753,7 +753,7 @@ fn code_findings(
                 .or_insert_with(|| (BTreeSet::new(), vendor_new))
                 .0
                 .insert(cat.clone());
-            if shown.starts_with("collected by the SDK") {
+            if crate::scan::collects::is_collected(&shown) {
                 let g = grouped
                     .entry((code, level, covered))
                     .or_insert_with(|| (file.clone(), line, Vec::new()));

@@ -115,7 +115,7 @@ pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catal
             .entry((cid.clone(), integ.vendor.clone()))
             .or_default();
         for f in &integ.fields {
-            let kind = if f.name.starts_with("collected by the SDK") {
+            let kind = if crate::scan::collects::is_collected(&f.name) {
                 EvidenceKind::Collects
             } else {
                 EvidenceKind::Call

@@ -132,17 +132,15 @@ pub fn messages(text: &str) -> String {
         if i > 0 {
             out.push('\n');
         }
-        let indent = &line[..line.len() - line.trim_start().len()];
         let rest = line.trim_start();
-        let rest_owned;
-        let rest = if let Some(r) = rest.strip_prefix("= ") {
-            out.push_str(indent);
-            out.push_str("= ");
-            rest_owned = r.to_string();
-            rest_owned.as_str()
-        } else {
-            out.push_str(indent);
-            rest
+        out.push_str(&line[..line.len() - rest.len()]);
+        // `= help: ...` (a note under a loader error) keeps its `= `.
+        let rest = match rest.strip_prefix("= ") {
+            Some(r) => {
+                out.push_str("= ");
+                r
+            }
+            None => rest,
         };
         if let Some(r) = rest.strip_prefix("error:") {
             out.push_str(&format!("{RED_BOLD}error:{RESET}{r}"));

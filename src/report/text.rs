@@ -192,10 +192,10 @@ pub fn blast(r: &BlastReport) -> String {
     o
 }
 
-/// The ranking as a table.
 /// How `rank` orders vendors, as every format says it.
 pub const RANK_ORDER: &str = "Ordered by severity (the most sensitive field exposed, or the worst attack it enables), then by score ((field points + scenario weights) × log10 of the people affected); `blastmap blast VENDOR` shows how its score is made.";
 
+/// The ranking as a table.
 pub fn rank(r: &RankReport) -> String {
     let mut o = String::new();
     let _ = writeln!(

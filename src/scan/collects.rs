@@ -135,15 +135,25 @@ fn platform_of(e: &Evidence) -> Option<Platform> {
     }
 }
 
+/// How a field the SDK sends by itself is named: this, then `: ` and how.
+/// Readers tell such a field from one seen at a call by it
+/// ([`is_collected`]).
+pub const COLLECTED: &str = "collected by the SDK";
+
+/// True for the name of a field the SDK sends by itself.
+pub fn is_collected(name: &str) -> bool {
+    name.starts_with(COLLECTED)
+}
+
 fn how_name(how: Option<&str>) -> String {
     match how.map(str::trim).filter(|h| !h.is_empty()) {
-        None => "collected by the SDK".to_string(),
+        None => COLLECTED.to_string(),
         Some(h) => {
             let mut cut: String = h.chars().take(MAX_HOW).collect();
             if h.chars().count() > MAX_HOW {
                 cut.push('…');
             }
-            format!("collected by the SDK: {cut}")
+            format!("{COLLECTED}: {cut}")
         }
     }
 }
