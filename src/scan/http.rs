@@ -9,7 +9,9 @@
 //! resolves, within the file, to one (`URL = "https://…"` then
 //! `self.post(self.URL % sid, …)`, or `url = …` a few assignments away).
 //! The client does not matter: whatever sends a vendor URL sends to the
-//! vendor. Its other arguments (JSON bodies, form data, query parameters,
+//! vendor. A client made for one vendor's API (`api = axios.create({
+//! baseURL })`, `@client ||= Faraday.new(url: URL)`) sends its requests
+//! there though they name only a path ([`base_url_clients`]). Its other arguments (JSON bodies, form data, query parameters,
 //! headers) are classified like an SDK call's, except values taken from the
 //! application's own configuration (`settings.X`, `process.env.X`,
 //! `ENV["X"]`) and credentials (`Access-Token`, `token`): an API key or an
@@ -111,7 +113,7 @@ fn assignments_at(text: &str) -> BTreeMap<&str, Vec<(&str, u32)>> {
                 .rsplit(|c: char| c.is_whitespace())
                 .next()
                 .unwrap_or(lhs)
-                .trim_start_matches('$');
+                .trim_start_matches(['$', '@']);
             let name = name.rsplit(['.', ':']).next().unwrap_or(name);
             if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 out.entry(name).or_default().push((rhs, (i + 1) as u32));
@@ -393,13 +395,15 @@ pub fn detect(
     // One pass over the file's lines serves both lookups.
     let assigned_at = assignments_at(text);
     let assigned = without_lines(&assigned_at);
-    let calls = facts.all_calls();
+    let clients = base_url_clients(facts, &assigned_at, &assigned, domains);
     let mut done: BTreeSet<(u32, &str)> = BTreeSet::new();
-    for call in calls {
+    for call in facts.all_calls() {
         if !done.insert((call.line, call.callee.as_str())) || !could_send(call) {
             continue;
         }
-        let Some((url_at, vendors)) = url_argument(call, &assigned, domains) else {
+        let Some((url_at, vendors)) = url_argument(call, &assigned, domains)
+            .or_else(|| client_request(call, &clients).map(|v| (usize::MAX, v)))
+        else {
             continue;
         };
         if mention::line_is_mention(lines, call.line) {
@@ -470,6 +474,83 @@ pub fn detect(
     (findings, fields.into_iter().collect())
 }
 
+/// Clients made for one vendor's API, by the name they are kept under:
+/// `api = axios.create({ baseURL: "https://api.x.com" })`, `@client ||=
+/// Faraday.new(url: URL)`, `http = httpx.Client(base_url=BASE)`,
+/// `client := resty.New().SetBaseURL(u)`. The call that makes one names the
+/// vendor's URL and its value is assigned on the call's first line; the
+/// client's later requests (`api.post("/links", body)`) go to that vendor
+/// though they name only a path.
+fn base_url_clients(
+    facts: &FileFacts,
+    assigned_at: &BTreeMap<&str, Vec<(&str, u32)>>,
+    assigned: &BTreeMap<&str, Vec<&str>>,
+    domains: &Domains,
+) -> BTreeMap<String, Vec<VendorIx>> {
+    let mut out: BTreeMap<String, Vec<VendorIx>> = BTreeMap::new();
+    for call in facts.all_calls() {
+        if !could_send(call) {
+            continue;
+        }
+        let Some((_, vendors)) = url_argument(call, assigned, domains) else {
+            continue;
+        };
+        let head = call.callee.split(['.', ':', '(']).next().unwrap_or("");
+        if head.is_empty() {
+            continue;
+        }
+        for (name, values) in assigned_at {
+            // The value starts with this call (`X.new(`, `new X(`,
+            // `await X.create(`), on the call's line.
+            let made_here = values.iter().any(|(value, line)| {
+                *line == call.line && {
+                    let v = value
+                        .trim_start_matches("await ")
+                        .trim_start_matches("new ")
+                        .trim_start_matches("::")
+                        .trim_start_matches('&');
+                    v.starts_with(head) && v.contains('(')
+                }
+            });
+            if made_here {
+                let e = out.entry((*name).to_string()).or_default();
+                e.extend(vendors.iter().copied());
+                e.sort_unstable();
+                e.dedup();
+            }
+        }
+    }
+    out
+}
+
+/// The vendors a request through a [`base_url_clients`] client goes to:
+/// `api.post(...)`, `this.http.put(...)`, `@client.post_with_response(...)`,
+/// `client.post_with_response(...)` (Ruby's memoising `def client`), where
+/// the method is a request (`get`, `post`, `send`, `request`, ...).
+fn client_request(call: &Call, clients: &BTreeMap<String, Vec<VendorIx>>) -> Option<Vec<VendorIx>> {
+    if clients.is_empty() {
+        return None;
+    }
+    let callee = dotted(&call.callee);
+    let (receiver, method) = callee.rsplit_once('.')?;
+    let name = receiver
+        .rsplit(['.', ':', '>'])
+        .next()
+        .unwrap_or(receiver)
+        .trim_start_matches(['@', '$'])
+        .trim_end_matches(['?', '!']);
+    let vendors = clients.get(name)?;
+    const VERBS: &[&str] = &[
+        "get", "post", "put", "patch", "delete", "request", "send", "fetch", "execute", "perform",
+        "query", "mutate",
+    ];
+    let m = method.to_ascii_lowercase();
+    VERBS
+        .iter()
+        .any(|v| m.starts_with(v))
+        .then(|| vendors.clone())
+}
+
 /// Calls that cannot send a request: constructors of error messages,
 /// logging and string helpers that merely carry a URL.
 fn could_send(call: &Call) -> bool {
@@ -500,6 +581,12 @@ fn could_send(call: &Call) -> bool {
         "push",
         "open_new_tab",
         "redirect",
+        // A server's answer to its own client, or a response being parsed
+        // (`NextResponse.json(res)`, `JsonResponse(...)`, `await r.json()`),
+        // carries a vendor's URL back to the browser, not to the vendor.
+        "json",
+        "jsonresponse",
+        "render",
         "link_to",
         "url_for",
         "gettext",

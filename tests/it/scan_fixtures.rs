@@ -523,6 +523,12 @@ fn http_requests_to_vendor_apis_in_every_language() {
     assert_eq!(
         field_lines(&r),
         [
+            // A client made with the vendor's base URL (a memoised Ruby
+            // reader, an axios instance) sends what its requests carry.
+            "cashfree user.contact.email rb/payment_links.rb:12",
+            "cashfree user.contact.phone_number rb/payment_links.rb:12",
+            "flutterwave user.contact.email js/payouts.ts:13",
+            "flutterwave user.name js/payouts.ts:13",
             "hubspot user.contact.email js/crm.ts:9",
             "hubspot user.name.first js/crm.ts:9",
             "mailgun user.contact.email rb/mailer.rb:7",
@@ -554,6 +560,17 @@ fn http_requests_to_vendor_apis_in_every_language() {
         .find(|f| f.file == "py/sms.py")
         .map(|f| f.name.clone());
     assert_eq!(built.as_deref(), Some("data.To (built at line 11)"));
+    // A route's JSON answer to its browser names Slack's sign-in URL: it is
+    // not a request to Slack (the URL literal stays an endpoint mention).
+    let slack = evidence(&r, "slack");
+    assert!(
+        slack.iter().all(|e| !e.starts_with("http js/payouts.ts")),
+        "{slack:?}"
+    );
+    assert!(
+        slack.contains(&"endpoint js/payouts.ts:20 production".to_string()),
+        "{slack:?}"
+    );
 }
 
 /// Clients kept in fields and gems Bundler loaded (#11 item 1): a client
@@ -612,6 +629,12 @@ fn payloads_returned_by_helper_methods() {
             "adyen user.contact.email app/services/adyen_checkout_service.rb:6",
             "adyen user.unique_id app/services/adyen_checkout_service.rb:6",
             "gocardless user.contact.email app/services/adyen_checkout_service.rb:11",
+            // `args = disableUnfurls(cond ? {...} : {...})`: a helper that
+            // spreads its argument into what it returns; `threadKey({ email })`
+            // returns a string, so line 31 sends no email. One finding per
+            // branch of the condition (`text` built at lines 21 and 22).
+            "slack user.content.private notify.ts:24",
+            "slack user.content.private notify.ts:24",
             "stripe user.contact.address.city app/services/stripe_customer_service.rb:10",
             "stripe user.contact.address.postal_code app/services/stripe_customer_service.rb:10",
             "stripe user.contact.email app/services/stripe_customer_service.rb:10",

@@ -361,6 +361,11 @@ impl<'s> Ctx<'s> {
         self.src.get(node.byte_range()).unwrap_or("")
     }
 
+    /// The whole source being walked.
+    pub(crate) fn source(&self) -> &'s str {
+        self.src
+    }
+
     /// The source between two byte offsets.
     pub(crate) fn slice(&self, start: usize, end: usize) -> &'s str {
         self.src.get(start..end).unwrap_or("")

@@ -354,6 +354,92 @@ fn args_of(ctx: &Ctx<'_>, call: Node<'_>) -> Vec<Arg> {
     engine::flatten(ctx, &Js, entries)
 }
 
+/// The object literals a value is made of when it is not one itself: both
+/// branches of `cond ? { a } : { a, b }`, and the one argument of a helper
+/// of the same file that returns its argument spread into a new object
+/// (`disableLinkUnfurls(cond ? {...} : {...})` where the function returns
+/// `{ ...message, unfurl: false }`). Any other call returns something
+/// else than its argument: a key built from it (`getKey({ id })`), a
+/// serialised message, a database row (`prisma.user.findUnique({ where })`).
+fn passed_literals<'t>(ctx: &Ctx<'_>, value: Node<'t>) -> Option<Vec<Node<'t>>> {
+    fn objects(n: Node<'_>) -> Option<Vec<Node<'_>>> {
+        let n = unwrap(n);
+        match n.kind() {
+            "object" => Some(vec![n]),
+            "ternary_expression" => {
+                let a = unwrap(n.child_by_field_name("consequence")?);
+                let b = unwrap(n.child_by_field_name("alternative")?);
+                (a.kind() == "object" && b.kind() == "object").then(|| vec![a, b])
+            }
+            _ => None,
+        }
+    }
+    match value.kind() {
+        "ternary_expression" => objects(value),
+        "call_expression" => {
+            let callee = value.child_by_field_name("function")?;
+            if callee.kind() != "identifier"
+                || !spreads_its_argument(ctx.source(), ctx.text(callee))
+            {
+                return None;
+            }
+            let args = children(value.child_by_field_name("arguments")?);
+            match args.as_slice() {
+                [one] => objects(*one),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// True when the file defines `function NAME(param` (or `const NAME =
+/// (param`) and the next lines spread that parameter (`...param`): the
+/// helper returns its argument with more keys. Lexical and bounded.
+fn spreads_its_argument(src: &str, name: &str) -> bool {
+    const BODY: usize = 600;
+    if name.is_empty() {
+        return false;
+    }
+    for prefix in ["function ", "const ", "let "] {
+        let needle = format!("{prefix}{name}");
+        let mut from = 0;
+        while let Some(i) = src.get(from..).and_then(|t| t.find(&needle)) {
+            let at = from + i + needle.len();
+            from = at;
+            let rest = src.get(at..).unwrap_or("");
+            // `function f<T>(p`, `const f = (p`, `const f = async (p`.
+            let Some(open) = rest.find('(').filter(|&o| o < 120) else {
+                continue;
+            };
+            let head = &rest[..open];
+            if head
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            {
+                continue; // a longer name that starts with NAME
+            }
+            let param: String = rest[open + 1..]
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+                .collect();
+            if param.is_empty() {
+                continue;
+            }
+            let end = (at + open + BODY).min(src.len());
+            let body = src
+                .get(at + open..end)
+                .unwrap_or_else(|| src.get(at + open..).unwrap_or(""));
+            if body.contains(&format!("...{param}")) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// Records `name = value`: a literal for data flow, or a binding.
 fn assign(ctx: &mut Ctx<'_>, name: Node<'_>, value: Node<'_>, at: Node<'_>) {
     let value_inner = unwrap(value);
@@ -362,6 +448,10 @@ fn assign(ctx: &mut Ctx<'_>, name: Node<'_>, value: Node<'_>, at: Node<'_>) {
             let var = ctx.text(name).to_string();
             if Js.entries(ctx, value_inner).is_some() {
                 let args = engine::flatten(ctx, &Js, vec![Entry::Positional(value_inner)]);
+                ctx.record_literal(var, args);
+            } else if let Some(literals) = passed_literals(ctx, value_inner) {
+                let entries = literals.into_iter().map(Entry::Positional).collect();
+                let args = engine::flatten(ctx, &Js, entries);
                 ctx.record_literal(var, args);
             } else if let Some(root) = engine::root(ctx, &Js, value) {
                 ctx.push_binding(var, root, at);
