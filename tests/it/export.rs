@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::common::HOSTILE_YAML;
+
 use blastmap::graph::DataGraph;
 use blastmap::model::declaration;
 use blastmap::report::export::{ExportFormat, render};
@@ -349,25 +351,6 @@ fn graphml_is_well_formed_declares_every_key_and_holds_the_whole_graph() {
     )));
 }
 
-/// Every string a user controls, made as unpleasant as YAML allows.
-const HOSTILE: &str = r#"
-version: 1
-system: "acme'); MATCH (n) DETACH DELETE n; //"
-fields:
-  email: { category: user.contact.email, description: "a\\b" }
-components:
-  web: { kind: web, name: "<script>alert(1)</script> & \"co\"", holds: [email] }
-vendors:
-  evil:
-    name: "Evil \\' Inc.\nsecond line\u0000\u001b]0;pwn\u0007"
-    category: other
-flows:
-  - from: web
-    to: evil
-    fields: [email]
-    purpose: "']->(x) DETACH DELETE x //"
-"#;
-
 /// Splits a Cypher script into statements, decoding the string literals;
 /// returns (skeleton with literals replaced by `?`, decoded literals).
 fn lex_cypher(script: &str) -> Vec<(String, Vec<String>)> {
@@ -425,7 +408,7 @@ fn hostile_strings_stay_data_in_every_format() {
     let vendor_name = "Evil \\' Inc.\nsecond line\u{0}\u{1b}]0;pwn\u{7}";
     let system = "acme'); MATCH (n) DETACH DELETE n; //";
 
-    let statements = lex_cypher(&export_text(HOSTILE, ExportFormat::Cypher));
+    let statements = lex_cypher(&export_text(HOSTILE_YAML, ExportFormat::Cypher));
     for (skeleton, _) in &statements {
         assert!(
             !skeleton.contains("DETACH"),
@@ -442,7 +425,7 @@ fn hostile_strings_stay_data_in_every_format() {
     assert!(literals.iter().any(|l| l.as_str() == vendor_name));
     assert!(literals.iter().any(|l| l.as_str() == system));
 
-    let (nodes, edges) = parse_graphml(&export_text(HOSTILE, ExportFormat::Graphml));
+    let (nodes, edges) = parse_graphml(&export_text(HOSTILE_YAML, ExportFormat::Graphml));
     assert_eq!(
         nodes["vendor:evil"]["name"],
         "Evil \\' Inc.\nsecond line\u{FFFD}\u{FFFD}]0;pwn\u{FFFD}"
@@ -453,7 +436,7 @@ fn hostile_strings_stay_data_in_every_format() {
     );
     assert_eq!(edges.iter().filter(|e| e.2 == "flow").count(), 1);
 
-    let bom = assert_valid_cyclonedx(&export_text(HOSTILE, ExportFormat::Cyclonedx));
+    let bom = assert_valid_cyclonedx(&export_text(HOSTILE_YAML, ExportFormat::Cyclonedx));
     assert_eq!(service(&bom, "evil")["name"], vendor_name);
     assert_eq!(bom["metadata"]["component"]["name"], system);
 }

@@ -135,6 +135,26 @@ pub fn seed() -> Map {
 /// if it ever ran.
 pub const EVIL: &str = "<script>alert(1)</script><img src=x onerror=\"document.body.setAttribute('data-pwned','1')\"> \"q\" 'a' `b` ]]> --> [x]{y}(z)|w;#1 \"\\{}<> \\ \u{1b}[31mred";
 
+/// Every string a user controls in a declaration, made as unpleasant as
+/// YAML allows (the loader keeps ids plain; [`hostile`] has hostile ids).
+pub const HOSTILE_YAML: &str = r#"
+version: 1
+system: "acme'); MATCH (n) DETACH DELETE n; //"
+fields:
+  email: { category: user.contact.email, description: "a\\b" }
+components:
+  web: { kind: web, name: "<script>alert(1)</script> & \"co\"", holds: [email] }
+vendors:
+  evil:
+    name: "Evil \\' Inc.\nsecond line\u0000\u001b]0;pwn\u0007"
+    category: other
+flows:
+  - from: web
+    to: evil
+    fields: [email]
+    purpose: "']->(x) DETACH DELETE x //"
+"#;
+
 /// A map whose every input string is hostile, built without the loader (so
 /// even ids are; the loader would reject such ids, but scan results and
 /// future inputs need not go through it).
