@@ -15,6 +15,7 @@ mod classifier;
 mod cli_docs;
 mod cli_errors;
 mod colours;
+mod cypher_engine;
 mod escaping;
 mod export;
 mod fides;
