@@ -488,36 +488,44 @@ fn base_url_clients(
     domains: &Domains,
 ) -> BTreeMap<String, Vec<VendorIx>> {
     let mut out: BTreeMap<String, Vec<VendorIx>> = BTreeMap::new();
+    // The assignments by line, so that only calls on such a line are
+    // resolved a second time.
+    let mut by_line: BTreeMap<u32, Vec<(&str, &str)>> = BTreeMap::new();
+    for (name, values) in assigned_at {
+        for (value, line) in values {
+            by_line.entry(*line).or_default().push((name, value));
+        }
+    }
     for call in facts.all_calls() {
-        if !could_send(call) {
+        let Some(here) = by_line.get(&call.line) else {
+            continue;
+        };
+        let head = call.callee.split(['.', ':', '(']).next().unwrap_or("");
+        // The value starts with this call (`X.new(`, `new X(`, `await
+        // X.create(`).
+        let names: Vec<&str> = here
+            .iter()
+            .filter(|(_, value)| {
+                let v = value
+                    .trim_start_matches("await ")
+                    .trim_start_matches("new ")
+                    .trim_start_matches("::")
+                    .trim_start_matches('&');
+                !head.is_empty() && v.starts_with(head) && v.contains('(')
+            })
+            .map(|(name, _)| *name)
+            .collect();
+        if names.is_empty() || !could_send(call) {
             continue;
         }
         let Some((_, vendors)) = url_argument(call, assigned, domains) else {
             continue;
         };
-        let head = call.callee.split(['.', ':', '(']).next().unwrap_or("");
-        if head.is_empty() {
-            continue;
-        }
-        for (name, values) in assigned_at {
-            // The value starts with this call (`X.new(`, `new X(`,
-            // `await X.create(`), on the call's line.
-            let made_here = values.iter().any(|(value, line)| {
-                *line == call.line && {
-                    let v = value
-                        .trim_start_matches("await ")
-                        .trim_start_matches("new ")
-                        .trim_start_matches("::")
-                        .trim_start_matches('&');
-                    v.starts_with(head) && v.contains('(')
-                }
-            });
-            if made_here {
-                let e = out.entry((*name).to_string()).or_default();
-                e.extend(vendors.iter().copied());
-                e.sort_unstable();
-                e.dedup();
-            }
+        for name in names {
+            let e = out.entry(name.to_string()).or_default();
+            e.extend(vendors.iter().copied());
+            e.sort_unstable();
+            e.dedup();
         }
     }
     out
