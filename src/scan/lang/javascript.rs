@@ -378,16 +378,16 @@ fn passed_literals<'t>(ctx: &Ctx<'_>, value: Node<'t>) -> Option<Vec<Node<'t>>> 
         "ternary_expression" => objects(value),
         "call_expression" => {
             let callee = value.child_by_field_name("function")?;
-            if callee.kind() != "identifier"
-                || !spreads_its_argument(ctx.source(), ctx.text(callee))
-            {
+            if callee.kind() != "identifier" {
                 return None;
             }
             let args = children(value.child_by_field_name("arguments")?);
-            match args.as_slice() {
-                [one] => objects(*one),
-                _ => None,
-            }
+            let literals = match args.as_slice() {
+                [one] => objects(*one)?,
+                _ => return None,
+            };
+            // Searched last: only a call given a literal reads the file.
+            spreads_its_argument(ctx.source(), ctx.text(callee)).then_some(literals)
         }
         _ => None,
     }
