@@ -754,17 +754,7 @@ fn assert_breaches_match_blast(l: &mut Loaded, shape: &Shape, blast: impl Fn(&st
 
 /// `blastmap ARGS` (the built binary): stdout.
 fn blastmap(args: &[&str]) -> String {
-    let out = assert_cmd::Command::cargo_bin("blastmap")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "blastmap {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    common::binary(args)
 }
 
 /// `blastmap blast VENDOR --map MAP --format json`: the exposed field ids.
@@ -816,16 +806,7 @@ fn seed_export_runs_in_falkordb_and_answers_like_blast() {
     assert_eq!(mixpanel, blast);
     assert_eq!(
         mixpanel.iter().map(String::as_str).collect::<Vec<_>>(),
-        [
-            "approx_location",
-            "browser",
-            "display_name",
-            "email",
-            "org_id",
-            "os",
-            "referrer",
-            "user_id"
-        ]
+        common::SEED_MIXPANEL
     );
     // Walking HOLDS then FLOWS_TO instead names what the dashboard holds
     // but never sends to Mixpanel: the flow's `fields` are what count.

@@ -180,16 +180,7 @@ fn cyclonedx_mixpanel_receives_the_seed_set_and_nothing_else() {
     }
     assert_eq!(
         got.keys().map(String::as_str).collect::<Vec<_>>(),
-        [
-            "approx_location",
-            "browser",
-            "display_name",
-            "email",
-            "org_id",
-            "os",
-            "referrer",
-            "user_id"
-        ]
+        crate::common::SEED_MIXPANEL
     );
     assert_eq!(
         got["email"],
@@ -474,18 +465,15 @@ fn export_command_writes_to_a_file_and_needs_a_format() {
 
 /// `blastmap export --format FORMAT --map MAP --scan examples/api-platform`.
 fn export_with_scan(format: &str) -> String {
-    let out = assert_cmd::Command::cargo_bin("blastmap")
-        .unwrap()
-        .args(["export", "--format", format, "--map", MAP])
-        .args(["--scan", "examples/api-platform"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    crate::common::binary(&[
+        "export",
+        "--format",
+        format,
+        "--map",
+        MAP,
+        "--scan",
+        "examples/api-platform",
+    ])
 }
 
 /// Declared stays declared (#14 item 3): with `--scan`, GraphML and Cypher

@@ -278,6 +278,35 @@ pub fn hostile_id(s: &str) -> String {
     format!("{s}{EVIL}")
 }
 
+/// The fields the seed example's Mixpanel breach exposes, sorted: what
+/// `blast mixpanel` on [`SEED`] answers, and every format built from it.
+pub const SEED_MIXPANEL: [&str; 8] = [
+    "approx_location",
+    "browser",
+    "display_name",
+    "email",
+    "org_id",
+    "os",
+    "referrer",
+    "user_id",
+];
+
+/// Runs the built `blastmap` binary with `args`; asserts it succeeds and
+/// returns its stdout.
+pub fn binary(args: &[&str]) -> String {
+    let out = assert_cmd::Command::cargo_bin("blastmap")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "blastmap {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// Runs the CLI in process: (exit code, stdout, stderr).
 pub fn cli(args: &[&str]) -> (i32, String, String) {
     use clap::Parser;
