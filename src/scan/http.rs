@@ -11,8 +11,9 @@
 //! The client does not matter: whatever sends a vendor URL sends to the
 //! vendor. A client made for one vendor's API (`api = axios.create({
 //! baseURL })`, `@client ||= Faraday.new(url: URL)`) sends its requests
-//! there though they name only a path ([`base_url_clients`]). Its other arguments (JSON bodies, form data, query parameters,
-//! headers) are classified like an SDK call's, except values taken from the
+//! there though they name only a path ([`base_url_clients`]). Its other
+//! arguments (JSON bodies, form data, query parameters, headers) are
+//! classified like an SDK call's, except values taken from the
 //! application's own configuration (`settings.X`, `process.env.X`,
 //! `ENV["X"]`) and credentials (`Access-Token`, `token`): an API key or an
 //! integration's token authenticates the request, it is not a person's data

@@ -428,10 +428,11 @@ fn spreads_its_argument(src: &str, name: &str) -> bool {
             if param.is_empty() {
                 continue;
             }
-            let end = (at + open + BODY).min(src.len());
-            let body = src
-                .get(at + open..end)
-                .unwrap_or_else(|| src.get(at + open..).unwrap_or(""));
+            let mut end = (at + open + BODY).min(src.len());
+            while !src.is_char_boundary(end) {
+                end -= 1;
+            }
+            let body = src.get(at + open..end).unwrap_or("");
             if body.contains(&format!("...{param}")) {
                 return true;
             }
