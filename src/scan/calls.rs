@@ -508,7 +508,8 @@ pub(crate) fn classify_for(arg: &Arg, v: VendorIx, specs: &Specs) -> Option<Stri
 pub(crate) const MESSAGE: &str = "user.content.private";
 
 /// A key that holds the text of a message someone wrote (`text`, `body`,
-/// `html`, `message`), with a value that is not a literal or app config.
+/// `html`, `message`, an AI request's `input`), with a value that is not a
+/// literal or app config.
 pub(crate) fn is_message_text(key: Option<&str>, expr: &str) -> bool {
     let Some(key) = key else {
         return false;
@@ -528,6 +529,8 @@ pub(crate) fn is_message_text(key: Option<&str>, expr: &str) -> bool {
             | "subject"
             | "title"
             | "summary"
+            | "input"
+            | "inputs"
     ) && !is_literal(expr)
         && !super::http::is_app_config(expr)
 }

@@ -18,8 +18,9 @@
 //! `ENV["X"]`) and credentials (`Access-Token`, `token`): an API key or an
 //! integration's token authenticates the request, it is not a person's data
 //! that the vendor receives. For a vendor whose API delivers messages
-//! (chat, SMS, email, support), the message's text (`text`, `body`,
-//! `content`, ...) is private content even where its name says nothing more.
+//! (chat, SMS, email, support) or reads them (an AI model's `inputs`,
+//! `content`), the message's text (`text`, `body`, `content`, `input`, ...)
+//! is private content even where its name says nothing more.
 //!
 //! Resolution is lexical and file-local: assignments are found by their
 //! shape on a line (`NAME = …`, `const NAME = …`, `NAME := …`, `private
@@ -278,6 +279,45 @@ fn names_in(expr: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The names a string interpolates: `"#{BASE_URL}/links"` (Ruby),
+/// `` `${API}/v1` `` (JS), `f"{settings.URL}/x"` (Python), `"$base/x"` and
+/// `"${base}/x"` (Kotlin, PHP). [`names_in`] skips strings; a URL built on a
+/// constant is written this way.
+fn interpolated_names(expr: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let python = expr.trim_start().starts_with(['f', 'F']);
+    let b = expr.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let open = match b[i] {
+            b'#' | b'$' if b.get(i + 1) == Some(&b'{') => Some(i + 2),
+            b'{' if python => Some(i + 1),
+            b'$' if b
+                .get(i + 1)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') =>
+            {
+                Some(i + 1)
+            }
+            _ => None,
+        };
+        let Some(start) = open else {
+            i += 1;
+            continue;
+        };
+        let mut j = start;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'_' | b'.' | b':')) {
+            j += 1;
+        }
+        let name = expr[start..j].trim_matches(['.', ':']);
+        if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+            // `::Foo::BAR` reads as its last constant, as `names_in` splits.
+            out.push(name.rsplit("::").next().unwrap_or(name));
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
 /// True when a value is what a call returns rather than a URL built from
 /// pieces: `$ip = Process::run('curl -4s https://ifconfig.io')->output()`
 /// holds the response, not the URL (a later `filter_var($ip, ...)` sends
@@ -366,7 +406,9 @@ fn resolve(
         return direct;
     }
     let mut out = Vec::new();
-    for name in names_in(expr) {
+    let mut names = names_in(expr);
+    names.extend(interpolated_names(expr));
+    for name in names {
         let last = name.rsplit('.').next().unwrap_or(name);
         if !seen.insert(last.to_string()) {
             continue;
@@ -674,6 +716,36 @@ mod tests {
         assert_eq!(a["endpoint"], ["'https://api.pushover.net';"]);
         assert_eq!(a["base"], ["\"https://x\""]);
         assert!(!a.contains_key("a"));
+    }
+
+    #[test]
+    fn interpolated_names_are_read_in_every_syntax() {
+        assert_eq!(
+            interpolated_names("\"#{MISTRAL_URL}/#{conversation_id}\""),
+            ["MISTRAL_URL", "conversation_id"]
+        );
+        assert_eq!(interpolated_names("`${API_BASE}/v1`"), ["API_BASE"]);
+        assert_eq!(
+            interpolated_names("f\"{settings.SLACK_URL}/x\""),
+            ["settings.SLACK_URL"]
+        );
+        assert_eq!(interpolated_names("\"$base/x\""), ["base"]);
+        assert_eq!(
+            interpolated_names("\"#{::Providers::Cashfree::BASE_URL}\""),
+            ["BASE_URL"]
+        );
+        // Braces in a plain string are not interpolation.
+        assert!(interpolated_names("\"{not}\"").is_empty());
+    }
+
+    #[test]
+    fn a_url_built_on_an_interpolated_constant_resolves() {
+        let text = "URL = \"https://api.mistral.ai/v1/conversations\"\nurl = \"#{URL}/#{id}\"\n";
+        let assigned = without_lines(&assignments_at(text));
+        let cat = crate::catalog::Catalog::builtin();
+        let domains = Domains::new(&crate::scan::index::Index::new(cat));
+        let got = resolve("url", &assigned, &domains, MAX_HOPS, &mut BTreeSet::new());
+        assert!(!got.is_empty(), "{got:?}");
     }
 
     #[test]

@@ -113,6 +113,8 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         .iter()
         .map(|id| vendor_of(id).map(collects::switches).unwrap_or_default())
         .collect();
+    // Vendors whose API carries text people wrote: messaging, email and
+    // support products, AI models (prompts), and those the catalog marks.
     let messengers = index
         .vendors
         .iter()
@@ -125,6 +127,7 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
                         crate::model::VendorCategory::Messaging
                             | crate::model::VendorCategory::Email
                             | crate::model::VendorCategory::Support
+                            | crate::model::VendorCategory::Ai
                     )
             })
         })

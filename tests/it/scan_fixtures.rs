@@ -532,6 +532,9 @@ fn http_requests_to_vendor_apis_in_every_language() {
             "hubspot user.contact.email js/crm.ts:9",
             "hubspot user.name.first js/crm.ts:9",
             "mailgun user.contact.email rb/mailer.rb:7",
+            // An AI vendor's `inputs` is what the person wrote; its URL is
+            // built by interpolating a constant (`"#{URL}/#{id}"`).
+            "mistral user.content.private rb/assistant.rb:10",
             "postmark user.contact.email php/Notify.php:14",
             "sendgrid user.contact.email js/crm.ts:15",
             "slack user.account.username go/notify.go:13",
