@@ -33,6 +33,7 @@ mod lang_ruby;
 mod lang_swift;
 mod merge;
 mod notices;
+mod readme_recipes;
 mod reports;
 mod scan_cli;
 mod scan_fields;
