@@ -258,9 +258,10 @@ fn commands_in_the_ci_examples_and_hooks_parse() {
     assert!(seen >= 4, "found only {seen} commands");
 }
 
+/// Every finding code has its README section. (The README's `check`
+/// commands are run, not only parsed, by `readme_recipes`.)
 #[test]
-fn the_readme_documents_every_check_code_and_its_commands_parse() {
-    use clap::Parser;
+fn the_readme_documents_every_check_code() {
     let readme = std::fs::read_to_string("README.md").unwrap();
     for d in blastmap::check::codes::DOCS {
         let head = format!("#### `{}`", d.code.as_str());
@@ -275,16 +276,6 @@ fn the_readme_documents_every_check_code_and_its_commands_parse() {
             assert!(section.contains(part), "README's {head} lacks: {part}");
         }
     }
-    let mut n = 0;
-    for words in commands_in(&readme) {
-        if words[1] == "check" {
-            n += 1;
-            if let Err(e) = blastmap::cli::Cli::try_parse_from(&words) {
-                panic!("README: `{}` does not parse:\n{e}", words.join(" "));
-            }
-        }
-    }
-    assert!(n >= 4, "the README shows {n} check commands");
 }
 
 /// Regression (docs that point nowhere): the README's command table left
