@@ -765,6 +765,67 @@ const CLAIMS: &[(&str, &str, Claim)] = &[
         },
     ),
     (
+        "blastmap blast mixpanel --map examples/api-platform/blastmap.yaml --format html -o blast-mixpanel.html",
+        "the incident page: people affected, what was exposed and what was not, attacks, \
+         the response checklist, evidence per hop (file:line) and the data-flow diagram",
+        |ran, _| {
+            let page = ran.file("blast-mixpanel.html");
+            for part in [
+                "<h2>People affected",
+                "<h2>Exposed: 8 fields",
+                "<h2>Not exposed",
+                "<h2>What an attacker can do",
+                "<h2>Response checklist",
+                "<h2>How the data got there",
+                "examples/api-platform/blastmap.yaml:72",
+                "<h2>Data-flow diagram",
+                "<svg",
+            ] {
+                expect(page.contains(part), part)?;
+            }
+            Ok(())
+        },
+    ),
+    (
+        "blastmap graph --map examples/api-platform/blastmap.yaml --format html -o graph.html",
+        "fields → components → vendors → sub-processors (Amazon Web Services under Stripe)",
+        |ran, _| {
+            let page = ran.file("graph.html");
+            let columns: Vec<usize> = [">Fields<", ">Components<", ">Vendors<", ">Sub-processors<"]
+                .iter()
+                .filter_map(|c| page.find(c))
+                .collect();
+            expect(
+                columns.len() == 4 && columns.is_sorted(),
+                "the four columns, in order",
+            )?;
+            expect(
+                page.contains("Sub-processor Amazon Web Services"),
+                "Amazon Web Services",
+            )
+        },
+    ),
+    (
+        "blastmap graph --map examples/api-platform/blastmap.yaml --format mermaid --vendor mixpanel",
+        "`flowchart LR`, the radius in red with `--vendor`",
+        |ran, _| {
+            expect(ran.stdout.contains("flowchart LR"), "flowchart LR")?;
+            expect(ran.stdout.contains("stroke:#dc2626"), "red edges")
+        },
+    ),
+    (
+        "blastmap graph --map examples/api-platform/blastmap.yaml --format json",
+        "the diagram's nodes and edges",
+        |ran, _| {
+            let v: serde_json::Value =
+                serde_json::from_str(&ran.stdout).map_err(|e| e.to_string())?;
+            expect(
+                v["nodes"].is_array() && v["edges"].is_array(),
+                "nodes and edges",
+            )
+        },
+    ),
+    (
         "blastmap blast mixpanel --map examples/api-platform/blastmap.yaml --assume \"dashboard -> mixpanel: api_key\"",
         "yes: credentials exposed, severity high → critical, rotate-credentials joins the checklist",
         |ran, _| {
@@ -787,6 +848,47 @@ const CLAIMS: &[(&str, &str, Claim)] = &[
                 "+ vendor posthog",
                 "posthog  added",
                 "drift    removed",
+            ] {
+                expect(ran.stdout.contains(part), part)?;
+            }
+            Ok(())
+        },
+    ),
+    (
+        "blastmap blast mixpanel --map examples/api-platform/blastmap.yaml --notice users --format markdown",
+        "a draft that starts by asking to be checked; no credentials exposed: no password change needed",
+        |ran, _| {
+            let first = ran.stdout.lines().next().unwrap_or("");
+            expect(first.contains("delete this line"), first)?;
+            expect(
+                ran.stdout
+                    .contains("You do not need to change your password"),
+                "no password change",
+            )
+        },
+    ),
+    (
+        "blastmap blast mixpanel --map examples/api-platform/blastmap.yaml --notice users --lang ar --format html -o notice.ar.html",
+        "Arabic HTML is right to left",
+        |ran, _| {
+            expect(
+                ran.file("notice.ar.html")
+                    .contains("<html lang=\"ar\" dir=\"rtl\">"),
+                "<html lang=\"ar\" dir=\"rtl\">",
+            )
+        },
+    ),
+    (
+        "blastmap blast mixpanel --map examples/api-platform/blastmap.yaml --notice regulator",
+        "GDPR Art. 33(3) (a) to (d), and the 72-hour timing of Art. 33(1)",
+        |ran, _| {
+            for part in [
+                "Art. 33(3)(a)",
+                "Art. 33(3)(b)",
+                "Art. 33(3)(c)",
+                "Art. 33(3)(d)",
+                "Art. 33(1)",
+                "72 hours",
             ] {
                 expect(ran.stdout.contains(part), part)?;
             }
