@@ -2,14 +2,14 @@
 """Benchmark: does every command stay linear in the size of the map?
 
     cargo build --release && python3 benches/scale.py [--sizes 1000,5000,20000]
-                                                      [--timeout 120] [--only CMD]
+                                                      [--timeout 120] [--only CMD] [--runs 3]
 
 Generates maps of N vendors (10 flows per vendor, 4 fields per vendor, N/5
 components, some vendor-to-vendor forwarding) plus a variant where the
 vendors form a ring of access grants (vendor i can read vendor i+1), runs
-every command on each with the release binary, and prints wall time and peak
-memory per size with the growth factor from one size to the next. A command
-whose time or memory grows more than 1.5x faster than the map (a 4x larger
+every command on each with the release binary, and prints wall time (the
+median of --runs runs) and peak memory per size with the growth factor from
+one size to the next. A command whose time or memory grows more than 1.5x faster than the map (a 4x larger
 map costing more than 6x, once it costs more than 0.2 s or 64 MB) is marked
 SUPER-LINEAR, and the script exits 1.
 
@@ -122,6 +122,9 @@ def main():
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--only", action="append", help="only commands whose name starts with this")
     ap.add_argument("--bin", default=BIN)
+    ap.add_argument("--runs", type=int, default=3,
+                    help="timed runs per command and size; the median counts (one run on a shared "
+                         "machine swings by 20%%)")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if not os.path.exists(args.bin):
@@ -148,7 +151,8 @@ def main():
         cells, times, mems = [], [], []
         for n in sizes:
             cmd = [args.bin] + f(maps[(n, ring)])
-            wall = run(cmd, args.timeout)
+            walls = [run(cmd, args.timeout) for _ in range(max(1, args.runs))]
+            wall = None if None in walls else sorted(walls)[len(walls) // 2]
             mem = peak_rss(cmd, args.timeout) if wall is not None else None
             times.append(wall)
             mems.append(mem)

@@ -161,24 +161,34 @@ fn build(view: &View<'_, '_>) -> Bom {
         });
     }
 
-    // Per vendor: (field id, counterpart ref) → (inbound, outbound, purposes).
-    type Key = (String, String);
-    type Seen = (bool, bool, BTreeSet<String>);
-    let mut entries: BTreeMap<&str, BTreeMap<Key, Seen>> = BTreeMap::new();
+    // Per vendor: (field id, counterpart ref) → (inbound, outbound, purposes),
+    // borrowed from the map and from each flow's two refs, made once here:
+    // copying them for every carried field was most of the allocations.
+    type Key<'a> = (&'a str, &'a str);
+    type Seen<'a> = (bool, bool, BTreeSet<&'a str>);
+    let refs: Vec<(String, String)> = map
+        .flows
+        .iter()
+        .map(|flow| {
+            (
+                node_ref(kind_of(&flow.from), &flow.from),
+                node_ref(kind_of(&flow.to), &flow.to),
+            )
+        })
+        .collect();
+    let mut entries: BTreeMap<&str, BTreeMap<Key<'_>, Seen<'_>>> = BTreeMap::new();
     let mut depends: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for flow in &map.flows {
-        let from = node_ref(kind_of(&flow.from), &flow.from);
-        let to = node_ref(kind_of(&flow.to), &flow.to);
+    for (flow, (from, to)) in map.flows.iter().zip(&refs) {
         depends.entry(from.clone()).or_default().insert(to.clone());
         let carried = view.carried(flow);
-        for (vendor, counterpart, inbound) in [(&flow.to, &from, true), (&flow.from, &to, false)] {
+        for (vendor, counterpart, inbound) in [(&flow.to, from, true), (&flow.from, to, false)] {
             if !map.vendors.contains_key(vendor.as_str()) {
                 continue;
             }
             let per = entries.entry(vendor.as_str()).or_default();
             for f in &carried {
                 let e = per
-                    .entry((f.id.clone(), counterpart.clone()))
+                    .entry((f.id.as_str(), counterpart.as_str()))
                     .or_insert_with(|| (false, false, BTreeSet::new()));
                 if inbound {
                     e.0 = true;
@@ -186,7 +196,7 @@ fn build(view: &View<'_, '_>) -> Bom {
                     e.1 = true;
                 }
                 if let Some(p) = &flow.purpose {
-                    e.2.insert(p.clone());
+                    e.2.insert(p.as_str());
                 }
             }
         }
@@ -205,26 +215,26 @@ fn build(view: &View<'_, '_>) -> Bom {
             for ((field, counterpart), (inbound, outbound, purposes)) in per {
                 let category = map
                     .fields
-                    .get(field)
+                    .get(*field)
                     .map(|f| f.category.clone())
-                    .unwrap_or_else(|| field.clone());
+                    .unwrap_or_else(|| field.to_string());
                 let (flow, source, destination) = match (inbound, outbound) {
                     (true, true) => {
-                        let both = sorted([counterpart.clone(), me.clone()]);
+                        let both = sorted([counterpart.to_string(), me.clone()]);
                         ("bi-directional", both.clone(), both)
                     }
-                    (true, false) => ("inbound", vec![counterpart.clone()], vec![me.clone()]),
-                    _ => ("outbound", vec![me.clone()], vec![counterpart.clone()]),
+                    (true, false) => ("inbound", vec![counterpart.to_string()], vec![me.clone()]),
+                    _ => ("outbound", vec![me.clone()], vec![counterpart.to_string()]),
                 };
                 let description = if purposes.is_empty() {
                     None
                 } else {
-                    Some(purposes.iter().cloned().collect::<Vec<_>>().join("; "))
+                    Some(purposes.iter().copied().collect::<Vec<_>>().join("; "))
                 };
                 data.push(Data {
                     flow,
                     classification: category,
-                    name: field.clone(),
+                    name: field.to_string(),
                     description,
                     source,
                     destination,

@@ -15,14 +15,16 @@ use std::fmt::Write as _;
 
 use super::export::{View, declared_fields, holdings};
 
+/// The flows between one pair of systems, merged; borrowed from the map
+/// (copying every field id of every flow was most of the allocations).
 #[derive(Default)]
-struct Pair {
-    fields: BTreeSet<String>,
-    declared: BTreeSet<String>,
-    purposes: BTreeSet<String>,
+struct Pair<'m> {
+    fields: BTreeSet<&'m str>,
+    declared: BTreeSet<&'m str>,
+    purposes: BTreeSet<&'m str>,
     origins: BTreeSet<&'static str>,
     evidence: BTreeSet<String>,
-    repos: BTreeSet<String>,
+    repos: BTreeSet<&'m str>,
 }
 
 /// Renders the Cypher script.
@@ -39,7 +41,27 @@ pub enum Dialect {
 /// The script for `dialect`.
 pub fn render(view: &View<'_, '_>, dialect: Dialect) -> String {
     let map = view.graph.map;
-    let mut out = String::with_capacity(256 + 160 * (map.fields.len() + map.flows.len()));
+    // Room for the whole script up front: growing a string of hundreds of
+    // megabytes by doubling copies it and touches fresh pages each time
+    // (a quarter of the time at 20,000 vendors). Reserving more than is
+    // written costs address space only: untouched pages are never mapped.
+    let items = map.fields.len()
+        + map.components.len()
+        + map.vendors.len()
+        + map
+            .components
+            .values()
+            .map(|c| c.holds.len())
+            .sum::<usize>()
+        + map
+            .flows
+            .iter()
+            .map(|f| match &f.fields {
+                crate::model::FlowFields::List(l) => 1 + l.len(),
+                crate::model::FlowFields::All => 16,
+            })
+            .sum::<usize>();
+    let mut out = String::with_capacity(4096 + 256 * items);
     out.push_str(match dialect {
         Dialect::Neo4j => "// blastmap export --format cypher\n",
         Dialect::Memgraph => "// blastmap export --format cypher-memgraph\n",
@@ -120,13 +142,14 @@ pub fn render(view: &View<'_, '_>, dialect: Dialect) -> String {
     for (i, flow) in map.flows.iter().enumerate() {
         let p = pairs.entry((&flow.from, &flow.to)).or_default();
         p.fields
-            .extend(view.carried(flow).iter().map(|f| f.id.clone()));
+            .extend(view.carried(flow).iter().map(|f| f.id.as_str()));
         p.declared.extend(declared_fields(flow));
-        p.purposes.extend(flow.purpose.iter().cloned());
+        p.purposes.extend(flow.purpose.as_deref());
         p.origins.insert(flow.origin.as_str());
         p.evidence
             .extend(flow.evidence.iter().map(|e| e.location()));
-        p.repos.extend(view.flow_repos(i).iter().cloned());
+        p.repos
+            .extend(view.flow_repos(i).iter().map(String::as_str));
     }
     for ((from, to), p) in &pairs {
         let _ = write!(
@@ -181,8 +204,8 @@ fn set_repos(out: &mut String, repos: &[String]) {
     }
 }
 
-fn list<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
-    let parts: Vec<String> = items.into_iter().map(|s| lit(s)).collect();
+fn list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    let parts: Vec<String> = items.into_iter().map(|s| lit(s.as_ref())).collect();
     format!("[{}]", parts.join(", "))
 }
 

@@ -95,6 +95,10 @@ pub fn node_ref(kind: &str, id: &str) -> String {
 /// flows for all components: asking per component would read every flow
 /// once per component, quadratic in the map.
 pub fn holdings(map: &crate::model::Map) -> BTreeMap<&str, Vec<(&str, bool)>> {
+    // One hash probe per listed field rather than a walk down the field
+    // tree: at 80,000 fields the tree's string comparisons missed the cache
+    // on every level.
+    let known: std::collections::HashSet<&str> = map.fields.keys().map(String::as_str).collect();
     let mut held: BTreeMap<&str, BTreeMap<&str, bool>> = map
         .components
         .iter()
@@ -108,7 +112,7 @@ pub fn holdings(map: &crate::model::Map) -> BTreeMap<&str, Vec<(&str, bool)>> {
         else {
             continue;
         };
-        for f in l.iter().filter(|f| map.fields.contains_key(*f)) {
+        for f in l.iter().filter(|f| known.contains(f.as_str())) {
             out.entry(f.as_str()).or_insert(true);
         }
     }
@@ -119,17 +123,17 @@ pub fn holdings(map: &crate::model::Map) -> BTreeMap<&str, Vec<(&str, bool)>> {
 
 /// The declared field list of a flow: `all`, or the ids; none for a flow
 /// only the scan found, and without what the scan added to a declared one.
-pub fn declared_fields(flow: &Flow) -> Vec<String> {
+pub fn declared_fields(flow: &Flow) -> Vec<&str> {
     if flow.origin == crate::model::Origin::Discovered {
         return Vec::new();
     }
     match &flow.fields {
-        FlowFields::All => vec!["all".to_string()],
+        FlowFields::All => vec!["all"],
         FlowFields::List(l) => {
-            let mut v: Vec<String> = l
+            let mut v: Vec<&str> = l
                 .iter()
                 .filter(|f| !flow.discovered.contains(f))
-                .cloned()
+                .map(String::as_str)
                 .collect();
             v.sort();
             v.dedup();
