@@ -11,7 +11,9 @@
 //! The client does not matter: whatever sends a vendor URL sends to the
 //! vendor. A client made for one vendor's API (`api = axios.create({
 //! baseURL })`, `@client ||= Faraday.new(url: URL)`) sends its requests
-//! there though they name only a path ([`base_url_clients`]). Its other
+//! there though they name only a path ([`base_url_clients`]). The URL
+//! itself carries data: a value after a query key (`?email=${e}`) and the
+//! query parameters set on a URL object ([`url_data`]). Its other
 //! arguments (JSON bodies, form data, query parameters, headers) are
 //! classified like an SDK call's, except values taken from the
 //! application's own configuration (`settings.X`, `process.env.X`,
@@ -279,6 +281,122 @@ fn names_in(expr: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The person's data a request's URL carries, as (category, name, line):
+/// values interpolated into it, named by their query key where there is one
+/// (`?email=${user.email}`, `/users/#{user_id}`), and the query parameters
+/// set on a URL object before the request (`u.searchParams.set("email",
+/// email)`, JS). The application's configuration is not the person's.
+fn url_data(
+    expr: &str,
+    line: u32,
+    facts: &FileFacts,
+    before: u32,
+    assigned_at: &BTreeMap<&str, Vec<(&str, u32)>>,
+) -> Vec<(String, String, u32)> {
+    let mut out = Vec::new();
+    for (key, name) in interpolations(expr) {
+        if is_app_config(name) {
+            continue;
+        }
+        // The value's own name first (`?distinct_id=${user.email}` sends
+        // an email), then the key's. An id in the path with no key
+        // (`/customers/${id}`) is most often the vendor's own object id,
+        // which tells the vendor nothing new: only other data counts there.
+        let Some(c) =
+            classify_arg(None, name).or_else(|| key.and_then(|k| classify_arg(Some(k), name)))
+        else {
+            continue;
+        };
+        if key.is_none() && c.category.starts_with("user.unique_id") {
+            continue;
+        }
+        out.push((c.category, key.unwrap_or(name).to_string(), line));
+    }
+    let Some(root) = names_in(expr).into_iter().next().map(strip_to_string) else {
+        return out;
+    };
+    if root.is_empty() || root.contains('(') {
+        return out;
+    }
+    // Only what was set on this URL object: after its last assignment
+    // before the request.
+    let last = root.rsplit('.').next().unwrap_or(root);
+    let since = assigned_at
+        .get(last)
+        .into_iter()
+        .flatten()
+        .map(|(_, at)| *at)
+        .filter(|at| *at <= before)
+        .max()
+        .unwrap_or(0);
+    for c in facts.all_calls() {
+        if c.line > before || c.line < since {
+            continue;
+        }
+        let d = dotted(&c.callee);
+        let Some(rest) = d.strip_prefix(root) else {
+            continue;
+        };
+        if !matches!(rest, ".searchParams.set" | ".searchParams.append") {
+            continue;
+        }
+        let (Some(k), Some(v)) = (c.args.first(), c.args.get(1)) else {
+            continue;
+        };
+        let key = k.expr.trim().trim_matches(['"', '\'', '`']);
+        if is_literal(&v.expr) || is_app_config(&v.expr) {
+            continue;
+        }
+        if let Some(cl) = classify_arg(None, &v.expr).or_else(|| classify_arg(Some(key), &v.expr)) {
+            out.push((cl.category, key.to_string(), c.line));
+        }
+    }
+    out
+}
+
+/// `u.toString`, `u.href` → `u`: the URL object a request's URL is read
+/// from.
+fn strip_to_string(name: &str) -> &str {
+    name.strip_suffix(".toString")
+        .or_else(|| name.strip_suffix(".href"))
+        .unwrap_or(name)
+}
+
+/// Each interpolation of a string with the query key it is the value of:
+/// `?email=${e}` gives (`email`, `e`), `/users/#{id}` gives (none, `id`).
+fn interpolations(expr: &str) -> Vec<(Option<&str>, &str)> {
+    let mut out = Vec::new();
+    let python = expr.trim_start().starts_with(['f', 'F']);
+    let b = expr.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let (mark, start) = match b[i] {
+            b'#' | b'$' if b.get(i + 1) == Some(&b'{') => (i, i + 2),
+            b'{' if python => (i, i + 1),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let mut j = start;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'_' | b'.' | b'?')) {
+            j += 1;
+        }
+        let name = expr[start..j].trim_matches(['.', '?']);
+        let key = expr[..mark].strip_suffix('=').map(|k| {
+            let from = k.rfind(['?', '&']).map_or(k.len(), |p| p + 1);
+            &k[from..]
+        });
+        let key = key
+            .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+            out.push((key, name));
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
 /// The names a string interpolates: `"#{BASE_URL}/links"` (Ruby),
 /// `` `${API}/v1` `` (JS), `f"{settings.URL}/x"` (Python), `"$base/x"` and
 /// `"${base}/x"` (Kotlin, PHP). [`names_in`] skips strings; a URL built on a
@@ -409,6 +527,7 @@ fn resolve(
     let mut names = names_in(expr);
     names.extend(interpolated_names(expr));
     for name in names {
+        let name = strip_to_string(name);
         let last = name.rsplit('.').next().unwrap_or(name);
         if !seen.insert(last.to_string()) {
             continue;
@@ -460,6 +579,27 @@ pub fn detect(
                 text: (!call.text.trim().is_empty()).then(|| call.text.trim().to_string()),
                 scope: Scope::Production,
             });
+        }
+        if let Some(url) = call.args.get(url_at) {
+            // What the URL itself carries: `?email=${user.email}`,
+            // `/customers/#{customer_id}`, `url.searchParams.set("email", e)`.
+            let mut found = url_data(&url.expr, url.line, facts, call.line, &assigned_at);
+            found.retain(|(category, _, _)| !category.starts_with("user.authorization"));
+            for (category, name, at) in found {
+                let (line, name) = if call.outside(at) {
+                    (call.line, format!("{name} (built at line {at})"))
+                } else {
+                    (at, name)
+                };
+                for &v in &vendors {
+                    fields.insert(CallField {
+                        vendor: v,
+                        category: category.clone(),
+                        name: name.clone(),
+                        line,
+                    });
+                }
+            }
         }
         for (i, arg) in call.args.iter().enumerate() {
             if i == url_at
@@ -736,6 +876,22 @@ mod tests {
         );
         // Braces in a plain string are not interpolation.
         assert!(interpolated_names("\"{not}\"").is_empty());
+    }
+
+    #[test]
+    fn interpolations_name_their_query_key() {
+        assert_eq!(
+            interpolations("`https://x.io/s?q=1&email=${user.email}`"),
+            [(Some("email"), "user.email")]
+        );
+        assert_eq!(
+            interpolations("\"/customers/#{customer.id}/x\""),
+            [(None, "customer.id")]
+        );
+        assert_eq!(
+            interpolations("f\"https://x.io/u?name={name}\""),
+            [(Some("name"), "name")]
+        );
     }
 
     #[test]

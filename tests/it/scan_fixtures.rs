@@ -530,11 +530,16 @@ fn http_requests_to_vendor_apis_in_every_language() {
             "flutterwave user.contact.email js/payouts.ts:13",
             "flutterwave user.name js/payouts.ts:13",
             "hubspot user.contact.email js/crm.ts:9",
+            // In the URL: a value after a query key, and a query parameter
+            // set on the URL object; not an id in the path, and not what was
+            // set on another URL under the same name.
+            "hubspot user.contact.email js/lookup.ts:18",
             "hubspot user.name.first js/crm.ts:9",
             "mailgun user.contact.email rb/mailer.rb:7",
             // An AI vendor's `inputs` is what the person wrote; its URL is
             // built by interpolating a constant (`"#{URL}/#{id}"`).
             "mistral user.content.private rb/assistant.rb:10",
+            "posthog user.contact.email js/lookup.ts:6",
             "postmark user.contact.email php/Notify.php:14",
             "sendgrid user.contact.email js/crm.ts:15",
             "slack user.account.username go/notify.go:13",
