@@ -38,7 +38,7 @@ use super::calls::{self, CallField, MESSAGE, classify, dotted, is_literal};
 use super::classify::classify_arg;
 use super::endpoint::Domains;
 use super::index::VendorIx;
-use super::lang::{Call, FileFacts};
+use super::lang::{Arg, Call, FileFacts};
 use super::lines::LineIndex;
 use super::mention;
 use crate::model::{EvidenceKind, Scope};
@@ -111,8 +111,16 @@ fn without_lines<'a>(
 /// with each value's 1-based line.
 fn assignments_at(text: &str) -> BTreeMap<&str, Vec<(&str, u32)>> {
     let mut out: BTreeMap<&str, Vec<(&str, u32)>> = BTreeMap::new();
-    for (i, line) in text.lines().enumerate() {
+    let mut offset = 0;
+    for (i, raw) in text.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
         if let Some((lhs, rhs)) = split_assignment(line.trim_start()) {
+            // A literal opened at the end of the line (`const data = {`)
+            // runs to its closing bracket: the whole object is the value.
+            let at = start + (rhs.as_ptr() as usize - line.as_ptr() as usize);
+            let rhs = multi_line_value(text, at, rhs);
             let name = lhs
                 .rsplit(|c: char| c.is_whitespace())
                 .next()
@@ -127,9 +135,78 @@ fn assignments_at(text: &str) -> BTreeMap<&str, Vec<(&str, u32)>> {
     out
 }
 
+/// A function written as an argument (`function () {...}`, `(r) => ...`,
+/// `lambda r: ...`, `do |r| ... end`): code run later, not data sent.
+fn is_callback(expr: &str) -> bool {
+    let e = expr.trim_start();
+    e.starts_with("function")
+        || e.starts_with("async ")
+        || e.starts_with("lambda")
+        || e.starts_with("do ")
+        || e.starts_with("do|")
+        || e.split_once("=>").is_some_and(|(head, _)| {
+            let h = head.trim();
+            h.ends_with(')') && h.starts_with('(')
+                || h.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
+/// True when the extractor already flattened the literal `arg` names into
+/// the call's other arguments (`params` gives `params.name`, ...).
+fn flattened(call: &Call, arg: &Arg) -> bool {
+    let name = arg.key.as_deref().unwrap_or(arg.expr.trim());
+    let prefix = format!("{name}.");
+    call.args.iter().any(|a| {
+        a.key.as_deref().is_some_and(|k| k.starts_with(&prefix))
+            // A positional variable's entries follow it at its position.
+            || (arg.key.is_none()
+                && arg.position.is_some()
+                && a.position == arg.position
+                && a.key.is_some())
+    })
+}
+
+/// How much of the text a multi-line value may span.
+const MAX_VALUE: usize = 8 * 1024;
+
+/// `rhs` (at byte `at` of `text`), extended to the bracket that closes the
+/// one it ends with, when it ends with an opening bracket; else `rhs`.
+fn multi_line_value<'t>(text: &'t str, at: usize, rhs: &'t str) -> &'t str {
+    if !rhs.trim_end().ends_with(['{', '[', '(']) {
+        return rhs;
+    }
+    let b = text.as_bytes();
+    let end = (at + MAX_VALUE).min(b.len());
+    let mut depth = 0i32;
+    let mut quote: Option<u8> = None;
+    let mut i = at;
+    while i < end {
+        let c = b[i];
+        match quote {
+            Some(_) if c == b'\\' => i += 1,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                b'"' | b'\'' | b'`' => quote = Some(c),
+                b'{' | b'[' | b'(' => depth += 1,
+                b'}' | b']' | b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return text.get(at..=i).unwrap_or(rhs);
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    rhs
+}
+
 /// `key: value` and `key => value` pairs written inside an expression, and
-/// inside the one-line values of the names it uses (one hop): a lexical
-/// reading of a payload that the extractor does not flatten.
+/// inside the values of the names it uses (one hop, the nearest assignment
+/// before the call, a literal opened at a line's end read to its close): a
+/// lexical reading of a payload that the extractor does not flatten.
 fn payload_pairs<'a>(
     expr: &'a str,
     line: u32,
@@ -141,10 +218,16 @@ fn payload_pairs<'a>(
         .collect::<Vec<_>>();
     for name in names_in(expr) {
         let last = name.rsplit('.').next().unwrap_or(name);
-        for (value, at) in assigned.get(last).into_iter().flatten() {
-            if *at < line {
-                out.extend(pairs_in(value).into_iter().map(|(k, v)| (k, v, *at)));
-            }
+        // The nearest assignment before the call: an earlier one of the
+        // same name is most often another function's variable.
+        let nearest = assigned
+            .get(last)
+            .into_iter()
+            .flatten()
+            .filter(|(_, at)| *at < line)
+            .max_by_key(|(_, at)| *at);
+        if let Some((value, at)) = nearest {
+            out.extend(pairs_in(value).into_iter().map(|(k, v)| (k, v, *at)));
         }
     }
     out
@@ -616,11 +699,13 @@ pub fn detect(
             }) {
                 let name = arg.key.clone().unwrap_or_else(|| arg.expr.clone());
                 found.push((category, name, arg.line));
-            } else {
+            } else if !is_callback(&arg.expr) && !flattened(call, arg) {
                 // A body serialised in place (`JSON.stringify({ email })`,
                 // `json.dumps({...})`, `[{ to: [{ email: to }] }]`) or built
                 // into a variable a few lines up (`body, _ :=
-                // json.Marshal(map[string]string{...})`).
+                // json.Marshal(map[string]string{...})`). Not a callback's
+                // body (`success: function () {...}`), and not a variable
+                // whose literal the extractor already gave as arguments.
                 for (key, value, line) in payload_pairs(&arg.expr, arg.line, &assigned_at) {
                     if is_app_config(value) || is_literal(value) {
                         continue;
