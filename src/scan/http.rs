@@ -666,23 +666,8 @@ pub fn detect(
         if let Some(url) = call.args.get(url_at) {
             // What the URL itself carries: `?email=${user.email}`,
             // `/customers/#{customer_id}`, `url.searchParams.set("email", e)`.
-            let mut found = url_data(&url.expr, url.line, facts, call.line, &assigned_at);
-            found.retain(|(category, _, _)| !category.starts_with("user.authorization"));
-            for (category, name, at) in found {
-                let (line, name) = if call.outside(at) {
-                    (call.line, format!("{name} (built at line {at})"))
-                } else {
-                    (at, name)
-                };
-                for &v in &vendors {
-                    fields.insert(CallField {
-                        vendor: v,
-                        category: category.clone(),
-                        name: name.clone(),
-                        line,
-                    });
-                }
-            }
+            let found = url_data(&url.expr, url.line, facts, call.line, &assigned_at);
+            record(call, &vendors, found, &mut fields);
         }
         for (i, arg) in call.args.iter().enumerate() {
             if i == url_at
@@ -717,29 +702,42 @@ pub fn detect(
                     }
                 }
             }
-            // The token or key a request carries authenticates the
-            // application (or the integration a person set up) to the
-            // vendor: it is how the request is sent, not data about the
-            // person that the vendor receives.
-            found.retain(|(category, _, _)| !category.starts_with("user.authorization"));
-            for (category, name, at) in found {
-                let (line, name) = if call.outside(at) {
-                    (call.line, format!("{name} (built at line {at})"))
-                } else {
-                    (at, name)
-                };
-                for &v in &vendors {
-                    fields.insert(CallField {
-                        vendor: v,
-                        category: category.clone(),
-                        name: name.clone(),
-                        line,
-                    });
-                }
-            }
+            record(call, &vendors, found, &mut fields);
         }
     }
     (findings, fields.into_iter().collect())
+}
+
+/// Adds what a request sends, as (category, name, line), to `fields` for
+/// each of its vendors; a value built outside the call's text is reported
+/// at the call, with its own line in its name. The token or key a request
+/// carries authenticates the application (or the integration a person set
+/// up) to the vendor: it is how the request is sent, not data about the
+/// person that the vendor receives, and is left out.
+fn record(
+    call: &Call,
+    vendors: &[VendorIx],
+    found: Vec<(String, String, u32)>,
+    fields: &mut BTreeSet<CallField>,
+) {
+    for (category, name, at) in found {
+        if category.starts_with("user.authorization") {
+            continue;
+        }
+        let (line, name) = if call.outside(at) {
+            (call.line, format!("{name} (built at line {at})"))
+        } else {
+            (at, name)
+        };
+        for &v in vendors {
+            fields.insert(CallField {
+                vendor: v,
+                category: category.clone(),
+                name: name.clone(),
+                line,
+            });
+        }
+    }
 }
 
 /// Clients made for one vendor's API, by the name they are kept under:
