@@ -112,6 +112,9 @@ fn without_lines<'a>(
 fn assignments_at(text: &str) -> BTreeMap<&str, Vec<(&str, u32)>> {
     let mut out: BTreeMap<&str, Vec<(&str, u32)>> = BTreeMap::new();
     let mut offset = 0;
+    // Bytes the multi-line values may read in all: a file of unclosed
+    // `x = {` lines would otherwise read MAX_VALUE bytes per line.
+    let mut budget = MAX_SCANNED;
     for (i, raw) in text.split_inclusive('\n').enumerate() {
         let start = offset;
         offset += raw.len();
@@ -120,7 +123,7 @@ fn assignments_at(text: &str) -> BTreeMap<&str, Vec<(&str, u32)>> {
             // A literal opened at the end of the line (`const data = {`)
             // runs to its closing bracket: the whole object is the value.
             let at = start + (rhs.as_ptr() as usize - line.as_ptr() as usize);
-            let rhs = multi_line_value(text, at, rhs);
+            let rhs = multi_line_value(text, at, rhs, &mut budget);
             let name = lhs
                 .rsplit(|c: char| c.is_whitespace())
                 .next()
@@ -169,14 +172,19 @@ fn flattened(call: &Call, arg: &Arg) -> bool {
 /// How much of the text a multi-line value may span.
 const MAX_VALUE: usize = 8 * 1024;
 
+/// How much text one file's multi-line values may read in all.
+const MAX_SCANNED: usize = 1024 * 1024;
+
 /// `rhs` (at byte `at` of `text`), extended to the bracket that closes the
 /// one it ends with, when it ends with an opening bracket; else `rhs`.
-fn multi_line_value<'t>(text: &'t str, at: usize, rhs: &'t str) -> &'t str {
-    if !rhs.trim_end().ends_with(['{', '[', '(']) {
+/// Reads at most [`MAX_VALUE`] bytes, taken from `budget`.
+fn multi_line_value<'t>(text: &'t str, at: usize, rhs: &'t str, budget: &mut usize) -> &'t str {
+    if !rhs.trim_end().ends_with(['{', '[', '(']) || *budget == 0 {
         return rhs;
     }
     let b = text.as_bytes();
-    let end = (at + MAX_VALUE).min(b.len());
+    let end = (at + MAX_VALUE.min(*budget)).min(b.len());
+    *budget = budget.saturating_sub(end - at);
     let mut depth = 0i32;
     let mut quote: Option<u8> = None;
     let mut i = at;
@@ -959,6 +967,19 @@ mod tests {
         );
         // Braces in a plain string are not interpolation.
         assert!(interpolated_names("\"{not}\"").is_empty());
+    }
+
+    #[test]
+    fn multi_line_values_read_to_their_close_within_a_budget() {
+        let text = "data = {\n  email: user.email,\n}\nsend(data)\n";
+        let a = without_lines(&assignments_at(text));
+        assert_eq!(a["data"], ["{\n  email: user.email,\n}"]);
+        // Unclosed literals on every line: once the file's budget is read,
+        // values stay on their line, so the work is bounded by the budget.
+        let hostile = "x = {\n".repeat(200_000);
+        let a = assignments_at(&hostile);
+        assert_eq!(a["x"].len(), 200_000);
+        assert_eq!(a["x"].last(), Some(&("{", 200_000)));
     }
 
     #[test]
