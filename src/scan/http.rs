@@ -453,28 +453,42 @@ fn strip_to_string(name: &str) -> &str {
         .unwrap_or(name)
 }
 
-/// Each interpolation of a string with the query key it is the value of:
-/// `?email=${e}` gives (`email`, `e`), `/users/#{id}` gives (none, `id`).
+/// Each name a string interpolates, with the query key it is the value of:
+/// `"#{BASE_URL}/links"` (Ruby), `` `${API}/v1?email=${e}` `` (JS),
+/// `f"{settings.URL}/x"` (Python), `"$base/x"` and `"${base}/x"` (Kotlin,
+/// PHP). `?email=${e}` gives (`email`, `e`), `/users/#{id}` gives (none,
+/// `id`), `#{::Foo::BAR}` reads as `BAR`, as [`names_in`] splits. A URL
+/// built on a constant, or carrying data in its query, is written this way;
+/// [`names_in`] skips strings.
 fn interpolations(expr: &str) -> Vec<(Option<&str>, &str)> {
     let mut out = Vec::new();
     let python = expr.trim_start().starts_with(['f', 'F']);
     let b = expr.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        let (mark, start) = match b[i] {
-            b'#' | b'$' if b.get(i + 1) == Some(&b'{') => (i, i + 2),
-            b'{' if python => (i, i + 1),
+        let start = match b[i] {
+            b'#' | b'$' if b.get(i + 1) == Some(&b'{') => i + 2,
+            b'{' if python => i + 1,
+            b'$' if b
+                .get(i + 1)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') =>
+            {
+                i + 1
+            }
             _ => {
                 i += 1;
                 continue;
             }
         };
         let mut j = start;
-        while j < b.len() && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'_' | b'.' | b'?')) {
+        while j < b.len()
+            && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'_' | b'.' | b':' | b'?'))
+        {
             j += 1;
         }
-        let name = expr[start..j].trim_matches(['.', '?']);
-        let key = expr[..mark].strip_suffix('=').map(|k| {
+        let name = expr[start..j].trim_matches(['.', ':', '?']);
+        let name = name.rsplit("::").next().unwrap_or(name);
+        let key = expr[..i].strip_suffix('=').map(|k| {
             let from = k.rfind(['?', '&']).map_or(k.len(), |p| p + 1);
             &k[from..]
         });
@@ -482,45 +496,6 @@ fn interpolations(expr: &str) -> Vec<(Option<&str>, &str)> {
             .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
         if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
             out.push((key, name));
-        }
-        i = j.max(i + 1);
-    }
-    out
-}
-
-/// The names a string interpolates: `"#{BASE_URL}/links"` (Ruby),
-/// `` `${API}/v1` `` (JS), `f"{settings.URL}/x"` (Python), `"$base/x"` and
-/// `"${base}/x"` (Kotlin, PHP). [`names_in`] skips strings; a URL built on a
-/// constant is written this way.
-fn interpolated_names(expr: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let python = expr.trim_start().starts_with(['f', 'F']);
-    let b = expr.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let open = match b[i] {
-            b'#' | b'$' if b.get(i + 1) == Some(&b'{') => Some(i + 2),
-            b'{' if python => Some(i + 1),
-            b'$' if b
-                .get(i + 1)
-                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') =>
-            {
-                Some(i + 1)
-            }
-            _ => None,
-        };
-        let Some(start) = open else {
-            i += 1;
-            continue;
-        };
-        let mut j = start;
-        while j < b.len() && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'_' | b'.' | b':')) {
-            j += 1;
-        }
-        let name = expr[start..j].trim_matches(['.', ':']);
-        if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-            // `::Foo::BAR` reads as its last constant, as `names_in` splits.
-            out.push(name.rsplit("::").next().unwrap_or(name));
         }
         i = j.max(i + 1);
     }
@@ -616,7 +591,7 @@ fn resolve(
     }
     let mut out = Vec::new();
     let mut names = names_in(expr);
-    names.extend(interpolated_names(expr));
+    names.extend(interpolations(expr).into_iter().map(|(_, name)| name));
     for name in names {
         let name = strip_to_string(name);
         let last = name.rsplit('.').next().unwrap_or(name);
@@ -947,6 +922,10 @@ mod tests {
         assert_eq!(a["endpoint"], ["'https://api.pushover.net';"]);
         assert_eq!(a["base"], ["\"https://x\""]);
         assert!(!a.contains_key("a"));
+    }
+
+    fn interpolated_names(expr: &str) -> Vec<&str> {
+        interpolations(expr).into_iter().map(|(_, n)| n).collect()
     }
 
     #[test]
