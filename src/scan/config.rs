@@ -134,7 +134,17 @@ pub fn is_comment_line(trimmed: &str) -> bool {
 }
 
 /// Config-key evidence in a config file, from the prefilter's hits.
-pub fn in_config_file(text: &str, hits: &[Hit], pf: &Prefilter, lines: &LineIndex) -> Vec<Finding> {
+pub fn in_config_file(
+    rel: &str,
+    text: &str,
+    hits: &[Hit],
+    pf: &Prefilter,
+    lines: &LineIndex,
+) -> Vec<Finding> {
+    // Templates (`.env.example`) keep their empty keys: they document what
+    // exists, as dev evidence; only a file a deployment reads is held to
+    // configuring something.
+    let dotenv = is_dotenv(rel) && super::scope::of_path(rel) == Scope::Production;
     let mut out = Vec::new();
     for h in hits {
         let owners: Vec<_> = pf.owners(h, Role::ConfigKey).collect();
@@ -143,6 +153,9 @@ pub fn in_config_file(text: &str, hits: &[Hit], pf: &Prefilter, lines: &LineInde
         }
         let line = lines.line_of(h.start);
         if is_comment_line(lines.text_of(line).trim_start()) {
+            continue;
+        }
+        if dotenv && empty_assignment(&text[h.end..]) {
             continue;
         }
         for v in owners {
@@ -156,6 +169,26 @@ pub fn in_config_file(text: &str, hits: &[Hit], pf: &Prefilter, lines: &LineInde
         }
     }
     out
+}
+
+/// A dotenv file by its name: `.env`, `.env.production`, `prod.env`.
+fn is_dotenv(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+    name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
+}
+
+/// After a key in a dotenv file: `=` and nothing (`PUSHER_APP_KEY=`,
+/// `KEY=""`, `KEY= # set me`). A committed key with no value is a slot for
+/// whoever deploys (a framework's skeleton lists every driver it supports
+/// that way); it configures nothing. `KEY=value`, `KEY=${OTHER}` count.
+fn empty_assignment(after_key: &str) -> bool {
+    let line = after_key.split('\n').next().unwrap_or("");
+    let Some(value) = line.trim_start().strip_prefix('=') else {
+        return false;
+    };
+    let value = value.trim();
+    let value = value.split(" #").next().unwrap_or(value).trim();
+    matches!(value, "" | "\"\"" | "''") || value.starts_with('#')
 }
 
 /// Config-key evidence in code no parser reads (C#, Rust, Dart, shell…):
@@ -253,6 +286,32 @@ pub fn in_code(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_dotenv_key_without_a_value_configures_nothing() {
+        for after in [
+            "=",
+            "=\n",
+            "= \"\"",
+            "=''",
+            "= # set in production",
+            "=\nNEXT=1",
+        ] {
+            assert!(empty_assignment(after), "{after:?}");
+        }
+        for after in [
+            "=key_123",
+            "=${PUSHER_KEY}",
+            "= \"abc\" # c",
+            "_SUFFIX=",
+            ": x",
+        ] {
+            assert!(!empty_assignment(after), "{after:?}");
+        }
+        assert!(
+            is_dotenv(".env.production") && is_dotenv("deploy/prod.env") && !is_dotenv("env.ts")
+        );
+    }
+
     use super::*;
 
     #[test]

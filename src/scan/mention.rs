@@ -1,7 +1,8 @@
 //! Mentions: a vendor's host or key that appears where nothing is sent to
 //! the vendor. A link a person clicks (`href`, a share link, `mailto:`), a
 //! Content-Security-Policy or allow-list entry, a string in a locale file, a
-//! JSON-Schema `$schema` URL, an environment key listed in a build tool's
+//! JSON-Schema `$schema` URL, a form field's placeholder
+//! (`placeholder="smtp.mailgun.org"`), an environment key listed in a build tool's
 //! pass-through (`turbo.json`), a host in a Firebase project's client config
 //! (`google-services.json`), a driver in Laravel's skeleton `config/*.php`. Such evidence keeps its place in the output
 //! (kind and scope `mention`) but never, alone, makes an integration.
@@ -97,7 +98,7 @@ pub fn file_is_mention(rel: &str) -> bool {
 pub fn line_is_mention(lines: &LineIndex<'_>, line: u32) -> bool {
     let text = lines.text_of(line);
     let lower = text.to_ascii_lowercase();
-    if is_link(&lower) || is_csp(&lower) {
+    if is_link(&lower) || is_csp(&lower) || is_placeholder(&lower) {
         return true;
     }
     // A `hostname:` entry of Next.js `images.remotePatterns`, whose list of
@@ -164,6 +165,21 @@ fn is_link(lower: &str) -> bool {
     LINK.iter().any(|p| lower.contains(p))
 }
 
+/// A form field's example value: `placeholder="smtp.mailgun.org"` (HTML,
+/// Blade, JSX), `placeholder: "..."` (an options object), `'placeholder' =>`
+/// (PHP). It shows the person what to type; nothing is sent to that host.
+fn is_placeholder(lower: &str) -> bool {
+    let mut rest = lower;
+    while let Some(i) = rest.find("placeholder") {
+        let after = rest[i + "placeholder".len()..].trim_start_matches(['"', '\'', ' ']);
+        if after.starts_with('=') || after.starts_with(':') {
+            return true;
+        }
+        rest = &rest[i + "placeholder".len()..];
+    }
+    false
+}
+
 fn is_csp(lower: &str) -> bool {
     const CSP: &[&str] = &[
         "content-security-policy",
@@ -222,6 +238,9 @@ mod tests {
             r#"policy.connect_src :self, "https://api.mixpanel.com""#,
             r#"res.setHeader("Content-Security-Policy", "script-src https://js.stripe.com")"#,
             r#"<%= link_to "Intercom", "https://www.intercom.com" %>"#,
+            r#"<x-forms.input id="smtpHost" placeholder="smtp.mailgun.org" label="Host" />"#,
+            r#"<TextInput placeholder={"https://hooks.slack.com/services/..."} />"#,
+            r#"    'placeholder' => 'https://api.pushover.net',"#,
         ] {
             assert!(at(line, 1), "{line}");
         }
@@ -230,6 +249,11 @@ mod tests {
             r#"const stripe = new Stripe(process.env.STRIPE_KEY)"#,
             r#"<script src="https://js.stripe.com/v3/"></script>"#,
             r#"requests.post("https://api.hubapi.com/crm/v3/objects/contacts", json=data)"#,
+            // Recognising a webhook URL the app then posts to is no mention
+            // (an equality test is the same: `$host === 'hooks.slack.com'`).
+            r#"if (!url.startsWith("https://hooks.slack.com/")) throw new Error("not Slack");"#,
+            r#"return $scheme === 'https' && $host === 'hooks.slack.com';"#,
+            r#"const placeholders = await fetch("https://api.mixpanel.com/track", body);"#,
         ] {
             assert!(!at(line, 1), "{line}");
         }

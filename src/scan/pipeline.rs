@@ -630,6 +630,7 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
     } else if config::is_config_file(rel) {
         out.analysed = true;
         findings.extend(config::in_config_file(
+            rel,
             &scan_text,
             &hits,
             &ctx.prefilter,

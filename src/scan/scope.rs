@@ -214,6 +214,30 @@ fn is_dev_file(name: &str) -> bool {
         || lower.starts_with(".env.dev")
         || lower.starts_with(".env.local")
         || is_env_template(&lower)
+        || is_site_generator_config(&lower)
+}
+
+/// The config of a static-site generator: Hugo's `hugo.toml`, MkDocs'
+/// `mkdocs.yml`, Docusaurus', VitePress' and Jekyll's. It builds the
+/// project's documentation or marketing site, not the application; the
+/// hosts it names (a GitHub API URL for a star count, an analytics id) are
+/// the site's, and the site's own code is found under its folder.
+fn is_site_generator_config(lower: &str) -> bool {
+    matches!(
+        lower,
+        "hugo.toml"
+            | "hugo.yaml"
+            | "hugo.yml"
+            | "hugo.json"
+            | "mkdocs.yml"
+            | "mkdocs.yaml"
+            | "docusaurus.config.js"
+            | "docusaurus.config.ts"
+            | "docusaurus.config.mjs"
+            | "_config.yml"
+            | "book.toml"
+            | "antora.yml"
+    )
 }
 
 /// `.env.example`, `.env.sample`, `example.env`, `.env.dist` and the like:
@@ -278,8 +302,20 @@ mod tests {
             "examples/quickstart/index.js",
             "web/src/Button.stories.tsx",
             ".env.development",
+            // A static-site generator's config builds the docs site.
+            "site/hugo.toml",
+            "mkdocs.yml",
+            "website/docusaurus.config.ts",
         ] {
             assert_eq!(of_path(p), Scope::Dev, "{p}");
+        }
+        // The site's layout or the app's own config stays production.
+        for p in [
+            "config/app.toml",
+            "web/next.config.ts",
+            "site/layouts/index.html",
+        ] {
+            assert_eq!(of_path(p), Scope::Production, "{p}");
         }
     }
 
