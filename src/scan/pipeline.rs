@@ -190,6 +190,8 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     let mut skipped = walked.skipped;
     // Per folder: the best manifest name (named before unnamed, then by kind).
     let mut packages: BTreeMap<String, ((bool, ManifestKind), String)> = BTreeMap::new();
+    // The names the repository's root manifests give the project itself.
+    let mut root_names: BTreeSet<String> = BTreeSet::new();
     for o in &outcomes {
         stats.files_read += usize::from(o.read);
         stats.files_analysed += usize::from(o.analysed);
@@ -201,6 +203,11 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         }
         if let Some((kind, name)) = &o.manifest {
             stats.manifests += 1;
+            if !o.rel.contains('/')
+                && let Some(n) = name
+            {
+                root_names.insert(n.to_ascii_lowercase());
+            }
             let mut dir = o.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
             if *kind == ManifestKind::GradleCatalog {
                 // `gradle/libs.versions.toml` belongs to the project above `gradle/`.
@@ -295,6 +302,15 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
             let (vendor, component) = key;
             let mut evidence = tidy(ev);
             scope_undifferentiated_manifests(&mut evidence);
+            if catalog
+                .get(&vendor)
+                .is_some_and(|v| is_own_project(v, &root_names))
+            {
+                // The repository is the vendor's own product (scanning
+                // umami's repository finds umami's cloud host in its own
+                // config): nothing here sends data to a third party.
+                return None;
+            }
             if catalog.get(&vendor).is_some_and(|v| v.generic_client)
                 && !points_at_hosted(&evidence)
             {
@@ -360,6 +376,21 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     };
     result.redact_paths(&ctx.redactor);
     Ok(result)
+}
+
+/// True when a root manifest names the project after the vendor: its id
+/// (`umami`) or one of its packages (`@umami/node`), compared without case.
+/// A Go module path counts by its last segment
+/// (`github.com/umami-software/umami`).
+fn is_own_project(v: &crate::catalog::CatalogVendor, root_names: &BTreeSet<String>) -> bool {
+    root_names.iter().any(|n| {
+        let last = n.rsplit('/').next().unwrap_or(n);
+        last == v.id
+            || v.packages
+                .values()
+                .flatten()
+                .any(|p| p.eq_ignore_ascii_case(n))
+    })
 }
 
 /// Manifests with no notion of a test-only dependency (`go.mod`,
