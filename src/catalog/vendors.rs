@@ -182,6 +182,18 @@ pub struct CatalogVendor {
     /// the vendor and brings their profile back.
     #[serde(default)]
     pub login_providers: Vec<String>,
+    /// Names an application gives the folder or file of its integration
+    /// with this vendor besides the vendor's id (`victorops` for Splunk
+    /// On-Call, `discord` for Discord's API): a request made from
+    /// `integrations/victorops/transport.py` goes to the vendor even when
+    /// its URL is one a user typed in (see `scan::folders`).
+    #[serde(default)]
+    pub folder_names: Vec<String>,
+    /// The provider keys the Nango integration platform gives this vendor
+    /// (`netsuite-tba`, `xero`): an application that reaches Nango and names
+    /// the key sends that vendor's data through Nango.
+    #[serde(default)]
+    pub nango_providers: Vec<String>,
     /// The API receives text someone wrote though the vendor is not a
     /// messaging, email or support product: an issue tracker's issues, an
     /// incident tool's alerts, a push service's notifications. A `text`,
