@@ -617,6 +617,7 @@ pub fn detect(
     lines: &LineIndex<'_>,
     domains: &Domains,
     messengers: &BTreeSet<VendorIx>,
+    folder_vendors: &[VendorIx],
 ) -> (Vec<Finding>, Vec<CallField>) {
     let mut findings = Vec::new();
     let mut fields = BTreeSet::new();
@@ -631,6 +632,7 @@ pub fn detect(
         }
         let Some((url_at, vendors)) = url_argument(call, &assigned, domains)
             .or_else(|| client_request(call, &clients).map(|v| (usize::MAX, v)))
+            .or_else(|| folder_request(call, folder_vendors))
         else {
             continue;
         };
@@ -806,6 +808,29 @@ fn client_request(call: &Call, clients: &BTreeMap<String, Vec<VendorIx>>) -> Opt
         .iter()
         .any(|v| m.starts_with(v))
         .then(|| vendors.clone())
+}
+
+/// A request made from an integration's folder (`folders`): a call whose
+/// method is `post`, `put`, `patch`, `request` or `fetch` (on any receiver:
+/// `self.post(url, json=payload)`, `Http::post(...)`, `fetch(url, ...)`),
+/// with a first positional argument, the URL. `get` and `send` are left
+/// out: too many calls that send nothing are so named (`dict.get`,
+/// `socket.send`).
+fn folder_request(call: &Call, folder_vendors: &[VendorIx]) -> Option<(usize, Vec<VendorIx>)> {
+    if folder_vendors.is_empty() {
+        return None;
+    }
+    let callee = dotted(&call.callee).to_ascii_lowercase();
+    let method = callee.rsplit(['.', ':', '>']).next().unwrap_or(&callee);
+    const VERBS: &[&str] = &["post", "put", "patch", "request", "fetch", "urlopen"];
+    if !VERBS.contains(&method) {
+        return None;
+    }
+    let url_at = call
+        .args
+        .iter()
+        .position(|a| a.key.is_none() && a.position == Some(0))?;
+    Some((url_at, folder_vendors.to_vec()))
 }
 
 /// Calls that cannot send a request: constructors of error messages,

@@ -42,6 +42,11 @@ pub struct Index {
     ruby_constants: HashMap<String, BTreeSet<VendorIx>>,
     /// Login-provider names (lowercase) → vendors (`github` → GitHub OAuth).
     login_providers: HashMap<String, BTreeSet<VendorIx>>,
+    /// Integration folder names (lowercase) → vendors: each vendor's id, the
+    /// id without its hyphens or with underscores, and its `folder_names`.
+    folders: HashMap<String, BTreeSet<VendorIx>>,
+    /// Nango provider keys (lowercase) → vendors.
+    nango_providers: HashMap<String, BTreeSet<VendorIx>>,
     /// Package and import names → the language families they are names in
     /// ([`family_of_ecosystem`] bits): `avatax` is an npm and a RubyGems
     /// package, so in a Python file it names nothing.
@@ -165,6 +170,8 @@ impl Index {
             raw_names: Vec::new(),
             ruby_constants: HashMap::new(),
             login_providers: HashMap::new(),
+            folders: HashMap::new(),
+            nango_providers: HashMap::new(),
             name_families: HashMap::new(),
         };
         for (i, v) in catalog.iter().enumerate() {
@@ -229,6 +236,23 @@ impl Index {
                         .insert(vi);
                 }
             }
+            let id = v.id.to_ascii_lowercase();
+            let derived = [id.clone(), id.replace('-', ""), id.replace('-', "_")];
+            for f in derived.iter().chain(&v.folder_names) {
+                let f = f.trim().to_ascii_lowercase();
+                // Two or three letters (`po`, `pd`) name nothing reliably.
+                if f.len() >= 4 {
+                    ix.folders.entry(f).or_default().insert(vi);
+                }
+            }
+            for k in &v.nango_providers {
+                if !k.trim().is_empty() {
+                    ix.nango_providers
+                        .entry(k.trim().to_ascii_lowercase())
+                        .or_default()
+                        .insert(vi);
+                }
+            }
             let gems = v.packages.get(&Ecosystem::Rubygems).into_iter().flatten();
             let ruby = v.imports.get(&ImportLang::Ruby).into_iter().flatten();
             for g in gems.chain(ruby) {
@@ -282,6 +306,25 @@ impl Index {
             .get(&name.trim().to_ascii_lowercase())
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// The vendors an integration folder or file named `name` stands for
+    /// (compared without case).
+    pub fn folder(&self, name: &str) -> Option<&BTreeSet<VendorIx>> {
+        self.folders.get(&name.to_ascii_lowercase())
+    }
+
+    /// The vendors a Nango provider key stands for (compared without case).
+    pub fn nango_provider(&self, key: &str) -> Option<&BTreeSet<VendorIx>> {
+        self.nango_providers.get(&key.to_ascii_lowercase())
+    }
+
+    /// The index of a vendor id, if the catalog has it.
+    pub fn ix_of(&self, id: &str) -> Option<VendorIx> {
+        self.vendors
+            .binary_search_by(|v| v.as_str().cmp(id))
+            .ok()
+            .and_then(|i| VendorIx::try_from(i).ok())
     }
 
     /// The vendors whose gems define the top-level Ruby constant `name`.

@@ -15,6 +15,7 @@ pub mod collects;
 pub mod component;
 pub mod config;
 pub mod endpoint;
+pub mod folders;
 pub mod http;
 pub mod imports;
 pub mod index;

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use super::component::{Components, package_id, slug};
 use super::endpoint::{self, Domains};
+use super::folders;
 use super::http;
 use super::index::Index;
 use super::lang::{self, ExtractError, Lang};
@@ -561,7 +562,15 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
         ctx.secrets
             .find_from(text, &secret_starts, !hits.is_empty(), &ctx.redactor)
     };
-    if hits.is_empty() && manifest_kind.is_none() {
+    // A production source file in an integration's folder is read even
+    // when it names no vendor: its requests go to the vendor the folder
+    // names (see `folders`).
+    let folder_vendors = if path_scope == Scope::Production && lang.is_some() {
+        folders::vendors_of_path(rel, &ctx.index)
+    } else {
+        Vec::new()
+    };
+    if hits.is_empty() && manifest_kind.is_none() && folder_vendors.is_empty() {
         return out;
     }
     let lines = LineIndex::new(&scan_text);
@@ -593,9 +602,11 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
                 }
             }
         }
-    } else if hits.is_empty() {
+    } else if hits.is_empty() && folder_vendors.is_empty() {
         return out;
-    } else if lang.is_some_and(|l| !worth_parsing(l, &scan_text, &hits, ctx, &lines)) {
+    } else if folder_vendors.is_empty()
+        && lang.is_some_and(|l| !worth_parsing(l, &scan_text, &hits, ctx, &lines))
+    {
         // Mentions only in comments, or as plain identifiers: no import,
         // endpoint, key or snippet can come out of parsing this file.
         return out;
@@ -624,13 +635,19 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
         };
         if has(Role::Domain) {
             findings.extend(endpoint::from_strings(&facts.strings, &ctx.domains));
-            if lang != Lang::Html {
-                let (requests, sent) =
-                    http::detect(&facts, text, &lines, &ctx.domains, &ctx.calls.messengers);
-                findings.extend(requests);
-                if path_scope == Scope::Production {
-                    out.fields.extend(sent);
-                }
+        }
+        if (has(Role::Domain) || !folder_vendors.is_empty()) && lang != Lang::Html {
+            let (requests, sent) = http::detect(
+                &facts,
+                text,
+                &lines,
+                &ctx.domains,
+                &ctx.calls.messengers,
+                &folder_vendors,
+            );
+            findings.extend(requests);
+            if path_scope == Scope::Production {
+                out.fields.extend(sent);
             }
         }
         if has(Role::ConfigKey) {
@@ -641,6 +658,10 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
                 &facts.strings,
                 &lines,
             ));
+        }
+        if lang != Lang::Html {
+            let present: BTreeSet<u16> = findings.iter().map(|f| f.vendor).collect();
+            findings.extend(folders::nango_keys(&facts, &ctx.index, &present));
         }
         if templated {
             findings.extend(script::from_script_imports(&facts, &ctx.domains));

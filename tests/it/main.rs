@@ -41,6 +41,7 @@ mod scan_fixtures;
 mod scan_flows;
 mod scan_hostile;
 mod scan_isolation;
+mod scan_vendor_rules;
 mod schema;
 mod schema_conformance;
 mod seed_example;

@@ -1,0 +1,206 @@
+//! Which vendor the scan names, on code shaped like the real applications
+//! of `benches/realworld`: integrations named by their folder (a webhook URL
+//! a user typed in), vendors reached through Nango by provider key, a
+//! repository that is the vendor's own product, and evidence that configures
+//! nothing (a form placeholder, an empty dotenv key, a docs site's config).
+
+use crate::scan_support;
+
+use scan_support::*;
+
+/// A notification transport in `integrations/<service>/`: the URL comes
+/// from the user's settings, the folder says which service it is.
+const GOOGLECHAT_TRANSPORT: &str = r#"from hc.lib import curl
+
+
+class GoogleChat(HttpTransport):
+    def payload(self, flip):
+        return {"text": f"{flip.owner.name} is {flip.new_status}"}
+
+    def notify(self, flip, notification):
+        payload = self.payload(flip)
+        self.post(self.channel.value, json=payload)
+"#;
+
+const GOOGLECHAT_FORMS: &str = r#"from django import forms
+
+
+class AddGoogleChatForm(forms.Form):
+    value = forms.URLField(max_length=1000)
+"#;
+
+#[test]
+fn a_request_from_an_integration_folder_goes_to_the_vendor_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "hc/integrations/googlechat/transport.py",
+        GOOGLECHAT_TRANSPORT,
+    );
+    write(
+        root,
+        "hc/integrations/googlechat/forms.py",
+        GOOGLECHAT_FORMS,
+    );
+    // Splunk On-Call's old name, from the catalog's `folder_names`.
+    write(
+        root,
+        "hc/integrations/victorops/transport.py",
+        "class VictorOps(HttpTransport):\n    def notify(self, flip, n):\n        self.post(self.channel.value, json={\"state_message\": flip.check.desc})\n",
+    );
+    // Two letters name nothing; a folder that is no service's.
+    write(
+        root,
+        "hc/integrations/po/transport.py",
+        "class Pushover(HttpTransport):\n    def notify(self, flip, n):\n        self.post(self.channel.value, data={\"message\": flip.check.name})\n",
+    );
+    write(
+        root,
+        "hc/integrations/webhook/transport.py",
+        "class Webhook(HttpTransport):\n    def notify(self, flip, n):\n        self.post(self.channel.url, json={})\n",
+    );
+    let r = run(root);
+    let prod = production_vendors(&r);
+    assert!(prod.contains("google-chat"), "{prod:?}");
+    assert!(prod.contains("splunk-on-call"), "{prod:?}");
+    assert!(!prod.contains("pushover"), "{prod:?}");
+    // The evidence is the request, not the form that stores the URL.
+    let ev = evidence(&r, "google-chat");
+    assert!(
+        ev.iter()
+            .all(|e| e.contains("hc/integrations/googlechat/transport.py:10")),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn an_integration_folder_in_tests_or_without_a_request_is_no_integration() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "hc/integrations/googlechat/forms.py",
+        GOOGLECHAT_FORMS,
+    );
+    write(
+        root,
+        "hc/integrations/googlechat/tests/test_notify.py",
+        GOOGLECHAT_TRANSPORT,
+    );
+    // A `get` reads; a folder not under an integrations parent is no service.
+    write(
+        root,
+        "app/integrations/trello/views.py",
+        "def boards(request):\n    return cache.get(request.user.id)\n",
+    );
+    write(root, "app/googlechat/transport.py", GOOGLECHAT_TRANSPORT);
+    let r = run(root);
+    let prod = production_vendors(&r);
+    assert!(prod.is_empty(), "{prod:?}");
+}
+
+const NANGO_BASE: &str = r#"module Integrations
+  module Aggregator
+    class BaseService
+      BASE_URL = "https://api.nango.dev/"
+
+      def provider
+        case integration.type
+        when "Integrations::NetsuiteIntegration"
+          "netsuite-tba"
+        when "Integrations::XeroIntegration"
+          "xero"
+        end
+      end
+
+      def secret_key
+        ENV["NANGO_SECRET_KEY"]
+      end
+    end
+  end
+end
+"#;
+
+#[test]
+fn vendors_reached_through_nango_are_named_by_their_provider_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "app/services/integrations/aggregator/base_service.rb",
+        NANGO_BASE,
+    );
+    // The same words where Nango is not reached name nothing.
+    write(
+        root,
+        "app/models/integration.rb",
+        "class Integration\n  KINDS = [\"xero\", \"hubspot\"]\nend\n",
+    );
+    let r = run(root);
+    let prod = production_vendors(&r);
+    assert!(prod.contains("nango"), "{prod:?}");
+    assert!(prod.contains("netsuite"), "{prod:?}");
+    assert!(prod.contains("xero"), "{prod:?}");
+    assert!(!prod.contains("hubspot"), "{prod:?}");
+    let ev = evidence(&r, "xero");
+    assert!(
+        ev.iter().any(|e| e.contains("base_service.rb:11")),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn a_repository_that_is_the_vendors_own_product_does_not_report_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "package.json",
+        r#"{"name": "umami", "version": "2.0.0"}"#,
+    );
+    write(
+        root,
+        "next.config.ts",
+        "const rewrites = [{ source: '/script.js', destination: 'https://cloud.umami.is/script.js' }];\nexport default { rewrites };\n",
+    );
+    write(
+        root,
+        "src/lib/sentry.ts",
+        "import * as Sentry from \"@sentry/nextjs\";\nSentry.init({ dsn: process.env.SENTRY_DSN });\n",
+    );
+    let r = run(root);
+    let prod = production_vendors(&r);
+    assert!(!prod.contains("umami"), "{prod:?}");
+    // Other vendors of the same repository are still reported.
+    assert!(prod.contains("sentry"), "{prod:?}");
+}
+
+#[test]
+fn placeholders_empty_dotenv_keys_and_docs_site_config_configure_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "resources/views/notifications/email.blade.php",
+        "<x-forms.input id=\"smtpHost\" placeholder=\"smtp.mailgun.org\" label=\"Host\" />\n",
+    );
+    write(
+        root,
+        ".env.production",
+        "APP_NAME=Coolify\nPUSHER_APP_ID=\nPUSHER_APP_KEY=\"\"\n",
+    );
+    write(
+        root,
+        "site/hugo.toml",
+        "[params]\n  githubApiUrl = \"https://api.github.com/repos/acme/app\"\n",
+    );
+    let r = run(root);
+    let prod = production_vendors(&r);
+    assert!(prod.is_empty(), "{prod:?}");
+
+    // A value makes it configuration.
+    write(root, ".env.production", "PUSHER_APP_KEY=4f2a9c\n");
+    let r = run(root);
+    assert!(production_vendors(&r).contains("pusher"));
+}
