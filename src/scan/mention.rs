@@ -180,6 +180,53 @@ fn is_placeholder(lower: &str) -> bool {
     false
 }
 
+/// A line whose URL is a whole picture or file on a storage or CDN host,
+/// written out in full: `"https://ph-avatars.imgix.net/2743360/28744c72?w=120"`,
+/// `<img src="https://res.cloudinary.com/acme/image/upload/v1/logo.png">`.
+/// A page that shows someone's hotlinked avatar uses no API, SDK or account
+/// of the CDN; the app's own use of it shows in its SDK, keys, or a base URL
+/// it builds paths on (`https://acme.imgix.net`, `` `${CDN}/${path}` ``),
+/// which stay evidence. Checked only for storage and CDN vendors' endpoint
+/// evidence (the caller's part): a tracking pixel's `.gif` on an analytics
+/// host is not a picture.
+pub fn hotlinked_asset(line: &str) -> bool {
+    let Some(start) = line.find("https://").or_else(|| line.find("http://")) else {
+        return false;
+    };
+    // The first argument of a call (`fetch("https://...")`) is a request.
+    let before = line[..start].trim_end_matches(['"', '\'', '`']).trim_end();
+    if before.ends_with('(') {
+        return false;
+    }
+    let url = &line[start..];
+    let end = url
+        .find(['"', '\'', '`', ' ', ')', '<', '>'])
+        .unwrap_or(url.len());
+    let url = &url[..end];
+    if url.contains("${") || url.contains("#{") || url.contains("{{") || url.contains('%') {
+        return false;
+    }
+    // The quote right after it closes the literal: no `+ path` concatenation.
+    let after = line[start + end..]
+        .trim_start_matches(['"', '\'', '`'])
+        .trim_start();
+    if after.starts_with('+') || after.starts_with('.') {
+        return false;
+    }
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or("");
+    let path = rest.split_once('/').map(|(_, p)| p).unwrap_or("");
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let segments = path.split('/').filter(|s| !s.is_empty()).count();
+    let last = path.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+    let media = [
+        ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".ico", ".mp4", ".webm", ".mp3",
+        ".pdf", ".woff", ".woff2",
+    ]
+    .iter()
+    .any(|e| last.ends_with(e));
+    media || segments >= 2
+}
+
 fn is_csp(lower: &str) -> bool {
     const CSP: &[&str] = &[
         "content-security-policy",
@@ -256,6 +303,27 @@ mod tests {
             r#"const placeholders = await fetch("https://api.mixpanel.com/track", body);"#,
         ] {
             assert!(!at(line, 1), "{line}");
+        }
+    }
+
+    #[test]
+    fn hotlinked_pictures_are_whole_literal_urls() {
+        for line in [
+            r#"      "https://ph-avatars.imgix.net/2743360/28744c72-2267?auto=compress&w=120","#,
+            r#"<img src="https://res.cloudinary.com/acme/image/upload/v1/logo.png" alt="">"#,
+            r#"const hero = 'https://cdn.example-cdn.net/hero.webp';"#,
+        ] {
+            assert!(hotlinked_asset(line), "{line}");
+        }
+        for line in [
+            // A base URL the app builds paths on, a built path, an upload.
+            r#"const IMGIX = "https://acme.imgix.net";"#,
+            r#"const src = `https://acme.imgix.net/${photo.path}?w=${w}`;"#,
+            r#"const url = "https://acme.imgix.net/users/" + user.id;"#,
+            r#"IMGIX_DOMAIN = "https://acme.imgix.net/""#,
+            r#"fetch("https://api.cloudinary.com/v1_1/acme")"#,
+        ] {
+            assert!(!hotlinked_asset(line), "{line}");
         }
     }
 

@@ -54,6 +54,8 @@ struct Ctx {
     switches: Vec<Vec<String>>,
     /// The catalog's secret patterns.
     secrets: secrets::Secrets,
+    /// Storage and CDN vendors, whose hotlinked pictures are mentions.
+    asset_hosts: BTreeSet<u16>,
 }
 
 /// One piece of evidence, resolved while the file's text is at hand.
@@ -134,6 +136,22 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         })
         .filter_map(|(i, _)| u16::try_from(i).ok())
         .collect();
+    // Storage and CDN vendors: a picture hotlinked from one is shown, not
+    // an integration (see `mention::hotlinked_asset`).
+    let asset_hosts = index
+        .vendors
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| {
+            vendor_of(id).is_some_and(|v| {
+                matches!(
+                    v.category,
+                    crate::model::VendorCategory::Storage | crate::model::VendorCategory::Cdn
+                )
+            })
+        })
+        .filter_map(|(i, _)| u16::try_from(i).ok())
+        .collect();
     let secrets = secrets::Secrets::new(catalog);
     let mailers = index
         .vendors
@@ -151,6 +169,7 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
             mailers,
         },
         switches,
+        asset_hosts,
         prefilter: Prefilter::with_secrets(&index, &secrets.literals()),
         domains: Domains::new(&index),
         redactor: Redactor::new(&index.secret_patterns),
@@ -734,10 +753,14 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
                 Some(t) => t.as_str(),
                 None => source_lines.text_of(f.line),
             };
-            let mentioned = matches!(
+            let mentioned = (matches!(
                 f.kind,
                 EvidenceKind::Endpoint | EvidenceKind::Script | EvidenceKind::Config
-            ) && (mention_file || mention::line_is_mention(&source_lines, f.line));
+            ) && (mention_file
+                || mention::line_is_mention(&source_lines, f.line)))
+                || (f.kind == EvidenceKind::Endpoint
+                    && ctx.asset_hosts.contains(&f.vendor)
+                    && mention::hotlinked_asset(source_lines.text_of(f.line)));
             Found {
                 vendor: f.vendor,
                 kind: if mentioned {

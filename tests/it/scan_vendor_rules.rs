@@ -204,3 +204,33 @@ fn placeholders_empty_dotenv_keys_and_docs_site_config_configure_nothing() {
     let r = run(root);
     assert!(production_vendors(&r).contains("pusher"));
 }
+
+#[test]
+fn a_picture_hotlinked_from_a_cdn_is_no_integration_but_a_base_url_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "app/(landing)/Testimonials.tsx",
+        "export const t = {\n  author: {\n    imageUrl:\n      \"https://ph-avatars.imgix.net/2743360/28744c72?auto=compress&w=120&h=120\",\n  },\n};\n",
+    );
+    let r = run(root);
+    assert!(
+        production_vendors(&r).is_empty(),
+        "{:?}",
+        production_vendors(&r)
+    );
+    assert_eq!(
+        evidence(&r, "imgix"),
+        ["mention app/(landing)/Testimonials.tsx:4 mention"]
+    );
+
+    // The app's own imgix source, on which it builds picture URLs.
+    write(
+        root,
+        "src/lib/images.ts",
+        "const IMGIX = \"https://acme.imgix.net\";\nexport const src = (p: string) => `${IMGIX}/${p}?w=640`;\n",
+    );
+    let r = run(root);
+    assert!(production_vendors(&r).contains("imgix"));
+}
