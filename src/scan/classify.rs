@@ -1099,9 +1099,20 @@ mod tests {
             "workflowName",
             "hostname",
             "fieldName",
+            // What alerting APIs are about.
+            "incident.name",
+            "checkName",
         ] {
             assert_eq!(cat(s), None, "{s}");
         }
+        // A bot's or site's icon is no person's picture; a user's is.
+        assert_eq!(cat("icon_url"), None);
+        assert_eq!(cat("iconUrl"), None);
+        assert_eq!(cat("user.icon").as_deref(), Some("user.content.self_image"));
+        assert_eq!(
+            cat("avatar_url").as_deref(),
+            Some("user.content.self_image")
+        );
     }
 
     #[test]
