@@ -238,8 +238,11 @@ pub struct Diagram {
 }
 
 impl Diagram {
-    /// The names of the layers (columns), left to right.
-    pub fn layer_titles(&self) -> Vec<(u32, &'static str)> {
+    /// The names of the layers (columns), left to right, each different:
+    /// a kind drawn over several columns (chains of component or vendor
+    /// flows) names its first column plainly and the next ones by hop
+    /// (`Vendors, 2nd hop`: vendors that get all their data from vendors).
+    pub fn layer_titles(&self) -> Vec<(u32, String)> {
         let mut out: BTreeMap<u32, &'static str> = BTreeMap::new();
         for n in &self.nodes {
             let t = match n.kind {
@@ -261,7 +264,20 @@ impl Diagram {
                 };
             }
         }
-        out.into_iter().collect()
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        out.into_iter()
+            .map(|(layer, t)| {
+                let k = seen.entry(t).or_insert(0);
+                *k += 1;
+                let title = match *k {
+                    1 => t.to_string(),
+                    2 => format!("{t}, 2nd hop"),
+                    3 => format!("{t}, 3rd hop"),
+                    k => format!("{t}, {k}th hop"),
+                };
+                (layer, title)
+            })
+            .collect()
     }
 }
 

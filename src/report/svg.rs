@@ -128,7 +128,7 @@ pub fn shorten(s: &str, max: usize) -> String {
 struct Column {
     x: String,
     y: String,
-    title: &'static str,
+    title: String,
 }
 
 struct SvgNode {
