@@ -68,6 +68,92 @@ pub struct Route {
     pub d: String,
     /// A point on the curve inside a gap between columns.
     pub label: (f64, f64),
+    /// The curves a label may sit on (each inside a gap between columns,
+    /// the preferred first): [`place_labels`] slides a label along them.
+    pub curves: Vec<Cubic>,
+}
+
+/// A cubic Bézier curve: start, two control points, end.
+pub type Cubic = [(f64, f64); 4];
+
+fn point_on(c: &Cubic, t: f64) -> (f64, f64) {
+    let u = 1.0 - t;
+    let (a, b, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t);
+    let e = t * t * t;
+    (
+        a * c[0].0 + b * c[1].0 + d * c[2].0 + e * c[3].0,
+        a * c[0].1 + b * c[1].1 + d * c[2].1 + e * c[3].1,
+    )
+}
+
+/// Where on its curve each edge label (of size `sizes[i]`, `None` for no
+/// label) goes so that no two labels overlap and no label covers a node:
+/// in edge order, each label takes the first free spot among points along
+/// its curves, the middle first. A label with no free spot is left out
+/// (`None`; the edge's tooltip still says what it carries). A grid of
+/// buckets keeps it linear in the number of labels.
+pub fn place_labels(l: &Layout, sizes: &[Option<(f64, f64)>]) -> Vec<Option<(f64, f64)>> {
+    const CELL: f64 = 64.0;
+    const GAP: f64 = 1.5;
+    const TS: [f64; 15] = [
+        0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.46, 0.54, 0.38, 0.62, 0.3, 0.7, 0.2, 0.8,
+    ];
+    let mut grid: std::collections::HashMap<(i64, i64), Vec<Rect>> =
+        std::collections::HashMap::new();
+    let cells = |r: &Rect| {
+        let (x0, y0) = ((r.x / CELL).floor() as i64, (r.y / CELL).floor() as i64);
+        let (x1, y1) = (
+            ((r.x + r.w) / CELL).floor() as i64,
+            ((r.y + r.h) / CELL).floor() as i64,
+        );
+        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+    };
+    let add = |grid: &mut std::collections::HashMap<(i64, i64), Vec<Rect>>, r: Rect| {
+        for k in cells(&r) {
+            grid.entry(k).or_default().push(r);
+        }
+    };
+    for r in &l.nodes {
+        add(&mut grid, *r);
+    }
+    let free = |grid: &std::collections::HashMap<(i64, i64), Vec<Rect>>, r: &Rect| {
+        cells(r).all(|k| {
+            grid.get(&k).is_none_or(|v| {
+                v.iter().all(|o| {
+                    r.x + r.w + GAP <= o.x
+                        || o.x + o.w + GAP <= r.x
+                        || r.y + r.h + GAP <= o.y
+                        || o.y + o.h + GAP <= r.y
+                })
+            })
+        })
+    };
+    let mut out = Vec::with_capacity(sizes.len());
+    for (i, size) in sizes.iter().enumerate() {
+        let (Some(&(w, h)), Some(route)) = (size.as_ref(), l.edges.get(i)) else {
+            out.push(None);
+            continue;
+        };
+        let mut spot = None;
+        'search: for c in &route.curves {
+            for t in TS {
+                let (x, y) = point_on(c, t);
+                let r = Rect {
+                    x: x - w / 2.0,
+                    y: y - h / 2.0,
+                    w,
+                    h,
+                };
+                if r.x.is_finite() && r.y.is_finite() && free(&grid, &r) {
+                    spot = Some((x, y));
+                    add(&mut grid, r);
+                    break 'search;
+                }
+            }
+        }
+        out.push(spot);
+    }
+    out
 }
 
 /// The result.
@@ -300,6 +386,7 @@ pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layou
             routes.push(Route {
                 d: String::new(),
                 label: (0.0, 0.0),
+                curves: Vec::new(),
             });
             continue;
         }
@@ -307,6 +394,7 @@ pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layou
             port_y.get(&(it, side, key)).copied().unwrap_or(centre(it))
         };
         let mut out: Vec<Seg> = Vec::new();
+        let mut curves: Vec<Cubic> = Vec::new();
         let label = if item_col[c[0]] == item_col[c[c.len() - 1]] {
             let (a, b) = (c[0], c[1]);
             let p = (rects[a].x + rects[a].w, py(a, 1, Port::Loop(ei, 0)));
@@ -314,6 +402,7 @@ pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layou
             let dy = (q.1 - p.1).abs();
             let dx = (18.0 + dy * 0.15).min(geo.col_gap * 0.4);
             out.push(Seg::Curve(p, (p.0 + dx, p.1), (q.0 + dx, q.1), q));
+            curves.push([p, (p.0 + dx, p.1), (q.0 + dx, q.1), q]);
             (p.0 + dx * 0.75, (p.1 + q.1) / 2.0)
         } else {
             let mut mids = Vec::new();
@@ -323,6 +412,7 @@ pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layou
                 let q = (rects[v].x, py(v, 0, Port::To(u)));
                 let mx = (p.0 + q.0) / 2.0;
                 out.push(Seg::Curve(p, (mx, p.1), (mx, q.1), q));
+                curves.push([p, (mx, p.1), (mx, q.1), q]);
                 mids.push((mx, (p.1 + q.1) / 2.0));
                 if is_slot(v) {
                     let y = q.1;
@@ -330,7 +420,9 @@ pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layou
                 }
             }
             // The middle gap of a long edge is the least crowded.
-            mids[mids.len() / 2]
+            let m = mids.len() / 2;
+            curves.swap(0, m);
+            mids[m]
         };
         if reversed[ei] {
             out = out.into_iter().rev().map(Seg::reversed).collect();
@@ -338,6 +430,7 @@ pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layou
         routes.push(Route {
             d: path_d(&out),
             label,
+            curves,
         });
     }
 
@@ -583,6 +676,47 @@ mod tests {
         layers2.push(0);
         let two = layout(&layers2, &[(0, 13), (16, 14)], &Geometry::default());
         assert!(two.height > one.height);
+    }
+
+    #[test]
+    fn labels_never_overlap_each_other_or_a_node() {
+        // Thirty sources fan into one target, and loops within a column:
+        // every label at its curve's middle would pile up at the target.
+        let mut layers = vec![0; 30];
+        layers.extend([1, 1, 1]);
+        let mut edges: Vec<(usize, usize)> = (0..30).map(|i| (i, 30)).collect();
+        edges.extend([(31, 32), (32, 31), (31, 30), (0, 1), (1, 2)]);
+        let l = layout(&layers, &edges, &Geometry::default());
+        let sizes: Vec<Option<(f64, f64)>> = edges
+            .iter()
+            .enumerate()
+            .map(|(i, _)| Some((16.0 + (i % 3) as f64 * 6.0, 14.0)))
+            .collect();
+        let spots = place_labels(&l, &sizes);
+        let mut placed: Vec<Rect> = Vec::new();
+        for (i, s) in spots.iter().enumerate() {
+            let Some((x, y)) = *s else { continue };
+            let (w, h) = sizes[i].unwrap();
+            let r = Rect {
+                x: x - w / 2.0,
+                y: y - h / 2.0,
+                w,
+                h,
+            };
+            for o in placed.iter().chain(&l.nodes) {
+                let apart =
+                    r.x + r.w <= o.x || o.x + o.w <= r.x || r.y + r.h <= o.y || o.y + o.h <= r.y;
+                assert!(apart, "label {i} {r:?} overlaps {o:?}");
+            }
+            placed.push(r);
+        }
+        // Most labels find a place; the middle spot would have fitted one.
+        assert!(
+            placed.len() >= 25,
+            "{} of {} placed",
+            placed.len(),
+            edges.len()
+        );
     }
 
     #[test]

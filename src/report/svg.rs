@@ -181,6 +181,9 @@ struct SvgTemplate<'a> {
     edges: Vec<SvgEdge>,
 }
 
+/// A badge's height (`templates/diagram.svg` draws it).
+const BADGE_H: f64 = 14.0;
+
 fn num(x: f64) -> String {
     format!("{x:.1}")
 }
@@ -286,11 +289,33 @@ pub fn render(d: &Diagram, ids: &DomIds) -> String {
             }
         })
         .collect();
-    let edges: Vec<SvgEdge> = d
+    // Badges: what a flow carries, or `access`; placed so none overlaps
+    // another or a node.
+    let badge_texts: Vec<Option<String>> = d
         .edges
         .iter()
         .zip(&l.edges)
         .map(|(e, route)| {
+            let text = match e.kind {
+                DiagramEdgeKind::Flow => Some(e.fields.len().to_string()),
+                DiagramEdgeKind::Access => Some("access".to_string()),
+                _ => None,
+            };
+            text.filter(|_| !route.d.is_empty())
+        })
+        .collect();
+    let badge_w = |t: &str| 10.0 + 6.2 * t.chars().count() as f64;
+    let sizes: Vec<Option<(f64, f64)>> = badge_texts
+        .iter()
+        .map(|t| t.as_ref().map(|t| (badge_w(t), BADGE_H)))
+        .collect();
+    let spots = layout::place_labels(&l, &sizes);
+    let edges: Vec<SvgEdge> = d
+        .edges
+        .iter()
+        .zip(&l.edges)
+        .zip(badge_texts.into_iter().zip(spots))
+        .map(|((e, route), (badge_text, spot))| {
             let mut title = format!("{} → {}", label_of(&e.from), label_of(&e.to));
             match e.kind {
                 DiagramEdgeKind::Holds => title.push_str(" (holds)"),
@@ -319,17 +344,11 @@ pub fn render(d: &Diagram, ids: &DomIds) -> String {
             if !e.evidence.is_empty() {
                 title.push_str(&format!("\nEvidence: {}", e.evidence.join(", ")));
             }
-            let badge_text = match e.kind {
-                DiagramEdgeKind::Flow => Some(e.fields.len().to_string()),
-                DiagramEdgeKind::Access => Some("access".to_string()),
-                _ => None,
-            };
-            let badge = badge_text.filter(|_| !route.d.is_empty()).map(|text| {
-                let w = 10.0 + 6.2 * text.chars().count() as f64;
-                let (cx, cy) = route.label;
+            let badge = badge_text.zip(spot).map(|(text, (cx, cy))| {
+                let w = badge_w(&text);
                 Badge {
                     x: num(cx - w / 2.0),
-                    y: num(cy - 7.0),
+                    y: num(cy - BADGE_H / 2.0),
                     w: num(w),
                     tx: num(cx),
                     ty: num(cy + 3.5),
