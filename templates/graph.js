@@ -8,6 +8,169 @@
   if (!blob || !svg || !pick) { return; }
   var radii = [];
   try { radii = JSON.parse(blob.textContent).radii || []; } catch (e) { return; }
+  // Zoom and pan: the diagram fits the window at first (the view group's
+  // transform is then the identity); wheel, pinch, buttons and keys zoom,
+  // dragging and the arrow keys move. Printing ignores the transform.
+  var wrap = document.getElementById("bm-wrap");
+  var view = document.getElementById("bm-view");
+  var zoomBar = document.getElementById("bm-zoom");
+  var vb = svg.viewBox && svg.viewBox.baseVal;
+  var W = vb ? vb.width : 0;
+  var H = vb ? vb.height : 0;
+  var z = { s: 1, x: 0, y: 0 };
+  var zoomable = !!(wrap && view && W > 0 && H > 0);
+  function draw() {
+    view.setAttribute("transform", z.s === 1 && z.x === 0 && z.y === 0 ? "" :
+      "translate(" + z.x.toFixed(2) + "," + z.y.toFixed(2) + ") scale(" + z.s.toFixed(4) + ")");
+  }
+  // The largest zoom shows the diagram at twice its own size.
+  function maxZoom() {
+    var m = svg.getScreenCTM();
+    return m && m.a > 0 ? Math.max(1, 2 / m.a) : 8;
+  }
+  function zoomAt(f, px, py) {
+    var s = Math.min(maxZoom(), Math.max(1, z.s * f));
+    f = s / z.s;
+    z.x = px - (px - z.x) * f;
+    z.y = py - (py - z.y) * f;
+    z.s = s;
+    if (s === 1) { z.x = 0; z.y = 0; }
+    draw();
+  }
+  // A point of the window in the diagram's coordinates (at the fit).
+  function toDiagram(cx, cy) {
+    var m = svg.getScreenCTM();
+    if (!m || !m.a) { return { x: W / 2, y: H / 2 }; }
+    return { x: (cx - m.e) / m.a, y: (cy - m.f) / m.d };
+  }
+  function fit() { z = { s: 1, x: 0, y: 0 }; draw(); }
+  // The wrap fills the window below its top, and no more than the diagram
+  // needs at its own size.
+  function size() {
+    var top = wrap.getBoundingClientRect().top + (window.pageYOffset || 0);
+    var avail = Math.max(320, (window.innerHeight || 800) - top - 16);
+    var w = wrap.clientWidth || W;
+    wrap.style.height = Math.ceil(Math.min(avail, H * Math.min(1, w / W)) + 2) + "px";
+  }
+  // Brings a set of nodes into view, as large as fits (never smaller
+  // than the fit, never above the diagram's own size).
+  function show(ids) {
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    ids.forEach(function (id) {
+      var n = document.getElementById(id);
+      var b = n && n.querySelector(".box");
+      var t = n && n.transform && n.transform.baseVal.consolidate();
+      if (!b || !t) { return; }
+      var x = t.matrix.e, y = t.matrix.f;
+      var w = b.width.baseVal.value, h = b.height.baseVal.value;
+      x0 = Math.min(x0, x); y0 = Math.min(y0, y);
+      x1 = Math.max(x1, x + w); y1 = Math.max(y1, y + h);
+    });
+    var m = svg.getScreenCTM();
+    if (!(x1 > x0) || !m || !m.a) { fit(); return; }
+    var pad = 24;
+    var s = Math.min(wrap.clientWidth / m.a / (x1 - x0 + 2 * pad),
+      wrap.clientHeight / m.d / (y1 - y0 + 2 * pad));
+    s = Math.min(maxZoom(), s, 1 / m.a);
+    if (!(s > 1)) { fit(); return; }
+    var c = toDiagram(wrap.getBoundingClientRect().left + wrap.clientWidth / 2,
+      wrap.getBoundingClientRect().top + wrap.clientHeight / 2);
+    z = { s: s, x: c.x - s * (x0 + x1) / 2, y: c.y - s * (y0 + y1) / 2 };
+    draw();
+  }
+  function pan(dx, dy) { z.x += dx; z.y += dy; draw(); }
+  if (zoomable) {
+    wrap.classList.add("zoomable");
+    wrap.setAttribute("tabindex", "0");
+    wrap.setAttribute("aria-label", "Diagram: + and - zoom, arrow keys move, 0 fits");
+    if (zoomBar) { zoomBar.hidden = false; }
+    size();
+    window.addEventListener("resize", size);
+    var centre = function () {
+      var r = wrap.getBoundingClientRect();
+      return toDiagram(r.left + r.width / 2, r.top + r.height / 2);
+    };
+    if (zoomBar) {
+      zoomBar.addEventListener("click", function (ev) {
+        var b = ev.target && ev.target.closest ? ev.target.closest("button") : null;
+        var what = b ? b.getAttribute("data-zoom") : null;
+        var c = centre();
+        if (what === "in") { zoomAt(1.4, c.x, c.y); }
+        else if (what === "out") { zoomAt(1 / 1.4, c.x, c.y); }
+        else if (what === "fit") { fit(); }
+      });
+    }
+    wrap.addEventListener("wheel", function (ev) {
+      ev.preventDefault();
+      var p = toDiagram(ev.clientX, ev.clientY);
+      var dy = ev.deltaMode === 1 ? ev.deltaY * 16 : ev.deltaY;
+      zoomAt(Math.exp(-dy * (ev.ctrlKey ? 0.01 : 0.0025)), p.x, p.y);
+    }, { passive: false });
+    wrap.addEventListener("keydown", function (ev) {
+      if (ev.target !== wrap && !(ev.target && ev.target.classList &&
+          ev.target.classList.contains("node"))) { return; }
+      var c = centre();
+      var m = svg.getScreenCTM();
+      var step = m && m.a ? 80 / m.a : 80;
+      var k = ev.key;
+      if (k === "+" || k === "=") { zoomAt(1.4, c.x, c.y); }
+      else if (k === "-" || k === "_") { zoomAt(1 / 1.4, c.x, c.y); }
+      else if (k === "0") { fit(); }
+      else if (k === "ArrowLeft") { pan(step, 0); }
+      else if (k === "ArrowRight") { pan(-step, 0); }
+      else if (k === "ArrowUp") { pan(0, step); }
+      else if (k === "ArrowDown") { pan(0, -step); }
+      else { return; }
+      ev.preventDefault();
+    });
+    // Drag to move (one pointer), pinch to zoom (two).
+    var ptrs = {};
+    var moved = false;
+    var count = function () { return Object.keys(ptrs).length; };
+    wrap.addEventListener("pointerdown", function (ev) {
+      if (ev.button !== 0 && ev.pointerType === "mouse") { return; }
+      ptrs[ev.pointerId] = { x: ev.clientX, y: ev.clientY };
+      moved = false;
+    });
+    wrap.addEventListener("pointermove", function (ev) {
+      var p = ptrs[ev.pointerId];
+      if (!p) { return; }
+      var m = svg.getScreenCTM();
+      if (!m || !m.a) { return; }
+      if (count() === 1) {
+        var dx = ev.clientX - p.x, dy = ev.clientY - p.y;
+        if (!moved && Math.abs(dx) + Math.abs(dy) < 4) { return; }
+        if (!moved) {
+          moved = true;
+          try { wrap.setPointerCapture(ev.pointerId); } catch (e) { /* not capturable */ }
+          wrap.classList.add("dragging");
+        }
+        pan(dx / m.a, dy / m.d);
+      } else if (count() === 2) {
+        var ids = Object.keys(ptrs);
+        var o = ptrs[ids[0] === String(ev.pointerId) ? ids[1] : ids[0]];
+        var before = Math.hypot(p.x - o.x, p.y - o.y);
+        var after = Math.hypot(ev.clientX - o.x, ev.clientY - o.y);
+        if (before > 0) {
+          var mid = toDiagram((ev.clientX + o.x) / 2, (ev.clientY + o.y) / 2);
+          zoomAt(after / before, mid.x, mid.y);
+        }
+        moved = true;
+      }
+      p.x = ev.clientX;
+      p.y = ev.clientY;
+    });
+    var up = function (ev) {
+      delete ptrs[ev.pointerId];
+      if (!count()) { wrap.classList.remove("dragging"); }
+    };
+    wrap.addEventListener("pointerup", up);
+    wrap.addEventListener("pointercancel", up);
+    // A drag is not a click on the node it ends on.
+    wrap.addEventListener("click", function (ev) {
+      if (moved) { ev.stopPropagation(); moved = false; }
+    }, true);
+  }
   function find(id) {
     for (var i = 0; i < radii.length; i++) {
       if (radii[i].vendor === id) { return radii[i]; }
@@ -28,6 +191,9 @@
       mark(r.target, "target");
     }
     svg.classList.toggle("has-hl", !!r);
+    if (zoomable) {
+      if (r) { show(r.nodes); } else { fit(); }
+    }
     svg.setAttribute("data-highlight", r ? r.vendor : "");
     pick.value = r ? r.vendor : "";
     if (status) {
