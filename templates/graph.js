@@ -191,9 +191,6 @@
       mark(r.target, "target");
     }
     svg.classList.toggle("has-hl", !!r);
-    if (zoomable) {
-      if (r) { show(r.nodes); } else { fit(); }
-    }
     svg.setAttribute("data-highlight", r ? r.vendor : "");
     pick.value = r ? r.vendor : "";
     if (status) {
@@ -206,6 +203,11 @@
                 r.vendor + " lists them all"
               : "") + ")")
         : "Pick a vendor to highlight its blast radius.";
+    }
+    if (zoomable) {
+      // The status line may have grown the header: size the wrap again.
+      size();
+      if (r) { show(r.nodes); } else { fit(); }
     }
   }
   function wanted() {

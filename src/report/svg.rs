@@ -110,19 +110,43 @@ fn sanitize(s: &str) -> String {
         .collect()
 }
 
-/// Shortens a label to `max` characters, with an ellipsis.
-pub fn shorten(s: &str, max: usize) -> String {
+/// An upper estimate of a character's advance, in ems, for the wide sans
+/// fonts `system-ui` resolves to (DejaVu Sans is the widest common one).
+fn em(c: char) -> f64 {
+    match c {
+        'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | ' ' | '·' => 0.34,
+        'f' | 't' | 'r' | 'I' | '(' | ')' | '[' | ']' | '-' | '/' => 0.45,
+        'm' | 'w' | 'M' | 'W' | '@' | '%' => 0.98,
+        c if c.is_ascii_uppercase() => 0.78,
+        c if c.is_ascii() => 0.64,
+        // CJK and other wide scripts take a full em or more.
+        _ => 1.05,
+    }
+}
+
+/// Shortens a label to what fits in `width` user units at `font` size,
+/// with an ellipsis (the node's tooltip has the whole text).
+pub fn shorten(s: &str, width: f64, font: f64) -> String {
     let clean: String = s
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    if clean.chars().count() <= max {
-        clean
-    } else {
-        let mut out: String = clean.chars().take(max.saturating_sub(1)).collect();
-        out.push('…');
-        out
+    let w = |t: &str| t.chars().map(em).sum::<f64>() * font;
+    if w(&clean) <= width {
+        return clean;
     }
+    let room = width - em('…') * font;
+    let mut out = String::new();
+    let mut used = 0.0;
+    for c in clean.chars() {
+        used += em(c) * font;
+        if used > room {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 struct Column {
@@ -240,8 +264,8 @@ pub fn render(d: &Diagram, ids: &DomIds) -> String {
             .push(label_of(&e.to));
     }
 
-    let max_label = ((geo.node_w - 20.0) / 7.2) as usize;
-    let max_detail = ((geo.node_w - 20.0) / 6.0) as usize;
+    // Text starts 13 units into the node; keep 7 clear at the right.
+    let room = geo.node_w - 20.0;
     let nodes: Vec<SvgNode> = d
         .nodes
         .iter()
@@ -283,8 +307,8 @@ pub fn render(d: &Diagram, ids: &DomIds) -> String {
                 y: num(r.y),
                 w: num(r.w),
                 h: num(r.h),
-                label: shorten(&n.label, max_label),
-                detail: shorten(&n.detail, max_detail),
+                label: shorten(&n.label, room, 12.5),
+                detail: shorten(&n.detail, room, 10.5),
                 title,
             }
         })
