@@ -21,7 +21,7 @@ use common::{SEED, cli};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-fn chromium() -> Option<&'static str> {
+pub(crate) fn chromium() -> Option<&'static str> {
     if Path::new(CHROMIUM).exists() {
         return Some(CHROMIUM);
     }
@@ -34,7 +34,7 @@ fn chromium() -> Option<&'static str> {
 
 /// Runs chromium headless with everything that could reach the network off;
 /// returns stdout. Killed after a minute.
-fn run_chromium(bin: &str, profile: &Path, extra: &[String], url: &str) -> String {
+pub(crate) fn run_chromium(bin: &str, profile: &Path, extra: &[String], url: &str) -> String {
     let mut cmd = Command::new(bin);
     cmd.args([
         "--headless",
@@ -76,12 +76,12 @@ fn run_chromium(bin: &str, profile: &Path, extra: &[String], url: &str) -> Strin
     reader.join().unwrap_or_default()
 }
 
-fn url(path: &Path, fragment: &str) -> String {
+pub(crate) fn url(path: &Path, fragment: &str) -> String {
     format!("file://{}{fragment}", path.display())
 }
 
 /// The page's DOM after its script ran.
-fn dump_dom(bin: &str, profile: &Path, page: &Path, fragment: &str) -> String {
+pub(crate) fn dump_dom(bin: &str, profile: &Path, page: &Path, fragment: &str) -> String {
     let dom = run_chromium(
         bin,
         profile,
@@ -96,7 +96,7 @@ fn dump_dom(bin: &str, profile: &Path, page: &Path, fragment: &str) -> String {
 }
 
 /// Screenshot; checks it is a PNG of the window's size and not blank.
-fn screenshot(bin: &str, profile: &Path, page: &Path, png: &Path, w: u32, h: u32) {
+pub(crate) fn screenshot(bin: &str, profile: &Path, page: &Path, png: &Path, w: u32, h: u32) {
     let _ = std::fs::remove_file(png);
     run_chromium(
         bin,
@@ -302,7 +302,7 @@ fn the_csp_hash_matches_the_script() {
     );
 }
 
-fn base64(data: &[u8]) -> String {
+pub(crate) fn base64(data: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut o = String::new();
     for chunk in data.chunks(3) {

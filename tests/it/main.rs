@@ -16,6 +16,7 @@ mod cli_docs;
 mod cli_errors;
 mod colours;
 mod cypher_engine;
+mod diagram_geometry;
 mod escaping;
 mod export;
 mod fides;
