@@ -21,6 +21,27 @@ fn two_lines(a: &str, b: &str) -> String {
     format!("{}\\n{}", &q[..q.len() - 1], &r[1..])
 }
 
+/// Graphviz rejects a quoted string longer than 16,384 bytes ("longer than
+/// 16384?"): a tooltip listing a large group's members or a flow's fields
+/// is cut well below that, saying how many items it left out.
+const MAX_TOOLTIP: usize = 4000;
+
+/// `items` joined by `sep`, at most [`MAX_TOOLTIP`] bytes.
+fn capped(items: &[String], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, it) in items.iter().enumerate() {
+        if out.len() + sep.len() + it.len() > MAX_TOOLTIP {
+            out.push_str(&format!("{sep}… and {} more", items.len() - i));
+            break;
+        }
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(it);
+    }
+    out
+}
+
 /// The diagram.
 pub fn render(d: &Diagram) -> String {
     let ids = mermaid::ids(d, '_');
@@ -87,7 +108,7 @@ pub fn render(d: &Diagram) -> String {
             } else if n.members.is_empty() {
                 format!("{} ({})", n.key, n.detail)
             } else {
-                format!("{}: {}", n.key, n.members.join(", "))
+                format!("{}: {}", n.key, capped(&n.members, ", "))
             };
             let _ = writeln!(
                 o,
@@ -121,7 +142,7 @@ pub fn render(d: &Diagram) -> String {
             DiagramEdgeKind::SubProcessor => attrs.push("style=dashed".into()),
         }
         if !e.fields.is_empty() && e.kind != DiagramEdgeKind::Holds {
-            let mut t = e.fields.join(", ");
+            let mut t = capped(&e.fields, ", ");
             for p in &e.purposes {
                 t.push_str("; purpose: ");
                 t.push_str(p);
@@ -146,6 +167,15 @@ pub fn render(d: &Diagram) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tooltips_stay_under_graphvizs_limit() {
+        let many: Vec<String> = (0..5000).map(|i| format!("field_{i}")).collect();
+        let t = capped(&many, ", ");
+        assert!(t.len() < 16_384 - 100, "{}", t.len());
+        assert!(t.ends_with("more"), "says what it left out");
+        assert_eq!(capped(&many[..3], ", "), "field_0, field_1, field_2");
+    }
 
     #[test]
     fn quotes_are_escaped_and_a_trailing_backslash_cannot_open_the_string() {
