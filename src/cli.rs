@@ -767,7 +767,7 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             }
             match g.blast(&vendor, mode.into()) {
                 Ok(r) if format == Format::Html => {
-                    let d = g.diagram(Some(&vendor), mode.into()).ok();
+                    let d = g.page_diagram(Some(&vendor), mode.into()).ok();
                     Outcome::ok(report::html::blast(&r, d.as_ref()), &output)
                 }
                 Ok(r) => Outcome::ok(report::blast(&r, format), &output),
@@ -843,7 +843,11 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
                     Err(o) => return o,
                 };
                 let g = DataGraph::build(&map);
-                return match g.diagram(vendor.as_deref(), mode.into()) {
+                return match if format == DiagramFormat::Html {
+                    g.page_diagram(vendor.as_deref(), mode.into())
+                } else {
+                    g.diagram(vendor.as_deref(), mode.into())
+                } {
                     Ok(d) => {
                         let radii = if format == DiagramFormat::Html {
                             g.radii(mode.into(), vendor.as_deref())
@@ -859,7 +863,11 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
                 };
             }
             let g = DataGraph::build(&map);
-            match g.diagram(vendor.as_deref(), mode.into()) {
+            match if format == DiagramFormat::Html {
+                g.page_diagram(vendor.as_deref(), mode.into())
+            } else {
+                g.diagram(vendor.as_deref(), mode.into())
+            } {
                 Ok(d) => {
                     let radii = if format == DiagramFormat::Html {
                         g.radii(mode.into(), vendor.as_deref())
@@ -1103,7 +1111,7 @@ fn rank_pages(
     let mut files = vec![(dir.join("index.html"), report::html::rank_linked(ranked))];
     for v in &ranked.vendors {
         if let Ok(r) = g.blast(&v.vendor, mode) {
-            let d = g.diagram(Some(&v.vendor), mode).ok();
+            let d = g.page_diagram(Some(&v.vendor), mode).ok();
             files.push((
                 dir.join(report::html::blast_page_name(&v.vendor)),
                 report::html::blast(&r, d.as_ref()),
@@ -1181,7 +1189,11 @@ fn blast_what_if(
             let mut assumed = map.clone();
             let d = crate::model::assume::apply_assumptions(&mut assumed, &assumptions)
                 .ok()
-                .and_then(|_| DataGraph::build(&assumed).diagram(Some(vendor), mode).ok());
+                .and_then(|_| {
+                    DataGraph::build(&assumed)
+                        .page_diagram(Some(vendor), mode)
+                        .ok()
+                });
             Outcome::ok(report::html::blast(&r, d.as_ref()), output)
         }
         Ok(r) => Outcome::ok(report::blast(&r, format), output),

@@ -18,9 +18,13 @@
 //! - past [`COLLAPSE_VENDORS_OVER`] vendors or [`COLLAPSE_COMPONENTS_OVER`]
 //!   components, vendors are drawn as one node per vendor category and
 //!   components as one per kind (members listed on the node), except the
-//!   highlighted vendor's radius, which stays expanded; the page then
-//!   offers the [`PICKER_RADII`] largest radii. Every part of a diagram
-//!   and of its radii is then bounded by the map's size, not its square.
+//!   highlighted vendor's radius, which stays expanded: a taller column
+//!   does not fit a window at a size that can be read;
+//! - past [`COARSE_RADII_OVER_VENDORS`] vendors or
+//!   [`COARSE_RADII_OVER_COMPONENTS`] components, radii are coarse (every
+//!   system that can bring data) and the page offers the [`PICKER_RADII`]
+//!   largest. Every part of a diagram and of its radii is then bounded by
+//!   the map's size, not its square.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -39,13 +43,27 @@ use crate::model::{FlowFields, Sensitivity};
 pub const GROUP_FIELDS_OVER: usize = 40;
 
 /// Past this many vendors, vendors are drawn grouped by vendor category.
-pub const COLLAPSE_VENDORS_OVER: usize = 150;
+/// A column of 40 nodes is about 2,100 units tall: in a 1,400×2,000 window
+/// it fits at 0.8 of its size (names 11 px tall); a column of 100 fitted a
+/// 1,400×900 window at a fifth (names 1 to 3 px tall, a grey strip). 40 is
+/// also [`GROUP_FIELDS_OVER`], so no column of a diagram is taller.
+pub const COLLAPSE_VENDORS_OVER: usize = 40;
 
-/// Past this many components, components are drawn grouped by kind.
-pub const COLLAPSE_COMPONENTS_OVER: usize = 100;
+/// Past this many components, components are drawn grouped by kind (the
+/// same column height as [`COLLAPSE_VENDORS_OVER`]).
+pub const COLLAPSE_COMPONENTS_OVER: usize = 40;
 
-/// When collapsed, the page's vendor picker offers this many radii (the
-/// largest); any other vendor is one `--vendor V` away.
+/// Past this many vendors, radii are coarse ([`DataGraph::reach_sets`]) and
+/// the page's picker offers [`PICKER_RADII`]: an exact radius keeps a field
+/// set per node it touches, so all of them cost vendors × map.
+pub const COARSE_RADII_OVER_VENDORS: usize = 150;
+
+/// Past this many components, radii are coarse (see
+/// [`COARSE_RADII_OVER_VENDORS`]).
+pub const COARSE_RADII_OVER_COMPONENTS: usize = 100;
+
+/// When radii are coarse, the page's vendor picker offers this many radii
+/// (the largest); any other vendor is one `--vendor V` away.
 pub const PICKER_RADII: usize = 50;
 /// How many field ids a picker radius ([`DataGraph::radii`]) lists; its
 /// `field_count` says how many are exposed. Every radius of a 20,000-vendor
@@ -479,7 +497,7 @@ impl DataGraph<'_> {
 
     /// The systems and edges that can bring anything to `vendor`, without
     /// tracing which fields each hop carries: one backward walk, linear in
-    /// the graph. A collapsed diagram's picker uses it for its radii (the
+    /// the graph. A large map's diagram uses it for its radii (the
     /// exact walk keeps a field set per node, which in a ring of access
     /// grants is the whole map for every vendor); its exposed fields are
     /// still exact. Returns (node reached, edge in the radius).
@@ -527,17 +545,31 @@ impl DataGraph<'_> {
         (reached, edge_in)
     }
 
-    /// True when the map is too large to draw every vendor and component.
-    pub fn collapses(&self) -> bool {
-        self.map.vendors.len() > COLLAPSE_VENDORS_OVER
-            || self.map.components.len() > COLLAPSE_COMPONENTS_OVER
+    /// True when the map is too large to draw every vendor and component
+    /// on a page ([`COLLAPSE_VENDORS_OVER`]), or, for an export (`page`
+    /// false: JSON, DOT, Mermaid), to list them
+    /// ([`COARSE_RADII_OVER_VENDORS`]).
+    pub fn collapses(&self, page: bool) -> bool {
+        if page {
+            self.map.vendors.len() > COLLAPSE_VENDORS_OVER
+                || self.map.components.len() > COLLAPSE_COMPONENTS_OVER
+        } else {
+            self.coarse()
+        }
+    }
+
+    /// True when the map is too large to trace every vendor's radius field
+    /// by field: radii are then coarse and the picker offers the largest.
+    fn coarse(&self) -> bool {
+        self.map.vendors.len() > COARSE_RADII_OVER_VENDORS
+            || self.map.components.len() > COARSE_RADII_OVER_COMPONENTS
     }
 
     /// The graph nodes a collapsed diagram keeps expanded: the systems that
     /// can bring data to the highlighted vendor, unless they are too many to
     /// draw.
-    fn keep(&self, highlight: Option<NodeIndex>, mode: Mode) -> Option<Vec<bool>> {
-        let v = highlight.filter(|_| self.collapses())?;
+    fn keep(&self, highlight: Option<NodeIndex>, mode: Mode, page: bool) -> Option<Vec<bool>> {
+        let v = highlight.filter(|_| self.collapses(page))?;
         let (mut keep, edge_in) = self.reach_sets(v, mode);
         keep[v.index()] = true;
         for (e, inside) in edge_in.iter().enumerate() {
@@ -555,28 +587,58 @@ impl DataGraph<'_> {
             .node_indices()
             .filter(|n| keep[n.index()] && !matches!(self.graph[*n].kind, NodeKind::Field(_)))
             .count();
-        if systems > COLLAPSE_VENDORS_OVER {
+        let cap = if page {
+            COLLAPSE_VENDORS_OVER
+        } else {
+            COARSE_RADII_OVER_VENDORS
+        };
+        if systems > cap {
             keep = vec![false; keep.len()];
             keep[v.index()] = true;
         }
         Some(keep)
     }
 
-    /// The system as a diagram; `highlight` names a vendor whose radius is
-    /// attached (an unknown vendor is an error, as for `blast`).
+    /// The system as a diagram for an export (JSON, DOT, Mermaid): past
+    /// [`COARSE_RADII_OVER_VENDORS`] vendors or
+    /// [`COARSE_RADII_OVER_COMPONENTS`] components, collapsed. `highlight`
+    /// names a vendor whose radius is attached (an unknown vendor is an
+    /// error, as for `blast`).
     pub fn diagram(
         &self,
         highlight: Option<&str>,
         mode: Mode,
     ) -> Result<Diagram, super::blast::BlastError> {
+        self.diagram_for(highlight, mode, false)
+    }
+
+    /// The system as a diagram for a page (the graph page, a blast page):
+    /// past [`COLLAPSE_VENDORS_OVER`] vendors or
+    /// [`COLLAPSE_COMPONENTS_OVER`] components, collapsed, so that it can be
+    /// read when it fits the window. [`DataGraph::radii`] match it.
+    pub fn page_diagram(
+        &self,
+        highlight: Option<&str>,
+        mode: Mode,
+    ) -> Result<Diagram, super::blast::BlastError> {
+        self.diagram_for(highlight, mode, true)
+    }
+
+    fn diagram_for(
+        &self,
+        highlight: Option<&str>,
+        mode: Mode,
+        page: bool,
+    ) -> Result<Diagram, super::blast::BlastError> {
         let hv = highlight.map(|v| self.vendor_node(v)).transpose()?;
-        let plan = Plan::new(self, self.keep(hv, mode).as_deref());
-        // A collapsed diagram's radius is the coarse one (see `reach_sets`).
-        let exact = !self.collapses();
+        let plan = Plan::new(self, self.keep(hv, mode, page).as_deref(), page);
+        // A large map's radius is the coarse one (see `reach_sets`).
+        let exact = !self.coarse();
         let highlight = hv.map(|v| plan.radius(self, v, mode, exact, usize::MAX));
-        let collapsed = self.collapses().then(|| {
+        // Plain text: the page and the JSON show it as it is.
+        let collapsed = self.collapses(page).then(|| {
             format!(
-                "This map has {} vendors and {} components: vendors are drawn grouped by category and components by kind{}. The vendor picker offers the {} largest blast radii; `--vendor V` draws any vendor's radius expanded, and `--format json` or `dot` list every node.",
+                "This map has {} vendors and {} components: vendors are drawn grouped by category and components by kind{}, so that the diagram can be read. {}blastmap graph --vendor V draws any vendor's radius expanded, and --format json or --format dot {}.",
                 self.map.vendors.len(),
                 self.map.components.len(),
                 if hv.is_some() {
@@ -584,7 +646,16 @@ impl DataGraph<'_> {
                 } else {
                     ""
                 },
-                PICKER_RADII
+                if self.coarse() {
+                    format!("The vendor picker offers the {PICKER_RADII} largest blast radii; ")
+                } else {
+                    String::new()
+                },
+                if self.coarse() {
+                    "list every group's members"
+                } else {
+                    "list every node"
+                }
             )
         });
         Ok(Diagram {
@@ -598,21 +669,22 @@ impl DataGraph<'_> {
         })
     }
 
-    /// Vendors' radii on the diagram drawn for `highlight`, highest score
+    /// Vendors' radii on the page diagram ([`DataGraph::page_diagram`])
+    /// drawn for `highlight`, highest score
     /// first (the order of `rank`), for a page that switches between them:
-    /// every vendor's, or the [`PICKER_RADII`] largest when the diagram is
-    /// collapsed (each radius costs what it touches, so all of them would
-    /// cost vendors × map).
+    /// every vendor's, or the [`PICKER_RADII`] largest when radii are
+    /// coarse (each radius costs what it touches, so all of them would cost
+    /// vendors × map).
     pub fn radii(&self, mode: Mode, highlight: Option<&str>) -> Vec<Radius> {
         let hv = highlight.and_then(|v| self.vendor_node(v).ok());
-        let plan = Plan::new(self, self.keep(hv, mode).as_deref());
+        let plan = Plan::new(self, self.keep(hv, mode, true).as_deref(), true);
         let rank = self.rank(mode);
-        let limit = if self.collapses() {
+        let limit = if self.coarse() {
             PICKER_RADII
         } else {
             usize::MAX
         };
-        let exact = !self.collapses();
+        let exact = !self.coarse();
         rank.vendors
             .iter()
             .take(limit)
@@ -659,9 +731,9 @@ struct Plan {
 impl Plan {
     /// `keep`: graph nodes drawn on their own even when the diagram
     /// collapses (the highlighted radius).
-    fn new(g: &DataGraph, keep: Option<&[bool]>) -> Plan {
+    fn new(g: &DataGraph, keep: Option<&[bool]>, page: bool) -> Plan {
         let map = g.map;
-        let collapse = g.collapses();
+        let collapse = g.collapses(page);
         let kept = |gi: NodeIndex| keep.is_some_and(|k| k[gi.index()]);
         let grouped = g.fields.len() > GROUP_FIELDS_OVER;
         let mut nodes: Vec<DiagramNode> = Vec::new();

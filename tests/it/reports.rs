@@ -463,11 +463,13 @@ fn big_map(n: usize, ring: bool) -> blastmap::model::Map {
 /// collapsed, and its size grows at most linearly.
 #[test]
 fn the_graph_page_collapses_and_stays_linear_at_scale() {
-    use blastmap::graph::diagram::{COLLAPSE_VENDORS_OVER, PICKER_RADII};
+    use blastmap::graph::diagram::{
+        COARSE_RADII_OVER_VENDORS, COLLAPSE_VENDORS_OVER, PICKER_RADII,
+    };
     let page = |n: usize, ring: bool, vendor: Option<&str>| {
         let m = big_map(n, ring);
         let g = DataGraph::build(&m);
-        let d = g.diagram(vendor, Mode::Data).unwrap();
+        let d = g.page_diagram(vendor, Mode::Data).unwrap();
         let radii = g.radii(Mode::Data, vendor);
         (
             d.clone(),
@@ -475,7 +477,7 @@ fn the_graph_page_collapses_and_stays_linear_at_scale() {
             report::diagram(&d, &radii, DiagramFormat::Html),
         )
     };
-    let n = COLLAPSE_VENDORS_OVER * 2;
+    let n = COARSE_RADII_OVER_VENDORS * 2;
     let (d, picker, html) = page(n, false, Some("v3"));
     assert!(d.collapsed.is_some());
     assert!(
