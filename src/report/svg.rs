@@ -320,7 +320,10 @@ pub fn render(d: &Diagram, ids: &DomIds) -> String {
         .iter()
         .zip(&l.edges)
         .map(|(e, route)| {
+            // A flow whose fields never reach its source carries nothing:
+            // no badge (its tooltip says so), not a "0".
             let text = match e.kind {
+                DiagramEdgeKind::Flow if e.fields.is_empty() => None,
                 DiagramEdgeKind::Flow => Some(e.fields.len().to_string()),
                 DiagramEdgeKind::Access => Some("access".to_string()),
                 _ => None,
@@ -355,7 +358,9 @@ pub fn render(d: &Diagram, ids: &DomIds) -> String {
             if matches!(e.kind, DiagramEdgeKind::Flow | DiagramEdgeKind::Access) {
                 title.push_str(&format!(
                     "\nCarries: {}",
-                    if e.fields.is_empty() {
+                    if e.fields.is_empty() && e.kind == DiagramEdgeKind::Flow {
+                        "nothing: none of its fields reaches its source".to_string()
+                    } else if e.fields.is_empty() {
                         "nothing known".to_string()
                     } else {
                         e.fields.join(", ")

@@ -249,6 +249,10 @@ fn check(m: &Value, what: &str, highlighted: bool, readable: bool) {
                 );
             }
         }
+        // A flow that carries nothing has no badge, not a "0".
+        if badges[i]["label"].as_str().unwrap().trim() == "0" {
+            let _ = writeln!(problems, "badge of {} reads 0", badges[i]["edge"]);
+        }
         // (A text's box is its line box, a little taller than its glyphs.)
         if !inside(&bx(&badges[i]["text"]), a, 1.0) {
             let _ = writeln!(
