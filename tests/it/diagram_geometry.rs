@@ -7,10 +7,13 @@
 //! overlap; no badge overlaps another badge or a node; every label lies
 //! inside its node, and a shortened one (`…`) has its full text in the
 //! node's `<title>`; column headings are unique; at the first view every
-//! vendor and sub-processor (or its group) lies inside the diagram's box,
-//! itself inside the window; a highlighted radius is in view. Also: the
-//! page prints landscape, over more pages for a taller diagram, and the DOT
-//! export's clusters do not overlap once Graphviz lays them out.
+//! node's name is at least 9 px tall and its detail line 8 px, the hint
+//! under the zoom bar shows exactly when a vendor or sub-processor is out
+//! of view, and the diagram's box is inside the window; after **Fit**
+//! every vendor and sub-processor (or its group) lies inside the diagram's
+//! box; a highlighted radius is in view. Also: the page prints landscape,
+//! over more pages for a taller diagram, and the DOT export's clusters do
+//! not overlap once Graphviz lays them out.
 //!
 //! Without chromium (or `dot`) the tests print a notice and pass, except
 //! under `CI=true`. `BLASTMAP_SCREENSHOTS=1` writes the fintech example's
@@ -29,9 +32,12 @@ const FINTECH: &str = "examples/fintech/blastmap.yaml";
 const WINDOW: (u32, u32) = (1400, 900);
 /// The window of the README's screenshot of the fintech example.
 const README_WINDOW: (u32, u32) = (1400, 2000);
-/// The least height, in CSS pixels, of a node's text at the first view: a
-/// 12.5-unit name drawn smaller than this is a grey line, not a word.
-const MIN_TEXT_PX: f64 = 9.0;
+/// The least height, in CSS pixels, of a node's name (its text box) at the
+/// first view: a 12.5-unit name drawn smaller than this is a grey line,
+/// not a word.
+const MIN_NAME_PX: f64 = 9.0;
+/// The least height of a node's detail line (10.5 units) at the first view.
+const MIN_DETAIL_PX: f64 = 8.0;
 
 /// Writes every box the assertions need into `<pre id="bm-measure">`, in
 /// diagram units (node, label, badge) and in window pixels (what is seen).
@@ -50,6 +56,20 @@ const MEASURE_JS: &str = r#"window.addEventListener("load", function () { setTim
     for (var p = 0; p < tq.length; p++) { hs.push(tq[p].getBoundingClientRect().height); }
     texts.push(hs);
   }
+  var more = document.getElementById("bm-more");
+  out.hint = !!(more && !more.hidden && more.getClientRects().length &&
+    getComputedStyle(more).visibility !== "hidden");
+  // The wheel moves the diagram (it used to zoom): 300 px down.
+  var top0 = nodes[0].getBoundingClientRect().top;
+  wrap.dispatchEvent(new WheelEvent("wheel", { deltaY: 300, bubbles: true, cancelable: true }));
+  out.wheel = top0 - nodes[0].getBoundingClientRect().top;
+  // Fit (the button): the whole diagram, at any scale.
+  var fitButton = document.querySelector('#bm-zoom button[data-zoom="fit"]');
+  if (fitButton) { fitButton.click(); }
+  var fitted = [];
+  for (var f = 0; f < nodes.length; f++) {
+    fitted.push(px(nodes[f].querySelector(".box").getBoundingClientRect()));
+  }
   // Text is measured at the diagram's own size: far zoomed out, a text's
   // box comes from a font of a pixel or two and is not to scale.
   wrap.classList.remove("zoomable");
@@ -67,7 +87,7 @@ const MEASURE_JS: &str = r#"window.addEventListener("load", function () { setTim
       labels.push({ text: ts[k].textContent, box: [x + bb.x, y + bb.y, x + bb.x + bb.width, y + bb.y + bb.height] });
     }
     out.nodes.push({ id: n.id, cls: n.getAttribute("class"), box: [x, y, x + w, y + h],
-      seen: seen[i], seen_text: texts[i], labels: labels, title: n.querySelector("title").textContent });
+      seen: seen[i], fitted: fitted[i], seen_text: texts[i], labels: labels, title: n.querySelector("title").textContent });
   }
   var badges = svg.querySelectorAll(".badge");
   for (var j = 0; j < badges.length; j++) {
@@ -163,7 +183,8 @@ fn inside(inner: &Box4, outer: &Box4, tol: f64) -> bool {
 }
 
 /// Every assertion of the module on one measured page; `what` names it.
-/// `readable`: the first view's text must be at least [`MIN_TEXT_PX`] tall.
+/// `readable`: the first view's text must be at least [`MIN_NAME_PX`] (a
+/// name) or [`MIN_DETAIL_PX`] (a detail line) tall.
 fn check(m: &Value, what: &str, highlighted: bool, readable: bool) {
     let nodes = m["nodes"].as_array().unwrap();
     let badges = m["badges"].as_array().unwrap();
@@ -262,38 +283,40 @@ fn check(m: &Value, what: &str, highlighted: bool, readable: bool) {
             );
         }
     }
-    // The first view is readable: every node's text (name and detail
-    // line) is at least MIN_TEXT_PX tall on screen.
+    // The first view is readable: every node's name is at least
+    // MIN_NAME_PX tall on screen, its detail line MIN_DETAIL_PX.
     let mut small: Vec<(f64, &str)> = Vec::new();
+    let (mut least_name, mut least_detail) = (f64::INFINITY, f64::INFINITY);
     for n in nodes {
-        for h in n["seen_text"].as_array().unwrap() {
+        for (k, h) in n["seen_text"].as_array().unwrap().iter().enumerate() {
             let h = h.as_f64().unwrap();
-            if h < MIN_TEXT_PX - 0.05 {
+            let (least, min) = if k == 0 {
+                (&mut least_name, MIN_NAME_PX)
+            } else {
+                (&mut least_detail, MIN_DETAIL_PX)
+            };
+            *least = least.min(h);
+            if h < min - 0.05 {
                 small.push((h, n["id"].as_str().unwrap()));
             }
         }
     }
-    let least = nodes
-        .iter()
-        .flat_map(|n| n["seen_text"].as_array().unwrap())
-        .map(|h| h.as_f64().unwrap())
-        .fold(f64::INFINITY, f64::min);
-    let least_name = nodes
-        .iter()
-        .filter_map(|n| n["seen_text"][0].as_f64())
-        .fold(f64::INFINITY, f64::min);
-    eprintln!("{what}: smallest node text {least:.1} px, smallest name {least_name:.1} px");
+    eprintln!(
+        "{what}: first view: smallest name {least_name:.1} px, smallest detail line {least_detail:.1} px, hint {}",
+        m["hint"]
+    );
     if readable && !small.is_empty() {
         let _ = writeln!(
             problems,
-            "{} node texts are under {MIN_TEXT_PX} px at the first view, the smallest {least:.1} px (first: {:?})",
+            "{} node texts are under {MIN_NAME_PX} px (a name) or {MIN_DETAIL_PX} px (a detail line) at the first view, the smallest name {least_name:.1} px, detail {least_detail:.1} px (first: {:?})",
             small.len(),
             small[0]
         );
     }
-    // The first view: the diagram's box is in the window, and every vendor
-    // and sub-processor (or group) is in the diagram's box; with a vendor
-    // picked, its radius is.
+    // The first view: the diagram's box is in the window. With a vendor
+    // picked, its radius is in the diagram's box; without, the hint shows
+    // exactly when a vendor or sub-processor (or group) is out of it, and
+    // after Fit every one is in it.
     let wrap = bx(&m["wrap"]);
     let win = m["win"].as_array().unwrap();
     let window = [0.0, 0.0, win[0].as_f64().unwrap(), win[1].as_f64().unwrap()];
@@ -303,20 +326,39 @@ fn check(m: &Value, what: &str, highlighted: bool, readable: bool) {
             "the diagram {wrap:?} leaves the window {window:?}"
         );
     }
+    let hint = m["hint"].as_bool().unwrap();
+    let mut out_of_view = Vec::new();
     for n in nodes {
-        let must = if highlighted {
-            has(n, "hl")
-        } else {
-            has(n, "vendor") || has(n, "sub-processor")
-        };
-        if must && !inside(&bx(&n["seen"]), &wrap, 1.0) {
+        let seen = bx(&n["seen"]);
+        if highlighted {
+            if has(n, "hl") && !inside(&seen, &wrap, 1.0) {
+                let _ = writeln!(problems, "{} is out of view at {seen:?}", n["id"]);
+            }
+            continue;
+        }
+        if !(has(n, "vendor") || has(n, "sub-processor")) {
+            continue;
+        }
+        if !inside(&seen, &wrap, 1.0) {
+            out_of_view.push(n["id"].as_str().unwrap());
+        }
+        let fitted = bx(&n["fitted"]);
+        if !inside(&fitted, &wrap, 1.0) {
             let _ = writeln!(
                 problems,
-                "{} is out of view at {:?}",
-                n["id"],
-                bx(&n["seen"])
+                "{} is out of view after Fit, at {fitted:?}",
+                n["id"]
             );
         }
+    }
+    if !highlighted && hint == out_of_view.is_empty() {
+        let _ = writeln!(
+            problems,
+            "the hint is {} but {} vendors or sub-processors are out of the first view ({:?})",
+            if hint { "shown" } else { "not shown" },
+            out_of_view.len(),
+            out_of_view.iter().take(3).collect::<Vec<_>>()
+        );
     }
     assert!(problems.is_empty(), "{what}:\n{problems}");
 }
@@ -420,21 +462,23 @@ fn the_diagram_reads_at_25_100_and_1000_vendors() {
     let dir = tempfile::tempdir().unwrap();
     let profile = dir.path().join("profile");
     let fintech = graph_page(dir.path(), "fintech.html", Path::new(FINTECH), &[]);
-    // The fintech map draws its 40 fields in one column, about 2,150 units
-    // tall: in a 1,400×900 window it fits at 0.3 of its size, so its text
-    // is read at the README's window (its screenshot's), where every box
-    // and badge is checked too.
-    check(
-        &measure(bin, &profile, &fintech, ""),
-        "25 vendors",
-        false,
-        false,
+    // The fintech map draws its 40 fields in one column, about 2,130 units
+    // tall: in a 1,400×900 window the first view shows its top half at a
+    // readable size, with the hint, and Fit shows all of it; in the README's
+    // window (its screenshot's) it is whole at first.
+    let m = measure(bin, &profile, &fintech, "");
+    check(&m, "25 vendors", false, true);
+    assert_eq!(m["hint"], true, "25 vendors: no hint at the first view");
+    let wheel = m["wheel"].as_f64().unwrap();
+    assert!(
+        (wheel - 300.0).abs() < 1.0,
+        "the wheel moved the diagram {wheel} px up, not 300"
     );
-    check(
-        &measure_in(bin, &profile, &fintech, "", README_WINDOW),
-        "25 vendors, 1400x2000",
-        false,
-        true,
+    let m = measure_in(bin, &profile, &fintech, "", README_WINDOW);
+    check(&m, "25 vendors, 1400x2000", false, true);
+    assert_eq!(
+        m["hint"], false,
+        "25 vendors, 1400x2000: not whole at first"
     );
     check(
         &measure(bin, &profile, &fintech, "#vendor=segment"),
@@ -449,6 +493,7 @@ fn the_diagram_reads_at_25_100_and_1000_vendors() {
         let m = measure(bin, &profile, &page, "");
         check(&m, &format!("{n} vendors"), false, true);
         if n == 1000 {
+            assert_eq!(m["hint"], false, "1000 vendors (collapsed): a hint");
             // The note on what was collapsed is plain text, not Markdown.
             let html = std::fs::read_to_string(&page).unwrap();
             assert!(html.contains("--vendor V draws"), "the page says how");
@@ -481,7 +526,7 @@ fn the_diagram_reads_at_25_100_and_1000_vendors() {
         }
     }
     if std::env::var("BLASTMAP_SCREENSHOTS").as_deref() == Ok("1") {
-        // Tall enough that the fitted diagram is legible in the README.
+        // Tall enough that the whole diagram is legible at the first view.
         let png = dir.path().join("fintech.png");
         screenshot(
             bin,
