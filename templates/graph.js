@@ -317,10 +317,16 @@
   });
   var start = wanted();
   if (start !== null) { apply(start); } else if (zoomable && svg.getAttribute("data-highlight")) {
-    // A page written with a vendor highlighted (--vendor) starts on its radius.
+    // A page written with a vendor highlighted (--vendor) keeps the first
+    // view if its radius is in it, else starts on the radius.
     var hl = svg.querySelectorAll(".node.hl");
-    var ids = [];
-    for (var h = 0; h < hl.length; h++) { ids.push(hl[h].id); }
-    if (ids.length) { touch(); show(ids); }
+    var ids = [], box = svg.getBoundingClientRect(), out = false;
+    for (var h = 0; h < hl.length; h++) {
+      ids.push(hl[h].id);
+      var b = hl[h].getBoundingClientRect();
+      out = out || b.left < box.left - 1 || b.top < box.top - 1 ||
+        b.right > box.right + 1 || b.bottom > box.bottom + 1;
+    }
+    if (out) { touch(); show(ids); }
   }
 }());
