@@ -97,11 +97,16 @@ pub fn snippets_in_strings(hits: &[Hit], pf: &Prefilter, strings: &[StringLit]) 
             // The snippet's own line inside a multi-line literal.
             let before = s.value.find(&p.text).unwrap_or(0);
             let extra = s.value[..before].matches('\n').count() as u32;
+            let kind = if is_api_url(&p.text) {
+                EvidenceKind::Endpoint
+            } else {
+                EvidenceKind::Script
+            };
             for (role, v) in &p.owners {
                 if *role == Role::Snippet {
                     out.push(Finding {
                         vendor: *v,
-                        kind: EvidenceKind::Script,
+                        kind,
                         line: s.line.saturating_add(extra),
                         text: None,
                         scope: Scope::Production,
@@ -111,6 +116,25 @@ pub fn snippets_in_strings(hits: &[Hit], pf: &Prefilter, strings: &[StringLit]) 
         }
     }
     out
+}
+
+/// A snippet that is an API's address rather than a script's: a sign-in
+/// endpoint (`github.com/login/oauth/access_token`,
+/// `linkedin.com/oauth/v2/accessToken`) or an `api.` host's path. Found in a
+/// string of code it is an endpoint the code calls, not a script it loads.
+fn is_api_url(snippet: &str) -> bool {
+    let t = snippet.to_ascii_lowercase();
+    let Some((host, path)) = t.split_once('/') else {
+        return false;
+    };
+    if !host.contains('.') || t.contains(char::is_whitespace) || path.ends_with(".js") {
+        return false;
+    }
+    host.starts_with("api.")
+        || host.starts_with("api-")
+        || ["oauth", "token", "authorize", "userinfo", "login/", "/api/"]
+            .iter()
+            .any(|w| path.contains(w) || format!("/{path}").contains(w))
 }
 
 /// Endpoint findings on a line with a `<script` tag are script evidence.
@@ -128,6 +152,32 @@ pub fn upgrade_script_tags(findings: &mut [Finding], lines: &LineIndex) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_addresses_among_snippets_are_endpoints() {
+        for s in [
+            "github.com/login/oauth/access_token",
+            "linkedin.com/oauth/v2/accessToken",
+            "discord.com/api/oauth2/token",
+            "nid.naver.com/oauth2.0/token",
+            "api.aweber.com/1.0/accounts",
+            "accounts.spotify.com/api/token",
+            "api.linkedin.com/v2/userinfo",
+        ] {
+            assert!(is_api_url(s), "{s}");
+        }
+        for s in [
+            "cdn.segment.com/analytics.js/v1/",
+            "connect.facebook.net/en_US/fbevents.js",
+            "js.sentry-cdn.com/",
+            "paypal.com/sdk/js",
+            "static.hotjar.com/c/hotjar-",
+            "mixpanel.init(",
+            "accounts.google.com/gsi/client",
+        ] {
+            assert!(!is_api_url(s), "{s}");
+        }
+    }
 
     #[test]
     fn comments_are_blanked_in_place() {

@@ -234,3 +234,34 @@ fn a_picture_hotlinked_from_a_cdn_is_no_integration_but_a_base_url_is() {
     let r = run(root);
     assert!(production_vendors(&r).contains("imgix"));
 }
+
+#[test]
+fn a_sign_in_endpoint_in_code_is_an_endpoint_not_a_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "hc/integrations/github/client.py",
+        "from hc.lib import curl\n\n\ndef get_token(code):\n    url = \"https://github.com/login/oauth/access_token\"\n    return curl.post(url, data={\"code\": code}).json()\n",
+    );
+    write(
+        root,
+        "web/index.html",
+        "<script>!function(){var s=document.createElement('script');s.src='https://connect.facebook.net/en_US/fbevents.js';}()</script>\n",
+    );
+    let r = run(root);
+    let gh = evidence(&r, "github-oauth");
+    assert!(
+        gh.iter()
+            .any(|e| e.starts_with("endpoint hc/integrations/github/client.py:5")),
+        "{gh:?}"
+    );
+    assert!(!gh.iter().any(|e| e.starts_with("script ")), "{gh:?}");
+    let pixel = evidence(&r, "meta-pixel");
+    assert!(
+        pixel
+            .iter()
+            .any(|e| e.starts_with("script web/index.html:1")),
+        "{pixel:?}"
+    );
+}
