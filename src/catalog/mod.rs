@@ -4,6 +4,7 @@
 //! Everything here is data (YAML files beside this module); the code only
 //! loads and indexes it. A test loads all of it and checks its consistency.
 
+pub mod renderers;
 pub mod rules;
 pub mod taxonomy;
 pub mod vendors;

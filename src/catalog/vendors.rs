@@ -201,6 +201,12 @@ pub struct CatalogVendor {
     /// for those categories.
     #[serde(default)]
     pub carries_messages: bool,
+    /// Open-source renderers (ids of `renderers.yaml`, such as `maplibre`)
+    /// that the vendor hosts tiles, styles or images for: where the
+    /// repository configures this vendor and uses such a renderer, what the
+    /// renderer is pointed at reaches the vendor.
+    #[serde(default)]
+    pub renderers: Vec<String>,
     /// Public sources of these facts.
     #[serde(default)]
     pub sources: Vec<String>,
