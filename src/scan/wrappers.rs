@@ -43,6 +43,12 @@
 //! creates at its top level and other files import ([`Handle`]); their
 //! calls on it are the vendor's, and their functions can be wrappers.
 //!
+//! Kotlin's top-level functions are called without their file's name: in
+//! their own package (taken to be their folder) with no import, elsewhere
+//! after `import pkg.name`; an extension function is called on a receiver
+//! (`map?.zoomToLocation(x)`), so it is matched by its name after the last
+//! dot, unless a bare call names a method of the caller's own class.
+//!
 //! Limits, on purpose: a wrapper of a wrapper is followed only when both
 //! are in the same file (across files, the outer function's call sites
 //! pass through a first-party function that sends nothing itself); every
@@ -73,8 +79,9 @@ pub enum Family {
     Python,
     /// Go (a package is a folder).
     Go,
-    /// Java and Kotlin, which call each other: functions in their own file
-    /// only, methods through the types of their receivers.
+    /// Java and Kotlin, which call each other: methods through the types
+    /// of their receivers; Kotlin top-level functions (extension functions
+    /// among them) in their package's folder or where imported by name.
     Jvm,
     /// Any other language: functions in their own file only, methods
     /// through the types of their receivers.
@@ -640,11 +647,76 @@ impl Wrappers {
                         })
                     })
                     || (family == Family::Go && dir_of(&w.file) == dir_of(rel))
+                    || (family == Family::Jvm && kotlin_free_may_call(w, rel, text))
                     || (w.exported
                         && !family.typed()
                         && mentions_module(family, text, &w.file, &self.workspaces))
             })
     }
+}
+
+/// True when the Kotlin top-level function `w`, defined in another file,
+/// is visible from `rel`: same folder (the same package, by convention),
+/// or imported by name (`import im.app.location.zoomToLocation`).
+fn kotlin_free_visible(w: &Wrapper, rel: &str, facts: &FileFacts) -> bool {
+    w.owner.is_none()
+        && w.exported
+        && w.file != rel
+        && w.file.ends_with(".kt")
+        && (dir_of(&w.file) == dir_of(rel)
+            || facts.imports.iter().any(|i| {
+                i.module
+                    .strip_suffix(w.name.as_str())
+                    .is_some_and(|head| head.ends_with('.'))
+            }))
+}
+
+/// Kotlin top-level functions at a call: an extension function is called
+/// on a receiver (`map?.zoomToLocation(x)`, callee `map.zoomToLocation`),
+/// so a visible one matches by the method's name; a bare call of a name
+/// the file's own class defines as a method is that method, not another
+/// file's function.
+fn kotlin_free_calls<'w>(
+    callee: &str,
+    rel: &str,
+    facts: &FileFacts,
+    visible: &BTreeMap<String, Vec<&'w Wrapper>>,
+    ws: &mut Vec<&'w Wrapper>,
+) {
+    let kotlin_free = |w: &Wrapper| w.owner.is_none() && w.file.ends_with(".kt");
+    match callee.rsplit_once('.') {
+        Some((_, method)) => {
+            for w in visible.get(method).into_iter().flatten() {
+                if kotlin_free(w) && !ws.contains(w) {
+                    ws.push(w);
+                }
+            }
+        }
+        None => {
+            let method_here = facts
+                .functions
+                .iter()
+                .any(|f| f.owner.is_some() && f.name == callee);
+            if method_here {
+                ws.retain(|w| !(kotlin_free(w) && w.file != rel));
+            }
+        }
+    }
+}
+
+/// The text check of [`kotlin_free_visible`], before parsing: same folder,
+/// or an import line ending with `.name`.
+fn kotlin_free_may_call(w: &Wrapper, rel: &str, text: &str) -> bool {
+    w.owner.is_none()
+        && w.exported
+        && w.file.ends_with(".kt")
+        && (dir_of(&w.file) == dir_of(rel)
+            || text.lines().any(|l| {
+                let l = l.trim();
+                l.starts_with("import ")
+                    && l.strip_suffix(w.name.as_str())
+                        .is_some_and(|head| head.ends_with('.'))
+            }))
 }
 
 /// True when a file's text may import the module `file`: it has the
@@ -1058,6 +1130,14 @@ fn visible<'w>(
             out.entry(w.name.clone()).or_default().push(w);
         }
     }
+    if family == Family::Jvm {
+        // Kotlin's top-level functions (extension functions among them) are
+        // visible without an import in their package, and elsewhere through
+        // `import pkg.name`.
+        for w in own.iter().filter(|w| kotlin_free_visible(w, rel, facts)) {
+            out.entry(w.name.clone()).or_default().push(w);
+        }
+    }
     if family.typed() {
         return out;
     }
@@ -1147,6 +1227,9 @@ pub fn resolve(
         }
         let callee = calls::dotted(&call.callee);
         let mut ws: Vec<&Wrapper> = visible.get(&callee).cloned().unwrap_or_default();
+        if family == Family::Jvm {
+            kotlin_free_calls(&callee, rel, facts, &visible, &mut ws);
+        }
         // `analyticsTracker.capture(...)` where `analyticsTracker` is
         // declared of the wrapper's class or one of its ancestors.
         if let Some((recv, method)) = callee.rsplit_once('.') {

@@ -1233,3 +1233,108 @@ fn object_assign_and_merge_bang_grow_the_literal_passed_to_the_vendor() {
         ])
     );
 }
+
+// ---------------------------------------------------------------------------
+// Kotlin top-level functions called from other files
+
+const IDENTIFY_KT: &str = r#"package com.acme.analytics
+
+import com.posthog.PostHog
+
+fun identifyUser(userId: String, email: String) {
+    PostHog.identify(distinctId = userId, userProperties = mapOf("email" to email))
+}
+"#;
+
+const LOGIN_TRACKER_KT: &str = r#"package com.acme.analytics
+
+class LoginTracker {
+    fun onLogin(account: Account) {
+        identifyUser(account.id, account.email)
+    }
+}
+"#;
+
+const DEBUG_PANEL_KT: &str = r#"package com.acme.analytics
+
+class DebugPanel {
+    private fun identifyUser(id: String, email: String) {
+        Log.d("debug", "would identify")
+    }
+
+    fun show(account: Account) {
+        identifyUser(account.id, account.email)
+    }
+}
+"#;
+
+const SIGNUP_VM_KT: &str = r#"package com.acme.auth
+
+import com.acme.analytics.identifyUser
+
+class SignupViewModel {
+    fun onSignedUp(user: User) {
+        identifyUser(user.id, user.email)
+    }
+}
+"#;
+
+const PROFILE_VM_KT: &str = r#"package com.acme.profile
+
+class ProfileViewModel {
+    fun refresh(profile: Profile) {
+        identifyUser(profile.id, profile.email)
+    }
+}
+"#;
+
+#[test]
+fn kotlin_top_level_functions_are_wrappers_in_their_package_and_where_imported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "app/build.gradle.kts",
+        "dependencies {\n    implementation(\"com.posthog:posthog-android:3.8.0\")\n}\n",
+    );
+    let src = "app/src/main/java/com/acme";
+    write(root, &format!("{src}/analytics/Identify.kt"), IDENTIFY_KT);
+    write(
+        root,
+        &format!("{src}/analytics/LoginTracker.kt"),
+        LOGIN_TRACKER_KT,
+    );
+    write(
+        root,
+        &format!("{src}/analytics/DebugPanel.kt"),
+        DEBUG_PANEL_KT,
+    );
+    write(
+        root,
+        &format!("{src}/auth/SignupViewModel.kt"),
+        SIGNUP_VM_KT,
+    );
+    write(
+        root,
+        &format!("{src}/profile/ProfileViewModel.kt"),
+        PROFILE_VM_KT,
+    );
+    let r = run(root);
+
+    // The same package with no import, another one with `import
+    // pkg.identifyUser`; not the class's own method of the same name, nor
+    // a package that neither shares the folder nor imports it.
+    let got: Vec<String> = call_fields(&r, "posthog")
+        .into_iter()
+        .filter(|f| !f.contains("Identify.kt"))
+        .collect();
+    assert_eq!(
+        got,
+        s(&[
+            "user.contact.email app/src/main/java/com/acme/analytics/LoginTracker.kt:5",
+            "user.contact.email app/src/main/java/com/acme/auth/SignupViewModel.kt:7",
+            "user.unique_id app/src/main/java/com/acme/analytics/LoginTracker.kt:5",
+            "user.unique_id app/src/main/java/com/acme/auth/SignupViewModel.kt:7",
+        ])
+    );
+}
