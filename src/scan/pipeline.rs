@@ -27,8 +27,8 @@ use super::redact::Redactor;
 use super::walk::{self, WalkedFile};
 use super::{
     FieldUse, Finding, Integration, ScanComponent, ScanError, ScanOptions, ScanResult, ScanStats,
-    Skipped, SkippedFile, calls, collects, config, imports, logins, scope, script, secrets,
-    wrappers,
+    Skipped, SkippedFile, calls, collects, config, imports, logins, renderers, scope, script,
+    secrets, wrappers,
 };
 use crate::catalog::{Catalog, Ecosystem};
 use crate::model::{Evidence, EvidenceKind, Scope};
@@ -203,7 +203,16 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         p.finish();
     }
     let workspaces = workspaces_of(&outcomes);
-    let cross_file = cross_file_pass(&walked.files, &mut outcomes, &ctx, workspaces);
+    let hosted = hosted_renderers(&outcomes, &ctx, catalog);
+    let (drawn, camera_wrappers) = renderer_pass(&walked.files, &hosted, &ctx);
+    let cross_file = cross_file_pass(
+        &walked.files,
+        &mut outcomes,
+        &ctx,
+        workspaces,
+        camera_wrappers,
+    );
+    outcomes.extend(drawn);
     outcomes.extend(cross_file);
 
     let mut stats = ScanStats::default();
@@ -991,9 +1000,9 @@ fn cross_file_pass(
     outcomes: &mut [Outcome],
     ctx: &Ctx,
     workspaces: wrappers::Workspaces,
+    mut found: Vec<wrappers::Wrapper>,
 ) -> Vec<Outcome> {
     let mut handles = Vec::new();
-    let mut found = Vec::new();
     for o in outcomes.iter_mut() {
         for mut h in std::mem::take(&mut o.handles) {
             h.file = o.rel.clone();
@@ -1094,6 +1103,123 @@ fn cross_file_pass(
     }
     extra.sort_by(|a, b| a.rel.cmp(&b.rel));
     extra
+}
+
+/// The renderers of the catalog (MapLibre) whose hosted vendors this
+/// repository configures: a vendor that lists the renderer under
+/// `renderers:` and has production endpoint, config, HTTP or script
+/// evidence (a host in a comment, link, test or docs file is not
+/// configuration). Renderers with none are left out: self-hosted tiles
+/// send nothing to any vendor.
+fn hosted_renderers(outcomes: &[Outcome], ctx: &Ctx, catalog: &Catalog) -> Vec<renderers::Hosted> {
+    let configured: BTreeSet<u16> = outcomes
+        .iter()
+        .flat_map(|o| o.found.iter())
+        .filter(|f| {
+            f.scope == Scope::Production
+                && matches!(
+                    f.kind,
+                    EvidenceKind::Endpoint
+                        | EvidenceKind::Config
+                        | EvidenceKind::Http
+                        | EvidenceKind::Script
+                )
+        })
+        .map(|f| f.vendor)
+        .collect();
+    let mut out = Vec::new();
+    for r in crate::catalog::renderers::builtin() {
+        let vendors: BTreeMap<u16, Vec<String>> = configured
+            .iter()
+            .filter_map(|&v| {
+                let cv = catalog.get(ctx.index.id(v))?;
+                cv.renderers
+                    .iter()
+                    .any(|x| x == &r.id)
+                    .then(|| (v, cv.domains.clone()))
+            })
+            .collect();
+        if !vendors.is_empty() {
+            out.push(renderers::Hosted {
+                renderer: r,
+                vendors,
+            });
+        }
+    }
+    out
+}
+
+/// The files that import a renderer whose hosted vendor is configured
+/// (found by the renderer's module names in their text, then parsed): what
+/// their camera is pointed at, as calls of that vendor, and the functions
+/// that pass a parameter to the camera, as wrappers for phase 2. Reads
+/// nothing when no renderer has a configured vendor.
+fn renderer_pass(
+    files: &[WalkedFile],
+    hosted: &[renderers::Hosted],
+    ctx: &Ctx,
+) -> (Vec<Outcome>, Vec<wrappers::Wrapper>) {
+    if hosted.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let results: Vec<(Outcome, Vec<wrappers::Wrapper>)> = files
+        .par_iter()
+        .filter_map(|f| {
+            let rel = f.rel.as_str();
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let lang = Lang::from_path(std::path::Path::new(name))?;
+            let here: Vec<&renderers::Hosted> = hosted
+                .iter()
+                .filter(|h| !renderers::modules(h.renderer, lang).is_empty())
+                .collect();
+            if here.is_empty() {
+                return None;
+            }
+            let text = reread(f, ctx)?;
+            let here: Vec<&renderers::Hosted> = here
+                .into_iter()
+                .filter(|h| {
+                    renderers::modules(h.renderer, lang)
+                        .iter()
+                        .any(|m| text.contains(m.as_str()))
+                })
+                .collect();
+            if here.is_empty() {
+                return None;
+            }
+            let facts = lang::extract(lang, &text).ok()?;
+            let mut findings = Vec::new();
+            let mut fields = Vec::new();
+            let mut defined = Vec::new();
+            for h in here {
+                let d = renderers::detect(lang, &facts, &text, h);
+                findings.extend(d.findings);
+                fields.extend(d.fields);
+                defined.extend(d.wrappers.into_iter().map(|mut w| {
+                    w.file = rel.to_string();
+                    w
+                }));
+            }
+            if findings.is_empty() && defined.is_empty() {
+                return None;
+            }
+            // Test files' wrappers have no production call sites to give.
+            if scope::of_path(rel) != Scope::Production {
+                defined.clear();
+            }
+            Some((phase2_outcome(rel, findings, fields, ctx), defined))
+        })
+        .collect();
+    let mut outs = Vec::new();
+    let mut defined = Vec::new();
+    for (o, d) in results {
+        if !o.found.is_empty() {
+            outs.push(o);
+        }
+        defined.extend(d);
+    }
+    outs.sort_by(|a, b| a.rel.cmp(&b.rel));
+    (outs, defined)
 }
 
 /// (vendor, line) pairs whose only host match on the line lies inside

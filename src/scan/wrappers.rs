@@ -1515,6 +1515,14 @@ fn is_whole(arg: &Arg, fw: &Forward) -> bool {
     }
 }
 
+/// True when a forwarded parameter is a location by what the wrapper does
+/// with it (a renderer's camera).
+fn implied_place(fw: &Forward) -> bool {
+    fw.implies
+        .as_deref()
+        .is_some_and(|c| c.starts_with("user.location"))
+}
+
 fn field_of(
     w: &Wrapper,
     fw: &Forward,
@@ -1536,7 +1544,10 @@ fn field_of(
         }
         _ => arg,
     };
-    if let Some(category) = calls::classify_for(seen, w.vendor, specs) {
+    // What a renderer's camera is given is sent as the area it shows (the
+    // implied category below), whatever the value's own name says.
+    let place = implied_place(fw);
+    if let Some(category) = calls::classify_for(seen, w.vendor, specs).filter(|_| !place) {
         if !(whole && fw.event_name && !category.starts_with("user.unique_id")) {
             fields.insert(CallField {
                 vendor: w.vendor,
@@ -1546,9 +1557,13 @@ fn field_of(
             });
         }
     }
+    // A location written as a constant (`DEFAULT_CENTER`) is a place of
+    // the application, not a person's.
+    let constant_place = place && super::renderers::constant(&arg.expr);
     if let Some(implied) = &fw.implies
         && whole
         && !calls::is_literal(&arg.expr)
+        && !constant_place
     {
         fields.insert(CallField {
             vendor: w.vendor,

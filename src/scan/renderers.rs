@@ -1,0 +1,516 @@
+//! Renderers with no server of their own, and the hosted vendor the
+//! repository configures for them.
+//!
+//! MapLibre (Android `org.maplibre.android`, iOS `MapLibre`, JS
+//! `maplibre-gl` and its React bindings) draws maps from tiles, styles and
+//! images it fetches from whatever host the application gives it. Pointing
+//! its camera at a place makes it fetch the tiles around that place, so the
+//! host learns the area being looked at. The rule:
+//!
+//! - a vendor *hosts for* a renderer when its catalog file lists it under
+//!   `renderers:` (MapTiler, Stadia Maps, Mapbox for MapLibre);
+//! - the repository *configures* such a vendor when production code or
+//!   configuration names one of its hosts or keys (endpoint, config, HTTP
+//!   or script evidence; a host in a comment, a link, a test or a docs file
+//!   is not configuration). With none configured (self-hosted tiles,
+//!   OpenStreetMap's own tile server) the renderer sends nothing to any
+//!   vendor, and nothing is reported;
+//! - in a production file that imports the renderer, a location value
+//!   passed to one of its camera methods (`easeCamera`, `setCenter`,
+//!   `flyTo`, ...), assigned to a camera property (`centerCoordinate =`),
+//!   or put into the geometry such a call takes (`LatLng(lat, lng)`,
+//!   `CameraPosition.Builder().target(...)`) in the function that moves the
+//!   camera, is sent to the configured vendor as `user.location.imprecise`
+//!   (what the tiles reveal is an area at the view's zoom, not the point);
+//!   turning on device-location tracking (`userTrackingMode = .follow`)
+//!   sends the device's area the same way. A value is a location by its
+//!   name ([`super::classify`]); a constant (`DEFAULT_CENTER`,
+//!   `LatLng(48.85, 2.35)`) is not a person's;
+//! - a function of such a file that passes one of its parameters to the
+//!   camera is a wrapper ([`super::wrappers`]): its call sites send that
+//!   argument to the vendor.
+//!
+//! With two hosted vendors configured, a file that names one of their hosts
+//! itself (its style URL) sends to that one; any other file to all of them,
+//! since which one serves a given view is configuration the scan cannot
+//! see, and a breach of either would expose the views it served.
+//!
+//! Limits, on purpose: camera methods are matched by name in a file that
+//! imports the renderer, whatever their receiver; markers (`setLngLat`,
+//! annotations) are not flows, since placing one fetches nothing; static
+//! map images built from a URL are plain HTTP, left to [`super::http`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Finding;
+use super::calls::{self, CallField};
+use super::classify::classify_arg;
+use super::index::VendorIx;
+use super::lang::{Call, FileFacts, FunctionDef, Lang};
+use super::wrappers::{Family, Forward, Wrapper};
+use crate::catalog::ImportLang;
+use crate::catalog::renderers::Renderer;
+use crate::model::{EvidenceKind, Scope};
+
+/// At most this many geometries of one function are reported at each of
+/// its camera calls (a generated function of thousands of `LatLng`s stays
+/// linear).
+const MAX_BUILT: usize = 8;
+
+/// What the tiles of a view reveal: the area around its centre.
+pub const VIEWPORT: &str = "user.location.imprecise";
+
+/// One renderer and the hosted vendors the repository configures for it.
+#[derive(Debug, Clone)]
+pub struct Hosted {
+    /// The renderer's facts.
+    pub renderer: &'static Renderer,
+    /// The configured vendors, with their hosts (for a file that names one).
+    pub vendors: BTreeMap<VendorIx, Vec<String>>,
+}
+
+/// The import language of a parsed language, for the renderer's `imports`.
+fn import_lang(lang: Lang) -> Option<ImportLang> {
+    match lang {
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => {
+            Some(ImportLang::Js)
+        }
+        Lang::Kotlin => Some(ImportLang::Kotlin),
+        Lang::Java => Some(ImportLang::Java),
+        Lang::Swift => Some(ImportLang::Swift),
+        _ => None,
+    }
+}
+
+/// The renderer's module names in `lang`.
+pub fn modules(renderer: &Renderer, lang: Lang) -> &[String] {
+    import_lang(lang)
+        .and_then(|l| renderer.imports.get(&l))
+        .map_or(&[], Vec::as_slice)
+}
+
+/// True when the module `m` is one of `names` or inside one
+/// (`org.maplibre.android.maps.MapLibreMap`, `maplibre-gl/dist/x`).
+fn is_module(m: &str, names: &[String]) -> bool {
+    names.iter().any(|n| {
+        m == n
+            || m.strip_prefix(n.as_str())
+                .is_some_and(|rest| rest.starts_with(['.', '/']))
+    })
+}
+
+/// True when the file imports the renderer.
+pub fn imports_renderer(lang: Lang, facts: &FileFacts, renderer: &Renderer) -> bool {
+    let names = modules(renderer, lang);
+    // A type import counts: `map: Map` from `maplibre-gl` is the renderer.
+    !names.is_empty()
+        && facts
+            .imports
+            .iter()
+            .chain(&facts.type_imports)
+            .any(|i| is_module(&i.module, names))
+}
+
+/// The last segment of a dotted callee.
+fn method(callee: &str) -> &str {
+    callee.rsplit('.').next().unwrap_or(callee)
+}
+
+/// A constant of the code: a literal, or a name written in capitals
+/// (`DEFAULT_LAT`, `Config.DEFAULT_CENTER`).
+pub(crate) fn constant(expr: &str) -> bool {
+    let e = expr.trim();
+    if calls::is_literal(e) {
+        return true;
+    }
+    let last = e.rsplit('.').next().unwrap_or(e);
+    last.chars().any(|c| c.is_ascii_uppercase())
+        && last
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The location an expression holds, by its own name or the names of its
+/// parts (`[pos.coords.longitude, pos.coords.latitude]`), constants aside:
+/// the expression to report it by.
+fn location(key: Option<&str>, expr: &str) -> Option<String> {
+    let is_loc = |k: Option<&str>, e: &str| {
+        !constant(e)
+            && !super::http::is_config_value(e)
+            && classify_arg(k, e).is_some_and(|c| c.category.starts_with("user.location"))
+    };
+    let e = expr.trim();
+    // A call's result (`newLatLng(LatLng(a, b))`) is read through the
+    // call itself, which the facts list on its own.
+    if e.len() > 200 || e.ends_with(')') {
+        return None;
+    }
+    if is_loc(key, e) {
+        return Some(e.to_string());
+    }
+    let inner = e
+        .trim_start_matches(['[', '(', '{'])
+        .trim_end_matches([']', ')', '}']);
+    if inner.contains(',') {
+        return inner
+            .split(',')
+            .map(|p| p.split(':').next_back().unwrap_or(p).trim())
+            .find(|p| is_loc(None, p))
+            .map(str::to_string);
+    }
+    None
+}
+
+/// True when a value turns a tracking mode off (`.none`, `CameraMode.NONE`).
+fn turns_off(expr: &str) -> bool {
+    let last = expr.trim().rsplit('.').next().unwrap_or("");
+    matches!(
+        last.to_ascii_lowercase().as_str(),
+        "none" | "false" | "nil" | "null" | "0"
+    )
+}
+
+/// The right-hand side of `name = value` on a line of the source.
+fn assigned<'t>(line: &'t str, name: &str) -> Option<&'t str> {
+    let at = line.find(name)? + name.len();
+    let rest = line[at..].trim_start();
+    let rest = rest.strip_prefix('=').filter(|r| !r.starts_with('='))?;
+    Some(rest.trim().trim_end_matches(';').trim())
+}
+
+/// The calls of one scope (a function's body, or the file's top level).
+struct Body<'f> {
+    calls: Vec<&'f Call>,
+    def: Option<&'f FunctionDef>,
+}
+
+/// The file's scopes: each function, then the calls outside them.
+fn scopes(facts: &FileFacts) -> Vec<Body<'_>> {
+    let mut inside: BTreeSet<(u32, &str)> = BTreeSet::new();
+    let mut out = Vec::new();
+    for f in &facts.functions {
+        inside.extend(f.calls.iter().map(|c| (c.line, c.callee.as_str())));
+        out.push(Body {
+            calls: f.calls.iter().collect(),
+            def: Some(f),
+        });
+    }
+    out.push(Body {
+        calls: facts
+            .calls
+            .iter()
+            .filter(|c| !inside.contains(&(c.line, c.callee.as_str())))
+            .collect(),
+        def: None,
+    });
+    out
+}
+
+/// What one file sends through the renderer: call evidence, fields, and
+/// the functions that forward a parameter to its camera.
+#[derive(Debug, Default)]
+pub struct Detected {
+    /// Call evidence, one per camera call that sends a location, per vendor.
+    pub findings: Vec<Finding>,
+    /// The locations sent.
+    pub fields: Vec<CallField>,
+    /// Wrappers of the camera (`file` left empty).
+    pub wrappers: Vec<Wrapper>,
+}
+
+/// The vendors a file sends to: those of `hosted` whose host the file
+/// names itself, else all of them.
+fn vendors_for(hosted: &Hosted, text: &str) -> Vec<VendorIx> {
+    let named: Vec<VendorIx> = hosted
+        .vendors
+        .iter()
+        .filter(|(_, hosts)| hosts.iter().any(|h| text.contains(h.as_str())))
+        .map(|(v, _)| *v)
+        .collect();
+    if named.is_empty() {
+        hosted.vendors.keys().copied().collect()
+    } else {
+        named
+    }
+}
+
+/// The renderer flows of one file (already known to import the renderer).
+pub fn detect(lang: Lang, facts: &FileFacts, text: &str, hosted: &Hosted) -> Detected {
+    let mut out = Detected::default();
+    let r = hosted.renderer;
+    if hosted.vendors.is_empty() || !imports_renderer(lang, facts, r) {
+        return out;
+    }
+    let vendors = vendors_for(hosted, text);
+    let family = Family::of(lang);
+    let mut sent: BTreeSet<(u32, String, String)> = BTreeSet::new();
+    let mut calls_at: BTreeSet<(u32, String)> = BTreeSet::new();
+    let mut wrappers: BTreeMap<(String, u32), Vec<Forward>> = BTreeMap::new();
+    let is_camera = |c: &Call| r.camera.iter().any(|m| m == method(&c.callee));
+    let is_value = |c: &Call| {
+        let d = calls::dotted(&c.callee);
+        r.values.iter().any(|v| v == method(&d) || d == *v)
+    };
+    for scope in scopes(facts) {
+        let cameras: Vec<&Call> = scope
+            .calls
+            .iter()
+            .copied()
+            .filter(|c| is_camera(c))
+            .collect();
+        let follows: Vec<&Call> = scope
+            .calls
+            .iter()
+            .copied()
+            .filter(|c| {
+                r.follows.iter().any(|m| m == method(&c.callee))
+                    && c.args.first().is_some_and(|a| !turns_off(&a.expr))
+            })
+            .collect();
+        for c in &follows {
+            calls_at.insert((c.line, c.text.clone()));
+            sent.insert((
+                c.line,
+                VIEWPORT.to_string(),
+                format!("device location ({})", method(&c.callee)),
+            ));
+        }
+        if cameras.is_empty() {
+            continue;
+        }
+        // Locations put into the geometry the camera takes, in this scope.
+        // One per geometry (`LatLng(lat, lng)` gives `lat`); an argument
+        // that is itself such a geometry is counted as its own call.
+        let nested = |e: &str| {
+            r.values.iter().any(|v| {
+                e.trim()
+                    .strip_prefix(v.as_str())
+                    .is_some_and(|rest| rest.starts_with('('))
+            })
+        };
+        let built: Vec<(u32, String)> = scope
+            .calls
+            .iter()
+            .filter(|c| is_value(c))
+            .filter_map(|c| {
+                c.args
+                    .iter()
+                    .filter(|a| !nested(&a.expr))
+                    .find_map(|a| location(a.key.as_deref(), &a.expr).map(|e| (a.line, e)))
+            })
+            .take(MAX_BUILT)
+            .collect();
+        for cam in &cameras {
+            let direct: Vec<(u32, String)> = cam
+                .args
+                .iter()
+                .filter_map(|a| location(a.key.as_deref(), &a.expr).map(|e| (a.line, e)))
+                .collect();
+            let found: Vec<(u32, String)> = if direct.is_empty() {
+                built
+                    .iter()
+                    .map(|(line, e)| {
+                        if cam.outside(*line) {
+                            (cam.line, format!("{e} (built at line {line})"))
+                        } else {
+                            (*line, e.clone())
+                        }
+                    })
+                    .collect()
+            } else {
+                direct
+            };
+            if !found.is_empty() {
+                calls_at.insert((cam.line, cam.text.clone()));
+            }
+            for (line, name) in found {
+                sent.insert((line, VIEWPORT.to_string(), name));
+            }
+        }
+        // A function that passes a parameter to the camera, as it is or
+        // through the geometry it builds, is a wrapper of the camera.
+        if let (Some(def), Some(_)) = (scope.def, family) {
+            let reaches: Vec<&str> = cameras
+                .iter()
+                .chain(scope.calls.iter().filter(|c| is_value(c)))
+                .flat_map(|c| c.args.iter())
+                .map(|a| a.expr.trim())
+                .collect();
+            for (i, p) in def.params.iter().enumerate() {
+                let name = p.split([':', '=']).next().unwrap_or(p).trim();
+                let Ok(index) = u16::try_from(i) else { break };
+                if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let used = reaches.iter().any(|e| {
+                    *e == name
+                        || e.strip_prefix(name)
+                            .is_some_and(|rest| rest.starts_with(['.', '?', '[']))
+                });
+                if used {
+                    wrappers
+                        .entry((def.name.clone(), def.line))
+                        .or_default()
+                        .push(Forward {
+                            index,
+                            name: name.to_string(),
+                            event_name: false,
+                            implies: Some(VIEWPORT.to_string()),
+                            key: None,
+                            member: None,
+                        });
+                }
+            }
+        }
+    }
+    // Camera properties and tracking modes set by assignment.
+    let lines: Vec<&str> = text.lines().collect();
+    for b in &facts.bindings {
+        let Some((_, prop)) = b.name.rsplit_once('.') else {
+            continue;
+        };
+        let camera = r.camera_properties.iter().any(|p| p == prop);
+        let follow = r.follows.iter().any(|p| p == prop);
+        if !(camera || follow) {
+            continue;
+        }
+        let Some(value) = usize::try_from(b.line)
+            .ok()
+            .and_then(|n| lines.get(n.saturating_sub(1)))
+            .and_then(|l| assigned(l, &b.name))
+        else {
+            continue;
+        };
+        let name = if follow && !turns_off(value) {
+            Some(format!("device location ({prop})"))
+        } else if camera {
+            location(None, value)
+        } else {
+            None
+        };
+        if let Some(name) = name {
+            let text = lines
+                .get(usize::try_from(b.line).unwrap_or(1).saturating_sub(1))
+                .map_or(String::new(), |l| l.trim().to_string());
+            calls_at.insert((b.line, text));
+            sent.insert((b.line, VIEWPORT.to_string(), name));
+        }
+    }
+    // `mapView.userTrackingMode = .follow` has no name as its value: the
+    // binding facts miss it; read such assignments from the line.
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with("//") || t.starts_with('*') || t.starts_with("/*") {
+            continue;
+        }
+        for prop in &r.follows {
+            let needle = format!(".{prop}");
+            let Some(at) = t.find(&needle) else { continue };
+            let Some(value) = assigned(&t[at..], &needle) else {
+                continue;
+            };
+            if value.starts_with('.') && !turns_off(value) && !value.contains(['"', '\'']) {
+                let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                calls_at.insert((n, t.trim().to_string()));
+                sent.insert((n, VIEWPORT.to_string(), format!("device location ({prop})")));
+            }
+        }
+    }
+    for v in &vendors {
+        for (line, text) in &calls_at {
+            out.findings.push(Finding {
+                vendor: *v,
+                kind: EvidenceKind::Call,
+                line: *line,
+                text: Some(format!("{} camera: {}", r.name, text.trim())),
+                scope: Scope::Production,
+            });
+        }
+        for (line, category, name) in &sent {
+            out.fields.push(CallField {
+                vendor: *v,
+                category: category.clone(),
+                name: name.clone(),
+                line: *line,
+            });
+        }
+        if let Some(family) = family {
+            for ((name, line), forwards) in &wrappers {
+                let def = facts
+                    .functions
+                    .iter()
+                    .find(|f| &f.name == name && f.line == *line);
+                let Some(def) = def else { continue };
+                let mut forwards = forwards.clone();
+                forwards.sort();
+                forwards.dedup();
+                out.wrappers.push(Wrapper {
+                    name: name.clone(),
+                    family,
+                    file: String::new(),
+                    line: *line,
+                    exported: def.exported,
+                    vendor: *v,
+                    via: format!("{} camera", r.name),
+                    forwards,
+                    owner: def.owner.clone().filter(|_| family.typed()),
+                    carries: Vec::new(),
+                });
+            }
+        }
+    }
+    out.findings.sort_by_key(|f| (f.vendor, f.line));
+    out.fields.sort();
+    out.fields.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constants_and_locations() {
+        assert!(constant("DEFAULT_LAT"));
+        assert!(constant("Config.DEFAULT_CENTER"));
+        assert!(constant("48.85"));
+        assert!(!constant("userLocation"));
+        assert_eq!(
+            location(None, "[pos.coords.longitude, pos.coords.latitude]").as_deref(),
+            Some("pos.coords.longitude")
+        );
+        assert_eq!(location(None, "DEFAULT_LAT"), None);
+        assert_eq!(location(None, "zoomLevel"), None);
+        assert_eq!(
+            location(None, "event.userLocation").as_deref(),
+            Some("event.userLocation")
+        );
+    }
+
+    #[test]
+    fn assignments_and_modes() {
+        assert_eq!(
+            assigned(
+                "mapView.userTrackingMode = .follow",
+                "mapView.userTrackingMode"
+            ),
+            Some(".follow")
+        );
+        assert_eq!(assigned("a.center == b", "a.center"), None);
+        assert!(turns_off(".none"));
+        assert!(turns_off("CameraMode.NONE"));
+        assert!(!turns_off(".followWithHeading"));
+    }
+
+    #[test]
+    fn modules_match_at_a_boundary() {
+        let names = vec![
+            "org.maplibre.android".to_string(),
+            "maplibre-gl".to_string(),
+        ];
+        assert!(is_module("org.maplibre.android.maps.MapLibreMap", &names));
+        assert!(is_module("maplibre-gl", &names));
+        assert!(!is_module("maplibre-gl-draw", &names));
+        assert!(!is_module("org.maplibre.androidx", &names));
+    }
+}
