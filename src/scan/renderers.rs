@@ -178,6 +178,21 @@ fn assigned<'t>(line: &'t str, name: &str) -> Option<&'t str> {
     Some(rest.trim().trim_end_matches(';').trim())
 }
 
+/// The mode of a line that is exactly `receiver.prop = .mode` (the
+/// receiver a dotted name, the mode an enum case written `.case`).
+fn mode_assignment<'t>(line: &'t str, prop: &str) -> Option<&'t str> {
+    let (lhs, value) = line.split_once('=')?;
+    let (receiver, p) = lhs.trim_end().rsplit_once('.')?;
+    let name = |s: &str, extra: &[char]| {
+        s.starts_with(|c: char| c.is_alphabetic() || c == '_')
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || extra.contains(&c))
+    };
+    let value = value.trim();
+    let case = value.strip_prefix('.')?;
+    (p == prop && name(receiver, &['.', '?', '!']) && name(case, &[])).then_some(value)
+}
+
 /// The calls of one scope (a function's body, or the file's top level).
 struct Body<'f> {
     calls: Vec<&'f Call>,
@@ -397,19 +412,16 @@ pub fn detect(lang: Lang, facts: &FileFacts, text: &str, hosted: &Hosted) -> Det
         }
     }
     // `mapView.userTrackingMode = .follow` has no name as its value: the
-    // binding facts miss it; read such assignments from the line.
+    // binding facts miss it; read such assignments from the line, when the
+    // whole line is one (`receiver.prop = .mode`, nothing else: not a
+    // comment, not text in a string).
     for (i, line) in lines.iter().enumerate() {
-        let t = line.trim_start();
-        if t.starts_with("//") || t.starts_with('*') || t.starts_with("/*") {
-            continue;
-        }
+        let t = line.trim();
         for prop in &r.follows {
-            let needle = format!(".{prop}");
-            let Some(at) = t.find(&needle) else { continue };
-            let Some(value) = assigned(&t[at..], &needle) else {
+            let Some(value) = mode_assignment(t, prop) else {
                 continue;
             };
-            if value.starts_with('.') && !turns_off(value) && !value.contains(['"', '\'']) {
+            if !turns_off(value) {
                 let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
                 calls_at.insert((n, t.trim().to_string()));
                 sent.insert((n, VIEWPORT.to_string(), format!("device location ({prop})")));
@@ -497,6 +509,29 @@ mod tests {
             Some(".follow")
         );
         assert_eq!(assigned("a.center == b", "a.center"), None);
+        assert_eq!(
+            mode_assignment("mapView.userTrackingMode = .follow", "userTrackingMode"),
+            Some(".follow")
+        );
+        assert_eq!(
+            mode_assignment(
+                "self.mapView?.userTrackingMode = .followWithHeading",
+                "userTrackingMode"
+            ),
+            Some(".followWithHeading")
+        );
+        for not_code in [
+            "// mapView.userTrackingMode = .follow",
+            "let doc = \"mapView.userTrackingMode = .follow\"",
+            "mapView.userTrackingMode == .follow",
+            "mapView.userTrackingMode = mode",
+        ] {
+            assert_eq!(
+                mode_assignment(not_code, "userTrackingMode"),
+                None,
+                "{not_code}"
+            );
+        }
         assert!(turns_off(".none"));
         assert!(turns_off("CameraMode.NONE"));
         assert!(!turns_off(".followWithHeading"));
