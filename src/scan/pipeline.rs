@@ -655,6 +655,7 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
                 out.fields = fields;
             }
             out.wrappers = wrappers::defined(lang, &facts, &ctx.index, &ctx.calls);
+            wrappers::mark_extensions(&mut out.wrappers, text);
             out.handles = wrappers::handles(lang, &facts, &ctx.index, text);
         }
         let has = |role: Role| {
@@ -1051,6 +1052,7 @@ fn cross_file_pass(
                     findings.extend(f2);
                     fields.extend(d2);
                     defined = wrappers::defined_with(lang, &facts, &ctx.index, &ctx.calls, seed);
+                    wrappers::mark_extensions(&mut defined, &text);
                 }
             }
             if calls_wrapper {
@@ -1200,6 +1202,7 @@ fn renderer_pass(
                     w
                 }));
             }
+            wrappers::mark_extensions(&mut defined, &text);
             if findings.is_empty() && defined.is_empty() {
                 return None;
             }

@@ -467,6 +467,7 @@ pub fn detect(lang: Lang, facts: &FileFacts, text: &str, hosted: &Hosted) -> Det
                     forwards,
                     owner: def.owner.clone().filter(|_| family.typed()),
                     carries: Vec::new(),
+                    extension: false,
                 });
             }
         }

@@ -156,6 +156,9 @@ pub struct Wrapper {
     /// What it sends of its own at every call (`analyticsId` added to each
     /// event): (category, name).
     pub carries: Vec<(String, String)>,
+    /// A Kotlin extension function (`fun MapLibreMap.zoomTo(...)`), called
+    /// on a receiver of any name (set by [`mark_extensions`]).
+    pub extension: bool,
 }
 
 impl Wrapper {
@@ -329,6 +332,7 @@ pub fn defined_with(
                         forwards: Vec::new(),
                         owner: f.owner.clone().filter(|_| methods),
                         carries: Vec::new(),
+                        extension: false,
                     });
                 w.add(forwards, carried);
             }
@@ -407,6 +411,7 @@ fn chain(
                             forwards: Vec::new(),
                             owner: f.owner.clone().filter(|_| methods),
                             carries: Vec::new(),
+                            extension: false,
                         }
                     });
                     entry.add(forwards, carries);
@@ -687,7 +692,7 @@ fn kotlin_free_calls<'w>(
     match callee.rsplit_once('.') {
         Some((_, method)) => {
             for w in visible.get(method).into_iter().flatten() {
-                if kotlin_free(w) && !ws.contains(w) {
+                if kotlin_free(w) && w.extension && !ws.contains(w) {
                     ws.push(w);
                 }
             }
@@ -701,6 +706,32 @@ fn kotlin_free_calls<'w>(
                 ws.retain(|w| !(kotlin_free(w) && w.file != rel));
             }
         }
+    }
+}
+
+/// Marks the Kotlin extension functions among a file's wrappers, from
+/// the header of each definition in `text` (`fun MapLibreMap?.zoomTo(`,
+/// `fun <T> List<T>.send(`), read from its line and the two after it
+/// (annotations come first).
+pub fn mark_extensions(list: &mut [Wrapper], text: &str) {
+    if !list
+        .iter()
+        .any(|w| w.owner.is_none() && w.family == Family::Jvm)
+    {
+        return;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    for w in list
+        .iter_mut()
+        .filter(|w| w.owner.is_none() && w.family == Family::Jvm)
+    {
+        let at = usize::try_from(w.line).unwrap_or(0).saturating_sub(1);
+        let call = format!(".{}(", w.name);
+        w.extension = lines
+            .iter()
+            .skip(at)
+            .take(3)
+            .any(|l| l.find("fun ").is_some_and(|f| l[f..].contains(&call)));
     }
 }
 

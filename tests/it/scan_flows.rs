@@ -1248,9 +1248,10 @@ fun identifyUser(userId: String, email: String) {
 
 const LOGIN_TRACKER_KT: &str = r#"package com.acme.analytics
 
-class LoginTracker {
+class LoginTracker(private val debugPanel: DebugPanel) {
     fun onLogin(account: Account) {
         identifyUser(account.id, account.email)
+        debugPanel.identifyUser(account.id, account.email)
     }
 }
 "#;
@@ -1322,8 +1323,9 @@ fn kotlin_top_level_functions_are_wrappers_in_their_package_and_where_imported()
     let r = run(root);
 
     // The same package with no import, another one with `import
-    // pkg.identifyUser`; not the class's own method of the same name, nor
-    // a package that neither shares the folder nor imports it.
+    // pkg.identifyUser`; not the class's own method of the same name, not a
+    // call on a receiver (`identifyUser` is no extension function), nor a
+    // package that neither shares the folder nor imports it.
     let got: Vec<String> = call_fields(&r, "posthog")
         .into_iter()
         .filter(|f| !f.contains("Identify.kt"))
