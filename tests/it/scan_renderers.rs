@@ -320,3 +320,42 @@ fn maplibre_only_in_tests_sends_nothing() {
     assert!(production_vendors(&r).contains("maptiler"));
     assert_eq!(field_lines(&r), Vec::<String>::new());
 }
+
+#[test]
+fn odd_renderer_files_neither_panic_nor_vary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "web/src/map/config.ts", MAP_CONFIG_TS);
+    write(
+        root,
+        "Places/Odd.swift",
+        "import MapLibre\n\
+         é.userTrackingMode = .ƒollow\n\
+         mapView.userTrackingMode =\n\
+         = .follow\n\
+         mapView.centerCoordinate = \n\
+         mapView.setCenter(\n\
+         func f(_ a: MLNMapView) { a.setCenter(userLocation.coordinate, animated: true) }\n",
+    );
+    write(
+        root,
+        "app/src/main/java/Odd.kt",
+        "import org.maplibre.android.maps.MapLibreMap\n\
+         fun MapLibreMap.(\n\
+         fun MapLibreMap.go(p: P) { easeCamera(CameraUpdateFactory.newLatLng(LatLng(p.lat, p.lng)) }\n\
+         val x = LatLng(\u{202e}userLocation.latitude, userLocation.longitude)\n",
+    );
+    write(
+        root,
+        "web/src/map/odd.js",
+        "import maplibregl from 'maplibre-gl';\nmap.flyTo({ center: [,,,] });\nmap.flyTo({ center: [coords.longitude, coords.latitude] });\nmap.easeTo(\n",
+    );
+    let a = run(root);
+    let b = run(root);
+    assert_eq!(field_lines(&a), field_lines(&b));
+    assert!(
+        field_lines(&a)
+            .iter()
+            .any(|f| f.starts_with("maptiler user.location.imprecise Places/Odd.swift:7"))
+    );
+}
