@@ -40,6 +40,13 @@ const BINARY_PROBE: usize = 8 * 1024;
 /// Evidence text is cut to this many characters.
 const MAX_TEXT: usize = 200;
 
+/// From this many walked files on, the name search runs on a DFA, which
+/// takes about 150 ms to build and searches faster than the NFA built by
+/// default: measured on `benches/scan_vs_rg.sh`'s tree (26k files) it
+/// saves about a fifth of the CPU time; on the realworld applications
+/// (1.3k to 6.6k files) the build costs more than it saves.
+const DFA_FROM_FILES: usize = 10_000;
+
 /// Everything built once per scan from the catalog.
 struct Ctx {
     index: Index,
@@ -162,7 +169,7 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         })
         .filter_map(|(i, _)| u16::try_from(i).ok())
         .collect();
-    let ctx = Ctx {
+    let mut ctx = Ctx {
         calls: calls::Specs {
             calls: call_specs,
             messengers,
@@ -185,6 +192,9 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         &opts.exclude,
         opts.max_file_size,
     );
+    if walked.files.len() >= DFA_FROM_FILES {
+        ctx.prefilter.use_dfa();
+    }
     if let Some(p) = opts.progress {
         p.start(walked.files.len() as u64);
     }
