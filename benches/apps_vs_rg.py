@@ -54,12 +54,20 @@ def timed(cmd, out):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("checkouts")
+    ap.add_argument("checkouts", nargs="?")
+    ap.add_argument("--print-patterns", action="store_true",
+                    help="print the catalog's names, one per line, and stop "
+                    "(benches/scan_vs_rg.sh searches for the same)")
     ap.add_argument("--bin", default=os.path.join(REPO, "target/release/blastmap"))
     ap.add_argument("--rg", default=shutil.which("rg")
                     or os.path.join(REPO, "bench-work/tools/bin/rg"))
     ap.add_argument("--runs", type=int, default=5)
     a = ap.parse_args()
+    if a.print_patterns:
+        print("\n".join(patterns(a.bin)))
+        return
+    if not a.checkouts:
+        ap.error("CHECKOUTS is required")
     if not os.path.exists(a.rg):
         sys.exit(f"ripgrep not found at {a.rg}: install it, or run benches/scan_vs_rg.sh once")
     work = tempfile.mkdtemp(prefix="apps-vs-rg-")

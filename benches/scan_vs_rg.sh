@@ -15,20 +15,7 @@ cd "$(dirname "$0")/.."
 . benches/tree.sh
 
 # 3. The patterns: the same catalog names the prefilter searches for.
-"$BLASTMAP" catalog --format json | python3 -c '
-import json, sys
-names = set()
-for v in json.load(sys.stdin)["vendors"]:
-    for lst in (v.get("packages") or {}).values():
-        names.update(lst)
-    for lang, lst in (v.get("imports") or {}).items():
-        if lang != "js":  # JS "imports" are global objects, not searched
-            names.update(lst)
-    for key in ("domains", "config_keys", "snippets"):
-        names.update(v.get(key) or [])
-for n in sorted(x.strip() for x in names if x.strip()):
-    print(n)
-' > "$WORK/patterns.txt"
+python3 benches/apps_vs_rg.py --print-patterns --bin "$BLASTMAP" > "$WORK/patterns.txt"
 
 FILES=$(find "$TREE" -type f | wc -l)
 LINES=$(find "$TREE" -type f \( -name '*.js' -o -name '*.mjs' -o -name '*.cjs' -o -name '*.ts' \
