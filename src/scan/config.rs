@@ -286,6 +286,8 @@ pub fn in_code(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_dotenv_key_without_a_value_configures_nothing() {
         for after in [
@@ -311,8 +313,6 @@ mod tests {
             is_dotenv(".env.production") && is_dotenv("deploy/prod.env") && !is_dotenv("env.ts")
         );
     }
-
-    use super::*;
 
     #[test]
     fn whole_words_and_framework_prefixes() {
