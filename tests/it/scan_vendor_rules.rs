@@ -188,7 +188,7 @@ fn placeholders_empty_dotenv_keys_and_docs_site_config_configure_nothing() {
     write(
         root,
         ".env.production",
-        "APP_NAME=Coolify\nPUSHER_APP_ID=\nPUSHER_APP_KEY=\"\"\n",
+        "APP_NAME=Coolify\nSENDGRID_API_KEY=\nPUSHER_APP_CLUSTER=\"\"\n",
     );
     write(
         root,
@@ -200,9 +200,9 @@ fn placeholders_empty_dotenv_keys_and_docs_site_config_configure_nothing() {
     assert!(prod.is_empty(), "{prod:?}");
 
     // A value makes it configuration.
-    write(root, ".env.production", "PUSHER_APP_KEY=4f2a9c\n");
+    write(root, ".env.production", "SENDGRID_API_KEY=SG.x1y2z3\n");
     let r = run(root);
-    assert!(production_vendors(&r).contains("pusher"));
+    assert!(production_vendors(&r).contains("sendgrid"));
 }
 
 #[test]
@@ -264,4 +264,42 @@ fn a_sign_in_endpoint_in_code_is_an_endpoint_not_a_script() {
             .any(|e| e.starts_with("script web/index.html:1")),
         "{pixel:?}"
     );
+}
+
+#[test]
+fn pusher_protocol_clients_against_a_self_hosted_server_are_not_pusher() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // A Laravel app broadcasting through Soketi (or Reverb): Pusher's own
+    // client libraries, pointed at the app's host.
+    write(
+        root,
+        "composer.json",
+        r#"{"name": "acme/app", "require": {"pusher/pusher-php-server": "^7.3"}}"#,
+    );
+    write(
+        root,
+        "package.json",
+        r#"{"name": "app", "dependencies": {"pusher-js": "8.4.0", "@pusher/push-notifications-web": "1.1.0"}}"#,
+    );
+    write(
+        root,
+        "resources/js/echo.js",
+        "import Pusher from 'pusher-js';\nwindow.Echo = new Echo({ broadcaster: 'pusher', key: import.meta.env.VITE_PUSHER_APP_KEY, wsHost: import.meta.env.VITE_PUSHER_HOST });\n",
+    );
+    write(root, ".env", "PUSHER_HOST=soketi\nPUSHER_APP_KEY=app-key\n");
+    let r = run(root);
+    let prod = production_vendors(&r);
+    assert!(!prod.contains("pusher"), "{prod:?}");
+    // Beams is a hosted service whatever the host of Channels.
+    assert!(prod.contains("pusher-beams"), "{prod:?}");
+
+    // A cluster is Pusher's hosted service.
+    write(
+        root,
+        ".env",
+        "PUSHER_APP_KEY=app-key\nPUSHER_APP_CLUSTER=eu\n",
+    );
+    let r = run(root);
+    assert!(production_vendors(&r).contains("pusher"));
 }
