@@ -72,16 +72,9 @@ pub fn vendors_of_path(rel: &str, index: &Index) -> Vec<VendorIx> {
     out.into_iter().collect()
 }
 
-/// Evidence of the vendors whose Nango provider keys a file names, when the
-/// file reaches Nango (`nango` is among `present`, the vendors already
-/// found in it).
-pub fn nango_keys(facts: &FileFacts, index: &Index, present: &BTreeSet<VendorIx>) -> Vec<Finding> {
-    let Some(nango) = index.ix_of("nango") else {
-        return Vec::new();
-    };
-    if !present.contains(&nango) {
-        return Vec::new();
-    }
+/// Evidence of the vendors whose Nango provider keys a file names; the
+/// caller has found that the file reaches Nango.
+pub fn nango_keys(facts: &FileFacts, index: &Index) -> Vec<Finding> {
     let mut out = Vec::new();
     for s in &facts.strings {
         let Some(vs) = index.nango_provider(s.value.trim()) else {

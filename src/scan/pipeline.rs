@@ -63,6 +63,8 @@ struct Ctx {
     secrets: secrets::Secrets,
     /// Storage and CDN vendors, whose hotlinked pictures are mentions.
     asset_hosts: BTreeSet<u16>,
+    /// Nango, through which provider keys name vendors (`folders`).
+    nango: Option<u16>,
 }
 
 /// One piece of evidence, resolved while the file's text is at hand.
@@ -123,52 +125,32 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         .iter()
         .map(|id| vendor_of(id).map(collects::switches).unwrap_or_default())
         .collect();
+    // The vendors (as indexes) a catalog property picks.
+    let vendors_where = |pick: &dyn Fn(&crate::catalog::CatalogVendor) -> bool| -> BTreeSet<u16> {
+        index
+            .vendors
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| vendor_of(id).is_some_and(pick))
+            .filter_map(|(i, _)| u16::try_from(i).ok())
+            .collect()
+    };
+    use crate::model::VendorCategory as Cat;
     // Vendors whose API carries text people wrote: messaging, email and
     // support products, AI models (prompts), and those the catalog marks.
-    let messengers = index
-        .vendors
-        .iter()
-        .enumerate()
-        .filter(|(_, id)| {
-            vendor_of(id).is_some_and(|v| {
-                v.carries_messages
-                    || matches!(
-                        v.category,
-                        crate::model::VendorCategory::Messaging
-                            | crate::model::VendorCategory::Email
-                            | crate::model::VendorCategory::Support
-                            | crate::model::VendorCategory::Ai
-                    )
-            })
-        })
-        .filter_map(|(i, _)| u16::try_from(i).ok())
-        .collect();
+    let messengers = vendors_where(&|v| {
+        v.carries_messages
+            || matches!(
+                v.category,
+                Cat::Messaging | Cat::Email | Cat::Support | Cat::Ai
+            )
+    });
     // Storage and CDN vendors: a picture hotlinked from one is shown, not
     // an integration (see `mention::hotlinked_asset`).
-    let asset_hosts = index
-        .vendors
-        .iter()
-        .enumerate()
-        .filter(|(_, id)| {
-            vendor_of(id).is_some_and(|v| {
-                matches!(
-                    v.category,
-                    crate::model::VendorCategory::Storage | crate::model::VendorCategory::Cdn
-                )
-            })
-        })
-        .filter_map(|(i, _)| u16::try_from(i).ok())
-        .collect();
+    let asset_hosts = vendors_where(&|v| matches!(v.category, Cat::Storage | Cat::Cdn));
+    let mailers = vendors_where(&|v| v.category == Cat::Email);
+    let nango = index.ix_of("nango");
     let secrets = secrets::Secrets::new(catalog);
-    let mailers = index
-        .vendors
-        .iter()
-        .enumerate()
-        .filter(|(_, id)| {
-            vendor_of(id).is_some_and(|v| v.category == crate::model::VendorCategory::Email)
-        })
-        .filter_map(|(i, _)| u16::try_from(i).ok())
-        .collect();
     let mut ctx = Ctx {
         calls: calls::Specs {
             calls: call_specs,
@@ -177,6 +159,7 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         },
         switches,
         asset_hosts,
+        nango,
         prefilter: Prefilter::with_secrets(&index, &secrets.literals()),
         domains: Domains::new(&index),
         redactor: Redactor::new(&index.secret_patterns),
@@ -698,9 +681,11 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
                 &lines,
             ));
         }
-        if lang != Lang::Html {
-            let present: BTreeSet<u16> = findings.iter().map(|f| f.vendor).collect();
-            findings.extend(folders::nango_keys(&facts, &ctx.index, &present));
+        if lang != Lang::Html
+            && let Some(nango) = ctx.nango
+            && findings.iter().any(|f| f.vendor == nango)
+        {
+            findings.extend(folders::nango_keys(&facts, &ctx.index));
         }
         if templated {
             findings.extend(script::from_script_imports(&facts, &ctx.domains));
