@@ -13,9 +13,9 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::catalog::Catalog;
 use crate::graph::{DataGraph, Mode};
+use crate::input::{self, InputKind, Loaded};
 use crate::model::Map;
 use crate::model::declaration::{self, LoadError};
-use crate::model::input::{self, InputKind, Loaded};
 use crate::model::policy::{Code, Level};
 use crate::report::check::CheckFormat;
 use crate::report::export::ExportFormat;
@@ -1329,17 +1329,17 @@ fn catalog(
 /// `blastmap merge`: every input is read (in parallel) and all problems are
 /// reported together; nothing is written unless every input loads.
 fn merge(files: &[String], system: Option<String>, output: &Output) -> Outcome {
-    let specs: Vec<crate::merge::InputSpec> = files
+    let specs: Vec<crate::input::InputSpec> = files
         .iter()
-        .map(|f| crate::merge::InputSpec::parse(f))
+        .map(|f| crate::input::InputSpec::parse(f))
         .collect();
-    match crate::merge::merge_files(&specs) {
+    match crate::input::merge_files(&specs) {
         Ok((mut doc, warnings)) => {
             if let Some(s) = system {
                 doc.system = Some(s);
             }
             let counts = crate::merge::summary(&doc);
-            let mut o = Outcome::ok(doc.to_json(), output);
+            let mut o = Outcome::ok(crate::report::json::to_string(&doc), output);
             for w in warnings {
                 o.stderr.push_str(&w);
                 o.stderr.push('\n');

@@ -32,6 +32,7 @@ mod lang_python;
 mod lang_robustness;
 mod lang_ruby;
 mod lang_swift;
+mod layers;
 mod merge;
 mod notices;
 mod readme_recipes;
