@@ -41,6 +41,7 @@ use crate::scan::{Integration, ScanResult};
 pub mod base;
 pub mod codes;
 pub mod git;
+pub mod run;
 
 /// Where a finding points: a file the user can open and a 1-based line
 /// (0 when only the file is known).
