@@ -21,6 +21,7 @@ mod escaping;
 mod export;
 mod fides;
 mod fintech_example;
+mod fn_length;
 mod hostile;
 mod lang_go;
 mod lang_html;
