@@ -11,6 +11,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::vocab::Sensitivity;
 
+/// The first two segments of a category key (`user.contact.email` →
+/// `user.contact`): the group a field falls in on a diagram and in a
+/// report's grouped list.
+pub fn group_key(category: &str) -> &str {
+    match category.match_indices('.').nth(1) {
+        Some((i, _)) => &category[..i],
+        None => category,
+    }
+}
+
 /// One category of the taxonomy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
