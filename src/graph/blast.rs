@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::routes::{Hop, Scratch, routes};
 use super::{DataGraph, EdgeKind, Mode, NodeKind};
 use crate::catalog::rules::Rules;
-use crate::model::{Evidence, Sensitivity};
+use crate::model::{Evidence, Sensitivity, VendorCategory};
 
 /// The overall severity of a vendor's blast radius.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -72,6 +72,35 @@ fn field_points(s: Sensitivity) -> u64 {
         .unwrap_or(0)
 }
 
+/// How data crosses one hop of a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HopKind {
+    /// A flow carries it.
+    Flow,
+    /// The vendor holds credentials that read `from`.
+    Access,
+    /// The vendor's SDK runs inside `from` (code mode).
+    Code,
+}
+
+impl HopKind {
+    /// The lowercase name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HopKind::Flow => "flow",
+            HopKind::Access => "access",
+            HopKind::Code => "code",
+        }
+    }
+}
+
+impl std::fmt::Display for HopKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One hop of a path, with the evidence for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HopReport {
@@ -81,7 +110,7 @@ pub struct HopReport {
     pub to: String,
     /// `flow`, `access` (the vendor's credentials to `from`) or `code`
     /// (the vendor's SDK runs inside `from`).
-    pub via: &'static str,
+    pub via: HopKind,
     /// Declared, discovered or both (flows only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<&'static str>,
@@ -208,7 +237,7 @@ pub struct BlastReport {
     /// Vendor display name.
     pub vendor_name: String,
     /// Vendor category.
-    pub vendor_category: String,
+    pub vendor_category: VendorCategory,
     /// Data or code.
     pub mode: Mode,
     /// Overall severity.
@@ -628,7 +657,7 @@ impl DataGraph<'_> {
             system: self.map.system.clone(),
             vendor: vendor.to_string(),
             vendor_name: vend.name.clone(),
-            vendor_category: vend.category.as_str().to_string(),
+            vendor_category: vend.category,
             mode,
             severity: summary.severity,
             score: summary.score,
@@ -668,15 +697,15 @@ impl DataGraph<'_> {
                     (Hop::Flow(_), EdgeKind::Flow(i)) => {
                         let f = &self.map.flows[i];
                         (
-                            "flow",
+                            HopKind::Flow,
                             Some(f.origin.as_str()),
                             self.field_evidence(f, category),
                         )
                     }
                     (Hop::Code(_), EdgeKind::Flow(i)) => {
-                        ("code", None, self.map.flows[i].evidence.clone())
+                        (HopKind::Code, None, self.map.flows[i].evidence.clone())
                     }
-                    _ => ("access", None, Vec::new()),
+                    _ => (HopKind::Access, None, Vec::new()),
                 };
                 HopReport {
                     from: self.graph[a].id.clone(),

@@ -2,6 +2,7 @@
 //! small maps written as YAML (the same loader users go through).
 
 use super::*;
+use crate::graph::blast::HopKind;
 use crate::model::declaration::load_str;
 
 fn map(yaml: &str) -> Map {
@@ -108,7 +109,7 @@ flows:
     let r = g.blast("drift", Mode::Data).unwrap();
     let email = r.exposed.iter().find(|e| e.field == "email").unwrap();
     assert_eq!(email.paths, vec![vec!["billing", "salesforce", "drift"]]);
-    assert_eq!(email.routes[0].hops[1].via, "access");
+    assert_eq!(email.routes[0].hops[1].via, HopKind::Access);
     // Access does not flow onwards: salesforce itself gained nothing.
     assert_eq!(exposed(&g, "salesforce", Mode::Data), ["email", "name"]);
 }
@@ -160,7 +161,7 @@ flows:
     );
     let r = g.blast("mixpanel", Mode::Code).unwrap();
     let key = r.exposed.iter().find(|e| e.field == "key").unwrap();
-    assert_eq!(key.routes[0].hops[0].via, "code");
+    assert_eq!(key.routes[0].hops[0].via, HopKind::Code);
     assert!(r.credentials_exposed);
     assert!(r.actions.iter().any(|a| a.id == "rotate-credentials"));
 }

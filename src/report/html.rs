@@ -14,7 +14,7 @@ use askama::Template;
 
 use super::svg::{self, DomIds, DomRadius};
 use super::view::{Group, PathView, groups, paths};
-use crate::graph::blast::{BlastReport, group_digits};
+use crate::graph::blast::{BlastReport, HopKind, group_digits};
 use crate::graph::diagram::{Diagram, PICKER_FIELDS, Radius};
 use crate::graph::rank::RankReport;
 

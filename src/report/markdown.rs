@@ -3,7 +3,7 @@
 use askama::Template;
 
 use super::view::PathView;
-use crate::graph::blast::{BlastReport, group_digits};
+use crate::graph::blast::{BlastReport, HopKind, group_digits};
 use crate::graph::diff::MapDiff;
 use crate::graph::rank::RankReport;
 

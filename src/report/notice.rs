@@ -472,9 +472,9 @@ impl Notice {
             vendor_name: r.vendor_name.clone(),
             vendor_kind: words
                 .vendor_categories
-                .get(&r.vendor_category)
+                .get(r.vendor_category.as_str())
                 .cloned()
-                .unwrap_or_else(|| r.vendor_category.clone()),
+                .unwrap_or_else(|| r.vendor_category.to_string()),
             code_mode: r.mode == crate::graph::Mode::Code,
             severity: words.level(r.severity.as_str()),
             score: r.score,

@@ -3,7 +3,7 @@
 use super::escape::terminal;
 use std::fmt::Write;
 
-use crate::graph::blast::{BlastReport, group_digits};
+use crate::graph::blast::{BlastReport, HopKind, group_digits};
 use crate::graph::diff::MapDiff;
 use crate::graph::rank::RankReport;
 use crate::graph::whatif::{BlastWhatIf, Change, RankWhatIf, VendorDelta};
@@ -77,10 +77,10 @@ pub fn blast(r: &BlastReport) -> String {
                 .flat_map(|h| h.evidence.iter().map(|ev| ev.location()))
                 .collect();
             locs.dedup();
-            if route.hops.iter().any(|h| h.via == "access") {
+            if route.hops.iter().any(|h| h.via == HopKind::Access) {
                 line.push_str(" (access grant)");
             }
-            if route.hops.iter().any(|h| h.via == "code") {
+            if route.hops.iter().any(|h| h.via == HopKind::Code) {
                 line.push_str(" (SDK code runs there)");
             }
             if !locs.is_empty() {
