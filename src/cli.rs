@@ -862,7 +862,7 @@ fn cmd_blast(
     }
     match g.blast(&vendor, mode.into()) {
         Ok(r) if format == Format::Html => {
-            let d = g.page_diagram(Some(&vendor), mode.into()).ok();
+            let d = report::diagram::build_page(&g, Some(&vendor), mode.into()).ok();
             Outcome::ok(report::html::blast(&r, d.as_ref()), &output)
         }
         Ok(r) => Outcome::ok(report::blast(&r, format), &output),
@@ -945,13 +945,13 @@ fn cmd_graph(
         };
         let g = DataGraph::build(&map);
         return match if format == DiagramFormat::Html {
-            g.page_diagram(vendor.as_deref(), mode.into())
+            report::diagram::build_page(&g, vendor.as_deref(), mode.into())
         } else {
-            g.diagram(vendor.as_deref(), mode.into())
+            report::diagram::build(&g, vendor.as_deref(), mode.into())
         } {
             Ok(d) => {
                 let radii = if format == DiagramFormat::Html {
-                    g.radii(mode.into(), vendor.as_deref())
+                    report::diagram::radii(&g, mode.into(), vendor.as_deref())
                 } else {
                     Vec::new()
                 };
@@ -965,13 +965,13 @@ fn cmd_graph(
     }
     let g = DataGraph::build(&map);
     match if format == DiagramFormat::Html {
-        g.page_diagram(vendor.as_deref(), mode.into())
+        report::diagram::build_page(&g, vendor.as_deref(), mode.into())
     } else {
-        g.diagram(vendor.as_deref(), mode.into())
+        report::diagram::build(&g, vendor.as_deref(), mode.into())
     } {
         Ok(d) => {
             let radii = if format == DiagramFormat::Html {
-                g.radii(mode.into(), vendor.as_deref())
+                report::diagram::radii(&g, mode.into(), vendor.as_deref())
             } else {
                 Vec::new()
             };
@@ -1188,7 +1188,7 @@ fn rank_pages(
     let mut files = vec![(dir.join("index.html"), report::html::rank_linked(ranked))];
     for v in &ranked.vendors {
         if let Ok(r) = g.blast(&v.vendor, mode) {
-            let d = g.page_diagram(Some(&v.vendor), mode).ok();
+            let d = report::diagram::build_page(g, Some(&v.vendor), mode).ok();
             files.push((
                 dir.join(report::html::blast_page_name(&v.vendor)),
                 report::html::blast(&r, d.as_ref()),
@@ -1267,8 +1267,7 @@ fn blast_what_if(
             let d = crate::model::assume::apply_assumptions(&mut assumed, &assumptions)
                 .ok()
                 .and_then(|_| {
-                    DataGraph::build(&assumed)
-                        .page_diagram(Some(vendor), mode)
+                    report::diagram::build_page(&DataGraph::build(&assumed), Some(vendor), mode)
                         .ok()
                 });
             Outcome::ok(report::html::blast(&r, d.as_ref()), output)

@@ -8,8 +8,8 @@
 //! the flows per change, and adding a flow can only grow a set (monotone).
 
 pub mod blast;
-pub mod diagram;
 pub mod diff;
+mod radius;
 pub mod rank;
 pub mod reconcile;
 mod routes;

@@ -185,7 +185,7 @@ const EDGE_CATEGORIES: usize = 3;
 /// A Mermaid flowchart of the new or undeclared flows: components on the
 /// left, vendors on the right (new vendors marked), categories on the edges.
 fn new_flows_mermaid(r: &CheckReport) -> String {
-    use crate::report::mermaid::label;
+    use crate::report::diagram::mermaid::label;
     if r.new_flows.is_empty() {
         return String::new();
     }

@@ -12,11 +12,11 @@
 
 use askama::Template;
 
-use super::svg::{self, DomIds, DomRadius};
+use super::diagram::svg::{self, DomIds, DomRadius};
 use super::view::{Group, PathView, groups, paths};
 use crate::graph::blast::{BlastReport, HopKind, group_digits};
-use crate::graph::diagram::{Diagram, PICKER_FIELDS, Radius};
 use crate::graph::rank::RankReport;
+use crate::report::diagram::{Diagram, PICKER_FIELDS, Radius};
 
 /// The pages' stylesheet.
 const CSS: &str = include_str!("../../templates/page.css");
@@ -183,14 +183,14 @@ pub fn graph(d: &Diagram, radii: &[Radius]) -> String {
     let ids = DomIds::new(d);
     let vendors: Vec<DomRadius> = radii.iter().map(|r| ids.radius(r)).collect();
     // A group node (collapsed vendors or components) counts its members.
-    let count = |k: crate::graph::diagram::DiagramNodeKind| -> usize {
+    let count = |k: crate::report::diagram::DiagramNodeKind| -> usize {
         d.nodes
             .iter()
             .filter(|n| n.kind == k)
             .map(|n| n.members.len().max(1))
             .sum()
     };
-    use crate::graph::diagram::DiagramNodeKind as K;
+    use crate::report::diagram::DiagramNodeKind as K;
     let fields: usize = if d.grouped {
         d.nodes
             .iter()

@@ -8,24 +8,21 @@ pub mod check;
 pub mod colour;
 pub mod cyclonedx;
 pub mod cypher;
-pub mod dot;
+pub mod diagram;
 pub mod escape;
 pub mod export;
 pub mod graphml;
 pub mod html;
 pub mod json;
-pub mod layout;
 pub mod markdown;
-pub mod mermaid;
 pub mod notice;
 pub mod scan;
-pub mod svg;
 pub mod text;
 pub mod view;
 
 use crate::graph::blast::BlastReport;
-use crate::graph::diagram::{Diagram, Radius};
 use crate::graph::rank::RankReport;
+use diagram::{Diagram, Radius, dot, mermaid};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

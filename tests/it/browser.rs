@@ -235,7 +235,7 @@ fn hostile_input_stays_inert_in_the_browser() {
     let mode = blastmap::graph::Mode::Data;
     let vendor = common::hostile_id("vend");
     let r = g.blast(&vendor, mode).unwrap();
-    let d = g.diagram(Some(&vendor), mode).unwrap();
+    let d = blastmap::report::diagram::build(&g, Some(&vendor), mode).unwrap();
     let blast = dir.path().join("blast.html");
     std::fs::write(&blast, blastmap::report::html::blast(&r, Some(&d))).unwrap();
     let graph = dir.path().join("graph.html");
@@ -243,7 +243,7 @@ fn hostile_input_stays_inert_in_the_browser() {
         &graph,
         blastmap::report::diagram(
             &d,
-            &g.radii(mode, Some(&vendor)),
+            &blastmap::report::diagram::radii(&g, mode, Some(&vendor)),
             blastmap::report::DiagramFormat::Html,
         ),
     )

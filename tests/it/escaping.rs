@@ -27,7 +27,7 @@ fn outputs() -> Outputs {
             for f in [Format::Text, Format::Json, Format::Markdown] {
                 blast.push((v.clone(), f, report::blast(&r, f)));
             }
-            let d = g.diagram(Some(v), mode).unwrap();
+            let d = blastmap::report::diagram::build(&g, Some(v), mode).unwrap();
             blast.push((v.clone(), Format::Html, report::html::blast(&r, Some(&d))));
         }
     }
@@ -36,9 +36,9 @@ fn outputs() -> Outputs {
         .map(|f| (f, report::rank(&g.rank(Mode::Data), f)))
         .collect();
     let mut graph = Vec::new();
-    let radii = g.radii(Mode::Data, None);
+    let radii = blastmap::report::diagram::radii(&g, Mode::Data, None);
     for v in std::iter::once(None).chain(map.vendors.keys().map(Some)) {
-        let d = g.diagram(v.map(String::as_str), Mode::Data).unwrap();
+        let d = blastmap::report::diagram::build(&g, v.map(String::as_str), Mode::Data).unwrap();
         for f in [
             DiagramFormat::Mermaid,
             DiagramFormat::Dot,

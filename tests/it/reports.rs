@@ -4,9 +4,9 @@
 
 use crate::common;
 
-use blastmap::graph::diagram::{DiagramNodeKind, GROUP_FIELDS_OVER};
 use blastmap::graph::{DataGraph, Mode};
 use blastmap::model::declaration::load_str;
+use blastmap::report::diagram::{DiagramNodeKind, GROUP_FIELDS_OVER};
 use blastmap::report::{self, DiagramFormat, Format};
 use common::{SEED, cli, shop};
 use serde_json::Value;
@@ -17,7 +17,7 @@ fn shop_blast(vendor: &str, format: Format) -> String {
     let r = g.blast(vendor, Mode::Data).unwrap();
     match format {
         Format::Html => {
-            let d = g.diagram(Some(vendor), Mode::Data).unwrap();
+            let d = blastmap::report::diagram::build(&g, Some(vendor), Mode::Data).unwrap();
             report::html::blast(&r, Some(&d))
         }
         f => report::blast(&r, f),
@@ -27,8 +27,12 @@ fn shop_blast(vendor: &str, format: Format) -> String {
 fn shop_graph(vendor: Option<&str>, format: DiagramFormat) -> String {
     let map = shop();
     let g = DataGraph::build(&map);
-    let d = g.diagram(vendor, Mode::Data).unwrap();
-    report::diagram(&d, &g.radii(Mode::Data, None), format)
+    let d = blastmap::report::diagram::build(&g, vendor, Mode::Data).unwrap();
+    report::diagram(
+        &d,
+        &blastmap::report::diagram::radii(&g, Mode::Data, None),
+        format,
+    )
 }
 
 fn seed_cli(args: &[&str]) -> String {
@@ -274,7 +278,7 @@ fn every_radius_matches_its_blast_report() {
                 let r = g.blast(v, mode).unwrap();
                 let mut exposed: Vec<String> = r.exposed.iter().map(|e| e.field.clone()).collect();
                 exposed.sort();
-                let d = g.diagram(Some(v), mode).unwrap();
+                let d = blastmap::report::diagram::build(&g, Some(v), mode).unwrap();
                 let h = d.highlight.unwrap();
                 assert_eq!(h.fields, exposed, "{v} {mode:?}");
                 // Every component on a listed path is highlighted.
@@ -295,13 +299,11 @@ fn every_radius_matches_its_blast_report() {
 fn code_mode_widens_the_highlight_to_what_the_embedding_component_holds() {
     let map = shop();
     let g = DataGraph::build(&map);
-    let data = g
-        .diagram(Some("deskly"), Mode::Data)
+    let data = blastmap::report::diagram::build(&g, Some("deskly"), Mode::Data)
         .unwrap()
         .highlight
         .unwrap();
-    let code = g
-        .diagram(Some("deskly"), Mode::Code)
+    let code = blastmap::report::diagram::build(&g, Some("deskly"), Mode::Code)
         .unwrap()
         .highlight
         .unwrap();
@@ -322,7 +324,7 @@ fn an_unknown_vendor_is_an_error_with_a_suggestion() {
 fn sub_processors_from_the_catalog_form_the_last_column() {
     let map = common::seed();
     let g = DataGraph::build(&map);
-    let d = g.diagram(None, Mode::Data).unwrap();
+    let d = blastmap::report::diagram::build(&g, None, Mode::Data).unwrap();
     let vendor_layer = d
         .nodes
         .iter()
@@ -372,7 +374,7 @@ fn a_large_system_groups_fields_by_category() {
     yaml.push_str("flows:\n  - { from: app, to: tracker, fields: [f0, f2] }\n");
     let map = load_str(&yaml, "big.yaml").unwrap();
     let g = DataGraph::build(&map);
-    let d = g.diagram(Some("tracker"), Mode::Data).unwrap();
+    let d = blastmap::report::diagram::build(&g, Some("tracker"), Mode::Data).unwrap();
     assert!(d.grouped);
     let groups: Vec<_> = d
         .nodes
@@ -389,7 +391,11 @@ fn a_large_system_groups_fields_by_category() {
     assert!(h.nodes.contains(&"category:user.contact".to_string()));
     assert!(h.nodes.contains(&"category:user.device".to_string()));
     assert!(!h.nodes.contains(&"category:user.name".to_string()));
-    let html = report::diagram(&d, &g.radii(Mode::Data, None), DiagramFormat::Html);
+    let html = report::diagram(
+        &d,
+        &blastmap::report::diagram::radii(&g, Mode::Data, None),
+        DiagramFormat::Html,
+    );
     assert!(
         html.contains("f0, f1, f12, f13, f18"),
         "members in the node's tooltip"
@@ -460,14 +466,14 @@ fn big_map(n: usize, ring: bool) -> blastmap::model::Map {
 /// collapsed, and its size grows at most linearly.
 #[test]
 fn the_graph_page_collapses_and_stays_linear_at_scale() {
-    use blastmap::graph::diagram::{
+    use blastmap::report::diagram::{
         COARSE_RADII_OVER_VENDORS, COLLAPSE_VENDORS_OVER, PICKER_RADII,
     };
     let page = |n: usize, ring: bool, vendor: Option<&str>| {
         let m = big_map(n, ring);
         let g = DataGraph::build(&m);
-        let d = g.page_diagram(vendor, Mode::Data).unwrap();
-        let radii = g.radii(Mode::Data, vendor);
+        let d = blastmap::report::diagram::build_page(&g, vendor, Mode::Data).unwrap();
+        let radii = blastmap::report::diagram::radii(&g, Mode::Data, vendor);
         (
             d.clone(),
             radii.len(),
@@ -522,7 +528,7 @@ fn the_graph_page_collapses_and_stays_linear_at_scale() {
 /// see the rest; the JSON diagram's highlighted radius still lists them all.
 #[test]
 fn the_graph_page_names_a_radius_fields_up_to_a_limit() {
-    use blastmap::graph::diagram::PICKER_FIELDS;
+    use blastmap::report::diagram::PICKER_FIELDS;
     let n = PICKER_FIELDS + 20;
     let mut y = String::from("version: 1\nsystem: wide\nsubjects:\n  u: { count: 10 }\nfields:\n");
     for f in 0..n {
@@ -538,13 +544,13 @@ fn the_graph_page_names_a_radius_fields_up_to_a_limit() {
     ));
     let m = load_str(&y, "wide.yaml").unwrap();
     let g = DataGraph::build(&m);
-    let d = g.diagram(Some("v0"), Mode::Data).unwrap();
+    let d = blastmap::report::diagram::build(&g, Some("v0"), Mode::Data).unwrap();
     assert_eq!(
         d.highlight.as_ref().unwrap().fields.len(),
         n,
         "JSON lists all"
     );
-    let radii = g.radii(Mode::Data, Some("v0"));
+    let radii = blastmap::report::diagram::radii(&g, Mode::Data, Some("v0"));
     assert_eq!(radii[0].fields.len(), PICKER_FIELDS);
     assert_eq!(radii[0].field_count, n);
     let html = report::diagram(&d, &radii, DiagramFormat::Html);

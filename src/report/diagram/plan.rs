@@ -1,4 +1,4 @@
-//! `graph`: the whole system as a diagram model (nodes in layers, merged
+//! The whole system as a diagram model (nodes in layers, merged
 //! edges) plus each vendor's blast radius as sets of diagram nodes and edges.
 //!
 //! This is data, not drawing: the renderers in `report` turn it into
@@ -29,15 +29,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use fixedbitset::FixedBitSet;
-use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
 use serde::Serialize;
 
-use super::blast::Severity;
-use super::{DataGraph, EdgeKind, Mode, NodeKind};
 use crate::catalog::Catalog;
 use crate::catalog::taxonomy::group_key;
+use crate::graph::blast::{BlastError, Severity};
+use crate::graph::{DataGraph, EdgeKind, Mode, NodeKind};
 use crate::model::{FlowFields, Sensitivity};
 
 /// Past this many fields, the diagram shows one node per category instead.
@@ -54,7 +52,7 @@ pub const COLLAPSE_VENDORS_OVER: usize = 40;
 /// same column height as [`COLLAPSE_VENDORS_OVER`]).
 pub const COLLAPSE_COMPONENTS_OVER: usize = 40;
 
-/// Past this many vendors, radii are coarse ([`DataGraph::reach_sets`]) and
+/// Past this many vendors, radii are coarse (`DataGraph::reach_sets`) and
 /// the page's picker offers [`PICKER_RADII`]: an exact radius keeps a field
 /// set per node it touches, so all of them cost vendors × map.
 pub const COARSE_RADII_OVER_VENDORS: usize = 150;
@@ -66,7 +64,7 @@ pub const COARSE_RADII_OVER_COMPONENTS: usize = 100;
 /// When radii are coarse, the page's vendor picker offers this many radii
 /// (the largest); any other vendor is one `--vendor V` away.
 pub const PICKER_RADII: usize = 50;
-/// How many field ids a picker radius ([`DataGraph::radii`]) lists; its
+/// How many field ids a picker radius ([`radii`]) lists; its
 /// `field_count` says how many are exposed. Every radius of a 20,000-vendor
 /// ring of grants exposes every field: listing them all took 35 MB of the
 /// page and a string per field per radius.
@@ -361,330 +359,144 @@ fn longest_path_layers(n: usize, edges: &[(usize, usize)]) -> Vec<u32> {
     layer
 }
 
-impl DataGraph<'_> {
-    /// What a flow or access edge carries, after the fixed point.
-    fn carried(&self, e: EdgeIndex) -> FixedBitSet {
-        let mut s = FixedBitSet::with_capacity(self.fields.len());
-        self.add_carried(e, &mut s);
-        s
+/// True when the map is too large to draw every vendor and component
+/// on a page ([`COLLAPSE_VENDORS_OVER`]), or, for an export (`page`
+/// false: JSON, DOT, Mermaid), to list them
+/// ([`COARSE_RADII_OVER_VENDORS`]).
+pub fn collapses(g: &DataGraph, page: bool) -> bool {
+    if page {
+        g.map.vendors.len() > COLLAPSE_VENDORS_OVER
+            || g.map.components.len() > COLLAPSE_COMPONENTS_OVER
+    } else {
+        coarse(g)
     }
+}
 
-    /// Adds what edge `e` carries to `into`, touching only the listed
-    /// fields of a flow that lists them (not a set as wide as the map: the
-    /// diagram does this once per flow).
-    fn add_carried(&self, e: EdgeIndex, into: &mut FixedBitSet) {
-        let Some((src, _)) = self.graph.edge_endpoints(e) else {
-            return;
-        };
-        let avail = &self.available[src.index()];
-        match self.graph[e] {
-            EdgeKind::Holds => {}
-            EdgeKind::Access => into.union_with(avail),
-            EdgeKind::Flow(i) => match &self.flow_bits[i] {
-                None => into.union_with(avail),
-                Some(bits) => {
-                    for &b in bits {
-                        if avail.contains(b as usize) {
-                            into.insert(b as usize);
-                        }
-                    }
-                }
-            },
-        }
-    }
+/// True when the map is too large to trace every vendor's radius field
+/// by field: radii are then coarse and the picker offers the largest.
+fn coarse(g: &DataGraph) -> bool {
+    g.map.vendors.len() > COARSE_RADII_OVER_VENDORS
+        || g.map.components.len() > COARSE_RADII_OVER_COMPONENTS
+}
 
-    /// The blast radius of `vendor` on the graph: per node, the fields
-    /// whose presence there ends up exposed at the vendor, and the flow and
-    /// access edges that carried exposed data. A backward fixed point over
-    /// field bitsets (no path enumeration), so it stays linear-ish in the
-    /// graph's size for every vendor.
-    /// Per node, the fields of the radius it carries (`None` for a node
-    /// the radius does not touch: sets are made only where needed, so a
-    /// radius costs what it touches, not nodes × fields); per edge, whether
-    /// it is in the radius.
-    fn radius_sets(&self, vendor: NodeIndex, mode: Mode) -> (Vec<Option<FixedBitSet>>, Vec<bool>) {
-        let n = self.graph.node_count();
-        let nf = self.fields.len();
-        let mut need: Vec<Option<FixedBitSet>> = vec![None; n];
-        let mut edge_in = vec![false; self.graph.edge_count()];
-        let mut queued = vec![false; n];
-        let mut work = Vec::new();
-        need[vendor.index()] = Some(self.available[vendor.index()].clone());
-        queued[vendor.index()] = true;
-        work.push(vendor);
-        // Access grants: next to the vendor only, transitively (as
-        // `access_closure`): the grant's source is read in full.
-        let closure = self.access_closure(vendor);
-        let mut reached = vec![false; n];
-        reached[vendor.index()] = true;
-        for &x in &closure {
-            reached[x.index()] = true;
-        }
-        for &x in std::iter::once(&vendor).chain(closure.iter()) {
-            for e in self.graph.edges_directed(x, Direction::Incoming) {
-                if self.graph[e.id()] == EdgeKind::Access && reached[e.source().index()] {
-                    edge_in[e.id().index()] = true;
-                }
+/// The graph nodes a collapsed diagram keeps expanded: the systems that
+/// can bring data to the highlighted vendor, unless they are too many to
+/// draw.
+fn keep(g: &DataGraph, highlight: Option<NodeIndex>, mode: Mode, page: bool) -> Option<Vec<bool>> {
+    let v = highlight.filter(|_| collapses(g, page))?;
+    let (mut keep, edge_in) = g.reach_sets(v, mode);
+    keep[v.index()] = true;
+    for (e, inside) in edge_in.iter().enumerate() {
+        if *inside {
+            if let Some((a, b)) = g.graph.edge_endpoints(EdgeIndex::new(e)) {
+                keep[a.index()] = true;
+                keep[b.index()] = true;
             }
-        }
-        for &x in &closure {
-            need[x.index()] = Some(self.available[x.index()].clone());
-            if !queued[x.index()] {
-                queued[x.index()] = true;
-                work.push(x);
-            }
-        }
-        if mode == Mode::Code {
-            for c in self.embedders(vendor) {
-                need[c.index()]
-                    .get_or_insert_with(|| FixedBitSet::with_capacity(nf))
-                    .union_with(&self.available[c.index()]);
-                for e in self.graph.edges_connecting(c, vendor) {
-                    if matches!(self.graph[e.id()], EdgeKind::Flow(_)) {
-                        edge_in[e.id().index()] = true;
-                    }
-                }
-                if !queued[c.index()] {
-                    queued[c.index()] = true;
-                    work.push(c);
-                }
-            }
-        }
-        while let Some(w) = work.pop() {
-            queued[w.index()] = false;
-            let Some(want) = need[w.index()].clone() else {
-                continue;
-            };
-            let incoming: Vec<(EdgeIndex, NodeIndex)> = self
-                .graph
-                .edges_directed(w, Direction::Incoming)
-                .filter(|e| matches!(self.graph[e.id()], EdgeKind::Flow(_)))
-                .map(|e| (e.id(), e.source()))
-                .collect();
-            for (e, u) in incoming {
-                let mut s = self.carried(e);
-                s.intersect_with(&want);
-                if s.is_clear() {
-                    continue;
-                }
-                edge_in[e.index()] = true;
-                let grew = match &mut need[u.index()] {
-                    Some(x) if s.is_subset(x) => false,
-                    Some(x) => {
-                        x.union_with(&s);
-                        true
-                    }
-                    slot => {
-                        *slot = Some(s);
-                        true
-                    }
-                };
-                if grew && !queued[u.index()] {
-                    queued[u.index()] = true;
-                    work.push(u);
-                }
-            }
-        }
-        (need, edge_in)
-    }
-
-    /// The systems and edges that can bring anything to `vendor`, without
-    /// tracing which fields each hop carries: one backward walk, linear in
-    /// the graph. A large map's diagram uses it for its radii (the
-    /// exact walk keeps a field set per node, which in a ring of access
-    /// grants is the whole map for every vendor); its exposed fields are
-    /// still exact. Returns (node reached, edge in the radius).
-    fn reach_sets(&self, vendor: NodeIndex, mode: Mode) -> (Vec<bool>, Vec<bool>) {
-        let mut reached = vec![false; self.graph.node_count()];
-        let mut edge_in = vec![false; self.graph.edge_count()];
-        let mut work = vec![vendor];
-        reached[vendor.index()] = true;
-        for x in self.access_closure(vendor) {
-            if !reached[x.index()] {
-                reached[x.index()] = true;
-                work.push(x);
-            }
-        }
-        for &x in &work.clone() {
-            for e in self.graph.edges_directed(x, Direction::Incoming) {
-                if self.graph[e.id()] == EdgeKind::Access && reached[e.source().index()] {
-                    edge_in[e.id().index()] = true;
-                }
-            }
-        }
-        if mode == Mode::Code {
-            for c in self.embedders(vendor) {
-                for e in self.graph.edges_connecting(c, vendor) {
-                    edge_in[e.id().index()] = true;
-                }
-                if !reached[c.index()] {
-                    reached[c.index()] = true;
-                    work.push(c);
-                }
-            }
-        }
-        while let Some(w) = work.pop() {
-            for e in self.graph.edges_directed(w, Direction::Incoming) {
-                if !matches!(self.graph[e.id()], EdgeKind::Flow(_)) || !self.has_data(e.source()) {
-                    continue;
-                }
-                edge_in[e.id().index()] = true;
-                if !reached[e.source().index()] {
-                    reached[e.source().index()] = true;
-                    work.push(e.source());
-                }
-            }
-        }
-        (reached, edge_in)
-    }
-
-    /// True when the map is too large to draw every vendor and component
-    /// on a page ([`COLLAPSE_VENDORS_OVER`]), or, for an export (`page`
-    /// false: JSON, DOT, Mermaid), to list them
-    /// ([`COARSE_RADII_OVER_VENDORS`]).
-    pub fn collapses(&self, page: bool) -> bool {
-        if page {
-            self.map.vendors.len() > COLLAPSE_VENDORS_OVER
-                || self.map.components.len() > COLLAPSE_COMPONENTS_OVER
-        } else {
-            self.coarse()
         }
     }
-
-    /// True when the map is too large to trace every vendor's radius field
-    /// by field: radii are then coarse and the picker offers the largest.
-    fn coarse(&self) -> bool {
-        self.map.vendors.len() > COARSE_RADII_OVER_VENDORS
-            || self.map.components.len() > COARSE_RADII_OVER_COMPONENTS
-    }
-
-    /// The graph nodes a collapsed diagram keeps expanded: the systems that
-    /// can bring data to the highlighted vendor, unless they are too many to
-    /// draw.
-    fn keep(&self, highlight: Option<NodeIndex>, mode: Mode, page: bool) -> Option<Vec<bool>> {
-        let v = highlight.filter(|_| self.collapses(page))?;
-        let (mut keep, edge_in) = self.reach_sets(v, mode);
+    // A radius as large as the map (a ring of access grants) cannot be
+    // drawn expanded either: then only the vendor itself is.
+    let systems = g
+        .graph
+        .node_indices()
+        .filter(|n| keep[n.index()] && !matches!(g.graph[*n].kind, NodeKind::Field(_)))
+        .count();
+    let cap = if page {
+        COLLAPSE_VENDORS_OVER
+    } else {
+        COARSE_RADII_OVER_VENDORS
+    };
+    if systems > cap {
+        keep = vec![false; keep.len()];
         keep[v.index()] = true;
-        for (e, inside) in edge_in.iter().enumerate() {
-            if *inside {
-                if let Some((a, b)) = self.graph.edge_endpoints(EdgeIndex::new(e)) {
-                    keep[a.index()] = true;
-                    keep[b.index()] = true;
-                }
+    }
+    Some(keep)
+}
+
+/// The system as a diagram for an export (JSON, DOT, Mermaid): past
+/// [`COARSE_RADII_OVER_VENDORS`] vendors or
+/// [`COARSE_RADII_OVER_COMPONENTS`] components, collapsed. `highlight`
+/// names a vendor whose radius is attached (an unknown vendor is an
+/// error, as for `blast`).
+pub fn build(g: &DataGraph, highlight: Option<&str>, mode: Mode) -> Result<Diagram, BlastError> {
+    diagram_for(g, highlight, mode, false)
+}
+
+/// The system as a diagram for a page (the graph page, a blast page):
+/// past [`COLLAPSE_VENDORS_OVER`] vendors or
+/// [`COLLAPSE_COMPONENTS_OVER`] components, collapsed, so that it can be
+/// read when it fits the window. [`radii`] match it.
+pub fn build_page(
+    g: &DataGraph,
+    highlight: Option<&str>,
+    mode: Mode,
+) -> Result<Diagram, BlastError> {
+    diagram_for(g, highlight, mode, true)
+}
+
+fn diagram_for(
+    g: &DataGraph,
+    highlight: Option<&str>,
+    mode: Mode,
+    page: bool,
+) -> Result<Diagram, BlastError> {
+    let hv = highlight.map(|v| g.vendor_node(v)).transpose()?;
+    let plan = Plan::new(g, keep(g, hv, mode, page).as_deref(), page);
+    // A large map's radius is the coarse one (see `reach_sets`).
+    let exact = !coarse(g);
+    let highlight = hv.map(|v| plan.radius(g, v, mode, exact, usize::MAX));
+    // Plain text: the page and the JSON show it as it is.
+    let collapsed = collapses(g, page).then(|| {
+        format!(
+            "This map has {} vendors and {} components: vendors are drawn grouped by category and components by kind{}, so that the diagram can be read. {}blastmap graph --vendor V draws any vendor's radius expanded, and --format json or --format dot {}.",
+            g.map.vendors.len(),
+            g.map.components.len(),
+            if hv.is_some() {
+                ", except the highlighted vendor's radius"
+            } else {
+                ""
+            },
+            if coarse(g) {
+                format!("The vendor picker offers the {PICKER_RADII} largest blast radii; ")
+            } else {
+                String::new()
+            },
+            if coarse(g) {
+                "list every group's members"
+            } else {
+                "list every node"
             }
-        }
-        // A radius as large as the map (a ring of access grants) cannot be
-        // drawn expanded either: then only the vendor itself is.
-        let systems = self
-            .graph
-            .node_indices()
-            .filter(|n| keep[n.index()] && !matches!(self.graph[*n].kind, NodeKind::Field(_)))
-            .count();
-        let cap = if page {
-            COLLAPSE_VENDORS_OVER
-        } else {
-            COARSE_RADII_OVER_VENDORS
-        };
-        if systems > cap {
-            keep = vec![false; keep.len()];
-            keep[v.index()] = true;
-        }
-        Some(keep)
-    }
+        )
+    });
+    Ok(Diagram {
+        version: 1,
+        system: g.map.system.clone(),
+        grouped: plan.grouped,
+        nodes: plan.nodes,
+        edges: plan.edges,
+        highlight,
+        collapsed,
+    })
+}
 
-    /// The system as a diagram for an export (JSON, DOT, Mermaid): past
-    /// [`COARSE_RADII_OVER_VENDORS`] vendors or
-    /// [`COARSE_RADII_OVER_COMPONENTS`] components, collapsed. `highlight`
-    /// names a vendor whose radius is attached (an unknown vendor is an
-    /// error, as for `blast`).
-    pub fn diagram(
-        &self,
-        highlight: Option<&str>,
-        mode: Mode,
-    ) -> Result<Diagram, super::blast::BlastError> {
-        self.diagram_for(highlight, mode, false)
-    }
-
-    /// The system as a diagram for a page (the graph page, a blast page):
-    /// past [`COLLAPSE_VENDORS_OVER`] vendors or
-    /// [`COLLAPSE_COMPONENTS_OVER`] components, collapsed, so that it can be
-    /// read when it fits the window. [`DataGraph::radii`] match it.
-    pub fn page_diagram(
-        &self,
-        highlight: Option<&str>,
-        mode: Mode,
-    ) -> Result<Diagram, super::blast::BlastError> {
-        self.diagram_for(highlight, mode, true)
-    }
-
-    fn diagram_for(
-        &self,
-        highlight: Option<&str>,
-        mode: Mode,
-        page: bool,
-    ) -> Result<Diagram, super::blast::BlastError> {
-        let hv = highlight.map(|v| self.vendor_node(v)).transpose()?;
-        let plan = Plan::new(self, self.keep(hv, mode, page).as_deref(), page);
-        // A large map's radius is the coarse one (see `reach_sets`).
-        let exact = !self.coarse();
-        let highlight = hv.map(|v| plan.radius(self, v, mode, exact, usize::MAX));
-        // Plain text: the page and the JSON show it as it is.
-        let collapsed = self.collapses(page).then(|| {
-            format!(
-                "This map has {} vendors and {} components: vendors are drawn grouped by category and components by kind{}, so that the diagram can be read. {}blastmap graph --vendor V draws any vendor's radius expanded, and --format json or --format dot {}.",
-                self.map.vendors.len(),
-                self.map.components.len(),
-                if hv.is_some() {
-                    ", except the highlighted vendor's radius"
-                } else {
-                    ""
-                },
-                if self.coarse() {
-                    format!("The vendor picker offers the {PICKER_RADII} largest blast radii; ")
-                } else {
-                    String::new()
-                },
-                if self.coarse() {
-                    "list every group's members"
-                } else {
-                    "list every node"
-                }
-            )
-        });
-        Ok(Diagram {
-            version: 1,
-            system: self.map.system.clone(),
-            grouped: plan.grouped,
-            nodes: plan.nodes,
-            edges: plan.edges,
-            highlight,
-            collapsed,
-        })
-    }
-
-    /// Vendors' radii on the page diagram ([`DataGraph::page_diagram`])
-    /// drawn for `highlight`, highest score
-    /// first (the order of `rank`), for a page that switches between them:
-    /// every vendor's, or the [`PICKER_RADII`] largest when radii are
-    /// coarse (each radius costs what it touches, so all of them would cost
-    /// vendors × map).
-    pub fn radii(&self, mode: Mode, highlight: Option<&str>) -> Vec<Radius> {
-        let hv = highlight.and_then(|v| self.vendor_node(v).ok());
-        let plan = Plan::new(self, self.keep(hv, mode, true).as_deref(), true);
-        let rank = self.rank(mode);
-        let limit = if self.coarse() {
-            PICKER_RADII
-        } else {
-            usize::MAX
-        };
-        let exact = !self.coarse();
-        rank.vendors
-            .iter()
-            .take(limit)
-            .filter_map(|rv| self.node(&rv.vendor))
-            .map(|v| plan.radius(self, v, mode, exact, PICKER_FIELDS))
-            .collect()
-    }
+/// Vendors' radii on the page diagram ([`build_page`])
+/// drawn for `highlight`, highest score
+/// first (the order of `rank`), for a page that switches between them:
+/// every vendor's, or the [`PICKER_RADII`] largest when radii are
+/// coarse (each radius costs what it touches, so all of them would cost
+/// vendors × map).
+pub fn radii(g: &DataGraph, mode: Mode, highlight: Option<&str>) -> Vec<Radius> {
+    let hv = highlight.and_then(|v| g.vendor_node(v).ok());
+    let plan = Plan::new(g, keep(g, hv, mode, true).as_deref(), true);
+    let rank = g.rank(mode);
+    let limit = if coarse(g) { PICKER_RADII } else { usize::MAX };
+    let exact = !coarse(g);
+    rank.vendors
+        .iter()
+        .take(limit)
+        .filter_map(|rv| g.node(&rv.vendor))
+        .map(|v| plan.radius(g, v, mode, exact, PICKER_FIELDS))
+        .collect()
 }
 
 /// A node standing for every component of one kind, or every vendor of
@@ -726,7 +538,7 @@ impl Plan {
     /// collapses (the highlighted radius).
     fn new(g: &DataGraph, keep: Option<&[bool]>, page: bool) -> Plan {
         let map = g.map;
-        let collapse = g.collapses(page);
+        let collapse = collapses(g, page);
         let kept = |gi: NodeIndex| keep.is_some_and(|k| k[gi.index()]);
         let grouped = g.fields.len() > GROUP_FIELDS_OVER;
         let mut nodes: Vec<DiagramNode> = Vec::new();
@@ -1139,7 +951,7 @@ impl Plan {
     /// One vendor's radius in diagram terms.
     /// The radius on this diagram: `exact` traces the fields of every hop,
     /// otherwise every system that can bring data to the vendor is in it
-    /// ([`DataGraph::reach_sets`]).
+    /// (`DataGraph::reach_sets`).
     /// `listed`: how many field ids the radius lists.
     fn radius(
         &self,

@@ -9,9 +9,9 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
-use crate::graph::diagram::{Diagram, DiagramEdgeKind, DiagramNodeKind};
+use crate::report::diagram::{Diagram, DiagramEdgeKind, DiagramNodeKind};
 
-pub use super::escape::mermaid as label;
+pub use crate::report::escape::mermaid as label;
 
 /// Safe, unique Mermaid ids for the diagram's nodes.
 pub(crate) fn ids(d: &Diagram, sep: char) -> HashMap<String, String> {
@@ -66,7 +66,7 @@ pub fn render(d: &Diagram) -> String {
         );
     }
     o.push_str("flowchart LR\n");
-    let groups = crate::graph::diagram::layers(d.grouped);
+    let groups = crate::report::diagram::layers(d.grouped);
     for (kinds, gid, title) in groups {
         let members: Vec<_> = d.nodes.iter().filter(|n| kinds.contains(&n.kind)).collect();
         if members.is_empty() {

@@ -11,10 +11,10 @@ use askama::Template;
 use serde::Serialize;
 
 use super::layout::{self, Geometry};
-use crate::graph::diagram::{Diagram, DiagramEdgeKind, DiagramNodeKind, Radius};
+use crate::report::diagram::{Diagram, DiagramEdgeKind, DiagramNodeKind, Radius};
 
 /// The diagram's own styles.
-const CSS: &str = include_str!("../../templates/diagram.css");
+const CSS: &str = include_str!("../../../templates/diagram.css");
 
 /// Element ids of the diagram's nodes and edges in the page.
 #[derive(Debug, Clone, Default)]
@@ -83,7 +83,7 @@ pub struct DomRadius {
     /// Severity.
     pub severity: &'static str,
     /// The exposed field ids a picker radius lists (sorted, at most
-    /// [`crate::graph::diagram::PICKER_FIELDS`]): the status
+    /// [`crate::report::diagram::PICKER_FIELDS`]): the status
     /// line names them, `blast` lists all. Every radius of a 20,000-vendor
     /// ring exposes every field, so listing them all made the page 3.5×
     /// larger than the diagram itself.
@@ -127,7 +127,7 @@ fn em(c: char) -> f64 {
 /// Shortens a label to what fits in `width` user units at `font` size,
 /// with an ellipsis (the node's tooltip has the whole text).
 pub fn shorten(s: &str, width: f64, font: f64) -> String {
-    let clean = super::escape::one_line(s);
+    let clean = crate::report::escape::one_line(s);
     let w = |t: &str| t.chars().map(em).sum::<f64>() * font;
     if w(&clean) <= width {
         return clean;
@@ -430,7 +430,7 @@ pub fn render(d: &Diagram, ids: &DomIds) -> String {
     .unwrap_or_else(|e| {
         format!(
             "<!-- template error: {} -->",
-            super::html::escape(&e.to_string())
+            crate::report::html::escape(&e.to_string())
         )
     })
 }

@@ -9,9 +9,9 @@
 use std::fmt::Write;
 
 use super::mermaid;
-use crate::graph::diagram::{Diagram, DiagramEdgeKind, DiagramNodeKind};
+use crate::report::diagram::{Diagram, DiagramEdgeKind, DiagramNodeKind};
 
-pub use super::escape::dot as quote;
+pub use crate::report::escape::dot as quote;
 
 /// A label of two lines: the name and a detail line.
 fn two_lines(a: &str, b: &str) -> String {
@@ -74,7 +74,7 @@ pub fn render(d: &Diagram) -> String {
     );
     o.push_str("  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=10, fillcolor=\"#ffffff\", color=\"#64748b\"];\n");
     o.push_str("  edge [fontname=\"Helvetica\", fontsize=9, color=\"#94a3b8\", arrowsize=0.7];\n");
-    let clusters = crate::graph::diagram::layers(d.grouped);
+    let clusters = crate::report::diagram::layers(d.grouped);
     for (kinds, cid, ctitle) in clusters {
         let members: Vec<_> = d.nodes.iter().filter(|n| kinds.contains(&n.kind)).collect();
         if members.is_empty() {
