@@ -17,8 +17,9 @@ use crate::input::{self, InputKind, Loaded};
 use crate::model::Map;
 use crate::model::declaration::{self, LoadError};
 use crate::model::policy::{Code, Level};
-use crate::report::check::CheckFormat;
-use crate::report::export::ExportFormat;
+use crate::report::format::{
+    CatalogFormat, CheckFormat, DiffFormat, ExportFormat, MergeFormat, ScanFormat,
+};
 use crate::report::{self, DiagramFormat, Format};
 use crate::scan::{ComponentPaths, ScanOptions, ScanProgress, ScanResult};
 
@@ -91,17 +92,6 @@ pub enum LangArg {
     En,
     /// Arabic (right-to-left in HTML).
     Ar,
-}
-
-/// `diff --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiffFormat {
-    /// A brief for a terminal.
-    Text,
-    /// The diff as JSON.
-    Json,
-    /// Markdown for a pull request.
-    Markdown,
 }
 
 /// The subcommands.
@@ -310,13 +300,6 @@ pub enum Command {
     },
 }
 
-/// `merge --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum MergeFormat {
-    /// The merged map (`"kind": "blastmap-merged"`), readable by `--map`.
-    Json,
-}
-
 /// `--mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ModeArg {
@@ -352,17 +335,6 @@ impl From<ModeArg> for Mode {
             ModeArg::Code => Mode::Code,
         }
     }
-}
-
-/// `scan --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ScanFormat {
-    /// A summary for people.
-    Text,
-    /// The JSON contract (ARCHITECTURE.md, "Outputs").
-    Json,
-    /// A starter blastmap.yaml.
-    Yaml,
 }
 
 /// Parses `2M`, `512K`, `1G`, `1048576` (binary units).
@@ -470,15 +442,6 @@ pub fn parse_code(s: &str) -> Result<Code, String> {
             None => format!("unknown finding code `{s}`: codes are {}", all.join(", ")),
         }
     })
-}
-
-/// `catalog --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum CatalogFormat {
-    /// A table.
-    Text,
-    /// The whole catalog as JSON.
-    Json,
 }
 
 /// Which streams [`emit`] colours (see [`crate::report::colour::wanted`]).

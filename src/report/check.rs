@@ -13,19 +13,6 @@ use crate::check::{CheckReport, Finding, Location};
 use crate::model::policy::{Code, Level};
 use serde_sarif::sarif;
 
-/// `check --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum CheckFormat {
-    /// `file:line: code: message [level]`, one finding per line.
-    Text,
-    /// A pull-request comment.
-    Markdown,
-    /// SARIF 2.1.0 for code scanning.
-    Sarif,
-    /// The report as JSON.
-    Json,
-}
-
 /// Renders a check report.
 pub fn render(r: &CheckReport, format: CheckFormat) -> String {
     match format {
@@ -122,6 +109,7 @@ pub fn text(r: &CheckReport) -> String {
     o
 }
 
+pub use super::format::CheckFormat;
 /// The Markdown template filters (`md`, `tcode`) are the Markdown report's.
 use super::markdown::filters;
 

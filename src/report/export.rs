@@ -14,21 +14,8 @@ use crate::graph::{DataGraph, Mode};
 use crate::merge::Repos;
 use crate::model::{Field, Flow, FlowFields};
 
+pub use super::format::ExportFormat;
 use super::{cyclonedx, cypher, graphml};
-
-/// `export --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExportFormat {
-    /// CycloneDX 1.6 JSON: vendors as services with data flows.
-    Cyclonedx,
-    /// GraphML (XML) of fields, components, vendors and their edges.
-    Graphml,
-    /// Cypher statements (MERGE) for Neo4j 5.
-    Cypher,
-    /// The same statements for Memgraph, whose uniqueness constraints are
-    /// written `CREATE CONSTRAINT ON (n:L) ASSERT n.id IS UNIQUE`.
-    CypherMemgraph,
-}
 
 /// What the exporters read.
 pub struct View<'g, 'm> {

@@ -11,6 +11,7 @@ pub mod cypher;
 pub mod diagram;
 pub mod escape;
 pub mod export;
+pub mod format;
 pub mod graphml;
 pub mod html;
 pub mod json;
@@ -23,32 +24,7 @@ pub mod view;
 use crate::graph::blast::BlastReport;
 use crate::graph::rank::RankReport;
 use diagram::{Diagram, Radius, dot, mermaid};
-
-/// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// A short brief for a terminal or a ticket.
-    Text,
-    /// The JSON contract (ARCHITECTURE.md, "Outputs").
-    Json,
-    /// Markdown for tickets and pull requests.
-    Markdown,
-    /// One self-contained HTML page.
-    Html,
-}
-
-/// An output format for the data-flow diagram (`graph`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiagramFormat {
-    /// A Mermaid flowchart (renders in Markdown on GitHub and GitLab).
-    Mermaid,
-    /// Graphviz DOT (`dot -Tsvg`).
-    Dot,
-    /// One HTML page: the SVG diagram with a vendor picker.
-    Html,
-    /// Nodes and edges (and the highlighted radius) as JSON.
-    Json,
-}
+pub use format::{DiagramFormat, Format};
 
 /// Renders a blast report.
 pub fn blast(report: &BlastReport, format: Format) -> String {

@@ -28,7 +28,7 @@ use std::sync::OnceLock;
 use askama::Template;
 use serde::Deserialize;
 
-use super::Format;
+pub use super::format::NoticeFormat;
 use crate::catalog::taxonomy::Taxonomy;
 use crate::graph::blast::{BlastReport, group_digits};
 
@@ -136,29 +136,6 @@ impl Words {
             k = parent;
         }
         plain.to_string()
-    }
-}
-
-/// The output format of a notice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoticeFormat {
-    /// Plain text for an email body.
-    Text,
-    /// Markdown.
-    Markdown,
-    /// One self-contained HTML page.
-    Html,
-}
-
-impl NoticeFormat {
-    /// The notice format for a report format; JSON has none.
-    pub fn of(f: Format) -> Option<NoticeFormat> {
-        match f {
-            Format::Text => Some(NoticeFormat::Text),
-            Format::Markdown => Some(NoticeFormat::Markdown),
-            Format::Html => Some(NoticeFormat::Html),
-            Format::Json => None,
-        }
     }
 }
 
