@@ -1306,25 +1306,7 @@ fn catalog(
     let cat = Catalog::builtin();
     if taxonomy {
         let tax = crate::catalog::taxonomy::Taxonomy::builtin();
-        return match format {
-            CatalogFormat::Json => {
-                let v: Vec<serde_json::Value> = tax.iter().map(|(k, c)| serde_json::json!({"key": k, "name": c.name, "parent": c.parent, "sensitivity": c.sensitivity, "extension": c.extension})).collect();
-                Outcome::ok(report::json::to_string(&v), output)
-            }
-            CatalogFormat::Text => {
-                let mut s = String::new();
-                for (k, c) in tax.iter() {
-                    s.push_str(&format!(
-                        "{:<52} {:<8} {}{}\n",
-                        k,
-                        c.sensitivity.as_str(),
-                        c.name,
-                        if c.extension { " (blastmap)" } else { "" }
-                    ));
-                }
-                Outcome::ok(s, output)
-            }
-        };
+        return Outcome::ok(report::catalog::taxonomy(tax, format), output);
     }
     match vendor {
         Some(id) => match cat.get(&id) {
@@ -1334,34 +1316,9 @@ fn catalog(
                     .unwrap_or_else(|| "\n  help: `blastmap catalog` lists every vendor".into());
                 Outcome::fail(1, format!("error: `{id}` is not in the catalog{help}\n"))
             }
-            Some(v) => match format {
-                CatalogFormat::Json => Outcome::ok(report::json::to_string(v), output),
-                CatalogFormat::Text => {
-                    Outcome::ok(serde_yaml::to_string(v).unwrap_or_default(), output)
-                }
-            },
+            Some(v) => Outcome::ok(report::catalog::vendor(v, format), output),
         },
-        None => match format {
-            CatalogFormat::Json => {
-                let all: Vec<_> = cat.iter().collect();
-                Outcome::ok(
-                    report::json::to_string(&serde_json::json!({"version": 1, "vendors": all})),
-                    output,
-                )
-            }
-            CatalogFormat::Text => {
-                let mut s = format!("{} vendors\n", cat.len());
-                for v in cat.iter() {
-                    s.push_str(&format!(
-                        "{:<28} {:<17} {}\n",
-                        v.id,
-                        v.category.as_str(),
-                        v.name
-                    ));
-                }
-                Outcome::ok(s, output)
-            }
-        },
+        None => Outcome::ok(report::catalog::vendors(cat, format), output),
     }
 }
 

@@ -4,6 +4,7 @@
 //! (stdout or `-o FILE`). Every string that comes from the input is escaped
 //! for the format it is written into.
 
+pub mod catalog;
 pub mod check;
 pub mod colour;
 pub mod cyclonedx;
