@@ -23,7 +23,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::FieldUse;
-use super::lang::Lang;
+use super::lang::{Lang, PlatformRule};
 use crate::catalog::{CatalogVendor, Platform};
 use crate::model::{Evidence, EvidenceKind, Scope};
 
@@ -107,9 +107,9 @@ fn platform_of(e: &Evidence) -> Option<Platform> {
     let text = e.text.to_ascii_lowercase();
     match e.kind {
         EvidenceKind::Script => Some(Platform::Browser),
-        EvidenceKind::Import => match lang? {
-            Lang::Html | Lang::Vue | Lang::Svelte | Lang::Tsx => Some(Platform::Browser),
-            Lang::JavaScript | Lang::TypeScript => {
+        EvidenceKind::Import => match lang?.spec().platform {
+            PlatformRule::Browser => Some(Platform::Browser),
+            PlatformRule::ByPackage => {
                 if text.contains("react-native") {
                     Some(Platform::Mobile)
                 } else if name.ends_with(".jsx")
@@ -125,11 +125,9 @@ fn platform_of(e: &Evidence) -> Option<Platform> {
                     Some(Platform::Server)
                 }
             }
-            Lang::Swift => Some(Platform::Mobile),
-            Lang::Java | Lang::Kotlin if text.contains("android") => Some(Platform::Mobile),
-            Lang::Python | Lang::Ruby | Lang::Go | Lang::Php | Lang::Java | Lang::Kotlin => {
-                Some(Platform::Server)
-            }
+            PlatformRule::Mobile => Some(Platform::Mobile),
+            PlatformRule::ServerUnlessAndroid if text.contains("android") => Some(Platform::Mobile),
+            PlatformRule::ServerUnlessAndroid | PlatformRule::Server => Some(Platform::Server),
         },
         _ => None,
     }

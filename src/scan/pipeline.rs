@@ -18,7 +18,7 @@ use super::endpoint::{self, Domains};
 use super::folders;
 use super::http;
 use super::index::Index;
-use super::lang::{self, ExtractError, Lang};
+use super::lang::{self, ExtractError, ImportSyntax, Lang};
 use super::lines::LineIndex;
 use super::manifest::{self, ManifestKind};
 use super::mention;
@@ -1259,18 +1259,7 @@ fn shadowed_by_snippets(hits: &[Hit], pf: &Prefilter, lines: &LineIndex) -> BTre
 
 /// The language family of a file, as [`super::index::family`] bits.
 fn family(lang: Lang) -> u8 {
-    use super::index::family as f;
-    match lang {
-        Lang::JavaScript | Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte | Lang::Html => {
-            f::JS
-        }
-        Lang::Python => f::PYTHON,
-        Lang::Ruby => f::RUBY,
-        Lang::Go => f::GO,
-        Lang::Java | Lang::Kotlin => f::JVM,
-        Lang::Php => f::PHP,
-        Lang::Swift => f::SWIFT,
-    }
+    lang.spec().family
 }
 
 /// True when some hit could become evidence once the file is parsed: a
@@ -1290,7 +1279,7 @@ fn worth_parsing(lang: Lang, text: &str, hits: &[Hit], ctx: &Ctx, lines: &LineIn
         let comment = lead.starts_with("//")
             || lead.starts_with("/*")
             || lead.starts_with('*')
-            || (lead.starts_with('#') && matches!(lang, Lang::Python | Lang::Ruby | Lang::Php));
+            || (lead.starts_with('#') && lang.spec().hash_comments);
         if comment {
             return false;
         }
@@ -1382,8 +1371,8 @@ fn import_position(lang: Lang, before: &str, quoted: bool, prev: &str) -> bool {
             && !ctx[..ctx.len() - w.len()]
                 .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.')
     };
-    match lang {
-        Lang::JavaScript | Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => {
+    match lang.spec().import_syntax {
+        ImportSyntax::Js => {
             (quoted || before.ends_with("npm:"))
                 && (ends_word("from")
                     || ends_word("import")
@@ -1393,7 +1382,7 @@ fn import_position(lang: Lang, before: &str, quoted: bool, prev: &str) -> bool {
                     || ctx.ends_with("mock(")
                     || ctx.ends_with("npm:"))
         }
-        Lang::Python => {
+        ImportSyntax::Python => {
             // The top-level module of `import m` or `from m import x`; not
             // a member imported from another module (`from lodash import
             // merge`) or an alias (`import x as merge`).
@@ -1405,10 +1394,10 @@ fn import_position(lang: Lang, before: &str, quoted: bool, prev: &str) -> bool {
                 && !before.ends_with('.'))
                 || (quoted && (ctx.ends_with("import_module(") || ctx.ends_with("__import__(")))
         }
-        Lang::Ruby => {
+        ImportSyntax::Ruby => {
             quoted && (ends_word("require") || ctx.ends_with("require(") || ends_word("autoload"))
         }
-        Lang::Go => {
+        ImportSyntax::Go => {
             // `import "x"`, or a line of an import block: `"x"`, `alias "x"`.
             quoted
                 && (ends_word("import")
@@ -1419,11 +1408,11 @@ fn import_position(lang: Lang, before: &str, quoted: bool, prev: &str) -> bool {
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.')))
         }
-        Lang::Java | Lang::Kotlin | Lang::Swift => {
+        ImportSyntax::ImportLine => {
             lead.starts_with("import ") || lead.starts_with("@testable import ")
         }
-        Lang::Php => lead.starts_with("use ") || before.ends_with('\\'),
-        Lang::Html => false,
+        ImportSyntax::Php => lead.starts_with("use ") || before.ends_with('\\'),
+        ImportSyntax::None => false,
     }
 }
 

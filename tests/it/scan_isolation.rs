@@ -125,14 +125,11 @@ fn the_same_tree_scanned_twenty_times_gives_identical_json() {
 }
 
 mod extractors {
-    use blastmap::scan::lang::{EXTENSIONS, Lang, extract};
+    use blastmap::scan::lang::{LANGUAGES, Lang, extract};
     use proptest::prelude::*;
 
     fn langs() -> Vec<Lang> {
-        let mut l: Vec<Lang> = EXTENSIONS.iter().map(|(_, l)| *l).collect();
-        l.sort();
-        l.dedup();
-        l
+        LANGUAGES.iter().map(|row| row.lang).collect()
     }
 
     /// Code-like soup: tokens that open and close constructs in every grammar.

@@ -1,5 +1,7 @@
-//! Language support: one `enum Lang`, one table of file extensions used by
-//! both the walker and the parser, and per-language extraction of the facts
+//! Language support: one `enum Lang`, one table of languages ([`LANGUAGES`]:
+//! extensions, comment syntax, import positions, platform, catalog import
+//! languages, lowering) used by the walker, the prefilter and the parser,
+//! and per-language extraction of the facts
 //! the detectors need (imports, calls with their arguments, bindings, string
 //! literals), by tree-sitter. Comments are never facts: an import inside a
 //! comment or a string is not an import.
@@ -32,8 +34,11 @@ mod php;
 mod python;
 mod ruby;
 mod swift;
+mod table;
 
 use serde::Serialize;
+
+pub use table::{ImportSyntax, LANGUAGES, Language, PlatformRule};
 
 /// A language blastmap parses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -67,41 +72,6 @@ pub enum Lang {
     Html,
 }
 
-/// File extensions (without the dot, lowercase) and their language.
-pub const EXTENSIONS: &[(&str, Lang)] = &[
-    ("js", Lang::JavaScript),
-    ("mjs", Lang::JavaScript),
-    ("cjs", Lang::JavaScript),
-    ("jsx", Lang::JavaScript),
-    ("ts", Lang::TypeScript),
-    ("mts", Lang::TypeScript),
-    ("cts", Lang::TypeScript),
-    ("tsx", Lang::Tsx),
-    ("vue", Lang::Vue),
-    ("svelte", Lang::Svelte),
-    ("py", Lang::Python),
-    ("pyi", Lang::Python),
-    ("rb", Lang::Ruby),
-    ("rake", Lang::Ruby),
-    ("go", Lang::Go),
-    ("java", Lang::Java),
-    ("kt", Lang::Kotlin),
-    ("kts", Lang::Kotlin),
-    ("php", Lang::Php),
-    ("swift", Lang::Swift),
-    ("html", Lang::Html),
-    ("htm", Lang::Html),
-    ("erb", Lang::Html),
-    ("ejs", Lang::Html),
-    ("hbs", Lang::Html),
-    ("handlebars", Lang::Html),
-    ("jinja", Lang::Html),
-    ("jinja2", Lang::Html),
-    ("j2", Lang::Html),
-    ("twig", Lang::Html),
-    ("liquid", Lang::Html),
-];
-
 impl Lang {
     /// The language of a path, by extension (`foo.blade.php` is a template).
     pub fn from_path(path: &Path) -> Option<Lang> {
@@ -110,7 +80,10 @@ impl Lang {
             return Some(Lang::Html);
         }
         let ext = name.rsplit_once('.')?.1;
-        EXTENSIONS.iter().find(|(e, _)| *e == ext).map(|(_, l)| *l)
+        LANGUAGES
+            .iter()
+            .find(|row| row.extensions.contains(&ext))
+            .map(|row| row.lang)
     }
 }
 
@@ -296,23 +269,7 @@ pub fn extract_with_limits(
     limits: &Limits,
 ) -> Result<FileFacts, ExtractError> {
     let deadline = Instant::now() + limits.parse_budget;
-    match lang {
-        Lang::JavaScript => {
-            javascript::extract(javascript::Dialect::JavaScript, source, 0, limits, deadline)
-        }
-        Lang::TypeScript => {
-            javascript::extract(javascript::Dialect::TypeScript, source, 0, limits, deadline)
-        }
-        Lang::Tsx => javascript::extract(javascript::Dialect::Tsx, source, 0, limits, deadline),
-        Lang::Vue | Lang::Svelte | Lang::Html => html::extract(lang, source, limits, deadline),
-        Lang::Python => python::extract(source, limits, deadline),
-        Lang::Ruby => ruby::extract(source, limits, deadline),
-        Lang::Go => go::extract(source, limits, deadline),
-        Lang::Java => java::extract(source, limits, deadline),
-        Lang::Kotlin => kotlin::extract(source, limits, deadline),
-        Lang::Php => php::extract(source, limits, deadline),
-        Lang::Swift => swift::extract(source, limits, deadline),
-    }
+    (lang.spec().extract)(source, limits, deadline)
 }
 
 /// Why a file could not be parsed.

@@ -1,0 +1,267 @@
+//! The language table: one row per language blastmap parses, naming
+//! everything the scan needs to know about it besides its lowering (the
+//! row's `extract`, in the language's own module). Adding a language is
+//! its module (`src/scan/lang/<lang>.rs`), its grammar in
+//! `engine::Grammar`, and one row here (ARCHITECTURE.md, "How to add …").
+
+use std::time::Instant;
+
+use super::{ExtractError, FileFacts, Lang, Limits, html, javascript};
+use super::{go, java, kotlin, php, python, ruby, swift};
+use crate::catalog::ImportLang;
+use crate::scan::index::family;
+
+/// Where a language writes the module name of an import, for the
+/// prefilter's check that a package name sits in an import position
+/// (`pipeline::import_position`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportSyntax {
+    /// `from "x"`, `require("x")`, `import("x")`, `npm:x`.
+    Js,
+    /// `import x`, `from x import y`, `import_module("x")`.
+    Python,
+    /// `require "x"`, `autoload`.
+    Ruby,
+    /// `import "x"` and the lines of an import block.
+    Go,
+    /// `import x` at the start of a line (Java, Kotlin, Swift).
+    ImportLine,
+    /// `use X` or a `\`-qualified name.
+    Php,
+    /// No imports (HTML and templates: their scripts are found otherwise).
+    None,
+}
+
+/// Where an SDK imported in a file of the language runs, for the fields it
+/// collects by itself (`collects::platform_of`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlatformRule {
+    /// In a browser.
+    Browser,
+    /// Told by the package: React Native is mobile, a browser package or a
+    /// `.jsx` file the browser, anything else a server.
+    ByPackage,
+    /// On a phone.
+    Mobile,
+    /// On a server, unless the import names Android.
+    ServerUnlessAndroid,
+    /// On a server.
+    Server,
+}
+
+/// Lowers a source text into facts (the language module's entry point).
+pub type Extract = fn(&str, &Limits, Instant) -> Result<FileFacts, ExtractError>;
+
+/// One language.
+#[derive(Debug)]
+pub struct Language {
+    /// The language.
+    pub lang: Lang,
+    /// File extensions, lowercase, without the dot.
+    pub extensions: &'static [&'static str],
+    /// `#` starts a comment line (besides `//`, `/*` and `*`).
+    pub hash_comments: bool,
+    /// The catalog index's family bits ([`family`]) its imports are looked
+    /// up in.
+    pub family: u8,
+    /// The catalog's import languages (`imports:` keys of a vendor file)
+    /// its import names are read from; JavaScript uses package names.
+    pub import_langs: &'static [ImportLang],
+    /// Where it writes module names.
+    pub import_syntax: ImportSyntax,
+    /// Where its SDKs run.
+    pub platform: PlatformRule,
+    /// Its lowering.
+    pub extract: Extract,
+}
+
+fn js(s: &str, l: &Limits, d: Instant) -> Result<FileFacts, ExtractError> {
+    javascript::extract(javascript::Dialect::JavaScript, s, 0, l, d)
+}
+fn ts(s: &str, l: &Limits, d: Instant) -> Result<FileFacts, ExtractError> {
+    javascript::extract(javascript::Dialect::TypeScript, s, 0, l, d)
+}
+fn tsx(s: &str, l: &Limits, d: Instant) -> Result<FileFacts, ExtractError> {
+    javascript::extract(javascript::Dialect::Tsx, s, 0, l, d)
+}
+fn vue(s: &str, l: &Limits, d: Instant) -> Result<FileFacts, ExtractError> {
+    html::extract(Lang::Vue, s, l, d)
+}
+fn svelte(s: &str, l: &Limits, d: Instant) -> Result<FileFacts, ExtractError> {
+    html::extract(Lang::Svelte, s, l, d)
+}
+fn html_page(s: &str, l: &Limits, d: Instant) -> Result<FileFacts, ExtractError> {
+    html::extract(Lang::Html, s, l, d)
+}
+
+/// Every language, in [`Lang`]'s order (a test checks it).
+pub static LANGUAGES: &[Language] = &[
+    Language {
+        lang: Lang::JavaScript,
+        extensions: &["js", "mjs", "cjs", "jsx"],
+        hash_comments: false,
+        family: family::JS,
+        import_langs: &[ImportLang::Js],
+        import_syntax: ImportSyntax::Js,
+        platform: PlatformRule::ByPackage,
+        extract: js,
+    },
+    Language {
+        lang: Lang::TypeScript,
+        extensions: &["ts", "mts", "cts"],
+        hash_comments: false,
+        family: family::JS,
+        import_langs: &[ImportLang::Js],
+        import_syntax: ImportSyntax::Js,
+        platform: PlatformRule::ByPackage,
+        extract: ts,
+    },
+    Language {
+        lang: Lang::Tsx,
+        extensions: &["tsx"],
+        hash_comments: false,
+        family: family::JS,
+        import_langs: &[ImportLang::Js],
+        import_syntax: ImportSyntax::Js,
+        platform: PlatformRule::Browser,
+        extract: tsx,
+    },
+    Language {
+        lang: Lang::Vue,
+        extensions: &["vue"],
+        hash_comments: false,
+        family: family::JS,
+        import_langs: &[ImportLang::Js],
+        import_syntax: ImportSyntax::Js,
+        platform: PlatformRule::Browser,
+        extract: vue,
+    },
+    Language {
+        lang: Lang::Svelte,
+        extensions: &["svelte"],
+        hash_comments: false,
+        family: family::JS,
+        import_langs: &[ImportLang::Js],
+        import_syntax: ImportSyntax::Js,
+        platform: PlatformRule::Browser,
+        extract: svelte,
+    },
+    Language {
+        lang: Lang::Python,
+        extensions: &["py", "pyi"],
+        hash_comments: true,
+        family: family::PYTHON,
+        import_langs: &[ImportLang::Python],
+        import_syntax: ImportSyntax::Python,
+        platform: PlatformRule::Server,
+        extract: python::extract,
+    },
+    Language {
+        lang: Lang::Ruby,
+        extensions: &["rb", "rake"],
+        hash_comments: true,
+        family: family::RUBY,
+        import_langs: &[ImportLang::Ruby],
+        import_syntax: ImportSyntax::Ruby,
+        platform: PlatformRule::Server,
+        extract: ruby::extract,
+    },
+    Language {
+        lang: Lang::Go,
+        extensions: &["go"],
+        hash_comments: false,
+        family: family::GO,
+        import_langs: &[ImportLang::Go],
+        import_syntax: ImportSyntax::Go,
+        platform: PlatformRule::Server,
+        extract: go::extract,
+    },
+    Language {
+        lang: Lang::Java,
+        extensions: &["java"],
+        hash_comments: false,
+        family: family::JVM,
+        import_langs: &[ImportLang::Java, ImportLang::Kotlin],
+        import_syntax: ImportSyntax::ImportLine,
+        platform: PlatformRule::ServerUnlessAndroid,
+        extract: java::extract,
+    },
+    Language {
+        lang: Lang::Kotlin,
+        extensions: &["kt", "kts"],
+        hash_comments: false,
+        family: family::JVM,
+        import_langs: &[ImportLang::Java, ImportLang::Kotlin],
+        import_syntax: ImportSyntax::ImportLine,
+        platform: PlatformRule::ServerUnlessAndroid,
+        extract: kotlin::extract,
+    },
+    Language {
+        lang: Lang::Php,
+        extensions: &["php"],
+        hash_comments: true,
+        family: family::PHP,
+        import_langs: &[ImportLang::Php],
+        import_syntax: ImportSyntax::Php,
+        platform: PlatformRule::Server,
+        extract: php::extract,
+    },
+    Language {
+        lang: Lang::Swift,
+        extensions: &["swift"],
+        hash_comments: false,
+        family: family::SWIFT,
+        import_langs: &[ImportLang::Swift],
+        import_syntax: ImportSyntax::ImportLine,
+        platform: PlatformRule::Mobile,
+        extract: swift::extract,
+    },
+    Language {
+        lang: Lang::Html,
+        extensions: &[
+            "html",
+            "htm",
+            "erb",
+            "ejs",
+            "hbs",
+            "handlebars",
+            "jinja",
+            "jinja2",
+            "j2",
+            "twig",
+            "liquid",
+        ],
+        hash_comments: false,
+        family: family::JS,
+        import_langs: &[],
+        import_syntax: ImportSyntax::None,
+        platform: PlatformRule::Browser,
+        extract: html_page,
+    },
+];
+
+impl Lang {
+    /// The language's row.
+    pub fn spec(self) -> &'static Language {
+        &LANGUAGES[self as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_follow_the_enum_and_extensions_are_unique() {
+        for (i, row) in LANGUAGES.iter().enumerate() {
+            assert_eq!(row.lang as usize, i, "{:?} is not at its index", row.lang);
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for row in LANGUAGES {
+            for e in row.extensions {
+                assert!(seen.insert(*e), "extension {e} in two rows");
+                assert_eq!(*e, e.to_ascii_lowercase());
+            }
+        }
+    }
+}
