@@ -178,7 +178,7 @@ fn listed(fields: &[String], count: usize, vendor: &str) -> String {
 }
 
 /// The diagram page with a vendor picker; `radii` are every vendor's
-/// (from [`crate::graph::DataGraph::radii`]), in picker order.
+/// (from [`crate::report::diagram::radii`]), in picker order.
 pub fn graph(d: &Diagram, radii: &[Radius]) -> String {
     let ids = DomIds::new(d);
     let vendors: Vec<DomRadius> = radii.iter().map(|r| ids.radius(r)).collect();
