@@ -569,28 +569,7 @@ pub fn check(input: CheckInput<'_>) -> CheckReport {
     findings.dedup();
     let mut notes = Vec::new();
     if input.map.is_none() {
-        let vendors: BTreeSet<&str> = production(input.scan)
-            .into_iter()
-            .map(|i| i.vendor.as_str())
-            .collect();
-        let seen = if vendors.is_empty() {
-            "the code shows no vendor".to_string()
-        } else {
-            format!(
-                "the code sends data to {} vendor{} ({})",
-                vendors.len(),
-                if vendors.len() == 1 { "" } else { "s" },
-                vendors.into_iter().collect::<Vec<_>>().join(", ")
-            )
-        };
-        let compared = if input.baseline.is_some() {
-            "only what is new against the baseline and hard-coded secrets were checked"
-        } else {
-            "only hard-coded secrets were checked"
-        };
-        notes.push(format!(
-            "no declarations (blastmap.yaml) were found, so {compared}; {seen}. Draft the declarations with `blastmap scan --format yaml > blastmap.yaml`"
-        ));
+        notes.push(no_declarations_note(input.scan, input.baseline.is_some()));
     }
     let counts = Counts {
         deny: findings.iter().filter(|f| f.level == Level::Deny).count(),
@@ -617,6 +596,33 @@ pub fn check(input: CheckInput<'_>) -> CheckReport {
             .collect(),
         notes,
     }
+}
+
+/// The note of a check without declarations: what it could still check,
+/// and which vendors the code shows.
+fn no_declarations_note(scan: &ScanResult, with_baseline: bool) -> String {
+    let vendors: BTreeSet<&str> = production(scan)
+        .into_iter()
+        .map(|i| i.vendor.as_str())
+        .collect();
+    let seen = if vendors.is_empty() {
+        "the code shows no vendor".to_string()
+    } else {
+        format!(
+            "the code sends data to {} vendor{} ({})",
+            vendors.len(),
+            if vendors.len() == 1 { "" } else { "s" },
+            vendors.into_iter().collect::<Vec<_>>().join(", ")
+        )
+    };
+    let compared = if with_baseline {
+        "only what is new against the baseline and hard-coded secrets were checked"
+    } else {
+        "only hard-coded secrets were checked"
+    };
+    format!(
+        "no declarations (blastmap.yaml) were found, so {compared}; {seen}. Draft the declarations with `blastmap scan --format yaml > blastmap.yaml`"
+    )
 }
 
 /// undeclared-vendor, undeclared-flow, new-vendor, new-flow.

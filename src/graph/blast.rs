@@ -590,28 +590,7 @@ impl DataGraph<'_> {
                 .then_with(|| a.field.cmp(&b.field))
         });
 
-        let mut affected_map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for e in &exposed {
-            affected_map
-                .entry(e.subject.clone().unwrap_or_else(|| "unassigned".into()))
-                .or_default()
-                .push(e.field.clone());
-        }
-        let affected: Vec<Affected> = affected_map
-            .into_iter()
-            .map(|(s, mut fields)| {
-                fields.sort();
-                let subj = self.map.subjects.get(&s);
-                Affected {
-                    count: subj.and_then(|x| x.count),
-                    count_by_region: subj.map(|x| x.count_by_region.clone()).unwrap_or_default(),
-                    description: subj.and_then(|x| x.description.clone()),
-                    regions: subj.map(|x| x.regions.clone()).unwrap_or_default(),
-                    subject: s,
-                    fields,
-                }
-            })
-            .collect();
+        let affected = self.affected(&exposed);
 
         let cats = self.categories(&summary.exposed);
         let mut scenarios: Vec<ScenarioReport> = summary
@@ -684,6 +663,33 @@ impl DataGraph<'_> {
         report.actions = self.actions(&report, v);
         report.notes = notes(&report, self);
         Ok(report)
+    }
+
+    /// The subjects with an exposed field, each with its fields (sorted),
+    /// head count and regions; fields without a subject under `unassigned`.
+    fn affected(&self, exposed: &[ExposedField]) -> Vec<Affected> {
+        let mut affected_map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for e in exposed {
+            affected_map
+                .entry(e.subject.clone().unwrap_or_else(|| "unassigned".into()))
+                .or_default()
+                .push(e.field.clone());
+        }
+        affected_map
+            .into_iter()
+            .map(|(s, mut fields)| {
+                fields.sort();
+                let subj = self.map.subjects.get(&s);
+                Affected {
+                    count: subj.and_then(|x| x.count),
+                    count_by_region: subj.map(|x| x.count_by_region.clone()).unwrap_or_default(),
+                    description: subj.and_then(|x| x.description.clone()),
+                    regions: subj.map(|x| x.regions.clone()).unwrap_or_default(),
+                    subject: s,
+                    fields,
+                }
+            })
+            .collect()
     }
 
     fn route_report(&self, r: &super::routes::Route, category: &str) -> RouteReport {

@@ -170,20 +170,8 @@ fn field_ref(map: &Map, id: &str) -> FieldRef {
     }
 }
 
-/// Diffs two maps; `files` name them in the output.
-pub fn diff(before: &Map, after: &Map, files: (&str, &str), mode: Mode) -> MapDiff {
-    fn only_keys<T, U>(a: &BTreeMap<String, T>, b: &BTreeMap<String, U>) -> Vec<String> {
-        a.keys().filter(|k| !b.contains_key(*k)).cloned().collect()
-    }
-
-    let vendors_added = only_keys(&after.vendors, &before.vendors)
-        .iter()
-        .map(|id| vendor_ref(after, id))
-        .collect();
-    let vendors_removed = only_keys(&before.vendors, &after.vendors)
-        .iter()
-        .map(|id| vendor_ref(before, id))
-        .collect();
+/// Vendors in both maps whose category or access grants changed.
+fn vendor_changes(before: &Map, after: &Map) -> Vec<VendorChange> {
     let mut vendors_changed = Vec::new();
     for (id, b) in &before.vendors {
         let Some(a) = after.vendors.get(id) else {
@@ -204,23 +192,11 @@ pub fn diff(before: &Map, after: &Map, files: (&str, &str), mode: Mode) -> MapDi
             vendors_changed.push(c);
         }
     }
+    vendors_changed
+}
 
-    let declared = |m: &Map| -> BTreeMap<String, ()> {
-        m.fields
-            .values()
-            .filter(|f| !f.implicit)
-            .map(|f| (f.id.clone(), ()))
-            .collect()
-    };
-    let (bf, af) = (declared(before), declared(after));
-    let fields_added = only_keys(&af, &bf)
-        .iter()
-        .map(|id| field_ref(after, id))
-        .collect();
-    let fields_removed = only_keys(&bf, &af)
-        .iter()
-        .map(|id| field_ref(before, id))
-        .collect();
+/// Fields in both maps whose category or sensitivity changed.
+fn field_changes(before: &Map, after: &Map) -> Vec<FieldChangeRef> {
     let mut fields_changed = Vec::new();
     for (id, b) in &before.fields {
         let Some(a) = after.fields.get(id) else {
@@ -240,6 +216,42 @@ pub fn diff(before: &Map, after: &Map, files: (&str, &str), mode: Mode) -> MapDi
             });
         }
     }
+    fields_changed
+}
+
+/// Diffs two maps; `files` name them in the output.
+pub fn diff(before: &Map, after: &Map, files: (&str, &str), mode: Mode) -> MapDiff {
+    fn only_keys<T, U>(a: &BTreeMap<String, T>, b: &BTreeMap<String, U>) -> Vec<String> {
+        a.keys().filter(|k| !b.contains_key(*k)).cloned().collect()
+    }
+
+    let vendors_added = only_keys(&after.vendors, &before.vendors)
+        .iter()
+        .map(|id| vendor_ref(after, id))
+        .collect();
+    let vendors_removed = only_keys(&before.vendors, &after.vendors)
+        .iter()
+        .map(|id| vendor_ref(before, id))
+        .collect();
+    let vendors_changed = vendor_changes(before, after);
+
+    let declared = |m: &Map| -> BTreeMap<String, ()> {
+        m.fields
+            .values()
+            .filter(|f| !f.implicit)
+            .map(|f| (f.id.clone(), ()))
+            .collect()
+    };
+    let (bf, af) = (declared(before), declared(after));
+    let fields_added = only_keys(&af, &bf)
+        .iter()
+        .map(|id| field_ref(after, id))
+        .collect();
+    let fields_removed = only_keys(&bf, &af)
+        .iter()
+        .map(|id| field_ref(before, id))
+        .collect();
+    let fields_changed = field_changes(before, after);
 
     let (bp, ap) = (flow_pairs(before), flow_pairs(after));
     let mut flows_added = Vec::new();

@@ -256,24 +256,8 @@ pub fn from_scan(scan: &ScanResult, repo: &str, file: &str) -> Result<Merged, Lo
                 .as_deref()
                 .unwrap_or(crate::graph::reconcile::UNATTRIBUTED),
         );
-        if !crate::model::is_valid_id(&integ.vendor) {
-            problems.push(problem(
-                format!("integrations[{i}].vendor"),
-                format!("vendor id `{}` is not a valid id", integ.vendor),
-                crate::model::ID_RULE,
-            ));
-            continue;
-        }
-        if let Some(c) = integ
-            .component
-            .as_deref()
-            .filter(|c| !crate::model::is_valid_id(c))
-        {
-            problems.push(problem(
-                format!("integrations[{i}].component"),
-                format!("component id `{c}` is not a valid id"),
-                crate::model::ID_RULE,
-            ));
+        if let Some(p) = invalid_id(i, integ) {
+            problems.push(p);
             continue;
         }
         if integ.scope != Scope::Production {
@@ -386,6 +370,27 @@ pub fn from_scan(scan: &ScanResult, repo: &str, file: &str) -> Result<Merged, Lo
             problems,
         })
     }
+}
+
+/// The problem with integration `i`'s vendor or component id, if either
+/// is not a valid id.
+fn invalid_id(i: usize, integ: &crate::scan::Integration) -> Option<Problem> {
+    if !crate::model::is_valid_id(&integ.vendor) {
+        return Some(problem(
+            format!("integrations[{i}].vendor"),
+            format!("vendor id `{}` is not a valid id", integ.vendor),
+            crate::model::ID_RULE,
+        ));
+    }
+    let c = integ
+        .component
+        .as_deref()
+        .filter(|c| !crate::model::is_valid_id(c))?;
+    Some(problem(
+        format!("integrations[{i}].component"),
+        format!("component id `{c}` is not a valid id"),
+        crate::model::ID_RULE,
+    ))
 }
 
 fn problem(path: impl Into<String>, message: impl Into<String>, help: &str) -> Problem {

@@ -356,6 +356,38 @@ fn gdpr_count(r: &BlastReport) -> GdprCount {
     }
 }
 
+/// The scenarios that apply, in the notice's language (the report's own
+/// title and description for a scenario the language does not name).
+fn scenarios(r: &BlastReport, words: &Words) -> Vec<Scenario> {
+    r.scenarios
+        .iter()
+        .map(|s| {
+            let (title, consequence) = match words.scenarios.get(&s.id) {
+                Some(w) => (w.title.clone(), w.consequence.clone()),
+                None => (s.title.clone(), s.description.clone()),
+            };
+            Scenario {
+                id: s.id.clone(),
+                title,
+                consequence,
+            }
+        })
+        .collect()
+}
+
+/// Which of the report's actions the notice mentions.
+fn acts(r: &BlastReport) -> Acts {
+    let has = |id: &str| r.actions.iter().any(|a| a.id == id);
+    Acts {
+        remove_integration: has("remove-integration"),
+        notify_subjects: has("notify-subjects"),
+        warn_phishing: has("warn-phishing"),
+        rotate_credentials: has("rotate-credentials"),
+        review_sub_processors: has("review-sub-processors"),
+        notify_regulator: has("notify-regulator"),
+    }
+}
+
 impl Notice {
     /// Gathers a notice's facts from a blast report.
     pub fn new(r: &BlastReport, lang: Lang, fmt: NoticeFormat) -> Notice {
@@ -424,22 +456,7 @@ impl Notice {
             .iter()
             .filter(|e| within(&e.category, CREDENTIALS))
             .collect();
-        let has = |id: &str| r.actions.iter().any(|a| a.id == id);
-        let scenarios = r
-            .scenarios
-            .iter()
-            .map(|s| {
-                let (title, consequence) = match words.scenarios.get(&s.id) {
-                    Some(w) => (w.title.clone(), w.consequence.clone()),
-                    None => (s.title.clone(), s.description.clone()),
-                };
-                Scenario {
-                    id: s.id.clone(),
-                    title,
-                    consequence,
-                }
-            })
-            .collect();
+        let scenarios = scenarios(r, words);
         let regions = dedup(r.affected.iter().flat_map(|a| a.regions.iter().cloned()));
         Notice {
             fmt,
@@ -483,14 +500,7 @@ impl Notice {
                 .any(|e| !Taxonomy::is_within(&e.category, "user.authorization.password")),
             credentials: dedup(creds.iter().map(|e| phrase(&e.category, &e.plain))),
             scenarios,
-            acts: Acts {
-                remove_integration: has("remove-integration"),
-                notify_subjects: has("notify-subjects"),
-                warn_phishing: has("warn-phishing"),
-                rotate_credentials: has("rotate-credentials"),
-                review_sub_processors: has("review-sub-processors"),
-                notify_regulator: has("notify-regulator"),
-            },
+            acts: acts(r),
             steps: r
                 .actions
                 .iter()

@@ -215,6 +215,16 @@ fn field_comments(o: &mut String, i: &Integration) {
     }
 }
 
+/// The comment that opens a starter `blastmap.yaml`.
+const STARTER_HEADER: &str = "\
+# A starter blastmap.yaml, written by `blastmap scan` from the code.
+# The scan found which vendors each component talks to, with the evidence
+# in the comments, and lists the fields seen at call sites or collected by the
+# SDK as taxonomy keys. It does not know every field a flow carries: declare your
+# fields under `fields:` and list them in each flow (or use taxonomy keys such
+# as user.contact.email directly), then run `blastmap validate`.
+";
+
 /// A starter declaration file: the components and vendors found, one flow
 /// per production integration with its evidence in comments, and an empty
 /// field list for the architect to fill in. `blastmap validate` accepts it.
@@ -227,30 +237,7 @@ pub fn starter_yaml(
 ) -> String {
     let mut o = String::new();
     let system = crate::scan::component::slug(system).unwrap_or_else(|| "system".into());
-    let _ = writeln!(
-        o,
-        "# A starter blastmap.yaml, written by `blastmap scan` from the code."
-    );
-    let _ = writeln!(
-        o,
-        "# The scan found which vendors each component talks to, with the evidence"
-    );
-    let _ = writeln!(
-        o,
-        "# in the comments, and lists the fields seen at call sites or collected by the"
-    );
-    let _ = writeln!(
-        o,
-        "# SDK as taxonomy keys. It does not know every field a flow carries: declare your"
-    );
-    let _ = writeln!(
-        o,
-        "# fields under `fields:` and list them in each flow (or use taxonomy keys such"
-    );
-    let _ = writeln!(
-        o,
-        "# as user.contact.email directly), then run `blastmap validate`."
-    );
+    o.push_str(STARTER_HEADER);
     let _ = writeln!(o, "version: 1");
     let _ = writeln!(o, "system: {system}");
 

@@ -30,13 +30,7 @@ const KNOWN_LONG: &[(&str, &str, usize)] = &[
     ("src/check/mod.rs", "code_findings", 195),
     ("src/report/text.rs", "blast", 181),
     ("src/graph/reconcile.rs", "merge_scan_with_catalog", 177),
-    ("src/check/mod.rs", "check", 167),
-    ("src/report/scan.rs", "starter_yaml", 163),
-    ("src/graph/blast.rs", "blast", 160),
-    ("src/merge/convert.rs", "from_scan", 158),
-    ("src/graph/diff.rs", "diff", 157),
     ("src/scan/lang/kotlin.rs", "visit", 157),
-    ("src/report/notice.rs", "new", 153),
 ];
 
 /// The text with every string, char literal and comment replaced by spaces
