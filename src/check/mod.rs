@@ -642,46 +642,12 @@ fn code_findings(
         let vendor_declared = cx.map.vendors.contains_key(vendor);
         let vendor_new = base_vendors.is_some_and(|b| !b.contains(vendor));
         let where_ = best_evidence(&integ.evidence).map(|e| cx.evidence_location(e));
-        let decl_file = cx
-            .map
-            .source
-            .clone()
-            .unwrap_or_else(|| "blastmap.yaml".into());
 
-        if vendor_new && vendor_reported.insert(vendor.to_string()) {
-            let (level, tail) = if vendor_declared {
-                (
-                    cx.levels.of(Code::NewVendor).min(Level::Warn),
-                    format!("declared in {decl_file}"),
-                )
-            } else if cx.declared {
-                (
-                    cx.levels.of(Code::NewVendor),
-                    format!("not declared in {decl_file}"),
-                )
-            } else {
-                (
-                    cx.levels.of(Code::NewVendor),
-                    "no declarations to approve it".into(),
-                )
-            };
-            let message = format!(
-                "{name} (`{vendor}`) is a new vendor: the baseline does not use it; {tail}"
-            );
-            let f = Finding::about_vendor(Code::NewVendor, message, vendor, &component, &where_);
-            cx.push(f, level);
-        } else if !vendor_new
-            && cx.declared
-            && !vendor_declared
-            && vendor_reported.insert(vendor.to_string())
-        {
-            let level = cx.levels.of(Code::UndeclaredVendor);
-            let message = format!(
-                "the code sends data to {name} (`{vendor}`), which {decl_file} does not declare"
-            );
-            let f =
-                Finding::about_vendor(Code::UndeclaredVendor, message, vendor, &component, &where_);
-            cx.push(f, level);
+        if vendor_new || (cx.declared && !vendor_declared) {
+            let first = vendor_reported.insert(vendor.to_string());
+            if first {
+                push_vendor_finding(cx, integ, (&component, &name), vendor_new, &where_);
+            }
         }
 
         let flows = cx.declared_flows(&component, vendor);
@@ -787,38 +753,96 @@ fn code_findings(
             };
             cx.push(f, level);
         }
-        for ((code, level, covered), (file, line, cats)) in grouped {
-            let words: Vec<String> = cats
-                .iter()
-                .map(|c| format!("{} (`{c}`)", plain(cx.map, c)))
-                .collect();
-            let state = match (code, covered) {
-                (Code::NewFlow, true) => "new against the baseline; declared",
-                (Code::NewFlow, false) if cx.declared => {
-                    "new against the baseline; no declared flow carries them"
-                }
-                (Code::NewFlow, false) => "new against the baseline",
-                _ => "no declared flow carries them",
-            };
-            let f = Finding {
-                code,
-                level,
-                message: format!(
-                    "{name}'s SDK collects by default, from {component}: {} ({state})",
-                    words.join(", ")
-                ),
-                vendor: Some(vendor.to_string()),
-                component: Some(component.clone()),
-                category: None,
-                categories: cats,
-                location: Some(cx.code_location(&file, line)),
-                declaration: if covered { None } else { flow_decl.clone() },
-                help: format!(
-                    "add these categories to the declared flow {component} → {vendor} (the blast radius then counts them), or turn the collection off in the SDK's configuration (`blastmap catalog {vendor}` lists what it collects and the settings that stop it)"
-                ),
-            };
-            cx.push(f, level);
-        }
+        push_collected(cx, grouped, (&component, vendor, &name), flow_decl.as_ref());
+    }
+}
+
+/// new-vendor (the baseline does not use it) or undeclared-vendor (the
+/// declarations do not name it), once per vendor.
+fn push_vendor_finding(
+    cx: &mut Ctx<'_>,
+    integ: &Integration,
+    (component, name): (&str, &str),
+    vendor_new: bool,
+    where_: &Option<Location>,
+) {
+    let vendor = integ.vendor.as_str();
+    let vendor_declared = cx.map.vendors.contains_key(vendor);
+    let decl_file = cx
+        .map
+        .source
+        .clone()
+        .unwrap_or_else(|| "blastmap.yaml".into());
+    if vendor_new {
+        let (level, tail) = if vendor_declared {
+            (
+                cx.levels.of(Code::NewVendor).min(Level::Warn),
+                format!("declared in {decl_file}"),
+            )
+        } else if cx.declared {
+            (
+                cx.levels.of(Code::NewVendor),
+                format!("not declared in {decl_file}"),
+            )
+        } else {
+            (
+                cx.levels.of(Code::NewVendor),
+                "no declarations to approve it".into(),
+            )
+        };
+        let message =
+            format!("{name} (`{vendor}`) is a new vendor: the baseline does not use it; {tail}");
+        let f = Finding::about_vendor(Code::NewVendor, message, vendor, component, where_);
+        cx.push(f, level);
+    } else {
+        let level = cx.levels.of(Code::UndeclaredVendor);
+        let message = format!(
+            "the code sends data to {name} (`{vendor}`), which {decl_file} does not declare"
+        );
+        let f = Finding::about_vendor(Code::UndeclaredVendor, message, vendor, component, where_);
+        cx.push(f, level);
+    }
+}
+
+/// One finding per state for what an SDK collects by itself (grouped by
+/// [`code_findings`]), at the first place it was seen.
+fn push_collected(
+    cx: &mut Ctx<'_>,
+    grouped: BTreeMap<(Code, Level, bool), Collected>,
+    (component, vendor, name): (&str, &str, &str),
+    flow_decl: Option<&DeclarationRef>,
+) {
+    for ((code, level, covered), (file, line, cats)) in grouped {
+        let words: Vec<String> = cats
+            .iter()
+            .map(|c| format!("{} (`{c}`)", plain(cx.map, c)))
+            .collect();
+        let state = match (code, covered) {
+            (Code::NewFlow, true) => "new against the baseline; declared",
+            (Code::NewFlow, false) if cx.declared => {
+                "new against the baseline; no declared flow carries them"
+            }
+            (Code::NewFlow, false) => "new against the baseline",
+            _ => "no declared flow carries them",
+        };
+        let f = Finding {
+            code,
+            level,
+            message: format!(
+                "{name}'s SDK collects by default, from {component}: {} ({state})",
+                words.join(", ")
+            ),
+            vendor: Some(vendor.to_string()),
+            component: Some(component.to_string()),
+            category: None,
+            categories: cats,
+            location: Some(cx.code_location(&file, line)),
+            declaration: if covered { None } else { flow_decl.cloned() },
+            help: format!(
+                "add these categories to the declared flow {component} → {vendor} (the blast radius then counts them), or turn the collection off in the SDK's configuration (`blastmap catalog {vendor}` lists what it collects and the settings that stop it)"
+            ),
+        };
+        cx.push(f, level);
     }
 }
 

@@ -28,7 +28,7 @@ use crate::model::{
     Component, ComponentKind, Evidence, EvidenceKind, Field, Flow, FlowFields, Map, Origin, Scope,
     Vendor,
 };
-use crate::scan::ScanResult;
+use crate::scan::{Integration, ScanResult};
 
 /// The id used for findings no component could be attributed to.
 pub const UNATTRIBUTED: &str = "code";
@@ -71,66 +71,8 @@ pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catal
             }
         }
 
-        // The component: a discovered id that collides with a vendor or a
-        // field gets a suffix rather than merging two different things.
-        let mut cid = integ
-            .component
-            .clone()
-            .unwrap_or_else(|| UNATTRIBUTED.to_string());
-        if map.vendors.contains_key(&cid) && !map.components.contains_key(&cid) {
-            cid = format!("{cid}-app");
-        }
-        match map.components.get_mut(&cid) {
-            Some(c) => c.origin = c.origin.merge(Origin::Discovered),
-            None => {
-                let path = scan
-                    .components
-                    .iter()
-                    .find(|c| c.id == cid)
-                    .map(|c| c.path.clone())
-                    .unwrap_or_default();
-                map.components.insert(
-                    cid.clone(),
-                    Component {
-                        id: cid.clone(),
-                        name: None,
-                        kind: ComponentKind::Other,
-                        paths: vec![if path.is_empty() {
-                            "**".to_string()
-                        } else {
-                            format!("{path}/**")
-                        }],
-                        holds: Vec::new(),
-                        origin: Origin::Discovered,
-                    },
-                );
-            }
-        }
-
-        // Where each category is sent (or collected), for the report.
-        // Keyed by the flow's own ends: the component as named above
-        // (unattributed, or suffixed when it collides with a vendor).
-        let at = map
-            .field_evidence
-            .entry((cid.clone(), integ.vendor.clone()))
-            .or_default();
-        for f in &integ.fields {
-            let kind = if crate::scan::collects::is_collected(&f.name) {
-                EvidenceKind::Collects
-            } else {
-                EvidenceKind::Call
-            };
-            let e = Evidence {
-                kind,
-                file: f.file.clone(),
-                line: f.line,
-                text: f.name.clone(),
-                scope: Scope::Production,
-            };
-            if !at.iter().any(|(cat, x)| cat == &f.category && x == &e) {
-                at.push((f.category.clone(), e));
-            }
-        }
+        let cid = discovered_component(map, scan, integ);
+        record_field_evidence(map, &cid, integ);
 
         // The categories seen at call sites (or collected by the SDK), each
         // as the declared field that stands for it, or as itself.
@@ -213,6 +155,73 @@ pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catal
                 origin: Origin::Discovered,
                 discovered: added,
             }),
+        }
+    }
+}
+
+/// The component an integration is attributed to, added to the map as
+/// discovered when it is not declared: a discovered id that collides with
+/// a vendor gets a suffix rather than merging two different things.
+fn discovered_component(map: &mut Map, scan: &ScanResult, integ: &Integration) -> String {
+    let mut cid = integ
+        .component
+        .clone()
+        .unwrap_or_else(|| UNATTRIBUTED.to_string());
+    if map.vendors.contains_key(&cid) && !map.components.contains_key(&cid) {
+        cid = format!("{cid}-app");
+    }
+    match map.components.get_mut(&cid) {
+        Some(c) => c.origin = c.origin.merge(Origin::Discovered),
+        None => {
+            let path = scan
+                .components
+                .iter()
+                .find(|c| c.id == cid)
+                .map(|c| c.path.clone())
+                .unwrap_or_default();
+            map.components.insert(
+                cid.clone(),
+                Component {
+                    id: cid.clone(),
+                    name: None,
+                    kind: ComponentKind::Other,
+                    paths: vec![if path.is_empty() {
+                        "**".to_string()
+                    } else {
+                        format!("{path}/**")
+                    }],
+                    holds: Vec::new(),
+                    origin: Origin::Discovered,
+                },
+            );
+        }
+    }
+    cid
+}
+
+/// Where each category is sent (or collected), for the report. Keyed by
+/// the flow's own ends: the component as [`discovered_component`] named it
+/// (unattributed, or suffixed when it collides with a vendor).
+fn record_field_evidence(map: &mut Map, cid: &str, integ: &Integration) {
+    let at = map
+        .field_evidence
+        .entry((cid.to_string(), integ.vendor.clone()))
+        .or_default();
+    for f in &integ.fields {
+        let kind = if crate::scan::collects::is_collected(&f.name) {
+            EvidenceKind::Collects
+        } else {
+            EvidenceKind::Call
+        };
+        let e = Evidence {
+            kind,
+            file: f.file.clone(),
+            line: f.line,
+            text: f.name.clone(),
+            scope: Scope::Production,
+        };
+        if !at.iter().any(|(cat, x)| cat == &f.category && x == &e) {
+            at.push((f.category.clone(), e));
         }
     }
 }

@@ -3,7 +3,7 @@
 use super::escape::terminal;
 use std::fmt::Write;
 
-use crate::graph::blast::{BlastReport, HopKind, group_digits};
+use crate::graph::blast::{BlastReport, HopKind, RouteReport, group_digits};
 use crate::graph::diff::MapDiff;
 use crate::graph::rank::RankReport;
 use crate::graph::whatif::{BlastWhatIf, Change, RankWhatIf, VendorDelta};
@@ -62,44 +62,7 @@ pub fn blast(r: &BlastReport) -> String {
             terminal(e.subject.as_deref().unwrap_or("-"))
         );
         for route in &e.routes {
-            let mut line = String::from("           via ");
-            line.push_str(
-                &route
-                    .nodes
-                    .iter()
-                    .map(|n| terminal(n))
-                    .collect::<Vec<_>>()
-                    .join(" → "),
-            );
-            let mut locs: Vec<String> = route
-                .hops
-                .iter()
-                .flat_map(|h| h.evidence.iter().map(|ev| ev.location()))
-                .collect();
-            locs.dedup();
-            if route.hops.iter().any(|h| h.via == HopKind::Access) {
-                line.push_str(" (access grant)");
-            }
-            if route.hops.iter().any(|h| h.via == HopKind::Code) {
-                line.push_str(" (SDK code runs there)");
-            }
-            if !locs.is_empty() {
-                let _ = write!(line, "  [{}]", terminal(&locs.join(", ")));
-            }
-            if route.more_paths > 0 {
-                let _ = write!(
-                    line,
-                    " (+{}{} more path{})",
-                    route.more_paths,
-                    if route.more_paths_is_lower_bound {
-                        "+"
-                    } else {
-                        ""
-                    },
-                    if route.more_paths == 1 { "" } else { "s" }
-                );
-            }
-            o.push_str(&line);
+            o.push_str(&route_line(route));
             o.push('\n');
         }
     }
@@ -190,6 +153,49 @@ pub fn blast(r: &BlastReport) -> String {
         r.reach_factor
     );
     o
+}
+
+/// One path of an exposed field: `via` the nodes, how it crosses (access,
+/// SDK code), where it was seen and how many other paths there are.
+fn route_line(route: &RouteReport) -> String {
+    let mut line = String::from("           via ");
+    line.push_str(
+        &route
+            .nodes
+            .iter()
+            .map(|n| terminal(n))
+            .collect::<Vec<_>>()
+            .join(" → "),
+    );
+    let mut locs: Vec<String> = route
+        .hops
+        .iter()
+        .flat_map(|h| h.evidence.iter().map(|ev| ev.location()))
+        .collect();
+    locs.dedup();
+    if route.hops.iter().any(|h| h.via == HopKind::Access) {
+        line.push_str(" (access grant)");
+    }
+    if route.hops.iter().any(|h| h.via == HopKind::Code) {
+        line.push_str(" (SDK code runs there)");
+    }
+    if !locs.is_empty() {
+        let _ = write!(line, "  [{}]", terminal(&locs.join(", ")));
+    }
+    if route.more_paths > 0 {
+        let _ = write!(
+            line,
+            " (+{}{} more path{})",
+            route.more_paths,
+            if route.more_paths_is_lower_bound {
+                "+"
+            } else {
+                ""
+            },
+            if route.more_paths == 1 { "" } else { "s" }
+        );
+    }
+    line
 }
 
 /// How `rank` orders vendors, as every format says it.

@@ -27,9 +27,6 @@ const KNOWN_LONG: &[(&str, &str, usize)] = &[
     ("src/report/diagram/svg.rs", "render", 224),
     ("src/merge/tests.rs", "doc", 222),
     ("src/report/cyclonedx.rs", "build", 214),
-    ("src/check/mod.rs", "code_findings", 195),
-    ("src/report/text.rs", "blast", 181),
-    ("src/graph/reconcile.rs", "merge_scan_with_catalog", 177),
     ("src/scan/lang/kotlin.rs", "visit", 157),
 ];
 
