@@ -36,7 +36,7 @@ use crate::graph::blast::{BlastReport, Severity};
 use crate::graph::{DataGraph, Mode};
 use crate::model::policy::{Code, Level, Policy, Target};
 use crate::model::{Evidence, EvidenceKind, FlowFields, Map, Origin, Scope};
-use crate::scan::{Integration, ScanResult};
+use crate::scan::{Integration, ScanResult, SkipReason};
 
 pub mod base;
 pub mod codes;
@@ -923,8 +923,8 @@ fn unread_findings(cx: &mut Ctx<'_>, scan: &ScanResult, changes: &git::Changes) 
         .skipped
         .files
         .iter()
-        .filter(|s| changes.files.contains(&s.path) && s.reason != "binary")
-        .map(|s| (s.path.clone(), s.reason.clone()))
+        .filter(|s| changes.files.contains(&s.path) && s.reason != SkipReason::Binary)
+        .map(|s| (s.path.clone(), s.reason.to_string()))
         .collect();
     unread.extend(
         changes

@@ -359,7 +359,7 @@ pub fn from_scan(scan: &ScanResult, repo: &str, file: &str) -> Result<Merged, Lo
         doc.skipped.insert(MSkipped {
             repo: repo.to_string(),
             path: s.path.clone(),
-            reason: s.reason.clone(),
+            reason: s.reason.to_string(),
         });
     }
     if problems.is_empty() {

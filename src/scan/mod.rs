@@ -81,15 +81,80 @@ pub struct Finding {
     pub scope: Scope,
 }
 
+/// Why a file was not scanned. Variants are in the order of their names,
+/// so `by_reason` lists them alphabetically, as it did when they were
+/// strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipReason {
+    /// Not text.
+    Binary,
+    /// A saved scan or merged map (such as a baseline).
+    BlastmapOutput,
+    /// Minified code (long lines).
+    Minified,
+    /// Text that is not UTF-8.
+    NotUtf8,
+    /// The parser gave no tree.
+    ParseError,
+    /// The parser ran out of its time budget.
+    ParseTimeout,
+    /// A symlink that points at its own ancestor or at itself.
+    SymlinkLoop,
+    /// A symlink that leaves the root.
+    SymlinkOutsideRoot,
+    /// Larger than the size limit.
+    TooLarge,
+    /// Could not be read.
+    Unreadable,
+}
+
+impl SkipReason {
+    /// Every reason, in order.
+    pub const ALL: [SkipReason; 10] = [
+        SkipReason::Binary,
+        SkipReason::BlastmapOutput,
+        SkipReason::Minified,
+        SkipReason::NotUtf8,
+        SkipReason::ParseError,
+        SkipReason::ParseTimeout,
+        SkipReason::SymlinkLoop,
+        SkipReason::SymlinkOutsideRoot,
+        SkipReason::TooLarge,
+        SkipReason::Unreadable,
+    ];
+
+    /// The kebab-case name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Binary => "binary",
+            SkipReason::BlastmapOutput => "blastmap-output",
+            SkipReason::Minified => "minified",
+            SkipReason::NotUtf8 => "not-utf8",
+            SkipReason::ParseError => "parse-error",
+            SkipReason::ParseTimeout => "parse-timeout",
+            SkipReason::SymlinkLoop => "symlink-loop",
+            SkipReason::SymlinkOutsideRoot => "symlink-outside-root",
+            SkipReason::TooLarge => "too-large",
+            SkipReason::Unreadable => "unreadable",
+        }
+    }
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `pad`, so that a width (`{:<14}`) applies.
+        f.pad(self.as_str())
+    }
+}
+
 /// A file that was not scanned, and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct SkippedFile {
     /// Path relative to the root.
     pub path: String,
-    /// `binary`, `too-large`, `unreadable`, `not-utf8`, `parse-timeout`,
-    /// `parse-error`, `symlink-outside-root`, `symlink-loop`, `minified`,
-    /// `blastmap-output` (a saved scan or merged map, such as a baseline).
-    pub reason: String,
+    /// Why.
+    pub reason: SkipReason,
 }
 
 /// Every skipped file, with counts per reason.
@@ -98,7 +163,7 @@ pub struct Skipped {
     /// Number of skipped files.
     pub total: usize,
     /// Counts per reason.
-    pub by_reason: BTreeMap<String, usize>,
+    pub by_reason: BTreeMap<SkipReason, usize>,
     /// Every skipped file, sorted by path.
     pub files: Vec<SkippedFile>,
 }
@@ -350,5 +415,25 @@ impl Relevance {
         name == ".gitignore"
             || manifest::ManifestKind::of_path(rel).is_some()
             || !self.prefilter.scan(contents).is_empty()
+    }
+}
+
+#[cfg(test)]
+mod skip_reason_tests {
+    use super::SkipReason;
+
+    #[test]
+    fn names_are_the_serde_form_and_sort_like_the_enum() {
+        let names: Vec<&str> = SkipReason::ALL.iter().map(|r| r.as_str()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted, "by_reason must stay in alphabetical order");
+        for r in SkipReason::ALL {
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                format!("\"{}\"", r.as_str())
+            );
+            assert_eq!(format!("{r:<16}|"), format!("{:<16}|", r.as_str()));
+        }
     }
 }

@@ -27,8 +27,8 @@ use super::redact::Redactor;
 use super::walk::{self, WalkedFile};
 use super::{
     FieldUse, Finding, Integration, ScanComponent, ScanError, ScanOptions, ScanResult, ScanStats,
-    Skipped, SkippedFile, calls, collects, config, imports, logins, renderers, scope, script,
-    secrets, wrappers,
+    SkipReason, Skipped, SkippedFile, calls, collects, config, imports, logins, renderers, scope,
+    script, secrets, wrappers,
 };
 use crate::catalog::{Catalog, Ecosystem};
 use crate::model::{Evidence, EvidenceKind, Scope};
@@ -79,7 +79,7 @@ struct Found {
 #[derive(Default)]
 struct Outcome {
     rel: String,
-    skipped: Option<&'static str>,
+    skipped: Option<SkipReason>,
     read: bool,
     analysed: bool,
     manifest: Option<(ManifestKind, Option<String>)>,
@@ -220,7 +220,7 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         if let Some(reason) = o.skipped {
             skipped.push(SkippedFile {
                 path: o.rel.clone(),
-                reason: reason.to_string(),
+                reason,
             });
         }
         if let Some((kind, name)) = &o.manifest {
@@ -381,7 +381,7 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     skipped.dedup();
     let mut by_reason = BTreeMap::new();
     for s in &skipped {
-        *by_reason.entry(s.reason.clone()).or_insert(0) += 1;
+        *by_reason.entry(s.reason).or_insert(0) += 1;
     }
     let mut result = ScanResult {
         version: 1,
@@ -474,7 +474,7 @@ fn tidy(ev: BTreeSet<Evidence>) -> Vec<Evidence> {
     out
 }
 
-fn skip(rel: &str, reason: &'static str, read: bool) -> Outcome {
+fn skip(rel: &str, reason: SkipReason, read: bool) -> Outcome {
     Outcome {
         rel: rel.to_string(),
         skipped: Some(reason),
@@ -485,7 +485,7 @@ fn skip(rel: &str, reason: &'static str, read: bool) -> Outcome {
 
 /// A file skipped after it was read: what it already yielded that needs no
 /// parsing (its secrets) is kept.
-fn skip_keeping(out: Outcome, reason: &'static str) -> Outcome {
+fn skip_keeping(out: Outcome, reason: SkipReason) -> Outcome {
     Outcome {
         skipped: Some(reason),
         found: Vec::new(),
@@ -537,26 +537,26 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
     let rel = f.rel.as_str();
     let bytes = match read_limited(f, ctx.max_file_size) {
         Ok(b) => b,
-        Err(_) => return skip(rel, "unreadable", false),
+        Err(_) => return skip(rel, SkipReason::Unreadable, false),
     };
     if bytes.len() as u64 > ctx.max_file_size {
-        return skip(rel, "too-large", false);
+        return skip(rel, SkipReason::TooLarge, false);
     }
     if bytes[..bytes.len().min(BINARY_PROBE)].contains(&0) {
-        return skip(rel, "binary", true);
+        return skip(rel, SkipReason::Binary, true);
     }
     let Ok(text) = std::str::from_utf8(&bytes) else {
-        return skip(rel, "not-utf8", true);
+        return skip(rel, SkipReason::NotUtf8, true);
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let manifest_kind = ManifestKind::of_path(rel);
     if manifest_kind.is_none() && text.len() > MAX_LINE && longest_line(text.as_bytes()) > MAX_LINE
     {
-        return skip(rel, "minified", true);
+        return skip(rel, SkipReason::Minified, true);
     }
     if manifest_kind.is_none() && name.ends_with(".json") && is_blastmap_output(text) {
-        return skip(rel, "blastmap-output", true);
+        return skip(rel, SkipReason::BlastmapOutput, true);
     }
     let mut out = Outcome {
         rel: rel.to_string(),
@@ -600,7 +600,7 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
     if let Some(kind) = manifest_kind {
         out.analysed = true;
         match manifest::parse(kind, rel, text) {
-            Err(_) => return skip_keeping(out, "parse-error"),
+            Err(_) => return skip_keeping(out, SkipReason::ParseError),
             Ok(m) => {
                 out.manifest = Some((kind, m.name.clone()));
                 for d in &m.dependencies {
@@ -635,8 +635,8 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
         out.analysed = true;
         let facts = match lang::extract(lang, text) {
             Ok(f) => f,
-            Err(ExtractError::Timeout) => return skip_keeping(out, "parse-timeout"),
-            Err(ExtractError::Parse(_)) => return skip_keeping(out, "parse-error"),
+            Err(ExtractError::Timeout) => return skip_keeping(out, SkipReason::ParseTimeout),
+            Err(ExtractError::Parse(_)) => return skip_keeping(out, SkipReason::ParseError),
         };
         if lang != Lang::Html {
             findings.extend(imports::detect(lang, &facts, &ctx.index));

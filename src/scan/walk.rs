@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use walkdir::WalkDir;
 
-use super::SkippedFile;
+use super::{SkipReason, SkippedFile};
 
 /// Folders never entered: dependencies, build output and tool state.
 pub const DEFAULT_EXCLUDED_DIRS: &[&str] = &[
@@ -372,7 +372,7 @@ pub fn walk(root: &Path, max_file_size: u64) -> Walk {
                 if !rel.is_empty() {
                     out.skipped.push(SkippedFile {
                         path: rel,
-                        reason: "unreadable".into(),
+                        reason: SkipReason::Unreadable,
                     });
                 }
                 continue;
@@ -411,10 +411,7 @@ pub fn walk(root: &Path, max_file_size: u64) -> Walk {
         let rel = relative(root, path);
         if ft.is_symlink() {
             if let Some(reason) = symlink_verdict(root, path) {
-                out.skipped.push(SkippedFile {
-                    path: rel,
-                    reason: reason.into(),
-                });
+                out.skipped.push(SkippedFile { path: rel, reason });
             }
             continue;
         }
@@ -422,14 +419,14 @@ pub fn walk(root: &Path, max_file_size: u64) -> Walk {
             // Sockets, FIFOs, devices: opening one could block the scan.
             out.skipped.push(SkippedFile {
                 path: rel,
-                reason: "unreadable".into(),
+                reason: SkipReason::Unreadable,
             });
             continue;
         }
         if is_minified_name(&name) {
             out.skipped.push(SkippedFile {
                 path: rel,
-                reason: "minified".into(),
+                reason: SkipReason::Minified,
             });
             continue;
         }
@@ -438,7 +435,7 @@ pub fn walk(root: &Path, max_file_size: u64) -> Walk {
             Err(_) => {
                 out.skipped.push(SkippedFile {
                     path: rel,
-                    reason: "unreadable".into(),
+                    reason: SkipReason::Unreadable,
                 });
                 continue;
             }
@@ -446,7 +443,7 @@ pub fn walk(root: &Path, max_file_size: u64) -> Walk {
         if size > max_file_size {
             out.skipped.push(SkippedFile {
                 path: rel,
-                reason: "too-large".into(),
+                reason: SkipReason::TooLarge,
             });
             continue;
         }
@@ -516,7 +513,7 @@ pub fn apply_overrides(
         if meta.len() > max_file_size {
             out.skipped.push(SkippedFile {
                 path: rel.clone(),
-                reason: "too-large".into(),
+                reason: SkipReason::TooLarge,
             });
             continue;
         }
@@ -544,25 +541,25 @@ fn is_ignored(ignores: &[(usize, Rules)], path: &Path, is_dir: bool) -> bool {
 
 /// What to report about a symlink: `None` when its target is inside the
 /// root and is read at its own path.
-fn symlink_verdict(root: &Path, link: &Path) -> Option<&'static str> {
+fn symlink_verdict(root: &Path, link: &Path) -> Option<SkipReason> {
     let target = match std::fs::canonicalize(link) {
         Ok(t) => t,
         Err(e) => {
             // ELOOP: the link resolves to itself, directly or not.
             return Some(if is_loop_error(&e) {
-                "symlink-loop"
+                SkipReason::SymlinkLoop
             } else {
-                "unreadable"
+                SkipReason::Unreadable
             });
         }
     };
     if !target.starts_with(root) {
-        return Some("symlink-outside-root");
+        return Some(SkipReason::SymlinkOutsideRoot);
     }
     if target.is_dir() {
         let parent = link.parent().unwrap_or(root);
         if parent.starts_with(&target) {
-            return Some("symlink-loop");
+            return Some(SkipReason::SymlinkLoop);
         }
     }
     None

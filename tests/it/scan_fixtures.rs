@@ -84,7 +84,7 @@ fn js_monorepo_finds_each_package_and_skips_the_traps() {
     );
     assert_eq!(r.skipped.files.len(), 1);
     assert_eq!(r.skipped.files[0].path, "apps/web/public/js/hotjar.min.js");
-    assert_eq!(r.skipped.files[0].reason, "minified");
+    assert_eq!(r.skipped.files[0].reason.as_str(), "minified");
 }
 
 #[test]
