@@ -124,16 +124,43 @@ pub fn render(view: &View<'_, '_>) -> String {
     super::json::to_string(&bom)
 }
 
-fn build(view: &View<'_, '_>) -> Bom {
-    let map = view.graph.map;
-    let kind_of = |id: &str| {
-        if map.components.contains_key(id) {
-            "component"
-        } else {
-            "vendor"
-        }
-    };
+/// Every component and vendor appears in the dependency graph, with an
+/// empty list when it depends on nothing (CycloneDX: "must be declared as
+/// empty elements").
+fn dependencies(
+    components: &[Component],
+    services: &[Service],
+    depends: &BTreeMap<String, BTreeSet<String>>,
+) -> Vec<Dependency> {
+    let mut dependencies = vec![Dependency {
+        reference: SYSTEM_REF.to_string(),
+        depends_on: components.iter().map(|c| c.bom_ref.clone()).collect(),
+    }];
+    for r in components
+        .iter()
+        .map(|c| &c.bom_ref)
+        .chain(services.iter().map(|s| &s.bom_ref))
+    {
+        dependencies.push(Dependency {
+            reference: r.clone(),
+            depends_on: depends
+                .get(r)
+                .map(|s| s.iter().cloned().collect())
+                .unwrap_or_default(),
+        });
+    }
+    dependencies
+}
 
+/// Per vendor: (field id, counterpart ref).
+type Key<'a> = (&'a str, &'a str);
+/// (inbound, outbound, purposes) of a [`Key`].
+type Seen<'a> = (bool, bool, BTreeSet<&'a str>);
+
+/// The system's components, with their kind, origin, fields, paths and
+/// repositories as properties.
+fn components(view: &View<'_, '_>) -> Vec<Component> {
+    let map = view.graph.map;
     let mut components = Vec::with_capacity(map.components.len());
     for c in map.components.values() {
         let mut properties = vec![
@@ -160,12 +187,67 @@ fn build(view: &View<'_, '_>) -> Bom {
             properties,
         });
     }
+    components
+}
+
+/// A vendor's data entries: one per field and counterpart, inbound,
+/// outbound or both, with the flows' purposes.
+fn vendor_data(map: &crate::model::Map, per: &BTreeMap<Key<'_>, Seen<'_>>, me: &str) -> Vec<Data> {
+    let mut data = Vec::new();
+    for ((field, counterpart), (inbound, outbound, purposes)) in per {
+        let category = map
+            .fields
+            .get(*field)
+            .map(|f| f.category.clone())
+            .unwrap_or_else(|| field.to_string());
+        let (flow, source, destination) = match (inbound, outbound) {
+            (true, true) => {
+                let both = sorted([counterpart.to_string(), me.to_string()]);
+                ("bi-directional", both.clone(), both)
+            }
+            (true, false) => (
+                "inbound",
+                vec![counterpart.to_string()],
+                vec![me.to_string()],
+            ),
+            _ => (
+                "outbound",
+                vec![me.to_string()],
+                vec![counterpart.to_string()],
+            ),
+        };
+        let description = if purposes.is_empty() {
+            None
+        } else {
+            Some(purposes.iter().copied().collect::<Vec<_>>().join("; "))
+        };
+        data.push(Data {
+            flow,
+            classification: category,
+            name: field.to_string(),
+            description,
+            source,
+            destination,
+        });
+    }
+    data
+}
+
+fn build(view: &View<'_, '_>) -> Bom {
+    let map = view.graph.map;
+    let kind_of = |id: &str| {
+        if map.components.contains_key(id) {
+            "component"
+        } else {
+            "vendor"
+        }
+    };
+
+    let components = components(view);
 
     // Per vendor: (field id, counterpart ref) → (inbound, outbound, purposes),
     // borrowed from the map and from each flow's two refs, made once here:
     // copying them for every carried field was most of the allocations.
-    type Key<'a> = (&'a str, &'a str);
-    type Seen<'a> = (bool, bool, BTreeSet<&'a str>);
     let refs: Vec<(String, String)> = map
         .flows
         .iter()
@@ -210,37 +292,10 @@ fn build(view: &View<'_, '_>) -> Bom {
         } else {
             None
         };
-        let mut data = Vec::new();
-        if let Some(per) = entries.get(v.id.as_str()) {
-            for ((field, counterpart), (inbound, outbound, purposes)) in per {
-                let category = map
-                    .fields
-                    .get(*field)
-                    .map(|f| f.category.clone())
-                    .unwrap_or_else(|| field.to_string());
-                let (flow, source, destination) = match (inbound, outbound) {
-                    (true, true) => {
-                        let both = sorted([counterpart.to_string(), me.clone()]);
-                        ("bi-directional", both.clone(), both)
-                    }
-                    (true, false) => ("inbound", vec![counterpart.to_string()], vec![me.clone()]),
-                    _ => ("outbound", vec![me.clone()], vec![counterpart.to_string()]),
-                };
-                let description = if purposes.is_empty() {
-                    None
-                } else {
-                    Some(purposes.iter().copied().collect::<Vec<_>>().join("; "))
-                };
-                data.push(Data {
-                    flow,
-                    classification: category,
-                    name: field.to_string(),
-                    description,
-                    source,
-                    destination,
-                });
-            }
-        }
+        let data = entries
+            .get(v.id.as_str())
+            .map(|per| vendor_data(map, per, &me))
+            .unwrap_or_default();
         let mut properties = vec![
             prop("blastmap:id", &v.id),
             prop("blastmap:category", v.category.as_str()),
@@ -291,26 +346,7 @@ fn build(view: &View<'_, '_>) -> Bom {
         });
     }
 
-    // Every component and vendor appears in the dependency graph, with an
-    // empty list when it depends on nothing (CycloneDX: "must be declared as
-    // empty elements").
-    let mut dependencies = vec![Dependency {
-        reference: SYSTEM_REF.to_string(),
-        depends_on: components.iter().map(|c| c.bom_ref.clone()).collect(),
-    }];
-    for r in components
-        .iter()
-        .map(|c| &c.bom_ref)
-        .chain(services.iter().map(|s| &s.bom_ref))
-    {
-        dependencies.push(Dependency {
-            reference: r.clone(),
-            depends_on: depends
-                .get(r)
-                .map(|s| s.iter().cloned().collect())
-                .unwrap_or_default(),
-        });
-    }
+    let dependencies = dependencies(&components, &services, &depends);
 
     Bom {
         bom_format: "CycloneDX",

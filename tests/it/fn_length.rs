@@ -26,7 +26,6 @@ const KNOWN_LONG: &[(&str, &str, usize)] = &[
     ("src/scan/renderers.rs", "detect", 227),
     ("src/report/diagram/svg.rs", "render", 224),
     ("src/merge/tests.rs", "doc", 222),
-    ("src/report/cyclonedx.rs", "build", 214),
     ("src/scan/lang/kotlin.rs", "visit", 157),
 ];
 
