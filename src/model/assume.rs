@@ -290,24 +290,15 @@ pub struct AssumptionEffect {
     pub fields_added: Vec<String>,
 }
 
-/// Checks every assumption against `map`, then applies them: `--without`
-/// first, then the assumed flows in order. On any problem the map is left
-/// untouched and every problem is returned.
-pub fn apply_assumptions(
-    map: &mut Map,
+/// Every problem with the assumptions, against the map as declared: an
+/// unknown or non-vendor `--without`, an `--assume` flow whose ends are
+/// unknown or removed, or whose fields are unknown.
+fn check_assumptions(
+    map: &Map,
     assumptions: &[Assumption],
-) -> Result<AssumptionEffect, AssumeError> {
-    let mut problems = Vec::new();
-    let removed: BTreeSet<&str> = assumptions
-        .iter()
-        .filter_map(|a| match a {
-            // Only real vendors: a bad id is reported below, once.
-            Assumption::Without { vendor } if map.vendors.contains_key(vendor) => {
-                Some(vendor.as_str())
-            }
-            _ => None,
-        })
-        .collect();
+    removed: &BTreeSet<&str>,
+    problems: &mut Vec<Problem>,
+) {
     let nodes: BTreeSet<&str> = map
         .components
         .keys()
@@ -421,15 +412,11 @@ pub fn apply_assumptions(
             }
         }
     }
-    if !problems.is_empty() {
-        return Err(AssumeError { problems });
-    }
+}
 
-    let mut effect = AssumptionEffect {
-        assumptions: assumptions.iter().map(Assumption::as_given).collect(),
-        ..Default::default()
-    };
-    for v in &removed {
+/// Removes the `--without` vendors, their flows and the grants to them.
+fn remove_vendors(map: &mut Map, removed: &BTreeSet<&str>, effect: &mut AssumptionEffect) {
+    for v in removed {
         map.vendors.remove(*v);
         effect.vendors_removed.push(v.to_string());
     }
@@ -461,7 +448,11 @@ pub fn apply_assumptions(
         effect.flows_removed.dedup();
         effect.access_removed.sort();
     }
+}
 
+/// Adds the `--assume` flows, with the catalog vendors and taxonomy keys
+/// they name that the map lacks.
+fn add_flows(map: &mut Map, assumptions: &[Assumption], effect: &mut AssumptionEffect) {
     let sole_subject = if map.subjects.len() == 1 {
         map.subjects.keys().next().cloned()
     } else {
@@ -536,6 +527,37 @@ pub fn apply_assumptions(
             fields: FieldsRef::of(fields),
         });
     }
+}
+
+/// Checks every assumption against `map`, then applies them: `--without`
+/// first, then the assumed flows in order. On any problem the map is left
+/// untouched and every problem is returned.
+pub fn apply_assumptions(
+    map: &mut Map,
+    assumptions: &[Assumption],
+) -> Result<AssumptionEffect, AssumeError> {
+    let mut problems = Vec::new();
+    let removed: BTreeSet<&str> = assumptions
+        .iter()
+        .filter_map(|a| match a {
+            // Only real vendors: a bad id is reported below, once.
+            Assumption::Without { vendor } if map.vendors.contains_key(vendor) => {
+                Some(vendor.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    check_assumptions(map, assumptions, &removed, &mut problems);
+    if !problems.is_empty() {
+        return Err(AssumeError { problems });
+    }
+
+    let mut effect = AssumptionEffect {
+        assumptions: assumptions.iter().map(Assumption::as_given).collect(),
+        ..Default::default()
+    };
+    remove_vendors(map, &removed, &mut effect);
+    add_flows(map, assumptions, &mut effect);
     effect.vendors_added.sort();
     effect.vendors_added.dedup();
     effect.fields_added.sort();

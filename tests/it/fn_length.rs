@@ -21,7 +21,6 @@ const KNOWN_LONG: &[(&str, &str, usize)] = &[
     ("src/scan/pipeline.rs", "run", 303),
     ("src/scan/pipeline.rs", "analyse", 256),
     ("src/report/diagram/layout.rs", "layout", 250),
-    ("src/model/assume.rs", "apply_assumptions", 249),
     ("src/scan/lang/javascript.rs", "visit", 235),
     ("src/scan/renderers.rs", "detect", 227),
     ("src/report/diagram/svg.rs", "render", 224),
