@@ -41,13 +41,14 @@ use crate::catalog::taxonomy::Taxonomy;
 use crate::graph::blast::{BlastReport, Severity};
 use crate::graph::{DataGraph, Mode};
 use crate::model::policy::{Code, Level, Policy, Target};
-use crate::model::{Evidence, EvidenceKind, FlowFields, Map, Origin, Scope, Sensitivity};
+use crate::model::{Evidence, EvidenceKind, FlowFields, Map, Origin, Scope};
 use crate::observe::ObservedReport;
 use crate::scan::{Integration, ScanResult};
 
 pub mod base;
 pub mod codes;
 pub mod git;
+pub mod run;
 
 /// Where a finding points: a file the user can open and a 1-based line
 /// (0 when only the file is known).
@@ -532,16 +533,7 @@ pub fn check(input: CheckInput<'_>) -> CheckReport {
         unread_findings(&mut cx, input.scan, changes);
     }
 
-    // The current map: declarations joined with the scan, then with what
-    // was observed.
-    let mut current = map.clone();
-    crate::graph::reconcile::merge_scan(&mut current, input.scan);
-    for r in input.observed {
-        observed_findings(&mut cx, input.scan, &current, r);
-    }
-    for r in input.observed {
-        crate::graph::reconcile::merge_observed(&mut current, r);
-    }
+    let current = current_map(&mut cx, &input);
     // Every vendor's blast radius, only when the policy or a baseline needs
     // it: it is the costliest part of a check on a large map.
     let radii = if map.policy.is_empty() && input.baseline.is_none() {
@@ -633,6 +625,21 @@ pub fn check(input: CheckInput<'_>) -> CheckReport {
             .collect(),
         notes,
     }
+}
+
+/// The current map: the declarations joined with the scan, then with what
+/// was observed, whose findings are raised on the way (against the scan's
+/// components).
+fn current_map(cx: &mut Ctx<'_>, input: &CheckInput<'_>) -> Map {
+    let mut current = cx.map.clone();
+    crate::graph::reconcile::merge_scan(&mut current, input.scan);
+    for r in input.observed {
+        observed_findings(cx, input.scan, &current, r);
+    }
+    for r in input.observed {
+        crate::graph::reconcile::merge_observed(&mut current, r);
+    }
+    current
 }
 
 /// hidden-vendor, and undeclared-flow for what a recording shows;
@@ -1112,15 +1119,6 @@ fn route_location(
     (None, decl)
 }
 
-fn severity_of(s: Sensitivity) -> Severity {
-    match s {
-        Sensitivity::Low => Severity::Low,
-        Sensitivity::Medium => Severity::Medium,
-        Sensitivity::High => Severity::High,
-        Sensitivity::Critical => Severity::Critical,
-    }
-}
-
 /// policy-denied: the allowlist, the deny rules and the maximum severities.
 fn policy_findings(cx: &mut Ctx<'_>, current: &Map, radii: &BTreeMap<String, BlastReport>) {
     let policy = cx.map.policy.clone();
@@ -1234,7 +1232,7 @@ fn policy_findings(cx: &mut Ctx<'_>, current: &Map, radii: &BTreeMap<String, Bla
             if !m.target.matches(id, v.category) {
                 continue;
             }
-            if r.severity > severity_of(m.max) {
+            if r.severity > Severity::from(m.max) {
                 let f = Finding {
                     code: Code::PolicyDenied,
                     level,

@@ -37,7 +37,7 @@ use crate::model::{
     Vendor,
 };
 use crate::observe::ObservedReport;
-use crate::scan::ScanResult;
+use crate::scan::{Integration, ScanResult};
 
 /// The id used for findings no component could be attributed to.
 pub const UNATTRIBUTED: &str = "code";
@@ -90,69 +90,10 @@ fn merge(map: &mut Map, scan: &ScanResult, catalog: &Catalog, origin: Origin) {
         .iter()
         .filter(|i| i.scope == Scope::Production)
     {
-        // The vendor.
-        match map.vendors.get_mut(&integ.vendor) {
-            Some(v) => v.origin = v.origin.merge(origin),
-            None => {
-                let Some(cv) = catalog.get(&integ.vendor) else {
-                    continue;
-                };
-                map.vendors.insert(
-                    cv.id.clone(),
-                    Vendor {
-                        id: cv.id.clone(),
-                        name: cv.name.clone(),
-                        category: cv.category,
-                        access: Vec::new(),
-                        in_catalog: true,
-                        origin,
-                    },
-                );
-            }
+        if !join_vendor(map, catalog, &integ.vendor, origin) {
+            continue;
         }
-
-        // The component: a discovered id that collides with a vendor or a
-        // field gets a suffix rather than merging two different things.
-        let mut cid = integ
-            .component
-            .clone()
-            .unwrap_or_else(|| UNATTRIBUTED.to_string());
-        if map.vendors.contains_key(&cid) && !map.components.contains_key(&cid) {
-            cid = format!("{cid}-app");
-        }
-        match map.components.get_mut(&cid) {
-            Some(c) => c.origin = c.origin.merge(origin),
-            None => {
-                let path = scan
-                    .components
-                    .iter()
-                    .find(|c| c.id == cid)
-                    .map(|c| c.path.clone())
-                    .unwrap_or_default();
-                map.components.insert(
-                    cid.clone(),
-                    Component {
-                        id: cid.clone(),
-                        name: None,
-                        kind: if origin == Origin::OBSERVED {
-                            ComponentKind::Web
-                        } else {
-                            ComponentKind::Other
-                        },
-                        // An observed component has no code of its own.
-                        paths: if origin == Origin::OBSERVED {
-                            Vec::new()
-                        } else if path.is_empty() {
-                            vec!["**".to_string()]
-                        } else {
-                            vec![format!("{path}/**")]
-                        },
-                        holds: Vec::new(),
-                        origin,
-                    },
-                );
-            }
-        }
+        let cid = join_component(map, scan, integ, origin);
 
         // Where each category is sent (or collected), for the report.
         // Keyed by the flow's own ends: the component as named above
@@ -264,6 +205,81 @@ fn merge(map: &mut Map, scan: &ScanResult, catalog: &Catalog, origin: Origin) {
             }),
         }
     }
+}
+
+/// Marks the integration's vendor with `origin`, adding it from the
+/// catalog when the map lacks it; false when the catalog does not know it.
+fn join_vendor(map: &mut Map, catalog: &Catalog, id: &str, origin: Origin) -> bool {
+    match map.vendors.get_mut(id) {
+        Some(v) => v.origin = v.origin.merge(origin),
+        None => {
+            let Some(cv) = catalog.get(id) else {
+                return false;
+            };
+            map.vendors.insert(
+                cv.id.clone(),
+                Vendor {
+                    id: cv.id.clone(),
+                    name: cv.name.clone(),
+                    category: cv.category,
+                    access: Vec::new(),
+                    in_catalog: true,
+                    origin,
+                },
+            );
+        }
+    }
+    true
+}
+
+/// The component an integration starts from, marked with `origin` and
+/// added when the map lacks it: a discovered id that collides with a
+/// vendor or a field gets a suffix rather than merging two different
+/// things.
+fn join_component(map: &mut Map, scan: &ScanResult, integ: &Integration, origin: Origin) -> String {
+    let mut cid = integ
+        .component
+        .clone()
+        .unwrap_or_else(|| UNATTRIBUTED.to_string());
+    if map.vendors.contains_key(&cid) && !map.components.contains_key(&cid) {
+        cid = format!("{cid}-app");
+    }
+    match map.components.get_mut(&cid) {
+        Some(c) => c.origin = c.origin.merge(origin),
+        None => {
+            let path = scan
+                .components
+                .iter()
+                .find(|c| c.id == cid)
+                .map(|c| c.path.clone())
+                .unwrap_or_default();
+            let observed = origin == Origin::OBSERVED;
+            map.components.insert(
+                cid.clone(),
+                Component {
+                    id: cid.clone(),
+                    name: None,
+                    // What a recording saw was sent by a page.
+                    kind: if observed {
+                        ComponentKind::Web
+                    } else {
+                        ComponentKind::Other
+                    },
+                    // An observed component has no code of its own.
+                    paths: if observed {
+                        Vec::new()
+                    } else if path.is_empty() {
+                        vec!["**".to_string()]
+                    } else {
+                        vec![format!("{path}/**")]
+                    },
+                    holds: Vec::new(),
+                    origin,
+                },
+            );
+        }
+    }
+    cid
 }
 
 /// The one declared (not implicit) field of exactly this category, if the
