@@ -267,6 +267,15 @@ pub fn request(req: &Request, ga4: bool) -> Decoded {
     // The body.
     if let Some(post) = &req.post_data {
         let text = post.text.as_deref().unwrap_or("");
+        if text.starts_with('\u{1f}') && text.contains('\u{fffd}') {
+            // Playwright writes a binary body as UTF-8 text: every byte
+            // that is not UTF-8 became U+FFFD, and the stream is lost.
+            d.problems.push(
+                "the recording stored this binary (compressed) body as text with replacement characters: its bytes are lost; record with a tool that keeps binary bodies (base64)".into(),
+            );
+            d.raw_body = text.to_string();
+            return finish(req, d);
+        }
         let mut bytes = body_bytes(text, post.encoding.as_deref());
         if bytes.len() > MAX_BODY {
             d.problems.push(format!(
@@ -347,6 +356,11 @@ pub fn request(req: &Request, ga4: bool) -> Decoded {
         }
     }
 
+    finish(req, d)
+}
+
+/// Adds the cookies and headers to what the query and body gave.
+fn finish(req: &Request, mut d: Decoded) -> Decoded {
     // Cookies: the writer's list, else the header.
     let mut cookies: Vec<(String, String)> = req
         .cookies

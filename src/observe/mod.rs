@@ -302,6 +302,20 @@ fn is_email(v: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "@.+-_%".contains(c))
 }
 
+/// `s` with every email address in it shown as `[…]`: a key path or a URL
+/// path can hold one (an object keyed by address, `/users/{email}`).
+fn hide_emails(s: &str) -> String {
+    static EMAIL: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = EMAIL.get_or_init(|| {
+        regex::Regex::new(r"[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+            .expect("a constant, valid regex")
+    });
+    if !s.contains('@') && !s.contains("%40") {
+        return s.to_string();
+    }
+    re.replace_all(s, "[…]").into_owned()
+}
+
 fn cut(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
@@ -330,21 +344,11 @@ fn shown_url(url: &str, finder: Option<&canary::Finder>, show_values: bool) -> S
         .next()
         .unwrap_or("https")
         .to_ascii_lowercase();
-    let path: String = path
-        .split('/')
-        .map(|seg| {
-            if is_email(&decode::percent_decode(seg, false)) {
-                "[…]".to_string()
-            } else {
-                seg.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/");
     let path = match finder {
         Some(f) => f.mask(&path),
         None => path,
     };
+    let path = hide_emails(&path);
     let mut out = format!("{scheme}://{host}{path}");
     if !query.is_empty() {
         let keys: Vec<String> = query
@@ -508,7 +512,7 @@ fn read_request(
                 hits.insert(CanaryHit {
                     canary: h.name,
                     encoding: h.encoding,
-                    found_in: cut(&f.mask(at), 120),
+                    found_in: cut(&hide_emails(&f.mask(at)), 120),
                 });
             }
         }
@@ -531,7 +535,7 @@ fn read_request(
             Some(f) => f.mask(&p.path),
             None => p.path.clone(),
         };
-        let path = cut(&path, MAX_SHOWN);
+        let path = cut(&hide_emails(&path), MAX_SHOWN);
         fields
             .entry((p.part, path.clone(), category.clone()))
             .or_insert_with(|| ObservedField {
@@ -682,6 +686,14 @@ mod tests {
             c(Part::Cookie, "_ga").as_deref(),
             Some("user.device.cookie_id")
         );
+    }
+
+    #[test]
+    fn email_addresses_in_paths_are_hidden() {
+        // Key paths use dots too: the whole dotted run is hidden.
+        assert_eq!(hide_emails("users.ada@x.io.plan"), "[…]");
+        assert_eq!(hide_emails("/u/a.b%40x.co/t"), "/u/[…]/t");
+        assert_eq!(hide_emails("batch[].traits.email"), "batch[].traits.email");
     }
 
     #[test]
