@@ -598,7 +598,9 @@ impl ObservedReport {
     /// The observations as production integrations, one per vendor, for
     /// the graph and the gate; `component` names the component each
     /// vendor's flow starts from. Evidence is one `observed` item per
-    /// request (`session.har#entries[3]`, `POST https://...`), and each
+    /// request that first carried a category under a key path
+    /// (`session.har#entries[3]`, `POST https://...`; repeats of the same
+    /// request add nothing), and each
     /// field's name is the request and the key path
     /// (`POST https://api.segment.io/v1/batch: body batch[].traits.email`).
     pub fn to_scan(&self, component: &dyn Fn(&str) -> String) -> ScanResult {
@@ -608,21 +610,33 @@ impl ObservedReport {
             .map(|v| {
                 let mut evidence = Vec::new();
                 let mut fields = Vec::new();
+                // A recording repeats the same request many times: each
+                // (category, key path) is kept at the first request that
+                // carried it, and a request is evidence when it carried
+                // something first (or is the vendor's first request).
+                let mut seen: BTreeSet<(&str, Part, &str)> = BTreeSet::new();
                 for r in &v.requests {
                     let at = r.location();
-                    evidence.push(Evidence {
-                        kind: EvidenceKind::Observed,
-                        file: at.clone(),
-                        line: 0,
-                        text: format!("{} {}", r.method, r.url),
-                        scope: Scope::Production,
-                    });
+                    let mut first = evidence.is_empty();
                     for f in &r.fields {
+                        if !seen.insert((f.category.as_str(), f.part, f.path.as_str())) {
+                            continue;
+                        }
+                        first = true;
                         fields.push(FieldUse {
                             category: f.category.clone(),
                             name: format!("{} {}: {} {}", r.method, r.url, f.part.as_str(), f.path),
                             file: at.clone(),
                             line: 0,
+                        });
+                    }
+                    if first {
+                        evidence.push(Evidence {
+                            kind: EvidenceKind::Observed,
+                            file: at,
+                            line: 0,
+                            text: format!("{} {}", r.method, r.url),
+                            scope: Scope::Production,
                         });
                     }
                 }
@@ -686,6 +700,29 @@ mod tests {
             c(Part::Cookie, "_ga").as_deref(),
             Some("user.device.cookie_id")
         );
+    }
+
+    /// Regression (blast took 23 s in a debug build on a 26,000-request
+    /// report, every repeat of a request kept as evidence): a repeated
+    /// request adds no evidence and no field.
+    #[test]
+    fn repeated_requests_are_evidence_once() {
+        let req = |entry: usize, path: &str| {
+            serde_json::json!({"file": "s.har", "entry": entry, "method": "POST", "url": "https://x/",
+                "formats": [], "unclassified": 0, "canaries": [],
+                "fields": [{"part": "body", "path": path, "category": "user.contact.email"}]})
+        };
+        let r: ObservedReport = serde_json::from_value(serde_json::json!({
+            "version": 1, "kind": KIND, "show_values": false, "canaries": [], "files": [],
+            "vendors": [{"vendor": "segment", "name": "Segment", "categories": [], "canaries": [],
+                "requests": [req(1, "traits.email"), req(2, "traits.email"), req(3, "context.email")]}]
+        }))
+        .unwrap();
+        let scan = r.to_scan(&|_| "web".to_string());
+        let i = &scan.integrations[0];
+        let files: Vec<&str> = i.evidence.iter().map(|e| e.file.as_str()).collect();
+        assert_eq!(files, ["s.har#entries[1]", "s.har#entries[3]"]);
+        assert_eq!(i.fields.len(), 2);
     }
 
     #[test]
