@@ -726,6 +726,22 @@ mod tests {
     }
 
     #[test]
+    fn entries_past_the_bound_are_counted_not_read() {
+        let entry = r#"{"request": {"url": "https://x.test/"}}"#;
+        let mut har = String::from(r#"{"log": {"entries": ["#);
+        for i in 0..MAX_ENTRIES + 2 {
+            if i > 0 {
+                har.push(',');
+            }
+            har.push_str(entry);
+        }
+        har.push_str("]}}");
+        let r = observe(&[("big.har".into(), har)], None, &Options::default()).unwrap();
+        assert_eq!(r.files[0].not_read, 2);
+        assert_eq!(r.files[0].other_requests, MAX_ENTRIES);
+    }
+
+    #[test]
     fn email_addresses_in_paths_are_hidden() {
         // Key paths use dots too: the whole dotted run is hidden.
         assert_eq!(hide_emails("users.ada@x.io.plan"), "[…]");
