@@ -332,6 +332,12 @@ pub fn request(req: &Request, ga4: bool) -> Decoded {
                     e.column()
                 )),
             }
+        } else if trimmed.is_empty() && !post.params.is_empty() {
+            // A writer that parsed the form and kept only its parameters.
+            d.formats.insert("form");
+            for NameValue { name, value: v } in &post.params {
+                value(&mut d, Part::Body, name.clone(), v, 0);
+            }
         } else if ga4 || mime.contains("x-www-form-urlencoded") || looks_like_form(trimmed) {
             // GA4 batches hits, one query string per line.
             d.formats.insert("form");
@@ -339,11 +345,6 @@ pub fn request(req: &Request, ga4: bool) -> Decoded {
                 for (k, v) in form_pairs(line.trim()) {
                     value(&mut d, Part::Body, k, &v, 0);
                 }
-            }
-        } else if !post.params.is_empty() {
-            d.formats.insert("form");
-            for NameValue { name, value: v } in &post.params {
-                value(&mut d, Part::Body, name.clone(), v, 0);
             }
         } else if !trimmed.is_empty() {
             // An opaque body (a single base64 blob, say).

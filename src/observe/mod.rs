@@ -522,7 +522,24 @@ fn read_request(
     let mut fields: BTreeMap<(Part, String, String), ObservedField> = BTreeMap::new();
     let mut unclassified = 0;
     for p in &d.pairs {
-        let canary_name = finder.and_then(|f| f.find(&p.value).into_iter().next().map(|h| h.name));
+        let in_value = finder.map(|f| f.find(&p.value)).unwrap_or_default();
+        // A value the texts above did not show it in (a writer's parsed
+        // `params` with no body text): the key path is where it was.
+        for h in &in_value {
+            if !hits
+                .iter()
+                .any(|x| x.canary == h.name && x.encoding == h.encoding)
+            {
+                let at = format!("{} {}", p.part.as_str(), p.path);
+                let at = finder.map(|f| f.mask(&at)).unwrap_or(at);
+                hits.insert(CanaryHit {
+                    canary: h.name.clone(),
+                    encoding: h.encoding,
+                    found_in: cut(&hide_emails(&at), 120),
+                });
+            }
+        }
+        let canary_name = in_value.into_iter().next().map(|h| h.name);
         let by_canary = canary_name.as_deref().and_then(Canary::category);
         let category = by_canary
             .or_else(|| classify_key(p.part, &p.path))

@@ -1,8 +1,9 @@
 //! `blastmap observe --har`, through the binary, on real recordings in
 //! tests/fixtures/observe/: `playwright.har` recorded by Playwright in
 //! headless Chromium from the fixture page (`page.js`, `record.mjs`),
-//! `chromium.har` and `proxy.har` written as DevTools and a proxy export
-//! them, `hostile.har` (`write-hars.mjs`). Then the observations joined
+//! `chromium.har`, `firefox.har` and `proxy.har` written in the formats
+//! DevTools, Firefox and a proxy export, and `hostile.har`
+//! (`write-hars.mjs`). Then the observations joined
 //! with a map by `blast --observed` and compared by `check --observed`.
 
 use std::path::Path;
@@ -73,7 +74,10 @@ fn has(fields: &[(String, String)], path: &str, category: &str) -> bool {
 
 #[test]
 fn each_payload_format_is_decoded_and_classified() {
-    let r = observe(&["playwright.har", "chromium.har", "proxy.har"], &[]);
+    let r = observe(
+        &["playwright.har", "chromium.har", "proxy.har", "firefox.har"],
+        &[],
+    );
     let cases: &[(&str, &str, &str, &str)] = &[
         // vendor, format, key path, category
         (
@@ -140,6 +144,19 @@ fn each_payload_format_is_decoded_and_classified() {
         ("hubspot", "form", "body email", "user.contact.email"),
         ("meta-pixel", "query", "query ud[em]", "user.contact.email"),
         ("criteo", "query", "query p0", "user.contact.email"),
+        // Firefox: a form kept only as its parsed params.
+        (
+            "intercom",
+            "form",
+            "body user_data.email",
+            "user.contact.email",
+        ),
+        (
+            "tiktok-pixel",
+            "json",
+            "body context.user.email",
+            "user.contact.email",
+        ),
     ];
     for (v, format, path, cat) in cases {
         let (fields, formats) = fields_of(&r, v);
@@ -188,7 +205,7 @@ fn each_payload_format_is_decoded_and_classified() {
 
 #[test]
 fn the_canary_is_found_in_every_form_with_its_encoding() {
-    let r = observe(&["playwright.har", "chromium.har"], &[]);
+    let r = observe(&["playwright.har", "chromium.har", "firefox.har"], &[]);
     let hits = |v: &str| -> Vec<(String, String, String)> {
         vendor(&r, v)["requests"]
             .as_array()
@@ -215,6 +232,8 @@ fn the_canary_is_found_in_every_form_with_its_encoding() {
         ("meta-pixel", "phone", "sha256", "url"),
         ("criteo", "email", "md5", "url"),
         ("segment", "user_id", "plain", "cookie ajs_user_id"),
+        ("tiktok-pixel", "phone", "sha256", "body"),
+        ("intercom", "email", "plain", "body user_data.email"),
     ];
     for (v, canary, encoding, at) in expect {
         let h = hits(v);
