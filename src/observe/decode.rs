@@ -633,6 +633,23 @@ mod tests {
         assert!(!d.problems.is_empty());
     }
 
+    proptest::proptest! {
+        /// Any URL, media type and body decode without a panic, within the
+        /// bounds.
+        #[test]
+        fn anything_decodes_without_panic(
+            url in "(https?://)?[ -~\\u{80}-\\u{10ffff}]{0,80}",
+            mime in "[a-z/+;=-]{0,30}",
+            body in proptest::prelude::any::<String>(),
+            prefix in proptest::prop_oneof!["", "\\{", "\\[", "\\u{1f}\\u{8b}", "a=b&"],
+        ) {
+            let d = request(&req(&url, &mime, Some(&format!("{prefix}{body}"))), url.contains("collect"));
+            proptest::prop_assert!(d.pairs.len() <= MAX_PAIRS);
+            let _ = split_url(&url);
+            let _ = percent_decode(&body, true);
+        }
+    }
+
     #[test]
     fn urls_split() {
         assert_eq!(
