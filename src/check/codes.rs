@@ -87,7 +87,7 @@ pub const DOCS: [CodeDoc; 10] = [
     CodeDoc {
         code: Code::HiddenVendor,
         title: "Vendor seen only in traffic",
-        meaning: "With `--observed`, recorded traffic shows requests to a vendor that the code scan does not find: it is loaded by a tag manager, a third party's script or configuration outside the code, so no code review sees what it receives. Denied unless blastmap.yaml declares the vendor; declared, it is a warning.",
+        meaning: "With `--observed`, recorded traffic shows requests to a vendor that the code scan does not find: it is loaded by a tag manager, a third party's script or configuration outside the code, so no code review sees what it receives. When the recording names the script that sent a request (Chromium's `_initiator`) and that script is a catalog vendor's, the finding names it. Denied unless blastmap.yaml declares the vendor; declared, it is a warning.",
         example: "session.har#entries[7]: hidden-vendor: TikTok Pixel (`tiktok-pixel`) received 2 requests (user.contact.email) that the code scan does not explain: loaded by a tag manager or a third party's script? Not declared in blastmap.yaml [deny]",
         fix: "find what loads it (the tag manager's container, a widget's script) and remove it there, or declare the vendor and its flows in blastmap.yaml so its blast radius is counted",
     },

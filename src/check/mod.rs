@@ -685,8 +685,21 @@ fn observed_findings(cx: &mut Ctx<'_>, scan: &ScanResult, scanned: &Map, r: &Obs
             } else {
                 format!(" ({})", v.categories.join(", "))
             };
+            // Who loaded it, when the recording names the sending script's
+            // vendor (a tag manager): the first request that says.
+            let why = v
+                .requests
+                .iter()
+                .find_map(|q| Some((q.initiator_vendor.as_deref()?, q.initiator.as_deref()?)))
+                .map(|(iv, script)| {
+                    format!(
+                        "sent by a script of {} (`{iv}`, {script}).",
+                        cx.vendor_name(iv)
+                    )
+                })
+                .unwrap_or_else(|| "loaded by a tag manager or a third party's script?".into());
             let message = format!(
-                "{name} (`{}`) received {} request{}{cats} that the code scan does not explain: loaded by a tag manager or a third party's script? {tail}",
+                "{name} (`{}`) received {} request{}{cats} that the code scan does not explain: {why} {tail}",
                 v.vendor,
                 v.requests.len(),
                 if v.requests.len() == 1 { "" } else { "s" },

@@ -33,6 +33,41 @@ pub struct Entry {
     pub started: Option<String>,
     /// The request.
     pub request: Request,
+    /// What started the request (Chromium's `_initiator`: the script and
+    /// its call stack, or the parser and the document).
+    #[serde(default, rename = "_initiator")]
+    pub initiator: Option<serde_json::Value>,
+}
+
+impl Entry {
+    /// The URL of the script (or document) that started the request, from
+    /// Chromium's `_initiator`: its own `url`, else the first frame of its
+    /// call stack that names one (async parents followed, a few levels).
+    pub fn initiator_url(&self) -> Option<String> {
+        let i = self.initiator.as_ref()?;
+        if let Some(u) = i
+            .get("url")
+            .and_then(|u| u.as_str())
+            .filter(|u| !u.is_empty())
+        {
+            return Some(u.to_string());
+        }
+        let mut stack = i.get("stack");
+        for _ in 0..8 {
+            let s = stack?;
+            let frames = s.get("callFrames").and_then(|f| f.as_array());
+            if let Some(u) = frames
+                .into_iter()
+                .flatten()
+                .filter_map(|f| f.get("url").and_then(|u| u.as_str()))
+                .find(|u| !u.is_empty())
+            {
+                return Some(u.to_string());
+            }
+            stack = s.get("parent");
+        }
+        None
+    }
 }
 
 /// A request.
@@ -122,6 +157,30 @@ fn pairs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<NameValue>, D::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sending_script_is_read_from_the_initiator() {
+        let entry = |init: &str| -> Entry {
+            serde_json::from_str(&format!(
+                r#"{{"request": {{"url": "https://x.test/"}}, "_initiator": {init}}}"#
+            ))
+            .unwrap()
+        };
+        let parser = entry(r#"{"type": "parser", "url": "https://shop.test/"}"#);
+        assert_eq!(
+            parser.initiator_url().as_deref(),
+            Some("https://shop.test/")
+        );
+        let nested = entry(
+            r#"{"type": "script", "stack": {"callFrames": [{"url": ""}],
+                "parent": {"callFrames": [{"url": "https://www.googletagmanager.com/gtm.js"}]}}}"#,
+        );
+        assert_eq!(
+            nested.initiator_url().as_deref(),
+            Some("https://www.googletagmanager.com/gtm.js")
+        );
+        assert_eq!(entry(r#""other""#).initiator_url(), None);
+    }
 
     #[test]
     fn odd_writers_read() {

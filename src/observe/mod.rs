@@ -106,6 +106,14 @@ pub struct ObservedRequest {
     pub method: String,
     /// The URL, values hidden unless `show_values` (see the module docs).
     pub url: String,
+    /// The script that sent it (Chromium's `_initiator`), shown as the URL
+    /// is, when the recording says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initiator: Option<String>,
+    /// The catalog vendor whose host served that script (a tag manager, a
+    /// widget), when it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initiator_vendor: Option<String>,
     /// The payload formats decoded (`query`, `json`, `base64`, `gzip`, ...).
     pub formats: Vec<String>,
     /// The classified keys, by part and path.
@@ -427,7 +435,13 @@ pub fn observe_with_catalog(
                 .map(|(_, p, _)| p)
                 .unwrap_or_default();
             let ga4 = path.ends_with("/g/collect") || path.ends_with("/collect");
-            let observed = read_request(name, i, entry, ga4, finder.as_ref(), options);
+            let mut observed = read_request(name, i, entry, ga4, finder.as_ref(), options);
+            if let Some(u) = entry.initiator_url() {
+                observed.initiator_vendor = decode::split_url(&u)
+                    .map(|(host, path, _)| domains.of_request(&host, &path))
+                    .and_then(|v| v.first().map(|x| index.id(*x).to_string()));
+                observed.initiator = Some(shown_url(&u, finder.as_ref(), options.show_values));
+            }
             for v in vendors {
                 by_vendor
                     .entry(index.id(v).to_string())
@@ -578,6 +592,8 @@ fn read_request(
         started: entry.started.as_deref().map(|s| cut(s, 64)),
         method: cut(&req.method, 16),
         url: shown_url(&req.url, finder, options.show_values),
+        initiator: None,
+        initiator_vendor: None,
         formats: d.formats.iter().map(|s| s.to_string()).collect(),
         fields: fields.into_values().collect(),
         unclassified,

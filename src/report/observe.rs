@@ -89,6 +89,13 @@ pub fn text(r: &ObservedReport) -> String {
                 o.push_str(&format!(" [{}]", terminal(&q.formats.join(", "))));
             }
             o.push('\n');
+            if let Some(i) = &q.initiator {
+                o.push_str(&format!("    sent by the script {}", terminal(i)));
+                if let Some(v) = &q.initiator_vendor {
+                    o.push_str(&format!(" ({})", terminal(v)));
+                }
+                o.push('\n');
+            }
             for f in &q.fields {
                 o.push_str(&format!(
                     "    {} {}: {}",

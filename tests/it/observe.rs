@@ -415,7 +415,7 @@ fn bad_inputs_say_what_and_where() {
 
 /// Writes the observer's JSON for `har` into `dir`.
 fn observed_json(dir: &Path, har: &str) -> std::path::PathBuf {
-    let p = dir.join("observed.json");
+    let p = dir.join(format!("{har}.json"));
     let out = bin()
         .args(["observe", "--har", &format!("{DIR}/{har}")])
         .args([
