@@ -540,10 +540,7 @@ fn read_request(
         // A value the texts above did not show it in (a writer's parsed
         // `params` with no body text): the key path is where it was.
         for h in &in_value {
-            if !hits
-                .iter()
-                .any(|x| x.canary == h.name && x.encoding == h.encoding)
-            {
+            if !hits.iter().any(|x| x.canary == h.name) {
                 let at = format!("{} {}", p.part.as_str(), p.path);
                 let at = finder.map(|f| f.mask(&at)).unwrap_or(at);
                 hits.insert(CanaryHit {

@@ -598,3 +598,19 @@ fn check_reports_undeclared_observed_flows_and_hidden_vendors() {
             .contains("tag manager")
     );
 }
+
+/// The text and JSON reports over one shared pair of recordings, as
+/// snapshots: a change of wording or of the JSON's shape shows in review.
+#[test]
+fn reports_in_every_format() {
+    for (format, name) in [("text", "observe_text"), ("json", "observe_json")] {
+        let out = bin()
+            .args(["observe", "--har", &format!("{DIR}/chromium.har")])
+            .args(["--har", &format!("{DIR}/firefox.har")])
+            .args(["--canary", &format!("{DIR}/canary.yaml"), "-f", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        insta::assert_snapshot!(name, String::from_utf8(out.stdout).unwrap());
+    }
+}
