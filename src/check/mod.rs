@@ -349,7 +349,9 @@ impl Ctx<'_> {
     }
 
     fn evidence_location(&self, e: &Evidence) -> Location {
-        if e.kind == EvidenceKind::Declared {
+        // A declaration's path and a recording's (`--observed`) are as the
+        // user gave them, not relative to the scanned tree.
+        if matches!(e.kind, EvidenceKind::Declared | EvidenceKind::Observed) {
             Location {
                 file: e.file.clone(),
                 line: e.line,

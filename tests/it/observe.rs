@@ -614,3 +614,56 @@ fn reports_in_every_format() {
         insta::assert_snapshot!(name, String::from_utf8(out.stdout).unwrap());
     }
 }
+
+/// The policy applies to what was observed, and the finding points at the
+/// request as the recording was named, not under the scanned folder.
+#[test]
+fn the_policy_denies_observed_flows_at_the_request() {
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(
+        root.path().join("blastmap.yaml"),
+        "version: 1\nsystem: shop\nvendors:\n  meta-pixel: {}\npolicy:\n  deny:\n    - { categories: [user.contact], to: [advertising] }\n",
+    )
+    .unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let obs = out_dir.path().join("o.json");
+    let out = bin()
+        .args([
+            "observe",
+            "--har",
+            &format!("{DIR}/playwright.har"),
+            "-f",
+            "json",
+            "-o",
+        ])
+        .arg(&obs)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = bin()
+        .args(["check", "--scan"])
+        .arg(root.path())
+        .arg("--observed")
+        .arg(&obs)
+        .args(["-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let denied: Vec<&Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "policy-denied" && f["vendor"] == "meta-pixel")
+        .collect();
+    // Without a canary, Meta's `ud[em]` key says it is the email.
+    assert!(
+        denied
+            .iter()
+            .any(|f| f["message"].as_str().unwrap().contains("email addresses"))
+    );
+    assert_eq!(
+        denied[0]["location"]["file"],
+        format!("{DIR}/playwright.har#entries[6]")
+    );
+}
