@@ -682,10 +682,16 @@ fn observed_findings(cx: &mut Ctx<'_>, scan: &ScanResult, scanned: &Map, r: &Obs
             } else {
                 (cx.levels.of(Code::HiddenVendor), "Not declared".into())
             };
-            let cats = if v.categories.is_empty() {
+            let person: Vec<&str> = v
+                .categories
+                .iter()
+                .map(String::as_str)
+                .filter(|c| !Taxonomy::is_within(c, "system"))
+                .collect();
+            let cats = if person.is_empty() {
                 String::new()
             } else {
-                format!(" ({})", v.categories.join(", "))
+                format!(" ({})", person.join(", "))
             };
             // Who loaded it, when the recording names the sending script's
             // vendor (a tag manager): the first request that says.
