@@ -481,7 +481,7 @@ fn add_flows(map: &mut Map, assumptions: &[Assumption], effect: &mut AssumptionE
                         category: c.category,
                         access: Vec::new(),
                         in_catalog: true,
-                        origin: Origin::Declared,
+                        origin: Origin::DECLARED,
                     },
                 );
                 effect.vendors_added.push(id.clone());
@@ -518,7 +518,7 @@ fn add_flows(map: &mut Map, assumptions: &[Assumption], effect: &mut AssumptionE
                 text: text.clone(),
                 scope: Scope::Production,
             }],
-            origin: Origin::Declared,
+            origin: Origin::DECLARED,
             discovered: Vec::new(),
         });
         effect.flows_added.push(FlowRef {

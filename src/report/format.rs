@@ -119,3 +119,12 @@ pub enum MergeFormat {
     /// The merged map (`"kind": "blastmap-merged"`), readable by `--map`.
     Json,
 }
+
+/// `observe --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ObserveFormat {
+    /// A summary per vendor and request.
+    Text,
+    /// The serde form of the report (readable by `--observed`).
+    Json,
+}

@@ -18,6 +18,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod notice;
+pub mod observe;
 pub mod scan;
 pub mod text;
 pub mod view;
