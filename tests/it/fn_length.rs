@@ -23,7 +23,6 @@ const KNOWN_LONG: &[(&str, &str, usize)] = &[
     ("src/report/diagram/layout.rs", "layout", 250),
     ("src/scan/lang/javascript.rs", "visit", 235),
     ("src/scan/renderers.rs", "detect", 227),
-    ("src/report/diagram/svg.rs", "render", 224),
     ("src/merge/tests.rs", "doc", 222),
     ("src/scan/lang/kotlin.rs", "visit", 157),
 ];

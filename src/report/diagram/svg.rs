@@ -11,7 +11,9 @@ use askama::Template;
 use serde::Serialize;
 
 use super::layout::{self, Geometry};
-use crate::report::diagram::{Diagram, DiagramEdgeKind, DiagramNodeKind, Radius};
+use crate::report::diagram::{
+    Diagram, DiagramEdge, DiagramEdgeKind, DiagramNode, DiagramNodeKind, Radius,
+};
 
 /// The diagram's own styles.
 const CSS: &str = include_str!("../../../templates/diagram.css");
@@ -209,6 +211,111 @@ fn num(x: f64) -> String {
     format!("{x:.1}")
 }
 
+/// Each edge's badge text: how many fields a flow carries, or `access`;
+/// none for an edge that is not drawn or carries nothing.
+fn badge_texts(d: &Diagram, l: &layout::Layout) -> Vec<Option<String>> {
+    d.edges
+        .iter()
+        .zip(&l.edges)
+        .map(|(e, route)| {
+            // A flow whose fields never reach its source carries nothing:
+            // no badge (its tooltip says so), not a "0".
+            let text = match e.kind {
+                DiagramEdgeKind::Flow if e.fields.is_empty() => None,
+                DiagramEdgeKind::Flow => Some(e.fields.len().to_string()),
+                DiagramEdgeKind::Access => Some("access".to_string()),
+                _ => None,
+            };
+            text.filter(|_| !route.d.is_empty())
+        })
+        .collect()
+}
+
+/// The column titles, at their columns' positions.
+fn columns(d: &Diagram, l: &layout::Layout, geo: &Geometry) -> Vec<Column> {
+    d.layer_titles()
+        .into_iter()
+        .filter_map(|(layer, t)| {
+            l.columns.get(layer as usize).map(|&x| Column {
+                x: num(x),
+                y: num(geo.margin + 12.0),
+                title: t,
+            })
+        })
+        .collect()
+}
+
+/// A node's tooltip: what it is, its sensitivity, what sends to it and
+/// where it sends.
+fn node_title(
+    n: &DiagramNode,
+    into: &HashMap<&str, Vec<String>>,
+    outof: &HashMap<&str, Vec<String>>,
+) -> String {
+    let mut title = match n.kind {
+        DiagramNodeKind::Field => format!("Field {} ({})", n.key, n.detail),
+        DiagramNodeKind::Category => {
+            format!("{} ({}): {}", n.label, n.detail, n.members.join(", "))
+        }
+        DiagramNodeKind::Component => {
+            format!("Component {} ({}, {})", n.label, n.key, n.detail)
+        }
+        DiagramNodeKind::Vendor => format!("Vendor {} ({}, {})", n.label, n.key, n.detail),
+        DiagramNodeKind::SubProcessor => format!(
+            "Sub-processor {} ({}), known from the vendor catalog",
+            n.label, n.key
+        ),
+    };
+    if let Some(s) = n.sensitivity {
+        title.push_str(&format!("\nSensitivity: {s}"));
+    }
+    if let Some(v) = into.get(n.id.as_str()) {
+        if n.kind != DiagramNodeKind::Field && n.kind != DiagramNodeKind::Category {
+            title.push_str(&format!("\nFrom: {}", v.join(", ")));
+        }
+    }
+    if let Some(v) = outof.get(n.id.as_str()) {
+        title.push_str(&format!("\nTo: {}", v.join(", ")));
+    }
+    title
+}
+
+/// An edge's tooltip: its ends (their labels), kind, what it carries, its
+/// purposes and evidence.
+fn edge_title(e: &DiagramEdge, from: &str, to: &str) -> String {
+    let mut title = format!("{from} → {to}");
+    match e.kind {
+        DiagramEdgeKind::Holds => title.push_str(" (holds)"),
+        DiagramEdgeKind::Sends => title.push_str(" (sends, not declared as held)"),
+        DiagramEdgeKind::Access => {
+            title.push_str(" (access: the target holds credentials that read the source's data)")
+        }
+        DiagramEdgeKind::SubProcessor => {
+            title.push_str(" (sub-processor, from the vendor catalog)")
+        }
+        DiagramEdgeKind::Flow => {}
+    }
+    if matches!(e.kind, DiagramEdgeKind::Flow | DiagramEdgeKind::Access) {
+        title.push_str(&format!(
+            "\nCarries: {}",
+            if e.fields.is_empty() && e.kind == DiagramEdgeKind::Flow {
+                "nothing: none of its fields reaches its source".to_string()
+            } else if e.fields.is_empty() {
+                "nothing known".to_string()
+            } else {
+                e.fields.join(", ")
+            }
+        ));
+    }
+    for p in &e.purposes {
+        title.push_str(&format!("\nPurpose: {p}"));
+    }
+    if !e.evidence.is_empty() {
+        title.push_str(&format!("\nEvidence: {}", e.evidence.join(", ")));
+    }
+    title
+}
+
 /// Renders the diagram with `d.highlight` (if any) marked.
 pub fn render(d: &Diagram, ids: &DomIds) -> String {
     let geo = Geometry::default();
@@ -268,31 +375,7 @@ pub fn render(d: &Diagram, ids: &DomIds) -> String {
         .iter()
         .zip(&l.nodes)
         .map(|(n, r)| {
-            let mut title = match n.kind {
-                DiagramNodeKind::Field => format!("Field {} ({})", n.key, n.detail),
-                DiagramNodeKind::Category => {
-                    format!("{} ({}): {}", n.label, n.detail, n.members.join(", "))
-                }
-                DiagramNodeKind::Component => {
-                    format!("Component {} ({}, {})", n.label, n.key, n.detail)
-                }
-                DiagramNodeKind::Vendor => format!("Vendor {} ({}, {})", n.label, n.key, n.detail),
-                DiagramNodeKind::SubProcessor => format!(
-                    "Sub-processor {} ({}), known from the vendor catalog",
-                    n.label, n.key
-                ),
-            };
-            if let Some(s) = n.sensitivity {
-                title.push_str(&format!("\nSensitivity: {s}"));
-            }
-            if let Some(v) = into.get(n.id.as_str()) {
-                if n.kind != DiagramNodeKind::Field && n.kind != DiagramNodeKind::Category {
-                    title.push_str(&format!("\nFrom: {}", v.join(", ")));
-                }
-            }
-            if let Some(v) = outof.get(n.id.as_str()) {
-                title.push_str(&format!("\nTo: {}", v.join(", ")));
-            }
+            let title = node_title(n, &into, &outof);
             SvgNode {
                 dom_id: ids.node(&n.id).to_string(),
                 id: n.key.clone(),
@@ -312,22 +395,7 @@ pub fn render(d: &Diagram, ids: &DomIds) -> String {
         .collect();
     // Badges: what a flow carries, or `access`; placed so none overlaps
     // another or a node.
-    let badge_texts: Vec<Option<String>> = d
-        .edges
-        .iter()
-        .zip(&l.edges)
-        .map(|(e, route)| {
-            // A flow whose fields never reach its source carries nothing:
-            // no badge (its tooltip says so), not a "0".
-            let text = match e.kind {
-                DiagramEdgeKind::Flow if e.fields.is_empty() => None,
-                DiagramEdgeKind::Flow => Some(e.fields.len().to_string()),
-                DiagramEdgeKind::Access => Some("access".to_string()),
-                _ => None,
-            };
-            text.filter(|_| !route.d.is_empty())
-        })
-        .collect();
+    let badge_texts = badge_texts(d, &l);
     let badge_w = |t: &str| 10.0 + 6.2 * t.chars().count() as f64;
     let sizes: Vec<Option<(f64, f64)>> = badge_texts
         .iter()
@@ -340,36 +408,7 @@ pub fn render(d: &Diagram, ids: &DomIds) -> String {
         .zip(&l.edges)
         .zip(badge_texts.into_iter().zip(spots))
         .map(|((e, route), (badge_text, spot))| {
-            let mut title = format!("{} → {}", label_of(&e.from), label_of(&e.to));
-            match e.kind {
-                DiagramEdgeKind::Holds => title.push_str(" (holds)"),
-                DiagramEdgeKind::Sends => title.push_str(" (sends, not declared as held)"),
-                DiagramEdgeKind::Access => title.push_str(
-                    " (access: the target holds credentials that read the source's data)",
-                ),
-                DiagramEdgeKind::SubProcessor => {
-                    title.push_str(" (sub-processor, from the vendor catalog)")
-                }
-                DiagramEdgeKind::Flow => {}
-            }
-            if matches!(e.kind, DiagramEdgeKind::Flow | DiagramEdgeKind::Access) {
-                title.push_str(&format!(
-                    "\nCarries: {}",
-                    if e.fields.is_empty() && e.kind == DiagramEdgeKind::Flow {
-                        "nothing: none of its fields reaches its source".to_string()
-                    } else if e.fields.is_empty() {
-                        "nothing known".to_string()
-                    } else {
-                        e.fields.join(", ")
-                    }
-                ));
-            }
-            for p in &e.purposes {
-                title.push_str(&format!("\nPurpose: {p}"));
-            }
-            if !e.evidence.is_empty() {
-                title.push_str(&format!("\nEvidence: {}", e.evidence.join(", ")));
-            }
+            let title = edge_title(e, &label_of(&e.from), &label_of(&e.to));
             let badge = badge_text.zip(spot).map(|(text, (cx, cy))| {
                 let w = badge_w(&text);
                 Badge {
@@ -393,17 +432,7 @@ pub fn render(d: &Diagram, ids: &DomIds) -> String {
             }
         })
         .collect();
-    let columns = d
-        .layer_titles()
-        .into_iter()
-        .filter_map(|(layer, t)| {
-            l.columns.get(layer as usize).map(|&x| Column {
-                x: num(x),
-                y: num(geo.margin + 12.0),
-                title: t,
-            })
-        })
-        .collect();
+    let columns = columns(d, &l, &geo);
     let hv = d
         .highlight
         .as_ref()
