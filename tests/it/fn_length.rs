@@ -24,7 +24,6 @@ const KNOWN_LONG: &[(&str, &str, usize)] = &[
     ("src/scan/lang/javascript.rs", "visit", 235),
     ("src/scan/renderers.rs", "detect", 227),
     ("src/merge/tests.rs", "doc", 222),
-    ("src/scan/lang/kotlin.rs", "visit", 157),
 ];
 
 /// The text with every string, char literal and comment replaced by spaces

@@ -182,35 +182,86 @@ fn type_root(ctx: &Ctx<'_>, ty: Node<'_>) -> Option<String> {
         .then(|| last.to_string())
 }
 
+/// `import a.b.C`, `import a.b.*`, `import a.b.C as D`.
+fn import(ctx: &mut Ctx<'_>, node: Node<'_>) {
+    let parts = children(node);
+    let Some(path) = parts
+        .iter()
+        .find(|c| matches!(c.kind(), "qualified_identifier" | "identifier"))
+    else {
+        return;
+    };
+    let module = ctx.text(*path).to_string();
+    let wildcard = ctx
+        .text(node)
+        .trim_end()
+        .trim_end_matches(';')
+        .trim_end()
+        .ends_with('*');
+    let alias = parts.iter().skip_while(|c| c.id() != path.id()).nth(1);
+    let bindings = match alias {
+        Some(a) if a.kind() == "identifier" => vec![ctx.text(*a).to_string()],
+        _ if wildcard => Vec::new(),
+        _ => module
+            .rsplit('.')
+            .next()
+            .map(|s| vec![s.to_string()])
+            .unwrap_or_default(),
+    };
+    ctx.import(&module, bindings, node, false);
+}
+
+/// `val x = ...`, `lateinit var client: StripeClient`: binds the name to
+/// its value or to its declared type.
+fn property(ctx: &mut Ctx<'_>, node: Node<'_>) {
+    let parts = children(node);
+    let Some(var) = parts.iter().find(|c| c.kind() == "variable_declaration") else {
+        return;
+    };
+    let Some(name) = children(*var)
+        .into_iter()
+        .find(|c| c.kind() == "identifier")
+    else {
+        return;
+    };
+    let value = parts
+        .iter()
+        .skip_while(|c| c.id() != var.id())
+        .skip(1)
+        .find(|c| {
+            !matches!(
+                c.kind(),
+                "user_type"
+                    | "nullable_type"
+                    | "type_constraints"
+                    | "getter"
+                    | "setter"
+                    | "property_delegate"
+            )
+        });
+    let typed = children(*var).into_iter().find_map(|c| type_root(ctx, c));
+    match (value, typed) {
+        // `lateinit var client: StripeClient`, an injected property,
+        // or `var posthog: PostHogInterface? = null` set later.
+        (None, Some(ty)) => {
+            let target = ctx.text(name).to_string();
+            ctx.push_binding(target, ty, node);
+        }
+        (Some(v), Some(ty)) if ctx.text(*v) == "null" => {
+            let target = ctx.text(name).to_string();
+            ctx.push_binding(target, ty, node);
+        }
+        (Some(value), _) => {
+            let target = ctx.text(name).to_string();
+            assign(ctx, target, *value, node);
+        }
+        (None, None) => {}
+    }
+}
+
 fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
     match node.kind() {
-        "import" => {
-            let parts = children(node);
-            let Some(path) = parts
-                .iter()
-                .find(|c| matches!(c.kind(), "qualified_identifier" | "identifier"))
-            else {
-                return;
-            };
-            let module = ctx.text(*path).to_string();
-            let wildcard = ctx
-                .text(node)
-                .trim_end()
-                .trim_end_matches(';')
-                .trim_end()
-                .ends_with('*');
-            let alias = parts.iter().skip_while(|c| c.id() != path.id()).nth(1);
-            let bindings = match alias {
-                Some(a) if a.kind() == "identifier" => vec![ctx.text(*a).to_string()],
-                _ if wildcard => Vec::new(),
-                _ => module
-                    .rsplit('.')
-                    .next()
-                    .map(|s| vec![s.to_string()])
-                    .unwrap_or_default(),
-            };
-            ctx.import(&module, bindings, node, false);
-        }
+        "import" => import(ctx, node),
         "call_expression" => {
             let parts = children(node);
             let Some(callee_node) = parts.first().copied() else {
@@ -233,51 +284,7 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
             let args = call_args(ctx, &parts);
             ctx.call(callee, args, node, name);
         }
-        "property_declaration" => {
-            let parts = children(node);
-            let Some(var) = parts.iter().find(|c| c.kind() == "variable_declaration") else {
-                return;
-            };
-            let Some(name) = children(*var)
-                .into_iter()
-                .find(|c| c.kind() == "identifier")
-            else {
-                return;
-            };
-            let value = parts
-                .iter()
-                .skip_while(|c| c.id() != var.id())
-                .skip(1)
-                .find(|c| {
-                    !matches!(
-                        c.kind(),
-                        "user_type"
-                            | "nullable_type"
-                            | "type_constraints"
-                            | "getter"
-                            | "setter"
-                            | "property_delegate"
-                    )
-                });
-            let typed = children(*var).into_iter().find_map(|c| type_root(ctx, c));
-            match (value, typed) {
-                // `lateinit var client: StripeClient`, an injected property,
-                // or `var posthog: PostHogInterface? = null` set later.
-                (None, Some(ty)) => {
-                    let target = ctx.text(name).to_string();
-                    ctx.push_binding(target, ty, node);
-                }
-                (Some(v), Some(ty)) if ctx.text(*v) == "null" => {
-                    let target = ctx.text(name).to_string();
-                    ctx.push_binding(target, ty, node);
-                }
-                (Some(value), _) => {
-                    let target = ctx.text(name).to_string();
-                    assign(ctx, target, *value, node);
-                }
-                (None, None) => {}
-            }
-        }
+        "property_declaration" => property(ctx, node),
         // `class Billing(private val client: StripeClient)` and
         // `fun send(client: PostHog)`: the name is bound to its type, which
         // an import may bind to a vendor.
