@@ -20,7 +20,6 @@ const KNOWN_LONG: &[(&str, &str, usize)] = &[
     ("src/merge/convert.rs", "to_map", 306),
     ("src/scan/pipeline.rs", "run", 303),
     ("src/scan/pipeline.rs", "analyse", 256),
-    ("src/report/diagram/layout.rs", "layout", 250),
     ("src/scan/lang/javascript.rs", "visit", 235),
     ("src/scan/renderers.rs", "detect", 227),
     ("src/merge/tests.rs", "doc", 222),

@@ -194,15 +194,11 @@ impl Seg {
     }
 }
 
-/// How many barycenter sweeps (each down then up) to try.
-const SWEEPS: usize = 12;
-
-/// Lays out `layers.len()` nodes (node `i` in column `layers[i]`, listed in
-/// their preferred order) and `edges` between them.
-pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layout {
+/// Items: the real nodes, then one slot per column an edge crosses; per
+/// edge its chain of items from its left end to its right one, and whether
+/// it runs right to left. Returns (column of each item, chains, reversed).
+fn chains(layers: &[u32], edges: &[(usize, usize)]) -> (Vec<usize>, Vec<Vec<usize>>, Vec<bool>) {
     let n = layers.len();
-    let n_cols = layers.iter().copied().max().map_or(0, |m| m as usize + 1);
-    // Items: real nodes, then one slot per column an edge crosses.
     let mut item_col: Vec<usize> = layers.iter().map(|&l| l as usize).collect();
     let mut chains: Vec<Vec<usize>> = Vec::with_capacity(edges.len());
     let mut reversed = vec![false; edges.len()];
@@ -234,10 +230,19 @@ pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layou
         chain.push(t);
         chains.push(chain);
     }
+    (item_col, chains, reversed)
+}
+
+/// The distinct segments between adjacent columns (left item first), and
+/// per item the items left and right of it.
+#[allow(clippy::type_complexity)]
+fn segments(
+    chains: &[Vec<usize>],
+    item_col: &[usize],
+) -> (Vec<(usize, usize)>, Vec<Vec<usize>>, Vec<Vec<usize>>) {
     let items = item_col.len();
-    // Distinct segments between adjacent columns, left item first.
     let mut seg_set: std::collections::BTreeSet<(usize, usize)> = std::collections::BTreeSet::new();
-    for c in &chains {
+    for c in chains {
         if c.len() >= 2 && item_col[c[0]] != item_col[c[c.len() - 1]] {
             for w in c.windows(2) {
                 seg_set.insert((w[0], w[1]));
@@ -252,6 +257,18 @@ pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layou
         left_of[w].push(u);
     }
 
+    (segs, left_of, right_of)
+}
+
+/// The items of each column in the order with the fewest crossings found
+/// by barycenter sweeps.
+fn order(
+    item_col: &[usize],
+    n_cols: usize,
+    segs: &[(usize, usize)],
+    (left_of, right_of): (&[Vec<usize>], &[Vec<usize>]),
+) -> Vec<Vec<usize>> {
+    let items = item_col.len();
     let mut cols: Vec<Vec<usize>> = vec![Vec::new(); n_cols];
     for (it, &c) in item_col.iter().enumerate() {
         cols[c].push(it);
@@ -267,31 +284,93 @@ pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layou
     set_pos(&cols, &mut pos);
     // Slots start next to their neighbours rather than at the bottom.
     for c in 1..n_cols {
-        reorder(&mut cols[c], &left_of, &pos);
+        reorder(&mut cols[c], left_of, &pos);
         set_pos(&cols, &mut pos);
     }
     let mut best = cols.clone();
-    let mut best_x = crossings(&cols, &segs, &item_col, &pos);
+    let mut best_x = crossings(&cols, segs, item_col, &pos);
     for _ in 0..SWEEPS {
         if best_x == 0 {
             break;
         }
         for c in 1..n_cols {
-            reorder(&mut cols[c], &left_of, &pos);
+            reorder(&mut cols[c], left_of, &pos);
             set_pos(&cols, &mut pos);
         }
         for c in (0..n_cols.saturating_sub(1)).rev() {
-            reorder(&mut cols[c], &right_of, &pos);
+            reorder(&mut cols[c], right_of, &pos);
             set_pos(&cols, &mut pos);
         }
-        let x = crossings(&cols, &segs, &item_col, &pos);
+        let x = crossings(&cols, segs, item_col, &pos);
         if x < best_x {
             best_x = x;
             best = cols.clone();
         }
     }
-    let cols = best;
-    set_pos(&cols, &mut pos);
+    best
+}
+
+/// Ports: edges leave a node's right side and enter its left side, spread
+/// over its height in the order of the other end, so they do not cross
+/// at the node; edges to the same neighbour (a bundle) share a port. A
+/// loop within a column uses right-side ports at both ends.
+/// Returns each port's y, keyed by (item, side: 0 left 1 right, port).
+fn port_ys(
+    rects: &[Rect],
+    segs: &[(usize, usize)],
+    chains: &[Vec<usize>],
+    item_col: &[usize],
+    n: usize,
+) -> std::collections::HashMap<(usize, usize, Port), f64> {
+    let items = item_col.len();
+    let is_slot = |it: usize| it >= n;
+    let centre = |it: usize| rects[it].y + rects[it].h / 2.0;
+    let mut ports: Vec<[Vec<(f64, Port)>; 2]> = vec![[Vec::new(), Vec::new()]; items];
+    for &(u, w) in segs {
+        ports[u][1].push((centre(w), Port::To(w)));
+        ports[w][0].push((centre(u), Port::To(u)));
+    }
+    for (ei, c) in chains.iter().enumerate() {
+        if c.len() == 2 && item_col[c[0]] == item_col[c[1]] {
+            let (a, b) = (c[0], c[1]);
+            ports[a][1].push((centre(b), Port::Loop(ei, 0)));
+            ports[b][1].push((centre(a), Port::Loop(ei, 1)));
+        }
+    }
+    let mut port_y: std::collections::HashMap<(usize, usize, Port), f64> =
+        std::collections::HashMap::new();
+    for (it, sides) in ports.iter_mut().enumerate() {
+        for (side_no, side) in sides.iter_mut().enumerate() {
+            side.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let m = side.len();
+            let r = rects[it];
+            for (k, &(_, key)) in side.iter().enumerate() {
+                let y = if is_slot(it) || m == 1 {
+                    r.y + r.h / 2.0
+                } else {
+                    // Keep ports off the rounded corners.
+                    let top = r.y + r.h * 0.2;
+                    top + (r.h * 0.6) * (k as f64 + 0.5) / m as f64
+                };
+                port_y.insert((it, side_no, key), y);
+            }
+        }
+    }
+    port_y
+}
+
+/// How many barycenter sweeps (each down then up) to try.
+const SWEEPS: usize = 12;
+
+/// Lays out `layers.len()` nodes (node `i` in column `layers[i]`, listed in
+/// their preferred order) and `edges` between them.
+pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layout {
+    let n = layers.len();
+    let n_cols = layers.iter().copied().max().map_or(0, |m| m as usize + 1);
+    let (item_col, chains, reversed) = chains(layers, edges);
+    let items = item_col.len();
+    let (segs, left_of, right_of) = segments(&chains, &item_col);
+    let cols = order(&item_col, n_cols, &segs, (&left_of, &right_of));
 
     // Coordinates: columns centred vertically on the tallest one.
     let is_slot = |it: usize| it >= n;
@@ -343,42 +422,8 @@ pub fn layout(layers: &[u32], edges: &[(usize, usize)], geo: &Geometry) -> Layou
         }
     }
 
-    // Ports: edges leave a node's right side and enter its left side, spread
-    // over its height in the order of the other end, so they do not cross
-    // at the node; edges to the same neighbour (a bundle) share a port. A
-    // loop within a column uses right-side ports at both ends.
+    let port_y = port_ys(&rects, &segs, &chains, &item_col, n);
     let centre = |it: usize| rects[it].y + rects[it].h / 2.0;
-    let mut ports: Vec<[Vec<(f64, Port)>; 2]> = vec![[Vec::new(), Vec::new()]; items];
-    for &(u, w) in &segs {
-        ports[u][1].push((centre(w), Port::To(w)));
-        ports[w][0].push((centre(u), Port::To(u)));
-    }
-    for (ei, c) in chains.iter().enumerate() {
-        if c.len() == 2 && item_col[c[0]] == item_col[c[1]] {
-            let (a, b) = (c[0], c[1]);
-            ports[a][1].push((centre(b), Port::Loop(ei, 0)));
-            ports[b][1].push((centre(a), Port::Loop(ei, 1)));
-        }
-    }
-    let mut port_y: std::collections::HashMap<(usize, usize, Port), f64> =
-        std::collections::HashMap::new();
-    for (it, sides) in ports.iter_mut().enumerate() {
-        for (side_no, side) in sides.iter_mut().enumerate() {
-            side.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            let m = side.len();
-            let r = rects[it];
-            for (k, &(_, key)) in side.iter().enumerate() {
-                let y = if is_slot(it) || m == 1 {
-                    r.y + r.h / 2.0
-                } else {
-                    // Keep ports off the rounded corners.
-                    let top = r.y + r.h * 0.2;
-                    top + (r.h * 0.6) * (k as f64 + 0.5) / m as f64
-                };
-                port_y.insert((it, side_no, key), y);
-            }
-        }
-    }
 
     let mut routes = Vec::with_capacity(edges.len());
     for (ei, c) in chains.iter().enumerate() {
