@@ -245,6 +245,32 @@ pub enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// Record what a page sends to other hosts, in headless Chromium: every such
+    /// request is answered locally, so nothing leaves the machine
+    #[command(
+        after_help = "The page must be on this machine: http://localhost:PORT/..., a 127.0.0.0/8 or [::1] address, or file://. Requests to its own origin are let through; every other request is recorded and answered locally (204 for data, an empty script, style sheet or document, a 1x1 GIF for an image), never sent.\n\nThe browser: BLASTMAP_CHROMIUM, else /usr/bin/chromium, else chromium, chromium-browser, google-chrome on PATH.\n\nSteps file (--script), a YAML list:\n  - fill: { selector: \"#email\", value: \"canary@example.com\" }\n  - click: \"#signup\"\n  - wait: 500          # milliseconds\n  - wait: \"#thanks\"    # until an element matches\n  - goto: /account     # same origin only\n\nExit codes: 0 recorded, 2 usage, input or browser errors."
+    )]
+    Observe {
+        /// The page to open: http://localhost:PORT/... or file://...
+        url: String,
+        /// Steps to perform once the page has loaded (a YAML list: fill, click, wait, goto)
+        #[arg(long, value_name = "STEPS")]
+        script: Option<PathBuf>,
+        /// Keep the recording as a HAR 1.2 file
+        #[arg(long, value_name = "FILE")]
+        save_har: Option<PathBuf>,
+        /// Seconds allowed for the page to load and for each step
+        #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+        timeout: u64,
+        /// Milliseconds to stay on the page after the load and the steps, before leaving it
+        #[arg(long, value_name = "MS", default_value_t = 3000, value_parser = clap::value_parser!(u64).range(0..=600_000))]
+        wait: u64,
+        /// Write down at most this many requests (later ones are still answered locally)
+        #[arg(long, value_name = "N", default_value_t = 2000)]
+        max_requests: usize,
+        #[command(flatten)]
+        output: Output,
+    },
     /// Load and check a map only: a declaration file, or a Fides manifest, scan
     /// output or merged map, read as `--map` reads it
     Validate {
@@ -705,6 +731,69 @@ fn run_scan(
     crate::scan::scan(&opts).map_err(|e| Outcome::fail(2, format!("error: {e}\n")))
 }
 
+/// `observe URL`: records the page, keeps the HAR when asked, and prints
+/// which hosts were sent to (hosts and counts only: a payload can hold
+/// personal data).
+fn observe_url(
+    url: &str,
+    script: Option<&Path>,
+    save_har: Option<PathBuf>,
+    timeout: std::time::Duration,
+    wait: std::time::Duration,
+    max_requests: usize,
+    output: &Output,
+) -> Outcome {
+    use crate::observe::record;
+    let steps = match script {
+        None => None,
+        Some(p) => {
+            let text = match std::fs::read_to_string(p) {
+                Ok(t) => t,
+                Err(e) => {
+                    return Outcome::fail(2, format!("error: cannot read {}: {e}\n", p.display()));
+                }
+            };
+            match record::steps::parse(&p.display().to_string(), &text) {
+                Ok(s) => Some(s),
+                Err(e) => return Outcome::fail(2, format!("error: {e}\n")),
+            }
+        }
+    };
+    let chromium = match record::find_chromium(
+        std::env::var_os("BLASTMAP_CHROMIUM").as_deref(),
+        std::env::var_os("PATH").as_deref(),
+    ) {
+        Ok(c) => c,
+        Err(e) => return Outcome::fail(2, format!("error: {e}\n")),
+    };
+    let mut opts = record::RecordOptions::new(url, chromium);
+    opts.steps = steps;
+    opts.timeout = timeout;
+    opts.wait = wait;
+    opts.max_requests = max_requests;
+    let rec = match record::record(&opts) {
+        Ok(r) => r,
+        Err(e) => return Outcome::fail(2, format!("error: {e}\n")),
+    };
+    let mut out = Outcome::ok(report::recording::text(&rec), output);
+    if rec.dropped > 0 {
+        out.stderr.push_str(&format!(
+            "warning: {} request(s) past --max-requests {max_requests} were answered but not recorded\n",
+            rec.dropped
+        ));
+    }
+    if let Some(path) = save_har {
+        match crate::report::escape::json(&rec.har) {
+            Ok(mut text) => {
+                text.push('\n');
+                out.files.push((path, text));
+            }
+            Err(e) => return Outcome::fail(2, format!("error: cannot write the HAR: {e}\n")),
+        }
+    }
+    out
+}
+
 fn load_error(e: LoadError) -> Outcome {
     Outcome::fail(2, format!("{e}\n"))
 }
@@ -1061,6 +1150,23 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             system,
             output,
         } => merge(&files, system, &output),
+        Command::Observe {
+            url,
+            script,
+            save_har,
+            timeout,
+            wait,
+            max_requests,
+            output,
+        } => observe_url(
+            &url,
+            script.as_deref(),
+            save_har,
+            std::time::Duration::from_secs(timeout),
+            std::time::Duration::from_millis(wait),
+            max_requests,
+            &output,
+        ),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut buf = Vec::new();

@@ -14,5 +14,6 @@ pub mod cli;
 pub mod graph;
 pub mod merge;
 pub mod model;
+pub mod observe;
 pub mod report;
 pub mod scan;

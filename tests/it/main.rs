@@ -34,6 +34,7 @@ mod lang_ruby;
 mod lang_swift;
 mod merge;
 mod notices;
+mod observe_record;
 mod readme_recipes;
 mod reports;
 mod scan_cli;
