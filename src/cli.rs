@@ -744,6 +744,9 @@ fn observe_url(
     output: &Output,
 ) -> Outcome {
     use crate::observe::record;
+    if let Err(e) = record::check_url(url) {
+        return Outcome::fail(2, format!("error: {e}\n"));
+    }
     let steps = match script {
         None => None,
         Some(p) => {

@@ -254,3 +254,264 @@ fn the_example_is_recorded_with_its_scripted_sign_up() {
     assert!(stdout.contains("api-js.mixpanel.com"), "{stdout}");
     assert!(!stdout.contains(CANARY_EMAIL), "{stdout}");
 }
+
+/// A page on 127.0.0.1 that sends, in every way a page can, to a "vendor"
+/// that really listens: a server on 127.0.0.2 (another origin, another
+/// address) and a host name that would resolve to it.
+fn leaky_page(sink: u16) -> String {
+    format!(
+        r#"<!doctype html><html><head><title>leaky</title></head><body><p id="status">working</p>
+<script>
+const sink = 'http://127.0.0.2:{sink}';
+async function go() {{
+  // JSON with a custom header: a CORS preflight first.
+  const status = await fetch(sink + '/json', {{method: 'POST', headers: {{'Content-Type': 'application/json', 'X-Tracker': '1'}},
+      body: JSON.stringify({{email: 'leak@example.com'}})}}).then(r => r.status, e => 'failed');
+  navigator.sendBeacon(sink + '/beacon', 'beacon-body');
+  const img = new Image(1, 1); img.src = sink + '/pixel.gif?e=leak';
+  const s = document.createElement('script'); s.src = sink + '/sdk.js'; document.head.appendChild(s);
+  const x = new XMLHttpRequest(); x.open('POST', sink + '/xhr'); x.send('xhr-body');
+  const f = document.createElement('iframe'); f.src = sink + '/frame.html'; document.body.appendChild(f);
+  fetch('http://sink.example:{sink}/named', {{method: 'POST', body: 'named-body'}}).catch(() => {{}});
+  try {{ new WebSocket('ws://127.0.0.2:{sink}/socket'); }} catch (e) {{}}
+  // Not UTF-8: the start of a gzip stream.
+  fetch(sink + '/binary', {{method: 'POST', body: new Blob([new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe])])}}).catch(() => {{}});
+  navigator.sendBeacon(sink + '/status?fetch=' + status);
+  document.getElementById('status').className = 'done';
+}}
+go();
+</script></body></html>"#
+    )
+}
+
+fn strace() -> Option<&'static str> {
+    if Path::new("/usr/bin/strace").exists() {
+        return Some("/usr/bin/strace");
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("/usr/bin/strace is missing in CI: .ci/run installs it");
+    }
+    eprintln!("notice: strace not found; recording without the system-call check");
+    None
+}
+
+/// The remote addresses of every TCP connection made and every datagram
+/// sent in an `strace -f -yy` log. A UDP `connect` alone sends nothing
+/// (Chromium connects one to probe whether IPv6 routes), so UDP counts only
+/// when data is written to it.
+fn remote_addresses(log: &str) -> std::collections::BTreeSet<String> {
+    let connect = regex::Regex::new(
+        r#"connect\(\d+<TCP(?:v6)?:[^>]*>, \{sa_family=AF_INET6?, sin6?_port=htons\(\d+\), (?:sin6_flowinfo=htonl\(\d+\), )?(?:sin_addr=inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)")"#,
+    )
+    .unwrap();
+    let sent = regex::Regex::new(
+        r"(?:send|write)\w*\(\d+<(?:TCP|UDP)(?:v6)?:\[[^\]]*->\[?([0-9a-fA-F.:]+?)\]?:\d+\]>",
+    )
+    .unwrap();
+    let mut out = std::collections::BTreeSet::new();
+    for line in log.lines() {
+        if let Some(c) = connect.captures(line) {
+            out.insert(c.get(1).or(c.get(2)).unwrap().as_str().to_string());
+        }
+        if let Some(c) = sent.captures(line) {
+            out.insert(c[1].to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn nothing_the_page_sends_leaves_the_machine() {
+    let Some(bin) = chromium() else { return };
+    let site = tempfile::tempdir().unwrap();
+    let (sink_port, sink_log) = {
+        let listener = TcpListener::bind("127.0.0.2:0").expect("127.0.0.2 is a loopback address");
+        let port = listener.local_addr().unwrap().port();
+        let log: Log = Arc::default();
+        let seen = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for s in listener.incoming().flatten() {
+                seen.lock().unwrap().push(format!("{:?}", s.peer_addr()));
+            }
+        });
+        (port, log)
+    };
+    std::fs::write(site.path().join("index.html"), leaky_page(sink_port)).unwrap();
+    std::fs::write(site.path().join("steps.yaml"), "- wait: \"#status.done\"\n").unwrap();
+    let (port, _) = serve(site.path().to_path_buf());
+    let url = format!("http://127.0.0.1:{port}/index.html");
+    let har_path = site.path().join("leaky.har");
+    let steps = site.path().join("steps.yaml");
+    let args = [
+        "observe",
+        &url,
+        "--script",
+        steps.to_str().unwrap(),
+        "--wait",
+        "1000",
+        "--save-har",
+        har_path.to_str().unwrap(),
+    ];
+    let trace = site.path().join("strace.log");
+    let out = match strace() {
+        Some(strace) => std::process::Command::new(strace)
+            .args(["-f", "-qq", "-yy", "-e"])
+            .arg("trace=connect,sendto,sendmsg,sendmmsg,write,writev")
+            .arg("-o")
+            .arg(&trace)
+            .arg(assert_cmd::cargo::cargo_bin("blastmap"))
+            .args(args)
+            .env("BLASTMAP_CHROMIUM", bin)
+            .output()
+            .unwrap(),
+        None => assert_cmd::Command::cargo_bin("blastmap")
+            .unwrap()
+            .args(args)
+            .env("BLASTMAP_CHROMIUM", bin)
+            .output()
+            .unwrap(),
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The sink never heard from the browser...
+    assert_eq!(*sink_log.lock().unwrap(), Vec::<String>::new());
+    // ...while every request is in the recording, with its body.
+    let har: Value = serde_json::from_slice(&std::fs::read(&har_path).unwrap()).unwrap();
+    let find = |path: &str| {
+        entries(&har)
+            .iter()
+            .find(|e| {
+                let u = url::Url::parse(e["request"]["url"].as_str().unwrap()).unwrap();
+                u.path() == path
+            })
+            .unwrap_or_else(|| panic!("no request for {path} in {har:#}"))
+    };
+    let json = find("/json");
+    assert_eq!(json["request"]["method"], "POST");
+    assert_eq!(body(json), r#"{"email":"leak@example.com"}"#);
+    assert_eq!(json["request"]["postData"]["mimeType"], "application/json");
+    assert_eq!(body(find("/beacon")), "beacon-body");
+    assert_eq!(find("/beacon")["_resourceType"], "ping");
+    assert_eq!(query(find("/pixel.gif"), "e"), Some("leak"));
+    assert_eq!(find("/sdk.js")["_resourceType"], "script");
+    assert_eq!(body(find("/xhr")), "xhr-body");
+    assert_eq!(find("/frame.html")["_resourceType"], "document");
+    assert_eq!(body(find("/named")), "named-body");
+    let binary = find("/binary");
+    assert_eq!(binary["request"]["postData"]["encoding"], "base64");
+    assert_eq!(binary["request"]["postData"]["text"], "H4sIAP/+");
+    // The page saw its JSON call succeed (the preflight was answered too),
+    // and the preflight itself is not a recorded request.
+    assert_eq!(query(find("/status"), "fetch"), Some("204"));
+    assert!(
+        entries(&har)
+            .iter()
+            .all(|e| e["request"]["method"] != "OPTIONS")
+    );
+    // The WebSocket is not interceptable; the resolver wall refused it.
+    assert!(
+        entries(&har)
+            .iter()
+            .all(|e| !e["request"]["url"].as_str().unwrap().contains("/socket"))
+    );
+
+    // At the system-call level, the only peer of the recorder and of every
+    // browser process is 127.0.0.1: the page's server and the DevTools port.
+    if trace.exists() {
+        let log = std::fs::read_to_string(&trace).unwrap();
+        let peers = remote_addresses(&log);
+        assert_eq!(
+            peers.into_iter().collect::<Vec<_>>(),
+            ["127.0.0.1"],
+            "connections to other addresses (strace log: {})",
+            trace.display()
+        );
+    }
+}
+
+#[test]
+fn without_a_browser_the_error_names_the_package_to_install() {
+    let out = observe("/nonexistent/chromium", &["http://127.0.0.1:9/"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("BLASTMAP_CHROMIUM is `/nonexistent/chromium`, which does not exist"),
+        "{err}"
+    );
+    assert!(err.contains("apt-get install chromium"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_page_off_the_machine_is_refused_before_any_browser_starts() {
+    let out = observe("/nonexistent/chromium", &["https://example.com/"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    // The URL is checked first: the missing browser is not the complaint.
+    assert!(
+        err.contains("cannot record `https://example.com/`"),
+        "{err}"
+    );
+    assert!(err.contains("localhost"), "{err}");
+}
+
+#[test]
+fn a_step_whose_selector_never_appears_fails_with_its_line() {
+    let Some(bin) = chromium() else { return };
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(
+        site.path().join("index.html"),
+        "<!doctype html><p id=a>hi</p>",
+    )
+    .unwrap();
+    std::fs::write(
+        site.path().join("steps.yaml"),
+        "- wait: \"#a\"\n- click: \"#never\"\n",
+    )
+    .unwrap();
+    let (port, _) = serve(site.path().to_path_buf());
+    let steps = site.path().join("steps.yaml");
+    let started = std::time::Instant::now();
+    let out = observe(
+        bin,
+        &[
+            &format!("http://127.0.0.1:{port}/"),
+            "--script",
+            steps.to_str().unwrap(),
+            "--timeout",
+            "2",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "{}:2: step 2 (click `#never`): no element matches `#never` after 2 s",
+            steps.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("help: check the selector"), "{err}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "no hang"
+    );
+}
+
+#[test]
+fn the_system_call_check_sees_connections_and_datagrams() {
+    let log = r#"1 connect(3<TCP:[1]>, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("93.184.216.34")}, 16) = 0
+2 connect(21<UDPv6:[2]>, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "2001:4860:4860::8888", &sin6_addr), sin6_scope_id=0}, 28) = 0
+3 connect(9<TCPv6:[3]>, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "2606:4700::1", &sin6_addr), sin6_scope_id=0}, 28) = 0
+4 sendto(26<UDP:[10.0.0.2:5353->8.8.4.4:53]>, "x", 1, 0, NULL, 0) = 1
+5 write(3<TCP:[127.0.0.1:46494->127.0.0.1:8940]>, "GET", 3) = 3
+"#;
+    assert_eq!(
+        remote_addresses(log).into_iter().collect::<Vec<_>>(),
+        ["127.0.0.1", "2606:4700::1", "8.8.4.4", "93.184.216.34"]
+    );
+}

@@ -606,6 +606,12 @@ pub fn record(opts: &RecordOptions) -> Result<Recording, RecordError> {
     result
 }
 
+/// Checks that a URL is one the recorder opens (a local file or a loopback
+/// host), before anything else is done.
+pub fn check_url(url: &str) -> Result<(), RecordError> {
+    Own::of(url).map(|_| ())
+}
+
 fn check_gotos(steps: &Steps, own: &Own) -> Result<(), RecordError> {
     for (i, p) in steps.steps.iter().enumerate() {
         if let Step::Goto(target) = &p.step {
