@@ -558,6 +558,12 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
     if manifest_kind.is_none() && name.ends_with(".json") && is_blastmap_output(text) {
         return skip(rel, "blastmap-output", true);
     }
+    // A HAR is recorded traffic (`observe URL --save-har`, a browser's
+    // export): evidence for `observe --har`, not code. Its URLs and bodies
+    // would otherwise be read as integrations at lines of the recording.
+    if manifest_kind.is_none() && name.to_ascii_lowercase().ends_with(".har") {
+        return skip(rel, "recorded-traffic", true);
+    }
     let mut out = Outcome {
         rel: rel.to_string(),
         read: true,

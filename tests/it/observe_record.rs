@@ -515,3 +515,64 @@ fn the_system_call_check_sees_connections_and_datagrams() {
         ["127.0.0.1", "2606:4700::1", "8.8.4.4", "93.184.216.34"]
     );
 }
+
+#[test]
+fn the_committed_recording_is_the_example_s_har() {
+    // examples/observe/acme.har, which the README points to: recorded by
+    // `observe` from the example, read here as any HAR reader would.
+    let har: Value =
+        serde_json::from_slice(&std::fs::read(Path::new(EXAMPLE).join("acme.har")).unwrap())
+            .unwrap();
+    assert_eq!(har["log"]["version"], "1.2");
+    assert_eq!(har["log"]["creator"]["name"], "blastmap observe");
+    let hosts: std::collections::BTreeMap<&str, usize> =
+        entries(&har).iter().fold(Default::default(), |mut m, e| {
+            let u = e["request"]["url"].as_str().unwrap();
+            let host = u.split('/').nth(2).unwrap();
+            *m.entry(host).or_default() += 1;
+            m
+        });
+    assert_eq!(
+        hosts.into_iter().collect::<Vec<_>>(),
+        [
+            ("api-js.mixpanel.com", 2),
+            ("api.segment.io", 2),
+            ("www.facebook.com", 2),
+            ("www.google-analytics.com", 2)
+        ]
+    );
+    let signup = to_host(&har, "api-js.mixpanel.com")
+        .into_iter()
+        .flat_map(mixpanel_events)
+        .find(|e| e["event"] == "Sign Up")
+        .expect("the sign-up");
+    assert_eq!(signup["properties"]["$email"], CANARY_EMAIL);
+    assert!(
+        entries(&har)
+            .iter()
+            .all(|e| e["response"]["comment"] == "answered locally by blastmap observe; not sent")
+    );
+}
+
+#[test]
+fn a_recording_kept_in_the_tree_is_not_scanned_as_code() {
+    // The example keeps acme.har beside its code: the scan finds the
+    // vendors in analytics.js and skips the recording, whose URLs would
+    // otherwise count as integrations at lines of the HAR.
+    let out = crate::common::binary(&["scan", EXAMPLE, "--format", "json", "--no-map"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let files: std::collections::BTreeSet<&str> = v["integrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["evidence"].as_array().unwrap().iter())
+        .map(|e| e["file"].as_str().unwrap())
+        .collect();
+    assert!(files.contains("analytics.js"), "{files:?}");
+    assert!(!files.contains("acme.har"), "{files:?}");
+    assert_eq!(
+        v["skipped"]["by_reason"]["recorded-traffic"], 1,
+        "{}",
+        v["skipped"]
+    );
+}
