@@ -576,3 +576,160 @@ fn a_recording_kept_in_the_tree_is_not_scanned_as_code() {
         v["skipped"]
     );
 }
+
+/// npm, for the SDK test: missing is a failure in CI (`.ci/run` installs it).
+fn npm() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    if let Some(p) = std::env::split_paths(&path)
+        .map(|d| d.join("npm"))
+        .find(|p| p.is_file())
+    {
+        return Some(p);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("npm is missing in CI: .ci/run installs it");
+    }
+    eprintln!("notice: npm not found; skipping the SDK test");
+    None
+}
+
+/// The SDKs the test installs, pinned so that a new release cannot change
+/// what is asserted without a change here.
+const SDKS: [&str; 2] = ["mixpanel-browser@2.83.0", "posthog-js@1.449.2"];
+
+/// The catalog vendor whose domains hold a URL's host.
+fn vendor_of(url: &str) -> Option<&'static str> {
+    let host = url::Url::parse(url).ok()?.host_str()?.to_string();
+    blastmap::catalog::Catalog::builtin()
+        .iter()
+        .find(|v| v.domains.contains(&host))
+        .map(|v| v.id.as_str())
+}
+
+/// The events in a recorded SDK request: Mixpanel's `data=` form field
+/// (JSON, or base64 of it), PostHog's gzip-compressed `batch`.
+fn sdk_events(e: &Value) -> Vec<Value> {
+    let pd = &e["request"]["postData"];
+    let text = pd["text"].as_str().unwrap_or_default();
+    let json: Value = if pd["encoding"] == "base64" {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .unwrap();
+        let mut s = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut s)
+            .expect("a gzip body");
+        serde_json::from_str(&s).unwrap()
+    } else {
+        let data = url::form_urlencoded::parse(text.as_bytes())
+            .find(|(k, _)| k == "data")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        serde_json::from_str(&data)
+            .or_else(|_| {
+                let raw = base64::engine::general_purpose::STANDARD
+                    .decode(&data)
+                    .unwrap_or_default();
+                serde_json::from_slice(&raw)
+            })
+            .unwrap_or(Value::Null)
+    };
+    match json {
+        Value::Array(a) => a,
+        Value::Object(ref o) if o.contains_key("batch") => {
+            o["batch"].as_array().cloned().unwrap_or_default()
+        }
+        Value::Object(_) => vec![json],
+        _ => vec![],
+    }
+}
+
+/// Two real browser SDKs, installed from the npm registry (this test needs
+/// it: about 30 packages, a few seconds), served from the page's own origin
+/// and initialised with fake keys. What they send by themselves, with no
+/// call from the page, is recorded and attributed by the catalog's hosts.
+#[test]
+fn real_sdks_from_npm_are_observed_with_their_automatic_data() {
+    let Some(bin) = chromium() else { return };
+    let Some(npm) = npm() else { return };
+    let site = tempfile::tempdir().unwrap();
+    let install = std::process::Command::new(&npm)
+        .args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--ignore-scripts",
+            "--prefix",
+        ])
+        .arg(site.path())
+        .args(SDKS)
+        .output()
+        .unwrap();
+    assert!(
+        install.status.success(),
+        "npm install {SDKS:?} failed (the test needs the npm registry): {}",
+        String::from_utf8_lossy(&install.stderr)
+    );
+    std::fs::write(
+        site.path().join("start.html"),
+        r#"<!doctype html><html><body><a id="go" href="/app.html">Open the app</a></body></html>"#,
+    )
+    .unwrap();
+    std::fs::write(
+        site.path().join("app.html"),
+        r#"<!doctype html><html><head><title>SDKs</title>
+<script src="/node_modules/mixpanel-browser/dist/mixpanel.umd.js"></script>
+</head><body><p id="status">loading</p>
+<script type="module">
+import posthog from '/node_modules/posthog-js/dist/module.js';
+posthog.init('phc_faketoken000000000000000000000000000000', {api_host: 'https://us.i.posthog.com', disable_session_recording: true});
+mixpanel.init('0123456789abcdef0123456789abcdef', {track_pageview: true});
+document.getElementById('status').className = 'ready';
+</script></body></html>"#,
+    )
+    .unwrap();
+    // Arriving by a link gives the app page a referrer.
+    std::fs::write(
+        site.path().join("steps.yaml"),
+        "- click: \"#go\"\n- wait: \"#status.ready\"\n",
+    )
+    .unwrap();
+    let (port, _) = serve(site.path().to_path_buf());
+    let start = format!("http://127.0.0.1:{port}/start.html");
+    let app = format!("http://127.0.0.1:{port}/app.html");
+    let steps = site.path().join("steps.yaml");
+    let (_, har) = recorded(
+        bin,
+        &[
+            &start,
+            "--script",
+            steps.to_str().unwrap(),
+            "--wait",
+            "4000",
+        ],
+        &site.path().join("sdk.har"),
+    );
+
+    let page_views = |vendor: &str, event: &str| -> Vec<Value> {
+        entries(&har)
+            .iter()
+            .filter(|e| vendor_of(e["request"]["url"].as_str().unwrap()) == Some(vendor))
+            .flat_map(sdk_events)
+            .filter(|ev| ev["event"] == event)
+            .collect()
+    };
+    for (vendor, event) in [("mixpanel", "$mp_web_page_view"), ("posthog", "$pageview")] {
+        let views = page_views(vendor, event);
+        let p = &views
+            .first()
+            .unwrap_or_else(|| panic!("no {event} attributed to {vendor} in {har:#}"))["properties"];
+        assert_eq!(p["$current_url"], app.as_str(), "{vendor}: the page URL");
+        assert_eq!(p["$referrer"], start.as_str(), "{vendor}: the referrer");
+        assert_eq!(p["$browser"], "Chrome", "{vendor}: the browser");
+        assert_eq!(p["$os"], "Linux", "{vendor}: the device's system");
+        assert!(
+            p["$screen_width"].as_u64().is_some(),
+            "{vendor}: the screen"
+        );
+    }
+}

@@ -658,6 +658,14 @@ fn record_in(browser: &Browser, own: &Own, opts: &RecordOptions) -> Result<Recor
         .new_tab()
         .map_err(|e| fail("cannot open a tab", e))?;
     tab.set_default_timeout(opts.timeout);
+    // SDKs drop what a bot sends (PostHog filters "HeadlessChrome"): the
+    // page sees the browser's own user agent without "Headless", as a
+    // person's Chromium of the same version would send it.
+    if let Ok(v) = browser.get_version() {
+        let ua = v.user_agent.replace("HeadlessChrome", "Chrome");
+        tab.set_user_agent(&ua, None, None)
+            .map_err(|e| fail("cannot set the user agent", e))?;
+    }
     // The interceptor is in place before interception starts, and both
     // before the page is opened: no request precedes them.
     tab.enable_request_interception(Arc::new(Interceptor {
