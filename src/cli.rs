@@ -735,7 +735,7 @@ fn run_scan(
 /// `observe URL`: records the page, keeps the HAR when asked, and prints
 /// which hosts were sent to (hosts and counts only: a payload can hold
 /// personal data).
-fn cmd_observe(
+fn cmd_observe_url(
     url: &str,
     script: Option<&Path>,
     save_har: Option<PathBuf>,
@@ -919,7 +919,7 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             wait,
             max_requests,
             output,
-        } => cmd_observe(
+        } => cmd_observe_url(
             &url,
             script.as_deref(),
             save_har,

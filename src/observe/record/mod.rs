@@ -589,7 +589,11 @@ pub fn record(opts: &RecordOptions) -> Result<Recording, RecordError> {
         user_data_dir: Some(profile.path().to_path_buf()),
         args,
         disable_default_args: true,
-        idle_browser_timeout: opts.timeout.max(Duration::from_secs(30)) + opts.wait,
+        // The connection's watchdog: no event from the browser for this
+        // long ends it. Longer than any step could be quiet.
+        idle_browser_timeout: opts.timeout.max(Duration::from_secs(30))
+            + opts.wait
+            + Duration::from_millis(steps::MAX_SLEEP_MS),
         window_size: Some((1280, 800)),
         ..LaunchOptions::default()
     };
