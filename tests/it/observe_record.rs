@@ -733,3 +733,21 @@ document.getElementById('status').className = 'ready';
         );
     }
 }
+
+#[test]
+fn a_program_that_is_not_a_browser_is_refused_at_once() {
+    // Started as a browser, it would fail only after the protocol's wait
+    // for a DevTools port (minutes, with the library's retries).
+    let started = std::time::Instant::now();
+    let out = observe("/bin/true", &["file:///nonexistent/index.html"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "Chromium (/bin/true): it does not answer `--version` as Chromium or Chrome does"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("BLASTMAP_CHROMIUM"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(15));
+}

@@ -546,6 +546,23 @@ pub fn record(opts: &RecordOptions) -> Result<Recording, RecordError> {
         message,
         help: help.to_string(),
     };
+    probe(&opts.chromium).map_err(|m| {
+        fail(
+            m,
+            "set BLASTMAP_CHROMIUM to a Chromium or Chrome executable, or install Chromium (Debian/Ubuntu: `apt-get install chromium`)",
+        )
+    })?;
+    // A port chosen here (free a moment ago) rather than the library's
+    // search, which restarts the browser on each port it tries.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| {
+            fail(
+                format!("no local port for the DevTools protocol: {e}"),
+                "check that 127.0.0.1 is usable",
+            )
+        })?;
     let profile = tempfile::Builder::new()
         .prefix("blastmap-observe-")
         .tempdir()
@@ -595,6 +612,7 @@ pub fn record(opts: &RecordOptions) -> Result<Recording, RecordError> {
             + opts.wait
             + Duration::from_millis(steps::MAX_SLEEP_MS),
         window_size: Some((1280, 800)),
+        port: Some(port),
         ..LaunchOptions::default()
     };
     let browser = Browser::new(launch).map_err(|e| {
@@ -614,6 +632,44 @@ pub fn record(opts: &RecordOptions) -> Result<Recording, RecordError> {
 /// host), before anything else is done.
 pub fn check_url(url: &str) -> Result<(), RecordError> {
     Own::of(url).map(|_| ())
+}
+
+/// Checks, within 10 seconds, that the executable answers `--version` as
+/// Chromium and Chrome do, before it is started as a browser: something
+/// else would only fail after the protocol's own long wait.
+fn probe(exe: &Path) -> Result<(), String> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(exe)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run it: {e}"))?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("`--version` did not answer within 10 s".into());
+            }
+        }
+    }
+    let mut out = String::new();
+    if let Some(mut o) = child.stdout.take() {
+        let _ = std::io::Read::read_to_string(&mut o, &mut out);
+    }
+    if out.contains("Chrom") {
+        Ok(())
+    } else {
+        let said = out.trim().chars().take(80).collect::<String>();
+        Err(format!(
+            "it does not answer `--version` as Chromium or Chrome does (it printed {said:?})"
+        ))
+    }
 }
 
 fn check_gotos(steps: &Steps, own: &Own) -> Result<(), RecordError> {
