@@ -19,6 +19,7 @@ use crate::model::declaration::{self, LoadError};
 use crate::model::policy::{Code, Level};
 use crate::report::check::CheckFormat;
 use crate::report::export::ExportFormat;
+use crate::report::observe::ObserveFormat;
 use crate::report::{self, DiagramFormat, Format};
 use crate::scan::{ComponentPaths, ScanOptions, ScanProgress, ScanResult};
 
@@ -44,6 +45,10 @@ pub struct Inputs {
     /// Read no declaration file that --map does not name: the code alone
     #[arg(long, global = true, conflicts_with = "map")]
     pub no_map: bool,
+    /// What `blastmap observe --format json` recorded: observed flows join the
+    /// graph, each request as evidence (repeatable)
+    #[arg(long, value_name = "FILE", global = true)]
+    pub observed: Vec<PathBuf>,
 }
 
 /// Where the report goes.
@@ -184,6 +189,50 @@ pub enum Command {
         #[command(flatten)]
         what_if: WhatIfArgs,
     },
+    /// What the running application sends to each vendor, from recorded traffic
+    /// (HTTP Archive files): fields, categories and the test account's canary values
+    #[command(
+        after_help = "A HAR comes from the browser's network panel (\"Save all as HAR\"), Playwright's recordHar, a proxy, or `blastmap observe URL --save-har FILE`.\n\nWith URL, the page is recorded first. It must be on this machine: http://localhost:PORT/..., a 127.0.0.0/8 or [::1] address, or file://. Requests to its own origin are let through; every other request is recorded and answered locally (204 for data, an empty script, style sheet or document, a 1x1 GIF for an image), never sent. The browser: BLASTMAP_CHROMIUM, else /usr/bin/chromium, else chromium, chromium-browser, google-chrome on PATH. Steps (--script), a YAML list:\n  - fill: { selector: \"#email\", value: \"canary@example.com\" }\n  - click: \"#signup\"\n  - wait: 500          # milliseconds\n  - wait: \"#thanks\"    # until an element matches\n  - goto: /account     # same origin only\n\n Requests are attributed to catalog vendors by host (and path, as the scan does); other hosts are counted, not read.\n\nThe canary file is YAML, one `name: value` per line (email, name, phone, user_id, address, or any other name): each value is found plain, lower-cased, URL-encoded, base64, and as the SHA-256 and MD5 of its normalised form.\n\nOutputs show key paths, categories and canary names, never other raw values, unless --show-values; secrets are always redacted. `--format json` is what blast, rank, graph and check read with --observed FILE."
+    )]
+    Observe {
+        /// Record this page instead of reading a HAR: http://localhost:PORT/... or
+        /// file://..., opened in headless Chromium; every request to another origin
+        /// is answered locally, so nothing leaves the machine
+        #[arg(value_name = "URL", conflicts_with = "har")]
+        url: Option<String>,
+        /// A recorded HTTP Archive (HAR 1.2) to read (repeatable)
+        #[arg(long, value_name = "FILE")]
+        har: Vec<PathBuf>,
+        /// The test account's values to find in the traffic (YAML: `email: ...`)
+        #[arg(long, value_name = "FILE")]
+        canary: Option<PathBuf>,
+        /// Show raw values in the report (they may be personal data)
+        #[arg(long)]
+        show_values: bool,
+        /// Output format
+        #[arg(long, short = 'f', value_enum, default_value_t = ObserveFormat::Text)]
+        format: ObserveFormat,
+        /// With URL: steps to perform once the page has loaded (a YAML list: fill,
+        /// click, wait, goto)
+        #[arg(long, value_name = "STEPS", requires = "url")]
+        script: Option<PathBuf>,
+        /// With URL: keep the recording as a HAR 1.2 file
+        #[arg(long, value_name = "FILE", requires = "url")]
+        save_har: Option<PathBuf>,
+        /// With URL: seconds allowed for the page to load and for each step
+        #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+        timeout: u64,
+        /// With URL: milliseconds to stay on the page after the load and the steps,
+        /// before leaving it
+        #[arg(long, value_name = "MS", default_value_t = 3000, value_parser = clap::value_parser!(u64).range(0..=600_000))]
+        wait: u64,
+        /// With URL: write down at most this many requests (later ones are still
+        /// answered locally)
+        #[arg(long, value_name = "N", default_value_t = 2000)]
+        max_requests: usize,
+        #[command(flatten)]
+        output: Output,
+    },
     /// Discover vendor integrations in a source tree
     Scan {
         /// The source tree [default: .]
@@ -207,7 +256,7 @@ pub enum Command {
     /// The pre-merge gate: vendors and flows the code adds or does not declare, the
     /// policy, hard-coded secrets; exits 1 when a finding is denied
     #[command(
-        after_help = "The tree is --scan DIR (default: the current folder); the declarations are --map FILE, else DIR/blastmap.yaml, else ./blastmap.yaml.\n\nCodes: undeclared-vendor, undeclared-flow, stale-declaration, new-vendor, new-flow, blast-radius-grew, policy-denied, secret-in-source, unread-change (`--explain CODE` explains one).\n\nExit codes: 0 passed, 1 a finding is denied, 2 usage, input or git errors."
+        after_help = "The tree is --scan DIR (default: the current folder); the declarations are --map FILE, else DIR/blastmap.yaml, else ./blastmap.yaml.\n\nCodes: undeclared-vendor, undeclared-flow, stale-declaration, new-vendor, new-flow, blast-radius-grew, policy-denied, secret-in-source, unread-change, hidden-vendor (`--explain CODE` explains one). With --observed FILE (the JSON of `blastmap observe`), recorded traffic is compared too.\n\nExit codes: 0 passed, 1 a finding is denied, 2 usage, input or git errors."
     )]
     Check {
         /// Compare with a saved scan (`blastmap scan DIR --format json`)
@@ -242,32 +291,6 @@ pub enum Command {
         max_file_size: u64,
         #[command(flatten)]
         inputs: Inputs,
-        #[command(flatten)]
-        output: Output,
-    },
-    /// Record what a page sends to other hosts, in headless Chromium: every such
-    /// request is answered locally, so nothing leaves the machine
-    #[command(
-        after_help = "The page must be on this machine: http://localhost:PORT/..., a 127.0.0.0/8 or [::1] address, or file://. Requests to its own origin are let through; every other request is recorded and answered locally (204 for data, an empty script, style sheet or document, a 1x1 GIF for an image), never sent.\n\nThe browser: BLASTMAP_CHROMIUM, else /usr/bin/chromium, else chromium, chromium-browser, google-chrome on PATH.\n\nSteps file (--script), a YAML list:\n  - fill: { selector: \"#email\", value: \"canary@example.com\" }\n  - click: \"#signup\"\n  - wait: 500          # milliseconds\n  - wait: \"#thanks\"    # until an element matches\n  - goto: /account     # same origin only\n\nExit codes: 0 recorded, 2 usage, input or browser errors."
-    )]
-    Observe {
-        /// The page to open: http://localhost:PORT/... or file://...
-        url: String,
-        /// Steps to perform once the page has loaded (a YAML list: fill, click, wait, goto)
-        #[arg(long, value_name = "STEPS")]
-        script: Option<PathBuf>,
-        /// Keep the recording as a HAR 1.2 file
-        #[arg(long, value_name = "FILE")]
-        save_har: Option<PathBuf>,
-        /// Seconds allowed for the page to load and for each step
-        #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
-        timeout: u64,
-        /// Milliseconds to stay on the page after the load and the steps, before leaving it
-        #[arg(long, value_name = "MS", default_value_t = 3000, value_parser = clap::value_parser!(u64).range(0..=600_000))]
-        wait: u64,
-        /// Write down at most this many requests (later ones are still answered locally)
-        #[arg(long, value_name = "N", default_value_t = 2000)]
-        max_requests: usize,
         #[command(flatten)]
         output: Output,
     },
@@ -658,7 +681,7 @@ fn load_input(
     let path = match declarations_for(inputs.map.as_deref(), inputs.no_map, inputs.scan.as_deref())?
     {
         Some(p) => Some(p),
-        None if inputs.scan.is_some() => None,
+        None if inputs.scan.is_some() || !inputs.observed.is_empty() => None,
         None => return Err(Outcome::fail(2, NO_INPUT.to_string())),
     };
     let mut loaded = match &path {
@@ -692,7 +715,124 @@ fn load_input(
         }
         crate::graph::reconcile::merge_scan(&mut loaded.map, &result);
     }
+    for r in load_observed(&inputs.observed)? {
+        crate::graph::reconcile::merge_observed(&mut loaded.map, &r);
+    }
     Ok(loaded)
+}
+
+/// Reads a file the user named, refusing one larger than `max` bytes.
+fn read_bounded(path: &Path, max: u64, what: &str) -> Result<String, Outcome> {
+    let shown = crate::report::escape::terminal(&path.display().to_string());
+    let fail = |m: String| Outcome::fail(2, m);
+    let meta =
+        std::fs::metadata(path).map_err(|e| fail(format!("error: cannot read {shown}: {e}\n")))?;
+    if !meta.is_file() {
+        return Err(fail(format!(
+            "error: {shown} is not a file\n  help: pass {what}\n"
+        )));
+    }
+    if meta.len() > max {
+        return Err(fail(format!(
+            "error: {shown} is larger than {} MiB: not read\n  help: record less (one flow per file) and pass several files\n",
+            max / (1024 * 1024)
+        )));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| fail(format!("error: cannot read {shown}: {e}\n")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "error: {shown} is not UTF-8 text (byte {}): not read\n  help: pass {what}\n",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// `--observed FILE...`: the observer's JSON reports.
+fn load_observed(files: &[PathBuf]) -> Result<Vec<crate::observe::ObservedReport>, Outcome> {
+    files
+        .iter()
+        .map(|f| {
+            let what = "the JSON that `blastmap observe --har FILE --format json` writes";
+            let text = read_bounded(f, crate::observe::MAX_HAR_BYTES, what)?;
+            crate::observe::parse_report(&text, &f.display().to_string()).map_err(|e| {
+                Outcome::fail(
+                    2,
+                    format!(
+                        "error: {}\n",
+                        crate::report::escape::log_lines(&e.to_string())
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// `blastmap observe --har FILE...`.
+fn cmd_observe(
+    hars: &[PathBuf],
+    canary: Option<&Path>,
+    show_values: bool,
+    format: ObserveFormat,
+    output: &Output,
+) -> Outcome {
+    if hars.is_empty() {
+        return Outcome::fail(
+            2,
+            "error: nothing to observe\n  help: record a page with `blastmap observe URL`, or pass a recording with `--har FILE` (exported from the browser's network panel, Playwright's recordHar or a proxy)\n".into(),
+        );
+    }
+    let what = "an HTTP Archive (.har) file";
+    let mut texts = Vec::new();
+    for h in hars {
+        match read_bounded(h, crate::observe::MAX_HAR_BYTES, what) {
+            Ok(t) => texts.push((h.display().to_string(), t)),
+            Err(o) => return o,
+        }
+    }
+    let canary = match load_canary(canary) {
+        Ok(c) => c,
+        Err(o) => return o,
+    };
+    let options = crate::observe::Options { show_values };
+    observe_report(&texts, canary.as_ref(), &options, format, output)
+}
+
+/// `--canary FILE`: the test account's values.
+fn load_canary(canary: Option<&Path>) -> Result<Option<crate::observe::Canary>, Outcome> {
+    let Some(p) = canary else { return Ok(None) };
+    let text = read_bounded(p, 1024 * 1024, "a YAML file of `name: value` lines")?;
+    crate::observe::Canary::load_str(&text, p)
+        .map(Some)
+        .map_err(|e| {
+            Outcome::fail(
+                2,
+                format!(
+                    "error: {}\n",
+                    crate::report::escape::log_lines(&e.to_string())
+                ),
+            )
+        })
+}
+
+/// The observer's report over recordings: (name, HAR text) pairs.
+fn observe_report(
+    texts: &[(String, String)],
+    canary: Option<&crate::observe::Canary>,
+    options: &crate::observe::Options,
+    format: ObserveFormat,
+    output: &Output,
+) -> Outcome {
+    match crate::observe::observe(texts, canary, options) {
+        Ok(r) => Outcome::ok(report::observe::render(&r, format), output),
+        Err(e) => Outcome::fail(
+            2,
+            format!(
+                "error: {}\n",
+                crate::report::escape::log_lines(&e.to_string())
+            ),
+        ),
+    }
 }
 
 /// Renames the declared evidence of `map` (read from `file`) relative to
@@ -732,68 +872,92 @@ fn run_scan(
     crate::scan::scan(&opts).map_err(|e| Outcome::fail(2, format!("error: {e}\n")))
 }
 
-/// `observe URL`: records the page, keeps the HAR when asked, and prints
-/// which hosts were sent to (hosts and counts only: a payload can hold
-/// personal data).
-fn cmd_observe_url(
-    url: &str,
-    script: Option<&Path>,
+/// `observe URL`'s recording options.
+struct Recorder {
+    script: Option<PathBuf>,
     save_har: Option<PathBuf>,
     timeout: std::time::Duration,
     wait: std::time::Duration,
     max_requests: usize,
+}
+
+/// `observe URL`: records the page, keeps the HAR when asked, and reports
+/// the recording as `observe --har` does. Which hosts were sent to (hosts
+/// and counts, no payload) is said on stderr.
+fn cmd_observe_url(
+    url: &str,
+    rec: &Recorder,
+    canary: Option<&Path>,
+    options: crate::observe::Options,
+    format: ObserveFormat,
     output: &Output,
 ) -> Outcome {
     use crate::observe::record;
+    let fail = |e: &dyn std::fmt::Display| Outcome::fail(2, format!("error: {e}\n"));
+    // Every input is checked before the browser starts.
     if let Err(e) = record::check_url(url) {
-        return Outcome::fail(2, format!("error: {e}\n"));
+        return fail(&e);
     }
-    let steps = match script {
+    let steps = match &rec.script {
         None => None,
         Some(p) => {
-            let text = match std::fs::read_to_string(p) {
+            let text = match read_bounded(p, 1024 * 1024, "a YAML list of steps") {
                 Ok(t) => t,
-                Err(e) => {
-                    return Outcome::fail(2, format!("error: cannot read {}: {e}\n", p.display()));
-                }
+                Err(o) => return o,
             };
             match record::steps::parse(&p.display().to_string(), &text) {
                 Ok(s) => Some(s),
-                Err(e) => return Outcome::fail(2, format!("error: {e}\n")),
+                Err(e) => return fail(&e),
             }
         }
+    };
+    let canary = match load_canary(canary) {
+        Ok(c) => c,
+        Err(o) => return o,
     };
     let chromium = match record::find_chromium(
         std::env::var_os("BLASTMAP_CHROMIUM").as_deref(),
         std::env::var_os("PATH").as_deref(),
     ) {
         Ok(c) => c,
-        Err(e) => return Outcome::fail(2, format!("error: {e}\n")),
+        Err(e) => return fail(&e),
     };
     let mut opts = record::RecordOptions::new(url, chromium);
     opts.steps = steps;
-    opts.timeout = timeout;
-    opts.wait = wait;
-    opts.max_requests = max_requests;
-    let rec = match record::record(&opts) {
+    opts.timeout = rec.timeout;
+    opts.wait = rec.wait;
+    opts.max_requests = rec.max_requests;
+    let recording = match record::record(&opts) {
         Ok(r) => r,
-        Err(e) => return Outcome::fail(2, format!("error: {e}\n")),
+        Err(e) => return fail(&e),
     };
-    let mut out = Outcome::ok(report::recording::text(&rec), output);
-    if rec.dropped > 0 {
-        out.stderr.push_str(&format!(
-            "warning: {} request(s) past --max-requests {max_requests} were answered but not recorded\n",
-            rec.dropped
+    let har = match crate::report::escape::json(&recording.har) {
+        Ok(t) => t + "\n",
+        Err(e) => return fail(&format!("cannot write the HAR: {e}")),
+    };
+    // The report names the saved file, whose entries its evidence points
+    // to; an unsaved recording is named after the page.
+    let name = match &rec.save_har {
+        Some(p) => p.display().to_string(),
+        None => format!("recording of {url}"),
+    };
+    let mut out = observe_report(
+        &[(name, har.clone())],
+        canary.as_ref(),
+        &options,
+        format,
+        output,
+    );
+    let mut notes = report::recording::text(&recording);
+    if recording.dropped > 0 {
+        notes.push_str(&format!(
+            "warning: {} request(s) past --max-requests {} were answered but not recorded\n",
+            recording.dropped, rec.max_requests
         ));
     }
-    if let Some(path) = save_har {
-        match crate::report::escape::json(&rec.har) {
-            Ok(mut text) => {
-                text.push('\n');
-                out.files.push((path, text));
-            }
-            Err(e) => return Outcome::fail(2, format!("error: cannot write the HAR: {e}\n")),
-        }
+    out.stderr = notes + &out.stderr;
+    if let Some(path) = &rec.save_har {
+        out.files.push((path.clone(), har));
     }
     out
 }
@@ -816,6 +980,7 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
         Command::Diff { format, .. } => *format == DiffFormat::Text,
         Command::Scan { format, .. } => *format == ScanFormat::Text,
         Command::Check { format, .. } => *format == CheckFormat::Text,
+        Command::Observe { format, .. } => *format == ObserveFormat::Text,
         _ => false,
     };
     let mut outcome = dispatch(cli, progress);
@@ -867,6 +1032,41 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             no_map,
             output,
         } => cmd_scan(dir, format, max_file_size, map, no_map, output, progress),
+        Command::Observe {
+            url: Some(url),
+            canary,
+            show_values,
+            format,
+            script,
+            save_har,
+            timeout,
+            wait,
+            max_requests,
+            output,
+            ..
+        } => cmd_observe_url(
+            &url,
+            &Recorder {
+                script,
+                save_har,
+                timeout: std::time::Duration::from_secs(timeout),
+                wait: std::time::Duration::from_millis(wait),
+                max_requests,
+            },
+            canary.as_deref(),
+            crate::observe::Options { show_values },
+            format,
+            &output,
+        ),
+        Command::Observe {
+            url: None,
+            har,
+            canary,
+            show_values,
+            format,
+            output,
+            ..
+        } => cmd_observe(&har, canary.as_deref(), show_values, format, &output),
         Command::Check {
             baseline,
             base,
@@ -911,23 +1111,6 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             system,
             output,
         } => merge(&files, system, &output),
-        Command::Observe {
-            url,
-            script,
-            save_har,
-            timeout,
-            wait,
-            max_requests,
-            output,
-        } => cmd_observe_url(
-            &url,
-            script.as_deref(),
-            save_har,
-            std::time::Duration::from_secs(timeout),
-            std::time::Duration::from_millis(wait),
-            max_requests,
-            &output,
-        ),
         Command::Completions { shell } => cmd_completions(shell),
         Command::Man { dir, output } => cmd_man(dir, output),
     }
@@ -1642,6 +1825,10 @@ fn check(
         Ok(p) => p,
         Err(o) => return o,
     };
+    let observed = match load_observed(&inputs.observed) {
+        Ok(o) => o,
+        Err(o) => return o,
+    };
     let run = crate::check::run::run(&crate::check::run::RunOptions {
         dir,
         map_path,
@@ -1651,6 +1838,7 @@ fn check(
         strict: args.strict,
         max_file_size: args.max_file_size,
         progress,
+        observed: &observed,
     });
     let (report, notes) = match run {
         Ok(r) => (r.report, r.notes),
