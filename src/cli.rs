@@ -189,8 +189,9 @@ pub enum Command {
         #[command(flatten)]
         what_if: WhatIfArgs,
     },
-    /// What the running application sends to each vendor, from recorded traffic
-    /// (HTTP Archive files): fields, categories and the test account's canary values
+    /// What the running application sends to each vendor, from recorded traffic (HTTP
+    /// Archive files, or a local page recorded in headless Chromium with nothing sent):
+    /// fields, categories and the test account's canary values
     #[command(
         after_help = "A HAR comes from the browser's network panel (\"Save all as HAR\"), Playwright's recordHar, a proxy, or `blastmap observe URL --save-har FILE`.\n\nWith URL, the page is recorded first. It must be on this machine: http://localhost:PORT/..., a 127.0.0.0/8 or [::1] address, or file://. Requests to its own origin are let through; every other request is recorded and answered locally (204 for data, an empty script, style sheet or document, a 1x1 GIF for an image), never sent. The browser: BLASTMAP_CHROMIUM, else /usr/bin/chromium, else chromium, chromium-browser, google-chrome on PATH. Steps (--script), a YAML list:\n  - fill: { selector: \"#email\", value: \"canary@example.com\" }\n  - click: \"#signup\"\n  - wait: 500          # milliseconds\n  - wait: \"#thanks\"    # until an element matches\n  - goto: /account     # same origin only\n\n Requests are attributed to catalog vendors by host (and path, as the scan does); other hosts are counted, not read.\n\nThe canary file is YAML, one `name: value` per line (email, name, phone, user_id, address, or any other name): each value is found plain, lower-cased, URL-encoded, base64, and as the SHA-256 and MD5 of its normalised form.\n\nOutputs show key paths, categories and canary names, never other raw values, unless --show-values; secrets are always redacted. `--format json` is what blast, rank, graph and check read with --observed FILE."
     )]
