@@ -19,6 +19,7 @@ pub mod json;
 pub mod markdown;
 pub mod notice;
 pub mod observe;
+pub mod recording;
 pub mod scan;
 pub mod text;
 pub mod view;

@@ -99,6 +99,8 @@ pub enum SkipReason {
     ParseError,
     /// The parser ran out of its time budget.
     ParseTimeout,
+    /// Recorded traffic (a `.har` file): `observe` reads it, not the scan.
+    RecordedTraffic,
     /// A symlink that points at its own ancestor or at itself.
     SymlinkLoop,
     /// A symlink that leaves the root.
@@ -111,13 +113,14 @@ pub enum SkipReason {
 
 impl SkipReason {
     /// Every reason, in order.
-    pub const ALL: [SkipReason; 10] = [
+    pub const ALL: [SkipReason; 11] = [
         SkipReason::Binary,
         SkipReason::BlastmapOutput,
         SkipReason::Minified,
         SkipReason::NotUtf8,
         SkipReason::ParseError,
         SkipReason::ParseTimeout,
+        SkipReason::RecordedTraffic,
         SkipReason::SymlinkLoop,
         SkipReason::SymlinkOutsideRoot,
         SkipReason::TooLarge,
@@ -133,6 +136,7 @@ impl SkipReason {
             SkipReason::NotUtf8 => "not-utf8",
             SkipReason::ParseError => "parse-error",
             SkipReason::ParseTimeout => "parse-timeout",
+            SkipReason::RecordedTraffic => "recorded-traffic",
             SkipReason::SymlinkLoop => "symlink-loop",
             SkipReason::SymlinkOutsideRoot => "symlink-outside-root",
             SkipReason::TooLarge => "too-large",
