@@ -27,6 +27,7 @@ pub mod mention;
 mod pipeline;
 pub mod prefilter;
 pub mod redact;
+pub mod remote;
 pub mod renderers;
 pub mod scope;
 pub mod script;

@@ -24,6 +24,7 @@ use super::manifest::{self, ManifestKind};
 use super::mention;
 use super::prefilter::{Hit, Prefilter, Role};
 use super::redact::Redactor;
+use super::remote;
 use super::walk::{self, WalkedFile};
 use super::{
     FieldUse, Finding, Integration, ScanComponent, ScanError, ScanOptions, ScanResult, ScanStats,
@@ -94,6 +95,8 @@ struct Outcome {
     handles: Vec<wrappers::Handle>,
     /// Hard-coded vendor secrets, already redacted.
     secrets: Vec<secrets::Hit>,
+    /// Vendor URLs this file defines for other files ([`remote`]).
+    url_defs: Vec<remote::UrlDef>,
 }
 
 pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, ScanError> {
@@ -205,8 +208,10 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
         workspaces,
         camera_wrappers,
     );
+    let through_remote = remote_url_pass(&walked.files, &mut outcomes, &ctx);
     outcomes.extend(drawn);
     outcomes.extend(cross_file);
+    outcomes.extend(through_remote);
 
     let mut stats = ScanStats::default();
     let mut skipped = walked.skipped;
@@ -666,8 +671,12 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
                 &ctx.domains,
                 &ctx.calls.messengers,
                 &folder_vendors,
+                &remote::Remote::default(),
             );
             findings.extend(requests);
+            if path_scope == Scope::Production {
+                out.url_defs = http::url_defs(rel, &facts, text, &ctx.domains);
+            }
             if path_scope == Scope::Production {
                 out.fields.extend(sent);
             }
@@ -1098,6 +1107,94 @@ fn cross_file_pass(
             extra.extend(last);
         }
     }
+    extra.sort_by(|a, b| a.rel.cmp(&b.rel));
+    extra
+}
+
+/// Requests to vendor URLs that other files define, named with their
+/// class (`CashfreeProvider::BASE_URL`; see [`remote`]): re-reads only the
+/// files of a parsed language whose text names one, and reports the
+/// requests and fields that the names add to what the file gave alone.
+fn remote_url_pass(files: &[WalkedFile], outcomes: &mut [Outcome], ctx: &Ctx) -> Vec<Outcome> {
+    let mut defs = Vec::new();
+    for o in outcomes.iter_mut() {
+        for mut d in std::mem::take(&mut o.url_defs) {
+            d.file = o.rel.clone();
+            defs.push(d);
+        }
+    }
+    if defs.is_empty() {
+        return Vec::new();
+    }
+    let remote = remote::Remote::new(&defs);
+    let patterns = remote.patterns();
+    let Ok(ac) = aho_corasick::AhoCorasick::new(&patterns) else {
+        return Vec::new();
+    };
+    // Per pattern, the files that define it.
+    let mut defined_in: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for d in &defs {
+        for sep in ["::", "."] {
+            if let Some(p) = patterns
+                .iter()
+                .find(|p| **p == format!("{}{sep}{}", d.class, d.member))
+            {
+                defined_in
+                    .entry(p.as_str())
+                    .or_default()
+                    .insert(d.file.as_str());
+            }
+        }
+    }
+    let none = remote::Remote::default();
+    let mut extra: Vec<Outcome> = files
+        .par_iter()
+        .filter_map(|f| {
+            let rel = f.rel.as_str();
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let lang = Lang::from_path(std::path::Path::new(name)).filter(|l| *l != Lang::Html)?;
+            if scope::of_path(rel) != Scope::Production {
+                return None;
+            }
+            let text = reread(f, ctx)?;
+            // A name used only in its own file was resolved there.
+            let named = ac.find_iter(&text).any(|m| {
+                let p = patterns[m.pattern().as_usize()].as_str();
+                defined_in
+                    .get(p)
+                    .is_some_and(|files| files.iter().any(|f| *f != rel))
+            });
+            if !named {
+                return None;
+            }
+            let facts = lang::extract(lang, &text).ok()?;
+            let lines = LineIndex::new(&text);
+            let detect = |r: &remote::Remote| {
+                http::detect(
+                    &facts,
+                    &text,
+                    &lines,
+                    &ctx.domains,
+                    &ctx.calls.messengers,
+                    &[],
+                    r,
+                )
+            };
+            let (findings, fields) = detect(&remote);
+            let (alone_findings, alone_fields) = detect(&none);
+            let seen: BTreeSet<(u16, u32)> =
+                alone_findings.iter().map(|f| (f.vendor, f.line)).collect();
+            let findings: Vec<Finding> = findings
+                .into_iter()
+                .filter(|f| !seen.contains(&(f.vendor, f.line)))
+                .collect();
+            let fields: Vec<calls::CallField> = fields
+                .into_iter()
+                .filter(|f| !alone_fields.contains(f))
+                .collect();
+            (!findings.is_empty()).then(|| phase2_outcome(rel, findings, fields, ctx))
+        })
+        .collect();
     extra.sort_by(|a, b| a.rel.cmp(&b.rel));
     extra
 }
