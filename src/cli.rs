@@ -13,9 +13,9 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::catalog::Catalog;
 use crate::graph::{DataGraph, Mode};
+use crate::input::{self, InputKind, Loaded};
 use crate::model::Map;
 use crate::model::declaration::{self, LoadError};
-use crate::model::input::{self, InputKind, Loaded};
 use crate::model::policy::{Code, Level};
 use crate::report::check::CheckFormat;
 use crate::report::export::ExportFormat;
@@ -501,7 +501,8 @@ pub struct Outcome {
     pub code: i32,
     /// Write the report here instead of stdout.
     pub output: Option<PathBuf>,
-    /// Files to write besides the report (`man --dir`): (path, text).
+    /// Files to write besides the report (`man --dir`, `check --save`):
+    /// (path, text), written by [`emit`] before the report.
     pub files: Vec<(PathBuf, String)>,
     /// `stdout` is a text report for people (`blast`, `rank`, `diff`,
     /// `scan` and `check` in their text format), which the binary may
@@ -741,87 +742,16 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             what_if,
             notice,
             lang,
-        } => {
-            if notice.is_some() && format == Format::Json {
-                return Outcome::fail(2, NOTICE_JSON.into());
-            }
-            let map = match load_map(&inputs, true, progress) {
-                Ok(m) => m,
-                Err(o) => return o,
-            };
-            if !what_if.is_empty() {
-                return blast_what_if(&map, &what_if, &vendor, mode.into(), format, &output);
-            }
-            let g = DataGraph::build(&map);
-            if let Some(kind) = notice {
-                let Some(nf) = report::notice::NoticeFormat::of(format) else {
-                    return Outcome::fail(2, NOTICE_JSON.into());
-                };
-                return match g.blast(&vendor, mode.into()) {
-                    Ok(r) => Outcome::ok(
-                        report::notice::draft(&r, kind.into(), lang.into(), nf),
-                        &output,
-                    ),
-                    Err(e) => unknown_vendor(&e),
-                };
-            }
-            match g.blast(&vendor, mode.into()) {
-                Ok(r) if format == Format::Html => {
-                    let d = g.page_diagram(Some(&vendor), mode.into()).ok();
-                    Outcome::ok(report::html::blast(&r, d.as_ref()), &output)
-                }
-                Ok(r) => Outcome::ok(report::blast(&r, format), &output),
-                Err(e) => unknown_vendor(&e),
-            }
-        }
+        } => cmd_blast(
+            vendor, mode, format, inputs, output, what_if, notice, lang, progress,
+        ),
         Command::Rank {
             mode,
             format,
             inputs,
             output,
             what_if,
-        } => {
-            // A folder (`-o DIR/`) is a set of linked pages: the HTML ranking
-            // of the map as declared, each vendor with its blast page.
-            let folder = output.output.as_deref().filter(|p| is_folder(p));
-            if let Some(dir) = folder
-                && (format != Format::Html || !what_if.is_empty())
-            {
-                return Outcome::fail(
-                    2,
-                    format!(
-                        "error: -o {} is a folder: rank writes a folder of pages only as HTML and for the map as declared\n  help: add `--format html` (without --assume/--without), or name a file: -o rank.{}\n",
-                        crate::report::escape::terminal(&dir.display().to_string()),
-                        match format {
-                            Format::Json => "json",
-                            Format::Markdown => "md",
-                            Format::Html => "html",
-                            Format::Text => "txt",
-                        }
-                    ),
-                );
-            }
-            let map = match load_map(&inputs, false, progress) {
-                Ok(m) => m,
-                Err(o) => return o,
-            };
-            if !what_if.is_empty() {
-                let assumptions = match parse_assumptions(&what_if) {
-                    Ok(a) => a,
-                    Err(o) => return o,
-                };
-                return match crate::graph::whatif::rank_what_if(&map, &assumptions, mode.into()) {
-                    Ok(r) => Outcome::ok(report::rank(&r, format), &output),
-                    Err(e) => Outcome::fail(2, format!("{e}\n")),
-                };
-            }
-            let g = DataGraph::build(&map);
-            let ranked = g.rank(mode.into());
-            match folder {
-                Some(dir) => rank_pages(&g, &ranked, mode.into(), dir),
-                None => Outcome::ok(report::rank(&ranked, format), &output),
-            }
-        }
+        } => cmd_rank(mode, format, inputs, output, what_if, progress),
         Command::Graph {
             vendor,
             mode,
@@ -829,103 +759,14 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             inputs,
             output,
             what_if,
-        } => {
-            let mut map = match load_map(&inputs, true, progress) {
-                Ok(m) => m,
-                Err(o) => return o,
-            };
-            if !what_if.is_empty() {
-                let effect = match parse_assumptions(&what_if).and_then(|a| {
-                    crate::model::assume::apply_assumptions(&mut map, &a)
-                        .map_err(|e| Outcome::fail(2, format!("{e}\n")))
-                }) {
-                    Ok(e) => e,
-                    Err(o) => return o,
-                };
-                let g = DataGraph::build(&map);
-                return match if format == DiagramFormat::Html {
-                    g.page_diagram(vendor.as_deref(), mode.into())
-                } else {
-                    g.diagram(vendor.as_deref(), mode.into())
-                } {
-                    Ok(d) => {
-                        let radii = if format == DiagramFormat::Html {
-                            g.radii(mode.into(), vendor.as_deref())
-                        } else {
-                            Vec::new()
-                        };
-                        Outcome::ok(
-                            report::diagram_what_if(&d, &radii, format, &effect),
-                            &output,
-                        )
-                    }
-                    Err(e) => unknown_vendor(&e),
-                };
-            }
-            let g = DataGraph::build(&map);
-            match if format == DiagramFormat::Html {
-                g.page_diagram(vendor.as_deref(), mode.into())
-            } else {
-                g.diagram(vendor.as_deref(), mode.into())
-            } {
-                Ok(d) => {
-                    let radii = if format == DiagramFormat::Html {
-                        g.radii(mode.into(), vendor.as_deref())
-                    } else {
-                        Vec::new()
-                    };
-                    Outcome::ok(report::diagram(&d, &radii, format), &output)
-                }
-                Err(e) => unknown_vendor(&e),
-            }
-        }
+        } => cmd_graph(vendor, mode, format, inputs, output, what_if, progress),
         Command::Diff {
             before,
             after,
             mode,
             format,
             output,
-        } => {
-            let (a, a_scan) = match load_map_or_scan(&before) {
-                Ok(m) => m,
-                Err(o) => return o,
-            };
-            let (b, b_scan) = match load_map_or_scan(&after) {
-                Ok(m) => m,
-                Err(o) => return o,
-            };
-            // Declarations against a scan compare what a team wrote with
-            // what the code does, in different words (field ids against
-            // categories): every field would show as removed and re-added.
-            // That comparison is `check`'s job.
-            if a_scan != b_scan {
-                let what = |scan: bool| {
-                    if scan {
-                        "a scan output"
-                    } else {
-                        "a declaration file"
-                    }
-                };
-                return Outcome::fail(
-                    2,
-                    format!(
-                        "error: diff compares like with like: {} is {}, {} is {}\n  help: to compare the declarations with what the code does, run `blastmap check --scan DIR` (or `blastmap blast VENDOR --map FILE --scan DIR`); to compare two versions, pass two declaration files or two scan outputs\n",
-                        crate::report::escape::terminal(&before.display().to_string()),
-                        what(a_scan),
-                        crate::report::escape::terminal(&after.display().to_string()),
-                        what(b_scan)
-                    ),
-                );
-            }
-            let names = (before.display().to_string(), after.display().to_string());
-            let d = crate::graph::diff::diff(&a, &b, (&names.0, &names.1), mode.into());
-            let out = match format {
-                DiffFormat::Text => report::text::diff(&d),
-                DiffFormat::Json => report::json::to_string(&d),
-                DiffFormat::Markdown => report::markdown::diff(&d),
-            };
-            Outcome::ok(out, &output)
-        }
+        } => cmd_diff(before, after, mode, format, output),
         Command::Scan {
             dir,
             format,
@@ -933,39 +774,7 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             map,
             no_map,
             output,
-        } => {
-            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
-            let map = match declarations_for(map.as_deref(), no_map, Some(&dir)) {
-                Ok(p) => p,
-                Err(o) => return o,
-            };
-            let declared = match &map {
-                Some(p) => match declaration::load_file(p) {
-                    Ok(m) => m,
-                    Err(e) => return load_error(e),
-                },
-                None => Map::default(),
-            };
-            let mut result = match run_scan(&dir, max_file_size, &declared, progress) {
-                Ok(r) => r,
-                Err(o) => return o,
-            };
-            result.declarations = map.map(|p| p.display().to_string());
-            let cat = Catalog::builtin();
-            let shown = dir.display().to_string();
-            let text = match format {
-                ScanFormat::Json => report::json::to_string(&result),
-                ScanFormat::Text => report::scan::text(&result, &shown, cat),
-                ScanFormat::Yaml => {
-                    let system = std::fs::canonicalize(&dir)
-                        .ok()
-                        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-                        .unwrap_or_else(|| "system".into());
-                    report::scan::starter_yaml(&result, &system, cat, &declared)
-                }
-            };
-            Outcome::ok(text, &output)
-        }
+        } => cmd_scan(dir, format, max_file_size, map, no_map, output, progress),
         Command::Check {
             baseline,
             base,
@@ -992,48 +801,7 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             };
             check(&args, &inputs, format, exit_zero, &output, progress)
         }
-        Command::Validate { file, map } => {
-            let path = match file.or(map) {
-                Some(f) => f,
-                None => match implicit_map(&[Path::new(".")]) {
-                    Ok(p) => p.unwrap_or_else(|| PathBuf::from("blastmap.yaml")),
-                    Err(o) => return o,
-                },
-            };
-            if !path.exists() {
-                return Outcome::fail(
-                    2,
-                    format!(
-                        "error: {} does not exist\n  help: pass the declaration file to check, e.g. `blastmap validate examples/api-platform/blastmap.yaml`\n",
-                        path.display()
-                    ),
-                );
-            }
-            // The same reader as every `--map`: a Fides manifest, a scan
-            // output or a merged map validates as it loads there.
-            match input::load_file(&path, false) {
-                Ok(Loaded { map: m, kind, .. }) => Outcome {
-                    stdout: format!(
-                        "{}: ok{}: system {}, {} subjects, {} fields, {} components, {} vendors, {} flows\n",
-                        crate::report::escape::terminal(&path.display().to_string()),
-                        match kind {
-                            InputKind::Declaration => "",
-                            InputKind::Fides => " (a Fides manifest)",
-                            InputKind::Scan => " (a scan output)",
-                            InputKind::Merged => " (a merged map)",
-                        },
-                        crate::report::escape::terminal(&m.system),
-                        m.subjects.len(),
-                        m.fields.values().filter(|f| !f.implicit).count(),
-                        m.components.len(),
-                        m.vendors.len(),
-                        m.flows.len()
-                    ),
-                    ..Default::default()
-                },
-                Err(e) => load_error(e),
-            }
-        }
+        Command::Validate { file, map } => cmd_validate(file, map),
         Command::Catalog {
             vendor,
             format,
@@ -1044,52 +812,361 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             format,
             inputs,
             output,
-        } => {
-            let loaded = match load_input(&inputs, true, progress) {
-                Ok(l) => l,
-                Err(o) => return o,
-            };
-            let g = DataGraph::build(&loaded.map);
-            Outcome::ok(
-                report::export::render(&g, loaded.repos.as_ref(), format),
-                &output,
-            )
-        }
+        } => cmd_export(format, inputs, output, progress),
         Command::Merge {
             files,
             format: MergeFormat::Json,
             system,
             output,
         } => merge(&files, system, &output),
-        Command::Completions { shell } => {
-            use clap::CommandFactory;
-            let mut buf = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "blastmap", &mut buf);
-            Outcome {
-                stdout: String::from_utf8_lossy(&buf).into_owned(),
-                ..Default::default()
-            }
+        Command::Completions { shell } => cmd_completions(shell),
+        Command::Man { dir, output } => cmd_man(dir, output),
+    }
+}
+
+/// `blastmap blast`.
+#[allow(clippy::too_many_arguments)]
+fn cmd_blast(
+    vendor: String,
+    mode: ModeArg,
+    format: Format,
+    inputs: Inputs,
+    output: Output,
+    what_if: WhatIfArgs,
+    notice: Option<NoticeArg>,
+    lang: LangArg,
+    progress: Option<&dyn ScanProgress>,
+) -> Outcome {
+    if notice.is_some() && format == Format::Json {
+        return Outcome::fail(2, NOTICE_JSON.into());
+    }
+    let map = match load_map(&inputs, true, progress) {
+        Ok(m) => m,
+        Err(o) => return o,
+    };
+    if !what_if.is_empty() {
+        return blast_what_if(&map, &what_if, &vendor, mode.into(), format, &output);
+    }
+    let g = DataGraph::build(&map);
+    if let Some(kind) = notice {
+        let Some(nf) = report::notice::NoticeFormat::of(format) else {
+            return Outcome::fail(2, NOTICE_JSON.into());
+        };
+        return match g.blast(&vendor, mode.into()) {
+            Ok(r) => Outcome::ok(
+                report::notice::draft(&r, kind.into(), lang.into(), nf),
+                &output,
+            ),
+            Err(e) => unknown_vendor(&e),
+        };
+    }
+    match g.blast(&vendor, mode.into()) {
+        Ok(r) if format == Format::Html => {
+            let d = g.page_diagram(Some(&vendor), mode.into()).ok();
+            Outcome::ok(report::html::blast(&r, d.as_ref()), &output)
         }
-        Command::Man { dir, output } => match (man_pages(), dir) {
-            (Err(e), _) => Outcome::fail(2, format!("error: cannot render the man page: {e}\n")),
-            (Ok(pages), None) => {
-                // The top page alone: its SUBCOMMANDS name pages that only
-                // `--dir` writes, so say where they are.
-                let top = pages.into_iter().next().map(|(_, t)| t).unwrap_or_default();
-                Outcome::ok(top, &output)
+        Ok(r) => Outcome::ok(report::blast(&r, format), &output),
+        Err(e) => unknown_vendor(&e),
+    }
+}
+
+/// `blastmap rank`.
+fn cmd_rank(
+    mode: ModeArg,
+    format: Format,
+    inputs: Inputs,
+    output: Output,
+    what_if: WhatIfArgs,
+    progress: Option<&dyn ScanProgress>,
+) -> Outcome {
+    // A folder (`-o DIR/`) is a set of linked pages: the HTML ranking
+    // of the map as declared, each vendor with its blast page.
+    let folder = output.output.as_deref().filter(|p| is_folder(p));
+    if let Some(dir) = folder
+        && (format != Format::Html || !what_if.is_empty())
+    {
+        return Outcome::fail(
+            2,
+            format!(
+                "error: -o {} is a folder: rank writes a folder of pages only as HTML and for the map as declared\n  help: add `--format html` (without --assume/--without), or name a file: -o rank.{}\n",
+                crate::report::escape::terminal(&dir.display().to_string()),
+                match format {
+                    Format::Json => "json",
+                    Format::Markdown => "md",
+                    Format::Html => "html",
+                    Format::Text => "txt",
+                }
+            ),
+        );
+    }
+    let map = match load_map(&inputs, false, progress) {
+        Ok(m) => m,
+        Err(o) => return o,
+    };
+    if !what_if.is_empty() {
+        let assumptions = match parse_assumptions(&what_if) {
+            Ok(a) => a,
+            Err(o) => return o,
+        };
+        return match crate::graph::whatif::rank_what_if(&map, &assumptions, mode.into()) {
+            Ok(r) => Outcome::ok(report::rank(&r, format), &output),
+            Err(e) => Outcome::fail(2, format!("{e}\n")),
+        };
+    }
+    let g = DataGraph::build(&map);
+    let ranked = g.rank(mode.into());
+    match folder {
+        Some(dir) => rank_pages(&g, &ranked, mode.into(), dir),
+        None => Outcome::ok(report::rank(&ranked, format), &output),
+    }
+}
+
+/// `blastmap graph`.
+fn cmd_graph(
+    vendor: Option<String>,
+    mode: ModeArg,
+    format: DiagramFormat,
+    inputs: Inputs,
+    output: Output,
+    what_if: WhatIfArgs,
+    progress: Option<&dyn ScanProgress>,
+) -> Outcome {
+    let mut map = match load_map(&inputs, true, progress) {
+        Ok(m) => m,
+        Err(o) => return o,
+    };
+    if !what_if.is_empty() {
+        let effect = match parse_assumptions(&what_if).and_then(|a| {
+            crate::model::assume::apply_assumptions(&mut map, &a)
+                .map_err(|e| Outcome::fail(2, format!("{e}\n")))
+        }) {
+            Ok(e) => e,
+            Err(o) => return o,
+        };
+        let g = DataGraph::build(&map);
+        return match if format == DiagramFormat::Html {
+            g.page_diagram(vendor.as_deref(), mode.into())
+        } else {
+            g.diagram(vendor.as_deref(), mode.into())
+        } {
+            Ok(d) => {
+                let radii = if format == DiagramFormat::Html {
+                    g.radii(mode.into(), vendor.as_deref())
+                } else {
+                    Vec::new()
+                };
+                Outcome::ok(
+                    report::diagram_what_if(&d, &radii, format, &effect),
+                    &output,
+                )
             }
-            (Ok(pages), Some(dir)) => Outcome {
-                stderr: format!(
-                    "wrote {} man pages to {}\n",
-                    pages.len(),
-                    crate::report::escape::terminal(&dir.display().to_string())
-                ),
-                files: pages
-                    .into_iter()
-                    .map(|(name, text)| (dir.join(name), text))
-                    .collect(),
-                ..Default::default()
-            },
+            Err(e) => unknown_vendor(&e),
+        };
+    }
+    let g = DataGraph::build(&map);
+    match if format == DiagramFormat::Html {
+        g.page_diagram(vendor.as_deref(), mode.into())
+    } else {
+        g.diagram(vendor.as_deref(), mode.into())
+    } {
+        Ok(d) => {
+            let radii = if format == DiagramFormat::Html {
+                g.radii(mode.into(), vendor.as_deref())
+            } else {
+                Vec::new()
+            };
+            Outcome::ok(report::diagram(&d, &radii, format), &output)
+        }
+        Err(e) => unknown_vendor(&e),
+    }
+}
+
+/// `blastmap diff`.
+fn cmd_diff(
+    before: PathBuf,
+    after: PathBuf,
+    mode: ModeArg,
+    format: DiffFormat,
+    output: Output,
+) -> Outcome {
+    let (a, a_scan) = match load_map_or_scan(&before) {
+        Ok(m) => m,
+        Err(o) => return o,
+    };
+    let (b, b_scan) = match load_map_or_scan(&after) {
+        Ok(m) => m,
+        Err(o) => return o,
+    };
+    // Declarations against a scan compare what a team wrote with
+    // what the code does, in different words (field ids against
+    // categories): every field would show as removed and re-added.
+    // That comparison is `check`'s job.
+    if a_scan != b_scan {
+        let what = |scan: bool| {
+            if scan {
+                "a scan output"
+            } else {
+                "a declaration file"
+            }
+        };
+        return Outcome::fail(
+            2,
+            format!(
+                "error: diff compares like with like: {} is {}, {} is {}\n  help: to compare the declarations with what the code does, run `blastmap check --scan DIR` (or `blastmap blast VENDOR --map FILE --scan DIR`); to compare two versions, pass two declaration files or two scan outputs\n",
+                crate::report::escape::terminal(&before.display().to_string()),
+                what(a_scan),
+                crate::report::escape::terminal(&after.display().to_string()),
+                what(b_scan)
+            ),
+        );
+    }
+    let names = (before.display().to_string(), after.display().to_string());
+    let d = crate::graph::diff::diff(&a, &b, (&names.0, &names.1), mode.into());
+    let out = match format {
+        DiffFormat::Text => report::text::diff(&d),
+        DiffFormat::Json => report::json::to_string(&d),
+        DiffFormat::Markdown => report::markdown::diff(&d),
+    };
+    Outcome::ok(out, &output)
+}
+
+/// `blastmap scan`.
+fn cmd_scan(
+    dir: Option<PathBuf>,
+    format: ScanFormat,
+    max_file_size: u64,
+    map: Option<PathBuf>,
+    no_map: bool,
+    output: Output,
+    progress: Option<&dyn ScanProgress>,
+) -> Outcome {
+    let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+    let map = match declarations_for(map.as_deref(), no_map, Some(&dir)) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let declared = match &map {
+        Some(p) => match declaration::load_file(p) {
+            Ok(m) => m,
+            Err(e) => return load_error(e),
+        },
+        None => Map::default(),
+    };
+    let mut result = match run_scan(&dir, max_file_size, &declared, progress) {
+        Ok(r) => r,
+        Err(o) => return o,
+    };
+    result.declarations = map.map(|p| p.display().to_string());
+    let cat = Catalog::builtin();
+    let shown = dir.display().to_string();
+    let text = match format {
+        ScanFormat::Json => report::json::to_string(&result),
+        ScanFormat::Text => report::scan::text(&result, &shown, cat),
+        ScanFormat::Yaml => {
+            let system = std::fs::canonicalize(&dir)
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "system".into());
+            report::scan::starter_yaml(&result, &system, cat, &declared)
+        }
+    };
+    Outcome::ok(text, &output)
+}
+
+/// `blastmap validate`.
+fn cmd_validate(file: Option<PathBuf>, map: Option<PathBuf>) -> Outcome {
+    let path = match file.or(map) {
+        Some(f) => f,
+        None => match implicit_map(&[Path::new(".")]) {
+            Ok(p) => p.unwrap_or_else(|| PathBuf::from("blastmap.yaml")),
+            Err(o) => return o,
+        },
+    };
+    if !path.exists() {
+        return Outcome::fail(
+            2,
+            format!(
+                "error: {} does not exist\n  help: pass the declaration file to check, e.g. `blastmap validate examples/api-platform/blastmap.yaml`\n",
+                path.display()
+            ),
+        );
+    }
+    // The same reader as every `--map`: a Fides manifest, a scan
+    // output or a merged map validates as it loads there.
+    match input::load_file(&path, false) {
+        Ok(Loaded { map: m, kind, .. }) => Outcome {
+            stdout: format!(
+                "{}: ok{}: system {}, {} subjects, {} fields, {} components, {} vendors, {} flows\n",
+                crate::report::escape::terminal(&path.display().to_string()),
+                match kind {
+                    InputKind::Declaration => "",
+                    InputKind::Fides => " (a Fides manifest)",
+                    InputKind::Scan => " (a scan output)",
+                    InputKind::Merged => " (a merged map)",
+                },
+                crate::report::escape::terminal(&m.system),
+                m.subjects.len(),
+                m.fields.values().filter(|f| !f.implicit).count(),
+                m.components.len(),
+                m.vendors.len(),
+                m.flows.len()
+            ),
+            ..Default::default()
+        },
+        Err(e) => load_error(e),
+    }
+}
+
+/// `blastmap export`.
+fn cmd_export(
+    format: ExportFormat,
+    inputs: Inputs,
+    output: Output,
+    progress: Option<&dyn ScanProgress>,
+) -> Outcome {
+    let loaded = match load_input(&inputs, true, progress) {
+        Ok(l) => l,
+        Err(o) => return o,
+    };
+    let g = DataGraph::build(&loaded.map);
+    Outcome::ok(
+        report::export::render(&g, loaded.repos.as_ref(), format),
+        &output,
+    )
+}
+
+/// `blastmap completions`.
+fn cmd_completions(shell: clap_complete::Shell) -> Outcome {
+    use clap::CommandFactory;
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "blastmap", &mut buf);
+    Outcome {
+        stdout: String::from_utf8_lossy(&buf).into_owned(),
+        ..Default::default()
+    }
+}
+
+/// `blastmap man`.
+fn cmd_man(dir: Option<PathBuf>, output: Output) -> Outcome {
+    match (man_pages(), dir) {
+        (Err(e), _) => Outcome::fail(2, format!("error: cannot render the man page: {e}\n")),
+        (Ok(pages), None) => {
+            // The top page alone: its SUBCOMMANDS name pages that only
+            // `--dir` writes, so say where they are.
+            let top = pages.into_iter().next().map(|(_, t)| t).unwrap_or_default();
+            Outcome::ok(top, &output)
+        }
+        (Ok(pages), Some(dir)) => Outcome {
+            stderr: format!(
+                "wrote {} man pages to {}\n",
+                pages.len(),
+                crate::report::escape::terminal(&dir.display().to_string())
+            ),
+            files: pages
+                .into_iter()
+                .map(|(name, text)| (dir.join(name), text))
+                .collect(),
+            ..Default::default()
         },
     }
 }
@@ -1329,17 +1406,17 @@ fn catalog(
 /// `blastmap merge`: every input is read (in parallel) and all problems are
 /// reported together; nothing is written unless every input loads.
 fn merge(files: &[String], system: Option<String>, output: &Output) -> Outcome {
-    let specs: Vec<crate::merge::InputSpec> = files
+    let specs: Vec<crate::input::InputSpec> = files
         .iter()
-        .map(|f| crate::merge::InputSpec::parse(f))
+        .map(|f| crate::input::InputSpec::parse(f))
         .collect();
-    match crate::merge::merge_files(&specs) {
+    match crate::input::merge_files(&specs) {
         Ok((mut doc, warnings)) => {
             if let Some(s) = system {
                 doc.system = Some(s);
             }
             let counts = crate::merge::summary(&doc);
-            let mut o = Outcome::ok(doc.to_json(), output);
+            let mut o = Outcome::ok(crate::report::json::to_string(&doc), output);
             for w in warnings {
                 o.stderr.push_str(&w);
                 o.stderr.push('\n');
@@ -1424,20 +1501,6 @@ pub fn emit(o: &Outcome, stdout: &mut dyn Write, stderr: &mut dyn Write, paint: 
     }
 }
 
-/// Whether a saved scan's declaration file (as it recorded it) is the one
-/// in use now, whatever folder each command ran from.
-fn same_file(recorded: Option<&str>, now: Option<&Path>) -> bool {
-    match (recorded, now) {
-        (Some(a), Some(b)) => match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-            (Ok(a), Ok(b)) => a == b,
-            // Recorded relative to another folder: cannot tell, so no note.
-            _ => true,
-        },
-        (None, None) => true,
-        _ => false,
-    }
-}
-
 /// `check`'s own arguments.
 struct CheckArgs {
     baseline: Option<PathBuf>,
@@ -1455,7 +1518,8 @@ fn check_map_path(inputs: &Inputs, dir: &Path) -> Result<Option<PathBuf>, Outcom
     declarations_for(inputs.map.as_deref(), inputs.no_map, Some(dir))
 }
 
-/// `blastmap check`.
+/// `blastmap check`: resolves the paths, runs [`crate::check::run`], and
+/// renders the report and the `--save` files (written by [`emit`]).
 fn check(
     args: &CheckArgs,
     inputs: &Inputs,
@@ -1464,113 +1528,31 @@ fn check(
     output: &Output,
     progress: Option<&dyn ScanProgress>,
 ) -> Outcome {
-    use crate::check::base::BaseRevision;
-    use crate::check::{Baseline, CheckInput, CheckOptions};
     let dir = inputs.scan.clone().unwrap_or_else(|| PathBuf::from("."));
     let map_path = match check_map_path(inputs, &dir) {
         Ok(p) => p,
         Err(o) => return o,
     };
-    let map = match &map_path {
-        Some(p) => match input::load_file(p, true) {
-            Ok(l) if matches!(l.kind, InputKind::Declaration | InputKind::Fides) => Some(l.map),
-            Ok(_) => {
-                return Outcome::fail(
-                    2,
-                    format!(
-                        "error: {} is a scan or merged map, not declarations\n  help: pass the repository's blastmap.yaml with --map; a saved scan to compare with goes to --baseline\n",
-                        p.display()
-                    ),
-                );
-            }
-            Err(e) => return load_error(e),
-        },
-        None => None,
-    };
-    let empty = Map::default();
-    // With `--base`, the change is measured before the work tree's scan,
-    // which must read every file the change touches (see check::base).
-    let base = match &args.base {
-        Some(rev) => match BaseRevision::open(&dir, rev) {
-            Ok(b) => Some(b),
-            Err(e) => return Outcome::fail(2, format!("error: {e}\n")),
-        },
-        None => None,
-    };
-    let mut opts = ScanOptions::new(&dir);
-    opts.max_file_size = args.max_file_size;
-    opts.progress = progress;
-    opts.components = ComponentPaths::of_map(map.as_ref().unwrap_or(&empty));
-    if let Some(b) = &base {
-        b.shape(&mut opts);
-    }
-    let current = match crate::scan::scan(&opts) {
-        Ok(r) => r,
-        Err(e) => return Outcome::fail(2, format!("error: {e}\n")),
-    };
-    let mut notes = String::new();
-    let baseline = if let Some(file) = &args.baseline {
-        let text = match input::read_text(file) {
-            Ok(t) => t,
-            Err(e) => return load_error(e),
-        };
-        match input::parse_scan(&text, &file.display().to_string()) {
-            Ok(scan)
-                if scan.declarations.is_some()
-                    && !same_file(scan.declarations.as_deref(), map_path.as_deref()) =>
-            {
-                notes.push_str(&format!(
-                    "note: {} was scanned with the declarations of {}, this check uses {}: components may be named differently\n",
-                    file.display(),
-                    scan.declarations.as_deref().unwrap_or("none"),
-                    map_path.as_deref().map(|p| p.display().to_string()).unwrap_or_else(|| "none".into())
-                ));
-                Some(Baseline {
-                    name: file.display().to_string(),
-                    scan,
-                    map: None,
-                })
-            }
-            Ok(scan) => Some(Baseline {
-                name: file.display().to_string(),
-                scan,
-                map: None,
-            }),
-            Err(e) => return load_error(e),
-        }
-    } else if let Some(b) = &base {
-        match b.baseline(
-            &dir,
-            map_path.as_deref(),
-            map.as_ref(),
-            &current,
-            args.max_file_size,
-            &mut notes,
-        ) {
-            Ok(bl) => Some(bl),
-            Err(e) => return Outcome::fail(2, format!("error: {e}\n")),
-        }
-    } else {
-        None
-    };
-    let options = CheckOptions {
-        levels: args.levels.iter().copied().collect(),
+    let run = crate::check::run::run(&crate::check::run::RunOptions {
+        dir,
+        map_path,
+        baseline: args.baseline.clone(),
+        base: args.base.clone(),
+        levels: args.levels.clone(),
         strict: args.strict,
-        root_prefix: dir.display().to_string(),
-    };
-    let report = crate::check::check(CheckInput {
-        map: map.as_ref(),
-        scan: &current,
-        baseline: baseline.as_ref(),
-        changes: base.as_ref().map(|b| &b.changes),
-        options: &options,
+        max_file_size: args.max_file_size,
+        progress,
     });
-    for (f, path) in &args.save {
-        if let Err(e) = std::fs::write(path, report::check::render(&report, *f)) {
-            return Outcome::fail(2, format!("error: cannot write {}: {e}\n", path.display()));
-        }
-    }
+    let (report, notes) = match run {
+        Ok(r) => (r.report, r.notes),
+        Err(message) => return Outcome::fail(2, message),
+    };
     let mut o = Outcome::ok(report::check::render(&report, format), output);
+    o.files = args
+        .save
+        .iter()
+        .map(|(f, path)| (path.clone(), report::check::render(&report, *f)))
+        .collect();
     o.code = if report.passed || exit_zero { 0 } else { 1 };
     o.stderr = notes;
     if format != CheckFormat::Text || output.output.is_some() {

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::catalog::taxonomy::Taxonomy;
-use crate::model::Sensitivity;
+use crate::vocab::Sensitivity;
 
 /// What an attacker can do with some exposed categories.
 #[derive(Debug, Clone, Deserialize)]

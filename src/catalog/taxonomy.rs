@@ -9,7 +9,17 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Sensitivity;
+use crate::vocab::Sensitivity;
+
+/// The first two segments of a category key (`user.contact.email` →
+/// `user.contact`): the group a field falls in on a diagram and in a
+/// report's grouped list.
+pub fn group_key(category: &str) -> &str {
+    match category.match_indices('.').nth(1) {
+        Some((i, _)) => &category[..i],
+        None => category,
+    }
+}
 
 /// One category of the taxonomy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::VendorCategory;
+use crate::vocab::VendorCategory;
 
 include!(concat!(env!("OUT_DIR"), "/vendor_files.rs"));
 

@@ -35,12 +35,13 @@ use crate::catalog::taxonomy::Taxonomy;
 use crate::graph::blast::{BlastReport, Severity};
 use crate::graph::{DataGraph, Mode};
 use crate::model::policy::{Code, Level, Policy, Target};
-use crate::model::{Evidence, EvidenceKind, FlowFields, Map, Origin, Scope, Sensitivity};
+use crate::model::{Evidence, EvidenceKind, FlowFields, Map, Origin, Scope};
 use crate::scan::{Integration, ScanResult};
 
 pub mod base;
 pub mod codes;
 pub mod git;
+pub mod run;
 
 /// Where a finding points: a file the user can open and a 1-based line
 /// (0 when only the file is known).
@@ -987,15 +988,6 @@ fn route_location(
     (None, decl)
 }
 
-fn severity_of(s: Sensitivity) -> Severity {
-    match s {
-        Sensitivity::Low => Severity::Low,
-        Sensitivity::Medium => Severity::Medium,
-        Sensitivity::High => Severity::High,
-        Sensitivity::Critical => Severity::Critical,
-    }
-}
-
 /// policy-denied: the allowlist, the deny rules and the maximum severities.
 fn policy_findings(cx: &mut Ctx<'_>, current: &Map, radii: &BTreeMap<String, BlastReport>) {
     let policy = cx.map.policy.clone();
@@ -1109,7 +1101,7 @@ fn policy_findings(cx: &mut Ctx<'_>, current: &Map, radii: &BTreeMap<String, Bla
             if !m.target.matches(id, v.category) {
                 continue;
             }
-            if r.severity > severity_of(m.max) {
+            if r.severity > Severity::from(m.max) {
                 let f = Finding {
                     code: Code::PolicyDenied,
                     level,

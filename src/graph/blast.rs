@@ -41,8 +41,12 @@ impl Severity {
             Severity::Critical => "critical",
         }
     }
+}
 
-    fn from_sensitivity(s: Sensitivity) -> Severity {
+/// The one mapping from a field's sensitivity to a severity, used by
+/// `blast` and by `check`'s policy maxima.
+impl From<Sensitivity> for Severity {
+    fn from(s: Sensitivity) -> Severity {
         match s {
             Sensitivity::Low => Severity::Low,
             Sensitivity::Medium => Severity::Medium,
@@ -385,7 +389,7 @@ impl DataGraph<'_> {
         let mut by_sens = [0u64; 4];
         for b in exposed.ones() {
             let f = self.fields[b];
-            severity = severity.max(Severity::from_sensitivity(f.sensitivity));
+            severity = severity.max(Severity::from(f.sensitivity));
             by_sens[f.sensitivity as usize] += 1;
             cats.insert(sc.field_category[b] as usize);
             if let Some(s) = sc.field_subject[b] {
@@ -424,10 +428,10 @@ impl DataGraph<'_> {
                     what: format!("scenario {}", rule.id),
                     points: rule.weight,
                 });
-                let mut floor = Severity::from_sensitivity(rule.severity);
+                let mut floor = Severity::from(rule.severity);
                 if let Some(e) = &rule.escalate {
                     if !sc.rule_escalate[i].is_disjoint(&cats) {
-                        floor = floor.max(Severity::from_sensitivity(e.severity));
+                        floor = floor.max(Severity::from(e.severity));
                     }
                 }
                 let big_enough = match (rule.min_people, people) {

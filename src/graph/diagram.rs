@@ -37,6 +37,7 @@ use serde::Serialize;
 use super::blast::Severity;
 use super::{DataGraph, EdgeKind, Mode, NodeKind};
 use crate::catalog::Catalog;
+use crate::catalog::taxonomy::group_key;
 use crate::model::{FlowFields, Sensitivity};
 
 /// Past this many fields, the diagram shows one node per category instead.
@@ -358,14 +359,6 @@ fn longest_path_layers(n: usize, edges: &[(usize, usize)]) -> Vec<u32> {
         }
     }
     layer
-}
-
-/// The first two segments of a category key: the group a field falls in.
-fn group_key(category: &str) -> &str {
-    match category.match_indices('.').nth(1) {
-        Some((i, _)) => &category[..i],
-        None => category,
-    }
 }
 
 impl DataGraph<'_> {

@@ -22,7 +22,6 @@
 //! from; reports built from a merged file show evidence as `repo:file:line`.
 
 mod convert;
-mod inputs;
 #[cfg(test)]
 mod tests;
 
@@ -35,10 +34,9 @@ use crate::model::{ComponentKind, EvidenceKind, Scope, Sensitivity, VendorCatego
 pub use convert::{
     MergeError, from_map, from_scan, load, repo_from_path, summary, to_map, valid_repo_name,
 };
-pub use inputs::{InputSpec, merge_files, read_input};
 
 /// The `kind` that marks a merged document.
-pub const KIND: &str = "blastmap-merged";
+pub const KIND: &str = crate::model::kind::MERGED_KIND;
 
 /// The system name of a merged map when no input or `--system` names one.
 pub const DEFAULT_SYSTEM: &str = "organisation";
@@ -535,11 +533,6 @@ impl Merged {
             out.join(d);
         }
         out
-    }
-
-    /// The JSON form (pretty, sorted, final newline).
-    pub fn to_json(&self) -> String {
-        crate::report::json::to_string(self)
     }
 }
 

@@ -243,7 +243,11 @@ pub fn json_schema() -> String {
             }
         }
     }
-    crate::report::json::to_string(&v)
+    // Plain serde_json: the schema is the crate's own text, with nothing
+    // from an input to escape.
+    let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 /// Applies, everywhere in the schema, the two rules of [`json_schema`] that

@@ -122,20 +122,8 @@ pub fn text(r: &CheckReport) -> String {
     o
 }
 
-/// Markdown template filters (shared with the other Markdown reports).
-mod filters {
-    use std::fmt::Display;
-
-    /// Escapes Markdown and HTML metacharacters, on one line.
-    pub fn md<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
-        Ok(crate::report::markdown::escape(&s.to_string()))
-    }
-
-    /// An inline code span for a table cell.
-    pub fn tcode<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
-        Ok(crate::report::markdown::code_span(&s.to_string()).replace('|', "\\|"))
-    }
-}
+/// The Markdown template filters (`md`, `tcode`) are the Markdown report's.
+use super::markdown::filters;
 
 struct CodeRow {
     code: &'static str,

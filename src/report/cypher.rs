@@ -209,26 +209,7 @@ fn list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
     format!("[{}]", parts.join(", "))
 }
 
-/// A Cypher string literal.
-pub fn lit(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
-}
+pub use super::escape::cypher_string as lit;
 
 #[cfg(test)]
 mod tests {

@@ -259,6 +259,109 @@ pub fn dot(s: &str) -> String {
     o
 }
 
+/// One line for a terminal-like sink that shows no escapes (an SVG label
+/// cut to fit, a tooltip): every control character, `\n` included, becomes
+/// a space.
+pub fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// One line of running text (a notice's value): `\n`, `\r` and `\t` become
+/// spaces, other control characters are dropped.
+pub fn one_line_dropping_controls(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .filter(|c| !c.is_control())
+        .collect()
+}
+
+/// A line inside a comment of a Mermaid or DOT text that may sit in a
+/// Markdown fence: control characters (`\n` would end the comment) and
+/// backticks (which would close the fence) become spaces.
+pub fn comment_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() || c == '`' { ' ' } else { c })
+        .collect()
+}
+
+/// Markdown escaping for running text (a notice): every character that can
+/// open inline markup or raw HTML is backslashed. Parentheses and dots stay
+/// as they are (a notice is read as text too), which is safe because values
+/// never start a line in the templates and `[` is escaped.
+pub fn markdown_text(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '!' | '&'
+        ) {
+            o.push('\\');
+        }
+        o.push(c);
+    }
+    o
+}
+
+/// A Cypher string literal, quotes included: quotes and backslashes
+/// backslashed, control characters as `\n`, `\r`, `\t` or `\uXXXX`.
+pub fn cypher_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\u{:04X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// A YAML double-quoted scalar (JSON's string syntax, which YAML reads the
+/// same): for the starter YAML `scan --format yaml` writes.
+pub fn yaml_quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// The HTML and SVG templates' escaper (`askama.toml`): askama's HTML
+/// escaping, and control characters other than `\n` and `\t` (a terminal
+/// escape in a vendor name) replaced by a space, so a page printed with
+/// `cat` cannot drive the terminal.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HtmlText;
+
+impl askama::filters::Escaper for HtmlText {
+    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, s: &str) -> std::fmt::Result {
+        for c in s.chars() {
+            self.write_escaped_char(&mut dest, c)?;
+        }
+        Ok(())
+    }
+
+    fn write_escaped_char<W: std::fmt::Write>(&self, mut dest: W, c: char) -> std::fmt::Result {
+        if c.is_control() && c != '\n' && c != '\t' {
+            dest.write_char(' ')
+        } else {
+            askama::filters::Html.write_escaped_char(dest, c)
+        }
+    }
+}
+
 /// JSON text of any serialisable value, pretty-printed: serde's escaping
 /// (control characters as `\n`, `\u001b`), plus invisible formatting
 /// characters written as JSON escapes (`\u202e`) and `##[` as `\u0023#[`. The value read

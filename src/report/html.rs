@@ -36,29 +36,7 @@ mod filters {
     }
 }
 
-/// The templates' escaper: askama's HTML escaping, and control characters
-/// (a terminal escape in a vendor name) replaced by a space, so a page
-/// printed with `cat` cannot drive the terminal.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct HtmlText;
-
-impl askama::filters::Escaper for HtmlText {
-    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, s: &str) -> std::fmt::Result {
-        for c in s.chars() {
-            self.write_escaped_char(&mut dest, c)?;
-        }
-        Ok(())
-    }
-
-    fn write_escaped_char<W: std::fmt::Write>(&self, mut dest: W, c: char) -> std::fmt::Result {
-        if c.is_control() && c != '\n' && c != '\t' {
-            dest.write_char(' ')
-        } else {
-            askama::filters::Html.write_escaped_char(dest, c)
-        }
-    }
-}
-
+pub use super::escape::HtmlText;
 pub use super::escape::html as escape;
 
 /// JSON made safe for the inside of a `<script>` element: no `<`, `>` or

@@ -7,8 +7,8 @@ use crate::graph::blast::{BlastReport, group_digits};
 use crate::graph::diff::MapDiff;
 use crate::graph::rank::RankReport;
 
-/// Template filters.
-mod filters {
+/// Template filters, shared by every Markdown template (`check` too).
+pub(super) mod filters {
     use std::fmt::Display;
 
     /// Escapes Markdown and HTML metacharacters in input strings, and keeps

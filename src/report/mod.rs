@@ -99,11 +99,7 @@ pub fn diagram_what_if(
     // drive a terminal (control characters).
     let lines: Vec<String> = text::effect_summary(effect)
         .into_iter()
-        .map(|l| {
-            l.chars()
-                .map(|c| if c.is_control() || c == '`' { ' ' } else { c })
-                .collect()
-        })
+        .map(|l| escape::comment_line(&l))
         .collect();
     let body = diagram(d, radii, format);
     match format {

@@ -538,21 +538,11 @@ impl Notice {
     /// A value from the report, escaped for the output format and wrapped
     /// so that [`convert`] leaves it alone. Line breaks become spaces.
     pub fn e(&self, s: &str) -> String {
-        let clean: String = s
-            .chars()
-            .filter(|c| *c != OPEN && *c != CLOSE)
-            .map(|c| {
-                if c == '\n' || c == '\r' || c == '\t' {
-                    ' '
-                } else {
-                    c
-                }
-            })
-            .filter(|c| !c.is_control())
-            .collect();
+        let kept: String = s.chars().filter(|c| *c != OPEN && *c != CLOSE).collect();
+        let clean = super::escape::one_line_dropping_controls(&kept);
         let esc = match self.fmt {
             NoticeFormat::Text => clean,
-            NoticeFormat::Markdown => md_escape(&clean),
+            NoticeFormat::Markdown => super::escape::markdown_text(&clean),
             NoticeFormat::Html => super::html::escape(&clean),
         };
         format!("{OPEN}{esc}{CLOSE}")
@@ -576,24 +566,6 @@ impl Notice {
             .collect::<Vec<_>>()
             .join(sep)
     }
-}
-
-/// Markdown escaping for running text: every character that can open
-/// inline markup or raw HTML. Parentheses and dots stay as they are (a
-/// notice is read as text too), which is safe because values never start a
-/// line in the templates and `[` is escaped.
-fn md_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '!' | '&'
-        ) {
-            o.push('\\');
-        }
-        o.push(c);
-    }
-    o
 }
 
 macro_rules! notice_templates {

@@ -7,6 +7,7 @@
 //! strings, so the starter file always parses.
 
 use super::escape::terminal;
+use super::escape::yaml_quoted as quote;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
@@ -167,10 +168,6 @@ pub fn text(r: &ScanResult, root: &str, catalog: &Catalog) -> String {
         }
     }
     o
-}
-
-fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
 /// An id as a YAML scalar: plain when that reads back as the same string,

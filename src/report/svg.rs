@@ -127,10 +127,7 @@ fn em(c: char) -> f64 {
 /// Shortens a label to what fits in `width` user units at `font` size,
 /// with an ellipsis (the node's tooltip has the whole text).
 pub fn shorten(s: &str, width: f64, font: f64) -> String {
-    let clean: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let clean = super::escape::one_line(s);
     let w = |t: &str| t.chars().map(em).sum::<f64>() * font;
     if w(&clean) <= width {
         return clean;

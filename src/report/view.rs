@@ -2,6 +2,7 @@
 //! fields grouped by category, and distinct paths with the fields they
 //! carry. Pure regrouping: nothing is added or dropped.
 
+use crate::catalog::taxonomy::group_key;
 use crate::graph::blast::{BlastReport, ExposedField, HopReport};
 use crate::model::Sensitivity;
 
@@ -29,14 +30,6 @@ pub struct PathView<'a> {
     pub more_paths: u64,
     /// True when that count is a lower bound.
     pub lower_bound: bool,
-}
-
-/// The first two segments of a category key.
-pub fn group_key(category: &str) -> &str {
-    match category.match_indices('.').nth(1) {
-        Some((i, _)) => &category[..i],
-        None => category,
-    }
 }
 
 /// Exposed fields by category group, most sensitive group first.

@@ -533,8 +533,8 @@ fn is_blastmap_output(text: &str) -> bool {
         && ((text.contains("\"integrations\"") && text.contains("\"stats\""))
             || text.contains("\"blastmap-merged\""))
         && matches!(
-            crate::model::input::detect(text),
-            crate::model::input::InputKind::Scan | crate::model::input::InputKind::Merged
+            crate::model::kind::detect(text),
+            crate::model::kind::InputKind::Scan | crate::model::kind::InputKind::Merged
         )
 }
 

@@ -25,10 +25,10 @@ pub(crate) fn chromium() -> Option<&'static str> {
     if Path::new(CHROMIUM).exists() {
         return Some(CHROMIUM);
     }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{CHROMIUM} is missing in CI: .ci/run installs Debian's chromium");
-    }
-    eprintln!("notice: {CHROMIUM} not found; skipping the browser test");
+    common::tool_missing(
+        CHROMIUM,
+        "Debian's chromium not installed; browser test skipped",
+    );
     None
 }
 
@@ -278,7 +278,7 @@ fn the_csp_hash_matches_the_script() {
         .stdout(Stdio::piped())
         .spawn()
     else {
-        eprintln!("notice: sha256sum not found; CSP hash not checked");
+        common::tool_missing("sha256sum", "coreutils not found; CSP hash not checked");
         return;
     };
     child

@@ -68,7 +68,7 @@ fn engine() -> Option<PathBuf> {
             dir.display()
         );
     }
-    if std::env::var("CI").as_deref() == Ok("true") {
+    if crate::common::in_ci() {
         panic!(
             "FalkorDB is missing in CI ({}): .ci/run installs it with `{PIP}`",
             dir.display()

@@ -234,10 +234,8 @@ fn dot_structure(dot: &str) -> Result<(), String> {
 #[test]
 fn dot_stays_valid_graphviz() {
     let o = outputs();
+    // Without graphviz (outside CI) only the structure is checked.
     let dot = common::dot_binary();
-    if dot.is_none() {
-        eprintln!("notice: graphviz `dot` not installed; checking structure only");
-    }
     let mut seen = 0;
     for (v, f, out) in &o.graph {
         if *f != DiagramFormat::Dot {

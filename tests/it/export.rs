@@ -14,7 +14,7 @@ use serde_json::Value;
 const MAP: &str = "examples/api-platform/blastmap.yaml";
 
 fn export_file(path: &str, format: ExportFormat) -> String {
-    let loaded = blastmap::model::input::load_file(std::path::Path::new(path), true).unwrap();
+    let loaded = blastmap::input::load_file(std::path::Path::new(path), true).unwrap();
     let g = DataGraph::build(&loaded.map);
     render(&g, loaded.repos.as_ref(), format)
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use blastmap::graph::{DataGraph, Mode};
-use blastmap::model::input::{InputKind, load_file, load_str};
+use blastmap::input::{InputKind, load_file, load_str};
 use blastmap::model::{ComponentKind, FlowFields};
 use serde_json::Value;
 

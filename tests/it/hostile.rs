@@ -10,7 +10,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use blastmap::model::{declaration, input};
+use blastmap::input;
+use blastmap::model::declaration;
 use proptest::prelude::*;
 
 const EXAMPLE: &str = include_str!("../../examples/api-platform/blastmap.yaml");
@@ -157,9 +158,9 @@ fn merged_fixture() -> &'static str {
             "tests/fixtures/merge/web-app.scan.json",
         ]
         .iter()
-        .map(|f| blastmap::merge::InputSpec::parse(f))
+        .map(|f| blastmap::input::InputSpec::parse(f))
         .collect();
-        blastmap::merge::merge_files(&specs).unwrap().0.to_json()
+        blastmap::report::json::to_string(&blastmap::input::merge_files(&specs).unwrap().0)
     })
 }
 

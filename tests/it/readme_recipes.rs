@@ -309,7 +309,7 @@ fn plan(recipe: &Recipe, dir: &Path) -> Plan {
         if installed(&tool) {
             continue;
         }
-        if CI_TOOLS.contains(&tool.as_str()) && std::env::var("CI").as_deref() == Ok("true") {
+        if CI_TOOLS.contains(&tool.as_str()) && crate::common::in_ci() {
             panic!("`{tool}` is missing in CI: .ci/run installs it");
         }
         // The rest of the line after this stage (`&& ...`, `; ...`) stays.

@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{MergeError, Merged, from_map, from_scan, load, repo_from_path, valid_repo_name};
+use crate::input::{self, InputKind};
+use crate::merge::{
+    MergeError, Merged, from_map, from_scan, load, repo_from_path, valid_repo_name,
+};
 use crate::model::declaration::{self, LoadError, Problem};
-use crate::model::input::{self, InputKind};
 
 /// One `FILE[=REPO]` argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
