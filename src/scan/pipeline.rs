@@ -68,6 +68,68 @@ struct Ctx {
     nango: Option<u16>,
 }
 
+impl Ctx {
+    /// What every file's analysis reads: the catalog's index, the
+    /// prefilter, the hosts and the vendor sets the detectors use.
+    fn new(catalog: &Catalog, max_file_size: u64) -> Ctx {
+        let index = Index::new(catalog);
+        let vendor_of = |id: &String| catalog.get(id);
+        let call_specs = index
+            .vendors
+            .iter()
+            .map(|id| vendor_of(id).map(|v| v.calls.clone()).unwrap_or_default())
+            .collect();
+        let switches = index
+            .vendors
+            .iter()
+            .map(|id| vendor_of(id).map(collects::switches).unwrap_or_default())
+            .collect();
+        // The vendors (as indexes) a catalog property picks.
+        let vendors_where =
+            |pick: &dyn Fn(&crate::catalog::CatalogVendor) -> bool| -> BTreeSet<u16> {
+                index
+                    .vendors
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, id)| vendor_of(id).is_some_and(pick))
+                    .filter_map(|(i, _)| u16::try_from(i).ok())
+                    .collect()
+            };
+        use crate::model::VendorCategory as Cat;
+        // Vendors whose API carries text people wrote: messaging, email and
+        // support products, AI models (prompts), and those the catalog marks.
+        let messengers = vendors_where(&|v| {
+            v.carries_messages
+                || matches!(
+                    v.category,
+                    Cat::Messaging | Cat::Email | Cat::Support | Cat::Ai
+                )
+        });
+        // Storage and CDN vendors: a picture hotlinked from one is shown, not
+        // an integration (see `mention::hotlinked_asset`).
+        let asset_hosts = vendors_where(&|v| matches!(v.category, Cat::Storage | Cat::Cdn));
+        let mailers = vendors_where(&|v| v.category == Cat::Email);
+        let nango = index.ix_of("nango");
+        let secrets = secrets::Secrets::new(catalog);
+        Ctx {
+            calls: calls::Specs {
+                calls: call_specs,
+                messengers,
+                mailers,
+            },
+            switches,
+            asset_hosts,
+            nango,
+            prefilter: Prefilter::with_secrets(&index, &secrets.literals()),
+            domains: Domains::new(&index),
+            redactor: Redactor::new(&index.secret_patterns),
+            secrets,
+            index,
+            max_file_size,
+        }
+    }
+}
+
 /// One piece of evidence, resolved while the file's text is at hand.
 struct Found {
     vendor: u16,
@@ -116,60 +178,7 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     let root_name = root.file_name().map(|n| n.to_string_lossy().into_owned());
     let mut components = Components::new(&opts.components, root_name)?;
 
-    let index = Index::new(catalog);
-    let vendor_of = |id: &String| catalog.get(id);
-    let call_specs = index
-        .vendors
-        .iter()
-        .map(|id| vendor_of(id).map(|v| v.calls.clone()).unwrap_or_default())
-        .collect();
-    let switches = index
-        .vendors
-        .iter()
-        .map(|id| vendor_of(id).map(collects::switches).unwrap_or_default())
-        .collect();
-    // The vendors (as indexes) a catalog property picks.
-    let vendors_where = |pick: &dyn Fn(&crate::catalog::CatalogVendor) -> bool| -> BTreeSet<u16> {
-        index
-            .vendors
-            .iter()
-            .enumerate()
-            .filter(|(_, id)| vendor_of(id).is_some_and(pick))
-            .filter_map(|(i, _)| u16::try_from(i).ok())
-            .collect()
-    };
-    use crate::model::VendorCategory as Cat;
-    // Vendors whose API carries text people wrote: messaging, email and
-    // support products, AI models (prompts), and those the catalog marks.
-    let messengers = vendors_where(&|v| {
-        v.carries_messages
-            || matches!(
-                v.category,
-                Cat::Messaging | Cat::Email | Cat::Support | Cat::Ai
-            )
-    });
-    // Storage and CDN vendors: a picture hotlinked from one is shown, not
-    // an integration (see `mention::hotlinked_asset`).
-    let asset_hosts = vendors_where(&|v| matches!(v.category, Cat::Storage | Cat::Cdn));
-    let mailers = vendors_where(&|v| v.category == Cat::Email);
-    let nango = index.ix_of("nango");
-    let secrets = secrets::Secrets::new(catalog);
-    let mut ctx = Ctx {
-        calls: calls::Specs {
-            calls: call_specs,
-            messengers,
-            mailers,
-        },
-        switches,
-        asset_hosts,
-        nango,
-        prefilter: Prefilter::with_secrets(&index, &secrets.literals()),
-        domains: Domains::new(&index),
-        redactor: Redactor::new(&index.secret_patterns),
-        secrets,
-        index,
-        max_file_size: opts.max_file_size,
-    };
+    let mut ctx = Ctx::new(catalog, opts.max_file_size);
 
     let mut walked = walk::walk(&root, opts.max_file_size);
     walk::apply_overrides(
@@ -664,22 +673,17 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
             findings.extend(endpoint::from_strings(&facts.strings, &ctx.domains));
         }
         if (has(Role::Domain) || !folder_vendors.is_empty()) && lang != Lang::Html {
-            let (requests, sent) = http::detect(
+            let production = path_scope == Scope::Production;
+            findings.extend(requests(
                 &facts,
+                rel,
                 text,
                 &lines,
-                &ctx.domains,
-                &ctx.calls.messengers,
                 &folder_vendors,
-                &remote::Remote::default(),
-            );
-            findings.extend(requests);
-            if path_scope == Scope::Production {
-                out.url_defs = http::url_defs(rel, &facts, text, &ctx.domains);
-            }
-            if path_scope == Scope::Production {
-                out.fields.extend(sent);
-            }
+                production,
+                ctx,
+                &mut out,
+            ));
         }
         if has(Role::ConfigKey) {
             findings.extend(config::in_code(
@@ -1109,6 +1113,36 @@ fn cross_file_pass(
     }
     extra.sort_by(|a, b| a.rel.cmp(&b.rel));
     extra
+}
+
+/// The file's HTTP requests to vendor hosts ([`http::detect`]); in
+/// production, the fields they send and the vendor URLs the file defines
+/// for others ([`remote`]) go into `out`.
+#[allow(clippy::too_many_arguments)]
+fn requests(
+    facts: &lang::FileFacts,
+    rel: &str,
+    text: &str,
+    lines: &LineIndex<'_>,
+    folder_vendors: &[u16],
+    production: bool,
+    ctx: &Ctx,
+    out: &mut Outcome,
+) -> Vec<Finding> {
+    let (requests, sent) = http::detect(
+        facts,
+        text,
+        lines,
+        &ctx.domains,
+        &ctx.calls.messengers,
+        folder_vendors,
+        &remote::Remote::default(),
+    );
+    if production {
+        out.url_defs = http::url_defs(rel, facts, text, &ctx.domains);
+        out.fields.extend(sent);
+    }
+    requests
 }
 
 /// Requests to vendor URLs that other files define, named with their
