@@ -35,7 +35,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::Finding;
 use super::calls::{self, CallField, MESSAGE, classify, dotted, is_literal};
-use super::classify::classify_arg;
+use super::classify::{classify_arg, interpolations};
 use super::endpoint::Domains;
 use super::index::VendorIx;
 use super::lang::{Arg, Call, FileFacts};
@@ -452,55 +452,6 @@ fn strip_to_string(name: &str) -> &str {
     name.strip_suffix(".toString")
         .or_else(|| name.strip_suffix(".href"))
         .unwrap_or(name)
-}
-
-/// Each name a string interpolates, with the query key it is the value of:
-/// `"#{BASE_URL}/links"` (Ruby), `` `${API}/v1?email=${e}` `` (JS),
-/// `f"{settings.URL}/x"` (Python), `"$base/x"` and `"${base}/x"` (Kotlin,
-/// PHP). `?email=${e}` gives (`email`, `e`), `/users/#{id}` gives (none,
-/// `id`), `#{::Foo::BAR}` reads as `BAR`, as [`names_in`] splits. A URL
-/// built on a constant, or carrying data in its query, is written this way;
-/// [`names_in`] skips strings.
-fn interpolations(expr: &str) -> Vec<(Option<&str>, &str)> {
-    let mut out = Vec::new();
-    let python = expr.trim_start().starts_with(['f', 'F']);
-    let b = expr.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let start = match b[i] {
-            b'#' | b'$' if b.get(i + 1) == Some(&b'{') => i + 2,
-            b'{' if python => i + 1,
-            b'$' if b
-                .get(i + 1)
-                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') =>
-            {
-                i + 1
-            }
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        let mut j = start;
-        while j < b.len()
-            && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'_' | b'.' | b':' | b'?'))
-        {
-            j += 1;
-        }
-        let name = expr[start..j].trim_matches(['.', ':', '?']);
-        let name = name.rsplit("::").next().unwrap_or(name);
-        let key = expr[..i].strip_suffix('=').map(|k| {
-            let from = k.rfind(['?', '&']).map_or(k.len(), |p| p + 1);
-            &k[from..]
-        });
-        let key = key
-            .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-        if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-            out.push((key, name));
-        }
-        i = j.max(i + 1);
-    }
-    out
 }
 
 /// True when a value is what a call returns rather than a URL built from
