@@ -19,6 +19,7 @@ use crate::model::declaration::{self, LoadError};
 use crate::model::policy::{Code, Level};
 use crate::report::check::CheckFormat;
 use crate::report::export::ExportFormat;
+use crate::report::observe::ObserveFormat;
 use crate::report::{self, DiagramFormat, Format};
 use crate::scan::{ComponentPaths, ScanOptions, ScanProgress, ScanResult};
 
@@ -44,6 +45,10 @@ pub struct Inputs {
     /// Read no declaration file that --map does not name: the code alone
     #[arg(long, global = true, conflicts_with = "map")]
     pub no_map: bool,
+    /// What `blastmap observe --format json` recorded: observed flows join the
+    /// graph, each request as evidence (repeatable)
+    #[arg(long, value_name = "FILE", global = true)]
+    pub observed: Vec<PathBuf>,
 }
 
 /// Where the report goes.
@@ -184,6 +189,27 @@ pub enum Command {
         #[command(flatten)]
         what_if: WhatIfArgs,
     },
+    /// What the running application sends to each vendor, from recorded traffic
+    /// (HTTP Archive files): fields, categories and the test account's canary values
+    #[command(
+        after_help = "A HAR comes from the browser's network panel (\"Save all as HAR\"), Playwright's recordHar, or a proxy. Requests are attributed to catalog vendors by host (and path, as the scan does); other hosts are counted, not read.\n\nThe canary file is YAML, one `name: value` per line (email, name, phone, user_id, address, or any other name): each value is found plain, lower-cased, URL-encoded, base64, and as the SHA-256 and MD5 of its normalised form.\n\nOutputs show key paths, categories and canary names, never other raw values, unless --show-values; secrets are always redacted. `--format json` is what blast, rank, graph and check read with --observed FILE."
+    )]
+    Observe {
+        /// A recorded HTTP Archive (HAR 1.2) to read (repeatable)
+        #[arg(long, value_name = "FILE")]
+        har: Vec<PathBuf>,
+        /// The test account's values to find in the traffic (YAML: `email: ...`)
+        #[arg(long, value_name = "FILE")]
+        canary: Option<PathBuf>,
+        /// Show raw values in the report (they may be personal data)
+        #[arg(long)]
+        show_values: bool,
+        /// Output format
+        #[arg(long, short = 'f', value_enum, default_value_t = ObserveFormat::Text)]
+        format: ObserveFormat,
+        #[command(flatten)]
+        output: Output,
+    },
     /// Discover vendor integrations in a source tree
     Scan {
         /// The source tree [default: .]
@@ -207,7 +233,7 @@ pub enum Command {
     /// The pre-merge gate: vendors and flows the code adds or does not declare, the
     /// policy, hard-coded secrets; exits 1 when a finding is denied
     #[command(
-        after_help = "The tree is --scan DIR (default: the current folder); the declarations are --map FILE, else DIR/blastmap.yaml, else ./blastmap.yaml.\n\nCodes: undeclared-vendor, undeclared-flow, stale-declaration, new-vendor, new-flow, blast-radius-grew, policy-denied, secret-in-source, unread-change (`--explain CODE` explains one).\n\nExit codes: 0 passed, 1 a finding is denied, 2 usage, input or git errors."
+        after_help = "The tree is --scan DIR (default: the current folder); the declarations are --map FILE, else DIR/blastmap.yaml, else ./blastmap.yaml.\n\nCodes: undeclared-vendor, undeclared-flow, stale-declaration, new-vendor, new-flow, blast-radius-grew, policy-denied, secret-in-source, unread-change, hidden-vendor (`--explain CODE` explains one). With --observed FILE (the JSON of `blastmap observe`), recorded traffic is compared too.\n\nExit codes: 0 passed, 1 a finding is denied, 2 usage, input or git errors."
     )]
     Check {
         /// Compare with a saved scan (`blastmap scan DIR --format json`)
@@ -632,7 +658,7 @@ fn load_input(
     let path = match declarations_for(inputs.map.as_deref(), inputs.no_map, inputs.scan.as_deref())?
     {
         Some(p) => Some(p),
-        None if inputs.scan.is_some() => None,
+        None if inputs.scan.is_some() || !inputs.observed.is_empty() => None,
         None => return Err(Outcome::fail(2, NO_INPUT.to_string())),
     };
     let mut loaded = match &path {
@@ -666,7 +692,113 @@ fn load_input(
         }
         crate::graph::reconcile::merge_scan(&mut loaded.map, &result);
     }
+    for r in load_observed(&inputs.observed)? {
+        crate::graph::reconcile::merge_observed(&mut loaded.map, &r);
+    }
     Ok(loaded)
+}
+
+/// Reads a file the user named, refusing one larger than `max` bytes.
+fn read_bounded(path: &Path, max: u64, what: &str) -> Result<String, Outcome> {
+    let shown = crate::report::escape::terminal(&path.display().to_string());
+    let fail = |m: String| Outcome::fail(2, m);
+    let meta =
+        std::fs::metadata(path).map_err(|e| fail(format!("error: cannot read {shown}: {e}\n")))?;
+    if !meta.is_file() {
+        return Err(fail(format!(
+            "error: {shown} is not a file\n  help: pass {what}\n"
+        )));
+    }
+    if meta.len() > max {
+        return Err(fail(format!(
+            "error: {shown} is larger than {} MiB: not read\n  help: record less (one flow per file) and pass several files\n",
+            max / (1024 * 1024)
+        )));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| fail(format!("error: cannot read {shown}: {e}\n")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "error: {shown} is not UTF-8 text (byte {}): not read\n  help: pass {what}\n",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// `--observed FILE...`: the observer's JSON reports.
+fn load_observed(files: &[PathBuf]) -> Result<Vec<crate::observe::ObservedReport>, Outcome> {
+    files
+        .iter()
+        .map(|f| {
+            let what = "the JSON that `blastmap observe --har FILE --format json` writes";
+            let text = read_bounded(f, crate::observe::MAX_HAR_BYTES, what)?;
+            crate::observe::parse_report(&text, &f.display().to_string()).map_err(|e| {
+                Outcome::fail(
+                    2,
+                    format!(
+                        "error: {}\n",
+                        crate::report::escape::log_lines(&e.to_string())
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// `blastmap observe --har FILE...`.
+fn cmd_observe(
+    hars: &[PathBuf],
+    canary: Option<&Path>,
+    show_values: bool,
+    format: ObserveFormat,
+    output: &Output,
+) -> Outcome {
+    if hars.is_empty() {
+        return Outcome::fail(
+            2,
+            "error: nothing to observe\n  help: pass a recording with `--har FILE` (exported from the browser's network panel, Playwright's recordHar or a proxy)\n".into(),
+        );
+    }
+    let what = "an HTTP Archive (.har) file";
+    let mut texts = Vec::new();
+    for h in hars {
+        match read_bounded(h, crate::observe::MAX_HAR_BYTES, what) {
+            Ok(t) => texts.push((h.display().to_string(), t)),
+            Err(o) => return o,
+        }
+    }
+    let canary = match canary {
+        Some(p) => {
+            let text = match read_bounded(p, 1024 * 1024, "a YAML file of `name: value` lines") {
+                Ok(t) => t,
+                Err(o) => return o,
+            };
+            match crate::observe::Canary::load_str(&text, p) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    return Outcome::fail(
+                        2,
+                        format!(
+                            "error: {}\n",
+                            crate::report::escape::log_lines(&e.to_string())
+                        ),
+                    );
+                }
+            }
+        }
+        None => None,
+    };
+    let options = crate::observe::Options { show_values };
+    match crate::observe::observe(&texts, canary.as_ref(), &options) {
+        Ok(r) => Outcome::ok(report::observe::render(&r, format), output),
+        Err(e) => Outcome::fail(
+            2,
+            format!(
+                "error: {}\n",
+                crate::report::escape::log_lines(&e.to_string())
+            ),
+        ),
+    }
 }
 
 /// Renames the declared evidence of `map` (read from `file`) relative to
@@ -724,6 +856,7 @@ pub fn run_with(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
         Command::Diff { format, .. } => *format == DiffFormat::Text,
         Command::Scan { format, .. } => *format == ScanFormat::Text,
         Command::Check { format, .. } => *format == CheckFormat::Text,
+        Command::Observe { format, .. } => *format == ObserveFormat::Text,
         _ => false,
     };
     let mut outcome = dispatch(cli, progress);
@@ -775,6 +908,13 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             no_map,
             output,
         } => cmd_scan(dir, format, max_file_size, map, no_map, output, progress),
+        Command::Observe {
+            har,
+            canary,
+            show_values,
+            format,
+            output,
+        } => cmd_observe(&har, canary.as_deref(), show_values, format, &output),
         Command::Check {
             baseline,
             base,
@@ -1533,6 +1673,10 @@ fn check(
         Ok(p) => p,
         Err(o) => return o,
     };
+    let observed = match load_observed(&inputs.observed) {
+        Ok(o) => o,
+        Err(o) => return o,
+    };
     let run = crate::check::run::run(&crate::check::run::RunOptions {
         dir,
         map_path,
@@ -1542,6 +1686,7 @@ fn check(
         strict: args.strict,
         max_file_size: args.max_file_size,
         progress,
+        observed: &observed,
     });
     let (report, notes) = match run {
         Ok(r) => (r.report, r.notes),

@@ -3,8 +3,9 @@
 //! "what leaks if this vendor is breached?".
 //!
 //! Data flows one way, and the modules follow it:
-//! declarations ([`model`]) and the source tree ([`scan`]) → the graph
-//! ([`graph`]) → queries (blast, rank) → renderers ([`report`]). The
+//! declarations ([`model`]), the source tree ([`scan`]) and recorded
+//! traffic ([`observe`]) → the graph ([`graph`]) → queries (blast, rank) →
+//! renderers ([`report`]). The
 //! built-in knowledge (vendors, taxonomy, rules) is in [`catalog`]. The
 //! command line ([`cli`]) is a thin layer: the library never prints or exits.
 
@@ -15,6 +16,7 @@ pub mod graph;
 pub mod input;
 pub mod merge;
 pub mod model;
+pub mod observe;
 pub mod report;
 pub mod scan;
 pub mod vocab;

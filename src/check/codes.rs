@@ -20,7 +20,7 @@ pub struct CodeDoc {
 }
 
 /// The table, in [`Code::ALL`] order.
-pub const DOCS: [CodeDoc; 9] = [
+pub const DOCS: [CodeDoc; 10] = [
     CodeDoc {
         code: Code::UndeclaredVendor,
         title: "Vendor not declared",
@@ -83,6 +83,13 @@ pub const DOCS: [CodeDoc; 9] = [
         meaning: "With `--base`, a file the change adds or modifies could not be read by the gate (larger than --max-file-size, not UTF-8, unreadable), or a submodule's commit changed (its code is another repository's, which neither side reads). An integration there would pass unseen. Files in excluded folders (`dist/`, `vendor/`, `build/`), ignored files and minified bundles that the change touches are read, so they are not this finding. Strict mode denies it.",
         example: "web/dist/app.js: unread-change: the change touches web/dist/app.js, which was not read (too-large): an integration there would not be seen [warn]",
         fix: "keep generated bundles and large files out of the repository, or raise `--max-file-size`; review a submodule update in the submodule's own repository, then set `policy.levels.unread-change: allow` if that is the practice",
+    },
+    CodeDoc {
+        code: Code::HiddenVendor,
+        title: "Vendor seen only in traffic",
+        meaning: "With `--observed`, recorded traffic shows requests to a vendor that the code scan does not find: it is loaded by a tag manager, a third party's script or configuration outside the code, so no code review sees what it receives. When the recording names the script that sent a request (Chromium's `_initiator`) and that script is a catalog vendor's, the finding names it. Denied unless blastmap.yaml declares the vendor; declared, it is a warning.",
+        example: "session.har#entries[7]: hidden-vendor: TikTok Pixel (`tiktok-pixel`) received 2 requests (user.contact.email) that the code scan does not explain: loaded by a tag manager or a third party's script? Not declared in blastmap.yaml [deny]",
+        fix: "find what loads it (the tag manager's container, a widget's script) and remove it there, or declare the vendor and its flows in blastmap.yaml so its blast radius is counted",
     },
 ];
 

@@ -26,6 +26,12 @@
 //! - Policy rules apply to the blast radius (data mode) of the declared map
 //!   joined with the scan, so data that reaches a vendor by forwarding or
 //!   through an access grant is covered as well as direct flows.
+//! - Recorded traffic (`--observed`) adds two findings: a category a vendor
+//!   was seen receiving that no declared flow carries is `undeclared-flow`,
+//!   with the request as its location (`session.har#entries[3]`); a vendor
+//!   seen in traffic that the scan does not show (production code) is
+//!   `hidden-vendor`, denied unless declared. Observed flows join the map
+//!   the policy is applied to, as the scan's do.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -36,6 +42,7 @@ use crate::graph::blast::{BlastReport, Severity};
 use crate::graph::{DataGraph, Mode};
 use crate::model::policy::{Code, Level, Policy, Target};
 use crate::model::{Evidence, EvidenceKind, FlowFields, Map, Origin, Scope};
+use crate::observe::ObservedReport;
 use crate::scan::{Integration, ScanResult};
 
 pub mod base;
@@ -247,6 +254,9 @@ pub struct CheckInput<'a> {
     pub changes: Option<&'a git::Changes>,
     /// Levels and paths.
     pub options: &'a CheckOptions,
+    /// Recorded traffic (`--observed`): what the application was seen
+    /// sending, compared with the declarations and with the scan.
+    pub observed: &'a [ObservedReport],
 }
 
 /// The level of each code for this run.
@@ -292,7 +302,7 @@ fn kind_rank(k: EvidenceKind) -> u8 {
         EvidenceKind::Endpoint => 3,
         EvidenceKind::Config => 4,
         EvidenceKind::Manifest => 5,
-        EvidenceKind::Collects => 6,
+        EvidenceKind::Collects | EvidenceKind::Observed => 6,
         EvidenceKind::Declared => 7,
         EvidenceKind::Mention => 8,
     }
@@ -339,7 +349,9 @@ impl Ctx<'_> {
     }
 
     fn evidence_location(&self, e: &Evidence) -> Location {
-        if e.kind == EvidenceKind::Declared {
+        // A declaration's path and a recording's (`--observed`) are as the
+        // user gave them, not relative to the scanned tree.
+        if matches!(e.kind, EvidenceKind::Declared | EvidenceKind::Observed) {
             Location {
                 file: e.file.clone(),
                 line: e.line,
@@ -373,7 +385,7 @@ impl Ctx<'_> {
             .flows
             .iter()
             .enumerate()
-            .filter(|(_, f)| f.origin != Origin::Discovered && f.to == vendor)
+            .filter(|(_, f)| f.origin.has(Origin::DECLARED) && f.to == vendor)
             .filter(|(_, f)| !known || f.from == component)
             .map(|(i, _)| i)
             .collect()
@@ -523,9 +535,7 @@ pub fn check(input: CheckInput<'_>) -> CheckReport {
         unread_findings(&mut cx, input.scan, changes);
     }
 
-    // The current map: declarations joined with the scan.
-    let mut current = map.clone();
-    crate::graph::reconcile::merge_scan(&mut current, input.scan);
+    let current = current_map(&mut cx, &input);
     // Every vendor's blast radius, only when the policy or a baseline needs
     // it: it is the costliest part of a check on a large map.
     let radii = if map.policy.is_empty() && input.baseline.is_none() {
@@ -616,6 +626,148 @@ pub fn check(input: CheckInput<'_>) -> CheckReport {
             })
             .collect(),
         notes,
+    }
+}
+
+/// The current map: the declarations joined with the scan, then with what
+/// was observed, whose findings are raised on the way (against the scan's
+/// components).
+fn current_map(cx: &mut Ctx<'_>, input: &CheckInput<'_>) -> Map {
+    let mut current = cx.map.clone();
+    crate::graph::reconcile::merge_scan(&mut current, input.scan);
+    for r in input.observed {
+        observed_findings(cx, input.scan, &current, r);
+    }
+    for r in input.observed {
+        crate::graph::reconcile::merge_observed(&mut current, r);
+    }
+    current
+}
+
+/// hidden-vendor, and undeclared-flow for what a recording shows;
+/// `scanned` is the declarations joined with the scan, whose components
+/// take the observations (see `graph::reconcile`).
+fn observed_findings(cx: &mut Ctx<'_>, scan: &ScanResult, scanned: &Map, r: &ObservedReport) {
+    let in_code: BTreeSet<&str> = production(scan)
+        .into_iter()
+        .map(|i| i.vendor.as_str())
+        .collect();
+    let decl_file = cx
+        .map
+        .source
+        .clone()
+        .unwrap_or_else(|| "blastmap.yaml".into());
+    for v in &r.vendors {
+        let Some(first) = v.requests.first() else {
+            continue;
+        };
+        let component = crate::graph::reconcile::observed_component(scanned, &v.vendor);
+        let name = cx.vendor_name(&v.vendor);
+        let at = |q: &crate::observe::ObservedRequest| Location {
+            file: q.location(),
+            line: 0,
+        };
+        if !in_code.contains(v.vendor.as_str()) {
+            let declared = cx.map.vendors.contains_key(&v.vendor);
+            let (level, tail) = if declared {
+                (
+                    cx.levels.of(Code::HiddenVendor).min(Level::Warn),
+                    format!("Declared in {decl_file}"),
+                )
+            } else if cx.declared {
+                (
+                    cx.levels.of(Code::HiddenVendor),
+                    format!("Not declared in {decl_file}"),
+                )
+            } else {
+                (cx.levels.of(Code::HiddenVendor), "Not declared".into())
+            };
+            let person: Vec<&str> = v
+                .categories
+                .iter()
+                .map(String::as_str)
+                .filter(|c| !Taxonomy::is_within(c, "system"))
+                .collect();
+            let cats = if person.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", person.join(", "))
+            };
+            // Who loaded it, when the recording names the sending script's
+            // vendor (a tag manager): the first request that says.
+            let why = v
+                .requests
+                .iter()
+                .find_map(|q| Some((q.initiator_vendor.as_deref()?, q.initiator.as_deref()?)))
+                .map(|(iv, script)| {
+                    format!(
+                        "sent by a script of {} (`{iv}`, {script}).",
+                        cx.vendor_name(iv)
+                    )
+                })
+                .unwrap_or_else(|| "loaded by a tag manager or a third party's script?".into());
+            let message = format!(
+                "{name} (`{}`) received {} request{}{cats} that the code scan does not explain: {why} {tail}",
+                v.vendor,
+                v.requests.len(),
+                if v.requests.len() == 1 { "" } else { "s" },
+            );
+            let f = Finding::about_vendor(
+                Code::HiddenVendor,
+                message,
+                &v.vendor,
+                &component,
+                &Some(at(first)),
+            );
+            cx.push(f, level);
+        }
+        if !cx.declared {
+            continue;
+        }
+        let flows = cx.declared_flows(&component, &v.vendor);
+        let flow_decl = flows.first().and_then(|i| cx.flow_declaration(*i));
+        // Each category once, at the first request that carried it.
+        let mut seen: BTreeMap<&str, (&crate::observe::ObservedRequest, &str)> = BTreeMap::new();
+        for q in &v.requests {
+            for f in &q.fields {
+                seen.entry(f.category.as_str())
+                    .or_insert((q, f.path.as_str()));
+            }
+        }
+        for (cat, (q, path)) in seen {
+            if !cx.map.taxonomy.contains(cat)
+                || Taxonomy::is_within(cat, "system")
+                || cx.covered(&flows, cat)
+            {
+                continue;
+            }
+            let level = cx.levels.of(Code::UndeclaredFlow);
+            if level == Level::Allow {
+                continue;
+            }
+            cx.new_flows
+                .entry((component.clone(), v.vendor.clone()))
+                .or_insert_with(|| (BTreeSet::new(), false))
+                .0
+                .insert(cat.to_string());
+            let words = plain(cx.map, cat);
+            let f = Finding {
+                code: Code::UndeclaredFlow,
+                level,
+                message: format!(
+                    "{component} sent {words} (`{cat}`, as `{path}`) to {name} in {} {}: observed, and no declared flow carries it",
+                    q.method, q.url
+                ),
+                vendor: Some(v.vendor.clone()),
+                component: Some(component.clone()),
+                category: Some(cat.to_string()),
+                categories: Vec::new(),
+                location: Some(at(q)),
+                declaration: flow_decl.clone(),
+                help: codes::doc(Code::UndeclaredFlow).fix.to_string(),
+            };
+            cx.push(f, level);
+        }
     }
 }
 

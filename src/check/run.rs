@@ -32,6 +32,8 @@ pub struct RunOptions<'a> {
     pub max_file_size: u64,
     /// Where the scan reports progress.
     pub progress: Option<&'a dyn ScanProgress>,
+    /// `--observed FILE...`: recorded traffic to compare too.
+    pub observed: &'a [crate::observe::ObservedReport],
 }
 
 /// A finished run: the report, and notes for the user (stderr).
@@ -87,6 +89,7 @@ pub fn run(o: &RunOptions) -> Result<Run, String> {
         baseline: baseline.as_ref(),
         changes: base.as_ref().map(|b| &b.changes),
         options: &options,
+        observed: o.observed,
     });
     Ok(Run { report, notes })
 }

@@ -22,16 +22,51 @@
 //!   are not a person's data: the scan reports them, but they do not become
 //!   fields of a flow.
 //! - Merging the same scan twice changes nothing the second time.
+//!
+//! Observed traffic (`--observed FILE`, [`merge_observed`]) joins the same
+//! way, after the scan, with origin `observed` and `observed` evidence (the
+//! request). A recording says which vendor received what, not which of the
+//! system's components sent it: when exactly one component already sends
+//! to that vendor (declared, or found in the code), the observation is
+//! that flow's and joins it; otherwise the flow starts at a component named
+//! [`OBSERVED`], so that no component is credited by guess.
 
 use crate::catalog::Catalog;
 use crate::model::{
     Component, ComponentKind, Evidence, EvidenceKind, Field, Flow, FlowFields, Map, Origin, Scope,
     Vendor,
 };
-use crate::scan::ScanResult;
+use crate::observe::ObservedReport;
+use crate::scan::{Integration, ScanResult};
 
 /// The id used for findings no component could be attributed to.
 pub const UNATTRIBUTED: &str = "code";
+
+/// The component observed flows start from when the recording cannot say
+/// which component sent them (see the module docs).
+pub const OBSERVED: &str = "observed";
+
+/// The component an observed flow to `vendor` starts from: the one
+/// component that already sends to it, else [`OBSERVED`].
+pub fn observed_component(map: &Map, vendor: &str) -> String {
+    let from: std::collections::BTreeSet<&str> = map
+        .flows
+        .iter()
+        .filter(|f| f.to == vendor && map.components.contains_key(&f.from))
+        .map(|f| f.from.as_str())
+        .collect();
+    match from.len() {
+        1 => from.into_iter().next().unwrap_or(OBSERVED).to_string(),
+        _ => OBSERVED.to_string(),
+    }
+}
+
+/// Adds what a recording observed to `map` (see the module docs); merge
+/// the scan first, so that its components can take the observations.
+pub fn merge_observed(map: &mut Map, observed: &ObservedReport) {
+    let scan = observed.to_scan(&|v| observed_component(map, v));
+    merge(map, &scan, Catalog::builtin(), Origin::OBSERVED);
+}
 
 /// Adds a scan's production integrations to `map` (see the module docs).
 pub fn merge_scan(map: &mut Map, scan: &ScanResult) {
@@ -40,6 +75,11 @@ pub fn merge_scan(map: &mut Map, scan: &ScanResult) {
 
 /// [`merge_scan`] with a given catalog (tests use small ones).
 pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catalog) {
+    merge(map, scan, catalog, Origin::DISCOVERED);
+}
+
+/// Adds `scan`'s production integrations as facts of `origin`.
+fn merge(map: &mut Map, scan: &ScanResult, catalog: &Catalog, origin: Origin) {
     let sole_subject = if map.subjects.len() == 1 {
         map.subjects.keys().next().cloned()
     } else {
@@ -50,62 +90,10 @@ pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catal
         .iter()
         .filter(|i| i.scope == Scope::Production)
     {
-        // The vendor.
-        match map.vendors.get_mut(&integ.vendor) {
-            Some(v) => v.origin = v.origin.merge(Origin::Discovered),
-            None => {
-                let Some(cv) = catalog.get(&integ.vendor) else {
-                    continue;
-                };
-                map.vendors.insert(
-                    cv.id.clone(),
-                    Vendor {
-                        id: cv.id.clone(),
-                        name: cv.name.clone(),
-                        category: cv.category,
-                        access: Vec::new(),
-                        in_catalog: true,
-                        origin: Origin::Discovered,
-                    },
-                );
-            }
+        if !join_vendor(map, catalog, &integ.vendor, origin) {
+            continue;
         }
-
-        // The component: a discovered id that collides with a vendor or a
-        // field gets a suffix rather than merging two different things.
-        let mut cid = integ
-            .component
-            .clone()
-            .unwrap_or_else(|| UNATTRIBUTED.to_string());
-        if map.vendors.contains_key(&cid) && !map.components.contains_key(&cid) {
-            cid = format!("{cid}-app");
-        }
-        match map.components.get_mut(&cid) {
-            Some(c) => c.origin = c.origin.merge(Origin::Discovered),
-            None => {
-                let path = scan
-                    .components
-                    .iter()
-                    .find(|c| c.id == cid)
-                    .map(|c| c.path.clone())
-                    .unwrap_or_default();
-                map.components.insert(
-                    cid.clone(),
-                    Component {
-                        id: cid.clone(),
-                        name: None,
-                        kind: ComponentKind::Other,
-                        paths: vec![if path.is_empty() {
-                            "**".to_string()
-                        } else {
-                            format!("{path}/**")
-                        }],
-                        holds: Vec::new(),
-                        origin: Origin::Discovered,
-                    },
-                );
-            }
-        }
+        let cid = join_component(map, scan, integ, origin);
 
         // Where each category is sent (or collected), for the report.
         // Keyed by the flow's own ends: the component as named above
@@ -115,7 +103,9 @@ pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catal
             .entry((cid.clone(), integ.vendor.clone()))
             .or_default();
         for f in &integ.fields {
-            let kind = if crate::scan::collects::is_collected(&f.name) {
+            let kind = if origin == Origin::OBSERVED {
+                EvidenceKind::Observed
+            } else if crate::scan::collects::is_collected(&f.name) {
                 EvidenceKind::Collects
             } else {
                 EvidenceKind::Call
@@ -180,7 +170,7 @@ pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catal
         match existing {
             Some(i) => {
                 let flow = &mut map.flows[i];
-                flow.origin = flow.origin.merge(Origin::Discovered);
+                flow.origin = flow.origin.merge(origin);
                 for e in integ
                     .evidence
                     .iter()
@@ -210,11 +200,86 @@ pub fn merge_scan_with_catalog(map: &mut Map, scan: &ScanResult, catalog: &Catal
                     .filter(|e| e.scope == Scope::Production)
                     .cloned()
                     .collect(),
-                origin: Origin::Discovered,
+                origin,
                 discovered: added,
             }),
         }
     }
+}
+
+/// Marks the integration's vendor with `origin`, adding it from the
+/// catalog when the map lacks it; false when the catalog does not know it.
+fn join_vendor(map: &mut Map, catalog: &Catalog, id: &str, origin: Origin) -> bool {
+    match map.vendors.get_mut(id) {
+        Some(v) => v.origin = v.origin.merge(origin),
+        None => {
+            let Some(cv) = catalog.get(id) else {
+                return false;
+            };
+            map.vendors.insert(
+                cv.id.clone(),
+                Vendor {
+                    id: cv.id.clone(),
+                    name: cv.name.clone(),
+                    category: cv.category,
+                    access: Vec::new(),
+                    in_catalog: true,
+                    origin,
+                },
+            );
+        }
+    }
+    true
+}
+
+/// The component an integration starts from, marked with `origin` and
+/// added when the map lacks it: a discovered id that collides with a
+/// vendor or a field gets a suffix rather than merging two different
+/// things.
+fn join_component(map: &mut Map, scan: &ScanResult, integ: &Integration, origin: Origin) -> String {
+    let mut cid = integ
+        .component
+        .clone()
+        .unwrap_or_else(|| UNATTRIBUTED.to_string());
+    if map.vendors.contains_key(&cid) && !map.components.contains_key(&cid) {
+        cid = format!("{cid}-app");
+    }
+    match map.components.get_mut(&cid) {
+        Some(c) => c.origin = c.origin.merge(origin),
+        None => {
+            let path = scan
+                .components
+                .iter()
+                .find(|c| c.id == cid)
+                .map(|c| c.path.clone())
+                .unwrap_or_default();
+            let observed = origin == Origin::OBSERVED;
+            map.components.insert(
+                cid.clone(),
+                Component {
+                    id: cid.clone(),
+                    name: None,
+                    // What a recording saw was sent by a page.
+                    kind: if observed {
+                        ComponentKind::Web
+                    } else {
+                        ComponentKind::Other
+                    },
+                    // An observed component has no code of its own.
+                    paths: if observed {
+                        Vec::new()
+                    } else if path.is_empty() {
+                        vec!["**".to_string()]
+                    } else {
+                        vec![format!("{path}/**")]
+                    },
+                    holds: Vec::new(),
+                    origin,
+                },
+            );
+        }
+    }
+    cid
 }
 
 /// The one declared (not implicit) field of exactly this category, if the
@@ -298,19 +363,19 @@ mod tests {
         let mut map = load_str(DECLARED, "blastmap.yaml").unwrap();
         merge_scan_with_catalog(&mut map, &scan(), &catalog());
         let mp = map.flows.iter().find(|f| f.to == "mixpanel").unwrap();
-        assert_eq!(mp.origin, Origin::Both);
+        assert_eq!(mp.origin, Origin::BOTH);
         assert_eq!(mp.evidence.len(), 2);
         assert_eq!(
             mp.fields,
             FlowFields::List(vec!["email".into(), "user.name".into()])
         );
-        assert_eq!(map.vendors["mixpanel"].origin, Origin::Both);
-        assert_eq!(map.components["web"].origin, Origin::Both);
+        assert_eq!(map.vendors["mixpanel"].origin, Origin::BOTH);
+        assert_eq!(map.components["web"].origin, Origin::BOTH);
 
         let se = map.flows.iter().find(|f| f.to == "sentry").unwrap();
-        assert_eq!(se.origin, Origin::Discovered);
+        assert_eq!(se.origin, Origin::DISCOVERED);
         assert_eq!(se.fields, FlowFields::List(vec![]));
-        assert_eq!(map.vendors["sentry"].origin, Origin::Discovered);
+        assert_eq!(map.vendors["sentry"].origin, Origin::DISCOVERED);
 
         // Test-only Stripe in web is not a flow; production Stripe in billing is.
         let st: Vec<&Flow> = map.flows.iter().filter(|f| f.to == "stripe").collect();
@@ -387,6 +452,44 @@ mod tests {
         let mixpanel = &map.field_evidence[&("web".to_string(), "mixpanel".to_string())];
         assert_eq!(mixpanel[0].0, "user.name");
         assert_eq!(mixpanel[0].1.kind, EvidenceKind::Call);
+    }
+
+    fn observed(vendor: &str, category: &str) -> ObservedReport {
+        serde_json::from_value(serde_json::json!({
+            "version": 1, "kind": "blastmap-observed", "show_values": false, "canaries": [],
+            "files": [],
+            "vendors": [{"vendor": vendor, "name": vendor, "categories": [category], "canaries": [],
+                "requests": [{"file": "s.har", "entry": 4, "method": "POST", "url": "https://x/",
+                    "formats": [], "unclassified": 0, "canaries": [],
+                    "fields": [{"part": "body", "path": "traits.x", "category": category}]}]}]
+        }))
+        .unwrap()
+    }
+
+    /// The one component that sends to a vendor takes what was observed
+    /// going there (its flow becomes declared+observed); a vendor no
+    /// component sends to gets a flow from `observed`.
+    #[test]
+    fn observations_join_the_one_sender_or_start_at_observed() {
+        let mut map = load_str(DECLARED, "blastmap.yaml").unwrap();
+        merge_observed(&mut map, &observed("mixpanel", "user.contact.phone_number"));
+        let mp = map.flows.iter().find(|f| f.to == "mixpanel").unwrap();
+        assert_eq!(mp.from, "web");
+        assert_eq!(mp.origin.as_str(), "declared+observed");
+        assert!(
+            mp.evidence
+                .iter()
+                .any(|e| e.kind == EvidenceKind::Observed && e.file == "s.har#entries[4]")
+        );
+        assert_eq!(mp.discovered, vec!["user.contact.phone_number".to_string()]);
+
+        merge_observed(&mut map, &observed("segment", "user.contact.email"));
+        let seg = map.flows.iter().find(|f| f.to == "segment").unwrap();
+        assert_eq!(seg.from, OBSERVED);
+        assert_eq!(seg.origin, Origin::OBSERVED);
+        // The declared email stands for the category, as for a scan.
+        assert_eq!(seg.fields, FlowFields::List(vec!["email".into()]));
+        assert!(map.components[OBSERVED].paths.is_empty());
     }
 
     #[test]

@@ -85,11 +85,15 @@ fn ns(repo: &str, id: &str) -> String {
     format!("{repo}/{id}")
 }
 
+/// A merged map knows declared, discovered and both: what was observed in
+/// traffic counts as found (discovered), beside what was declared.
 fn origin(o: Origin) -> MOrigin {
-    match o {
-        Origin::Declared => MOrigin::Declared,
-        Origin::Discovered => MOrigin::Discovered,
-        Origin::Both => MOrigin::Both,
+    let declared = o.has(Origin::DECLARED);
+    let found = o.has(Origin::DISCOVERED) || o.has(Origin::OBSERVED);
+    match (declared, found) {
+        (true, true) => MOrigin::Both,
+        (true, false) => MOrigin::Declared,
+        _ => MOrigin::Discovered,
     }
 }
 
@@ -638,9 +642,9 @@ pub fn to_map(doc: &Merged, file: &str) -> Result<(Map, Repos), LoadError> {
     }
 
     let model_origin = |o: MOrigin| match o {
-        MOrigin::Declared => Origin::Declared,
-        MOrigin::Discovered => Origin::Discovered,
-        MOrigin::Both => Origin::Both,
+        MOrigin::Declared => Origin::DECLARED,
+        MOrigin::Discovered => Origin::DISCOVERED,
+        MOrigin::Both => Origin::BOTH,
     };
     for (id, c) in &doc.components {
         if id.is_empty() {

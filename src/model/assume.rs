@@ -490,7 +490,7 @@ pub fn apply_assumptions(
                         category: c.category,
                         access: Vec::new(),
                         in_catalog: true,
-                        origin: Origin::Declared,
+                        origin: Origin::DECLARED,
                     },
                 );
                 effect.vendors_added.push(id.clone());
@@ -527,7 +527,7 @@ pub fn apply_assumptions(
                 text: text.clone(),
                 scope: Scope::Production,
             }],
-            origin: Origin::Declared,
+            origin: Origin::DECLARED,
             discovered: Vec::new(),
         });
         effect.flows_added.push(FlowRef {

@@ -966,7 +966,7 @@ impl Validator<'_> {
                 kind: ComponentKind::Other,
                 paths: Vec::new(),
                 holds: Vec::new(),
-                origin: Origin::Declared,
+                origin: Origin::DECLARED,
             };
             if let Some(m) = m {
                 c.name = self.string(m, "name", &path);
@@ -1081,7 +1081,7 @@ impl Validator<'_> {
                     category: category.unwrap_or(VendorCategory::Other),
                     access,
                     in_catalog: known.is_some(),
-                    origin: Origin::Declared,
+                    origin: Origin::DECLARED,
                 },
             );
         }
@@ -1208,7 +1208,7 @@ impl Validator<'_> {
                                 text: path.clone(),
                                 scope: Scope::Production,
                             }],
-                            origin: Origin::Declared,
+                            origin: Origin::DECLARED,
                             discovered: Vec::new(),
                         });
                     }

@@ -451,7 +451,7 @@ impl Reader<'_> {
                         category: known.map(|k| k.category).unwrap_or(VendorCategory::Other),
                         access: Vec::new(),
                         in_catalog: known.is_some(),
-                        origin: Origin::Declared,
+                        origin: Origin::DECLARED,
                     },
                 );
             } else {
@@ -463,7 +463,7 @@ impl Reader<'_> {
                         kind: component_kind(s.system_type.as_deref()),
                         paths: Vec::new(),
                         holds: holds.into_iter().collect(),
-                        origin: Origin::Declared,
+                        origin: Origin::DECLARED,
                     },
                 );
             }
@@ -483,7 +483,7 @@ impl Reader<'_> {
                         kind: ComponentKind::Datastore,
                         paths: Vec::new(),
                         holds: Vec::new(),
-                        origin: Origin::Declared,
+                        origin: Origin::DECLARED,
                     });
                 Node {
                     id: key.to_string(),
@@ -502,7 +502,7 @@ impl Reader<'_> {
                     category: known.map(|k| k.category).unwrap_or(VendorCategory::Other),
                     access: Vec::new(),
                     in_catalog: known.is_some(),
-                    origin: Origin::Declared,
+                    origin: Origin::DECLARED,
                 });
                 Node { id, vendor: true }
             };
@@ -601,7 +601,7 @@ impl Reader<'_> {
                         fields,
                         purpose: None,
                         evidence: vec![self.evidence(&path)],
-                        origin: Origin::Declared,
+                        origin: Origin::DECLARED,
                         discovered: Vec::new(),
                     });
                 }
@@ -655,7 +655,7 @@ impl Reader<'_> {
                     Some(purposes.into_iter().collect::<Vec<_>>().join("; "))
                 },
                 evidence,
-                origin: Origin::Declared,
+                origin: Origin::DECLARED,
                 discovered: Vec::new(),
             });
         }
@@ -668,7 +668,7 @@ impl Reader<'_> {
                     kind: ComponentKind::Other,
                     paths: Vec::new(),
                     holds: org_holds.into_iter().collect(),
-                    origin: Origin::Declared,
+                    origin: Origin::DECLARED,
                 },
             );
         }

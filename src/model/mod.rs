@@ -144,6 +144,10 @@ pub enum EvidenceKind {
     /// allow-list entry, a locale string, a `$schema` URL, an environment
     /// key a build tool passes through. Its scope is always `mention`.
     Mention,
+    /// Seen in recorded traffic (`blastmap observe`): a request to the
+    /// vendor, named by its recording and entry (`session.har#entries[3]`),
+    /// with its method and URL (values hidden) as the text.
+    Observed,
 }
 
 impl EvidenceKind {
@@ -160,6 +164,7 @@ impl EvidenceKind {
             Self::Collects => "collects",
             Self::Declared => "declared",
             Self::Mention => "mention",
+            Self::Observed => "observed",
         }
     }
 }
@@ -289,32 +294,84 @@ pub enum FlowFields {
     List(Vec<String>),
 }
 
-/// Whether a fact was declared, discovered in code, or both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Origin {
-    /// Only in the declaration file.
-    #[default]
-    Declared,
-    /// Only found in the code.
-    Discovered,
-    /// In both.
-    Both,
+/// Where a fact comes from: declared, discovered in the code, observed in
+/// recorded traffic, or any combination. A small set: [`Origin::merge`]
+/// unites two.
+///
+/// Written as one word in every output: `declared`, `discovered`, `both`
+/// (declared and discovered, as before observed traffic existed),
+/// `observed`, and the other combinations joined with `+` in the fixed
+/// order declared, discovered, observed (`declared+observed`,
+/// `discovered+observed`, `declared+discovered+observed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin(u8);
+
+impl Default for Origin {
+    fn default() -> Self {
+        Origin::DECLARED
+    }
 }
 
 impl Origin {
-    /// The lowercase name used in outputs.
+    /// In the declaration file.
+    pub const DECLARED: Origin = Origin(1);
+    /// Found in the code.
+    pub const DISCOVERED: Origin = Origin(2);
+    /// Seen in recorded traffic (`--observed`).
+    pub const OBSERVED: Origin = Origin(4);
+    /// Declared and discovered.
+    pub const BOTH: Origin = Origin(3);
+
+    /// The lowercase name used in outputs (see the type's docs).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Declared => "declared",
-            Self::Discovered => "discovered",
-            Self::Both => "both",
+        match self.0 {
+            2 => "discovered",
+            3 => "both",
+            4 => "observed",
+            5 => "declared+observed",
+            6 => "discovered+observed",
+            7 => "declared+discovered+observed",
+            _ => "declared",
         }
     }
 
-    /// The origin of a fact seen by both sources.
+    /// The origin of a fact seen by both: the union of the two sets.
     pub fn merge(self, other: Origin) -> Origin {
-        if self == other { self } else { Origin::Both }
+        Origin(self.0 | other.0)
+    }
+
+    /// Whether every source of `part` is among this one's.
+    pub fn has(self, part: Origin) -> bool {
+        self.0 & part.0 == part.0
+    }
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::Origin;
+
+    #[test]
+    fn origins_unite_and_keep_their_old_names() {
+        assert_eq!(Origin::DECLARED.merge(Origin::DISCOVERED), Origin::BOTH);
+        assert_eq!(Origin::BOTH.as_str(), "both");
+        let all = Origin::BOTH.merge(Origin::OBSERVED);
+        assert_eq!(all.as_str(), "declared+discovered+observed");
+        assert_eq!(
+            Origin::OBSERVED.merge(Origin::DECLARED).as_str(),
+            "declared+observed"
+        );
+        assert!(all.has(Origin::DECLARED) && !Origin::OBSERVED.has(Origin::DECLARED));
+        assert_eq!(Origin::default(), Origin::DECLARED);
+        assert_eq!(
+            serde_json::to_string(&Origin::DISCOVERED.merge(Origin::OBSERVED)).unwrap(),
+            "\"discovered+observed\""
+        );
+    }
+}
+
+impl Serialize for Origin {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -331,7 +388,7 @@ pub struct Flow {
     pub purpose: Option<String>,
     /// Where it was seen.
     pub evidence: Vec<Evidence>,
-    /// Declared, discovered or both.
+    /// Declared, discovered, observed, or a combination.
     pub origin: Origin,
     /// The fields a scan added to a declared flow (`--map` with `--scan`):
     /// what was declared is `fields` without them. Empty otherwise.

@@ -102,11 +102,13 @@ pub enum Code {
     SecretInSource,
     /// A file or submodule the change touches that the gate could not read.
     UnreadChange,
+    /// A vendor seen in recorded traffic that the code scan does not show.
+    HiddenVendor,
 }
 
 impl Code {
     /// Every code, in documentation order.
-    pub const ALL: [Code; 9] = [
+    pub const ALL: [Code; 10] = [
         Code::UndeclaredVendor,
         Code::UndeclaredFlow,
         Code::StaleDeclaration,
@@ -116,6 +118,7 @@ impl Code {
         Code::PolicyDenied,
         Code::SecretInSource,
         Code::UnreadChange,
+        Code::HiddenVendor,
     ];
 
     /// The kebab-case code.
@@ -130,6 +133,7 @@ impl Code {
             Code::PolicyDenied => "policy-denied",
             Code::SecretInSource => "secret-in-source",
             Code::UnreadChange => "unread-change",
+            Code::HiddenVendor => "hidden-vendor",
         }
     }
 
@@ -146,7 +150,8 @@ impl Code {
             | Code::NewVendor
             | Code::NewFlow
             | Code::PolicyDenied
-            | Code::SecretInSource => Level::Deny,
+            | Code::SecretInSource
+            | Code::HiddenVendor => Level::Deny,
             Code::UndeclaredFlow
             | Code::StaleDeclaration
             | Code::BlastRadiusGrew

@@ -124,7 +124,7 @@ pub fn holdings(map: &crate::model::Map) -> BTreeMap<&str, Vec<(&str, bool)>> {
 /// The declared field list of a flow: `all`, or the ids; none for a flow
 /// only the scan found, and without what the scan added to a declared one.
 pub fn declared_fields(flow: &Flow) -> Vec<&str> {
-    if flow.origin == crate::model::Origin::Discovered {
+    if !flow.origin.has(crate::model::Origin::DECLARED) {
         return Vec::new();
     }
     match &flow.fields {

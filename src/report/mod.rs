@@ -18,6 +18,7 @@ pub mod layout;
 pub mod markdown;
 pub mod mermaid;
 pub mod notice;
+pub mod observe;
 pub mod scan;
 pub mod svg;
 pub mod text;

@@ -32,6 +32,30 @@ struct Owners {
     paths: Vec<(Vec<String>, VendorIx)>,
 }
 
+impl Owners {
+    /// The owners of a request with these path segments: the longest
+    /// matching path claim decides (`/rest/conversionEvents` over
+    /// `/rest`), else the owners of the whole host.
+    fn of_path(&self, path: &[&str]) -> Vec<VendorIx> {
+        let matching: Vec<&(Vec<String>, VendorIx)> = self
+            .paths
+            .iter()
+            .filter(|(p, _)| path_matches(p, path))
+            .collect();
+        let longest = matching.iter().map(|(p, _)| p.len()).max().unwrap_or(0);
+        let by_path: Vec<VendorIx> = matching
+            .iter()
+            .filter(|(p, _)| p.len() == longest)
+            .map(|(_, v)| *v)
+            .collect();
+        if by_path.is_empty() {
+            self.host.clone()
+        } else {
+            by_path
+        }
+    }
+}
+
 fn is_host_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
 }
@@ -45,7 +69,7 @@ impl Domains {
                 Some((h, p)) => (h, Some(p)),
                 None => (d.as_str(), None),
             };
-            let o = by.entry(host.to_string()).or_default();
+            let o = by.entry(host.to_ascii_lowercase()).or_default();
             match path {
                 Some(p) => o.paths.push((
                     p.split('/')
@@ -93,29 +117,34 @@ impl Domains {
             let Some((_, owners)) = self.owners.get(pattern) else {
                 continue;
             };
-            let path = path_after(&value[end..]);
-            // The longest matching path decides (`/rest/conversionEvents`
-            // over `/rest`).
-            let matching: Vec<&(Vec<String>, VendorIx)> = owners
-                .paths
-                .iter()
-                .filter(|(p, _)| path_matches(p, &path))
-                .collect();
-            let longest = matching.iter().map(|(p, _)| p.len()).max().unwrap_or(0);
-            let by_path: Vec<VendorIx> = matching
-                .iter()
-                .filter(|(p, _)| p.len() == longest)
-                .map(|(_, v)| *v)
-                .collect();
-            if by_path.is_empty() {
-                out.extend(owners.host.iter().copied());
-            } else {
-                out.extend(by_path);
-            }
+            out.extend(owners.of_path(&path_after(&value[end..])));
         }
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// Vendors of a request already split into its host and path (a
+    /// recorded request, `observe --har`): the most specific catalog host
+    /// that is `host` or a domain above it decides (`eu.i.posthog.com`,
+    /// else `i.posthog.com`, ...), then its path claims as in
+    /// [`Domains::in_value`]. Nothing in the path or the query can name a
+    /// vendor here, unlike a host found in free text.
+    pub fn of_request(&self, host: &str, path: &str) -> Vec<VendorIx> {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let mut h = host.as_str();
+        loop {
+            if let Ok(i) = self.owners.binary_search_by(|(d, _)| d.as_str().cmp(h)) {
+                let mut out = self.owners[i].1.of_path(&path_after(path));
+                out.sort_unstable();
+                out.dedup();
+                return out;
+            }
+            match h.split_once('.') {
+                Some((_, rest)) if rest.contains('.') => h = rest,
+                _ => return Vec::new(),
+            }
+        }
     }
 
     /// Vendors of a URL's host (`<script src>`).

@@ -531,16 +531,26 @@ fn longest_line(bytes: &[u8]) -> usize {
     longest.max(bytes.len() - start)
 }
 
-/// True for blastmap's own JSON outputs (a scan, a merged map) kept in the
-/// tree, such as a `check --baseline` file: they quote the code they were
-/// made from, and reading them again would report every integration a
-/// second time, at lines of the output. Only JSON data is skipped this way,
-/// never code.
+/// True for blastmap's own JSON outputs (a scan, a merged map, an
+/// observer's report) kept in the tree, such as a `check --baseline` or
+/// `--observed` file: they quote the code or the requests they were made
+/// from, and reading them again would report every integration a second
+/// time, at lines of the output. Only JSON data is skipped this way, never
+/// code.
 fn is_blastmap_output(text: &str) -> bool {
     let head = text.trim_start();
-    head.starts_with('{')
-        && ((text.contains("\"integrations\"") && text.contains("\"stats\""))
-            || text.contains("\"blastmap-merged\""))
+    if !head.starts_with('{') {
+        return false;
+    }
+    if text.contains("\"blastmap-observed\"") {
+        // `observe --format json`, told by its `kind` (the observer's
+        // module, a layer beside this one, is not consulted).
+        return serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .is_some_and(|v| v.get("kind").and_then(|k| k.as_str()) == Some("blastmap-observed"));
+    }
+    ((text.contains("\"integrations\"") && text.contains("\"stats\""))
+        || text.contains("\"blastmap-merged\""))
         && matches!(
             crate::model::kind::detect(text),
             crate::model::kind::InputKind::Scan | crate::model::kind::InputKind::Merged

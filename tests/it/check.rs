@@ -253,7 +253,8 @@ fn every_format_names_the_same_findings_and_locations() {
             "blast-radius-grew",
             "policy-denied",
             "secret-in-source",
-            "unread-change"
+            "unread-change",
+            "hidden-vendor"
         ]
     );
     let at = |rule: &str, line: i64| {

@@ -29,7 +29,6 @@ const KNOWN_LONG: &[(&str, &str, usize)] = &[
     ("src/report/cyclonedx.rs", "build", 214),
     ("src/check/mod.rs", "code_findings", 195),
     ("src/report/text.rs", "blast", 181),
-    ("src/graph/reconcile.rs", "merge_scan_with_catalog", 177),
     ("src/check/mod.rs", "check", 167),
     ("src/report/scan.rs", "starter_yaml", 163),
     ("src/graph/blast.rs", "blast", 160),

@@ -36,6 +36,7 @@ mod lang_swift;
 mod layers;
 mod merge;
 mod notices;
+mod observe;
 mod readme_recipes;
 mod reports;
 mod scan_cli;

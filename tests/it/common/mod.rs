@@ -93,7 +93,7 @@ pub fn shop() -> Map {
     for f in &mut map.flows {
         match (f.from.as_str(), f.to.as_str()) {
             ("storefront", "relay") => {
-                f.origin = Origin::Both;
+                f.origin = Origin::BOTH;
                 f.evidence.push(ev(
                     EvidenceKind::Import,
                     "web/src/analytics.ts",
@@ -108,7 +108,7 @@ pub fn shop() -> Map {
                 ));
             }
             ("orders", "crmly") => {
-                f.origin = Origin::Both;
+                f.origin = Origin::BOTH;
                 f.evidence.push(ev(
                     EvidenceKind::Call,
                     "services/orders/crm_sync.py",
@@ -199,7 +199,7 @@ pub fn hostile() -> Map {
             kind: ComponentKind::Web,
             paths: vec![format!("web/{EVIL}/**")],
             holds: vec![id("email"), id("name"), id("token")],
-            origin: Origin::Declared,
+            origin: Origin::DECLARED,
         },
     );
     map.components.insert(
@@ -210,7 +210,7 @@ pub fn hostile() -> Map {
             kind: ComponentKind::Datastore,
             paths: Vec::new(),
             holds: vec![id("secret")],
-            origin: Origin::Declared,
+            origin: Origin::DECLARED,
         },
     );
     for (v, cat, access) in [
@@ -226,7 +226,7 @@ pub fn hostile() -> Map {
                 category: cat,
                 access,
                 in_catalog: false,
-                origin: Origin::Declared,
+                origin: Origin::DECLARED,
             },
         );
     }
@@ -243,7 +243,7 @@ pub fn hostile() -> Map {
         fields: FlowFields::List(vec![id("email"), id("name")]),
         purpose: Some(format!("purpose {EVIL}")),
         evidence: vec![ev.clone()],
-        origin: Origin::Both,
+        origin: Origin::BOTH,
         discovered: Vec::new(),
     });
     map.flows.push(Flow {
@@ -258,7 +258,7 @@ pub fn hostile() -> Map {
             text: "flows[1]".into(),
             scope: Scope::Production,
         }],
-        origin: Origin::Declared,
+        origin: Origin::DECLARED,
         discovered: Vec::new(),
     });
     map.flows.push(Flow {
@@ -267,7 +267,7 @@ pub fn hostile() -> Map {
         fields: FlowFields::List(vec![id("token")]),
         purpose: None,
         evidence: vec![ev],
-        origin: Origin::Discovered,
+        origin: Origin::DISCOVERED,
         discovered: Vec::new(),
     });
     map
