@@ -22,6 +22,7 @@ pub mod index;
 pub mod lang;
 pub mod lines;
 pub mod logins;
+pub mod mailers;
 pub mod manifest;
 pub mod mention;
 mod pipeline;

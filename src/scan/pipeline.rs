@@ -20,6 +20,7 @@ use super::http;
 use super::index::Index;
 use super::lang::{self, ExtractError, Lang};
 use super::lines::LineIndex;
+use super::mailers;
 use super::manifest::{self, ManifestKind};
 use super::mention;
 use super::prefilter::{Hit, Prefilter, Role};
@@ -66,6 +67,9 @@ struct Ctx {
     asset_hosts: BTreeSet<u16>,
     /// Nango, through which provider keys name vendors (`folders`).
     nango: Option<u16>,
+    /// Per vendor, the packages that make it a framework's mail transport
+    /// (the catalog's `mailer_packages`, [`mailers`]).
+    mailer_packages: Vec<(u16, Vec<String>)>,
 }
 
 impl Ctx {
@@ -110,6 +114,16 @@ impl Ctx {
         let asset_hosts = vendors_where(&|v| matches!(v.category, Cat::Storage | Cat::Cdn));
         let mailers = vendors_where(&|v| v.category == Cat::Email);
         let nango = index.ix_of("nango");
+        let mailer_packages = index
+            .vendors
+            .iter()
+            .enumerate()
+            .filter_map(|(i, id)| {
+                let v = vendor_of(id)?;
+                let ix = u16::try_from(i).ok()?;
+                (!v.mailer_packages.is_empty()).then(|| (ix, v.mailer_packages.clone()))
+            })
+            .collect();
         let secrets = secrets::Secrets::new(catalog);
         Ctx {
             calls: calls::Specs {
@@ -120,6 +134,7 @@ impl Ctx {
             switches,
             asset_hosts,
             nango,
+            mailer_packages,
             prefilter: Prefilter::with_secrets(&index, &secrets.literals()),
             domains: Domains::new(&index),
             redactor: Redactor::new(&index.secret_patterns),
@@ -207,20 +222,8 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     if let Some(p) = opts.progress {
         p.finish();
     }
-    let workspaces = workspaces_of(&outcomes);
-    let hosted = hosted_renderers(&outcomes, &ctx, catalog);
-    let (drawn, camera_wrappers) = renderer_pass(&walked.files, &hosted, &ctx);
-    let cross_file = cross_file_pass(
-        &walked.files,
-        &mut outcomes,
-        &ctx,
-        workspaces,
-        camera_wrappers,
-    );
-    let through_remote = remote_url_pass(&walked.files, &mut outcomes, &ctx);
-    outcomes.extend(drawn);
-    outcomes.extend(cross_file);
-    outcomes.extend(through_remote);
+    let later = later_passes(&walked.files, &mut outcomes, &ctx, catalog);
+    outcomes.extend(later);
 
     let mut stats = ScanStats::default();
     let mut skipped = walked.skipped;
@@ -1153,6 +1156,83 @@ fn requests(
         out.fields.extend(sent);
     }
     requests
+}
+
+/// What is only known once every file was analysed: a renderer's camera
+/// ([`renderers`]), clients and wrappers across files ([`wrappers`]), URLs
+/// other files define ([`remote`]) and the framework's mail transport
+/// ([`mailers`]). The extra outcomes, one per file with findings.
+fn later_passes(
+    files: &[WalkedFile],
+    outcomes: &mut [Outcome],
+    ctx: &Ctx,
+    catalog: &Catalog,
+) -> Vec<Outcome> {
+    let workspaces = workspaces_of(outcomes);
+    let hosted = hosted_renderers(outcomes, ctx, catalog);
+    let (mut out, camera_wrappers) = renderer_pass(files, &hosted, ctx);
+    out.extend(cross_file_pass(
+        files,
+        outcomes,
+        ctx,
+        workspaces,
+        camera_wrappers,
+    ));
+    out.extend(remote_url_pass(files, outcomes, ctx));
+    out.extend(mailer_pass(files, outcomes, ctx));
+    out
+}
+
+/// The framework mail transports the production manifests install
+/// ([`mailers`]): vendors whose manifest evidence is one of their
+/// `mailer_packages`.
+fn mail_transports(outcomes: &[Outcome], ctx: &Ctx) -> Vec<u16> {
+    let mut out: BTreeSet<u16> = BTreeSet::new();
+    for f in outcomes.iter().flat_map(|o| o.found.iter()) {
+        if f.kind != EvidenceKind::Manifest || f.scope != Scope::Production {
+            continue;
+        }
+        let named = ctx
+            .mailer_packages
+            .iter()
+            .filter(|(v, _)| *v == f.vendor)
+            .any(|(_, pkgs)| pkgs.iter().any(|p| f.text.contains(p.as_str())));
+        if named {
+            out.insert(f.vendor);
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// The framework's own mail sends, as calls of the transports the
+/// manifests install ([`mailers`]): re-reads only the production PHP, Ruby
+/// and Python files whose text has a send's marker.
+fn mailer_pass(files: &[WalkedFile], outcomes: &[Outcome], ctx: &Ctx) -> Vec<Outcome> {
+    let vendors = mail_transports(outcomes, ctx);
+    if vendors.is_empty() {
+        return Vec::new();
+    }
+    let mut extra: Vec<Outcome> = files
+        .par_iter()
+        .filter_map(|f| {
+            let rel = f.rel.as_str();
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let lang = Lang::from_path(std::path::Path::new(name))
+                .filter(|l| matches!(l, Lang::Php | Lang::Ruby | Lang::Python))?;
+            if scope::of_path(rel) != Scope::Production {
+                return None;
+            }
+            let text = reread(f, ctx)?;
+            if !mailers::MARKERS.iter().any(|m| text.contains(m)) {
+                return None;
+            }
+            let facts = lang::extract(lang, &text).ok()?;
+            let (findings, fields) = mailers::detect(lang, &facts, &text, &vendors, &ctx.calls);
+            (!findings.is_empty()).then(|| phase2_outcome(rel, findings, fields, ctx))
+        })
+        .collect();
+    extra.sort_by(|a, b| a.rel.cmp(&b.rel));
+    extra
 }
 
 /// Requests to vendor URLs that other files define, named with their

@@ -18,7 +18,7 @@ const KNOWN_LONG: &[(&str, &str, usize)] = &[
     ("src/graph/diagram.rs", "new", 411),
     ("src/model/fides.rs", "read", 357),
     ("src/merge/convert.rs", "to_map", 306),
-    ("src/scan/pipeline.rs", "run", 252),
+    ("src/scan/pipeline.rs", "run", 240),
     ("src/scan/pipeline.rs", "analyse", 255),
     ("src/report/layout.rs", "layout", 250),
     ("src/model/assume.rs", "apply_assumptions", 249),
