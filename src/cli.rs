@@ -189,12 +189,18 @@ pub enum Command {
         #[command(flatten)]
         what_if: WhatIfArgs,
     },
-    /// What the running application sends to each vendor, from recorded traffic
-    /// (HTTP Archive files): fields, categories and the test account's canary values
+    /// What the running application sends to each vendor, from recorded traffic (HTTP
+    /// Archive files, or a local page recorded in headless Chromium with nothing sent):
+    /// fields, categories and the test account's canary values
     #[command(
-        after_help = "A HAR comes from the browser's network panel (\"Save all as HAR\"), Playwright's recordHar, or a proxy. Requests are attributed to catalog vendors by host (and path, as the scan does); other hosts are counted, not read.\n\nThe canary file is YAML, one `name: value` per line (email, name, phone, user_id, address, or any other name): each value is found plain, lower-cased, URL-encoded, base64, and as the SHA-256 and MD5 of its normalised form.\n\nOutputs show key paths, categories and canary names, never other raw values, unless --show-values; secrets are always redacted. `--format json` is what blast, rank, graph and check read with --observed FILE."
+        after_help = "A HAR comes from the browser's network panel (\"Save all as HAR\"), Playwright's recordHar, a proxy, or `blastmap observe URL --save-har FILE`.\n\nWith URL, the page is recorded first. It must be on this machine: http://localhost:PORT/..., a 127.0.0.0/8 or [::1] address, or file://. Requests to its own origin are let through; every other request is recorded and answered locally (204 for data, an empty script, style sheet or document, a 1x1 GIF for an image), never sent. The browser: BLASTMAP_CHROMIUM, else /usr/bin/chromium, else chromium, chromium-browser, google-chrome on PATH. Steps (--script), a YAML list:\n  - fill: { selector: \"#email\", value: \"canary@example.com\" }\n  - click: \"#signup\"\n  - wait: 500          # milliseconds\n  - wait: \"#thanks\"    # until an element matches\n  - goto: /account     # same origin only\n\n Requests are attributed to catalog vendors by host (and path, as the scan does); other hosts are counted, not read.\n\nThe canary file is YAML, one `name: value` per line (email, name, phone, user_id, address, or any other name): each value is found plain, lower-cased, URL-encoded, base64, and as the SHA-256 and MD5 of its normalised form.\n\nOutputs show key paths, categories and canary names, never other raw values, unless --show-values; secrets are always redacted. `--format json` is what blast, rank, graph and check read with --observed FILE."
     )]
     Observe {
+        /// Record this page instead of reading a HAR: http://localhost:PORT/... or
+        /// file://..., opened in headless Chromium; every request to another origin
+        /// is answered locally, so nothing leaves the machine
+        #[arg(value_name = "URL", conflicts_with = "har")]
+        url: Option<String>,
         /// A recorded HTTP Archive (HAR 1.2) to read (repeatable)
         #[arg(long, value_name = "FILE")]
         har: Vec<PathBuf>,
@@ -207,6 +213,24 @@ pub enum Command {
         /// Output format
         #[arg(long, short = 'f', value_enum, default_value_t = ObserveFormat::Text)]
         format: ObserveFormat,
+        /// With URL: steps to perform once the page has loaded (a YAML list: fill,
+        /// click, wait, goto)
+        #[arg(long, value_name = "STEPS", requires = "url")]
+        script: Option<PathBuf>,
+        /// With URL: keep the recording as a HAR 1.2 file
+        #[arg(long, value_name = "FILE", requires = "url")]
+        save_har: Option<PathBuf>,
+        /// With URL: seconds allowed for the page to load and for each step
+        #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+        timeout: u64,
+        /// With URL: milliseconds to stay on the page after the load and the steps,
+        /// before leaving it
+        #[arg(long, value_name = "MS", default_value_t = 3000, value_parser = clap::value_parser!(u64).range(0..=600_000))]
+        wait: u64,
+        /// With URL: write down at most this many requests (later ones are still
+        /// answered locally)
+        #[arg(long, value_name = "N", default_value_t = 2000)]
+        max_requests: usize,
         #[command(flatten)]
         output: Output,
     },
@@ -756,7 +780,7 @@ fn cmd_observe(
     if hars.is_empty() {
         return Outcome::fail(
             2,
-            "error: nothing to observe\n  help: pass a recording with `--har FILE` (exported from the browser's network panel, Playwright's recordHar or a proxy)\n".into(),
+            "error: nothing to observe\n  help: record a page with `blastmap observe URL`, or pass a recording with `--har FILE` (exported from the browser's network panel, Playwright's recordHar or a proxy)\n".into(),
         );
     }
     let what = "an HTTP Archive (.har) file";
@@ -767,29 +791,40 @@ fn cmd_observe(
             Err(o) => return o,
         }
     }
-    let canary = match canary {
-        Some(p) => {
-            let text = match read_bounded(p, 1024 * 1024, "a YAML file of `name: value` lines") {
-                Ok(t) => t,
-                Err(o) => return o,
-            };
-            match crate::observe::Canary::load_str(&text, p) {
-                Ok(c) => Some(c),
-                Err(e) => {
-                    return Outcome::fail(
-                        2,
-                        format!(
-                            "error: {}\n",
-                            crate::report::escape::log_lines(&e.to_string())
-                        ),
-                    );
-                }
-            }
-        }
-        None => None,
+    let canary = match load_canary(canary) {
+        Ok(c) => c,
+        Err(o) => return o,
     };
     let options = crate::observe::Options { show_values };
-    match crate::observe::observe(&texts, canary.as_ref(), &options) {
+    observe_report(&texts, canary.as_ref(), &options, format, output)
+}
+
+/// `--canary FILE`: the test account's values.
+fn load_canary(canary: Option<&Path>) -> Result<Option<crate::observe::Canary>, Outcome> {
+    let Some(p) = canary else { return Ok(None) };
+    let text = read_bounded(p, 1024 * 1024, "a YAML file of `name: value` lines")?;
+    crate::observe::Canary::load_str(&text, p)
+        .map(Some)
+        .map_err(|e| {
+            Outcome::fail(
+                2,
+                format!(
+                    "error: {}\n",
+                    crate::report::escape::log_lines(&e.to_string())
+                ),
+            )
+        })
+}
+
+/// The observer's report over recordings: (name, HAR text) pairs.
+fn observe_report(
+    texts: &[(String, String)],
+    canary: Option<&crate::observe::Canary>,
+    options: &crate::observe::Options,
+    format: ObserveFormat,
+    output: &Output,
+) -> Outcome {
+    match crate::observe::observe(texts, canary, options) {
         Ok(r) => Outcome::ok(report::observe::render(&r, format), output),
         Err(e) => Outcome::fail(
             2,
@@ -836,6 +871,96 @@ fn run_scan(
     opts.progress = progress;
     opts.components = ComponentPaths::of_map(map);
     crate::scan::scan(&opts).map_err(|e| Outcome::fail(2, format!("error: {e}\n")))
+}
+
+/// `observe URL`'s recording options.
+struct Recorder {
+    script: Option<PathBuf>,
+    save_har: Option<PathBuf>,
+    timeout: std::time::Duration,
+    wait: std::time::Duration,
+    max_requests: usize,
+}
+
+/// `observe URL`: records the page, keeps the HAR when asked, and reports
+/// the recording as `observe --har` does. Which hosts were sent to (hosts
+/// and counts, no payload) is said on stderr.
+fn cmd_observe_url(
+    url: &str,
+    rec: &Recorder,
+    canary: Option<&Path>,
+    options: crate::observe::Options,
+    format: ObserveFormat,
+    output: &Output,
+) -> Outcome {
+    use crate::observe::record;
+    let fail = |e: &dyn std::fmt::Display| Outcome::fail(2, format!("error: {e}\n"));
+    // Every input is checked before the browser starts.
+    if let Err(e) = record::check_url(url) {
+        return fail(&e);
+    }
+    let steps = match &rec.script {
+        None => None,
+        Some(p) => {
+            let text = match read_bounded(p, 1024 * 1024, "a YAML list of steps") {
+                Ok(t) => t,
+                Err(o) => return o,
+            };
+            match record::steps::parse(&p.display().to_string(), &text) {
+                Ok(s) => Some(s),
+                Err(e) => return fail(&e),
+            }
+        }
+    };
+    let canary = match load_canary(canary) {
+        Ok(c) => c,
+        Err(o) => return o,
+    };
+    let chromium = match record::find_chromium(
+        std::env::var_os("BLASTMAP_CHROMIUM").as_deref(),
+        std::env::var_os("PATH").as_deref(),
+    ) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let mut opts = record::RecordOptions::new(url, chromium);
+    opts.steps = steps;
+    opts.timeout = rec.timeout;
+    opts.wait = rec.wait;
+    opts.max_requests = rec.max_requests;
+    let recording = match record::record(&opts) {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    let har = match crate::report::escape::json(&recording.har) {
+        Ok(t) => t + "\n",
+        Err(e) => return fail(&format!("cannot write the HAR: {e}")),
+    };
+    // The report names the saved file, whose entries its evidence points
+    // to; an unsaved recording is named after the page.
+    let name = match &rec.save_har {
+        Some(p) => p.display().to_string(),
+        None => format!("recording of {url}"),
+    };
+    let mut out = observe_report(
+        &[(name, har.clone())],
+        canary.as_ref(),
+        &options,
+        format,
+        output,
+    );
+    let mut notes = report::recording::text(&recording);
+    if recording.dropped > 0 {
+        notes.push_str(&format!(
+            "warning: {} request(s) past --max-requests {} were answered but not recorded\n",
+            recording.dropped, rec.max_requests
+        ));
+    }
+    out.stderr = notes + &out.stderr;
+    if let Some(path) = &rec.save_har {
+        out.files.push((path.clone(), har));
+    }
+    out
 }
 
 fn load_error(e: LoadError) -> Outcome {
@@ -909,11 +1034,39 @@ fn dispatch(cli: Cli, progress: Option<&dyn ScanProgress>) -> Outcome {
             output,
         } => cmd_scan(dir, format, max_file_size, map, no_map, output, progress),
         Command::Observe {
+            url: Some(url),
+            canary,
+            show_values,
+            format,
+            script,
+            save_har,
+            timeout,
+            wait,
+            max_requests,
+            output,
+            ..
+        } => cmd_observe_url(
+            &url,
+            &Recorder {
+                script,
+                save_har,
+                timeout: std::time::Duration::from_secs(timeout),
+                wait: std::time::Duration::from_millis(wait),
+                max_requests,
+            },
+            canary.as_deref(),
+            crate::observe::Options { show_values },
+            format,
+            &output,
+        ),
+        Command::Observe {
+            url: None,
             har,
             canary,
             show_values,
             format,
             output,
+            ..
         } => cmd_observe(&har, canary.as_deref(), show_values, format, &output),
         Command::Check {
             baseline,

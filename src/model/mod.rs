@@ -10,7 +10,7 @@ pub mod assume;
 pub mod declaration;
 pub mod fides;
 pub mod kind;
-mod locate;
+pub(crate) mod locate;
 pub mod policy;
 pub mod schema;
 pub mod suggest;

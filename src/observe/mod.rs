@@ -1,5 +1,7 @@
 //! Observed evidence: what a running application actually sent to each
-//! vendor, read from recorded traffic (HTTP Archive files).
+//! vendor, read from recorded traffic (HTTP Archive files). [`record`]
+//! makes such a recording (`observe URL`): a headless browser whose every
+//! request to another origin is answered locally, never sent.
 //!
 //! A layer beside `scan`: it uses the catalog's hosts, split by path as the
 //! scan splits them ([`crate::scan::endpoint::Domains::of_request`]), and
@@ -31,6 +33,7 @@ use crate::scan::{FieldUse, Integration, ScanResult};
 pub mod canary;
 pub mod decode;
 pub mod har;
+pub mod record;
 
 pub use canary::{Canary, Encoding};
 pub use decode::Part;

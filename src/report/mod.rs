@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod mermaid;
 pub mod notice;
 pub mod observe;
+pub mod recording;
 pub mod scan;
 pub mod svg;
 pub mod text;

@@ -90,7 +90,8 @@ pub struct SkippedFile {
     pub path: String,
     /// `binary`, `too-large`, `unreadable`, `not-utf8`, `parse-timeout`,
     /// `parse-error`, `symlink-outside-root`, `symlink-loop`, `minified`,
-    /// `blastmap-output` (a saved scan or merged map, such as a baseline).
+    /// `blastmap-output` (a saved scan or merged map, such as a baseline),
+    /// `recorded-traffic` (a `.har` file).
     pub reason: String,
 }
 

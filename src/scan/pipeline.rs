@@ -560,6 +560,23 @@ fn is_blastmap_output(text: &str) -> bool {
         )
 }
 
+/// Why a file that is data kept in the tree, not code, is skipped: one of
+/// blastmap's own JSON outputs, or recorded traffic (a HAR from `observe URL
+/// --save-har` or a browser's export, evidence for `observe --har`, whose
+/// URLs and bodies would otherwise read as integrations at lines of the
+/// recording). A manifest is never skipped this way.
+fn not_code(name: &str, text: &str, manifest: bool) -> Option<&'static str> {
+    if manifest {
+        None
+    } else if name.ends_with(".json") && is_blastmap_output(text) {
+        Some("blastmap-output")
+    } else if name.to_ascii_lowercase().ends_with(".har") {
+        Some("recorded-traffic")
+    } else {
+        None
+    }
+}
+
 fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
     let rel = f.rel.as_str();
     let bytes = match read_limited(f, ctx.max_file_size) {
@@ -582,8 +599,8 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
     {
         return skip(rel, "minified", true);
     }
-    if manifest_kind.is_none() && name.ends_with(".json") && is_blastmap_output(text) {
-        return skip(rel, "blastmap-output", true);
+    if let Some(reason) = not_code(name, text, manifest_kind.is_some()) {
+        return skip(rel, reason, true);
     }
     let mut out = Outcome {
         rel: rel.to_string(),

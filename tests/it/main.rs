@@ -37,6 +37,7 @@ mod layers;
 mod merge;
 mod notices;
 mod observe;
+mod observe_record;
 mod readme_recipes;
 mod reports;
 mod scan_cli;
