@@ -173,6 +173,14 @@ mod tests {
             if !slug.is_match(&v.id) {
                 problems.push(format!("{}: id is not a lowercase slug", v.id));
             }
+            for m in &v.mailer_packages {
+                if !v.packages.values().flatten().any(|p| p == m) {
+                    problems.push(format!(
+                        "{}: mailer package {m} is not among its packages",
+                        v.id
+                    ));
+                }
+            }
             if v.sources.is_empty() {
                 problems.push(format!("{}: no sources", v.id));
             }

@@ -194,6 +194,14 @@ pub struct CatalogVendor {
     /// the key sends that vendor's data through Nango.
     #[serde(default)]
     pub nango_providers: Vec<String>,
+    /// Packages (among `packages`) whose only purpose is to make this
+    /// vendor a web framework's mail transport (`resend/resend-laravel`,
+    /// `postmark-rails`, `symfony/postmark-mailer`): with one in production
+    /// dependencies, the framework's own sends (`Mail::send`, a Rails
+    /// mailer's `mail`, Django's `send_mail`) go to the vendor (see
+    /// `scan::mailers`).
+    #[serde(default)]
+    pub mailer_packages: Vec<String>,
     /// The API receives text someone wrote though the vendor is not a
     /// messaging, email or support product: an issue tracker's issues, an
     /// incident tool's alerts, a push service's notifications. A `text`,

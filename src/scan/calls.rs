@@ -543,7 +543,13 @@ fn is_recipient(key: Option<&str>, expr: &str) -> bool {
     let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
     matches!(
         last.as_str(),
-        "to" | "cc" | "bcc" | "reply_to" | "replyto" | "recipient" | "recipients"
+        "to" | "cc"
+            | "bcc"
+            | "reply_to"
+            | "replyto"
+            | "recipient"
+            | "recipients"
+            | "recipient_list"
     ) && !is_literal(expr)
         && !super::http::is_app_config(expr)
 }

@@ -105,9 +105,86 @@ pub fn classify_arg(key: Option<&str>, expr: &str) -> Option<Classification> {
             }
         }
     }
+    if is_template(expr) {
+        // One value in a short wrapper with no space is that value,
+        // formatted: `f"whatsapp:{user.phone}"`, `` `mailto:${email}` ``,
+        // `"user_#{id}"`. A sentence built around values (`f"{check.name}
+        // is down"`) is a message, classified as one where it is sent.
+        let found = interpolations(expr);
+        let [(_, name)] = found.as_slice() else {
+            return None;
+        };
+        let literal = expr.trim().len().saturating_sub(name.len());
+        // A constant (`env.NEXT_PUBLIC_BASE_URL`) is the application's.
+        let last = name.rsplit('.').next().unwrap_or(name);
+        let constant = !last.chars().any(|c| c.is_ascii_lowercase());
+        if literal > 16 || expr.contains(' ') || constant {
+            return None;
+        }
+        return classify_arg(None, name);
+    }
     let (field, receivers) = chain.split_last()?;
     let receivers: Vec<String> = receivers.iter().rev().map(|s| s.text.clone()).collect();
     rules.classify_segment(field, &receivers)
+}
+
+/// A string literal that interpolates values: a JS template, a Python
+/// f-string, a Ruby or PHP double-quoted string.
+fn is_template(expr: &str) -> bool {
+    let e = expr.trim();
+    let python = e.len() > 1 && e.starts_with(['f', 'F']) && e[1..].starts_with(['"', '\'']);
+    python
+        || (e.starts_with('`') && e.contains("${"))
+        || (e.starts_with('"') && (e.contains("#{") || e.contains('$')))
+}
+
+/// Each name a string interpolates, with the query key it is the value of:
+/// `"#{BASE_URL}/links"` (Ruby), `` `${API}/v1?email=${e}` `` (JS),
+/// `f"{settings.URL}/x"` (Python), `"$base/x"` and `"${base}/x"` (Kotlin,
+/// PHP). `?email=${e}` gives (`email`, `e`), `/users/#{id}` gives (none,
+/// `id`), `#{::Foo::BAR}` reads as `BAR`, as [`names_in`] splits. A URL
+/// built on a constant, or carrying data in its query, is written this way;
+/// [`names_in`] skips strings.
+pub(crate) fn interpolations(expr: &str) -> Vec<(Option<&str>, &str)> {
+    let mut out = Vec::new();
+    let python = expr.trim_start().starts_with(['f', 'F']);
+    let b = expr.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let start = match b[i] {
+            b'#' | b'$' if b.get(i + 1) == Some(&b'{') => i + 2,
+            b'{' if python => i + 1,
+            b'$' if b
+                .get(i + 1)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') =>
+            {
+                i + 1
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let mut j = start;
+        while j < b.len()
+            && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'_' | b'.' | b':' | b'?'))
+        {
+            j += 1;
+        }
+        let name = expr[start..j].trim_matches(['.', ':', '?']);
+        let name = name.rsplit("::").next().unwrap_or(name);
+        let key = expr[..i].strip_suffix('=').map(|k| {
+            let from = k.rfind(['?', '&']).map_or(k.len(), |p| p + 1);
+            &k[from..]
+        });
+        let key = key
+            .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+            out.push((key, name));
+        }
+        i = j.max(i + 1);
+    }
+    out
 }
 
 /// One step of a member chain.
@@ -1295,6 +1372,29 @@ mod tests {
             Some("user.contact.email")
         );
         assert_eq!(arg(Some("plan"), "props.plan"), None);
+    }
+
+    #[test]
+    fn a_value_formatted_in_a_short_template_is_that_value() {
+        let cat = |k: Option<&str>, e: &str| classify_arg(k, e).map(|c| c.category);
+        assert_eq!(
+            cat(Some("To"), "f\"whatsapp:{self.channel.phone.value}\"").as_deref(),
+            Some("user.contact.phone_number")
+        );
+        assert_eq!(
+            cat(None, "`mailto:${user.email}`").as_deref(),
+            Some("user.contact.email")
+        );
+        assert_eq!(
+            cat(None, "\"#{customer.email}\"").as_deref(),
+            Some("user.contact.email")
+        );
+        // A sentence around a value is a message, not the value; the
+        // application's constants are its own.
+        assert_eq!(cat(None, "f\"{user.email} signed up\""), None);
+        assert_eq!(cat(None, "`${env.NEXT_PUBLIC_BASE_URL}/premium`"), None);
+        assert_eq!(cat(None, "`${user.email}${user.phone}`"), None);
+        assert_eq!(cat(None, "\"whatsapp:\""), None);
     }
 
     #[test]

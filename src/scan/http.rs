@@ -35,12 +35,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::Finding;
 use super::calls::{self, CallField, MESSAGE, classify, dotted, is_literal};
-use super::classify::classify_arg;
+use super::classify::{classify_arg, interpolations};
 use super::endpoint::Domains;
 use super::index::VendorIx;
 use super::lang::{Arg, Call, FileFacts};
 use super::lines::LineIndex;
 use super::mention;
+use super::remote::{self, Remote, UrlDef};
 use crate::model::{EvidenceKind, Scope};
 
 /// How many assignments a URL name is followed through.
@@ -453,55 +454,6 @@ fn strip_to_string(name: &str) -> &str {
         .unwrap_or(name)
 }
 
-/// Each name a string interpolates, with the query key it is the value of:
-/// `"#{BASE_URL}/links"` (Ruby), `` `${API}/v1?email=${e}` `` (JS),
-/// `f"{settings.URL}/x"` (Python), `"$base/x"` and `"${base}/x"` (Kotlin,
-/// PHP). `?email=${e}` gives (`email`, `e`), `/users/#{id}` gives (none,
-/// `id`), `#{::Foo::BAR}` reads as `BAR`, as [`names_in`] splits. A URL
-/// built on a constant, or carrying data in its query, is written this way;
-/// [`names_in`] skips strings.
-fn interpolations(expr: &str) -> Vec<(Option<&str>, &str)> {
-    let mut out = Vec::new();
-    let python = expr.trim_start().starts_with(['f', 'F']);
-    let b = expr.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let start = match b[i] {
-            b'#' | b'$' if b.get(i + 1) == Some(&b'{') => i + 2,
-            b'{' if python => i + 1,
-            b'$' if b
-                .get(i + 1)
-                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') =>
-            {
-                i + 1
-            }
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        let mut j = start;
-        while j < b.len()
-            && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'_' | b'.' | b':' | b'?'))
-        {
-            j += 1;
-        }
-        let name = expr[start..j].trim_matches(['.', ':', '?']);
-        let name = name.rsplit("::").next().unwrap_or(name);
-        let key = expr[..i].strip_suffix('=').map(|k| {
-            let from = k.rfind(['?', '&']).map_or(k.len(), |p| p + 1);
-            &k[from..]
-        });
-        let key = key
-            .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-        if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-            out.push((key, name));
-        }
-        i = j.max(i + 1);
-    }
-    out
-}
-
 /// True when a value is what a call returns rather than a URL built from
 /// pieces: `$ip = Process::run('curl -4s https://ifconfig.io')->output()`
 /// holds the response, not the URL (a later `filter_var($ip, ...)` sends
@@ -582,6 +534,7 @@ fn resolve(
     expr: &str,
     assigned: &BTreeMap<&str, Vec<&str>>,
     domains: &Domains,
+    remote: &Remote,
     hops: usize,
     seen: &mut BTreeSet<String>,
 ) -> Vec<VendorIx> {
@@ -589,7 +542,9 @@ fn resolve(
     if !direct.is_empty() || hops == 0 {
         return direct;
     }
-    let mut out = Vec::new();
+    // A URL another file defines, named with its class
+    // (`CashfreeProvider::BASE_URL`).
+    let mut out = remote.in_expr(expr);
     let mut names = names_in(expr);
     names.extend(interpolations(expr).into_iter().map(|(_, name)| name));
     for name in names {
@@ -602,7 +557,7 @@ fn resolve(
             if is_call_result(value) {
                 continue;
             }
-            out.extend(resolve(value, assigned, domains, hops - 1, seen));
+            out.extend(resolve(value, assigned, domains, remote, hops - 1, seen));
         }
     }
     out.sort_unstable();
@@ -618,19 +573,20 @@ pub fn detect(
     domains: &Domains,
     messengers: &BTreeSet<VendorIx>,
     folder_vendors: &[VendorIx],
+    remote: &Remote,
 ) -> (Vec<Finding>, Vec<CallField>) {
     let mut findings = Vec::new();
     let mut fields = BTreeSet::new();
     // One pass over the file's lines serves both lookups.
     let assigned_at = assignments_at(text);
     let assigned = without_lines(&assigned_at);
-    let clients = base_url_clients(facts, &assigned_at, &assigned, domains);
+    let clients = base_url_clients(facts, &assigned_at, &assigned, domains, remote);
     let mut done: BTreeSet<(u32, &str)> = BTreeSet::new();
     for call in facts.all_calls() {
         if !done.insert((call.line, call.callee.as_str())) || !could_send(call) {
             continue;
         }
-        let Some((url_at, vendors)) = url_argument(call, &assigned, domains)
+        let Some((url_at, vendors)) = url_argument(call, &assigned, domains, remote)
             .or_else(|| client_request(call, &clients).map(|v| (usize::MAX, v)))
             .or_else(|| folder_request(call, folder_vendors))
         else {
@@ -706,7 +662,9 @@ fn record(
     fields: &mut BTreeSet<CallField>,
 ) {
     for (category, name, at) in found {
-        if category.starts_with("user.authorization") {
+        if category.starts_with("user.authorization")
+            || category.starts_with("system.authentication")
+        {
             continue;
         }
         let (line, name) = if call.outside(at) {
@@ -737,6 +695,7 @@ fn base_url_clients(
     assigned_at: &BTreeMap<&str, Vec<(&str, u32)>>,
     assigned: &BTreeMap<&str, Vec<&str>>,
     domains: &Domains,
+    remote: &Remote,
 ) -> BTreeMap<String, Vec<VendorIx>> {
     let mut out: BTreeMap<String, Vec<VendorIx>> = BTreeMap::new();
     // The assignments by line, so that only calls on such a line are
@@ -745,6 +704,21 @@ fn base_url_clients(
     for (name, values) in assigned_at {
         for (value, line) in values {
             by_line.entry(*line).or_default().push((name, value));
+        }
+    }
+    // A method with no parameters that makes the client is the client
+    // (`def customers_client; @customers_client || Client.new(URL); end`).
+    for f in facts.functions.iter().filter(|f| f.params.is_empty()) {
+        for call in &f.calls {
+            if !makes_client(&call.callee) {
+                continue;
+            }
+            if let Some((_, vendors)) = url_argument(call, assigned, domains, remote) {
+                let e = out.entry(f.name.clone()).or_default();
+                e.extend(vendors);
+                e.sort_unstable();
+                e.dedup();
+            }
         }
     }
     for call in facts.all_calls() {
@@ -769,7 +743,7 @@ fn base_url_clients(
         if names.is_empty() || !could_send(call) {
             continue;
         }
-        let Some((_, vendors)) = url_argument(call, assigned, domains) else {
+        let Some((_, vendors)) = url_argument(call, assigned, domains, remote) else {
             continue;
         };
         for name in names {
@@ -780,6 +754,19 @@ fn base_url_clients(
         }
     }
     out
+}
+
+/// A call that makes an object: `X.new(`, `new X(`, `X.create(`,
+/// `X::Client.new(`, `axios.create(`.
+fn makes_client(callee: &str) -> bool {
+    let c = callee.trim();
+    c.starts_with("new ")
+        || c.ends_with(".new")
+        || c.ends_with("::new")
+        || c.ends_with(".create")
+        || c.rsplit(['.', ':']).next().is_some_and(|last| {
+            last.starts_with(|ch: char| ch.is_ascii_uppercase()) && c.contains('.')
+        })
 }
 
 /// The vendors a request through a [`base_url_clients`] client goes to:
@@ -811,8 +798,9 @@ fn client_request(call: &Call, clients: &BTreeMap<String, Vec<VendorIx>>) -> Opt
 }
 
 /// A request made from an integration's folder (`folders`): a call whose
-/// method is `post`, `put`, `patch`, `request` or `fetch` (on any receiver:
-/// `self.post(url, json=payload)`, `Http::post(...)`, `fetch(url, ...)`),
+/// method is `post`, `put`, `patch` or `request` (on any receiver:
+/// `self.post(url, json=payload)`, `Http::post(...)`), or a bare
+/// `fetch(url, ...)`,
 /// with a first positional argument, the URL. `get` and `send` are left
 /// out: too many calls that send nothing are so named (`dict.get`,
 /// `socket.send`).
@@ -824,6 +812,11 @@ fn folder_request(call: &Call, folder_vendors: &[VendorIx]) -> Option<(usize, Ve
     let method = callee.rsplit(['.', ':', '>']).next().unwrap_or(&callee);
     const VERBS: &[&str] = &["post", "put", "patch", "request", "fetch", "urlopen"];
     if !VERBS.contains(&method) {
+        return None;
+    }
+    // `fetch(url)` is a request; `map.fetch(key)` (Ruby's and others'
+    // dictionaries) reads a value.
+    if method == "fetch" && callee != "fetch" {
         return None;
     }
     let url_at = call
@@ -904,12 +897,36 @@ fn could_send(call: &Call) -> bool {
     !NOT.contains(&method)
 }
 
+/// The vendor URLs this file defines for other files to use by their
+/// class's name ([`remote`]): its constants resolved with the same
+/// lexical assignments as its requests.
+pub fn url_defs(rel: &str, facts: &FileFacts, text: &str, domains: &Domains) -> Vec<UrlDef> {
+    let assigned = without_lines(&assignments_at(text));
+    let none = Remote::default();
+    let names: Vec<&str> = assigned.keys().copied().collect();
+    let vendors_of = |name: &str| {
+        let mut v = resolve(
+            name,
+            &assigned,
+            domains,
+            &none,
+            MAX_HOPS,
+            &mut BTreeSet::new(),
+        );
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    remote::defs(rel, facts, domains, &vendors_of, &names)
+}
+
 /// The argument that is a vendor URL (its position among the call's
 /// arguments) and the vendors it names.
 fn url_argument(
     call: &Call,
     assigned: &BTreeMap<&str, Vec<&str>>,
     domains: &Domains,
+    remote: &Remote,
 ) -> Option<(usize, Vec<VendorIx>)> {
     for (i, arg) in call.args.iter().enumerate() {
         let by_name = arg.key.as_deref().is_some_and(|k| {
@@ -923,7 +940,14 @@ fn url_argument(
         let vendors = if is_literal(&arg.expr) && !arg.expr.trim().starts_with(['"', '\'', '`']) {
             Vec::new()
         } else {
-            resolve(&arg.expr, assigned, domains, MAX_HOPS, &mut BTreeSet::new())
+            resolve(
+                &arg.expr,
+                assigned,
+                domains,
+                remote,
+                MAX_HOPS,
+                &mut BTreeSet::new(),
+            )
         };
         if !vendors.is_empty() {
             return Some((i, vendors));
@@ -1008,7 +1032,14 @@ mod tests {
         let assigned = without_lines(&assignments_at(text));
         let cat = crate::catalog::Catalog::builtin();
         let domains = Domains::new(&crate::scan::index::Index::new(cat));
-        let got = resolve("url", &assigned, &domains, MAX_HOPS, &mut BTreeSet::new());
+        let got = resolve(
+            "url",
+            &assigned,
+            &domains,
+            &Remote::default(),
+            MAX_HOPS,
+            &mut BTreeSet::new(),
+        );
         assert!(!got.is_empty(), "{got:?}");
     }
 

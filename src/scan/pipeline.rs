@@ -20,10 +20,12 @@ use super::http;
 use super::index::Index;
 use super::lang::{self, ExtractError, ImportSyntax, Lang};
 use super::lines::LineIndex;
+use super::mailers;
 use super::manifest::{self, ManifestKind};
 use super::mention;
 use super::prefilter::{Hit, Prefilter, Role};
 use super::redact::Redactor;
+use super::remote;
 use super::walk::{self, WalkedFile};
 use super::{
     FieldUse, Finding, Integration, ScanComponent, ScanError, ScanOptions, ScanResult, ScanStats,
@@ -65,6 +67,82 @@ struct Ctx {
     asset_hosts: BTreeSet<u16>,
     /// Nango, through which provider keys name vendors (`folders`).
     nango: Option<u16>,
+    /// Per vendor, the packages that make it a framework's mail transport
+    /// (the catalog's `mailer_packages`, [`mailers`]).
+    mailer_packages: Vec<(u16, Vec<String>)>,
+}
+
+impl Ctx {
+    /// What every file's analysis reads: the catalog's index, the
+    /// prefilter, the hosts and the vendor sets the detectors use.
+    fn new(catalog: &Catalog, max_file_size: u64) -> Ctx {
+        let index = Index::new(catalog);
+        let vendor_of = |id: &String| catalog.get(id);
+        let call_specs = index
+            .vendors
+            .iter()
+            .map(|id| vendor_of(id).map(|v| v.calls.clone()).unwrap_or_default())
+            .collect();
+        let switches = index
+            .vendors
+            .iter()
+            .map(|id| vendor_of(id).map(collects::switches).unwrap_or_default())
+            .collect();
+        // The vendors (as indexes) a catalog property picks.
+        let vendors_where =
+            |pick: &dyn Fn(&crate::catalog::CatalogVendor) -> bool| -> BTreeSet<u16> {
+                index
+                    .vendors
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, id)| vendor_of(id).is_some_and(pick))
+                    .filter_map(|(i, _)| u16::try_from(i).ok())
+                    .collect()
+            };
+        use crate::model::VendorCategory as Cat;
+        // Vendors whose API carries text people wrote: messaging, email and
+        // support products, AI models (prompts), and those the catalog marks.
+        let messengers = vendors_where(&|v| {
+            v.carries_messages
+                || matches!(
+                    v.category,
+                    Cat::Messaging | Cat::Email | Cat::Support | Cat::Ai
+                )
+        });
+        // Storage and CDN vendors: a picture hotlinked from one is shown, not
+        // an integration (see `mention::hotlinked_asset`).
+        let asset_hosts = vendors_where(&|v| matches!(v.category, Cat::Storage | Cat::Cdn));
+        let mailers = vendors_where(&|v| v.category == Cat::Email);
+        let nango = index.ix_of("nango");
+        let mailer_packages = index
+            .vendors
+            .iter()
+            .enumerate()
+            .filter_map(|(i, id)| {
+                let v = vendor_of(id)?;
+                let ix = u16::try_from(i).ok()?;
+                (!v.mailer_packages.is_empty()).then(|| (ix, v.mailer_packages.clone()))
+            })
+            .collect();
+        let secrets = secrets::Secrets::new(catalog);
+        Ctx {
+            calls: calls::Specs {
+                calls: call_specs,
+                messengers,
+                mailers,
+            },
+            switches,
+            asset_hosts,
+            nango,
+            mailer_packages,
+            prefilter: Prefilter::with_secrets(&index, &secrets.literals()),
+            domains: Domains::new(&index),
+            redactor: Redactor::new(&index.secret_patterns),
+            secrets,
+            index,
+            max_file_size,
+        }
+    }
 }
 
 /// One piece of evidence, resolved while the file's text is at hand.
@@ -94,6 +172,8 @@ struct Outcome {
     handles: Vec<wrappers::Handle>,
     /// Hard-coded vendor secrets, already redacted.
     secrets: Vec<secrets::Hit>,
+    /// Vendor URLs this file defines for other files ([`remote`]).
+    url_defs: Vec<remote::UrlDef>,
 }
 
 pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, ScanError> {
@@ -113,60 +193,7 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     let root_name = root.file_name().map(|n| n.to_string_lossy().into_owned());
     let mut components = Components::new(&opts.components, root_name)?;
 
-    let index = Index::new(catalog);
-    let vendor_of = |id: &String| catalog.get(id);
-    let call_specs = index
-        .vendors
-        .iter()
-        .map(|id| vendor_of(id).map(|v| v.calls.clone()).unwrap_or_default())
-        .collect();
-    let switches = index
-        .vendors
-        .iter()
-        .map(|id| vendor_of(id).map(collects::switches).unwrap_or_default())
-        .collect();
-    // The vendors (as indexes) a catalog property picks.
-    let vendors_where = |pick: &dyn Fn(&crate::catalog::CatalogVendor) -> bool| -> BTreeSet<u16> {
-        index
-            .vendors
-            .iter()
-            .enumerate()
-            .filter(|(_, id)| vendor_of(id).is_some_and(pick))
-            .filter_map(|(i, _)| u16::try_from(i).ok())
-            .collect()
-    };
-    use crate::model::VendorCategory as Cat;
-    // Vendors whose API carries text people wrote: messaging, email and
-    // support products, AI models (prompts), and those the catalog marks.
-    let messengers = vendors_where(&|v| {
-        v.carries_messages
-            || matches!(
-                v.category,
-                Cat::Messaging | Cat::Email | Cat::Support | Cat::Ai
-            )
-    });
-    // Storage and CDN vendors: a picture hotlinked from one is shown, not
-    // an integration (see `mention::hotlinked_asset`).
-    let asset_hosts = vendors_where(&|v| matches!(v.category, Cat::Storage | Cat::Cdn));
-    let mailers = vendors_where(&|v| v.category == Cat::Email);
-    let nango = index.ix_of("nango");
-    let secrets = secrets::Secrets::new(catalog);
-    let mut ctx = Ctx {
-        calls: calls::Specs {
-            calls: call_specs,
-            messengers,
-            mailers,
-        },
-        switches,
-        asset_hosts,
-        nango,
-        prefilter: Prefilter::with_secrets(&index, &secrets.literals()),
-        domains: Domains::new(&index),
-        redactor: Redactor::new(&index.secret_patterns),
-        secrets,
-        index,
-        max_file_size: opts.max_file_size,
-    };
+    let mut ctx = Ctx::new(catalog, opts.max_file_size);
 
     let mut walked = walk::walk(&root, opts.max_file_size);
     walk::apply_overrides(
@@ -195,18 +222,8 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     if let Some(p) = opts.progress {
         p.finish();
     }
-    let workspaces = workspaces_of(&outcomes);
-    let hosted = hosted_renderers(&outcomes, &ctx, catalog);
-    let (drawn, camera_wrappers) = renderer_pass(&walked.files, &hosted, &ctx);
-    let cross_file = cross_file_pass(
-        &walked.files,
-        &mut outcomes,
-        &ctx,
-        workspaces,
-        camera_wrappers,
-    );
-    outcomes.extend(drawn);
-    outcomes.extend(cross_file);
+    let later = later_passes(&walked.files, &mut outcomes, &ctx, catalog);
+    outcomes.extend(later);
 
     let mut stats = ScanStats::default();
     let mut skipped = walked.skipped;
@@ -686,18 +703,17 @@ fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
             findings.extend(endpoint::from_strings(&facts.strings, &ctx.domains));
         }
         if (has(Role::Domain) || !folder_vendors.is_empty()) && lang != Lang::Html {
-            let (requests, sent) = http::detect(
+            let production = path_scope == Scope::Production;
+            findings.extend(requests(
                 &facts,
+                rel,
                 text,
                 &lines,
-                &ctx.domains,
-                &ctx.calls.messengers,
                 &folder_vendors,
-            );
-            findings.extend(requests);
-            if path_scope == Scope::Production {
-                out.fields.extend(sent);
-            }
+                production,
+                ctx,
+                &mut out,
+            ));
         }
         if has(Role::ConfigKey) {
             findings.extend(config::in_code(
@@ -1125,6 +1141,201 @@ fn cross_file_pass(
             extra.extend(last);
         }
     }
+    extra.sort_by(|a, b| a.rel.cmp(&b.rel));
+    extra
+}
+
+/// The file's HTTP requests to vendor hosts ([`http::detect`]); in
+/// production, the fields they send and the vendor URLs the file defines
+/// for others ([`remote`]) go into `out`.
+#[allow(clippy::too_many_arguments)]
+fn requests(
+    facts: &lang::FileFacts,
+    rel: &str,
+    text: &str,
+    lines: &LineIndex<'_>,
+    folder_vendors: &[u16],
+    production: bool,
+    ctx: &Ctx,
+    out: &mut Outcome,
+) -> Vec<Finding> {
+    let (requests, sent) = http::detect(
+        facts,
+        text,
+        lines,
+        &ctx.domains,
+        &ctx.calls.messengers,
+        folder_vendors,
+        &remote::Remote::default(),
+    );
+    if production {
+        out.url_defs = http::url_defs(rel, facts, text, &ctx.domains);
+        out.fields.extend(sent);
+    }
+    requests
+}
+
+/// What is only known once every file was analysed: a renderer's camera
+/// ([`renderers`]), clients and wrappers across files ([`wrappers`]), URLs
+/// other files define ([`remote`]) and the framework's mail transport
+/// ([`mailers`]). The extra outcomes, one per file with findings.
+fn later_passes(
+    files: &[WalkedFile],
+    outcomes: &mut [Outcome],
+    ctx: &Ctx,
+    catalog: &Catalog,
+) -> Vec<Outcome> {
+    let workspaces = workspaces_of(outcomes);
+    let hosted = hosted_renderers(outcomes, ctx, catalog);
+    let (mut out, camera_wrappers) = renderer_pass(files, &hosted, ctx);
+    out.extend(cross_file_pass(
+        files,
+        outcomes,
+        ctx,
+        workspaces,
+        camera_wrappers,
+    ));
+    out.extend(remote_url_pass(files, outcomes, ctx));
+    out.extend(mailer_pass(files, outcomes, ctx));
+    out
+}
+
+/// The framework mail transports the production manifests install
+/// ([`mailers`]): vendors whose manifest evidence is one of their
+/// `mailer_packages`.
+fn mail_transports(outcomes: &[Outcome], ctx: &Ctx) -> Vec<u16> {
+    let mut out: BTreeSet<u16> = BTreeSet::new();
+    for f in outcomes.iter().flat_map(|o| o.found.iter()) {
+        if f.kind != EvidenceKind::Manifest || f.scope != Scope::Production {
+            continue;
+        }
+        let named = ctx
+            .mailer_packages
+            .iter()
+            .filter(|(v, _)| *v == f.vendor)
+            .any(|(_, pkgs)| pkgs.iter().any(|p| f.text.contains(p.as_str())));
+        if named {
+            out.insert(f.vendor);
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// The framework's own mail sends, as calls of the transports the
+/// manifests install ([`mailers`]): re-reads only the production PHP, Ruby
+/// and Python files whose text has a send's marker.
+fn mailer_pass(files: &[WalkedFile], outcomes: &[Outcome], ctx: &Ctx) -> Vec<Outcome> {
+    let vendors = mail_transports(outcomes, ctx);
+    if vendors.is_empty() {
+        return Vec::new();
+    }
+    let mut extra: Vec<Outcome> = files
+        .par_iter()
+        .filter_map(|f| {
+            let rel = f.rel.as_str();
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let lang = Lang::from_path(std::path::Path::new(name))
+                .filter(|l| matches!(l, Lang::Php | Lang::Ruby | Lang::Python))?;
+            if scope::of_path(rel) != Scope::Production {
+                return None;
+            }
+            let text = reread(f, ctx)?;
+            if !mailers::MARKERS.iter().any(|m| text.contains(m)) {
+                return None;
+            }
+            let facts = lang::extract(lang, &text).ok()?;
+            let (findings, fields) = mailers::detect(lang, &facts, &text, &vendors, &ctx.calls);
+            (!findings.is_empty()).then(|| phase2_outcome(rel, findings, fields, ctx))
+        })
+        .collect();
+    extra.sort_by(|a, b| a.rel.cmp(&b.rel));
+    extra
+}
+
+/// Requests to vendor URLs that other files define, named with their
+/// class (`CashfreeProvider::BASE_URL`; see [`remote`]): re-reads only the
+/// files of a parsed language whose text names one, and reports the
+/// requests and fields that the names add to what the file gave alone.
+fn remote_url_pass(files: &[WalkedFile], outcomes: &mut [Outcome], ctx: &Ctx) -> Vec<Outcome> {
+    let mut defs = Vec::new();
+    for o in outcomes.iter_mut() {
+        for mut d in std::mem::take(&mut o.url_defs) {
+            d.file = o.rel.clone();
+            defs.push(d);
+        }
+    }
+    if defs.is_empty() {
+        return Vec::new();
+    }
+    let remote = remote::Remote::new(&defs);
+    let patterns = remote.patterns();
+    let Ok(ac) = aho_corasick::AhoCorasick::new(&patterns) else {
+        return Vec::new();
+    };
+    // Per pattern, the files that define it.
+    let mut defined_in: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for d in &defs {
+        for sep in ["::", "."] {
+            if let Some(p) = patterns
+                .iter()
+                .find(|p| **p == format!("{}{sep}{}", d.class, d.member))
+            {
+                defined_in
+                    .entry(p.as_str())
+                    .or_default()
+                    .insert(d.file.as_str());
+            }
+        }
+    }
+    let none = remote::Remote::default();
+    let mut extra: Vec<Outcome> = files
+        .par_iter()
+        .filter_map(|f| {
+            let rel = f.rel.as_str();
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let lang = Lang::from_path(std::path::Path::new(name)).filter(|l| *l != Lang::Html)?;
+            if scope::of_path(rel) != Scope::Production {
+                return None;
+            }
+            let text = reread(f, ctx)?;
+            // A name used only in its own file was resolved there.
+            let named = ac.find_iter(&text).any(|m| {
+                let p = patterns[m.pattern().as_usize()].as_str();
+                defined_in
+                    .get(p)
+                    .is_some_and(|files| files.iter().any(|f| *f != rel))
+            });
+            if !named {
+                return None;
+            }
+            let facts = lang::extract(lang, &text).ok()?;
+            let lines = LineIndex::new(&text);
+            let detect = |r: &remote::Remote| {
+                http::detect(
+                    &facts,
+                    &text,
+                    &lines,
+                    &ctx.domains,
+                    &ctx.calls.messengers,
+                    &[],
+                    r,
+                )
+            };
+            let (findings, fields) = detect(&remote);
+            let (alone_findings, alone_fields) = detect(&none);
+            let seen: BTreeSet<(u16, u32)> =
+                alone_findings.iter().map(|f| (f.vendor, f.line)).collect();
+            let findings: Vec<Finding> = findings
+                .into_iter()
+                .filter(|f| !seen.contains(&(f.vendor, f.line)))
+                .collect();
+            let fields: Vec<calls::CallField> = fields
+                .into_iter()
+                .filter(|f| !alone_fields.contains(f))
+                .collect();
+            (!findings.is_empty()).then(|| phase2_outcome(rel, findings, fields, ctx))
+        })
+        .collect();
     extra.sort_by(|a, b| a.rel.cmp(&b.rel));
     extra
 }

@@ -46,6 +46,8 @@ mod scan_fixtures;
 mod scan_flows;
 mod scan_hostile;
 mod scan_isolation;
+mod scan_mailers;
+mod scan_remote_urls;
 mod scan_renderers;
 mod scan_vendor_rules;
 mod schema;
