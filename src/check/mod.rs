@@ -579,7 +579,11 @@ pub fn check(input: CheckInput<'_>) -> CheckReport {
     findings.dedup();
     let mut notes = Vec::new();
     if input.map.is_none() {
-        notes.push(no_declarations_note(input.scan, input.baseline.is_some()));
+        notes.push(no_declarations_note(
+            input.scan,
+            input.baseline.is_some(),
+            !input.observed.is_empty(),
+        ));
     }
     let counts = Counts {
         deny: findings.iter().filter(|f| f.level == Level::Deny).count(),
@@ -610,7 +614,7 @@ pub fn check(input: CheckInput<'_>) -> CheckReport {
 
 /// The note of a check without declarations: what it could still check,
 /// and which vendors the code shows.
-fn no_declarations_note(scan: &ScanResult, with_baseline: bool) -> String {
+fn no_declarations_note(scan: &ScanResult, with_baseline: bool, with_observed: bool) -> String {
     let vendors: BTreeSet<&str> = production(scan)
         .into_iter()
         .map(|i| i.vendor.as_str())
@@ -625,10 +629,17 @@ fn no_declarations_note(scan: &ScanResult, with_baseline: bool) -> String {
             vendors.into_iter().collect::<Vec<_>>().join(", ")
         )
     };
-    let compared = if with_baseline {
-        "only what is new against the baseline and hard-coded secrets were checked"
-    } else {
-        "only hard-coded secrets were checked"
+    let compared = match (with_baseline, with_observed) {
+        (true, false) => {
+            "only what is new against the baseline and hard-coded secrets were checked"
+        }
+        (false, false) => "only hard-coded secrets were checked",
+        (true, true) => {
+            "only what is new against the baseline, hard-coded secrets and vendors seen only in the recorded traffic were checked"
+        }
+        (false, true) => {
+            "only hard-coded secrets and vendors seen only in the recorded traffic were checked"
+        }
     };
     format!(
         "no declarations (blastmap.yaml) were found, so {compared}; {seen}. Draft the declarations with `blastmap scan --format yaml > blastmap.yaml`"

@@ -602,6 +602,26 @@ fn check_reports_undeclared_observed_flows_and_hidden_vendors() {
 /// The text and JSON reports over one shared pair of recordings, as
 /// snapshots: a change of wording or of the JSON's shape shows in review.
 #[test]
+fn without_declarations_the_note_says_the_traffic_was_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let obs = observed_json(dir.path(), "playwright.har");
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", "--observed"])
+        .arg(&obs)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("hidden-vendor"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "so only hard-coded secrets and vendors seen only in the recorded traffic were checked"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn reports_in_every_format() {
     for (format, name) in [("text", "observe_text"), ("json", "observe_json")] {
         let out = bin()
