@@ -1190,47 +1190,38 @@ fn cmd_graph(
         Ok(m) => m,
         Err(o) => return o,
     };
-    if !what_if.is_empty() {
-        let effect = match parse_assumptions(&what_if).and_then(|a| {
+    // With --assume/--without, the diagram of the map as assumed, headed
+    // by what the assumptions changed.
+    let effect = if what_if.is_empty() {
+        None
+    } else {
+        match parse_assumptions(&what_if).and_then(|a| {
             crate::model::assume::apply_assumptions(&mut map, &a)
                 .map_err(|e| Outcome::fail(2, format!("{e}\n")))
         }) {
-            Ok(e) => e,
+            Ok(e) => Some(e),
             Err(o) => return o,
-        };
-        let g = DataGraph::build(&map);
-        return match if format == DiagramFormat::Html {
-            report::diagram::build_page(&g, vendor.as_deref(), mode.into())
-        } else {
-            report::diagram::build(&g, vendor.as_deref(), mode.into())
-        } {
-            Ok(d) => {
-                let radii = if format == DiagramFormat::Html {
-                    report::diagram::radii(&g, mode.into(), vendor.as_deref())
-                } else {
-                    Vec::new()
-                };
-                Outcome::ok(
-                    report::diagram_what_if(&d, &radii, format, &effect),
-                    &output,
-                )
-            }
-            Err(e) => unknown_vendor(&e),
-        };
-    }
+        }
+    };
     let g = DataGraph::build(&map);
-    match if format == DiagramFormat::Html {
+    let html = format == DiagramFormat::Html;
+    let built = if html {
         report::diagram::build_page(&g, vendor.as_deref(), mode.into())
     } else {
         report::diagram::build(&g, vendor.as_deref(), mode.into())
-    } {
+    };
+    match built {
         Ok(d) => {
-            let radii = if format == DiagramFormat::Html {
+            let radii = if html {
                 report::diagram::radii(&g, mode.into(), vendor.as_deref())
             } else {
                 Vec::new()
             };
-            Outcome::ok(report::diagram(&d, &radii, format), &output)
+            let text = match &effect {
+                Some(effect) => report::diagram_what_if(&d, &radii, format, effect),
+                None => report::diagram(&d, &radii, format),
+            };
+            Outcome::ok(text, &output)
         }
         Err(e) => unknown_vendor(&e),
     }
