@@ -565,10 +565,28 @@ fn resolve(
     out
 }
 
+/// A file's lexical assignments ([`assignments_at`]), read once for
+/// everything that resolves names in it: its requests ([`detect`], also run
+/// twice by the pipeline's pass over other files' URLs) and the URLs it
+/// defines ([`url_defs`]).
+pub struct Assignments<'t> {
+    at: BTreeMap<&'t str, Vec<(&'t str, u32)>>,
+    plain: BTreeMap<&'t str, Vec<&'t str>>,
+}
+
+impl<'t> Assignments<'t> {
+    /// The assignments of `text`, in one pass over its lines.
+    pub fn of(text: &'t str) -> Assignments<'t> {
+        let at = assignments_at(text);
+        let plain = without_lines(&at);
+        Assignments { at, plain }
+    }
+}
+
 /// HTTP request evidence and the fields each request sends.
 pub fn detect(
     facts: &FileFacts,
-    text: &str,
+    names: &Assignments<'_>,
     lines: &LineIndex<'_>,
     domains: &Domains,
     messengers: &BTreeSet<VendorIx>,
@@ -577,16 +595,15 @@ pub fn detect(
 ) -> (Vec<Finding>, Vec<CallField>) {
     let mut findings = Vec::new();
     let mut fields = BTreeSet::new();
-    // One pass over the file's lines serves both lookups.
-    let assigned_at = assignments_at(text);
-    let assigned = without_lines(&assigned_at);
-    let clients = base_url_clients(facts, &assigned_at, &assigned, domains, remote);
+    let assigned_at = &names.at;
+    let assigned = &names.plain;
+    let clients = base_url_clients(facts, assigned_at, assigned, domains, remote);
     let mut done: BTreeSet<(u32, &str)> = BTreeSet::new();
     for call in facts.all_calls() {
         if !done.insert((call.line, call.callee.as_str())) || !could_send(call) {
             continue;
         }
-        let Some((url_at, vendors)) = url_argument(call, &assigned, domains, remote)
+        let Some((url_at, vendors)) = url_argument(call, assigned, domains, remote)
             .or_else(|| client_request(call, &clients).map(|v| (usize::MAX, v)))
             .or_else(|| folder_request(call, folder_vendors))
         else {
@@ -607,7 +624,7 @@ pub fn detect(
         if let Some(url) = call.args.get(url_at) {
             // What the URL itself carries: `?email=${user.email}`,
             // `/customers/#{customer_id}`, `url.searchParams.set("email", e)`.
-            let found = url_data(&url.expr, url.line, facts, call.line, &assigned_at);
+            let found = url_data(&url.expr, url.line, facts, call.line, assigned_at);
             record(call, &vendors, found, &mut fields);
         }
         for (i, arg) in call.args.iter().enumerate() {
@@ -632,7 +649,7 @@ pub fn detect(
                 // json.Marshal(map[string]string{...})`). Not a callback's
                 // body (`success: function () {...}`), and not a variable
                 // whose literal the extractor already gave as arguments.
-                for (key, value, line) in payload_pairs(&arg.expr, arg.line, &assigned_at) {
+                for (key, value, line) in payload_pairs(&arg.expr, arg.line, assigned_at) {
                     if is_app_config(value) || is_literal(value) {
                         continue;
                     }
@@ -900,14 +917,19 @@ fn could_send(call: &Call) -> bool {
 /// The vendor URLs this file defines for other files to use by their
 /// class's name ([`remote`]): its constants resolved with the same
 /// lexical assignments as its requests.
-pub fn url_defs(rel: &str, facts: &FileFacts, text: &str, domains: &Domains) -> Vec<UrlDef> {
-    let assigned = without_lines(&assignments_at(text));
+pub fn url_defs(
+    rel: &str,
+    facts: &FileFacts,
+    names: &Assignments<'_>,
+    domains: &Domains,
+) -> Vec<UrlDef> {
+    let assigned = &names.plain;
     let none = Remote::default();
     let names: Vec<&str> = assigned.keys().copied().collect();
     let vendors_of = |name: &str| {
         let mut v = resolve(
             name,
-            &assigned,
+            assigned,
             domains,
             &none,
             MAX_HOPS,

@@ -1159,9 +1159,10 @@ fn requests(
     ctx: &Ctx,
     out: &mut Outcome,
 ) -> Vec<Finding> {
+    let names = http::Assignments::of(text);
     let (requests, sent) = http::detect(
         facts,
-        text,
+        &names,
         lines,
         &ctx.domains,
         &ctx.calls.messengers,
@@ -1169,7 +1170,7 @@ fn requests(
         &remote::Remote::default(),
     );
     if production {
-        out.url_defs = http::url_defs(rel, facts, text, &ctx.domains);
+        out.url_defs = http::url_defs(rel, facts, &names, &ctx.domains);
         out.fields.extend(sent);
     }
     requests
@@ -1310,10 +1311,11 @@ fn remote_url_pass(files: &[WalkedFile], outcomes: &mut [Outcome], ctx: &Ctx) ->
             }
             let facts = lang::extract(lang, &text).ok()?;
             let lines = LineIndex::new(&text);
+            let names = http::Assignments::of(&text);
             let detect = |r: &remote::Remote| {
                 http::detect(
                     &facts,
-                    &text,
+                    &names,
                     &lines,
                     &ctx.domains,
                     &ctx.calls.messengers,
