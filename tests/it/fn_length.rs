@@ -4,8 +4,6 @@
 //! raw strings and comments skipped, which is enough for this crate's code
 //! (it is tested below on the cases that would fool it).
 
-use std::path::{Path, PathBuf};
-
 /// The longest a function may be, in lines.
 const MAX_LINES: usize = 150;
 
@@ -200,22 +198,9 @@ fn functions(text: &str) -> Vec<(String, usize, usize)> {
     out
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn no_function_in_src_is_longer_than_the_limit() {
-    let mut files = Vec::new();
-    rust_files(Path::new("src"), &mut files);
-    files.sort();
+    let files = crate::common::rust_files_under("src");
     let mut long = Vec::new();
     let mut seen = 0;
     let mut still_long = std::collections::BTreeSet::new();

@@ -4,7 +4,7 @@
 //! order. Comments are not code and are not read (a doc link may point
 //! anywhere); `#[cfg(test)]` code is, and obeys the same order.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The order, leftmost first. A module may use itself and those before it.
 /// `lib.rs` only declares modules and is not a layer.
@@ -115,22 +115,9 @@ fn violations(rel: &Path, text: &str) -> Vec<String> {
     out
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn no_module_uses_one_to_its_right() {
-    let mut files = Vec::new();
-    rust_files(Path::new("src"), &mut files);
-    files.sort();
+    let files = crate::common::rust_files_under("src");
     let mut bad = Vec::new();
     for f in &files {
         let rel = f.strip_prefix("src").unwrap();

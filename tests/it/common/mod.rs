@@ -8,7 +8,7 @@
 
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use blastmap::model::declaration::{load_file, load_str, locate_flows};
 use blastmap::model::{
@@ -463,4 +463,23 @@ pub fn dot_accepts(dot: &str, text: &str) -> Result<String, String> {
     } else {
         Err(stderr)
     }
+}
+
+/// Every `.rs` file below `dir` (relative to the package root), sorted:
+/// what the structure tests (`layers`, `fn_length`) read.
+pub fn rust_files_under(dir: &str) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(Path::new(dir), &mut out);
+    out.sort();
+    out
 }
