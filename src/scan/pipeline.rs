@@ -130,6 +130,7 @@ impl Ctx {
                 calls: call_specs,
                 messengers,
                 mailers,
+                ids: index.vendors.clone(),
             },
             switches,
             asset_hosts,
