@@ -14,7 +14,6 @@ const MAX_LINES: usize = 150;
 const KNOWN_LONG: &[(&str, &str, usize)] = &[
     ("src/report/diagram/plan.rs", "new", 411),
     ("src/model/fides.rs", "read", 357),
-    ("src/merge/convert.rs", "to_map", 306),
     ("src/scan/pipeline.rs", "run", 240),
     ("src/scan/pipeline.rs", "analyse", 255),
     ("src/scan/lang/javascript.rs", "visit", 235),
