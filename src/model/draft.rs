@@ -653,7 +653,7 @@ impl Validator {
             if from == to {
                 self.problem(
                     path,
-                    format!("flow from `{from}` to itself"),
+                    flow_to_itself(&from),
                     Some("remove it, or point `to` at another system".into()),
                 );
                 continue;
@@ -911,6 +911,12 @@ pub(crate) fn problem(
         message: message.into(),
         help,
     }
+}
+
+/// The words for a flow whose two ends are one system (also said of an
+/// assumed flow, `model::assume`).
+pub(crate) fn flow_to_itself(from: &str) -> String {
+    format!("flow from `{from}` to itself")
 }
 
 /// `{what} id `x` is not a valid id`, for any loader.
