@@ -38,7 +38,7 @@ mod table;
 
 use serde::Serialize;
 
-pub use table::{ImportSyntax, LANGUAGES, Language, PlatformRule};
+pub use table::{ImportNames, ImportSyntax, LANGUAGES, Language, PlatformRule};
 
 /// A language blastmap parses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

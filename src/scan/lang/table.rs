@@ -1,15 +1,21 @@
 //! The language table: one row per language blastmap parses, naming
-//! everything the scan needs to know about it besides its lowering (the
-//! row's `extract`, in the language's own module). Adding a language is
-//! its module (`src/scan/lang/<lang>.rs`), its grammar in
+//! everything the scan needs to know about it: extensions, comments, the
+//! catalog index family and import languages, how import names find
+//! vendors (`imports::vendors_of`), where its SDKs run, its tree-sitter
+//! grammar, how its wrappers are followed across files
+//! (`wrappers::Family::of`), and its lowering (the row's `extract`, in the
+//! language's own module). Adding a language is its module
+//! (`src/scan/lang/<lang>.rs`), its grammar's constant in
 //! `engine::Grammar`, and one row here (ARCHITECTURE.md, "How to add …").
 
 use std::time::Instant;
 
+use super::engine::Grammar;
 use super::{ExtractError, FileFacts, Lang, Limits, html, javascript};
 use super::{go, java, kotlin, php, python, ruby, swift};
 use crate::catalog::ImportLang;
 use crate::scan::index::family;
+use crate::scan::wrappers::Family;
 
 /// Where a language writes the module name of an import, for the
 /// prefilter's check that a package name sits in an import position
@@ -29,6 +35,28 @@ pub enum ImportSyntax {
     /// `use X` or a `\`-qualified name.
     Php,
     /// No imports (HTML and templates: their scripts are found otherwise).
+    None,
+}
+
+/// How an import's module name is matched to catalog vendors
+/// (`imports::vendors_of`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportNames {
+    /// An npm package name, with its subpath and version stripped.
+    Npm,
+    /// A dotted module under a catalog import name, or a PyPI package.
+    Python,
+    /// A `require` path under a catalog name, or a gem.
+    Ruby,
+    /// A Go module path, or a path under a catalog import name.
+    Go,
+    /// The longest Java or Kotlin package prefix.
+    Jvm,
+    /// A `\`-qualified namespace under a catalog name.
+    Php,
+    /// A Swift module name, or a CocoaPod.
+    Swift,
+    /// No imports.
     None,
 }
 
@@ -64,13 +92,22 @@ pub struct Language {
     /// The catalog index's family bits ([`family`]) its imports are looked
     /// up in.
     pub family: u8,
-    /// The catalog's import languages (`imports:` keys of a vendor file)
-    /// its import names are read from; JavaScript uses package names.
+    /// The catalog's import languages (`imports:` keys of a vendor file,
+    /// of a renderer) its import names are read from, its own first;
+    /// JavaScript's imports are package names.
     pub import_langs: &'static [ImportLang],
     /// Where it writes module names.
     pub import_syntax: ImportSyntax,
+    /// How its import names find vendors.
+    pub import_names: ImportNames,
     /// Where its SDKs run.
     pub platform: PlatformRule,
+    /// The tree-sitter grammar its files are parsed with (Vue and Svelte
+    /// files are HTML whose scripts are parsed as JavaScript).
+    pub(crate) grammar: Grammar,
+    /// How its wrappers are followed across files (`wrappers::Family`);
+    /// `None` when it has no functions of its own.
+    pub wrappers: Option<Family>,
     /// Its lowering.
     pub extract: Extract,
 }
@@ -103,7 +140,10 @@ pub static LANGUAGES: &[Language] = &[
         family: family::JS,
         import_langs: &[ImportLang::Js],
         import_syntax: ImportSyntax::Js,
+        import_names: ImportNames::Npm,
         platform: PlatformRule::ByPackage,
+        grammar: Grammar::JavaScript,
+        wrappers: Some(Family::Js),
         extract: js,
     },
     Language {
@@ -113,7 +153,10 @@ pub static LANGUAGES: &[Language] = &[
         family: family::JS,
         import_langs: &[ImportLang::Js],
         import_syntax: ImportSyntax::Js,
+        import_names: ImportNames::Npm,
         platform: PlatformRule::ByPackage,
+        grammar: Grammar::TypeScript,
+        wrappers: Some(Family::Js),
         extract: ts,
     },
     Language {
@@ -123,7 +166,10 @@ pub static LANGUAGES: &[Language] = &[
         family: family::JS,
         import_langs: &[ImportLang::Js],
         import_syntax: ImportSyntax::Js,
+        import_names: ImportNames::Npm,
         platform: PlatformRule::Browser,
+        grammar: Grammar::Tsx,
+        wrappers: Some(Family::Js),
         extract: tsx,
     },
     Language {
@@ -133,7 +179,10 @@ pub static LANGUAGES: &[Language] = &[
         family: family::JS,
         import_langs: &[ImportLang::Js],
         import_syntax: ImportSyntax::Js,
+        import_names: ImportNames::Npm,
         platform: PlatformRule::Browser,
+        grammar: Grammar::Html,
+        wrappers: Some(Family::Js),
         extract: vue,
     },
     Language {
@@ -143,7 +192,10 @@ pub static LANGUAGES: &[Language] = &[
         family: family::JS,
         import_langs: &[ImportLang::Js],
         import_syntax: ImportSyntax::Js,
+        import_names: ImportNames::Npm,
         platform: PlatformRule::Browser,
+        grammar: Grammar::Html,
+        wrappers: Some(Family::Js),
         extract: svelte,
     },
     Language {
@@ -153,7 +205,10 @@ pub static LANGUAGES: &[Language] = &[
         family: family::PYTHON,
         import_langs: &[ImportLang::Python],
         import_syntax: ImportSyntax::Python,
+        import_names: ImportNames::Python,
         platform: PlatformRule::Server,
+        grammar: Grammar::Python,
+        wrappers: Some(Family::Python),
         extract: python::extract,
     },
     Language {
@@ -163,7 +218,10 @@ pub static LANGUAGES: &[Language] = &[
         family: family::RUBY,
         import_langs: &[ImportLang::Ruby],
         import_syntax: ImportSyntax::Ruby,
+        import_names: ImportNames::Ruby,
         platform: PlatformRule::Server,
+        grammar: Grammar::Ruby,
+        wrappers: Some(Family::Other(Lang::Ruby)),
         extract: ruby::extract,
     },
     Language {
@@ -173,7 +231,10 @@ pub static LANGUAGES: &[Language] = &[
         family: family::GO,
         import_langs: &[ImportLang::Go],
         import_syntax: ImportSyntax::Go,
+        import_names: ImportNames::Go,
         platform: PlatformRule::Server,
+        grammar: Grammar::Go,
+        wrappers: Some(Family::Go),
         extract: go::extract,
     },
     Language {
@@ -183,7 +244,10 @@ pub static LANGUAGES: &[Language] = &[
         family: family::JVM,
         import_langs: &[ImportLang::Java, ImportLang::Kotlin],
         import_syntax: ImportSyntax::ImportLine,
+        import_names: ImportNames::Jvm,
         platform: PlatformRule::ServerUnlessAndroid,
+        grammar: Grammar::Java,
+        wrappers: Some(Family::Jvm),
         extract: java::extract,
     },
     Language {
@@ -191,9 +255,12 @@ pub static LANGUAGES: &[Language] = &[
         extensions: &["kt", "kts"],
         hash_comments: false,
         family: family::JVM,
-        import_langs: &[ImportLang::Java, ImportLang::Kotlin],
+        import_langs: &[ImportLang::Kotlin, ImportLang::Java],
         import_syntax: ImportSyntax::ImportLine,
+        import_names: ImportNames::Jvm,
         platform: PlatformRule::ServerUnlessAndroid,
+        grammar: Grammar::Kotlin,
+        wrappers: Some(Family::Jvm),
         extract: kotlin::extract,
     },
     Language {
@@ -203,7 +270,10 @@ pub static LANGUAGES: &[Language] = &[
         family: family::PHP,
         import_langs: &[ImportLang::Php],
         import_syntax: ImportSyntax::Php,
+        import_names: ImportNames::Php,
         platform: PlatformRule::Server,
+        grammar: Grammar::Php,
+        wrappers: Some(Family::Other(Lang::Php)),
         extract: php::extract,
     },
     Language {
@@ -213,7 +283,10 @@ pub static LANGUAGES: &[Language] = &[
         family: family::SWIFT,
         import_langs: &[ImportLang::Swift],
         import_syntax: ImportSyntax::ImportLine,
+        import_names: ImportNames::Swift,
         platform: PlatformRule::Mobile,
+        grammar: Grammar::Swift,
+        wrappers: Some(Family::Other(Lang::Swift)),
         extract: swift::extract,
     },
     Language {
@@ -235,7 +308,10 @@ pub static LANGUAGES: &[Language] = &[
         family: family::JS,
         import_langs: &[],
         import_syntax: ImportSyntax::None,
+        import_names: ImportNames::None,
         platform: PlatformRule::Browser,
+        grammar: Grammar::Html,
+        wrappers: None,
         extract: html_page,
     },
 ];
