@@ -941,3 +941,178 @@ pub(crate) fn unknown_category(
         .or_else(|| otherwise.map(str::to_string));
     problem(path, format!("unknown category `{key}`"), help)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flow(at: &str, from: &str, to: &str, fields: &[&str]) -> DraftFlow {
+        DraftFlow {
+            at: at.into(),
+            from: Some(from.into()),
+            to: Some(to.into()),
+            fields: Some(DraftFields::List(
+                fields.iter().map(|f| f.to_string()).collect(),
+            )),
+            purpose: None,
+            evidence: Vec::new(),
+            origin: Origin::DECLARED,
+        }
+    }
+
+    fn web() -> DraftComponent {
+        DraftComponent {
+            id: "web".into(),
+            at: "components.web".into(),
+            name: None,
+            kind: Some("web".into()),
+            paths: Vec::new(),
+            holds: Vec::new(),
+            origin: Origin::DECLARED,
+        }
+    }
+
+    fn vendor(id: &str) -> DraftVendor {
+        DraftVendor {
+            id: id.into(),
+            at: format!("vendors.{id}"),
+            name: None,
+            category: None,
+            access: Vec::new(),
+            origin: Origin::DECLARED,
+        }
+    }
+
+    fn problems(d: Draft) -> Vec<(String, String, Option<String>)> {
+        match validate(d, "f", "system", Places::Paths) {
+            Ok(_) => Vec::new(),
+            Err(LoadError::Invalid { problems, .. }) => problems
+                .into_iter()
+                .map(|p| (p.path, p.message, p.help))
+                .collect(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn every_problem_is_collected_with_its_path_and_suggestion() {
+        let d = Draft {
+            fields: vec![DraftField {
+                id: "email".into(),
+                at: "fields.email".into(),
+                category: Some("user.contact.emial".into()),
+                ..DraftField::default()
+            }],
+            components: vec![web()],
+            vendors: vec![vendor("mixpanel")],
+            flows: vec![
+                flow("flows[0]", "web", "mixpnael", &["user.name"]),
+                flow("flows[1]", "web", "web", &["user.name"]),
+            ],
+            rules: Rules {
+                plain_ids: true,
+                categories_as_fields: true,
+            },
+            ..Draft::default()
+        };
+        let got = problems(d);
+        let has = |path: &str, message: &str, help: &str| {
+            got.iter()
+                .any(|(p, m, h)| p == path && m == message && h.as_deref() == Some(help))
+        };
+        assert!(
+            has(
+                "fields.email.category",
+                "unknown category `user.contact.emial`",
+                "did you mean `user.contact.email`?"
+            ),
+            "{got:?}"
+        );
+        assert!(
+            has(
+                "flows[0].to",
+                "unknown destination `mixpnael`: no component or vendor has that id",
+                "did you mean `mixpanel`?"
+            ),
+            "{got:?}"
+        );
+        assert!(
+            has(
+                "flows[1]",
+                "flow from `web` to itself",
+                "remove it, or point `to` at another system"
+            ),
+            "{got:?}"
+        );
+        assert_eq!(got.len(), 3, "{got:?}");
+    }
+
+    #[test]
+    fn a_taxonomy_key_may_extend_another_whatever_their_order() {
+        let key = |key: &str, parent: &str| DraftCategory {
+            key: key.into(),
+            at: format!("taxonomy.{key}"),
+            parent: Some(parent.into()),
+            parent_at: format!("taxonomy.{key}.parent"),
+            sensitivity: None,
+            name: None,
+            plain: None,
+        };
+        let d = Draft {
+            taxonomy: vec![
+                key("user.content.prompts.system", "user.content.prompts"),
+                DraftCategory {
+                    sensitivity: Some(Sensitivity::Critical),
+                    ..key("user.content.prompts", "user.content")
+                },
+            ],
+            ..Draft::default()
+        };
+        let map = validate(d, "f", "system", Places::Paths).unwrap();
+        assert_eq!(
+            map.taxonomy.sensitivity("user.content.prompts.system"),
+            Sensitivity::Critical,
+            "inherited from the parent listed after it"
+        );
+    }
+
+    #[test]
+    fn the_rules_say_what_a_format_accepts() {
+        let draft = |rules| Draft {
+            components: vec![web()],
+            vendors: vec![vendor("mixpanel")],
+            flows: vec![flow("flows[0]", "web", "mixpanel", &["user.device.os"])],
+            rules,
+            ..Draft::default()
+        };
+        // A taxonomy key as a field: an implicit field in a declaration…
+        let map = validate(
+            draft(Rules {
+                plain_ids: true,
+                categories_as_fields: true,
+            }),
+            "f",
+            "system",
+            Places::Paths,
+        )
+        .unwrap();
+        assert!(map.fields["user.device.os"].implicit);
+        // … an unknown field where fields are listed (a merged map).
+        let got = problems(draft(Rules::default()));
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, "unknown field `user.device.os`");
+        // Ids: the declaration syntax, or only not empty.
+        let mut d = draft(Rules::default());
+        d.components[0].id = "web app".into();
+        d.flows.clear();
+        assert!(problems(d).is_empty());
+        let mut d = draft(Rules {
+            plain_ids: true,
+            categories_as_fields: true,
+        });
+        d.components[0].id = "web app".into();
+        d.flows.clear();
+        let got = problems(d);
+        assert_eq!(got[0].1, "component id `web app` is not a valid id");
+    }
+}
