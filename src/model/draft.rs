@@ -14,16 +14,18 @@
 //! problem with a did-you-mean, places them (line and column from
 //! [`Places`]) and returns a map only when there are none.
 //!
-//! Each message is written once, here (the constructors at the end are
-//! also used by the loaders that are not maps, such as a scan output).
+//! Each check's message is written once, here (the constructors at the end
+//! are also used by the loaders that are not maps, such as a scan output);
+//! the translations keep only the messages about their own format.
 //!
 //! Positions: serde_yaml (the YAML reader) gives a position only with a
 //! syntax error, never for a value of a parsed document (serde_yaml 0.9
 //! exposes no spans), so a YAML file with problems is indexed once more at
 //! the event level by [`super::locate`] (yaml-rust2) to place them. That
-//! second pass runs only when there is a problem to place (or a declared
-//! flow's evidence line to find, see `declaration::locate_flows`), never
-//! on the way to a valid map; JSON inputs keep their paths.
+//! second pass runs only when there is a problem to place, or evidence
+//! lines to find (a declared flow's, see `declaration::locate_flows`, and
+//! a Fides manifest's), never just to validate; JSON inputs keep their
+//! paths.
 
 use std::collections::{BTreeSet, HashSet};
 
