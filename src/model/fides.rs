@@ -153,12 +153,18 @@ pub fn load_str(text: &str, file: &str) -> Result<Map, LoadError> {
         }
     })?;
     let systems = manifest.system.unwrap_or_default();
+    // Declared evidence points at lines, so the manifest is indexed whether
+    // or not it has problems (see `draft`'s module doc); past the size at
+    // which declarations keep paths, it keeps paths too.
+    let indexed = text.len() <= super::declaration::LOCATE_MAX_BYTES;
     let mut r = Reader {
         taxonomy: Taxonomy::builtin().clone(),
         draft: Draft::default(),
-        // Declared evidence points at lines, so the manifest is indexed
-        // whether or not it has problems (see `draft`'s module doc).
-        locations: Locations::index(text).unwrap_or_default(),
+        locations: if indexed {
+            Locations::index(text).unwrap_or_default()
+        } else {
+            Locations::default()
+        },
         file,
         nodes: BTreeMap::new(),
         components: BTreeMap::new(),
@@ -168,8 +174,12 @@ pub fn load_str(text: &str, file: &str) -> Result<Map, LoadError> {
     };
     r.define(manifest.data_category.as_deref().unwrap_or_default());
     r.read(&systems);
-    let locations = std::mem::take(&mut r.locations);
-    draft::validate(r.draft, file, "fides", Places::Index(locations))
+    let places = if indexed {
+        Places::Index(std::mem::take(&mut r.locations))
+    } else {
+        Places::Yaml(text)
+    };
+    draft::validate(r.draft, file, "fides", places)
 }
 
 /// Translates a manifest into a [`Draft`]: which systems are components
