@@ -21,7 +21,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    engine::parse_and_walk(Lang::Go.spec().grammar, src, limits, deadline, visit)
+    engine::parse_and_walk(Lang::Go, src, limits, deadline, visit)
 }
 
 struct Go;

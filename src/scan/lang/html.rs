@@ -35,7 +35,7 @@ pub(crate) fn extract(
     } else {
         src.to_string()
     };
-    let tree = engine::parse(Lang::Html.spec().grammar, &uncommented, deadline)?;
+    let tree = engine::parse(Lang::Html, &uncommented, deadline)?;
     let mut ctx = Ctx::new(&uncommented, 0, limits, deadline);
     ctx.set_display(src);
     let mut scripts: Vec<(Dialect, usize, usize, u32)> = Vec::new();

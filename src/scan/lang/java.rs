@@ -17,7 +17,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    engine::parse_and_walk(Lang::Java.spec().grammar, src, limits, deadline, visit)
+    engine::parse_and_walk(Lang::Java, src, limits, deadline, visit)
 }
 
 struct Java;

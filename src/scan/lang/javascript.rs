@@ -41,14 +41,12 @@ pub(crate) fn extract_quoting(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    let grammar = match dialect {
+    let lang = match dialect {
         Dialect::JavaScript => Lang::JavaScript,
         Dialect::TypeScript => Lang::TypeScript,
         Dialect::Tsx => Lang::Tsx,
-    }
-    .spec()
-    .grammar;
-    let tree = engine::parse(grammar, src, deadline)?;
+    };
+    let tree = engine::parse(lang, src, deadline)?;
     let mut ctx = Ctx::new(src, line_offset, limits, deadline);
     ctx.set_display(display);
     let mut exported: HashSet<String> = HashSet::new();

@@ -18,7 +18,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    engine::parse_and_walk(Lang::Kotlin.spec().grammar, src, limits, deadline, visit)
+    engine::parse_and_walk(Lang::Kotlin, src, limits, deadline, visit)
 }
 
 struct Kt;

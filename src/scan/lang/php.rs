@@ -22,7 +22,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    engine::parse_and_walk(Lang::Php.spec().grammar, src, limits, deadline, visit)
+    engine::parse_and_walk(Lang::Php, src, limits, deadline, visit)
 }
 
 struct Php;

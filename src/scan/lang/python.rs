@@ -20,7 +20,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    engine::parse_and_walk(Lang::Python.spec().grammar, src, limits, deadline, visit)
+    engine::parse_and_walk(Lang::Python, src, limits, deadline, visit)
 }
 
 struct Py;

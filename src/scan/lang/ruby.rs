@@ -20,7 +20,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    engine::parse_and_walk(Lang::Ruby.spec().grammar, src, limits, deadline, visit)
+    engine::parse_and_walk(Lang::Ruby, src, limits, deadline, visit)
 }
 
 struct Rb;

@@ -16,7 +16,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    engine::parse_and_walk(Lang::Swift.spec().grammar, src, limits, deadline, visit)
+    engine::parse_and_walk(Lang::Swift, src, limits, deadline, visit)
 }
 
 struct Swift;

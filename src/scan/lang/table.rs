@@ -5,12 +5,11 @@
 //! grammar, how its wrappers are followed across files
 //! (`wrappers::Family::of`), and its lowering (the row's `extract`, in the
 //! language's own module). Adding a language is its module
-//! (`src/scan/lang/<lang>.rs`), its grammar's constant in
-//! `engine::Grammar`, and one row here (ARCHITECTURE.md, "How to add …").
+//! (`src/scan/lang/<lang>.rs`), its grammar crate, and one row here (with
+//! its `grammar` function; ARCHITECTURE.md, "How to add …").
 
 use std::time::Instant;
 
-use super::engine::Grammar;
 use super::{ExtractError, FileFacts, Lang, Limits, html, javascript};
 use super::{go, java, kotlin, php, python, ruby, swift};
 use crate::catalog::ImportLang;
@@ -103,8 +102,9 @@ pub struct Language {
     /// Where its SDKs run.
     pub platform: PlatformRule,
     /// The tree-sitter grammar its files are parsed with (Vue and Svelte
-    /// files are HTML whose scripts are parsed as JavaScript).
-    pub(crate) grammar: Grammar,
+    /// files are HTML whose scripts are parsed as JavaScript); the engine
+    /// keeps one parser per language and thread.
+    pub grammar: fn() -> tree_sitter::Language,
     /// How its wrappers are followed across files (`wrappers::Family`);
     /// `None` when it has no functions of its own.
     pub wrappers: Option<Family>,
@@ -131,6 +131,45 @@ fn html_page(s: &str, l: &Limits, d: Instant) -> Result<FileFacts, ExtractError>
     html::extract(Lang::Html, s, l, d)
 }
 
+/// The tree-sitter grammars, each crate's constant as a `Language`.
+mod grammar {
+    use tree_sitter::Language;
+
+    pub fn javascript() -> Language {
+        tree_sitter_javascript::LANGUAGE.into()
+    }
+    pub fn typescript() -> Language {
+        tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()
+    }
+    pub fn tsx() -> Language {
+        tree_sitter_typescript::LANGUAGE_TSX.into()
+    }
+    pub fn python() -> Language {
+        tree_sitter_python::LANGUAGE.into()
+    }
+    pub fn ruby() -> Language {
+        tree_sitter_ruby::LANGUAGE.into()
+    }
+    pub fn go() -> Language {
+        tree_sitter_go::LANGUAGE.into()
+    }
+    pub fn java() -> Language {
+        tree_sitter_java::LANGUAGE.into()
+    }
+    pub fn kotlin() -> Language {
+        tree_sitter_kotlin_ng::LANGUAGE.into()
+    }
+    pub fn php() -> Language {
+        tree_sitter_php::LANGUAGE_PHP.into()
+    }
+    pub fn swift() -> Language {
+        tree_sitter_swift::LANGUAGE.into()
+    }
+    pub fn html() -> Language {
+        tree_sitter_html::LANGUAGE.into()
+    }
+}
+
 /// Every language, in [`Lang`]'s order (a test checks it).
 pub static LANGUAGES: &[Language] = &[
     Language {
@@ -142,7 +181,7 @@ pub static LANGUAGES: &[Language] = &[
         import_syntax: ImportSyntax::Js,
         import_names: ImportNames::Npm,
         platform: PlatformRule::ByPackage,
-        grammar: Grammar::JavaScript,
+        grammar: grammar::javascript,
         wrappers: Some(Family::Js),
         extract: js,
     },
@@ -155,7 +194,7 @@ pub static LANGUAGES: &[Language] = &[
         import_syntax: ImportSyntax::Js,
         import_names: ImportNames::Npm,
         platform: PlatformRule::ByPackage,
-        grammar: Grammar::TypeScript,
+        grammar: grammar::typescript,
         wrappers: Some(Family::Js),
         extract: ts,
     },
@@ -168,7 +207,7 @@ pub static LANGUAGES: &[Language] = &[
         import_syntax: ImportSyntax::Js,
         import_names: ImportNames::Npm,
         platform: PlatformRule::Browser,
-        grammar: Grammar::Tsx,
+        grammar: grammar::tsx,
         wrappers: Some(Family::Js),
         extract: tsx,
     },
@@ -181,7 +220,7 @@ pub static LANGUAGES: &[Language] = &[
         import_syntax: ImportSyntax::Js,
         import_names: ImportNames::Npm,
         platform: PlatformRule::Browser,
-        grammar: Grammar::Html,
+        grammar: grammar::html,
         wrappers: Some(Family::Js),
         extract: vue,
     },
@@ -194,7 +233,7 @@ pub static LANGUAGES: &[Language] = &[
         import_syntax: ImportSyntax::Js,
         import_names: ImportNames::Npm,
         platform: PlatformRule::Browser,
-        grammar: Grammar::Html,
+        grammar: grammar::html,
         wrappers: Some(Family::Js),
         extract: svelte,
     },
@@ -207,7 +246,7 @@ pub static LANGUAGES: &[Language] = &[
         import_syntax: ImportSyntax::Python,
         import_names: ImportNames::Python,
         platform: PlatformRule::Server,
-        grammar: Grammar::Python,
+        grammar: grammar::python,
         wrappers: Some(Family::Python),
         extract: python::extract,
     },
@@ -220,7 +259,7 @@ pub static LANGUAGES: &[Language] = &[
         import_syntax: ImportSyntax::Ruby,
         import_names: ImportNames::Ruby,
         platform: PlatformRule::Server,
-        grammar: Grammar::Ruby,
+        grammar: grammar::ruby,
         wrappers: Some(Family::Other(Lang::Ruby)),
         extract: ruby::extract,
     },
@@ -233,7 +272,7 @@ pub static LANGUAGES: &[Language] = &[
         import_syntax: ImportSyntax::Go,
         import_names: ImportNames::Go,
         platform: PlatformRule::Server,
-        grammar: Grammar::Go,
+        grammar: grammar::go,
         wrappers: Some(Family::Go),
         extract: go::extract,
     },
@@ -246,7 +285,7 @@ pub static LANGUAGES: &[Language] = &[
         import_syntax: ImportSyntax::ImportLine,
         import_names: ImportNames::Jvm,
         platform: PlatformRule::ServerUnlessAndroid,
-        grammar: Grammar::Java,
+        grammar: grammar::java,
         wrappers: Some(Family::Jvm),
         extract: java::extract,
     },
@@ -259,7 +298,7 @@ pub static LANGUAGES: &[Language] = &[
         import_syntax: ImportSyntax::ImportLine,
         import_names: ImportNames::Jvm,
         platform: PlatformRule::ServerUnlessAndroid,
-        grammar: Grammar::Kotlin,
+        grammar: grammar::kotlin,
         wrappers: Some(Family::Jvm),
         extract: kotlin::extract,
     },
@@ -272,7 +311,7 @@ pub static LANGUAGES: &[Language] = &[
         import_syntax: ImportSyntax::Php,
         import_names: ImportNames::Php,
         platform: PlatformRule::Server,
-        grammar: Grammar::Php,
+        grammar: grammar::php,
         wrappers: Some(Family::Other(Lang::Php)),
         extract: php::extract,
     },
@@ -285,7 +324,7 @@ pub static LANGUAGES: &[Language] = &[
         import_syntax: ImportSyntax::ImportLine,
         import_names: ImportNames::Swift,
         platform: PlatformRule::Mobile,
-        grammar: Grammar::Swift,
+        grammar: grammar::swift,
         wrappers: Some(Family::Other(Lang::Swift)),
         extract: swift::extract,
     },
@@ -310,7 +349,7 @@ pub static LANGUAGES: &[Language] = &[
         import_syntax: ImportSyntax::None,
         import_names: ImportNames::None,
         platform: PlatformRule::Browser,
-        grammar: Grammar::Html,
+        grammar: grammar::html,
         wrappers: None,
         extract: html_page,
     },
@@ -332,6 +371,11 @@ mod tests {
         for (i, row) in LANGUAGES.iter().enumerate() {
             assert_eq!(row.lang as usize, i, "{:?} is not at its index", row.lang);
         }
+        assert_eq!(
+            LANGUAGES.len(),
+            Lang::Html as usize + 1,
+            "engine::LANGS sizes the parser slots by `Html`, the last variant: add languages before it"
+        );
         let mut seen = std::collections::BTreeSet::new();
         for row in LANGUAGES {
             for e in row.extensions {
