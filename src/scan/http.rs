@@ -90,7 +90,7 @@ pub(crate) fn is_config_value(expr: &str) -> bool {
 }
 
 /// Argument keys that carry the application's own transport settings.
-fn is_transport_key(key: &str) -> bool {
+pub(crate) fn is_transport_key(key: &str) -> bool {
     let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
     matches!(
         last.as_str(),
@@ -216,7 +216,7 @@ fn multi_line_value<'t>(text: &'t str, at: usize, rhs: &'t str, budget: &mut usi
 /// inside the values of the names it uses (one hop, the nearest assignment
 /// before the call, a literal opened at a line's end read to its close): a
 /// lexical reading of a payload that the extractor does not flatten.
-fn payload_pairs<'a>(
+pub(crate) fn payload_pairs<'a>(
     expr: &'a str,
     line: u32,
     assigned: &BTreeMap<&'a str, Vec<(&'a str, u32)>>,
@@ -570,7 +570,7 @@ fn resolve(
 /// twice by the pipeline's pass over other files' URLs) and the URLs it
 /// defines ([`url_defs`]).
 pub struct Assignments<'t> {
-    at: BTreeMap<&'t str, Vec<(&'t str, u32)>>,
+    pub(crate) at: BTreeMap<&'t str, Vec<(&'t str, u32)>>,
     plain: BTreeMap<&'t str, Vec<&'t str>>,
 }
 
@@ -583,7 +583,24 @@ impl<'t> Assignments<'t> {
     }
 }
 
-/// HTTP request evidence and the fields each request sends.
+/// A request to a vendor's API that [`detect`] found: the call (by its
+/// line and callee), which argument is its URL (`usize::MAX` for a request
+/// through a base-URL client) and where it goes. A first-party function
+/// that passes its parameters into one is a wrapper (see
+/// [`super::wrappers::of_requests`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// 1-based line of the call.
+    pub line: u32,
+    /// The call's callee, as the extractor wrote it.
+    pub callee: String,
+    /// The index of the URL among the call's arguments.
+    pub url_at: usize,
+    /// The vendors it goes to.
+    pub vendors: Vec<VendorIx>,
+}
+
+/// HTTP request evidence, the fields each request sends, and the requests.
 pub fn detect(
     facts: &FileFacts,
     names: &Assignments<'_>,
@@ -592,9 +609,10 @@ pub fn detect(
     messengers: &BTreeSet<VendorIx>,
     folder_vendors: &[VendorIx],
     remote: &Remote,
-) -> (Vec<Finding>, Vec<CallField>) {
+) -> (Vec<Finding>, Vec<CallField>, Vec<Request>) {
     let mut findings = Vec::new();
     let mut fields = BTreeSet::new();
+    let mut requests = Vec::new();
     let assigned_at = &names.at;
     let assigned = &names.plain;
     let clients = base_url_clients(facts, assigned_at, assigned, domains, remote);
@@ -612,6 +630,12 @@ pub fn detect(
         if mention::line_is_mention(lines, call.line) {
             continue;
         }
+        requests.push(Request {
+            line: call.line,
+            callee: call.callee.clone(),
+            url_at,
+            vendors: vendors.clone(),
+        });
         for &v in &vendors {
             findings.push(Finding {
                 vendor: v,
@@ -663,7 +687,7 @@ pub fn detect(
             record(call, &vendors, found, &mut fields);
         }
     }
-    (findings, fields.into_iter().collect())
+    (findings, fields.into_iter().collect(), requests)
 }
 
 /// Adds what a request sends, as (category, name, line), to `fields` for

@@ -1160,7 +1160,7 @@ fn requests(
     out: &mut Outcome,
 ) -> Vec<Finding> {
     let names = http::Assignments::of(text);
-    let (requests, sent) = http::detect(
+    let (requests, sent, made) = http::detect(
         facts,
         &names,
         lines,
@@ -1172,6 +1172,11 @@ fn requests(
     if production {
         out.url_defs = http::url_defs(rel, facts, &names, &ctx.domains);
         out.fields.extend(sent);
+        if let Some(lang) = Lang::from_path(std::path::Path::new(rel)) {
+            out.wrappers.extend(wrappers::of_requests(
+                lang, facts, &made, &names, &ctx.calls,
+            ));
+        }
     }
     requests
 }
@@ -1323,8 +1328,8 @@ fn remote_url_pass(files: &[WalkedFile], outcomes: &mut [Outcome], ctx: &Ctx) ->
                     r,
                 )
             };
-            let (findings, fields) = detect(&remote);
-            let (alone_findings, alone_fields) = detect(&none);
+            let (findings, fields, _) = detect(&remote);
+            let (alone_findings, alone_fields, _) = detect(&none);
             let seen: BTreeSet<(u16, u32)> =
                 alone_findings.iter().map(|f| (f.vendor, f.line)).collect();
             let findings: Vec<Finding> = findings

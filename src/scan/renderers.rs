@@ -446,22 +446,8 @@ pub fn detect(lang: Lang, facts: &FileFacts, text: &str, hosted: &Hosted) -> Det
                     .iter()
                     .find(|f| &f.name == name && f.line == *line);
                 let Some(def) = def else { continue };
-                let mut forwards = forwards.clone();
-                forwards.sort();
-                forwards.dedup();
-                out.wrappers.push(Wrapper {
-                    name: name.clone(),
-                    family,
-                    file: String::new(),
-                    line: *line,
-                    exported: def.exported,
-                    vendor: *v,
-                    via: format!("{} camera", r.name),
-                    forwards,
-                    owner: def.owner.clone().filter(|_| family.typed()),
-                    carries: Vec::new(),
-                    extension: false,
-                });
+                out.wrappers
+                    .push(camera_wrapper(def, family, *v, &r.name, forwards));
             }
         }
     }
@@ -469,6 +455,34 @@ pub fn detect(lang: Lang, facts: &FileFacts, text: &str, hosted: &Hosted) -> Det
     out.fields.sort();
     out.fields.dedup();
     out
+}
+
+/// A first-party function that moves a renderer's camera to what its
+/// parameters give.
+fn camera_wrapper(
+    def: &FunctionDef,
+    family: Family,
+    vendor: VendorIx,
+    renderer: &str,
+    forwards: &[Forward],
+) -> Wrapper {
+    let mut forwards = forwards.to_vec();
+    forwards.sort();
+    forwards.dedup();
+    Wrapper {
+        name: def.name.clone(),
+        family,
+        file: String::new(),
+        line: def.line,
+        exported: def.exported,
+        vendor,
+        via: format!("{renderer} camera"),
+        forwards,
+        owner: def.owner.clone().filter(|_| family.typed()),
+        carries: Vec::new(),
+        extension: false,
+        request: false,
+    }
 }
 
 #[cfg(test)]

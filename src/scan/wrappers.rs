@@ -53,19 +53,26 @@
 //! are in the same file (across files, the outer function's call sites
 //! pass through a first-party function that sends nothing itself); every
 //! call of a wrapper is a call site, including the outer wrapper's own call
-//! of the inner one; methods of JS, Python and Go types are not
-//! followed (their receivers have no declared type); a parameter counts as forwarded
-//! when it is passed as it is (`props`, `...props`, `**props`), as one of
-//! its members (`options.email`), interpolated in a string, or as one
-//! alternative of a choice (`test ? "qa@example.com" : to`); a wrapper of
-//! a plain HTTP request (rather than an SDK call) is not followed.
+//! of the inner one; methods of JS, Python and Go types around an SDK call
+//! are not followed (their receivers have no declared type); a parameter
+//! counts as forwarded when it is passed as it is (`props`, `...props`,
+//! `**props`), as one of its members (`options.email`), interpolated in a
+//! string, or as one alternative of a choice (`test ? "qa@example.com" :
+//! to`).
+//!
+//! A function or method around a plain HTTP request to a vendor's API is a
+//! wrapper too ([`of_requests`]), in every language: an API client class's
+//! `send`/`request` method, called by the class's other methods through
+//! the object itself (`self.send(...)`, `this.request(...)`), where they
+//! compose what is sent, and by other files through the class's name
+//! (`Telegram.send(...)`) or an instance typed as above.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Finding;
 use super::calls::{self, CallField};
 use super::index::{Index, VendorIx};
-use super::lang::{Arg, Call, FileFacts, Lang};
+use super::lang::{Arg, Call, FileFacts, FunctionDef, Lang};
 use crate::catalog::CallSpec;
 use crate::model::{EvidenceKind, Scope};
 
@@ -150,6 +157,10 @@ pub struct Wrapper {
     /// A Kotlin extension function (`fun MapLibreMap.zoomTo(...)`), called
     /// on a receiver of any name (set by [`mark_extensions`]).
     pub extension: bool,
+    /// It wraps a plain HTTP request ([`of_requests`]): a method of an API
+    /// client class, whose calls from the class's other methods are call
+    /// sites too (`notify` composing a message and calling `self.send`).
+    pub request: bool,
 }
 
 impl Wrapper {
@@ -324,6 +335,7 @@ pub fn defined_with(
                         owner: f.owner.clone().filter(|_| methods),
                         carries: Vec::new(),
                         extension: false,
+                        request: false,
                     });
                 w.add(forwards, carried);
             }
@@ -331,6 +343,175 @@ pub fn defined_with(
     }
     chain(facts, specs, &mut out, methods);
     out.into_values().collect()
+}
+
+/// Functions and methods that pass one of their parameters into a plain
+/// HTTP request to a vendor's API ([`super::http::detect`]):
+/// `def send(cls, chat_id, text): cls.post(URL, json={"chat_id": chat_id,
+/// "text": text})`, `async request(path, body) { return fetch(BASE + path,
+/// { body: JSON.stringify(body) }) }`. A parameter counts when it is an
+/// argument as it is, or a value of the body the request sends (built in
+/// the call or in a variable a few lines up); the key it is sent under is
+/// what a call site's bare value is classified by. Methods count in every
+/// language here: their call sites are found through `self`/`this` in
+/// their own class and through the class's name (`Telegram.send(...)`),
+/// besides declared types. Wrappers of these in the same file follow
+/// ([`chain`]).
+pub fn of_requests(
+    lang: Lang,
+    facts: &FileFacts,
+    requests: &[super::http::Request],
+    names: &super::http::Assignments<'_>,
+    specs: &calls::Specs,
+) -> Vec<Wrapper> {
+    let Some(family) = Family::of(lang) else {
+        return Vec::new();
+    };
+    if requests.is_empty() || facts.functions.is_empty() {
+        return Vec::new();
+    }
+    let mut out: BTreeMap<(String, u32, VendorIx), Wrapper> = BTreeMap::new();
+    for f in &facts.functions {
+        let params = params_of(&f.params);
+        if params.is_empty() {
+            continue;
+        }
+        for call in &f.calls {
+            for req in requests
+                .iter()
+                .filter(|r| r.line == call.line && r.callee == call.callee)
+            {
+                let forwards = request_forwards(call, req.url_at, &params, names);
+                if forwards.is_empty() {
+                    continue;
+                }
+                for &v in &req.vendors {
+                    let w = out
+                        .entry((f.name.clone(), f.line, v))
+                        .or_insert_with(|| Wrapper {
+                            name: f.name.clone(),
+                            family,
+                            file: String::new(),
+                            line: f.line,
+                            exported: f.exported,
+                            vendor: v,
+                            via: format!("a request ({})", calls::dotted(&call.callee)),
+                            forwards: Vec::new(),
+                            owner: f.owner.clone(),
+                            carries: Vec::new(),
+                            extension: false,
+                            request: true,
+                        });
+                    w.add(forwards.clone(), Vec::new());
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        return Vec::new();
+    }
+    chain(facts, specs, &mut out, true);
+    out.into_values().collect()
+}
+
+/// The parameters a request passes on: as arguments (not its URL, nor
+/// transport settings), or as values of the body it sends.
+fn request_forwards(
+    call: &Call,
+    url_at: usize,
+    params: &[Param<'_>],
+    names: &super::http::Assignments<'_>,
+) -> Vec<Forward> {
+    let mut out: Vec<Forward> = Vec::new();
+    let mut push = |p: Param<'_>, key: Option<&str>| {
+        if out
+            .iter()
+            .any(|f| f.index == p.index && f.member.as_deref() == p.member)
+        {
+            return;
+        }
+        out.push(Forward {
+            index: p.index,
+            name: p.member.unwrap_or(p.name).to_string(),
+            event_name: false,
+            implies: None,
+            key: key.map(str::to_string),
+            member: p.member.map(str::to_string),
+        });
+    };
+    for (i, arg) in call.args.iter().enumerate() {
+        if i == url_at
+            || arg
+                .key
+                .as_deref()
+                .is_some_and(super::http::is_transport_key)
+            || super::http::is_app_config(&arg.expr)
+        {
+            continue;
+        }
+        if let Some(p) = forward_of(arg, params).or_else(|| serialised(&arg.expr, params)) {
+            // A body passed whole (`json=payload`, `body:
+            // JSON.stringify(body)`) is classified by what the call site
+            // puts in it, not by the client's keyword.
+            let key = arg.key.as_deref().filter(|k| !is_body_key(k));
+            push(p, key);
+            continue;
+        }
+        for (key, value, _) in super::http::payload_pairs(&arg.expr, arg.line, &names.at) {
+            let pair = Arg {
+                key: Some(key.to_string()),
+                expr: value.to_string(),
+                line: arg.line,
+                position: None,
+            };
+            if let Some(p) = forward_of(&pair, params) {
+                push(p, Some(key));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The parameter a request's body serialises whole: `JSON.stringify(body)`
+/// (also as one alternative, `body === undefined ? undefined :
+/// JSON.stringify(body)`), `json.dumps(payload)`, `json_encode($data)`,
+/// `JSON.generate(params)`, `params.to_json`.
+fn serialised<'p>(expr: &str, params: &[Param<'p>]) -> Option<Param<'p>> {
+    const CALLS: &[&str] = &[
+        "JSON.stringify(",
+        "json.dumps(",
+        "json_encode(",
+        "JSON.generate(",
+        "JSON.dump(",
+        "Json.encodeToString(",
+    ];
+    let e = expr.trim();
+    params.iter().copied().find(|p| {
+        CALLS.iter().any(|c| {
+            e.match_indices(c).any(|(at, _)| {
+                let inner = &e[at + c.len()..];
+                inner
+                    .split([')', ','])
+                    .next()
+                    .is_some_and(|a| a.trim() == p.name)
+            })
+        }) || e
+            .strip_suffix(".to_json")
+            .is_some_and(|head| head.trim() == p.name)
+    })
+}
+
+/// The keyword an HTTP client takes a request's body or query under.
+fn is_body_key(key: &str) -> bool {
+    matches!(
+        key.rsplit('.')
+            .next()
+            .unwrap_or(key)
+            .to_ascii_lowercase()
+            .as_str(),
+        "json" | "data" | "body" | "params" | "form" | "form_params" | "query" | "payload"
+    )
 }
 
 /// Wrappers of the file's own wrappers, a few levels deep:
@@ -348,7 +529,7 @@ fn chain(
     for _ in 0..LEVELS {
         let inner: Vec<Wrapper> = out
             .values()
-            .filter(|w| w.owner.is_none())
+            .filter(|w| w.owner.is_none() || methods)
             .cloned()
             .collect();
         let mut grew = false;
@@ -363,7 +544,7 @@ fn chain(
             }
             for call in &f.calls {
                 let callee = calls::dotted(&call.callee);
-                for w in inner.iter().filter(|w| w.name == callee) {
+                for w in inner.iter().filter(|w| calls_inner(&callee, f, w)) {
                     if w.name == f.name && w.line == f.line {
                         continue;
                     }
@@ -403,6 +584,7 @@ fn chain(
                             owner: f.owner.clone().filter(|_| methods),
                             carries: Vec::new(),
                             extension: false,
+                            request: w.request,
                         }
                     });
                     entry.add(forwards, carries);
@@ -413,6 +595,28 @@ fn chain(
             break;
         }
     }
+}
+
+/// True when `callee`, called in `f`, is the file's wrapper `w`: a free
+/// function by its name, a method of `f`'s own class by its name or
+/// through the object itself (`self.send`, `this.request`,
+/// `$this->request`, `cls.post`).
+fn calls_inner(callee: &str, f: &FunctionDef, w: &Wrapper) -> bool {
+    match &w.owner {
+        None => w.name == callee,
+        Some(owner) => {
+            f.owner.as_ref() == Some(owner)
+                && (callee == w.name || self_method(callee).is_some_and(|m| m == w.name))
+        }
+    }
+}
+
+/// The method a call on the object itself names: `self.send` → `send`,
+/// `this.request`, `cls.post`, `static.make`, `self::make` (dotted).
+fn self_method(callee: &str) -> Option<&str> {
+    let (recv, method) = callee.split_once('.')?;
+    (matches!(recv, "self" | "this" | "cls" | "static" | "@") && !method.contains('.'))
+        .then_some(method)
 }
 
 /// The parameter an argument passes on, as it is or as a member.
@@ -1241,9 +1445,15 @@ pub fn resolve(
     if visible.is_empty() && methods.is_empty() {
         return (findings, Vec::new());
     }
-    let all = facts.all_calls();
+    // Each call with the function it is made in, if any (a function's
+    // calls may also be listed among the file's, which come second).
+    let all = facts
+        .functions
+        .iter()
+        .flat_map(|f| f.calls.iter().map(move |c| (c, Some(f))))
+        .chain(facts.calls.iter().map(|c| (c, None)));
     let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
-    for call in all {
+    for (call, within) in all {
         if !seen.insert((call.line, call.callee.as_str())) {
             continue;
         }
@@ -1279,6 +1489,14 @@ pub fn resolve(
                 // their type.
                 held.extend(type_named_like(recv));
             }
+            // The object itself (`self.send(...)` in a method of the
+            // class), and a class method called through its class
+            // (`Telegram.send(...)`).
+            if self_method(&callee).is_some() {
+                held.extend(within.and_then(|f| f.owner.clone()));
+            } else if held.is_empty() {
+                held.extend(class.map(str::to_string));
+            }
             for w in methods.iter().filter(|w| w.name == method) {
                 let fits = w.owner.as_ref().is_some_and(|o| {
                     wrappers
@@ -1292,11 +1510,23 @@ pub fn resolve(
                 }
             }
         }
+        // A call a wrapper of this file makes in passing on its own
+        // parameters is the wrappers' plumbing: the outer wrapper's callers
+        // are the call sites (what it adds of its own, it carries there).
+        let from_wrapper = within.is_some_and(|f| {
+            wrappers
+                .all()
+                .iter()
+                .any(|x| x.file == rel && x.name == f.name && x.line == f.line)
+        });
         for w in ws {
             // A method's calls from its own class are the class's plumbing
-            // (`capture` calling a private `send`); its callers elsewhere
-            // are the call sites.
-            if w.owner.is_some() && w.file == rel {
+            // (`capture` calling a private `send`, pending properties
+            // replayed); its callers elsewhere are the call sites. A
+            // request wrapper's are call sites too: an API client's other
+            // methods compose what it sends (`notify` writing the message
+            // `self.send` posts, `scheduleBot` the body of `this.request`).
+            if w.owner.is_some() && w.file == rel && (!w.request || from_wrapper) {
                 continue;
             }
             // The wrapper's own recursive call is not a call site.
@@ -1357,7 +1587,10 @@ fn type_named_like(recv: &str) -> Option<String> {
         .iter()
         .find_map(|p| recv.strip_prefix(p))
         .unwrap_or(recv);
-    if bare.is_empty() || bare.contains('.') || !bare.starts_with(|c: char| c.is_ascii_lowercase())
+    if bare.is_empty()
+        || bare.contains('.')
+        || !bare.starts_with(|c: char| c.is_ascii_lowercase())
+        || matches!(bare, "self" | "this" | "cls" | "static")
     {
         return None;
     }
@@ -1385,6 +1618,7 @@ fn receiver_types<'f>(recv: &str, facts: &'f FileFacts) -> Vec<&'f str> {
                 || b.name
                     .strip_prefix("this.")
                     .or_else(|| b.name.strip_prefix("self."))
+                    .or_else(|| b.name.strip_prefix('@'))
                     .is_some_and(|n| n == bare)
         })
         .map(|b| b.root.as_str())

@@ -49,6 +49,7 @@ mod scan_isolation;
 mod scan_mailers;
 mod scan_remote_urls;
 mod scan_renderers;
+mod scan_request_wrappers;
 mod scan_vendor_rules;
 mod schema;
 mod schema_conformance;

@@ -1,0 +1,138 @@
+//! First-party functions and methods around a plain HTTP request to a
+//! vendor's API: an API client class whose `send` posts to the vendor is
+//! called by the class's other methods (`self.send(...)`) and by other
+//! files through the class (`Telegram.send(...)`) or an instance; what
+//! those calls pass in the forwarded places reaches the vendor.
+
+use crate::scan_support;
+
+use scan_support::*;
+
+/// A notification transport, as Django projects write them: the request
+/// is built in a class method, the message composed in `notify`.
+const TRANSPORT: &str = r#"from django.conf import settings
+
+from hc.lib import curl
+
+
+class Telegram(HttpTransport):
+    SM = f"https://api.telegram.org/bot{settings.TELEGRAM_TOKEN}/sendMessage"
+
+    @classmethod
+    def send(cls, chat_id: int, text: str) -> None:
+        payload = {
+            "chat_id": chat_id,
+            "text": text,
+            "parse_mode": "html",
+        }
+        cls.post(cls.SM, json=payload)
+
+    def notify(self, flip, notification) -> None:
+        text = self.tmpl("telegram_message.html", flip=flip)
+        self.send(self.channel.telegram_id, text)
+
+    def describe(self) -> str:
+        # Not a request: a first-party `send` of another object.
+        self.mailer.send(self.channel.email, "described")
+        return "Telegram"
+"#;
+
+const VIEWS: &str = r#"from hc.integrations.telegram.transport import Telegram
+
+
+def bot(request):
+    doc = parse(request.body)
+    message = doc.message.text
+    Telegram.send(doc.message.chat.id, message)
+
+
+def other(request):
+    # A different class's `send`: not the Telegram transport.
+    Mailer.send(request.user.email, "hello")
+"#;
+
+/// A TypeScript API client: `request` serialises whatever body its
+/// callers give. `createContact` passes its parameter on, so its own
+/// callers are the call sites; `ping` sends nothing of a person's.
+const CLIENT: &str = r#"export class CrmClient {
+  private async request(path: string, { method, body }: { method: string; body?: unknown }) {
+    const response = await fetch(`https://api.hubapi.com${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${process.env.HUBSPOT_TOKEN}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return response.json();
+  }
+
+  async createContact(user: { email: string }) {
+    const properties = { plan: "free" };
+    return this.request("/crm/v3/objects/contacts", {
+      method: "POST",
+      body: { email: user.email, properties },
+    });
+  }
+
+  async ping() {
+    return this.request("/health", { method: "GET" });
+  }
+}
+"#;
+
+const SIGNUP: &str = r#"import { CrmClient } from "../lib/crm/client";
+
+const crm = new CrmClient();
+
+export async function signup(user: User) {
+  await crm.createContact({ email: user.email });
+}
+"#;
+
+#[test]
+fn a_method_around_a_request_is_a_wrapper_called_through_self_and_its_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "hc/integrations/telegram/transport.py", TRANSPORT);
+    write(root, "hc/integrations/telegram/views.py", VIEWS);
+    let r = run(root);
+    let ev = evidence(&r, "telegram");
+    // The class's own call of its request method, with the message the
+    // caller composed, and another file's call through the class.
+    for at in [
+        "hc/integrations/telegram/transport.py:20",
+        "hc/integrations/telegram/views.py:7",
+    ] {
+        assert!(ev.iter().any(|e| e.contains(at)), "{at}: {ev:?}");
+    }
+    let fields = call_fields(&r, "telegram");
+    for f in [
+        "user.content.private hc/integrations/telegram/transport.py:20",
+        "user.content.private hc/integrations/telegram/views.py:7",
+    ] {
+        assert!(fields.contains(&f.to_string()), "{f}: {fields:?}");
+    }
+    // Another object's `send` (a mailer, another class) is not the
+    // transport's.
+    assert!(
+        ev.iter()
+            .all(|e| !e.contains("transport.py:24") && !e.contains("views.py:12")),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn a_serialised_body_is_forwarded_to_the_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "src/lib/crm/client.ts", CLIENT);
+    write(root, "src/app/signup.ts", SIGNUP);
+    let r = run(root);
+    let fields = call_fields(&r, "hubspot");
+    assert!(
+        fields.contains(&"user.contact.email src/app/signup.ts:6".to_string()),
+        "{fields:?}"
+    );
+    // The API token in the request's headers is how it is sent, the
+    // health check passes nothing of a person's, and `createContact`'s own
+    // call passes on what its callers give (reported there, once).
+    assert_eq!(fields.len(), 1, "{fields:?}");
+}
