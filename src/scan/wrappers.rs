@@ -102,18 +102,9 @@ impl Family {
         matches!(self, Family::Jvm | Family::Other(_))
     }
 
-    /// The family of a parsed language, `None` for HTML.
+    /// The family of a parsed language (its row's `wrappers`), `None` for HTML.
     pub fn of(lang: Lang) -> Option<Family> {
-        match lang {
-            Lang::JavaScript | Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => {
-                Some(Family::Js)
-            }
-            Lang::Python => Some(Family::Python),
-            Lang::Go => Some(Family::Go),
-            Lang::Java | Lang::Kotlin => Some(Family::Jvm),
-            Lang::Html => None,
-            other => Some(Family::Other(other)),
-        }
+        lang.spec().wrappers
     }
 }
 
