@@ -2,8 +2,9 @@
 //! map or scan result, and back to a validated [`Map`] for the queries.
 //!
 //! A merged file is input like any other (it may have been edited or
-//! produced elsewhere), so [`to_map`] checks every reference and reports all
-//! problems at once, by JSON path, as the declaration loader does.
+//! produced elsewhere), so [`to_map`] translates it into a
+//! [`Draft`](crate::model::draft::Draft) that the declarations' validator
+//! checks: every reference, every problem at once, by JSON path.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -13,11 +14,14 @@ use super::{
     MSkipped, MSubject, MVendor, Merged, NonProduction, RepoInfo, Repos,
 };
 use crate::catalog;
-use crate::catalog::taxonomy::{Category, Taxonomy};
+use crate::catalog::taxonomy::Taxonomy;
 use crate::model::declaration::{LoadError, Problem};
+use crate::model::draft::{
+    self, Draft, DraftCategory, DraftComponent, DraftField, DraftFields, DraftFlow, DraftSubject,
+    DraftVendor, Places, Rules,
+};
 use crate::model::{
-    Component, ComponentKind, Evidence, EvidenceKind, Field, Flow, FlowFields, Map, Origin, Scope,
-    Subject, Vendor, VendorCategory,
+    ComponentKind, Evidence, EvidenceKind, FlowFields, Map, Origin, Scope, Subject, VendorCategory,
 };
 use crate::scan::ScanResult;
 
@@ -310,10 +314,11 @@ pub fn from_scan(scan: &ScanResult, repo: &str, file: &str) -> Result<Merged, Lo
             .collect();
         for (j, u) in integ.fields.iter().enumerate() {
             if !taxonomy.contains(&u.category) {
-                problems.push(problem(
+                problems.push(draft::unknown_category(
                     format!("integrations[{i}].fields[{j}].category"),
-                    format!("unknown category `{}`", u.category),
-                    "scan outputs use the built-in taxonomy (`blastmap catalog --taxonomy`)",
+                    &u.category,
+                    taxonomy,
+                    Some("scan outputs use the built-in taxonomy (`blastmap catalog --taxonomy`)"),
                 ));
                 continue;
             }
@@ -380,21 +385,15 @@ pub fn from_scan(scan: &ScanResult, repo: &str, file: &str) -> Result<Merged, Lo
 /// is not a valid id.
 fn invalid_id(i: usize, integ: &crate::scan::Integration) -> Option<Problem> {
     if !crate::model::is_valid_id(&integ.vendor) {
-        return Some(problem(
-            format!("integrations[{i}].vendor"),
-            format!("vendor id `{}` is not a valid id", integ.vendor),
-            crate::model::ID_RULE,
-        ));
+        let path = format!("integrations[{i}].vendor");
+        return Some(draft::invalid_id(path, "vendor", &integ.vendor));
     }
     let c = integ
         .component
         .as_deref()
         .filter(|c| !crate::model::is_valid_id(c))?;
-    Some(problem(
-        format!("integrations[{i}].component"),
-        format!("component id `{c}` is not a valid id"),
-        crate::model::ID_RULE,
-    ))
+    let path = format!("integrations[{i}].component");
+    Some(draft::invalid_id(path, "component", c))
 }
 
 fn problem(path: impl Into<String>, message: impl Into<String>, help: &str) -> Problem {
@@ -434,11 +433,7 @@ pub fn load(text: &str, file: &str) -> Result<Merged, LoadError> {
     };
     for id in doc.vendors.keys() {
         if !crate::model::is_valid_id(id) {
-            problems.push(problem(
-                "vendors",
-                format!("vendor id `{id}` is not a valid id"),
-                crate::model::ID_RULE,
-            ));
+            problems.push(draft::invalid_id("vendors", "vendor", id));
         }
     }
     for (section, ids) in [
@@ -497,285 +492,62 @@ pub fn load(text: &str, file: &str) -> Result<Merged, LoadError> {
 }
 
 /// Turns a merged document into a validated [`Map`] (evidence files become
-/// `repo:path`) and the repositories of each node and flow.
+/// `repo:path`) and the repositories of each node and flow: a translation
+/// into a [`Draft`], checked by [`draft::validate`] like any other map.
 pub fn to_map(doc: &Merged, file: &str) -> Result<(Map, Repos), LoadError> {
-    let mut problems = Vec::new();
-    let mut map = Map::new(doc.system.as_deref().unwrap_or(DEFAULT_SYSTEM));
-    map.source = Some(file.to_string());
     let mut repos = Repos::default();
-    let mut node_repos = |kind: &str, id: &str, r: &BTreeSet<String>| {
-        repos
-            .nodes
-            .insert(format!("{kind}:{id}"), r.iter().cloned().collect());
+    let mut d = Draft {
+        system: doc.system.clone(),
+        taxonomy: taxonomy(doc),
+        subjects: subjects(doc),
+        rules: Rules {
+            plain_ids: false,
+            categories_as_fields: false,
+        },
+        ..Draft::default()
     };
-
-    let builtin = Taxonomy::builtin();
-    for (key, c) in &doc.taxonomy {
-        if builtin.contains(key) {
-            problems.push(problem(
-                format!("taxonomy.{key}"),
-                format!("taxonomy key `{key}` is built in already"),
-                "remove it from `taxonomy`",
-            ));
-            continue;
-        }
-        map.taxonomy.insert(
-            key.clone(),
-            Category {
-                name: c.name.clone(),
-                parent: Some(c.parent.clone()),
-                sensitivity: c.sensitivity,
-                plain: c.plain.clone(),
-                extension: true,
-            },
-        );
-    }
-    for (key, c) in &doc.taxonomy {
-        if builtin.contains(key) {
-            continue;
-        }
-        let parent_ok = map.taxonomy.contains(&c.parent)
-            && Taxonomy::is_within(key, &c.parent)
-            && key != &c.parent;
-        if !parent_ok {
-            problems.push(problem(
-                format!("taxonomy.{key}.parent"),
-                format!("taxonomy key `{key}` needs an existing parent that it starts with"),
-                "every added key extends a built-in one, e.g. `user.content.prompts` under `user.content`",
-            ));
-        }
-    }
-
-    for (id, s) in &doc.subjects {
-        map.subjects.insert(
-            id.clone(),
-            Subject {
-                id: id.clone(),
-                description: s.description.clone(),
-                count: s.count,
-                count_by_region: s.count_by_region.clone(),
-                regions: s.regions.iter().cloned().collect(),
-            },
-        );
-    }
-
-    // Read-time reconciliation (a pure function of the joined document, so
-    // the join stays order-independent): a category a scan saw in repository
-    // R stands for R's one declared field of that category when there is
-    // exactly one (`payments-api/user.contact.email` → `payments-api/email`),
-    // and a category with no subject belongs to R's only subject, as in the
-    // declaration loader.
-    let mut declared_by: BTreeMap<(&str, &str), Vec<&String>> = BTreeMap::new();
-    for (id, f) in &doc.fields {
-        if let (false, Some((repo, _))) = (f.implicit, id.rsplit_once('/')) {
-            declared_by
-                .entry((repo, f.category.as_str()))
-                .or_default()
-                .push(id);
-        }
-    }
-    let mut alias: BTreeMap<&String, &String> = BTreeMap::new();
-    for (id, f) in &doc.fields {
-        let Some((repo, cat)) = id.rsplit_once('/') else {
-            continue;
-        };
-        if f.implicit && cat == f.category {
-            if let Some([only]) = declared_by.get(&(repo, cat)).map(Vec::as_slice) {
-                alias.insert(id, only);
-            }
-        }
-    }
-    let mut subjects_of_repo: BTreeMap<&str, BTreeSet<&String>> = BTreeMap::new();
-    for (id, s) in &doc.subjects {
-        for r in &s.repos {
-            subjects_of_repo.entry(r.as_str()).or_default().insert(id);
-        }
-    }
+    let alias = aliases(doc);
     let resolve = |id: &String| -> String { alias.get(id).copied().unwrap_or(id).clone() };
-
-    for (id, f) in &doc.fields {
-        if alias.contains_key(id) {
-            continue;
-        }
-        if id.is_empty() {
-            problems.push(problem(
-                "fields",
-                "empty field id",
-                "give every field an id",
-            ));
-            continue;
-        }
-        if !map.taxonomy.contains(&f.category) {
-            problems.push(problem(
-                format!("fields.{id}.category"),
-                format!("unknown category `{}`", f.category),
-                "use a key of the taxonomy, or add it under `taxonomy`",
-            ));
-            continue;
-        }
-        if let Some(s) = &f.subject {
-            if !map.subjects.contains_key(s) {
-                problems.push(problem(
-                    format!("fields.{id}.subject"),
-                    format!("unknown subject `{s}`"),
-                    "add it under `subjects`",
-                ));
-            }
-        }
-        let subject = f.subject.clone().or_else(|| {
-            let repo = id.rsplit_once('/')?.0;
-            match subjects_of_repo
-                .get(repo)
-                .map(|s| s.iter().collect::<Vec<_>>())
-            {
-                Some(v) if f.implicit && v.len() == 1 => Some((*v[0]).clone()),
-                _ => None,
-            }
-        });
-        map.fields.insert(
-            id.clone(),
-            Field {
-                id: id.clone(),
-                category: f.category.clone(),
-                subject,
-                sensitivity: f.sensitivity,
-                description: f.description.clone(),
-                implicit: f.implicit,
-            },
-        );
-        node_repos("field", id, &f.repos);
-    }
-
-    let model_origin = |o: MOrigin| match o {
-        MOrigin::Declared => Origin::DECLARED,
-        MOrigin::Discovered => Origin::DISCOVERED,
-        MOrigin::Both => Origin::BOTH,
-    };
+    d.fields = fields(doc, &alias, &mut repos);
     for (id, c) in &doc.components {
-        if id.is_empty() {
-            problems.push(problem(
-                "components",
-                "empty component id",
-                "give every component an id",
-            ));
-            continue;
-        }
         let holds: BTreeSet<String> = c.holds.iter().map(resolve).collect();
-        for h in &holds {
-            if !map.fields.contains_key(h) {
-                problems.push(problem(
-                    format!("components.{id}.holds"),
-                    format!("unknown field `{h}`"),
-                    "add it under `fields`",
-                ));
-            }
-        }
-        map.components.insert(
-            id.clone(),
-            Component {
-                id: id.clone(),
-                name: c.name.clone(),
-                kind: c.kind,
-                paths: c.paths.iter().cloned().collect(),
-                holds: holds.into_iter().collect(),
-                origin: model_origin(c.origin),
-            },
-        );
-        node_repos("component", id, &c.repos);
+        d.components.push(DraftComponent {
+            id: id.clone(),
+            at: format!("components.{id}"),
+            name: c.name.clone(),
+            kind: Some(c.kind.as_str().to_string()),
+            paths: c.paths.iter().cloned().collect(),
+            holds: holds.into_iter().collect(),
+            origin: model_origin(c.origin),
+        });
+        repos.add_node("component", id, &c.repos);
     }
     for (id, v) in &doc.vendors {
-        if id.is_empty() {
-            problems.push(problem(
-                "vendors",
-                "empty vendor id",
-                "give every vendor an id",
-            ));
-            continue;
-        }
-        if map.components.contains_key(id) {
-            problems.push(problem(
-                format!("vendors.{id}"),
-                format!("`{id}` is both a component and a vendor"),
-                "ids must be unique across components and vendors",
-            ));
-        }
-        map.vendors.insert(
-            id.clone(),
-            Vendor {
-                id: id.clone(),
-                name: v.name.clone(),
-                category: v.category,
-                access: v.access.iter().cloned().collect(),
-                in_catalog: catalog::lookup(id).is_some(),
-                origin: model_origin(v.origin),
-            },
-        );
-        node_repos("vendor", id, &v.repos);
+        d.vendors.push(DraftVendor {
+            id: id.clone(),
+            at: format!("vendors.{id}"),
+            name: Some(v.name.clone()),
+            category: Some(v.category.as_str().to_string()),
+            access: v.access.iter().cloned().collect(),
+            origin: model_origin(v.origin),
+        });
+        repos.add_node("vendor", id, &v.repos);
     }
-    let is_node = |id: &str| map.components.contains_key(id) || map.vendors.contains_key(id);
-    for (id, v) in &doc.vendors {
-        for a in &v.access {
-            if a == id || !is_node(a) {
-                problems.push(problem(
-                    format!("vendors.{id}.access"),
-                    format!("unknown or invalid system `{a}` in `access`"),
-                    "name another component or vendor of the map",
-                ));
-            }
-        }
-    }
-
     for (i, ((from, to), f)) in doc.flows.iter().enumerate() {
-        let path = format!("flows[{i}]");
-        let mut ok = true;
-        for end in [from, to] {
-            if !is_node(end) {
-                problems.push(problem(
-                    &path,
-                    format!("unknown system `{end}`: no component or vendor has that id"),
-                    "every flow end is a component or vendor of the map",
-                ));
-                ok = false;
-            }
-        }
-        if from == to {
-            problems.push(problem(
-                &path,
-                format!("flow from `{from}` to itself"),
-                "remove it",
-            ));
-            ok = false;
-        }
         let fields = match &f.fields {
-            MFields::All(_) => FlowFields::All,
+            MFields::All(_) => DraftFields::All,
             MFields::List(l) => {
                 let l: BTreeSet<String> = l.iter().map(resolve).collect();
-                for x in &l {
-                    if !map.fields.contains_key(x) {
-                        problems.push(problem(
-                            format!("{path}.fields"),
-                            format!("unknown field `{x}`"),
-                            "add it under `fields`",
-                        ));
-                        ok = false;
-                    }
-                }
-                FlowFields::List(l.into_iter().collect())
+                DraftFields::List(l.into_iter().collect())
             }
         };
-        if !ok {
-            continue;
-        }
-        let purpose = if f.purposes.is_empty() {
-            None
-        } else {
-            Some(f.purposes.iter().cloned().collect::<Vec<_>>().join("; "))
-        };
-        map.flows.push(Flow {
-            from: from.clone(),
-            to: to.clone(),
-            fields,
-            purpose,
+        d.flows.push(DraftFlow {
+            at: format!("flows[{i}]"),
+            from: Some(from.clone()),
+            to: Some(to.clone()),
+            fields: Some(fields),
+            purpose: (!f.purposes.is_empty())
+                .then(|| f.purposes.iter().cloned().collect::<Vec<_>>().join("; ")),
             evidence: f
                 .evidence
                 .iter()
@@ -788,21 +560,110 @@ pub fn to_map(doc: &Merged, file: &str) -> Result<(Map, Repos), LoadError> {
                 })
                 .collect(),
             origin: model_origin(f.origin),
-            discovered: Vec::new(),
         });
         repos.flows.push(f.repos.iter().cloned().collect());
     }
+    let map = draft::validate(d, file, DEFAULT_SYSTEM, Places::Paths)?;
+    Ok((map, repos))
+}
 
-    if problems.is_empty() {
-        Ok((map, repos))
-    } else {
-        problems.sort();
-        problems.dedup();
-        Err(LoadError::Invalid {
-            file: file.to_string(),
-            problems,
-        })
+fn model_origin(o: MOrigin) -> Origin {
+    match o {
+        MOrigin::Declared => Origin::DECLARED,
+        MOrigin::Discovered => Origin::DISCOVERED,
+        MOrigin::Both => Origin::BOTH,
     }
+}
+
+fn taxonomy(doc: &Merged) -> Vec<DraftCategory> {
+    doc.taxonomy
+        .iter()
+        .map(|(key, c)| DraftCategory {
+            key: key.clone(),
+            at: format!("taxonomy.{key}"),
+            parent: Some(c.parent.clone()),
+            parent_at: format!("taxonomy.{key}.parent"),
+            sensitivity: Some(c.sensitivity),
+            name: Some(c.name.clone()),
+            plain: c.plain.clone(),
+        })
+        .collect()
+}
+
+fn subjects(doc: &Merged) -> Vec<DraftSubject> {
+    doc.subjects
+        .iter()
+        .map(|(id, s)| DraftSubject {
+            at: format!("subjects.{id}"),
+            subject: Subject {
+                id: id.clone(),
+                description: s.description.clone(),
+                count: s.count,
+                count_by_region: s.count_by_region.clone(),
+                regions: s.regions.iter().cloned().collect(),
+            },
+        })
+        .collect()
+}
+
+/// Read-time reconciliation (a pure function of the joined document, so
+/// the join stays order-independent): a category a scan saw in repository
+/// R stands for R's one declared field of that category when there is
+/// exactly one (`payments-api/user.contact.email` → `payments-api/email`).
+fn aliases(doc: &Merged) -> BTreeMap<&String, &String> {
+    let mut declared_by: BTreeMap<(&str, &str), Vec<&String>> = BTreeMap::new();
+    for (id, f) in &doc.fields {
+        if let (false, Some((repo, _))) = (f.implicit, id.rsplit_once('/')) {
+            declared_by
+                .entry((repo, f.category.as_str()))
+                .or_default()
+                .push(id);
+        }
+    }
+    let mut alias = BTreeMap::new();
+    for (id, f) in &doc.fields {
+        let Some((repo, cat)) = id.rsplit_once('/') else {
+            continue;
+        };
+        if f.implicit && cat == f.category {
+            if let Some([only]) = declared_by.get(&(repo, cat)).map(Vec::as_slice) {
+                alias.insert(id, *only);
+            }
+        }
+    }
+    alias
+}
+
+/// The fields that are not aliases; a category with no subject belongs to
+/// its repository's only subject, as in the declaration loader.
+fn fields(doc: &Merged, alias: &BTreeMap<&String, &String>, repos: &mut Repos) -> Vec<DraftField> {
+    let mut subjects_of_repo: BTreeMap<&str, BTreeSet<&String>> = BTreeMap::new();
+    for (id, s) in &doc.subjects {
+        for r in &s.repos {
+            subjects_of_repo.entry(r.as_str()).or_default().insert(id);
+        }
+    }
+    let mut out = Vec::with_capacity(doc.fields.len());
+    for (id, f) in doc.fields.iter().filter(|(id, _)| !alias.contains_key(id)) {
+        let subject = f.subject.clone().or_else(|| {
+            let repo = id.rsplit_once('/')?.0;
+            match subjects_of_repo.get(repo) {
+                Some(v) if f.implicit && v.len() == 1 => v.first().map(|s| (*s).clone()),
+                _ => None,
+            }
+        });
+        out.push(DraftField {
+            id: id.clone(),
+            at: format!("fields.{id}"),
+            category: Some(f.category.clone()),
+            subject,
+            sensitivity: Some(f.sensitivity),
+            description: f.description.clone(),
+            implicit: f.implicit,
+        });
+        repos.add_node("field", id, &f.repos);
+    }
+    out
 }
 
 /// Counts for a one-line summary of a merge.

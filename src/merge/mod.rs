@@ -555,6 +555,11 @@ pub struct Repos {
 }
 
 impl Repos {
+    fn add_node(&mut self, kind: &str, id: &str, repos: &BTreeSet<String>) {
+        self.nodes
+            .insert(format!("{kind}:{id}"), repos.iter().cloned().collect());
+    }
+
     /// Repositories of a node; `kind` is `field`, `component` or `vendor`.
     pub fn node(&self, kind: &str, id: &str) -> &[String] {
         self.nodes

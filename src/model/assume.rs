@@ -387,7 +387,7 @@ fn check_assumptions(
                 }
                 if from == to {
                     push(
-                        format!("flow from `{from}` to itself"),
+                        super::draft::flow_to_itself(from),
                         Some("point the destination at another system".into()),
                     );
                 }

@@ -1,26 +1,29 @@
-//! Loading and validating a declaration file (`blastmap.yaml`, version 1).
+//! Loading a declaration file (`blastmap.yaml`, version 1).
 //!
 //! The file is parsed once by serde_yaml into a value, then walked by hand so
 //! that *every* problem is collected in one run (a derived `Deserialize`
-//! stops at the first). Problems carry the YAML path (`flows[3].to`); when
-//! there are any, a second event-level pass ([`super::locate`]) adds the line
-//! and column. A file with problems yields no map at all: nothing is guessed.
+//! stops at the first). The walk (`Reader`) only translates: it reports
+//! what is wrong with the file's shape (types, unknown keys, counts) and
+//! fills a [`Draft`]; [`draft::validate`], shared with the other map
+//! formats, checks every name and reference. Problems carry the YAML path
+//! (`flows[3].to`); when there are any, a second event-level pass
+//! ([`super::locate`]) adds the line and column (serde_yaml exposes no
+//! positions for values: see [`super::draft`]). A file with problems yields
+//! no map at all: nothing is guessed.
 
-use std::collections::BTreeSet;
 use std::fmt;
 use std::path::Path;
 
 use serde_yaml::{Mapping, Value};
 
-use super::locate::Locations;
-use super::policy::{Code, DenyRule, Level, MaxSeverity, Policy, Target};
-use super::suggest::{closest, closest_key};
-use super::{
-    Component, ComponentKind, Evidence, EvidenceKind, Field, Flow, FlowFields, Map, Origin, Scope,
-    Sensitivity, Subject, Vendor, VendorCategory,
+use super::draft::{
+    self, Draft, DraftCategory, DraftComponent, DraftDeny, DraftField, DraftFields, DraftFlow,
+    DraftPolicy, DraftSubject, DraftVendor, Places, Rules,
 };
-use crate::catalog;
-use crate::catalog::taxonomy::{Category, Taxonomy};
+use super::locate::Locations;
+use super::policy::Level;
+use super::suggest::closest;
+use super::{Evidence, EvidenceKind, Map, Origin, Scope, Sensitivity, Subject};
 
 /// The largest input file read. A generated map of this size (30,000
 /// vendors, 300,000 flows, 120,000 fields) takes 1.1 GB to validate and
@@ -217,39 +220,21 @@ pub fn load_str(text: &str, file: &str) -> Result<Map, LoadError> {
             Err(e) => return Err(syntax_error(text, file, e)),
         },
     };
-    let mut v = Validator {
-        known_fields: Default::default(),
-        problems: Vec::new(),
+    let mut reader = Reader {
+        draft: Draft {
+            rules: Rules {
+                plain_ids: true,
+                categories_as_fields: true,
+            },
+            ..Draft::default()
+        },
         file,
     };
-    let map = v.validate(&value);
+    reader.translate(&value);
     // Freeing a large parsed document takes as long as a quarter of the
     // parse; let another core do it while the caller builds the graph.
     rayon::spawn(move || drop(value));
-    if v.problems.is_empty() {
-        return Ok(map);
-    }
-    let locations = Locations::index(text).unwrap_or_default();
-    let mut problems = v.problems;
-    for p in &mut problems {
-        if p.line.is_none() {
-            let pos = if p.message.starts_with("unknown key") {
-                locations.find_key(&p.path)
-            } else {
-                locations.find(&p.path)
-            };
-            if let Some(pos) = pos {
-                p.line = Some(pos.line);
-                p.column = Some(pos.column);
-            }
-        }
-    }
-    problems.sort();
-    problems.dedup();
-    Err(LoadError::Invalid {
-        file: file.to_string(),
-        problems,
-    })
+    draft::validate(reader.draft, file, "system", Places::Yaml(text))
 }
 
 /// The document nests deeper than any declaration does (see
@@ -462,11 +447,11 @@ pub mod keys {
     pub const DENY: &[&str] = super::DENY_KEYS;
 }
 
-struct Validator<'a> {
-    /// Valid field ids (declared and implicit): a hash set, because every
-    /// field of every flow is looked up here.
-    known_fields: std::collections::HashSet<String>,
-    problems: Vec<Problem>,
+/// Translates a parsed declaration into a [`Draft`], reporting what is
+/// wrong with its shape (types, unknown keys); [`draft::validate`] checks
+/// the rest.
+struct Reader<'a> {
+    draft: Draft,
     file: &'a str,
 }
 
@@ -505,20 +490,16 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-impl Validator<'_> {
+impl Reader<'_> {
     fn problem(
         &mut self,
         path: impl Into<String>,
         message: impl Into<String>,
         help: Option<String>,
     ) {
-        self.problems.push(Problem {
-            line: None,
-            column: None,
-            path: path.into(),
-            message: message.into(),
-            help,
-        });
+        self.draft
+            .problems
+            .push(draft::problem(path, message, help));
     }
 
     /// A mapping whose keys must come from `allowed`; reports the others.
@@ -531,32 +512,7 @@ impl Validator<'_> {
     ) -> Option<&'v Mapping> {
         let Value::Mapping(m) = v else {
             if !v.is_null() {
-                // `holds:` one level too far left is read as a component
-                // called `holds`: say so.
-                let id = path.rsplit('.').next().unwrap_or(path);
-                let help = if allowed.contains(&id) {
-                    Some(format!(
-                        "`{id}` is a key of {what}, not an id: it looks indented one level too little; indent it under the entry above it"
-                    ))
-                } else if let Value::Sequence(items) = v {
-                    // `- kind: web` / `- holds: [...]`: keys written as list items.
-                    let keys: Vec<String> = items
-                        .iter()
-                        .filter_map(|i| match i {
-                            Value::Mapping(m) => m.keys().next().map(key_str),
-                            _ => None,
-                        })
-                        .filter(|k| allowed.contains(&k.as_str()))
-                        .collect();
-                    (!keys.is_empty()).then(|| {
-                        format!(
-                            "its keys ({}) are written as list items: drop the `- ` before each, so that they are `key: value` lines of one mapping",
-                            keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
-                        )
-                    })
-                } else {
-                    None
-                };
+                let help = misplaced_help(v, path, what, allowed);
                 self.problem(
                     path,
                     format!("{what} must be a mapping, found {}", type_name(v)),
@@ -570,17 +526,15 @@ impl Validator<'_> {
                 continue;
             }
             let name = key_str(k);
-            {
-                let help = match closest(&name, allowed.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("allowed keys: {}", allowed.join(", ")),
-                };
-                self.problem(
-                    join(path, &name),
-                    format!("unknown key `{name}` in {what}"),
-                    Some(help),
-                );
-            }
+            let help = match closest(&name, allowed.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("allowed keys: {}", allowed.join(", ")),
+            };
+            self.problem(
+                join(path, &name),
+                format!("unknown key `{name}` in {what}"),
+                Some(help),
+            );
         }
         Some(m)
     }
@@ -674,731 +628,6 @@ impl Validator<'_> {
         }
     }
 
-    fn check_id(&mut self, id: &str, path: &str, what: &str) {
-        if !super::is_valid_id(id) {
-            self.problem(
-                path,
-                format!("{what} id `{id}` is not a valid id"),
-                Some(super::ID_RULE.into()),
-            );
-        }
-    }
-
-    fn validate(&mut self, root: &Value) -> Map {
-        let mut map = Map::new("system");
-        map.source = Some(self.file.to_string());
-        let Some(root) = self.entry(root, "", "the declaration file", TOP_KEYS) else {
-            self.problem(
-                "",
-                "the declaration file is empty or not a mapping",
-                Some("start with `version: 1`; see examples/api-platform/blastmap.yaml".into()),
-            );
-            return map;
-        };
-        match root.get("version") {
-            None => self.problem(
-                "",
-                "missing `version`",
-                Some("add `version: 1` at the top of the file".into()),
-            ),
-            Some(Value::Number(n)) if whole(n) == Some(1) => {}
-            Some(other) => {
-                let shown = match other {
-                    Value::Number(n) => n.to_string(),
-                    Value::String(s) => format!("\"{s}\""),
-                    v => type_name(v).to_string(),
-                };
-                self.problem(
-                    "version",
-                    format!("unsupported version {shown}"),
-                    Some("this blastmap reads version 1: write `version: 1`".into()),
-                );
-            }
-        }
-        if let Some(s) = self.string(root, "system", "") {
-            map.system = s;
-        }
-
-        // taxonomy extensions first: fields may use them.
-        let tax_entries = self.section(root, "taxonomy");
-        let new_keys: BTreeSet<String> = tax_entries.iter().map(|(k, _)| k.clone()).collect();
-        for (key, v) in &tax_entries {
-            let path = join("taxonomy", key);
-            let Some(m) = self.entry(v, &path, "a taxonomy key", TAXONOMY_KEYS) else {
-                self.problem(
-                    &path,
-                    format!("taxonomy key `{key}` needs at least a `parent`"),
-                    None,
-                );
-                continue;
-            };
-            if key.is_empty()
-                || !key
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
-            {
-                self.problem(&path, format!("taxonomy key `{key}` is not a dotted lowercase key"), Some("use lowercase letters, digits and `_`, separated by dots, e.g. `user.content.prompts`".into()));
-                continue;
-            }
-            if map.taxonomy.contains(key) {
-                self.problem(
-                    &path,
-                    format!("taxonomy key `{key}` is built in already"),
-                    Some("remove it, or give your key another name".into()),
-                );
-                continue;
-            }
-            let parent = self.string(m, "parent", &path);
-            match &parent {
-                None => self.problem(
-                    &path,
-                    format!("taxonomy key `{key}` has no `parent`"),
-                    Some(
-                        "every added key extends a built-in one, e.g. `parent: user.content`"
-                            .into(),
-                    ),
-                ),
-                Some(p) if !map.taxonomy.contains(p) && !new_keys.contains(p) => {
-                    let help =
-                        closest_key(p, map.taxonomy.keys()).map(|s| format!("did you mean `{s}`?"));
-                    self.problem(
-                        join(&path, "parent"),
-                        format!("unknown parent category `{p}`"),
-                        help,
-                    );
-                }
-                Some(p) if !Taxonomy::is_within(key, p) || key == p => {
-                    self.problem(
-                        &path,
-                        format!("taxonomy key `{key}` must start with its parent `{p}.`"),
-                        Some(format!(
-                            "name it `{p}.{}`",
-                            key.rsplit('.').next().unwrap_or(key)
-                        )),
-                    );
-                }
-                _ => {}
-            }
-            let sensitivity = self.sensitivity(m, &path);
-            let inherited = parent
-                .as_deref()
-                .map(|p| map.taxonomy.sensitivity(p))
-                .unwrap_or_default();
-            let name = self.string(m, "name", &path).unwrap_or_else(|| key.clone());
-            let plain = self.string(m, "plain", &path);
-            map.taxonomy.insert(
-                key.clone(),
-                Category {
-                    name,
-                    parent,
-                    sensitivity: sensitivity.unwrap_or(inherited),
-                    plain,
-                    extension: true,
-                },
-            );
-        }
-
-        for (id, v) in self.section(root, "subjects") {
-            let path = join("subjects", &id);
-            self.check_id(&id, &path, "subject");
-            let m = self.entry(v, &path, "a subject", SUBJECT_KEYS);
-            let mut subject = Subject {
-                id: id.clone(),
-                description: None,
-                count: None,
-                count_by_region: std::collections::BTreeMap::new(),
-                regions: Vec::new(),
-            };
-            if let Some(m) = m {
-                subject.description = self.string(m, "description", &path);
-                let count_path = join(&path, "count");
-                match m.get("count") {
-                    None | Some(Value::Null) => {}
-                    Some(Value::Number(n)) if whole(n).is_some() => subject.count = whole(n),
-                    Some(Value::Mapping(per)) => {
-                        let mut total: u64 = 0;
-                        for (k, v) in per {
-                            let (Some(region), Some(n)) =
-                                (k.as_str(), match v {
-                                    Value::Number(n) => whole(n),
-                                    _ => None,
-                                })
-                            else {
-                                self.problem(
-                                    &count_path,
-                                    "a count per region maps a region to a whole number of people",
-                                    Some("write e.g. `count: { eu: 400000, us: 800000 }`".into()),
-                                );
-                                continue;
-                            };
-                            let region = region.to_ascii_lowercase();
-                            if region.is_empty() || !region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-                                self.problem(
-                                    join(&count_path, &region),
-                                    format!("`{region}` is not a region"),
-                                    Some("use `eu`, `eea`, `us` or an ISO country code such as `de`".into()),
-                                );
-                                continue;
-                            }
-                            total = total.saturating_add(n);
-                            subject.count_by_region.insert(region, n);
-                        }
-                        subject.count = Some(total);
-                    }
-                    Some(other) => self.problem(
-                        count_path,
-                        format!(
-                            "`count` must be a whole number of people, or a number per region, found {}",
-                            type_name(other)
-                        ),
-                        Some("write e.g. `count: 1200000` (no separators) or `count: { eu: 400000, us: 800000 }`".into()),
-                    ),
-                }
-                subject.regions = self
-                    .strings(m, "regions", &path)
-                    .into_iter()
-                    .map(|r| r.to_ascii_lowercase())
-                    .collect();
-                // A region with a count is a region the people live in.
-                for r in subject.count_by_region.keys() {
-                    if !subject.regions.contains(r) {
-                        subject.regions.push(r.clone());
-                    }
-                }
-            }
-            map.subjects.insert(id, subject);
-        }
-
-        let field_entries = self.section(root, "fields");
-        for (id, v) in &field_entries {
-            let path = join("fields", id);
-            self.check_id(id, &path, "field");
-            let Some(m) = self.entry(v, &path, "a field", FIELD_KEYS) else {
-                self.problem(&path, format!("field `{id}` needs a `category`"), Some(format!("write `{id}: {{ category: user.contact.email }}` with the right taxonomy key")));
-                continue;
-            };
-            let category = self.string(m, "category", &path);
-            let category = match category {
-                None => {
-                    self.problem(&path, format!("field `{id}` has no `category`"), Some("add a taxonomy key, e.g. `category: user.contact.email` (`blastmap catalog --taxonomy` lists them)".into()));
-                    continue;
-                }
-                Some(c) if !map.taxonomy.contains(&c) => {
-                    let help = closest_key(&c, map.taxonomy.keys())
-                        .map(|s| format!("did you mean `{s}`?"))
-                        .unwrap_or_else(|| {
-                            "use a key of the taxonomy, or add one under `taxonomy:`".into()
-                        });
-                    self.problem(
-                        join(&path, "category"),
-                        format!("unknown category `{c}`"),
-                        Some(help),
-                    );
-                    continue;
-                }
-                Some(c) => c,
-            };
-            let subject = self.string(m, "subject", &path);
-            if let Some(s) = &subject {
-                if !map.subjects.contains_key(s) {
-                    let help = closest(s, map.subjects.keys().map(String::as_str)).map(|x| format!("did you mean `{x}`?")).unwrap_or_else(|| format!("declare it under `subjects:` (`{s}: {{ description: ..., count: N }}`)"));
-                    self.problem(
-                        join(&path, "subject"),
-                        format!("unknown subject `{s}`"),
-                        Some(help),
-                    );
-                }
-            }
-            let sensitivity = self
-                .sensitivity(m, &path)
-                .unwrap_or_else(|| map.taxonomy.sensitivity(&category));
-            let description = self.string(m, "description", &path);
-            self.known_fields.insert(id.clone());
-            map.fields.insert(
-                id.clone(),
-                Field {
-                    id: id.clone(),
-                    category,
-                    subject,
-                    sensitivity,
-                    description,
-                    implicit: false,
-                },
-            );
-        }
-        let declared_field_ids: BTreeSet<String> =
-            field_entries.iter().map(|(k, _)| k.clone()).collect();
-        // A category used directly stands for a field of that category whose
-        // subject is the system's only subject (none when there are several).
-        let sole_subject = if map.subjects.len() == 1 {
-            map.subjects.keys().next().cloned()
-        } else {
-            None
-        };
-
-        let component_entries = self.section(root, "components");
-        let vendor_entries = self.section(root, "vendors");
-        let component_ids: BTreeSet<String> =
-            component_entries.iter().map(|(k, _)| k.clone()).collect();
-        let vendor_ids: BTreeSet<String> = vendor_entries.iter().map(|(k, _)| k.clone()).collect();
-        for id in component_ids.intersection(&vendor_ids) {
-            self.problem(
-                join("vendors", id),
-                format!("`{id}` is both a component and a vendor"),
-                Some("ids must be unique across components and vendors: rename one".into()),
-            );
-        }
-        // A sorted set: membership is checked for every flow end, and
-        // suggestions iterate it in a stable order.
-        let node_ids: BTreeSet<&str> = component_ids
-            .iter()
-            .chain(vendor_ids.iter())
-            .map(String::as_str)
-            .collect();
-
-        for (id, v) in &component_entries {
-            let path = join("components", id);
-            self.check_id(id, &path, "component");
-            let m = self.entry(v, &path, "a component", COMPONENT_KEYS);
-            let mut c = Component {
-                id: id.clone(),
-                name: None,
-                kind: ComponentKind::Other,
-                paths: Vec::new(),
-                holds: Vec::new(),
-                origin: Origin::DECLARED,
-            };
-            if let Some(m) = m {
-                c.name = self.string(m, "name", &path);
-                if let Some(kind) = self.string(m, "kind", &path) {
-                    match ComponentKind::ALL.into_iter().find(|k| k.as_str() == kind) {
-                        Some(k) => c.kind = k,
-                        None => {
-                            let names: Vec<&str> =
-                                ComponentKind::ALL.iter().map(|k| k.as_str()).collect();
-                            let help = closest(&kind, names.iter().copied())
-                                .map(|s| format!("did you mean `{s}`?"))
-                                .unwrap_or_else(|| format!("use one of: {}", names.join(", ")));
-                            self.problem(
-                                join(&path, "kind"),
-                                format!("unknown component kind `{kind}`"),
-                                Some(help),
-                            );
-                        }
-                    }
-                }
-                c.paths = self.strings(m, "paths", &path);
-                for (i, g) in c.paths.iter().enumerate() {
-                    if let Err(e) = globset::Glob::new(g) {
-                        self.problems.push(Problem {
-                            line: None,
-                            column: None,
-                            path: format!("{path}.paths[{i}]"),
-                            message: format!("invalid path glob `{g}`: {}", e.kind()),
-                            help: Some("use globs like `web/**` or `services/api/**/*.py`".into()),
-                        });
-                    }
-                }
-                let holds = self.strings(m, "holds", &path);
-                for (i, f) in holds.iter().enumerate() {
-                    let p = (path.as_str(), "holds", i);
-                    if self.resolve_field(&mut map, &declared_field_ids, &sole_subject, f, p) {
-                        c.holds.push(f.clone());
-                    }
-                }
-            }
-            map.components.insert(id.clone(), c);
-        }
-
-        // Declared vendors that are neither in the catalog nor given a
-        // category: a flow's unknown end is never told to use one of them.
-        let mut unknown_vendors: BTreeSet<&str> = BTreeSet::new();
-        for (id, v) in &vendor_entries {
-            let path = join("vendors", id);
-            self.check_id(id, &path, "vendor");
-            let m = self.entry(v, &path, "a vendor", VENDOR_KEYS);
-            let known = catalog::lookup(id);
-            let category_given = m.is_some_and(|m| m.contains_key("category"));
-            let mut name = known.map(|k| k.name.clone());
-            let mut category = known.map(|k| k.category);
-            let mut access = Vec::new();
-            if let Some(m) = m {
-                if let Some(n) = self.string(m, "name", &path) {
-                    name = Some(n);
-                }
-                if let Some(c) = self.string(m, "category", &path) {
-                    match VendorCategory::parse(&c) {
-                        Some(c) => category = Some(c),
-                        None => {
-                            let names: Vec<&str> =
-                                VendorCategory::ALL.iter().map(|c| c.as_str()).collect();
-                            let help = closest(&c, names.iter().copied())
-                                .map(|s| format!("did you mean `{s}`?"))
-                                .unwrap_or_else(|| format!("use one of: {}", names.join(", ")));
-                            self.problem(
-                                join(&path, "category"),
-                                format!("unknown vendor category `{c}`"),
-                                Some(help),
-                            );
-                        }
-                    }
-                }
-                access = self.strings(m, "access", &path);
-                for (i, a) in access.iter().enumerate() {
-                    if a == id {
-                        self.problem(
-                            format!("{path}.access[{i}]"),
-                            format!("vendor `{id}` lists itself under `access`"),
-                            None,
-                        );
-                    } else if !node_ids.contains(a.as_str()) {
-                        let help = closest(a, node_ids.iter().copied())
-                            .map(|s| format!("did you mean `{s}`?"))
-                            .unwrap_or_else(|| {
-                                "declare it under `components:` or `vendors:`".into()
-                            });
-                        self.problem(
-                            format!("{path}.access[{i}]"),
-                            format!("unknown system `{a}` in `access`"),
-                            Some(help),
-                        );
-                    }
-                }
-            }
-            if known.is_none() && !category_given {
-                unknown_vendors.insert(id.as_str());
-                let help = match closest(id, catalog::ids()) {
-                    Some(s) => format!("did you mean the catalog vendor `{s}`? Otherwise give this vendor a `category` (and a `name`)"),
-                    None => "it is not in the built-in catalog (`blastmap catalog` lists it): give it a `category` and a `name`".into(),
-                };
-                self.problem(&path, format!("unknown vendor `{id}`"), Some(help));
-            }
-            map.vendors.insert(
-                id.clone(),
-                Vendor {
-                    id: id.clone(),
-                    name: name.unwrap_or_else(|| id.clone()),
-                    category: category.unwrap_or(VendorCategory::Other),
-                    access,
-                    in_catalog: known.is_some(),
-                    origin: Origin::DECLARED,
-                },
-            );
-        }
-
-        match root.get("flows") {
-            None | Some(Value::Null) => {}
-            Some(Value::Sequence(items)) => {
-                map.flows.reserve(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    let path = format!("flows[{i}]");
-                    let Some(m) = self.entry(item, &path, "a flow", FLOW_KEYS) else {
-                        self.problem(
-                            &path,
-                            "a flow must be a mapping with `from`, `to` and `fields`",
-                            None,
-                        );
-                        continue;
-                    };
-                    let mut ends = Vec::new();
-                    for end in ["from", "to"] {
-                        match self.string(m, end, &path) {
-                            None => self.problem(
-                                &path,
-                                format!("flow has no `{end}`"),
-                                Some(format!("add `{end}:` with a component or vendor id")),
-                            ),
-                            Some(x) if !node_ids.contains(x.as_str()) => {
-                                let what = if end == "to" { "destination" } else { "source" };
-                                let usable = node_ids
-                                    .iter()
-                                    .copied()
-                                    .filter(|n| !unknown_vendors.contains(n));
-                                let misspelt = closest(&x, unknown_vendors.iter().copied());
-                                let help = match (catalog::lookup(&x), misspelt) {
-                                    (Some(_), Some(s)) => format!(
-                                        "`{x}` is a catalog vendor that `vendors:` does not declare; `vendors.{s}` looks like a misspelling of it: rename it `{x}`"
-                                    ),
-                                    (Some(_), None) => format!(
-                                        "`{x}` is a catalog vendor: add `{x}: {{}}` under `vendors:`"
-                                    ),
-                                    (None, _) => match closest(&x, usable) {
-                                        Some(s) => format!("did you mean `{s}`?"),
-                                        None => {
-                                            "declare it under `components:` or `vendors:`".into()
-                                        }
-                                    },
-                                };
-                                self.problem(
-                                    join(&path, end),
-                                    format!(
-                                        "unknown {what} `{x}`: no component or vendor has that id"
-                                    ),
-                                    Some(help),
-                                );
-                            }
-                            Some(x) => ends.push(x),
-                        }
-                    }
-                    let fields = match m.get("fields") {
-                        None | Some(Value::Null) => {
-                            self.problem(
-                                &path,
-                                "flow has no `fields`",
-                                Some(
-                                    "list the field ids it carries, or write `fields: all`".into(),
-                                ),
-                            );
-                            None
-                        }
-                        Some(Value::String(s)) if s == "all" => Some(FlowFields::All),
-                        Some(Value::String(s)) => {
-                            self.problem(
-                                join(&path, "fields"),
-                                format!("`fields` must be a list or `all`, found the string `{s}`"),
-                                Some(format!("write `fields: [{s}]`")),
-                            );
-                            None
-                        }
-                        Some(_) => {
-                            let list = self.strings(m, "fields", &path);
-                            let mut ok = Vec::with_capacity(list.len());
-                            for (j, f) in list.into_iter().enumerate() {
-                                let p = (path.as_str(), "fields", j);
-                                if f == "all" {
-                                    self.problem(
-                                        format!("{path}.fields[{j}]"),
-                                        "`all` cannot be mixed with field ids",
-                                        Some("write `fields: all` on its own".into()),
-                                    );
-                                } else if self.resolve_field(
-                                    &mut map,
-                                    &declared_field_ids,
-                                    &sole_subject,
-                                    &f,
-                                    p,
-                                ) {
-                                    ok.push(f);
-                                }
-                            }
-                            Some(FlowFields::List(ok))
-                        }
-                    };
-                    let purpose = self
-                        .string(m, "purpose", &path)
-                        .or_else(|| self.string(m, "description", &path));
-                    if let ([from, to], Some(fields)) = (ends.as_slice(), fields) {
-                        if from == to {
-                            self.problem(
-                                &path,
-                                format!("flow from `{from}` to itself"),
-                                Some("remove it, or point `to` at another system".into()),
-                            );
-                            continue;
-                        }
-                        map.flows.push(Flow {
-                            from: from.clone(),
-                            to: to.clone(),
-                            fields,
-                            purpose,
-                            evidence: vec![Evidence {
-                                kind: EvidenceKind::Declared,
-                                file: self.file.to_string(),
-                                line: 0,
-                                text: path.clone(),
-                                scope: Scope::Production,
-                            }],
-                            origin: Origin::DECLARED,
-                            discovered: Vec::new(),
-                        });
-                    }
-                }
-            }
-            Some(other) => self.problem(
-                "flows",
-                format!("`flows` must be a list, found {}", type_name(other)),
-                Some("write each flow as `- from: ...` under `flows:`".into()),
-            ),
-        }
-        if let Some(v) = root.get("policy") {
-            map.policy = self.policy(v, &map);
-        }
-        map
-    }
-
-    /// A vendor id (declared, or from the catalog) or a vendor category.
-    fn target(&mut self, map: &Map, name: &str, path: String) -> Option<Target> {
-        if let Some(c) = VendorCategory::parse(name) {
-            return Some(Target::Category(c));
-        }
-        if map.vendors.contains_key(name) || catalog::lookup(name).is_some() {
-            return Some(Target::Vendor(name.to_string()));
-        }
-        let categories = VendorCategory::ALL.iter().map(|c| c.as_str());
-        let help = closest(
-            name,
-            map.vendors.keys().map(String::as_str).chain(categories),
-        )
-        .or_else(|| closest(name, catalog::ids()))
-        .map(|s| format!("did you mean `{s}`?"))
-        .unwrap_or_else(|| {
-            "use a vendor id (declared, or from `blastmap catalog`) or a vendor category such as `analytics`".into()
-        });
-        self.problem(
-            path,
-            format!("`{name}` is neither a vendor nor a vendor category"),
-            Some(help),
-        );
-        None
-    }
-
-    /// The `policy:` section (see [`super::policy`]).
-    fn policy(&mut self, v: &Value, map: &Map) -> Policy {
-        let mut policy = Policy::default();
-        let Some(m) = self.entry(v, "policy", "the policy", POLICY_KEYS) else {
-            return policy;
-        };
-        match m.get("strict") {
-            None | Some(Value::Null) => {}
-            Some(Value::Bool(b)) => policy.strict = *b,
-            Some(other) => self.problem(
-                "policy.strict",
-                format!("`strict` must be true or false, found {}", type_name(other)),
-                None,
-            ),
-        }
-        if m.contains_key("allow_vendors") {
-            let ids = self.strings(m, "allow_vendors", "policy");
-            let mut ok = Vec::with_capacity(ids.len());
-            for (i, id) in ids.into_iter().enumerate() {
-                let path = format!("policy.allow_vendors[{i}]");
-                match self.target(map, &id, path.clone()) {
-                    Some(Target::Vendor(v)) => ok.push(v),
-                    Some(Target::Category(_)) => self.problem(
-                        path,
-                        format!("`allow_vendors` lists vendors, and `{id}` is a vendor category"),
-                        Some("list each allowed vendor by id".into()),
-                    ),
-                    None => {}
-                }
-            }
-            ok.sort();
-            ok.dedup();
-            policy.allow_vendors = Some(ok);
-        }
-        match m.get("deny") {
-            None | Some(Value::Null) => {}
-            Some(Value::Sequence(rules)) => {
-                for (i, rule) in rules.iter().enumerate() {
-                    let path = format!("policy.deny[{i}]");
-                    let Some(r) = self.entry(rule, &path, "a deny rule", DENY_KEYS) else {
-                        self.problem(
-                            &path,
-                            "a deny rule needs `categories` and `to`",
-                            Some(
-                                "write `- { categories: [user.authorization], to: [analytics] }`"
-                                    .into(),
-                            ),
-                        );
-                        continue;
-                    };
-                    let mut categories = Vec::new();
-                    for (j, c) in self.strings(r, "categories", &path).into_iter().enumerate() {
-                        if map.taxonomy.contains(&c) {
-                            categories.push(c);
-                        } else {
-                            let help = closest_key(&c, map.taxonomy.keys())
-                                .map(|s| format!("did you mean `{s}`?"));
-                            self.problem(
-                                format!("{path}.categories[{j}]"),
-                                format!("unknown category `{c}`"),
-                                help,
-                            );
-                        }
-                    }
-                    let mut to = Vec::new();
-                    for (j, t) in self.strings(r, "to", &path).into_iter().enumerate() {
-                        to.extend(self.target(map, &t, format!("{path}.to[{j}]")));
-                    }
-                    for key in ["categories", "to"] {
-                        if !r.contains_key(key) {
-                            self.problem(
-                                &path,
-                                format!("deny rule has no `{key}`"),
-                                Some("a rule names the data (`categories`) and where it must not go (`to`)".into()),
-                            );
-                        }
-                    }
-                    let reason = self.string(r, "reason", &path);
-                    if !categories.is_empty() && !to.is_empty() {
-                        policy.deny.push(DenyRule {
-                            categories,
-                            to,
-                            reason,
-                            path,
-                            line: 0,
-                        });
-                    }
-                }
-            }
-            Some(other) => self.problem(
-                "policy.deny",
-                format!("`deny` must be a list of rules, found {}", type_name(other)),
-                Some("write each rule as `- { categories: [...], to: [...] }`".into()),
-            ),
-        }
-        for (name, sev) in self.section_at(m, "max_severity", "policy.max_severity") {
-            let path = format!("policy.max_severity.{name}");
-            let names: Vec<&str> = Sensitivity::ALL.iter().map(|s| s.as_str()).collect();
-            let level = match sev {
-                Value::String(s) => Sensitivity::ALL.into_iter().find(|x| x.as_str() == s),
-                _ => None,
-            };
-            let target = self.target(map, &name, path.clone());
-            match (target, level) {
-                (Some(target), Some(max)) => policy.max_severity.push(MaxSeverity {
-                    target,
-                    max,
-                    path,
-                    line: 0,
-                }),
-                (_, None) => self.problem(
-                    path,
-                    format!(
-                        "the most severe blast radius allowed must be one of: {}",
-                        names.join(", ")
-                    ),
-                    Some(format!("write e.g. `{name}: medium`")),
-                ),
-                (None, Some(_)) => {}
-            }
-        }
-        for (name, level) in self.section_at(m, "levels", "policy.levels") {
-            let path = format!("policy.levels.{name}");
-            let Some(code) = Code::parse(&name) else {
-                let help = closest(&name, Code::ALL.iter().map(|c| c.as_str()))
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .unwrap_or_else(|| {
-                        let all: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-                        format!("codes: {}", all.join(", "))
-                    });
-                self.problem(path, format!("unknown finding code `{name}`"), Some(help));
-                continue;
-            };
-            match level.as_str().and_then(Level::parse) {
-                Some(l) => {
-                    policy.levels.insert(code, l);
-                }
-                None => self.problem(
-                    path,
-                    "a level is `allow`, `warn` or `deny`".to_string(),
-                    Some(format!("write e.g. `{name}: warn`")),
-                ),
-            }
-        }
-        policy
-    }
-
     /// A mapping nested in `m` under `key`, as (key, value) pairs.
     fn section_at<'v>(
         &mut self,
@@ -1420,62 +649,375 @@ impl Validator<'_> {
         }
     }
 
-    /// Checks a field reference (a field id, or a taxonomy key used directly,
-    /// which becomes an implicit field). Returns false after reporting.
-    /// `at` is (entry path, list key, index); the path string is only built
-    /// for a problem, since this runs for every field of every flow.
-    fn resolve_field(
-        &mut self,
-        map: &mut Map,
-        declared: &BTreeSet<String>,
-        sole_subject: &Option<String>,
-        name: &str,
-        at: (&str, &str, usize),
-    ) -> bool {
-        if self.known_fields.contains(name) {
-            return true;
-        }
-        if declared.contains(name) {
-            return false; // declared but invalid: already reported
-        }
-        if map.taxonomy.contains(name) {
-            self.known_fields.insert(name.to_string());
-            map.fields.insert(
-                name.to_string(),
-                Field {
-                    id: name.to_string(),
-                    category: name.to_string(),
-                    // System data (`system.*`) belongs to no person.
-                    subject: if Taxonomy::is_within(name, "system") {
-                        None
-                    } else {
-                        sole_subject.clone()
-                    },
-                    sensitivity: map.taxonomy.sensitivity(name),
-                    description: None,
-                    implicit: true,
-                },
+    /// The whole file.
+    fn translate(&mut self, root: &Value) {
+        let Some(root) = self.entry(root, "", "the declaration file", TOP_KEYS) else {
+            self.problem(
+                "",
+                "the declaration file is empty or not a mapping",
+                Some("start with `version: 1`; see examples/api-platform/blastmap.yaml".into()),
             );
-            return true;
+            return;
+        };
+        self.version(root);
+        self.draft.system = self.string(root, "system", "");
+        self.taxonomy(root);
+        self.subjects(root);
+        self.fields(root);
+        self.components(root);
+        self.vendors(root);
+        self.flows(root);
+        if let Some(v) = root.get("policy") {
+            self.draft.policy = self.policy(v);
         }
-        let help = if name.contains('.') {
-            closest_key(name, map.taxonomy.keys())
-                .map(|s| format!("did you mean the category `{s}`?"))
-        } else {
-            closest(name, declared.iter().map(String::as_str))
-                .map(|s| format!("did you mean `{s}`?"))
-        }
-        .unwrap_or_else(|| {
-            "declare it under `fields:`, or use a taxonomy key such as `user.contact.email`".into()
-        });
-        let (base, key, i) = at;
-        self.problem(
-            format!("{base}.{key}[{i}]"),
-            format!("unknown field `{name}`"),
-            Some(help),
-        );
-        false
     }
+
+    fn version(&mut self, root: &Mapping) {
+        match root.get("version") {
+            None => self.problem(
+                "",
+                "missing `version`",
+                Some("add `version: 1` at the top of the file".into()),
+            ),
+            Some(Value::Number(n)) if whole(n) == Some(1) => {}
+            Some(other) => {
+                let shown = match other {
+                    Value::Number(n) => n.to_string(),
+                    Value::String(s) => format!("\"{s}\""),
+                    v => type_name(v).to_string(),
+                };
+                self.problem(
+                    "version",
+                    format!("unsupported version {shown}"),
+                    Some("this blastmap reads version 1: write `version: 1`".into()),
+                );
+            }
+        }
+    }
+
+    fn taxonomy(&mut self, root: &Mapping) {
+        for (key, v) in self.section(root, "taxonomy") {
+            let path = join("taxonomy", &key);
+            let Some(m) = self.entry(v, &path, "a taxonomy key", TAXONOMY_KEYS) else {
+                self.problem(
+                    &path,
+                    format!("taxonomy key `{key}` needs at least a `parent`"),
+                    None,
+                );
+                continue;
+            };
+            let category = DraftCategory {
+                parent: self.string(m, "parent", &path),
+                parent_at: join(&path, "parent"),
+                sensitivity: self.sensitivity(m, &path),
+                name: self.string(m, "name", &path),
+                plain: self.string(m, "plain", &path),
+                key,
+                at: path,
+            };
+            self.draft.taxonomy.push(category);
+        }
+    }
+
+    fn subjects(&mut self, root: &Mapping) {
+        for (id, v) in self.section(root, "subjects") {
+            let path = join("subjects", &id);
+            let mut subject = Subject {
+                id,
+                description: None,
+                count: None,
+                count_by_region: std::collections::BTreeMap::new(),
+                regions: Vec::new(),
+            };
+            if let Some(m) = self.entry(v, &path, "a subject", SUBJECT_KEYS) {
+                subject.description = self.string(m, "description", &path);
+                self.count(m, &path, &mut subject);
+                subject.regions = self
+                    .strings(m, "regions", &path)
+                    .into_iter()
+                    .map(|r| r.to_ascii_lowercase())
+                    .collect();
+                // A region with a count is a region the people live in.
+                for r in subject.count_by_region.keys() {
+                    if !subject.regions.contains(r) {
+                        subject.regions.push(r.clone());
+                    }
+                }
+            }
+            self.draft.subjects.push(DraftSubject { at: path, subject });
+        }
+    }
+
+    /// A subject's `count`: a whole number, or a number per region.
+    fn count(&mut self, m: &Mapping, path: &str, subject: &mut Subject) {
+        let count_path = join(path, "count");
+        match m.get("count") {
+            None | Some(Value::Null) => {}
+            Some(Value::Number(n)) if whole(n).is_some() => subject.count = whole(n),
+            Some(Value::Mapping(per)) => {
+                let mut total: u64 = 0;
+                for (k, v) in per {
+                    let n = match v {
+                        Value::Number(n) => whole(n),
+                        _ => None,
+                    };
+                    let (Some(region), Some(n)) = (k.as_str(), n) else {
+                        self.problem(
+                            &count_path,
+                            "a count per region maps a region to a whole number of people",
+                            Some("write e.g. `count: { eu: 400000, us: 800000 }`".into()),
+                        );
+                        continue;
+                    };
+                    let region = region.to_ascii_lowercase();
+                    if region.is_empty()
+                        || !region
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    {
+                        self.problem(
+                            join(&count_path, &region),
+                            format!("`{region}` is not a region"),
+                            Some(
+                                "use `eu`, `eea`, `us` or an ISO country code such as `de`".into(),
+                            ),
+                        );
+                        continue;
+                    }
+                    total = total.saturating_add(n);
+                    subject.count_by_region.insert(region, n);
+                }
+                subject.count = Some(total);
+            }
+            Some(other) => self.problem(
+                count_path,
+                format!(
+                    "`count` must be a whole number of people, or a number per region, found {}",
+                    type_name(other)
+                ),
+                Some("write e.g. `count: 1200000` (no separators) or `count: { eu: 400000, us: 800000 }`".into()),
+            ),
+        }
+    }
+
+    fn fields(&mut self, root: &Mapping) {
+        for (id, v) in self.section(root, "fields") {
+            let at = join("fields", &id);
+            let mut f = DraftField::default();
+            if let Some(m) = self.entry(v, &at, "a field", FIELD_KEYS) {
+                f.category = self.string(m, "category", &at);
+                f.subject = self.string(m, "subject", &at);
+                f.sensitivity = self.sensitivity(m, &at);
+                f.description = self.string(m, "description", &at);
+            }
+            self.draft.fields.push(DraftField { id, at, ..f });
+        }
+    }
+
+    fn components(&mut self, root: &Mapping) {
+        for (id, v) in self.section(root, "components") {
+            let at = join("components", &id);
+            let mut c = DraftComponent {
+                id,
+                at,
+                name: None,
+                kind: None,
+                paths: Vec::new(),
+                holds: Vec::new(),
+                origin: Origin::DECLARED,
+            };
+            if let Some(m) = self.entry(v, &c.at, "a component", COMPONENT_KEYS) {
+                c.name = self.string(m, "name", &c.at);
+                c.kind = self.string(m, "kind", &c.at);
+                c.paths = self.strings(m, "paths", &c.at);
+                c.holds = self.strings(m, "holds", &c.at);
+            }
+            self.draft.components.push(c);
+        }
+    }
+
+    fn vendors(&mut self, root: &Mapping) {
+        for (id, v) in self.section(root, "vendors") {
+            let at = join("vendors", &id);
+            let mut vendor = DraftVendor {
+                id,
+                at,
+                name: None,
+                category: None,
+                access: Vec::new(),
+                origin: Origin::DECLARED,
+            };
+            if let Some(m) = self.entry(v, &vendor.at, "a vendor", VENDOR_KEYS) {
+                vendor.name = self.string(m, "name", &vendor.at);
+                vendor.category = self.string(m, "category", &vendor.at);
+                vendor.access = self.strings(m, "access", &vendor.at);
+            }
+            self.draft.vendors.push(vendor);
+        }
+    }
+
+    fn flows(&mut self, root: &Mapping) {
+        match root.get("flows") {
+            None | Some(Value::Null) => {}
+            Some(Value::Sequence(items)) => {
+                self.draft.flows.reserve(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    self.flow(i, item);
+                }
+            }
+            Some(other) => self.problem(
+                "flows",
+                format!("`flows` must be a list, found {}", type_name(other)),
+                Some("write each flow as `- from: ...` under `flows:`".into()),
+            ),
+        }
+    }
+
+    fn flow(&mut self, i: usize, item: &Value) {
+        let path = format!("flows[{i}]");
+        let Some(m) = self.entry(item, &path, "a flow", FLOW_KEYS) else {
+            self.problem(
+                &path,
+                "a flow must be a mapping with `from`, `to` and `fields`",
+                None,
+            );
+            return;
+        };
+        let fields = match m.get("fields") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s == "all" => Some(DraftFields::All),
+            Some(Value::String(s)) => {
+                self.problem(
+                    join(&path, "fields"),
+                    format!("`fields` must be a list or `all`, found the string `{s}`"),
+                    Some(format!("write `fields: [{s}]`")),
+                );
+                Some(DraftFields::List(Vec::new()))
+            }
+            Some(_) => Some(DraftFields::List(self.strings(m, "fields", &path))),
+        };
+        let flow = DraftFlow {
+            from: self.string(m, "from", &path),
+            to: self.string(m, "to", &path),
+            fields,
+            purpose: self
+                .string(m, "purpose", &path)
+                .or_else(|| self.string(m, "description", &path)),
+            evidence: vec![Evidence {
+                kind: EvidenceKind::Declared,
+                file: self.file.to_string(),
+                line: 0,
+                text: path.clone(),
+                scope: Scope::Production,
+            }],
+            origin: Origin::DECLARED,
+            at: path,
+        };
+        self.draft.flows.push(flow);
+    }
+
+    /// The `policy:` section (see [`super::policy`]); its names are
+    /// checked by [`draft::validate`].
+    fn policy(&mut self, v: &Value) -> Option<DraftPolicy> {
+        let m = self.entry(v, "policy", "the policy", POLICY_KEYS)?;
+        let mut policy = DraftPolicy::default();
+        match m.get("strict") {
+            None | Some(Value::Null) => {}
+            Some(Value::Bool(b)) => policy.strict = *b,
+            Some(other) => self.problem(
+                "policy.strict",
+                format!("`strict` must be true or false, found {}", type_name(other)),
+                None,
+            ),
+        }
+        if m.contains_key("allow_vendors") {
+            policy.allow_vendors = Some(self.strings(m, "allow_vendors", "policy"));
+        }
+        match m.get("deny") {
+            None | Some(Value::Null) => {}
+            Some(Value::Sequence(rules)) => {
+                for (i, rule) in rules.iter().enumerate() {
+                    policy.deny.extend(self.deny(i, rule));
+                }
+            }
+            Some(other) => self.problem(
+                "policy.deny",
+                format!("`deny` must be a list of rules, found {}", type_name(other)),
+                Some("write each rule as `- { categories: [...], to: [...] }`".into()),
+            ),
+        }
+        for (name, sev) in self.section_at(m, "max_severity", "policy.max_severity") {
+            let level = match sev {
+                Value::String(s) => Sensitivity::ALL.into_iter().find(|x| x.as_str() == s),
+                _ => None,
+            };
+            policy.max_severity.push((name, level));
+        }
+        for (name, level) in self.section_at(m, "levels", "policy.levels") {
+            let level = level.as_str().and_then(Level::parse);
+            policy.levels.push((name, level));
+        }
+        Some(policy)
+    }
+
+    fn deny(&mut self, i: usize, rule: &Value) -> Option<DraftDeny> {
+        let path = format!("policy.deny[{i}]");
+        let Some(r) = self.entry(rule, &path, "a deny rule", DENY_KEYS) else {
+            self.problem(
+                &path,
+                "a deny rule needs `categories` and `to`",
+                Some("write `- { categories: [user.authorization], to: [analytics] }`".into()),
+            );
+            return None;
+        };
+        for key in ["categories", "to"] {
+            if !r.contains_key(key) {
+                self.problem(
+                    &path,
+                    format!("deny rule has no `{key}`"),
+                    Some(
+                        "a rule names the data (`categories`) and where it must not go (`to`)"
+                            .into(),
+                    ),
+                );
+            }
+        }
+        Some(DraftDeny {
+            categories: self.strings(r, "categories", &path),
+            to: self.strings(r, "to", &path),
+            reason: self.string(r, "reason", &path),
+            at: path,
+        })
+    }
+}
+
+/// Why a value that should be a mapping is not: `holds:` one level too far
+/// left is read as a component called `holds`; `- kind: web` writes keys as
+/// list items.
+fn misplaced_help(v: &Value, path: &str, what: &str, allowed: &[&str]) -> Option<String> {
+    let id = path.rsplit('.').next().unwrap_or(path);
+    if allowed.contains(&id) {
+        return Some(format!(
+            "`{id}` is a key of {what}, not an id: it looks indented one level too little; indent it under the entry above it"
+        ));
+    }
+    let Value::Sequence(items) = v else {
+        return None;
+    };
+    let keys: Vec<String> = items
+        .iter()
+        .filter_map(|i| match i {
+            Value::Mapping(m) => m.keys().next().map(key_str),
+            _ => None,
+        })
+        .filter(|k| allowed.contains(&k.as_str()))
+        .collect();
+    (!keys.is_empty()).then(|| {
+        format!(
+            "its keys ({}) are written as list items: drop the `- ` before each, so that they are `key: value` lines of one mapping",
+            keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+        )
+    })
 }
 
 /// Declarations larger than this keep YAML paths (`flows[12345]`) in their

@@ -32,20 +32,26 @@
 //!
 //! Only `system` and `data_category` are read; other resources in the file
 //! (`dataset`, `policy`, `organization`, `data_use`) are outside the model.
+//!
+//! The manifest is read by a derived `Deserialize`, translated into a
+//! [`Draft`] (the decisions above, and the category keys resolved against
+//! the taxonomy so far) and checked by [`draft::validate`] like a
+//! declaration.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
 use super::declaration::{LoadError, Problem};
-use super::locate::Locations;
-use super::suggest::{closest, closest_key};
-use super::{
-    Component, ComponentKind, Evidence, EvidenceKind, Field, Flow, FlowFields, Map, Origin, Scope,
-    Subject, Vendor, VendorCategory,
+use super::draft::{
+    self, Draft, DraftCategory, DraftComponent, DraftField, DraftFields, DraftFlow, DraftSubject,
+    DraftVendor, Places,
 };
+use super::locate::Locations;
+use super::suggest::closest;
+use super::{ComponentKind, Evidence, EvidenceKind, Map, Origin, Scope, Subject, VendorCategory};
 use crate::catalog;
-use crate::catalog::taxonomy::Category;
+use crate::catalog::taxonomy::{Category, Taxonomy};
 
 #[derive(Deserialize)]
 struct Manifest {
@@ -121,7 +127,8 @@ const V1_INFIXES: &[&str] = &[
     "derived.nonidentifiable.",
 ];
 
-/// Reads a Fides manifest into a validated map.
+/// Reads a Fides manifest into a validated map: a translation into a
+/// [`Draft`], checked by [`draft::validate`] like any other map.
 pub fn load_str(text: &str, file: &str) -> Result<Map, LoadError> {
     if let Some(pos) = super::locate::too_deep(text) {
         return Err(super::declaration::too_deep(file, pos));
@@ -146,40 +153,56 @@ pub fn load_str(text: &str, file: &str) -> Result<Map, LoadError> {
         }
     })?;
     let systems = manifest.system.unwrap_or_default();
+    // Declared evidence points at lines, so the manifest is indexed whether
+    // or not it has problems (see `draft`'s module doc); past the size at
+    // which declarations keep paths, it keeps paths too.
+    let indexed = text.len() <= super::declaration::LOCATE_MAX_BYTES;
     let mut r = Reader {
-        map: Map::new("fides"),
-        problems: Vec::new(),
-        locations: Locations::index(text).unwrap_or_default(),
+        taxonomy: Taxonomy::builtin().clone(),
+        draft: Draft::default(),
+        locations: if indexed {
+            Locations::index(text).unwrap_or_default()
+        } else {
+            Locations::default()
+        },
         file,
+        nodes: BTreeMap::new(),
+        components: BTreeMap::new(),
+        vendors: BTreeMap::new(),
+        subjects: BTreeMap::new(),
+        subjects_of: BTreeMap::new(),
     };
-    r.map.source = Some(file.to_string());
     r.define(manifest.data_category.as_deref().unwrap_or_default());
     r.read(&systems);
-    if r.problems.is_empty() {
-        Ok(r.map)
+    let places = if indexed {
+        Places::Index(std::mem::take(&mut r.locations))
     } else {
-        let mut problems = r.problems;
-        for p in &mut problems {
-            if let Some(pos) = r.locations.find(&p.path) {
-                p.line = Some(pos.line);
-                p.column = Some(pos.column);
-            }
-        }
-        problems.sort();
-        problems.dedup();
-        Err(LoadError::Invalid {
-            file: file.to_string(),
-            problems,
-        })
-    }
+        Places::Yaml(text)
+    };
+    draft::validate(r.draft, file, "fides", places)
 }
 
+/// Translates a manifest into a [`Draft`]: which systems are components
+/// and which vendors, and what each flow carries.
 struct Reader<'a> {
-    map: Map,
-    problems: Vec<Problem>,
+    /// The built-in taxonomy with the manifest's categories, to resolve
+    /// the keys systems use.
+    taxonomy: Taxonomy,
+    draft: Draft,
     locations: Locations,
     file: &'a str,
+    /// What each Fides key stands for.
+    nodes: BTreeMap<String, Node>,
+    components: BTreeMap<String, DraftComponent>,
+    vendors: BTreeMap<String, DraftVendor>,
+    subjects: BTreeMap<String, DraftSubject>,
+    /// Which subjects each category is declared for.
+    subjects_of: BTreeMap<String, BTreeSet<String>>,
 }
+
+/// The categories of each system's privacy declarations, by system and
+/// declaration index.
+type Decls = Vec<Vec<BTreeSet<String>>>;
 
 /// What a Fides key stands for in the map.
 #[derive(Clone)]
@@ -221,15 +244,36 @@ fn is_third_party(s: &System) -> bool {
     t.contains("third") || t.contains("vendor") || s.vendor_id.is_some()
 }
 
+/// A vendor the manifest names: the catalog's category when it is there.
+fn vendor(id: String, at: String, name: Option<String>) -> DraftVendor {
+    let known = catalog::lookup(&id).is_some();
+    DraftVendor {
+        id,
+        at,
+        name,
+        category: (!known).then(|| VendorCategory::Other.as_str().to_string()),
+        access: Vec::new(),
+        origin: Origin::DECLARED,
+    }
+}
+
+fn component(id: String, at: String, name: Option<String>, kind: ComponentKind) -> DraftComponent {
+    DraftComponent {
+        id,
+        at,
+        name,
+        kind: Some(kind.as_str().to_string()),
+        paths: Vec::new(),
+        holds: Vec::new(),
+        origin: Origin::DECLARED,
+    }
+}
+
 impl Reader<'_> {
     fn problem(&mut self, path: String, message: String, help: Option<String>) {
-        self.problems.push(Problem {
-            line: None,
-            column: None,
-            path,
-            message,
-            help,
-        });
+        self.draft
+            .problems
+            .push(draft::problem(path, message, help));
     }
 
     fn evidence(&self, path: &str) -> Evidence {
@@ -246,110 +290,111 @@ impl Reader<'_> {
         }
     }
 
+    /// Adds a taxonomy key the manifest defines or implies.
+    fn extend(&mut self, key: &str, at: String, parent: &str, name: Option<String>) {
+        self.taxonomy.insert(
+            key.to_string(),
+            Category {
+                name: name.clone().unwrap_or_else(|| key.to_string()),
+                parent: Some(parent.to_string()),
+                sensitivity: self.taxonomy.sensitivity(parent),
+                plain: None,
+                extension: true,
+            },
+        );
+        self.draft.taxonomy.push(DraftCategory {
+            key: key.to_string(),
+            parent_at: format!("{at}.parent_key"),
+            at,
+            parent: Some(parent.to_string()),
+            sensitivity: None,
+            name,
+            plain: None,
+        });
+    }
+
     /// The taxonomy key for a Fides category, adding an extension when the
     /// key is unknown but lies below a known one. `None` after reporting.
     fn category(&mut self, key: &str, path: &str) -> Option<String> {
-        if self.map.taxonomy.contains(key) {
+        if self.taxonomy.contains(key) {
             return Some(key.to_string());
         }
         if let Some(rest) = key.strip_prefix("user.") {
             for infix in V1_INFIXES {
                 if let Some(tail) = rest.strip_prefix(infix) {
                     let v2 = format!("user.{tail}");
-                    if self.map.taxonomy.contains(&v2) {
+                    if self.taxonomy.contains(&v2) {
                         return Some(v2);
                     }
                 }
             }
         }
         // A near miss of a known key is a typo, not a new category.
-        if let Some(s) = closest(key, self.map.taxonomy.keys()) {
-            self.problem(
-                path.to_string(),
-                format!("unknown data category `{key}`"),
-                Some(format!("did you mean `{s}`?")),
-            );
-            return None;
-        }
+        let typo = closest(key, self.taxonomy.keys()).is_some();
         let mut parent = key;
-        while let Some(i) = parent.rfind('.') {
+        while let (false, Some(i)) = (typo, parent.rfind('.')) {
             parent = &parent[..i];
-            if self.map.taxonomy.contains(parent) {
-                let sensitivity = self.map.taxonomy.sensitivity(parent);
+            if self.taxonomy.contains(parent) {
                 let parent = parent.to_string();
-                self.map.taxonomy.insert(
-                    key.to_string(),
-                    Category {
-                        name: key.to_string(),
-                        parent: Some(parent),
-                        sensitivity,
-                        plain: None,
-                        extension: true,
-                    },
-                );
+                self.extend(key, path.to_string(), &parent, None);
                 return Some(key.to_string());
             }
         }
-        let help = closest_key(key, self.map.taxonomy.keys())
-            .map(|s| format!("did you mean `{s}`?"))
-            .unwrap_or_else(|| {
-                "use a fideslang data category (`blastmap catalog --taxonomy` lists them)".into()
-            });
-        self.problem(
-            path.to_string(),
-            format!("unknown data category `{key}`"),
-            Some(help),
+        let p = draft::unknown_category(
+            path,
+            key,
+            &self.taxonomy,
+            Some("use a fideslang data category (`blastmap catalog --taxonomy` lists them)"),
         );
+        self.draft.problems.push(p);
         None
     }
 
     /// Custom categories the manifest defines (`data_category:` entries
-    /// with a `parent_key`), parents first.
+    /// with a `parent_key`), parents first. Those that cannot be placed go
+    /// to the draft as they are, for the validator to say why.
     fn define(&mut self, defs: &[CategoryDef]) {
-        let mut pending: Vec<(usize, &CategoryDef)> = defs.iter().enumerate().collect();
+        let mut pending: Vec<(usize, &CategoryDef)> = defs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.parent_key.is_some() && !self.taxonomy.contains(&d.fides_key))
+            .collect();
         loop {
             let before = pending.len();
-            pending.retain(|(_, d)| {
-                let Some(parent) = &d.parent_key else {
-                    return false;
-                };
-                if self.map.taxonomy.contains(&d.fides_key) {
-                    return false;
+            let mut placed = Vec::new();
+            pending.retain(|(i, d)| {
+                let parent = d.parent_key.as_deref().unwrap_or_default();
+                let ok = self.taxonomy.contains(parent)
+                    && Taxonomy::is_within(&d.fides_key, parent)
+                    && d.fides_key != parent;
+                if ok {
+                    placed.push((*i, *d));
                 }
-                if !self.map.taxonomy.contains(parent) {
-                    return true;
-                }
-                if !crate::catalog::taxonomy::Taxonomy::is_within(&d.fides_key, parent)
-                    || &d.fides_key == parent
-                {
-                    return true;
-                }
-                let sensitivity = self.map.taxonomy.sensitivity(parent);
-                self.map.taxonomy.insert(
-                    d.fides_key.clone(),
-                    Category {
-                        name: d.name.clone().unwrap_or_else(|| d.fides_key.clone()),
-                        parent: Some(parent.clone()),
-                        sensitivity,
-                        plain: None,
-                        extension: true,
-                    },
-                );
-                false
+                !ok
             });
+            for (i, d) in placed {
+                let parent = d.parent_key.clone().unwrap_or_default();
+                self.extend(
+                    &d.fides_key,
+                    format!("data_category[{i}]"),
+                    &parent,
+                    d.name.clone(),
+                );
+            }
             if pending.len() == before {
                 break;
             }
         }
         for (i, d) in pending {
-            self.problem(
-                format!("data_category[{i}].parent_key"),
-                format!(
-                    "data category `{}` needs a known parent that it starts with",
-                    d.fides_key
-                ),
-                Some("e.g. `fides_key: user.custom.tier` with `parent_key: user.custom`".into()),
-            );
+            self.draft.taxonomy.push(DraftCategory {
+                key: d.fides_key.clone(),
+                at: format!("data_category[{i}]"),
+                parent: d.parent_key.clone(),
+                parent_at: format!("data_category[{i}].parent_key"),
+                sensitivity: None,
+                name: d.name.clone(),
+                plain: None,
+            });
         }
     }
 
@@ -364,16 +409,26 @@ impl Reader<'_> {
     }
 
     fn read(&mut self, systems: &[System]) {
-        // Pass 1: every system's node.
-        let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
-        let mut seen = BTreeSet::new();
+        self.nodes(systems);
+        let decls = self.declarations(systems);
+        self.systems(systems, &decls);
+        let brought = self.flows(systems, &decls);
+        self.declared_processing(systems, &decls, &brought);
+        self.fields();
+        self.draft.subjects = std::mem::take(&mut self.subjects).into_values().collect();
+        self.draft.components = std::mem::take(&mut self.components).into_values().collect();
+        self.draft.vendors = std::mem::take(&mut self.vendors).into_values().collect();
+    }
+
+    /// Every system's node, and the organisation as the system's name.
+    fn nodes(&mut self, systems: &[System]) {
         for (i, s) in systems.iter().enumerate() {
             let path = format!("system[{i}]");
             if s.fides_key.trim().is_empty() {
                 self.problem(path, "empty `fides_key`".into(), None);
                 continue;
             }
-            if !seen.insert(s.fides_key.clone()) {
+            if self.nodes.contains_key(&s.fides_key) {
                 self.problem(
                     format!("{path}.fides_key"),
                     format!("duplicate system `{}`", s.fides_key),
@@ -386,39 +441,40 @@ impl Reader<'_> {
             let id = known
                 .map(str::to_string)
                 .unwrap_or_else(|| s.fides_key.clone());
-            nodes.insert(s.fides_key.clone(), Node { id, vendor });
+            self.nodes.insert(s.fides_key.clone(), Node { id, vendor });
         }
         let orgs: BTreeSet<&str> = systems
             .iter()
             .filter_map(|s| s.organization_fides_key.as_deref())
             .collect();
-        if orgs.len() == 1 {
-            if let Some(o) = orgs.first() {
-                self.map.system = o.to_string();
-            }
+        if let (1, Some(o)) = (orgs.len(), orgs.first()) {
+            self.draft.system = Some(o.to_string());
         }
+    }
 
-        // Subjects, and which subjects each category is declared for.
-        let mut subjects_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        let mut decl_categories: Vec<Vec<BTreeSet<String>>> = Vec::with_capacity(systems.len());
+    /// Subjects, and the categories of each privacy declaration.
+    fn declarations(&mut self, systems: &[System]) -> Decls {
+        let mut decls = Vec::with_capacity(systems.len());
         for (i, s) in systems.iter().enumerate() {
             let mut per = Vec::new();
             for (j, d) in s.privacy_declarations.iter().flatten().enumerate() {
-                let path = format!("system[{i}].privacy_declarations[{j}].data_categories");
-                let cats = self.categories(&d.data_categories, &path);
+                let path = format!("system[{i}].privacy_declarations[{j}]");
+                let cats = self.categories(&d.data_categories, &format!("{path}.data_categories"));
                 for subj in d.data_subjects.iter().flatten() {
-                    self.map
-                        .subjects
+                    self.subjects
                         .entry(subj.clone())
-                        .or_insert_with(|| Subject {
-                            id: subj.clone(),
-                            description: None,
-                            count: None,
-                            count_by_region: Default::default(),
-                            regions: Vec::new(),
+                        .or_insert_with(|| DraftSubject {
+                            at: format!("{path}.data_subjects"),
+                            subject: Subject {
+                                id: subj.clone(),
+                                description: None,
+                                count: None,
+                                count_by_region: Default::default(),
+                                regions: Vec::new(),
+                            },
                         });
                     for c in &cats {
-                        subjects_of
+                        self.subjects_of
                             .entry(c.clone())
                             .or_default()
                             .insert(subj.clone());
@@ -426,105 +482,88 @@ impl Reader<'_> {
                 }
                 per.push(cats);
             }
-            decl_categories.push(per);
+            decls.push(per);
         }
+        decls
+    }
 
-        // Components and vendors.
-        let mut components = BTreeMap::new();
-        let mut vendors = BTreeMap::new();
+    /// Each system of the file as a component or a vendor.
+    fn systems(&mut self, systems: &[System], decls: &Decls) {
         for (i, s) in systems.iter().enumerate() {
-            let Some(node) = nodes.get(&s.fides_key).cloned() else {
+            let Some(node) = self.nodes.get(&s.fides_key).cloned() else {
                 continue;
             };
-            let holds: BTreeSet<String> = decl_categories[i].iter().flatten().cloned().collect();
+            let at = format!("system[{i}]");
             if node.vendor {
-                let known = catalog::lookup(&node.id);
-                vendors.insert(
-                    node.id.clone(),
-                    Vendor {
-                        id: node.id.clone(),
-                        name: s
-                            .name
-                            .clone()
-                            .or_else(|| known.map(|k| k.name.clone()))
-                            .unwrap_or_else(|| node.id.clone()),
-                        category: known.map(|k| k.category).unwrap_or(VendorCategory::Other),
-                        access: Vec::new(),
-                        in_catalog: known.is_some(),
-                        origin: Origin::DECLARED,
-                    },
-                );
+                let v = vendor(node.id.clone(), at, s.name.clone());
+                self.vendors.insert(node.id, v);
             } else {
-                components.insert(
+                let holds: BTreeSet<String> = decls[i].iter().flatten().cloned().collect();
+                let name = s.name.clone().or_else(|| s.description.clone());
+                let mut c = component(
                     node.id.clone(),
-                    Component {
-                        id: node.id.clone(),
-                        name: s.name.clone().or_else(|| s.description.clone()),
-                        kind: component_kind(s.system_type.as_deref()),
-                        paths: Vec::new(),
-                        holds: holds.into_iter().collect(),
-                        origin: Origin::DECLARED,
-                    },
+                    at,
+                    name,
+                    component_kind(s.system_type.as_deref()),
                 );
+                c.holds = holds.into_iter().collect();
+                self.components.insert(node.id, c);
             }
         }
+    }
 
-        // A flow end that is not a system of the file.
-        let mut external = |key: &str, kind: &str, nodes: &mut BTreeMap<String, Node>| -> Node {
-            if let Some(n) = nodes.get(key) {
-                return n.clone();
+    /// A flow end that is not a system of the file: a datastore for a
+    /// `dataset`, else a vendor.
+    fn external(&mut self, key: &str, kind: &str, at: &str) -> Node {
+        if let Some(n) = self.nodes.get(key) {
+            return n.clone();
+        }
+        let n = if kind == "dataset" {
+            self.components.entry(key.to_string()).or_insert_with(|| {
+                component(
+                    key.to_string(),
+                    at.to_string(),
+                    None,
+                    ComponentKind::Datastore,
+                )
+            });
+            Node {
+                id: key.to_string(),
+                vendor: false,
             }
-            let n = if kind == "dataset" {
-                components
-                    .entry(key.to_string())
-                    .or_insert_with(|| Component {
-                        id: key.to_string(),
-                        name: None,
-                        kind: ComponentKind::Datastore,
-                        paths: Vec::new(),
-                        holds: Vec::new(),
-                        origin: Origin::DECLARED,
-                    });
-                Node {
-                    id: key.to_string(),
-                    vendor: false,
-                }
-            } else {
-                let id = catalog_id(key, None)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| key.to_string());
-                let known = catalog::lookup(&id);
-                vendors.entry(id.clone()).or_insert_with(|| Vendor {
-                    id: id.clone(),
-                    name: known
-                        .map(|k| k.name.clone())
-                        .unwrap_or_else(|| key.to_string()),
-                    category: known.map(|k| k.category).unwrap_or(VendorCategory::Other),
-                    access: Vec::new(),
-                    in_catalog: known.is_some(),
-                    origin: Origin::DECLARED,
-                });
-                Node { id, vendor: true }
-            };
-            nodes.insert(key.to_string(), n.clone());
-            n
+        } else {
+            let id = catalog_id(key, None)
+                .map(str::to_string)
+                .unwrap_or_else(|| key.to_string());
+            self.vendors
+                .entry(id.clone())
+                .or_insert_with(|| vendor(id.clone(), at.to_string(), None));
+            Node { id, vendor: true }
         };
+        self.nodes.insert(key.to_string(), n.clone());
+        n
+    }
 
+    /// `egress` and `ingress` as flows; returns the categories explicit
+    /// flows bring each vendor.
+    fn flows(&mut self, systems: &[System], decls: &Decls) -> BTreeMap<String, BTreeSet<String>> {
         let index: BTreeMap<&str, usize> = systems
             .iter()
             .enumerate()
-            .filter(|(_, s)| nodes.contains_key(&s.fides_key))
+            .filter(|(_, s)| self.nodes.contains_key(&s.fides_key))
             .map(|(i, s)| (s.fides_key.as_str(), i))
             .collect();
-        let mut flows = Vec::new();
-        // (vendor id) → categories brought by explicit flow lists.
         let mut brought: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (i, s) in systems.iter().enumerate() {
-            let Some(me) = nodes.get(&s.fides_key).cloned() else {
+            let Some(me) = self.nodes.get(&s.fides_key).cloned() else {
                 continue;
             };
-            for dep in s.system_dependencies.iter().flatten() {
-                external(dep, "system", &mut nodes);
+            for (k, dep) in s.system_dependencies.iter().flatten().enumerate() {
+                self.external(
+                    dep,
+                    "system",
+                    &format!("system[{i}].system_dependencies[{k}]"),
+                );
             }
             for (dir, list) in [("egress", &s.egress), ("ingress", &s.ingress)] {
                 for (j, e) in list.iter().flatten().enumerate() {
@@ -533,105 +572,122 @@ impl Reader<'_> {
                     if kind == "user" {
                         continue;
                     }
-                    let other = external(&e.fides_key, kind, &mut nodes);
+                    let other = self.external(&e.fides_key, kind, &path);
                     let (from, to) = if dir == "egress" {
                         (me.id.clone(), other.id.clone())
                     } else {
                         (other.id.clone(), me.id.clone())
                     };
-                    if from == to {
-                        self.problem(
-                            path,
-                            format!("`{}` sends data to itself", s.fides_key),
-                            Some("remove the entry".into()),
-                        );
-                        continue;
-                    }
                     let mut cats =
                         self.categories(&e.data_categories, &format!("{path}.data_categories"));
-                    // No categories on the entry: the declarations that name
-                    // the other end (this system's, in the same direction, or
-                    // the other system's, in the opposite one), else what the
-                    // receiving vendor declares it processes, else `all`.
-                    let other_idx = index.get(e.fides_key.as_str()).copied();
-                    let opposite = if dir == "egress" { "ingress" } else { "egress" };
-                    for (idx, direction, name) in [
-                        (Some(i), dir, e.fides_key.as_str()),
-                        (other_idx, opposite, s.fides_key.as_str()),
-                    ] {
-                        let Some(idx) = idx.filter(|_| cats.is_empty()) else {
-                            continue;
-                        };
-                        for (k, d) in systems[idx]
-                            .privacy_declarations
-                            .iter()
-                            .flatten()
-                            .enumerate()
-                        {
-                            let names = if direction == "egress" {
-                                &d.egress
-                            } else {
-                                &d.ingress
-                            };
-                            if names.iter().flatten().any(|n| n == name) {
-                                cats.extend(decl_categories[idx][k].iter().cloned());
-                            }
-                        }
-                    }
-                    let receiver_idx = if dir == "egress" { other_idx } else { Some(i) };
-                    if let (true, Some(r)) = (cats.is_empty(), receiver_idx) {
-                        let receiver_is_vendor =
-                            nodes.get(&systems[r].fides_key).is_some_and(|n| n.vendor);
-                        if receiver_is_vendor {
-                            cats.extend(decl_categories[r].iter().flatten().cloned());
-                        }
+                    if cats.is_empty() {
+                        let at = Entry { i, dir, e };
+                        cats = self.inferred(systems, decls, &index, at);
                     }
                     let fields = if cats.is_empty() {
-                        FlowFields::All
+                        DraftFields::All
                     } else {
                         brought
                             .entry(to.clone())
                             .or_default()
                             .extend(cats.iter().cloned());
-                        FlowFields::List(cats.into_iter().collect())
+                        DraftFields::List(cats.into_iter().collect())
                     };
-                    flows.push(Flow {
-                        from,
-                        to,
-                        fields,
+                    let evidence = vec![self.evidence(&path)];
+                    self.draft.flows.push(DraftFlow {
+                        at: path,
+                        from: Some(from),
+                        to: Some(to),
+                        fields: Some(fields),
                         purpose: None,
-                        evidence: vec![self.evidence(&path)],
+                        evidence,
                         origin: Origin::DECLARED,
-                        discovered: Vec::new(),
                     });
                 }
             }
         }
+        brought
+    }
 
-        // What vendors declare they process but no explicit flow brings.
+    /// What an `egress`/`ingress` entry without categories carries: the
+    /// declarations that name the other end (this system's, in the same
+    /// direction, or the other system's, in the opposite one), else what
+    /// the receiving vendor declares it processes; empty for `all`.
+    fn inferred(
+        &self,
+        systems: &[System],
+        decls: &Decls,
+        index: &BTreeMap<&str, usize>,
+        at: Entry<'_>,
+    ) -> BTreeSet<String> {
+        let Entry { i, dir, e } = at;
+        let mut cats = BTreeSet::new();
+        let other_idx = index.get(e.fides_key.as_str()).copied();
+        let opposite = if dir == "egress" { "ingress" } else { "egress" };
+        for (idx, direction, name) in [
+            (Some(i), dir, e.fides_key.as_str()),
+            (other_idx, opposite, systems[i].fides_key.as_str()),
+        ] {
+            let Some(idx) = idx.filter(|_| cats.is_empty()) else {
+                continue;
+            };
+            for (k, d) in systems[idx]
+                .privacy_declarations
+                .iter()
+                .flatten()
+                .enumerate()
+            {
+                let names = if direction == "egress" {
+                    &d.egress
+                } else {
+                    &d.ingress
+                };
+                if names.iter().flatten().any(|n| n == name) {
+                    cats.extend(decls[idx][k].iter().cloned());
+                }
+            }
+        }
+        let receiver_idx = if dir == "egress" { other_idx } else { Some(i) };
+        if let (true, Some(r)) = (cats.is_empty(), receiver_idx) {
+            let receiver_is_vendor = self
+                .nodes
+                .get(&systems[r].fides_key)
+                .is_some_and(|n| n.vendor);
+            if receiver_is_vendor {
+                cats.extend(decls[r].iter().flatten().cloned());
+            }
+        }
+        cats
+    }
+
+    /// What vendors declare they process but no explicit flow brings: a
+    /// flow from the organisation, with the declarations as evidence.
+    fn declared_processing(
+        &mut self,
+        systems: &[System],
+        decls: &Decls,
+        brought: &BTreeMap<String, BTreeSet<String>>,
+    ) {
         let org_key = systems
             .iter()
             .find_map(|s| s.organization_fides_key.clone())
             .unwrap_or_else(|| "organization".to_string());
-        let org_id = if nodes.values().any(|n| n.id == org_key) {
+        let org_id = if self.nodes.values().any(|n| n.id == org_key) {
             format!("{org_key}-declarations")
         } else {
             org_key
         };
         let mut org_holds = BTreeSet::new();
         for (i, s) in systems.iter().enumerate() {
-            let Some(me) = nodes.get(&s.fides_key).cloned() else {
+            let Some(me) = self.nodes.get(&s.fides_key).filter(|n| n.vendor).cloned() else {
                 continue;
             };
-            if !me.vendor {
-                continue;
-            }
             let have = brought.get(&me.id).cloned().unwrap_or_default();
             let mut rest = BTreeSet::new();
             let mut evidence = Vec::new();
             let mut purposes = BTreeSet::new();
             for (k, d) in s.privacy_declarations.iter().flatten().enumerate() {
-                let new: Vec<&String> = decl_categories[i][k].difference(&have).collect();
+                let new: Vec<&String> = decls[i][k].difference(&have).collect();
                 if new.is_empty() {
                     continue;
                 }
@@ -645,79 +701,65 @@ impl Reader<'_> {
                 continue;
             }
             org_holds.extend(rest.iter().cloned());
-            flows.push(Flow {
-                from: org_id.clone(),
-                to: me.id.clone(),
-                fields: FlowFields::List(rest.into_iter().collect()),
-                purpose: if purposes.is_empty() {
-                    None
-                } else {
-                    Some(purposes.into_iter().collect::<Vec<_>>().join("; "))
-                },
+            self.draft.flows.push(DraftFlow {
+                at: format!("system[{i}].privacy_declarations"),
+                from: Some(org_id.clone()),
+                to: Some(me.id.clone()),
+                fields: Some(DraftFields::List(rest.into_iter().collect())),
+                purpose: (!purposes.is_empty())
+                    .then(|| purposes.into_iter().collect::<Vec<_>>().join("; ")),
                 evidence,
                 origin: Origin::DECLARED,
-                discovered: Vec::new(),
             });
         }
         if !org_holds.is_empty() {
-            components.insert(
-                org_id.clone(),
-                Component {
-                    id: org_id.clone(),
-                    name: Some("The organisation (from Fides privacy declarations)".into()),
-                    kind: ComponentKind::Other,
-                    paths: Vec::new(),
-                    holds: org_holds.into_iter().collect(),
-                    origin: Origin::DECLARED,
-                },
-            );
+            let name = Some("The organisation (from Fides privacy declarations)".to_string());
+            let mut c = component(org_id.clone(), "system".into(), name, ComponentKind::Other);
+            c.holds = org_holds.into_iter().collect();
+            self.components.insert(org_id, c);
         }
+    }
 
-        // Fields: every category used, with its subject when there is one.
-        let sole = if self.map.subjects.len() == 1 {
-            self.map.subjects.keys().next().cloned()
+    /// Fields: every category used, with its subject when there is one.
+    fn fields(&mut self) {
+        let sole = if self.subjects.len() == 1 {
+            self.subjects.keys().next().cloned()
         } else {
             None
         };
         let mut used: BTreeSet<String> = BTreeSet::new();
-        for c in components.values() {
+        for c in self.components.values() {
             used.extend(c.holds.iter().cloned());
         }
-        for f in &flows {
-            if let FlowFields::List(l) = &f.fields {
+        for f in &self.draft.flows {
+            if let Some(DraftFields::List(l)) = &f.fields {
                 used.extend(l.iter().cloned());
             }
         }
         for c in used {
             let subject = sole.clone().or_else(|| {
-                subjects_of
+                self.subjects_of
                     .get(&c)
                     .filter(|s| s.len() == 1)
                     .and_then(|s| s.first().cloned())
             });
-            self.map.fields.insert(
-                c.clone(),
-                Field {
-                    id: c.clone(),
-                    sensitivity: self.map.taxonomy.sensitivity(&c),
-                    category: c,
-                    subject,
-                    description: None,
-                    implicit: true,
-                },
-            );
+            self.draft.fields.push(DraftField {
+                id: c.clone(),
+                at: "system".into(),
+                category: Some(c),
+                subject,
+                sensitivity: None,
+                description: None,
+                implicit: true,
+            });
         }
-        for id in components.keys() {
-            if vendors.contains_key(id) {
-                self.problem(
-                    "system".into(),
-                    format!("`{id}` is both a first-party system and a vendor"),
-                    Some("rename one of the systems".into()),
-                );
-            }
-        }
-        self.map.components = components;
-        self.map.vendors = vendors;
-        self.map.flows = flows;
     }
+}
+
+/// An `egress` or `ingress` entry: system `i`'s, in direction `dir`.
+#[derive(Clone, Copy)]
+struct Entry<'s> {
+    i: usize,
+    dir: &'s str,
+    e: &'s DataFlow,
 }

@@ -1,10 +1,12 @@
 //! Positions of YAML nodes by path (`flows[3].to`), for error messages.
 //!
-//! serde_yaml reports positions for syntax errors only; validation problems
-//! are found on the parsed value, which has none. This second, event-level
-//! pass (yaml-rust2) is run only when there is a problem to place, so loading
-//! a large valid map pays nothing for it. It also finds duplicate keys, which
-//! serde_yaml rejects one at a time.
+//! serde_yaml reports positions for syntax errors only: serde_yaml 0.9 has
+//! no spanned values and its event parser is private, so validation
+//! problems, found on the parsed value, have none. This second, event-level
+//! pass (yaml-rust2) is run only when there is a problem to place (see
+//! [`super::draft::Places`]), or for the evidence lines of declared flows
+//! and of a Fides manifest, so validating a large map pays nothing for it.
+//! It also finds duplicate keys, which serde_yaml rejects one at a time.
 
 use std::collections::HashMap;
 

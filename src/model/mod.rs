@@ -8,6 +8,7 @@
 
 pub mod assume;
 pub mod declaration;
+pub mod draft;
 pub mod fides;
 pub mod kind;
 pub(crate) mod locate;

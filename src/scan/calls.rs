@@ -64,6 +64,9 @@ pub struct Specs {
     pub messengers: BTreeSet<VendorIx>,
     /// Email vendors: a `to`, `cc` or `reply_to` sent to them is an address.
     pub mailers: BTreeSet<VendorIx>,
+    /// Each vendor's catalog id, by index: what names the vendor's own
+    /// object ids (`stripe_customer_id` to Stripe).
+    pub ids: Vec<String>,
 }
 
 /// A field seen at a vendor's call site, before the file is known.
@@ -493,6 +496,9 @@ pub(crate) fn implied_category(implied: &str, expr: &str) -> String {
 /// `reply_to`) are addresses.
 pub(crate) fn classify_for(arg: &Arg, v: VendorIx, specs: &Specs) -> Option<String> {
     if let Some(c) = classify(arg) {
+        if c.starts_with("user.unique_id") && vendors_own_id(arg, specs.ids.get(usize::from(v))) {
+            return None;
+        }
         return Some(c);
     }
     if specs.messengers.contains(&v) && is_message_text(arg.key.as_deref(), &arg.expr) {
@@ -502,6 +508,49 @@ pub(crate) fn classify_for(arg: &Arg, v: VendorIx, specs: &Specs) -> Option<Stri
         return Some("user.contact.email".to_string());
     }
     None
+}
+
+/// True when an id sent to a vendor is that vendor's own id for the
+/// object (`Customer::update($stripe_customer_id, ...)`, `customer:
+/// user.stripeCustomerId` to Stripe): the vendor made it
+/// and learns nothing new from it, as with an id in a request's path
+/// (see `http::url_data`). Only an id named after the vendor counts (its
+/// catalog id, or the first word of a longer one): a generic
+/// `provider_customer_id` may be the application's own reference that it
+/// gave the vendor (Adyen's `shopperReference`). An id of another vendor
+/// (a Stripe customer id sent to an analytics vendor) stays a person's id
+/// there.
+fn vendors_own_id(arg: &Arg, vendor: Option<&String>) -> bool {
+    let Some(vendor) = vendor else {
+        return false;
+    };
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let whole = squash(vendor);
+    let first = vendor.split('-').next().map(squash).unwrap_or_default();
+    let names_vendor = |name: &str| {
+        let n = squash(name);
+        (n.ends_with("id") || n.ends_with("ids"))
+            && (n.contains(&whole) || (first.len() >= 5 && n.contains(&first)))
+    };
+    let last = |s: &str| -> String {
+        s.rsplit(['.', '>', ':'])
+            .next()
+            .unwrap_or(s)
+            .trim()
+            .trim_start_matches('$')
+            .to_string()
+    };
+    let expr = arg.expr.trim();
+    let plain = expr
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$' | '-' | '>' | ':' | '@'));
+    (plain && names_vendor(&last(expr)))
+        || arg.key.as_deref().is_some_and(|k| names_vendor(&last(k)))
 }
 
 /// What a message's text is.

@@ -22,8 +22,8 @@ use std::collections::BTreeSet;
 
 use super::Finding;
 use super::index::{Index, VendorIx, is_path_prefix};
-use super::lang::{FileFacts, Lang};
-use crate::catalog::{Ecosystem, ImportLang};
+use super::lang::{FileFacts, ImportNames, Lang};
+use crate::catalog::Ecosystem;
 use crate::model::{EvidenceKind, Scope};
 
 /// The npm package of an import specifier, if it names one.
@@ -52,12 +52,19 @@ pub fn npm_package(spec: &str) -> Option<&str> {
     }
 }
 
-/// The vendors a module of `lang` belongs to.
+/// The vendors a module of `lang` belongs to, by its row's `import_names`.
 pub fn vendors_of(lang: Lang, module: &str, index: &Index) -> BTreeSet<VendorIx> {
     let module = module.trim();
     let mut out = BTreeSet::new();
-    match lang {
-        Lang::JavaScript | Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => {
+    // The catalog's import names in the row's import languages.
+    let names = || {
+        lang.spec()
+            .import_langs
+            .iter()
+            .flat_map(|l| index.import_names(*l))
+    };
+    match lang.spec().import_names {
+        ImportNames::Npm => {
             if let Some(pkg) = npm_package(module) {
                 out.extend(index.package(Ecosystem::Npm, pkg));
                 // A version suffix in a Deno/esm specifier: `npm:stripe@14`.
@@ -66,11 +73,11 @@ pub fn vendors_of(lang: Lang, module: &str, index: &Index) -> BTreeSet<VendorIx>
                 }
             }
         }
-        Lang::Python => {
+        ImportNames::Python => {
             if module.starts_with('.') || module.is_empty() {
                 return out;
             }
-            for (name, v) in index.import_names(ImportLang::Python) {
+            for (name, v) in names() {
                 if is_path_prefix(module, name, '.') {
                     out.insert(*v);
                 }
@@ -78,12 +85,12 @@ pub fn vendors_of(lang: Lang, module: &str, index: &Index) -> BTreeSet<VendorIx>
             let top = module.split('.').next().unwrap_or(module);
             out.extend(index.package(Ecosystem::Pypi, top));
         }
-        Lang::Ruby => {
+        ImportNames::Ruby => {
             if module.starts_with('.') || module.is_empty() {
                 return out;
             }
             let first = module.split('/').next().unwrap_or(module);
-            for (name, v) in index.import_names(ImportLang::Ruby) {
+            for (name, v) in names() {
                 if is_path_prefix(module, name, '/') {
                     out.insert(*v);
                 }
@@ -91,56 +98,54 @@ pub fn vendors_of(lang: Lang, module: &str, index: &Index) -> BTreeSet<VendorIx>
             out.extend(index.package(Ecosystem::Rubygems, module));
             out.extend(index.package(Ecosystem::Rubygems, first));
         }
-        Lang::Go => {
+        ImportNames::Go => {
             out.extend(index.package(Ecosystem::Go, module));
-            for (name, v) in index.import_names(ImportLang::Go) {
+            for (name, v) in names() {
                 if is_path_prefix(module, name, '/') {
                     out.insert(*v);
                 }
             }
         }
-        Lang::Java | Lang::Kotlin => {
+        ImportNames::Jvm => {
             // The most specific package wins: `com.google.firebase.messaging`
             // is Cloud Messaging's, not the whole of Firebase's.
             let m = module.trim_start_matches("static ").trim_end_matches(".*");
             let mut best = 0;
-            for l in [ImportLang::Java, ImportLang::Kotlin] {
-                for (name, v) in index.import_names(l) {
-                    if is_path_prefix(m, name, '.') {
-                        if name.len() > best {
-                            best = name.len();
-                            out.clear();
-                        }
-                        if name.len() == best {
-                            out.insert(*v);
-                        }
+            for (name, v) in names() {
+                if is_path_prefix(m, name, '.') {
+                    if name.len() > best {
+                        best = name.len();
+                        out.clear();
+                    }
+                    if name.len() == best {
+                        out.insert(*v);
                     }
                 }
             }
         }
-        Lang::Php => {
+        ImportNames::Php => {
             let m = module.trim_start_matches('\\').to_ascii_lowercase();
             if m.contains('/') || m.ends_with(".php") {
                 return out;
             }
-            for (name, v) in index.import_names(ImportLang::Php) {
+            for (name, v) in names() {
                 let n = name.trim_start_matches('\\').to_ascii_lowercase();
                 if is_path_prefix(&m, &n, '\\') {
                     out.insert(*v);
                 }
             }
         }
-        Lang::Swift => {
+        ImportNames::Swift => {
             let m = module.trim_start_matches("@testable ");
             let m = m.split('.').next().unwrap_or(m);
-            for (name, v) in index.import_names(ImportLang::Swift) {
+            for (name, v) in names() {
                 if name == m {
                     out.insert(*v);
                 }
             }
             out.extend(index.package(Ecosystem::Cocoapods, m));
         }
-        Lang::Html => {}
+        ImportNames::None => {}
     }
     out
 }

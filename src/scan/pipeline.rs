@@ -134,6 +134,7 @@ impl Ctx {
                 calls: call_specs,
                 messengers,
                 mailers,
+                ids: index.vendors.clone(),
             },
             switches,
             asset_hosts,

@@ -69,17 +69,10 @@ pub struct Hosted {
     pub vendors: BTreeMap<VendorIx, Vec<String>>,
 }
 
-/// The import language of a parsed language, for the renderer's `imports`.
+/// The import language of a parsed language, for the renderer's
+/// `imports`: the first of its row's.
 fn import_lang(lang: Lang) -> Option<ImportLang> {
-    match lang {
-        Lang::JavaScript | Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => {
-            Some(ImportLang::Js)
-        }
-        Lang::Kotlin => Some(ImportLang::Kotlin),
-        Lang::Java => Some(ImportLang::Java),
-        Lang::Swift => Some(ImportLang::Swift),
-        _ => None,
-    }
+    lang.spec().import_langs.first().copied()
 }
 
 /// The renderer's module names in `lang`.

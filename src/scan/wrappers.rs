@@ -102,18 +102,9 @@ impl Family {
         matches!(self, Family::Jvm | Family::Other(_))
     }
 
-    /// The family of a parsed language, `None` for HTML.
+    /// The family of a parsed language (its row's `wrappers`), `None` for HTML.
     pub fn of(lang: Lang) -> Option<Family> {
-        match lang {
-            Lang::JavaScript | Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => {
-                Some(Family::Js)
-            }
-            Lang::Python => Some(Family::Python),
-            Lang::Go => Some(Family::Go),
-            Lang::Java | Lang::Kotlin => Some(Family::Jvm),
-            Lang::Html => None,
-            other => Some(Family::Other(other)),
-        }
+        lang.spec().wrappers
     }
 }
 
@@ -390,7 +381,8 @@ pub fn of_requests(
                 .iter()
                 .filter(|r| r.line == call.line && r.callee == call.callee)
             {
-                let forwards = request_forwards(call, req.url_at, &params, names);
+                let mut forwards = request_forwards(call, req.url_at, &params, names);
+                forwards.extend(url_forwards(f, call, req.url_at, &params));
                 if forwards.is_empty() {
                     continue;
                 }
@@ -509,6 +501,68 @@ fn serialised<'p>(expr: &str, params: &[Param<'p>]) -> Option<Param<'p>> {
             .strip_suffix(".to_json")
             .is_some_and(|head| head.trim() == p.name)
     })
+}
+
+/// The parameters a request's URL carries under a query key: interpolated
+/// after it (`?email=${email}`), or set on the URL object before the
+/// request in the same function (`url.searchParams.set("distinct_id",
+/// options.email)`). A value in the URL's path with no key is most often
+/// the vendor's own object id, and is left out as `http::url_data` does.
+fn url_forwards(f: &FunctionDef, call: &Call, url_at: usize, params: &[Param<'_>]) -> Vec<Forward> {
+    let Some(url) = call.args.get(url_at) else {
+        return Vec::new();
+    };
+    let forward = |p: Param<'_>, key: &str| Forward {
+        index: p.index,
+        name: p.member.unwrap_or(p.name).to_string(),
+        event_name: false,
+        implies: None,
+        key: Some(key.to_string()),
+        member: p.member.map(str::to_string),
+    };
+    let mut out = Vec::new();
+    for (key, name) in super::classify::interpolations(&url.expr) {
+        let Some(key) = key else { continue };
+        let value = Arg {
+            key: None,
+            expr: name.to_string(),
+            line: url.line,
+            position: None,
+        };
+        if let Some(p) = forward_of(&value, params) {
+            out.push(forward(p, key));
+        }
+    }
+    // `u.toString()`, `u.href`: the URL object the request reads.
+    let root = url.expr.trim();
+    let root = root
+        .strip_suffix(".toString()")
+        .or_else(|| root.strip_suffix(".href"))
+        .unwrap_or(root);
+    if root.is_empty()
+        || !root
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    {
+        return out;
+    }
+    for c in f.calls.iter().filter(|c| c.line <= call.line) {
+        let d = calls::dotted(&c.callee);
+        let Some(rest) = d.strip_prefix(root) else {
+            continue;
+        };
+        if !matches!(rest, ".searchParams.set" | ".searchParams.append") {
+            continue;
+        }
+        let (Some(k), Some(v)) = (c.args.first(), c.args.get(1)) else {
+            continue;
+        };
+        let key = k.expr.trim().trim_matches(['"', '\'', '`']);
+        if let Some(p) = forward_of(v, params) {
+            out.push(forward(p, key));
+        }
+    }
+    out
 }
 
 /// The keyword an HTTP client takes a request's body or query under.

@@ -186,12 +186,12 @@ system:
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("unknown data category `user.contact.emial`"),
+        err.contains("unknown category `user.contact.emial`"),
         "{err}"
     );
     assert!(err.contains("did you mean `user.contact.email`?"), "{err}");
     assert!(
-        err.contains("unknown data category `account.contact.email`"),
+        err.contains("unknown category `account.contact.email`"),
         "{err}"
     );
     assert!(err.contains("duplicate system `app`"), "{err}");

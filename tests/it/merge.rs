@@ -247,7 +247,11 @@ fn a_hand_edited_merged_map_is_checked_like_a_declaration() {
     let p = write(dir.path(), "org.json", &doc.to_string());
     let (code, _, err) = blastmap(&["rank", "--map", p.to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(err.contains("unknown system `strpe`"), "{err}");
+    assert!(
+        err.contains("unknown destination `strpe`: no component or vendor has that id"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `stripe`?"), "{err}");
     assert!(
         err.contains("unknown category `user.financial.card`"),
         "{err}"

@@ -235,7 +235,9 @@ fn swift_kotlin_and_ruby_call_sites() {
         call_fields(&jvm, "mixpanel"),
         ["user.unique_id android/app/src/main/java/com/acme/app/Analytics.kt:11"]
     );
-    // `require "stripe"` stands for `Stripe`; the call in a comment is not one.
+    // `require "stripe"` stands for `Stripe`; the call in a comment is not
+    // one. The application's user id in the metadata is the person's; the
+    // Stripe customer id is Stripe's own.
     let rails = run(&fixture("rails-app"));
     assert_eq!(
         call_fields(&rails, "stripe"),
@@ -244,5 +246,53 @@ fn swift_kotlin_and_ruby_call_sites() {
     assert_eq!(
         calls(&rails, "stripe"),
         ["app/services/payment_service.rb:10 production"]
+    );
+}
+
+/// An id a vendor made for its own object tells that vendor nothing new;
+/// the application's own id for the person does, and another vendor's id
+/// sent elsewhere is a person's id there.
+#[test]
+fn a_vendors_own_object_id_sent_back_to_it_is_no_persons_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "app/Jobs/UpdateStripeCustomer.php",
+        r#"<?php
+
+namespace App\Jobs;
+
+use Stripe\Customer;
+use Stripe\Checkout\Session;
+
+class UpdateStripeCustomer
+{
+    public function handle($team, $user)
+    {
+        Customer::update($team->stripe_customer_id, ['email' => $user->email]);
+        Session::create([
+            'customer' => $stripe_customer_id,
+            'client_reference_id' => $user->id,
+        ]);
+    }
+}
+"#,
+    );
+    let r = run(root);
+    let fields = call_fields(&r, "stripe");
+    assert!(
+        fields.contains(&"user.contact.email app/Jobs/UpdateStripeCustomer.php:12".to_string()),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&"user.unique_id app/Jobs/UpdateStripeCustomer.php:15".to_string()),
+        "{fields:?}"
+    );
+    assert!(
+        fields.iter().all(
+            |f| !(f.ends_with(":14") || f.starts_with("user.unique_id") && f.ends_with(":12"))
+        ),
+        "{fields:?}"
     );
 }

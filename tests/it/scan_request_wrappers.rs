@@ -136,3 +136,55 @@ fn a_serialised_body_is_forwarded_to_the_request() {
     // call passes on what its callers give (reported there, once).
     assert_eq!(fields.len(), 1, "{fields:?}");
 }
+
+/// A lookup by email through a vendor's REST API: the email rides in the
+/// URL's query, set on a URL object; the helper is called through another
+/// function of its module and, from elsewhere, with the person's email.
+const PERSONS: &str = r#"import { env } from "@/env";
+
+async function getPersonId(options: { email: string }) {
+  const url = new URL(`https://app.posthog.com/api/projects/${env.POSTHOG_PROJECT_ID}/persons/`);
+  url.searchParams.set("distinct_id", options.email);
+  const res = await fetch(url.toString(), {
+    headers: { Authorization: `Bearer ${env.POSTHOG_API_SECRET}` },
+  });
+  return res.json();
+}
+
+export async function deletePerson(options: { email: string }) {
+  const id = await getPersonId(options);
+  return id;
+}
+
+export async function countPersons(projectId: string) {
+  const res = await fetch(`https://app.posthog.com/api/projects/${projectId}/persons/count`);
+  return res.json();
+}
+"#;
+
+const DELETE: &str = r#"import { deletePerson, countPersons } from "@/lib/posthog-admin";
+
+export async function deleteUser(user: User) {
+  await deletePerson({ email: user.email });
+  await countPersons(user.projectId);
+}
+"#;
+
+#[test]
+fn a_parameter_sent_in_a_request_url_query_is_forwarded() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "src/lib/posthog-admin.ts", PERSONS);
+    write(root, "src/app/delete.ts", DELETE);
+    let r = run(root);
+    let fields = call_fields(&r, "posthog");
+    assert!(
+        fields.contains(&"user.contact.email src/app/delete.ts:4".to_string()),
+        "{fields:?}"
+    );
+    // An id in the URL's path names the vendor's own object.
+    assert!(
+        fields.iter().all(|f| !f.contains("delete.ts:5")),
+        "{fields:?}"
+    );
+}

@@ -1,5 +1,5 @@
 //! The machinery every language module shares: parsing under a time budget
-//! with one parser per grammar per thread, an iterative walk over the syntax
+//! with one parser per language per thread, an iterative walk over the syntax
 //! tree, the scope stack that gives functions their calls and one step of
 //! local data flow, and the flattening of literal arguments into [`Arg`]s.
 //!
@@ -11,75 +11,42 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::time::Instant;
 
-use tree_sitter::{Language, Node, ParseOptions, ParseState, Parser, Tree};
+use tree_sitter::{Node, ParseOptions, ParseState, Parser, Tree};
 
-use super::{Arg, Binding, Call, ExtractError, FileFacts, FunctionDef, Import, Limits, StringLit};
+use super::{
+    Arg, Binding, Call, ExtractError, FileFacts, FunctionDef, Import, Lang, Limits, StringLit,
+};
 
 /// How many links of a member chain a callee path or a root may follow.
 const MAX_CHAIN: usize = 32;
 /// How deep nested literal arguments are flattened into dotted keys.
 const MAX_NESTING: usize = 8;
 
-/// The tree-sitter grammars, one parser each per thread.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Grammar {
-    JavaScript,
-    TypeScript,
-    Tsx,
-    Python,
-    Ruby,
-    Go,
-    Java,
-    Kotlin,
-    Php,
-    Swift,
-    Html,
-}
-
-const GRAMMARS: usize = 11;
-
-impl Grammar {
-    fn index(self) -> usize {
-        self as usize
-    }
-
-    fn language(self) -> Language {
-        match self {
-            Grammar::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
-            Grammar::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
-            Grammar::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
-            Grammar::Python => tree_sitter_python::LANGUAGE.into(),
-            Grammar::Ruby => tree_sitter_ruby::LANGUAGE.into(),
-            Grammar::Go => tree_sitter_go::LANGUAGE.into(),
-            Grammar::Java => tree_sitter_java::LANGUAGE.into(),
-            Grammar::Kotlin => tree_sitter_kotlin_ng::LANGUAGE.into(),
-            Grammar::Php => tree_sitter_php::LANGUAGE_PHP.into(),
-            Grammar::Swift => tree_sitter_swift::LANGUAGE.into(),
-            Grammar::Html => tree_sitter_html::LANGUAGE.into(),
-        }
-    }
-}
+/// One parser slot per language (the rows of `table::LANGUAGES` follow
+/// [`Lang`], whose last variant is `Html`; a test there checks it).
+const LANGS: usize = Lang::Html as usize + 1;
 
 thread_local! {
     // A parser is cheap to keep and reusing it avoids reallocating its
-    // stacks for every file; each rayon worker gets its own.
-    static PARSERS: RefCell<[Option<Parser>; GRAMMARS]> = const {
-        RefCell::new([None, None, None, None, None, None, None, None, None, None, None])
+    // stacks for every file; each rayon worker gets its own, per language
+    // (Vue and Svelte files are parsed as HTML, so their slots stay empty).
+    static PARSERS: RefCell<[Option<Parser>; LANGS]> = const {
+        RefCell::new([const { None }; LANGS])
     };
 }
 
-/// Parses `src` with `grammar`, giving up at `deadline`.
-pub(crate) fn parse(grammar: Grammar, src: &str, deadline: Instant) -> Result<Tree, ExtractError> {
+/// Parses `src` with the grammar of `lang`'s row, giving up at `deadline`.
+pub(crate) fn parse(lang: Lang, src: &str, deadline: Instant) -> Result<Tree, ExtractError> {
     PARSERS.with(|cell| {
         let mut parsers = cell
             .try_borrow_mut()
             .map_err(|_| ExtractError::Parse("parser already in use on this thread".into()))?;
-        let slot = &mut parsers[grammar.index()];
+        let slot = &mut parsers[lang as usize];
         if slot.is_none() {
             let mut parser = Parser::new();
             parser
-                .set_language(&grammar.language())
-                .map_err(|e| ExtractError::Parse(format!("grammar {grammar:?}: {e}")))?;
+                .set_language(&(lang.spec().grammar)())
+                .map_err(|e| ExtractError::Parse(format!("grammar of {lang:?}: {e}")))?;
             *slot = Some(parser);
         }
         let Some(parser) = slot.as_mut() else {
@@ -116,16 +83,16 @@ pub(crate) fn parse(grammar: Grammar, src: &str, deadline: Instant) -> Result<Tr
     })
 }
 
-/// Parses `src` with `grammar` and walks the tree with a language's
+/// Parses `src` as `lang` and walks the tree with the language's
 /// visitor: the whole of `extract` for the languages without embedded code.
 pub(crate) fn parse_and_walk(
-    grammar: Grammar,
+    lang: Lang,
     src: &str,
     limits: &Limits,
     deadline: Instant,
     visit: for<'c, 's, 't> fn(&'c mut Ctx<'s>, Node<'t>, &[Node<'t>]),
 ) -> Result<FileFacts, ExtractError> {
-    let tree = parse(grammar, src, deadline)?;
+    let tree = parse(lang, src, deadline)?;
     let mut ctx = Ctx::new(src, 0, limits, deadline);
     walk(&tree, &mut ctx, visit)?;
     Ok(ctx.finish())

@@ -12,8 +12,8 @@ use std::time::Instant;
 
 use tree_sitter::Node;
 
-use super::engine::{self, Ctx, Entry, Grammar, Step, Syntax, children, unquote};
-use super::{Arg, ExtractError, FileFacts, FunctionDef, Limits};
+use super::engine::{self, Ctx, Entry, Step, Syntax, children, unquote};
+use super::{Arg, ExtractError, FileFacts, FunctionDef, Lang, Limits};
 
 /// Extracts the facts of a Go source.
 pub(crate) fn extract(
@@ -21,7 +21,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    engine::parse_and_walk(Grammar::Go, src, limits, deadline, visit)
+    engine::parse_and_walk(Lang::Go, src, limits, deadline, visit)
 }
 
 struct Go;

@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use tree_sitter::Node;
 
-use super::engine::{self, Ctx, Grammar, children, unquote};
+use super::engine::{self, Ctx, children, unquote};
 use super::javascript::{self, Dialect};
 use super::{ExtractError, FileFacts, Lang, Limits};
 
@@ -35,7 +35,7 @@ pub(crate) fn extract(
     } else {
         src.to_string()
     };
-    let tree = engine::parse(Grammar::Html, &uncommented, deadline)?;
+    let tree = engine::parse(Lang::Html, &uncommented, deadline)?;
     let mut ctx = Ctx::new(&uncommented, 0, limits, deadline);
     ctx.set_display(src);
     let mut scripts: Vec<(Dialect, usize, usize, u32)> = Vec::new();

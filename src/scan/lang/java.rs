@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use tree_sitter::Node;
 
-use super::engine::{self, Ctx, Entry, Grammar, Step, Syntax, children, unquote};
-use super::{ExtractError, FileFacts, FunctionDef, Limits};
+use super::engine::{self, Ctx, Entry, Step, Syntax, children, unquote};
+use super::{ExtractError, FileFacts, FunctionDef, Lang, Limits};
 
 /// Extracts the facts of a Java source.
 pub(crate) fn extract(
@@ -17,7 +17,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    engine::parse_and_walk(Grammar::Java, src, limits, deadline, visit)
+    engine::parse_and_walk(Lang::Java, src, limits, deadline, visit)
 }
 
 struct Java;

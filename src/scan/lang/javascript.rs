@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use tree_sitter::Node;
 
-use super::engine::{self, Ctx, Entry, Grammar, Step, Syntax, children, unquote};
-use super::{Arg, ExtractError, FileFacts, FunctionDef, Limits};
+use super::engine::{self, Ctx, Entry, Step, Syntax, children, unquote};
+use super::{Arg, ExtractError, FileFacts, FunctionDef, Lang, Limits};
 
 /// Which grammar a file needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,12 +41,12 @@ pub(crate) fn extract_quoting(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    let grammar = match dialect {
-        Dialect::JavaScript => Grammar::JavaScript,
-        Dialect::TypeScript => Grammar::TypeScript,
-        Dialect::Tsx => Grammar::Tsx,
+    let lang = match dialect {
+        Dialect::JavaScript => Lang::JavaScript,
+        Dialect::TypeScript => Lang::TypeScript,
+        Dialect::Tsx => Lang::Tsx,
     };
-    let tree = engine::parse(grammar, src, deadline)?;
+    let tree = engine::parse(lang, src, deadline)?;
     let mut ctx = Ctx::new(src, line_offset, limits, deadline);
     ctx.set_display(display);
     let mut exported: HashSet<String> = HashSet::new();

@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use tree_sitter::Node;
 
-use super::engine::{self, Ctx, Entry, Grammar, Step, Syntax, children};
-use super::{ExtractError, FileFacts, FunctionDef, Limits};
+use super::engine::{self, Ctx, Entry, Step, Syntax, children};
+use super::{ExtractError, FileFacts, FunctionDef, Lang, Limits};
 
 /// Extracts the facts of a Kotlin source.
 pub(crate) fn extract(
@@ -18,7 +18,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    engine::parse_and_walk(Grammar::Kotlin, src, limits, deadline, visit)
+    engine::parse_and_walk(Lang::Kotlin, src, limits, deadline, visit)
 }
 
 struct Kt;

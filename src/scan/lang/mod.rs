@@ -9,7 +9,7 @@
 //! Contract with the detectors (`src/scan/`): [`extract`] is pure, never
 //! panics, and returns facts with 1-based lines. No queries are used: each
 //! language module walks the tree once with a cursor (never recursing, so a
-//! file of 100k nested brackets is fine), and keeps one parser per grammar
+//! file of 100k nested brackets is fine), and keeps one parser per language
 //! per thread. Parsing has a time budget ([`Limits::parse_budget`]); every
 //! stored text is capped, and a file that hits a count cap is marked
 //! [`FileFacts::truncated`] rather than silently cut.
@@ -38,7 +38,7 @@ mod table;
 
 use serde::Serialize;
 
-pub use table::{ImportSyntax, LANGUAGES, Language, PlatformRule};
+pub use table::{ImportNames, ImportSyntax, LANGUAGES, Language, PlatformRule};
 
 /// A language blastmap parses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -13,8 +13,8 @@ use std::time::Instant;
 
 use tree_sitter::Node;
 
-use super::engine::{self, Ctx, Entry, Grammar, Step, Syntax, children, unquote};
-use super::{Arg, ExtractError, FileFacts, FunctionDef, Limits};
+use super::engine::{self, Ctx, Entry, Step, Syntax, children, unquote};
+use super::{Arg, ExtractError, FileFacts, FunctionDef, Lang, Limits};
 
 /// Extracts the facts of a PHP source.
 pub(crate) fn extract(
@@ -22,7 +22,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    engine::parse_and_walk(Grammar::Php, src, limits, deadline, visit)
+    engine::parse_and_walk(Lang::Php, src, limits, deadline, visit)
 }
 
 struct Php;

@@ -11,8 +11,8 @@ use std::time::Instant;
 
 use tree_sitter::Node;
 
-use super::engine::{self, Ctx, Entry, Grammar, Step, Syntax, children};
-use super::{Arg, ExtractError, FileFacts, FunctionDef, Limits};
+use super::engine::{self, Ctx, Entry, Step, Syntax, children};
+use super::{Arg, ExtractError, FileFacts, FunctionDef, Lang, Limits};
 
 /// Extracts the facts of a Python source.
 pub(crate) fn extract(
@@ -20,7 +20,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    engine::parse_and_walk(Grammar::Python, src, limits, deadline, visit)
+    engine::parse_and_walk(Lang::Python, src, limits, deadline, visit)
 }
 
 struct Py;

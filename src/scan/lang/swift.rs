@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use tree_sitter::Node;
 
-use super::engine::{self, Ctx, Entry, Grammar, Step, Syntax, children};
-use super::{ExtractError, FileFacts, FunctionDef, Limits};
+use super::engine::{self, Ctx, Entry, Step, Syntax, children};
+use super::{ExtractError, FileFacts, FunctionDef, Lang, Limits};
 
 /// Extracts the facts of a Swift source.
 pub(crate) fn extract(
@@ -16,7 +16,7 @@ pub(crate) fn extract(
     limits: &Limits,
     deadline: Instant,
 ) -> Result<FileFacts, ExtractError> {
-    engine::parse_and_walk(Grammar::Swift, src, limits, deadline, visit)
+    engine::parse_and_walk(Lang::Swift, src, limits, deadline, visit)
 }
 
 struct Swift;
