@@ -563,9 +563,26 @@ pub(crate) fn is_message_text(key: Option<&str>, expr: &str) -> bool {
     let Some(key) = key else {
         return false;
     };
-    let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
-    matches!(
-        last.as_str(),
+    let last = key.rsplit('.').next().unwrap_or(key);
+    let whole = last.to_ascii_lowercase();
+    // The last word of a compound key (`state_message`, `html_body`,
+    // `plainText`): a message's text by another name. Not `message_id`
+    // or `content_type`, whose last word is something else, nor
+    // `errorMessage`.
+    let word = last
+        .rsplit(['_', '-'])
+        .next()
+        .map(|w| {
+            let at = w
+                .char_indices()
+                .rev()
+                .find(|(i, c)| *i > 0 && c.is_ascii_uppercase())
+                .map_or(0, |(i, _)| i);
+            w[at..].to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    (matches!(
+        whole.as_str(),
         "text"
             | "body"
             | "message"
@@ -573,6 +590,7 @@ pub(crate) fn is_message_text(key: Option<&str>, expr: &str) -> bool {
             | "html"
             | "react"
             | "description"
+            | "desc"
             | "caption"
             | "markdown"
             | "subject"
@@ -580,7 +598,14 @@ pub(crate) fn is_message_text(key: Option<&str>, expr: &str) -> bool {
             | "summary"
             | "input"
             | "inputs"
-    ) && !is_literal(expr)
+    ) || (whole != word
+        // An error's message is what the application says went wrong.
+        && !whole.starts_with("error")
+        && matches!(
+            word.as_str(),
+            "text" | "body" | "message" | "content" | "description" | "markdown"
+        )))
+        && !is_literal(expr)
         && !super::http::is_app_config(expr)
 }
 
@@ -934,6 +959,18 @@ mod tests {
         assert!(!is_message_text(Some("subject"), "settings.EMAIL_SUBJECT"));
         assert!(!is_message_text(Some("channel"), "channel_id"));
         assert!(!is_message_text(None, "subject"));
+    }
+
+    #[test]
+    fn a_compound_key_is_a_message_by_its_last_word() {
+        assert!(is_message_text(Some("json.state_message"), "self.tmpl(x)"));
+        assert!(is_message_text(Some("params.desc"), "self.tmpl(x)"));
+        assert!(is_message_text(Some("plainText"), "render(digest)"));
+        assert!(is_message_text(Some("html_body"), "render(digest)"));
+        assert!(!is_message_text(Some("message_id"), "msg.id"));
+        assert!(!is_message_text(Some("content_type"), "mime"));
+        assert!(!is_message_text(Some("errorMessage"), "err.message"));
+        assert!(!is_message_text(Some("textStyle"), "styles"));
     }
 
     #[test]
