@@ -425,17 +425,9 @@ fn url_data(
         if c.line > before || c.line < since {
             continue;
         }
-        let d = dotted(&c.callee);
-        let Some(rest) = d.strip_prefix(root) else {
+        let Some((key, v)) = query_set(c, root) else {
             continue;
         };
-        if !matches!(rest, ".searchParams.set" | ".searchParams.append") {
-            continue;
-        }
-        let (Some(k), Some(v)) = (c.args.first(), c.args.get(1)) else {
-            continue;
-        };
-        let key = k.expr.trim().trim_matches(['"', '\'', '`']);
         if is_literal(&v.expr) || is_app_config(&v.expr) {
             continue;
         }
@@ -444,6 +436,18 @@ fn url_data(
         }
     }
     out
+}
+
+/// A query parameter set on the URL object `root` (`u.searchParams.set(
+/// "email", email)`, JS): its key and value.
+pub(crate) fn query_set<'c>(c: &'c Call, root: &str) -> Option<(&'c str, &'c Arg)> {
+    let d = dotted(&c.callee);
+    let rest = d.strip_prefix(root)?;
+    if !matches!(rest, ".searchParams.set" | ".searchParams.append") {
+        return None;
+    }
+    let (k, v) = (c.args.first()?, c.args.get(1)?);
+    Some((k.expr.trim().trim_matches(['"', '\'', '`']), v))
 }
 
 /// `u.toString`, `u.href` → `u`: the URL object a request's URL is read

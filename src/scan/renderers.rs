@@ -469,19 +469,10 @@ fn camera_wrapper(
     let mut forwards = forwards.to_vec();
     forwards.sort();
     forwards.dedup();
+    let owner = def.owner.clone().filter(|_| family.typed());
     Wrapper {
-        name: def.name.clone(),
-        family,
-        file: String::new(),
-        line: def.line,
-        exported: def.exported,
-        vendor,
-        via: format!("{renderer} camera"),
         forwards,
-        owner: def.owner.clone().filter(|_| family.typed()),
-        carries: Vec::new(),
-        extension: false,
-        request: false,
+        ..Wrapper::of(def, family, vendor, format!("{renderer} camera"), owner)
     }
 }
 

@@ -164,6 +164,31 @@ pub struct Wrapper {
 }
 
 impl Wrapper {
+    /// The wrapper `f` is, of `vendor` through `via`, with nothing
+    /// forwarded or carried yet (`file` left empty).
+    pub fn of(
+        f: &FunctionDef,
+        family: Family,
+        vendor: VendorIx,
+        via: String,
+        owner: Option<String>,
+    ) -> Wrapper {
+        Wrapper {
+            name: f.name.clone(),
+            family,
+            file: String::new(),
+            line: f.line,
+            exported: f.exported,
+            vendor,
+            via,
+            forwards: Vec::new(),
+            owner,
+            carries: Vec::new(),
+            extension: false,
+            request: false,
+        }
+    }
+
     /// Adds forwarded parameters and carried data found at another of its
     /// vendor calls, each once, in order.
     fn add(&mut self, forwards: Vec<Forward>, carries: Vec<(String, String)>) {
@@ -321,22 +346,10 @@ pub fn defined_with(
                     continue;
                 }
                 let carried = carried(call, v, specs, &params);
-                let w = out
-                    .entry((f.name.clone(), f.line, v))
-                    .or_insert_with(|| Wrapper {
-                        name: f.name.clone(),
-                        family,
-                        file: String::new(),
-                        line: f.line,
-                        exported: f.exported,
-                        vendor: v,
-                        via: callee.clone(),
-                        forwards: Vec::new(),
-                        owner: f.owner.clone().filter(|_| methods),
-                        carries: Vec::new(),
-                        extension: false,
-                        request: false,
-                    });
+                let w = out.entry((f.name.clone(), f.line, v)).or_insert_with(|| {
+                    let owner = f.owner.clone().filter(|_| methods);
+                    Wrapper::of(f, family, v, callee.clone(), owner)
+                });
                 w.add(forwards, carried);
             }
         }
@@ -387,22 +400,13 @@ pub fn of_requests(
                     continue;
                 }
                 for &v in &req.vendors {
-                    let w = out
-                        .entry((f.name.clone(), f.line, v))
-                        .or_insert_with(|| Wrapper {
-                            name: f.name.clone(),
-                            family,
-                            file: String::new(),
-                            line: f.line,
-                            exported: f.exported,
-                            vendor: v,
-                            via: format!("a request ({})", calls::dotted(&call.callee)),
-                            forwards: Vec::new(),
-                            owner: f.owner.clone(),
-                            carries: Vec::new(),
-                            extension: false,
+                    let w = out.entry((f.name.clone(), f.line, v)).or_insert_with(|| {
+                        let via = format!("a request ({})", calls::dotted(&call.callee));
+                        Wrapper {
                             request: true,
-                        });
+                            ..Wrapper::of(f, family, v, via, f.owner.clone())
+                        }
+                    });
                     w.add(forwards.clone(), Vec::new());
                 }
             }
@@ -547,18 +551,9 @@ fn url_forwards(f: &FunctionDef, call: &Call, url_at: usize, params: &[Param<'_>
         return out;
     }
     for c in f.calls.iter().filter(|c| c.line <= call.line) {
-        let d = calls::dotted(&c.callee);
-        let Some(rest) = d.strip_prefix(root) else {
-            continue;
-        };
-        if !matches!(rest, ".searchParams.set" | ".searchParams.append") {
-            continue;
-        }
-        let (Some(k), Some(v)) = (c.args.first(), c.args.get(1)) else {
-            continue;
-        };
-        let key = k.expr.trim().trim_matches(['"', '\'', '`']);
-        if let Some(p) = forward_of(v, params) {
+        if let Some((key, v)) = super::http::query_set(c, root)
+            && let Some(p) = forward_of(v, params)
+        {
             out.push(forward(p, key));
         }
     }
@@ -635,19 +630,11 @@ fn chain(
                     let key = (f.name.clone(), f.line, w.vendor);
                     let entry = out.entry(key).or_insert_with(|| {
                         grew = true;
+                        let via = format!("{} → {}", w.name, w.via);
+                        let owner = f.owner.clone().filter(|_| methods);
                         Wrapper {
-                            name: f.name.clone(),
-                            family: w.family,
-                            file: String::new(),
-                            line: f.line,
-                            exported: f.exported,
-                            vendor: w.vendor,
-                            via: format!("{} → {}", w.name, w.via),
-                            forwards: Vec::new(),
-                            owner: f.owner.clone().filter(|_| methods),
-                            carries: Vec::new(),
-                            extension: false,
                             request: w.request,
+                            ..Wrapper::of(f, w.family, w.vendor, via, owner)
                         }
                     });
                     entry.add(forwards, carries);
