@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use fixedbitset::FixedBitSet;
 use petgraph::graph::NodeIndex;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::routes::{Hop, Scratch, routes};
@@ -532,36 +533,43 @@ impl DataGraph<'_> {
         let summary = self.summarize(self.exposure(v, mode));
         let rules = Rules::builtin();
 
-        let mut scratch = Scratch::new(self.graph.node_count());
-        let mut exposed: Vec<ExposedField> = summary
-            .exposed
-            .ones()
-            .map(|b| {
-                let f = self.fields[b];
-                let rs = routes(self, v, b, mode, &mut scratch);
-                let routes: Vec<RouteReport> = rs
-                    .iter()
-                    .map(|r| self.route_report(r, &f.category))
-                    .collect();
-                ExposedField {
-                    field: f.id.clone(),
-                    category: f.category.clone(),
-                    category_name: tax
-                        .get(&f.category)
-                        .map(|c| c.name.clone())
-                        .unwrap_or_default(),
-                    plain: tax.plain(&f.category).to_string(),
-                    sensitivity: f.sensitivity,
-                    subject: f.subject.clone(),
-                    count: f
-                        .subject
-                        .as_ref()
-                        .and_then(|s| self.map.subjects.get(s))
-                        .and_then(|s| s.count),
-                    paths: routes.iter().map(|r| r.nodes.clone()).collect(),
-                    routes,
-                }
-            })
+        // Each exposed field's routes are searched on their own (a
+        // backward search and a bounded path count per field, most of a
+        // blast's own time on a large map): on all threads, one scratch
+        // each, gathered in bit order.
+        let bits: Vec<usize> = summary.exposed.ones().collect();
+        let n = self.graph.node_count();
+        let mut exposed: Vec<ExposedField> = bits
+            .par_iter()
+            .map_init(
+                || Scratch::new(n),
+                |scratch, &b| {
+                    let f = self.fields[b];
+                    let rs = routes(self, v, b, mode, scratch);
+                    let routes: Vec<RouteReport> = rs
+                        .iter()
+                        .map(|r| self.route_report(r, &f.category))
+                        .collect();
+                    ExposedField {
+                        field: f.id.clone(),
+                        category: f.category.clone(),
+                        category_name: tax
+                            .get(&f.category)
+                            .map(|c| c.name.clone())
+                            .unwrap_or_default(),
+                        plain: tax.plain(&f.category).to_string(),
+                        sensitivity: f.sensitivity,
+                        subject: f.subject.clone(),
+                        count: f
+                            .subject
+                            .as_ref()
+                            .and_then(|s| self.map.subjects.get(s))
+                            .and_then(|s| s.count),
+                        paths: routes.iter().map(|r| r.nodes.clone()).collect(),
+                        routes,
+                    }
+                },
+            )
             .collect();
         exposed.sort_by(|a, b| {
             b.sensitivity

@@ -33,6 +33,7 @@ pub mod renderers;
 pub mod scope;
 pub mod script;
 pub mod secrets;
+mod texts;
 pub mod walk;
 pub mod wrappers;
 
@@ -380,7 +381,7 @@ pub enum ScanError {
 
 /// Scans a source tree with the built-in catalog.
 pub fn scan(opts: &ScanOptions) -> Result<ScanResult, ScanError> {
-    pipeline::run(opts, crate::catalog::Catalog::builtin())
+    pipeline::run(opts, crate::catalog::Catalog::builtin)
 }
 
 /// Scans a source tree with the given catalog (tests use small ones).
@@ -388,7 +389,7 @@ pub fn scan_with_catalog(
     opts: &ScanOptions,
     catalog: &crate::catalog::Catalog,
 ) -> Result<ScanResult, ScanError> {
-    pipeline::run(opts, catalog)
+    pipeline::run(opts, || catalog)
 }
 
 /// Tells whether a file could yield anything to a scan, for trees that are

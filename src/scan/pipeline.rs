@@ -1,7 +1,9 @@
-//! The scan pipeline: walk (serial, metadata only) → per file in parallel:
-//! read once, check, prefilter, then only for files that mention a vendor
-//! (or are manifests) parse and detect → attribute to components → group
-//! into integrations, sorted.
+//! The scan pipeline: walk (serial, metadata only, while the catalog's
+//! automata are built beside it) → per file in parallel: read once, check,
+//! prefilter, then only for files that mention a vendor (or are manifests)
+//! parse and detect → the passes across files, on the texts the first pass
+//! kept ([`texts`]) → attribute to components → group into integrations,
+//! sorted.
 //!
 //! Invariants: every file the walk hands over ends up read, analysed or
 //! listed as skipped; the result is sorted, so the same tree gives the same
@@ -9,7 +11,6 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 
 use rayon::prelude::*;
 
@@ -26,6 +27,7 @@ use super::mention;
 use super::prefilter::{Hit, Prefilter, Role};
 use super::redact::Redactor;
 use super::remote;
+use super::texts::{self, Budget, Kept, Texts};
 use super::walk::{self, WalkedFile};
 use super::{
     FieldUse, Finding, Integration, ScanComponent, ScanError, ScanOptions, ScanResult, ScanStats,
@@ -35,10 +37,6 @@ use super::{
 use crate::catalog::{Catalog, Ecosystem};
 use crate::model::{Evidence, EvidenceKind, Scope};
 
-/// Lines longer than this mark a generated or minified file.
-const MAX_LINE: usize = 10_000;
-/// How much of a file is checked for NUL bytes.
-const BINARY_PROBE: usize = 8 * 1024;
 /// Evidence text is cut to this many characters.
 const MAX_TEXT: usize = 200;
 
@@ -125,6 +123,12 @@ impl Ctx {
             })
             .collect();
         let secrets = secrets::Secrets::new(catalog);
+        // The name automaton is most of the start: the hosts' automaton and
+        // the redactor are built beside it.
+        let (prefilter, (domains, redactor)) = rayon::join(
+            || Prefilter::with_secrets(&index, &secrets.literals()),
+            || (Domains::new(&index), Redactor::new(&index.secret_patterns)),
+        );
         Ctx {
             calls: calls::Specs {
                 calls: call_specs,
@@ -136,9 +140,9 @@ impl Ctx {
             asset_hosts,
             nango,
             mailer_packages,
-            prefilter: Prefilter::with_secrets(&index, &secrets.literals()),
-            domains: Domains::new(&index),
-            redactor: Redactor::new(&index.secret_patterns),
+            prefilter,
+            domains,
+            redactor,
             secrets,
             index,
             max_file_size,
@@ -177,7 +181,13 @@ struct Outcome {
     url_defs: Vec<remote::UrlDef>,
 }
 
-pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, ScanError> {
+/// Scans `opts.root`. `catalog` gives the catalog; it is called while the
+/// tree is walked, so that loading it, building the automata and walking
+/// overlap (the walk is I/O, the rest CPU).
+pub(crate) fn run<'c>(
+    opts: &ScanOptions,
+    catalog: impl FnOnce() -> &'c Catalog + Send,
+) -> Result<ScanResult, ScanError> {
     let meta = std::fs::metadata(&opts.root).map_err(|e| ScanError::Root {
         path: opts.root.clone(),
         source: e,
@@ -194,36 +204,28 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     let root_name = root.file_name().map(|n| n.to_string_lossy().into_owned());
     let mut components = Components::new(&opts.components, root_name)?;
 
-    let mut ctx = Ctx::new(catalog, opts.max_file_size);
-
-    let mut walked = walk::walk(&root, opts.max_file_size);
-    walk::apply_overrides(
-        &mut walked,
-        &opts.include,
-        &opts.exclude,
-        opts.max_file_size,
+    // Loading the catalog and building the automata (CPU) overlap the
+    // walk (I/O).
+    let ((catalog, ctx), walked) = rayon::join(
+        || {
+            let catalog = catalog();
+            (catalog, Ctx::new(catalog, opts.max_file_size))
+        },
+        || {
+            let mut walked = walk::walk(&root, opts.max_file_size);
+            walk::apply_overrides(
+                &mut walked,
+                &opts.include,
+                &opts.exclude,
+                opts.max_file_size,
+            );
+            walked
+        },
     );
-    if walked.files.len() >= DFA_FROM_FILES {
-        ctx.prefilter.use_dfa();
-    }
-    if let Some(p) = opts.progress {
-        p.start(walked.files.len() as u64);
-    }
-    let mut outcomes: Vec<Outcome> = walked
-        .files
-        .par_iter()
-        .map(|f| {
-            let o = analyse(f, &ctx);
-            if let Some(p) = opts.progress {
-                p.advance(1);
-            }
-            o
-        })
-        .collect();
-    if let Some(p) = opts.progress {
-        p.finish();
-    }
-    let later = later_passes(&walked.files, &mut outcomes, &ctx, catalog);
+    let (mut outcomes, kept, ctx) = first_pass(&walked.files, ctx, opts);
+    let texts = Texts::new(&walked.files, kept, ctx.max_file_size);
+    let later = later_passes(&texts, &mut outcomes, &ctx, catalog);
+    drop(texts);
     outcomes.extend(later);
 
     let mut stats = ScanStats::default();
@@ -418,6 +420,36 @@ pub(crate) fn run(opts: &ScanOptions, catalog: &Catalog) -> Result<ScanResult, S
     Ok(result)
 }
 
+/// Phase 1: every walked file read and analysed, in parallel; the outcomes
+/// and the texts kept for the later passes, by position in `files`.
+fn first_pass(
+    files: &[WalkedFile],
+    mut ctx: Ctx,
+    opts: &ScanOptions,
+) -> (Vec<Outcome>, Vec<Kept>, Ctx) {
+    if files.len() >= DFA_FROM_FILES {
+        ctx.prefilter.use_dfa();
+    }
+    if let Some(p) = opts.progress {
+        p.start(files.len() as u64);
+    }
+    let budget = Budget::new(texts::KEEP_BYTES);
+    let (outcomes, kept): (Vec<Outcome>, Vec<Kept>) = files
+        .par_iter()
+        .map(|f| {
+            let o = analyse_file(f, &ctx, &budget);
+            if let Some(p) = opts.progress {
+                p.advance(1);
+            }
+            o
+        })
+        .unzip();
+    if let Some(p) = opts.progress {
+        p.finish();
+    }
+    (outcomes, kept, ctx)
+}
+
 /// True when a root manifest names the project after the vendor: its id
 /// (`umami`) or one of its packages (`@umami/node`), compared without case.
 /// A Go module path counts by its last segment
@@ -514,27 +546,6 @@ fn skip_keeping(out: Outcome, reason: SkipReason) -> Outcome {
     }
 }
 
-/// Reads at most `max + 1` bytes: a file that grew after the walk is still
-/// caught as too large without reading all of it.
-fn read_limited(f: &WalkedFile, max: u64) -> std::io::Result<Vec<u8>> {
-    let file = std::fs::File::open(&f.path)?;
-    let mut buf = Vec::with_capacity(usize::try_from(f.size.min(max)).unwrap_or(0) + 1);
-    file.take(max.saturating_add(1)).read_to_end(&mut buf)?;
-    Ok(buf)
-}
-
-fn longest_line(bytes: &[u8]) -> usize {
-    let mut longest = 0;
-    let mut start = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        if *b == b'\n' {
-            longest = longest.max(i - start);
-            start = i + 1;
-        }
-    }
-    longest.max(bytes.len() - start)
-}
-
 /// True for blastmap's own JSON outputs (a scan, a merged map, an
 /// observer's report) kept in the tree, such as a `check --baseline` or
 /// `--observed` file: they quote the code or the requests they were made
@@ -578,26 +589,33 @@ fn not_code(name: &str, text: &str, manifest: bool) -> Option<SkipReason> {
     }
 }
 
-fn analyse(f: &WalkedFile, ctx: &Ctx) -> Outcome {
+/// Reads one walked file and analyses it; what it keeps of the text for
+/// the later passes (files of a parsed language, within `budget`).
+fn analyse_file(f: &WalkedFile, ctx: &Ctx, budget: &Budget) -> (Outcome, Kept) {
     let rel = f.rel.as_str();
-    let bytes = match read_limited(f, ctx.max_file_size) {
-        Ok(b) => b,
-        Err(_) => return skip(rel, SkipReason::Unreadable, false),
+    let text = match texts::read(f, ctx.max_file_size) {
+        Ok(t) => t,
+        Err((reason, read)) => return (skip(rel, reason, read), Kept::Nothing),
     };
-    if bytes.len() as u64 > ctx.max_file_size {
-        return skip(rel, SkipReason::TooLarge, false);
-    }
-    if bytes[..bytes.len().min(BINARY_PROBE)].contains(&0) {
-        return skip(rel, SkipReason::Binary, true);
-    }
-    let Ok(text) = std::str::from_utf8(&bytes) else {
-        return skip(rel, SkipReason::NotUtf8, true);
-    };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let name = rel.rsplit('/').next().unwrap_or(rel);
+    let parsed_lang = Lang::from_path(std::path::Path::new(name)).is_some();
+    let minified = texts::is_minified(&text);
+    let out = analyse(rel, name, &text, minified, ctx);
+    let kept = if minified {
+        Kept::Nothing
+    } else if parsed_lang {
+        budget.keep(text)
+    } else {
+        Kept::No
+    };
+    (out, kept)
+}
+
+/// The first pass over one file's text (`minified`: a line longer than
+/// [`texts::MAX_LINE`]).
+fn analyse(rel: &str, name: &str, text: &str, minified: bool, ctx: &Ctx) -> Outcome {
     let manifest_kind = ManifestKind::of_path(rel);
-    if manifest_kind.is_none() && text.len() > MAX_LINE && longest_line(text.as_bytes()) > MAX_LINE
-    {
+    if manifest_kind.is_none() && minified {
         return skip(rel, SkipReason::Minified, true);
     }
     if let Some(reason) = not_code(name, text, manifest_kind.is_some()) {
@@ -852,25 +870,6 @@ fn workspaces_of(outcomes: &[Outcome]) -> wrappers::Workspaces {
     out
 }
 
-/// A file of phase 2 read again: its text, or `None` when phase 1 would
-/// not have read it either (too large, binary, not UTF-8, minified).
-fn reread(f: &WalkedFile, ctx: &Ctx) -> Option<String> {
-    let bytes = read_limited(f, ctx.max_file_size).ok()?;
-    if bytes.len() as u64 > ctx.max_file_size || bytes[..bytes.len().min(BINARY_PROBE)].contains(&0)
-    {
-        return None;
-    }
-    let text = String::from_utf8(bytes).ok()?;
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(t) => t.to_string(),
-        None => text,
-    };
-    if text.len() > MAX_LINE && longest_line(text.as_bytes()) > MAX_LINE {
-        return None;
-    }
-    Some(text)
-}
-
 /// The outcome of a phase-2 file: its findings and fields (fields only in
 /// production files), scoped by the file's path.
 fn phase2_outcome(
@@ -909,18 +908,19 @@ fn phase2_outcome(
 /// files of the typed families in `families` (Java, Kotlin, Swift, PHP...),
 /// read by [`wrappers::type_decls`].
 fn type_hierarchy(
-    files: &[WalkedFile],
-    ctx: &Ctx,
+    texts: &Texts<'_>,
     families: &BTreeSet<wrappers::Family>,
 ) -> BTreeMap<String, BTreeSet<String>> {
-    let decls: Vec<(String, Vec<String>)> = files
+    let decls: Vec<(String, Vec<String>)> = texts
+        .files
         .par_iter()
-        .filter_map(|f| {
+        .enumerate()
+        .filter_map(|(i, f)| {
             let rel = f.rel.as_str();
             let name = rel.rsplit('/').next().unwrap_or(rel);
             let lang = Lang::from_path(std::path::Path::new(name))?;
             wrappers::Family::of(lang).filter(|fam| fam.typed() && families.contains(fam))?;
-            let text = reread(f, ctx)?;
+            let text = texts.get(i)?;
             Some(wrappers::type_decls(&text))
         })
         .flatten()
@@ -932,18 +932,19 @@ fn type_hierarchy(
     out
 }
 
-/// A file of phase 2: its path, language, family (one of `families`) and
-/// text, read again.
-fn candidate<'f>(
-    f: &'f WalkedFile,
-    ctx: &Ctx,
+/// The `i`-th file for phase 2: its path, language, family (one of
+/// `families`) and text.
+fn candidate<'t>(
+    texts: &'t Texts<'_>,
+    i: usize,
     families: &BTreeSet<wrappers::Family>,
-) -> Option<(&'f str, Lang, wrappers::Family, String)> {
+) -> Option<(&'t str, Lang, wrappers::Family, Cow<'t, str>)> {
+    let f = texts.files.get(i)?;
     let rel = f.rel.as_str();
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let lang = Lang::from_path(std::path::Path::new(name))?;
     let family = wrappers::Family::of(lang).filter(|fam| families.contains(fam))?;
-    let text = reread(f, ctx)?;
+    let text = texts.get(i)?;
     Some((rel, lang, family, text))
 }
 
@@ -1036,7 +1037,7 @@ impl Phase2Names {
 /// last, smaller pass reads the files that call those. Gives one extra
 /// outcome per file with such calls (not counted again in the stats).
 fn cross_file_pass(
-    files: &[WalkedFile],
+    texts: &Texts<'_>,
     outcomes: &mut [Outcome],
     ctx: &Ctx,
     workspaces: wrappers::Workspaces,
@@ -1059,15 +1060,17 @@ fn cross_file_pass(
     let mut families: BTreeSet<wrappers::Family> = wrappers.families();
     families.extend(handles.iter().map(|h| h.family));
     if !wrappers.owners().is_empty() {
-        wrappers.set_types(&type_hierarchy(files, ctx, &families));
+        wrappers.set_types(&type_hierarchy(texts, &families));
     }
     let Some(names) = Phase2Names::new(&handles, &wrappers) else {
         return Vec::new();
     };
-    let results: Vec<(Outcome, Vec<wrappers::Wrapper>)> = files
+    let results: Vec<(Outcome, Vec<wrappers::Wrapper>)> = texts
+        .files
         .par_iter()
-        .filter_map(|f| {
-            let (rel, lang, family, text) = candidate(f, ctx, &families)?;
+        .enumerate()
+        .filter_map(|(i, _)| {
+            let (rel, lang, family, text) = candidate(texts, i, &families)?;
             let (used, called) = names.find(&text);
             let uses_handle = handles.iter().any(|h| {
                 used.contains(h.name.as_str())
@@ -1121,14 +1124,16 @@ fn cross_file_pass(
         // only seen above); resolved alone, so nothing is reported twice.
         let mut more = wrappers::Wrappers::new(through_handles, workspaces);
         if !more.owners().is_empty() {
-            more.set_types(&type_hierarchy(files, ctx, &more.families()));
+            more.set_types(&type_hierarchy(texts, &more.families()));
         }
         if let Some(names) = Phase2Names::new(&[], &more) {
             let families = more.families();
-            let last: Vec<Outcome> = files
+            let last: Vec<Outcome> = texts
+                .files
                 .par_iter()
-                .filter_map(|f| {
-                    let (rel, lang, family, text) = candidate(f, ctx, &families)?;
+                .enumerate()
+                .filter_map(|(i, _)| {
+                    let (rel, lang, family, text) = candidate(texts, i, &families)?;
                     let (_, called) = names.find(&text);
                     if !called.iter().any(|n| more.may_call(family, rel, &text, n)) {
                         return None;
@@ -1187,23 +1192,23 @@ fn requests(
 /// other files define ([`remote`]) and the framework's mail transport
 /// ([`mailers`]). The extra outcomes, one per file with findings.
 fn later_passes(
-    files: &[WalkedFile],
+    texts: &Texts<'_>,
     outcomes: &mut [Outcome],
     ctx: &Ctx,
     catalog: &Catalog,
 ) -> Vec<Outcome> {
     let workspaces = workspaces_of(outcomes);
     let hosted = hosted_renderers(outcomes, ctx, catalog);
-    let (mut out, camera_wrappers) = renderer_pass(files, &hosted, ctx);
+    let (mut out, camera_wrappers) = renderer_pass(texts, &hosted, ctx);
     out.extend(cross_file_pass(
-        files,
+        texts,
         outcomes,
         ctx,
         workspaces,
         camera_wrappers,
     ));
-    out.extend(remote_url_pass(files, outcomes, ctx));
-    out.extend(mailer_pass(files, outcomes, ctx));
+    out.extend(remote_url_pass(texts, outcomes, ctx));
+    out.extend(mailer_pass(texts, outcomes, ctx));
     out
 }
 
@@ -1231,14 +1236,16 @@ fn mail_transports(outcomes: &[Outcome], ctx: &Ctx) -> Vec<u16> {
 /// The framework's own mail sends, as calls of the transports the
 /// manifests install ([`mailers`]): re-reads only the production PHP, Ruby
 /// and Python files whose text has a send's marker.
-fn mailer_pass(files: &[WalkedFile], outcomes: &[Outcome], ctx: &Ctx) -> Vec<Outcome> {
+fn mailer_pass(texts: &Texts<'_>, outcomes: &[Outcome], ctx: &Ctx) -> Vec<Outcome> {
     let vendors = mail_transports(outcomes, ctx);
     if vendors.is_empty() {
         return Vec::new();
     }
-    let mut extra: Vec<Outcome> = files
+    let mut extra: Vec<Outcome> = texts
+        .files
         .par_iter()
-        .filter_map(|f| {
+        .enumerate()
+        .filter_map(|(i, f)| {
             let rel = f.rel.as_str();
             let name = rel.rsplit('/').next().unwrap_or(rel);
             let lang = Lang::from_path(std::path::Path::new(name))
@@ -1246,7 +1253,7 @@ fn mailer_pass(files: &[WalkedFile], outcomes: &[Outcome], ctx: &Ctx) -> Vec<Out
             if scope::of_path(rel) != Scope::Production {
                 return None;
             }
-            let text = reread(f, ctx)?;
+            let text = texts.get(i)?;
             if !mailers::MARKERS.iter().any(|m| text.contains(m)) {
                 return None;
             }
@@ -1263,7 +1270,7 @@ fn mailer_pass(files: &[WalkedFile], outcomes: &[Outcome], ctx: &Ctx) -> Vec<Out
 /// class (`CashfreeProvider::BASE_URL`; see [`remote`]): re-reads only the
 /// files of a parsed language whose text names one, and reports the
 /// requests and fields that the names add to what the file gave alone.
-fn remote_url_pass(files: &[WalkedFile], outcomes: &mut [Outcome], ctx: &Ctx) -> Vec<Outcome> {
+fn remote_url_pass(texts: &Texts<'_>, outcomes: &mut [Outcome], ctx: &Ctx) -> Vec<Outcome> {
     let mut defs = Vec::new();
     for o in outcomes.iter_mut() {
         for mut d in std::mem::take(&mut o.url_defs) {
@@ -1295,18 +1302,20 @@ fn remote_url_pass(files: &[WalkedFile], outcomes: &mut [Outcome], ctx: &Ctx) ->
         }
     }
     let none = remote::Remote::default();
-    let mut extra: Vec<Outcome> = files
+    let mut extra: Vec<Outcome> = texts
+        .files
         .par_iter()
-        .filter_map(|f| {
+        .enumerate()
+        .filter_map(|(i, f)| {
             let rel = f.rel.as_str();
             let name = rel.rsplit('/').next().unwrap_or(rel);
             let lang = Lang::from_path(std::path::Path::new(name)).filter(|l| *l != Lang::Html)?;
             if scope::of_path(rel) != Scope::Production {
                 return None;
             }
-            let text = reread(f, ctx)?;
+            let text = texts.get(i)?;
             // A name used only in its own file was resolved there.
-            let named = ac.find_iter(&text).any(|m| {
+            let named = ac.find_iter(text.as_ref()).any(|m| {
                 let p = patterns[m.pattern().as_usize()].as_str();
                 defined_in
                     .get(p)
@@ -1398,16 +1407,18 @@ fn hosted_renderers(outcomes: &[Outcome], ctx: &Ctx, catalog: &Catalog) -> Vec<r
 /// that pass a parameter to the camera, as wrappers for phase 2. Reads
 /// nothing when no renderer has a configured vendor.
 fn renderer_pass(
-    files: &[WalkedFile],
+    texts: &Texts<'_>,
     hosted: &[renderers::Hosted],
     ctx: &Ctx,
 ) -> (Vec<Outcome>, Vec<wrappers::Wrapper>) {
     if hosted.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let results: Vec<(Outcome, Vec<wrappers::Wrapper>)> = files
+    let results: Vec<(Outcome, Vec<wrappers::Wrapper>)> = texts
+        .files
         .par_iter()
-        .filter_map(|f| {
+        .enumerate()
+        .filter_map(|(i, f)| {
             let rel = f.rel.as_str();
             let name = rel.rsplit('/').next().unwrap_or(rel);
             let lang = Lang::from_path(std::path::Path::new(name))?;
@@ -1418,7 +1429,7 @@ fn renderer_pass(
             if here.is_empty() {
                 return None;
             }
-            let text = reread(f, ctx)?;
+            let text = texts.get(i)?;
             let here: Vec<&renderers::Hosted> = here
                 .into_iter()
                 .filter(|h| {
@@ -1699,16 +1710,4 @@ fn evidence_text(redactor: &Redactor, raw: &str) -> String {
     let mut cut: String = red.chars().take(MAX_TEXT).collect();
     cut.push('…');
     cut
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn longest_line_counts_the_last_line() {
-        assert_eq!(longest_line(b"ab\nabcd"), 4);
-        assert_eq!(longest_line(b"abc\n"), 3);
-        assert_eq!(longest_line(b""), 0);
-    }
 }

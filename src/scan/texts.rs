@@ -1,0 +1,170 @@
+//! One read per file: how the scan reads a file's text, and the texts the
+//! first pass keeps for the passes that run once every file was analysed
+//! (renderers, clients and wrappers across files, URLs other files define,
+//! mail transports).
+//!
+//! Those passes only know which files they need once the first pass is
+//! over, and each used to open its files again: on an application tree the
+//! wrapper pass alone read every file of a wrapper's language a second (and
+//! third) time. The first pass now keeps the text of every file of a parsed
+//! language, up to [`KEEP_BYTES`] in all; a file past the budget is read
+//! again when a later pass needs it, through the same checks.
+//!
+//! Invariant: [`Texts::get`] gives exactly what reading the file again
+//! would (same size limit, binary probe, UTF-8 and BOM handling, minified
+//! check), so the budget changes the time and memory of a scan, never its
+//! result.
+
+use std::borrow::Cow;
+use std::io::Read;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::SkipReason;
+use super::walk::WalkedFile;
+
+/// Lines longer than this mark a generated or minified file.
+pub(super) const MAX_LINE: usize = 10_000;
+/// How much of a file is checked for NUL bytes.
+const BINARY_PROBE: usize = 8 * 1024;
+/// At most this many bytes of text are kept for the later passes: more
+/// than the parsed sources of each realworld application (2 to 23 MB), and
+/// a bounded share of the 300 MB peak the speed bar allows on larger trees.
+pub(super) const KEEP_BYTES: usize = 64 * 1024 * 1024;
+
+/// A file's text, read and checked: the size limit, NUL bytes in its first
+/// 8 KiB, UTF-8 (a leading BOM dropped). `Err` says why it has no text and
+/// whether its bytes were read.
+pub(super) fn read(f: &WalkedFile, max_file_size: u64) -> Result<String, (SkipReason, bool)> {
+    let bytes = read_limited(f, max_file_size).map_err(|_| (SkipReason::Unreadable, false))?;
+    if bytes.len() as u64 > max_file_size {
+        return Err((SkipReason::TooLarge, false));
+    }
+    if bytes[..bytes.len().min(BINARY_PROBE)].contains(&0) {
+        return Err((SkipReason::Binary, true));
+    }
+    let mut text = String::from_utf8(bytes).map_err(|_| (SkipReason::NotUtf8, true))?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
+}
+
+/// Reads at most `max + 1` bytes: a file that grew after the walk is still
+/// caught as too large without reading all of it.
+fn read_limited(f: &WalkedFile, max: u64) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(&f.path)?;
+    let mut buf = Vec::with_capacity(usize::try_from(f.size.min(max)).unwrap_or(0) + 1);
+    file.take(max.saturating_add(1)).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// True for a generated or minified text: one of its lines is longer than
+/// [`MAX_LINE`].
+pub(super) fn is_minified(text: &str) -> bool {
+    text.len() > MAX_LINE && longest_line(text.as_bytes()) > MAX_LINE
+}
+
+/// The length of the longest line, in bytes.
+fn longest_line(bytes: &[u8]) -> usize {
+    let mut longest = 0;
+    let mut start = 0;
+    for i in memchr::memchr_iter(b'\n', bytes) {
+        longest = longest.max(i - start);
+        start = i + 1;
+    }
+    longest.max(bytes.len() - start)
+}
+
+/// What the first pass kept of one walked file.
+#[derive(Default)]
+pub(super) enum Kept {
+    /// Not kept (no parsed language, or past the budget): read again.
+    #[default]
+    No,
+    /// Reading it again would give no text (too large, binary, not UTF-8,
+    /// minified).
+    Nothing,
+    /// Its text.
+    Text(String),
+}
+
+/// The byte budget of the kept texts, shared by the first pass's threads.
+pub(super) struct Budget(AtomicUsize);
+
+impl Budget {
+    /// A budget of `bytes`.
+    pub(super) fn new(bytes: usize) -> Budget {
+        Budget(AtomicUsize::new(bytes))
+    }
+
+    /// Keeps `text` when it fits in what is left of the budget. Which files
+    /// fit depends on the threads' order; what [`Texts::get`] gives does not.
+    pub(super) fn keep(&self, text: String) -> Kept {
+        let n = text.len();
+        let took = self
+            .0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(n)
+            });
+        match took {
+            Ok(_) => Kept::Text(text),
+            Err(_) => Kept::No,
+        }
+    }
+}
+
+/// The walked files with what the first pass kept of each, by position.
+pub(super) struct Texts<'f> {
+    pub(super) files: &'f [WalkedFile],
+    kept: Vec<Kept>,
+    max_file_size: u64,
+}
+
+impl<'f> Texts<'f> {
+    /// `kept[i]` is what the first pass kept of `files[i]`.
+    pub(super) fn new(files: &'f [WalkedFile], kept: Vec<Kept>, max_file_size: u64) -> Texts<'f> {
+        debug_assert_eq!(files.len(), kept.len());
+        Texts {
+            files,
+            kept,
+            max_file_size,
+        }
+    }
+
+    /// The text of the `i`-th file for a later pass, or `None` when the
+    /// first pass would not have read it either (too large, binary, not
+    /// UTF-8, minified).
+    pub(super) fn get(&self, i: usize) -> Option<Cow<'_, str>> {
+        match self.kept.get(i) {
+            Some(Kept::Text(t)) => Some(Cow::Borrowed(t.as_str())),
+            Some(Kept::Nothing) => None,
+            Some(Kept::No) | None => {
+                let text = read(self.files.get(i)?, self.max_file_size).ok()?;
+                (!is_minified(&text)).then_some(Cow::Owned(text))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn longest_line_counts_the_last_line() {
+        assert_eq!(longest_line(b"ab\nabcd"), 4);
+        assert_eq!(longest_line(b"abc\n"), 3);
+        assert_eq!(longest_line(b""), 0);
+        assert_eq!(longest_line(b"\n\n"), 0);
+        assert_eq!(longest_line(b"a\n\nabc\nab"), 3);
+    }
+
+    #[test]
+    fn the_budget_keeps_what_fits_and_no_more() {
+        let b = Budget::new(5);
+        assert!(matches!(b.keep("abc".into()), Kept::Text(_)));
+        assert!(matches!(b.keep("abc".into()), Kept::No));
+        assert!(matches!(b.keep("ab".into()), Kept::Text(_)));
+        assert!(matches!(b.keep("a".into()), Kept::No));
+    }
+}
