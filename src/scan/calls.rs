@@ -524,18 +524,22 @@ fn vendors_own_id(arg: &Arg, vendor: Option<&String>) -> bool {
     let Some(vendor) = vendor else {
         return false;
     };
-    let squash = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
-    };
-    let whole = squash(vendor);
-    let first = vendor.split('-').next().map(squash).unwrap_or_default();
+    let whole: String = vendor.split('-').collect();
+    let first = vendor.split('-').next().unwrap_or_default();
+    // By whole words (`stripe_customer_id`, `stripeCustomerId`): Box is not
+    // named in `mailbox_id`, nor Ada in `metadata_id`.
     let names_vendor = |name: &str| {
-        let n = squash(name);
-        (n.ends_with("id") || n.ends_with("ids"))
-            && (n.contains(&whole) || (first.len() >= 5 && n.contains(&first)))
+        let words = identifier_words(name);
+        if !matches!(words.last().map(String::as_str), Some("id" | "ids")) {
+            return false;
+        }
+        (0..words.len()).any(|i| {
+            let mut joined = String::new();
+            words[i..].iter().any(|w| {
+                joined.push_str(w);
+                joined == whole
+            })
+        }) || (first.len() >= 5 && words.iter().any(|w| w == first))
     };
     let last = |s: &str| -> String {
         s.rsplit(['.', '>', ':'])
@@ -551,6 +555,33 @@ fn vendors_own_id(arg: &Arg, vendor: Option<&String>) -> bool {
         .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$' | '-' | '>' | ':' | '@'));
     (plain && names_vendor(&last(expr)))
         || arg.key.as_deref().is_some_and(|k| names_vendor(&last(k)))
+}
+
+/// The lowercase words of an identifier, split at `_`, `-` and a lowercase
+/// letter or digit followed by a capital: `stripeCustomerId` → `stripe`,
+/// `customer`, `id`.
+fn identifier_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        cur.push(c.to_ascii_lowercase());
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
 }
 
 /// What a message's text is.
@@ -959,6 +990,45 @@ mod tests {
         assert!(!is_message_text(Some("subject"), "settings.EMAIL_SUBJECT"));
         assert!(!is_message_text(Some("channel"), "channel_id"));
         assert!(!is_message_text(None, "subject"));
+    }
+
+    #[test]
+    fn a_vendors_own_id_is_named_after_it_by_whole_words() {
+        let arg = |key: Option<&str>, expr: &str| Arg {
+            key: key.map(str::to_string),
+            expr: expr.to_string(),
+            line: 1,
+            position: Some(0),
+        };
+        let stripe = "stripe".to_string();
+        assert!(vendors_own_id(
+            &arg(None, "$team->stripe_customer_id"),
+            Some(&stripe)
+        ));
+        assert!(vendors_own_id(
+            &arg(Some("customer"), "user.stripeCustomerId"),
+            Some(&stripe)
+        ));
+        assert!(!vendors_own_id(
+            &arg(Some("customer"), "user.id"),
+            Some(&stripe)
+        ));
+        assert!(!vendors_own_id(
+            &arg(None, "stripe_customer"),
+            Some(&stripe)
+        ));
+        let box_ = "box".to_string();
+        assert!(!vendors_own_id(&arg(None, "mailbox_id"), Some(&box_)));
+        assert!(vendors_own_id(&arg(None, "box_file_id"), Some(&box_)));
+        let lemon = "lemon-squeezy".to_string();
+        assert!(vendors_own_id(
+            &arg(None, "lemonSqueezyCustomerId"),
+            Some(&lemon)
+        ));
+        assert!(vendors_own_id(
+            &arg(None, "lemon_customer_id"),
+            Some(&lemon)
+        ));
     }
 
     #[test]
