@@ -1502,6 +1502,14 @@ pub fn resolve(
         .iter()
         .flat_map(|f| f.calls.iter().map(move |c| (c, Some(f))))
         .chain(facts.calls.iter().map(|c| (c, None)));
+    // This file's own wrappers, by name and line, for the plumbing test
+    // below (once per file, not once per call).
+    let own_wrappers: BTreeSet<(&str, u32)> = wrappers
+        .all()
+        .iter()
+        .filter(|x| x.file == rel)
+        .map(|x| (x.name.as_str(), x.line))
+        .collect();
     let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
     for (call, within) in all {
         if !seen.insert((call.line, call.callee.as_str())) {
@@ -1563,12 +1571,8 @@ pub fn resolve(
         // A call a wrapper of this file makes in passing on its own
         // parameters is the wrappers' plumbing: the outer wrapper's callers
         // are the call sites (what it adds of its own, it carries there).
-        let from_wrapper = within.is_some_and(|f| {
-            wrappers
-                .all()
-                .iter()
-                .any(|x| x.file == rel && x.name == f.name && x.line == f.line)
-        });
+        let from_wrapper =
+            within.is_some_and(|f| own_wrappers.contains(&(f.name.as_str(), f.line)));
         for w in ws {
             // A method's calls from its own class are the class's plumbing
             // (`capture` calling a private `send`, pending properties
