@@ -1199,15 +1199,13 @@ fn later_passes(
 ) -> Vec<Outcome> {
     let workspaces = workspaces_of(outcomes);
     let hosted = hosted_renderers(outcomes, ctx, catalog);
-    let (mut out, camera_wrappers) = renderer_pass(texts, &hosted, ctx);
-    out.extend(cross_file_pass(
-        texts,
-        outcomes,
-        ctx,
-        workspaces,
-        camera_wrappers,
-    ));
-    out.extend(remote_url_pass(texts, outcomes, ctx));
+    let (mut out, mut found) = renderer_pass(texts, &hosted, ctx);
+    // Requests to URLs that other files define first: a method around one
+    // is a wrapper whose call sites the cross-file pass finds.
+    let (remote_out, request_wrappers) = remote_url_pass(texts, outcomes, ctx);
+    found.extend(request_wrappers);
+    out.extend(cross_file_pass(texts, outcomes, ctx, workspaces, found));
+    out.extend(remote_out);
     out.extend(mailer_pass(texts, outcomes, ctx));
     out
 }
@@ -1269,8 +1267,14 @@ fn mailer_pass(texts: &Texts<'_>, outcomes: &[Outcome], ctx: &Ctx) -> Vec<Outcom
 /// Requests to vendor URLs that other files define, named with their
 /// class (`CashfreeProvider::BASE_URL`; see [`remote`]): re-reads only the
 /// files of a parsed language whose text names one, and reports the
-/// requests and fields that the names add to what the file gave alone.
-fn remote_url_pass(texts: &Texts<'_>, outcomes: &mut [Outcome], ctx: &Ctx) -> Vec<Outcome> {
+/// requests and fields that the names add to what the file gave alone,
+/// with the functions and methods around those requests that pass their
+/// parameters on ([`wrappers::of_requests`]).
+fn remote_url_pass(
+    texts: &Texts<'_>,
+    outcomes: &mut [Outcome],
+    ctx: &Ctx,
+) -> (Vec<Outcome>, Vec<wrappers::Wrapper>) {
     let mut defs = Vec::new();
     for o in outcomes.iter_mut() {
         for mut d in std::mem::take(&mut o.url_defs) {
@@ -1279,12 +1283,12 @@ fn remote_url_pass(texts: &Texts<'_>, outcomes: &mut [Outcome], ctx: &Ctx) -> Ve
         }
     }
     if defs.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let remote = remote::Remote::new(&defs);
     let patterns = remote.patterns();
     let Ok(ac) = aho_corasick::AhoCorasick::new(&patterns) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     // Per pattern, the files that define it.
     let mut defined_in: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
@@ -1302,7 +1306,7 @@ fn remote_url_pass(texts: &Texts<'_>, outcomes: &mut [Outcome], ctx: &Ctx) -> Ve
         }
     }
     let none = remote::Remote::default();
-    let mut extra: Vec<Outcome> = texts
+    let results: Vec<(Option<Outcome>, Vec<wrappers::Wrapper>)> = texts
         .files
         .par_iter()
         .enumerate()
@@ -1338,8 +1342,16 @@ fn remote_url_pass(texts: &Texts<'_>, outcomes: &mut [Outcome], ctx: &Ctx) -> Ve
                     r,
                 )
             };
-            let (findings, fields, _) = detect(&remote);
-            let (alone_findings, alone_fields, _) = detect(&none);
+            let (findings, fields, made) = detect(&remote);
+            let (alone_findings, alone_fields, alone_made) = detect(&none);
+            let made: Vec<http::Request> = made
+                .into_iter()
+                .filter(|r| !alone_made.contains(r))
+                .collect();
+            let mut found = wrappers::of_requests(lang, &facts, &made, &names, &ctx.calls);
+            for w in &mut found {
+                w.file = rel.to_string();
+            }
             let seen: BTreeSet<(u16, u32)> =
                 alone_findings.iter().map(|f| (f.vendor, f.line)).collect();
             let findings: Vec<Finding> = findings
@@ -1350,11 +1362,19 @@ fn remote_url_pass(texts: &Texts<'_>, outcomes: &mut [Outcome], ctx: &Ctx) -> Ve
                 .into_iter()
                 .filter(|f| !alone_fields.contains(f))
                 .collect();
-            (!findings.is_empty()).then(|| phase2_outcome(rel, findings, fields, ctx))
+            let outcome =
+                (!findings.is_empty()).then(|| phase2_outcome(rel, findings, fields, ctx));
+            Some((outcome, found))
         })
         .collect();
+    let mut extra = Vec::new();
+    let mut found = Vec::new();
+    for (outcome, ws) in results {
+        extra.extend(outcome);
+        found.extend(ws);
+    }
     extra.sort_by(|a, b| a.rel.cmp(&b.rel));
-    extra
+    (extra, found)
 }
 
 /// The renderers of the catalog (MapLibre) whose hosted vendors this
