@@ -41,6 +41,15 @@ pub fn blast(report: &BlastReport, format: Format) -> String {
     }
 }
 
+/// Renders the difference between two maps.
+pub fn diff(d: &crate::graph::diff::MapDiff, format: format::DiffFormat) -> String {
+    match format {
+        format::DiffFormat::Text => text::diff(d),
+        format::DiffFormat::Json => json::to_string(d),
+        format::DiffFormat::Markdown => markdown::diff(d),
+    }
+}
+
 /// Renders a ranking.
 pub fn rank(report: &RankReport, format: Format) -> String {
     match format {
