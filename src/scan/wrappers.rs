@@ -300,7 +300,6 @@ fn param_name(p: &str) -> &str {
         .trim()
 }
 
-/// An argument's expression when it is a bare name, spread or not.
 /// True when `expr` is the parameter `name` as it is: `to`, `...to`,
 /// `*args`, `&to`, and PHP's `$to` (its parameters are recorded without
 /// the sigil).
@@ -309,6 +308,7 @@ fn is_param(expr: &str, name: &str) -> bool {
     bare == name || (!name.starts_with('$') && bare.strip_prefix('$') == Some(name))
 }
 
+/// An argument's expression when it is a bare name, spread or not.
 fn bare_name(expr: &str) -> &str {
     let e = expr.trim();
     e.trim_start_matches("...")
