@@ -627,6 +627,22 @@ impl<'s> Ctx<'s> {
     }
 }
 
+/// The entries of an array or list literal, each under the array's key
+/// (`to: [{ email: user.email }]`): a `spread` node spreads, any other
+/// element is positional.
+pub(crate) fn elements<'t>(node: Node<'t>, spread: &str) -> Vec<Entry<'t>> {
+    children(node)
+        .into_iter()
+        .map(|c| {
+            if c.kind() == spread {
+                Entry::Spread(c)
+            } else {
+                Entry::Positional(c)
+            }
+        })
+        .collect()
+}
+
 /// The dotted path of a callee (`a.b.c`); an unnamed base is `_`.
 pub(crate) fn path<S: Syntax>(ctx: &Ctx<'_>, syn: &S, node: Node<'_>) -> String {
     let mut segments: Vec<String> = Vec::new();

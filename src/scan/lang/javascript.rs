@@ -98,17 +98,7 @@ impl Syntax for Js {
     fn entries<'t>(&self, ctx: &Ctx<'_>, node: Node<'t>) -> Option<Vec<Entry<'t>>> {
         let node = unwrap(node);
         if node.kind() == "array" {
-            // `to: [{ email: user.email }]`: each element under the
-            // array's key.
-            return Some(
-                children(node)
-                    .into_iter()
-                    .map(|c| match c.kind() {
-                        "spread_element" => Entry::Spread(c),
-                        _ => Entry::Positional(c),
-                    })
-                    .collect(),
-            );
+            return Some(engine::elements(node, "spread_element"));
         }
         if node.kind() != "object" {
             return None;

@@ -56,17 +56,8 @@ impl Syntax for Py {
                 let inner = children(node).into_iter().next()?;
                 self.entries(ctx, inner)
             }
-            // `"transactions": [{"payee": payee}]`: each element under the
-            // list's key.
-            "list" => Some(
-                children(node)
-                    .into_iter()
-                    .map(|c| match c.kind() {
-                        "list_splat" => Entry::Spread(c),
-                        _ => Entry::Positional(c),
-                    })
-                    .collect(),
-            ),
+            // `"transactions": [{"payee": payee}]`.
+            "list" => Some(engine::elements(node, "list_splat")),
             _ => None,
         }
     }
