@@ -135,6 +135,39 @@ pub fn line_is_mention(lines: &LineIndex<'_>, line: u32) -> bool {
     false
 }
 
+/// A URL compared with a value, not one the code calls or configures:
+/// `if s.API != "https://api.telegram.org/bot"` (a deprecated flag's
+/// default), `url.startsWith("https://hooks.slack.com/")` (a check of what
+/// a person typed).
+pub fn compares_url(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    const OPS: &[&str] = &[
+        "== \"https://",
+        "!= \"https://",
+        "== 'https://",
+        "!= 'https://",
+        "== \"http://",
+        "!= \"http://",
+        "== 'http://",
+        "!= 'http://",
+    ];
+    const TESTS: &[&str] = &[
+        "startswith(",
+        "start_with?(",
+        "hasprefix(",
+        "endswith(",
+        "end_with?(",
+        "hassuffix(",
+    ];
+    OPS.iter().any(|o| lower.contains(o))
+        || TESTS.iter().any(|&t| {
+            lower
+                .split(t)
+                .skip(1)
+                .any(|after| after.trim_start().starts_with(['"', '\'']) || after.contains(", \""))
+        })
+}
+
 fn is_link(lower: &str) -> bool {
     const LINK: &[&str] = &[
         "href=",
@@ -273,6 +306,28 @@ mod tests {
 
     fn at(src: &str, line: u32) -> bool {
         line_is_mention(&LineIndex::new(src), line)
+    }
+
+    #[test]
+    fn a_url_compared_with_a_value_is_no_endpoint() {
+        for line in [
+            r#"	if s.Notify.Telegram.API != "https://api.telegram.org/bot" {"#,
+            "    if endpoint == 'https://www.linkedin.com/oauth/v2/accessToken':",
+            r#"  if (url.startsWith("https://hooks.slack.com/")) {"#,
+            r#"	if strings.HasPrefix(u, "https://api.telegram.org") {"#,
+            "    return unless url.start_with?('https://hooks.slack.com')",
+        ] {
+            assert!(compares_url(line), "{line}");
+        }
+        // A host compared (the vendor a webhook goes to), a scheme
+        // compared beside it, and a URL that is used are not.
+        for line in [
+            "        return $scheme === 'https' && $host === 'hooks.slack.com';",
+            r#"  const res = await fetch("https://api.hubapi.com/crm/v3/objects/contacts", opts);"#,
+            r#"  url = x == y ? "https://api.eu.opsgenie.com" : "https://api.opsgenie.com""#,
+        ] {
+            assert!(!compares_url(line), "{line}");
+        }
     }
 
     #[test]

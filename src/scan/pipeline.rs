@@ -963,7 +963,9 @@ fn resolve_found(findings: Vec<Finding>, file: &FileText<'_>, ctx: &Ctx) -> Vec<
             ) && (mention_file || mention::line_is_mention(source_lines, f.line)))
                 || (f.kind == EvidenceKind::Endpoint
                     && ctx.asset_hosts.contains(&f.vendor)
-                    && mention::hotlinked_asset(source_lines.text_of(f.line)));
+                    && mention::hotlinked_asset(source_lines.text_of(f.line)))
+                || (f.kind == EvidenceKind::Endpoint
+                    && mention::compares_url(source_lines.text_of(f.line)));
             Found {
                 vendor: f.vendor,
                 kind: if mentioned {
