@@ -1303,17 +1303,19 @@ fn cmd_scan(
         Err(o) => return o,
     };
     result.declarations = map.map(|p| p.display().to_string());
-    let cat = Catalog::builtin();
+    // JSON needs no catalog: a scan that found nothing (an empty folder)
+    // then never loads it.
+    let cat = Catalog::builtin;
     let shown = dir.display().to_string();
     let text = match format {
         ScanFormat::Json => report::json::to_string(&result),
-        ScanFormat::Text => report::scan::text(&result, &shown, cat),
+        ScanFormat::Text => report::scan::text(&result, &shown, cat()),
         ScanFormat::Yaml => {
             let system = std::fs::canonicalize(&dir)
                 .ok()
                 .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
                 .unwrap_or_else(|| "system".into());
-            report::scan::starter_yaml(&result, &system, cat, &declared)
+            report::scan::starter_yaml(&result, &system, cat(), &declared)
         }
     };
     Outcome::ok(text, &output)
