@@ -59,6 +59,21 @@ pub fn classify(name: &str) -> Option<Classification> {
     rules().classify_segment(&field, &receivers)
 }
 
+/// The name a keyed value is read by: the key, unless the value is a name
+/// that ends with the key's words and says more (`name: serverName` is a
+/// server's name, `email: billingEmail` a billing address): then the value.
+fn qualified<'a>(rules: &Rules, key: &'a str, chain: &'a [Segment]) -> &'a str {
+    let Some(value) = chain.last().filter(|s| !s.called) else {
+        return key;
+    };
+    let (k, v) = (rules.words(key), rules.words(&value.text));
+    if v.len() > k.len() && !k.is_empty() && v.ends_with(&k) {
+        &value.text
+    } else {
+        key
+    }
+}
+
 /// Classifies an argument: an object key (when there is one) and its value
 /// expression. The key wins when it says what the data is; otherwise the
 /// value expression is read as a member chain (`user.email`,
@@ -86,7 +101,7 @@ pub fn classify_arg(key: Option<&str>, expr: &str) -> Option<Classification> {
                     receivers.extend(value_receivers.iter().rev().map(|s| s.text.clone()));
                 }
                 let field = Segment {
-                    text: last.to_string(),
+                    text: qualified(rules, last, &chain).to_string(),
                     called: false,
                 };
                 if let Some(c) = rules.classify_segment(&field, &receivers) {
@@ -1074,6 +1089,21 @@ mod tests {
 
     fn arg(key: Option<&str>, expr: &str) -> Option<String> {
         classify_arg(key, expr).map(|c| c.category)
+    }
+
+    #[test]
+    fn a_value_named_more_precisely_than_its_key_says_what_is_sent() {
+        // A server's or a project's name under `name` is not a person's.
+        assert_eq!(arg(Some("name"), "$normalizedServerName"), None);
+        assert_eq!(arg(Some("name"), "this.project_name"), None);
+        // A person's stays one, and a value named like the key changes
+        // nothing.
+        assert_eq!(arg(Some("name"), "fullName").as_deref(), Some("user.name"));
+        assert_eq!(arg(Some("name"), "user.name").as_deref(), Some("user.name"));
+        assert_eq!(
+            arg(Some("id"), "account.userId").as_deref(),
+            Some("user.unique_id")
+        );
     }
 
     #[test]

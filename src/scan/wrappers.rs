@@ -291,6 +291,14 @@ fn param_name(p: &str) -> &str {
 }
 
 /// An argument's expression when it is a bare name, spread or not.
+/// True when `expr` is the parameter `name` as it is: `to`, `...to`,
+/// `*args`, `&to`, and PHP's `$to` (its parameters are recorded without
+/// the sigil).
+fn is_param(expr: &str, name: &str) -> bool {
+    let bare = bare_name(expr);
+    bare == name || (!name.starts_with('$') && bare.strip_prefix('$') == Some(name))
+}
+
 fn bare_name(expr: &str) -> &str {
     let e = expr.trim();
     e.trim_start_matches("...")
@@ -672,7 +680,7 @@ fn self_method(callee: &str) -> Option<&str> {
 /// The parameter an argument passes on, as it is or as a member.
 fn forward_of<'p>(arg: &Arg, params: &[Param<'p>]) -> Option<Param<'p>> {
     params.iter().copied().find(|p| {
-        bare_name(&arg.expr) == p.name
+        is_param(&arg.expr, p.name)
             || member_of(&arg.expr, p.name)
             || interpolated(&arg.expr, p.name)
             || alternative(&arg.expr, p.name)
@@ -688,7 +696,7 @@ fn alternative(expr: &str, name: &str) -> bool {
     }
     e.split(['?', ':', '|'])
         .map(str::trim)
-        .any(|part| part == name)
+        .any(|part| part == name || part.strip_prefix('$') == Some(name))
 }
 
 /// The parameters a vendor call receives as they are.
@@ -702,7 +710,7 @@ fn forwards_of(call: &Call, callee: &str, spec: &CallSpec, params: &[Param<'_>])
         if let Some(arg) = call
             .args
             .iter()
-            .find(|a| bare_name(&a.expr) == name || alternative(&a.expr, name))
+            .find(|a| is_param(&a.expr, name) || alternative(&a.expr, name))
         {
             let first = arg.position == Some(0) && arg.key.is_none();
             // `capture({ distinctId, event, properties })`: the event's name.
@@ -1608,7 +1616,7 @@ pub fn resolve(
             for arg in &call.args {
                 for fw in &w.forwards {
                     if forwarded(arg, fw) {
-                        field_of(w, fw, arg, specs, &mut fields);
+                        field_of(w, fw, call, arg, specs, &mut fields);
                     }
                 }
             }
@@ -1833,9 +1841,12 @@ fn implied_place(fw: &Forward) -> bool {
         .is_some_and(|c| c.starts_with("user.location"))
 }
 
+/// The fields one argument of a wrapper's call site gives, reported where
+/// [`calls::at_call`] says (at the call when the value was built before it).
 fn field_of(
     w: &Wrapper,
     fw: &Forward,
+    call: &Call,
     arg: &Arg,
     specs: &calls::Specs,
     fields: &mut BTreeSet<CallField>,
@@ -1859,11 +1870,12 @@ fn field_of(
     let place = implied_place(fw);
     if let Some(category) = calls::classify_for(seen, w.vendor, specs).filter(|_| !place) {
         if !(whole && fw.event_name && !category.starts_with("user.unique_id")) {
+            let (line, name) = calls::at_call(call, arg);
             fields.insert(CallField {
                 vendor: w.vendor,
                 category,
-                name: arg.key.clone().unwrap_or_else(|| arg.expr.clone()),
-                line: arg.line,
+                name,
+                line,
             });
         }
     }
@@ -1875,11 +1887,18 @@ fn field_of(
         && !calls::is_literal(&arg.expr)
         && !constant_place
     {
+        let (line, name) = calls::at_call(
+            call,
+            &Arg {
+                key: None,
+                ..arg.clone()
+            },
+        );
         fields.insert(CallField {
             vendor: w.vendor,
             category: calls::implied_category(implied, &arg.expr),
-            name: arg.expr.clone(),
-            line: arg.line,
+            name,
+            line,
         });
     }
 }

@@ -188,3 +188,83 @@ fn a_parameter_sent_in_a_request_url_query_is_forwarded() {
         "{fields:?}"
     );
 }
+
+/// A Laravel service around a cloud provider's REST API: a private
+/// `request` sends whatever array its callers give (PHP parameters are
+/// `$data` in the body and `data` in the signature), `createServer` passes
+/// its own on, and a Livewire component calls it through a parameter typed
+/// with the service.
+const CLOUD_SERVICE: &str = r#"<?php
+
+namespace App\Services;
+
+use Illuminate\Support\Facades\Http;
+
+class HetznerService
+{
+    private string $baseUrl = 'https://api.hetzner.cloud/v1';
+
+    public function __construct(private string $token) {}
+
+    private function request(string $method, string $endpoint, array $data = [])
+    {
+        $response = Http::withHeaders(['Authorization' => 'Bearer '.$this->token])
+            ->timeout(30)
+            ->{$method}($this->baseUrl.$endpoint, $data);
+
+        return $response->json();
+    }
+
+    public function getLocations(): array
+    {
+        return $this->request('get', '/locations')['locations'] ?? [];
+    }
+
+    public function createServer(array $params): array
+    {
+        return $this->request('post', '/servers', $params)['server'] ?? [];
+    }
+}
+"#;
+
+const CLOUD_COMPONENT: &str = r#"<?php
+
+namespace App\Livewire\Server;
+
+use App\Services\HetznerService;
+
+class ByHetzner
+{
+    private function createHetznerServer(HetznerService $hetznerService, $user): array
+    {
+        $params = [
+            'name' => $this->normalizedServerName,
+            'image' => $this->selected_image,
+        ];
+        $params['labels'] = ['owner' => $user->email];
+
+        return $hetznerService->createServer($params);
+    }
+}
+"#;
+
+#[test]
+fn a_php_service_around_a_request_is_called_through_a_typed_parameter() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "app/Services/HetznerService.php", CLOUD_SERVICE);
+    write(root, "app/Livewire/Server/ByHetzner.php", CLOUD_COMPONENT);
+    let r = run(root);
+    let ev = evidence(&r, "hetzner");
+    assert!(
+        ev.iter()
+            .any(|e| e.contains("app/Livewire/Server/ByHetzner.php:17")),
+        "{ev:?}"
+    );
+    // The owner's email added to the array before the call is sent; the
+    // server's name is the server's, not a person's.
+    assert_eq!(
+        call_fields(&r, "hetzner"),
+        vec!["user.contact.email app/Livewire/Server/ByHetzner.php:17".to_string()]
+    );
+}

@@ -238,15 +238,21 @@ fn assign(ctx: &mut Ctx<'_>, left: Node<'_>, right: Node<'_>, at: Node<'_>) {
                 if object.kind() == "variable_name"
                     && matches!(key.kind(), "string" | "encapsed_string")
                 {
-                    let arg = Arg {
-                        key: Some(unquote(ctx.text(*key)).to_string()),
-                        expr: ctx.compact(right),
-                        line: ctx.line(right),
-                        position: None,
-                    };
+                    // A nested array (`$p['labels'] = ['owner' => ...]`)
+                    // gives its keys under this one.
+                    let key = unquote(ctx.text(*key)).to_string();
+                    let args = engine::flatten(ctx, &Php, vec![Entry::Keyed(key, right)]);
                     let var = var_name(ctx, *object);
-                    if ctx.extend_literal(&var, arg) {
-                        return;
+                    for arg in args {
+                        if !ctx.extend_literal(
+                            &var,
+                            Arg {
+                                position: None,
+                                ..arg
+                            },
+                        ) {
+                            break;
+                        }
                     }
                 }
             }

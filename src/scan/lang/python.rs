@@ -190,14 +190,20 @@ fn assign(ctx: &mut Ctx<'_>, left: Node<'_>, right: Node<'_>, at: Node<'_>) {
             };
             if let (Some(object), Some(key)) = (object, key) {
                 if object.kind() == "identifier" {
-                    let arg = Arg {
-                        key: Some(key),
-                        expr: ctx.compact(right),
-                        line: ctx.line(right),
-                        position: None,
-                    };
+                    // A nested dict (`props["user"] = {"email": ...}`) gives
+                    // its keys under this one.
                     let var = ctx.text(object).to_string();
-                    if ctx.extend_literal(&var, arg) {
+                    if ctx.literal(&var).is_some() {
+                        let args = engine::flatten(ctx, &Py, vec![Entry::Keyed(key, right)]);
+                        for arg in args {
+                            ctx.extend_literal(
+                                &var,
+                                Arg {
+                                    position: None,
+                                    ..arg
+                                },
+                            );
+                        }
                         return;
                     }
                 }
