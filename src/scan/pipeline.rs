@@ -449,7 +449,6 @@ fn first_pass<'c>(
     opts: &ScanOptions,
     catalog: impl FnOnce() -> &'c Catalog + Send,
 ) -> Option<First<'c>> {
-    use std::sync::mpsc::TryRecvError;
     use std::sync::{Mutex, OnceLock};
 
     let (tx, rx) = std::sync::mpsc::channel::<WalkedFile>();
@@ -499,21 +498,10 @@ fn first_pass<'c>(
                 // `tx` is dropped here: the receiver sees the walk's end.
             });
             loop {
-                let f = match rx.try_recv() {
-                    Ok(f) => f,
-                    Err(TryRecvError::Disconnected) => break,
-                    Err(TryRecvError::Empty) => {
-                        // Help with the files already handed out (on one
-                        // thread: run the walk itself), else wait for the next.
-                        if rayon::yield_now() != Some(rayon::Yield::Executed) {
-                            match rx.recv_timeout(std::time::Duration::from_millis(1)) {
-                                Ok(f) => f,
-                                Err(_) => continue,
-                            }
-                        } else {
-                            continue;
-                        }
-                    }
+                let f = match next_file(&rx, build.is_some()) {
+                    Next::File(f) => f,
+                    Next::Again => continue,
+                    Next::End => break,
                 };
                 if let Some(b) = build.take() {
                     // The first file: the catalog is needed.
@@ -584,6 +572,42 @@ fn first_pass<'c>(
         outcomes,
         kept,
     })
+}
+
+/// What [`next_file`] got from the walk.
+enum Next {
+    File(WalkedFile),
+    /// Nothing yet (or other work was done meanwhile): ask again.
+    Again,
+    /// The walk is over and every file was taken.
+    End,
+}
+
+/// The walk's next file, for the first pass's loop. Before the first file
+/// (`before_first`), it waits a moment: another thread takes the walk, and
+/// this one builds the catalog beside it. Then it helps with the files
+/// already handed out (on one thread, or when no other thread took it: it
+/// runs the walk itself), else waits for the next file.
+fn next_file(rx: &std::sync::mpsc::Receiver<WalkedFile>, before_first: bool) -> Next {
+    use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
+    use std::time::Duration;
+    let waited = |r: Result<WalkedFile, RecvTimeoutError>| match r {
+        Ok(f) => Some(Next::File(f)),
+        Err(RecvTimeoutError::Disconnected) => Some(Next::End),
+        Err(RecvTimeoutError::Timeout) => None,
+    };
+    match rx.try_recv() {
+        Ok(f) => return Next::File(f),
+        Err(TryRecvError::Disconnected) => return Next::End,
+        Err(TryRecvError::Empty) => {}
+    }
+    if before_first && let Some(n) = waited(rx.recv_timeout(Duration::from_micros(200))) {
+        return n;
+    }
+    if rayon::yield_now() == Some(rayon::Yield::Executed) {
+        return Next::Again;
+    }
+    waited(rx.recv_timeout(Duration::from_millis(1))).unwrap_or(Next::Again)
 }
 
 /// The items of `v` in the order of `order` (a permutation of its positions).
