@@ -1145,12 +1145,7 @@ fn cmd_rank(
             format!(
                 "error: -o {} is a folder: rank writes a folder of pages only as HTML and for the map as declared\n  help: add `--format html` (without --assume/--without), or name a file: -o rank.{}\n",
                 crate::report::escape::terminal(&dir.display().to_string()),
-                match format {
-                    Format::Json => "json",
-                    Format::Markdown => "md",
-                    Format::Html => "html",
-                    Format::Text => "txt",
-                }
+                format.extension()
             ),
         );
     }
@@ -1268,12 +1263,7 @@ fn cmd_diff(
     }
     let names = (before.display().to_string(), after.display().to_string());
     let d = crate::graph::diff::diff(&a, &b, (&names.0, &names.1), mode.into());
-    let out = match format {
-        DiffFormat::Text => report::text::diff(&d),
-        DiffFormat::Json => report::json::to_string(&d),
-        DiffFormat::Markdown => report::markdown::diff(&d),
-    };
-    Outcome::ok(out, &output)
+    Outcome::ok(report::diff(&d, format), &output)
 }
 
 /// `blastmap scan`.
@@ -1303,20 +1293,26 @@ fn cmd_scan(
         Err(o) => return o,
     };
     result.declarations = map.map(|p| p.display().to_string());
-    // JSON needs no catalog: a scan that found nothing (an empty folder)
-    // then never loads it.
-    let cat = Catalog::builtin;
     let shown = dir.display().to_string();
+    // The starter file's system name: the scanned folder's.
+    let system = || {
+        std::fs::canonicalize(&dir)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "system".into())
+    };
     let text = match format {
+        // JSON needs no catalog: a scan that found nothing (an empty
+        // folder) then never loads it.
         ScanFormat::Json => report::json::to_string(&result),
-        ScanFormat::Text => report::scan::text(&result, &shown, cat()),
-        ScanFormat::Yaml => {
-            let system = std::fs::canonicalize(&dir)
-                .ok()
-                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .unwrap_or_else(|| "system".into());
-            report::scan::starter_yaml(&result, &system, cat(), &declared)
-        }
+        _ => report::scan::render(
+            &result,
+            format,
+            &shown,
+            system,
+            Catalog::builtin(),
+            &declared,
+        ),
     };
     Outcome::ok(text, &output)
 }
@@ -1346,12 +1342,7 @@ fn cmd_validate(file: Option<PathBuf>, map: Option<PathBuf>) -> Outcome {
             stdout: format!(
                 "{}: ok{}: system {}, {} subjects, {} fields, {} components, {} vendors, {} flows\n",
                 crate::report::escape::terminal(&path.display().to_string()),
-                match kind {
-                    InputKind::Declaration => "",
-                    InputKind::Fides => " (a Fides manifest)",
-                    InputKind::Scan => " (a scan output)",
-                    InputKind::Merged => " (a merged map)",
-                },
+                kind.read_as(),
                 crate::report::escape::terminal(&m.system),
                 m.subjects.len(),
                 m.fields.values().filter(|f| !f.implicit).count(),

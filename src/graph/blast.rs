@@ -211,10 +211,14 @@ pub struct ActionReport {
     pub id: String,
     /// Title.
     pub title: String,
-    /// What exactly to do, from the exposure.
+    /// What exactly to do, from the exposure: written by
+    /// `report::words` (empty in the report `DataGraph::blast` returns).
     pub text: String,
     /// Code and declaration locations it concerns (`file:line`).
     pub locations: Vec<String>,
+    /// The affected people's regions that matched the rule's `regions`.
+    #[serde(skip)]
+    pub regions: Vec<String>,
 }
 
 /// One term of the score.
@@ -263,7 +267,9 @@ pub struct BlastReport {
     pub scenarios: Vec<ScenarioReport>,
     /// The response checklist.
     pub actions: Vec<ActionReport>,
-    /// Statements the reader must not miss (e.g. "no rotation needed").
+    /// Statements the reader must not miss (e.g. "no rotation needed"):
+    /// written by `report::words` from the rest (empty in the report
+    /// `DataGraph::blast` returns).
     pub notes: Vec<String>,
     /// Known sub-processors of the vendor (catalog and declared flows).
     pub sub_processors: Vec<String>,
@@ -276,6 +282,10 @@ pub struct BlastReport {
     /// the notices' words; not part of the JSON, whose `affected` has them.
     #[serde(skip)]
     pub subject_descriptions: BTreeMap<String, String>,
+    /// The ids of the map's credential fields (exposed or not), for the
+    /// note that says which did not reach the vendor.
+    #[serde(skip)]
+    pub credentials_held: Vec<String>,
 }
 
 /// Why `blast` could not answer.
@@ -667,10 +677,19 @@ impl DataGraph<'_> {
                 .iter()
                 .filter_map(|(id, s)| Some((id.clone(), s.description.clone()?)))
                 .collect(),
+            credentials_held: self.credential_ids(),
         };
         report.actions = self.actions(&report, v);
-        report.notes = notes(&report, self);
         Ok(report)
+    }
+
+    /// The ids of the map's credential fields.
+    fn credential_ids(&self) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|f| is_credential(&f.category))
+            .map(|f| f.id.clone())
+            .collect()
     }
 
     /// The subjects with an exposed field, each with its fields (sorted),
@@ -782,7 +801,6 @@ impl DataGraph<'_> {
 
     fn actions(&self, report: &BlastReport, v: NodeIndex) -> Vec<ActionReport> {
         let rules = Rules::builtin();
-        let name = &report.vendor_name;
         let cats: Vec<&str> = report.exposed.iter().map(|e| e.category.as_str()).collect();
         let regions: BTreeSet<&str> = report
             .affected
@@ -811,48 +829,17 @@ impl DataGraph<'_> {
             if !(exposed_ok && scenario_ok && regions_ok) {
                 continue;
             }
-            let (text, locations) = match rule.id.as_str() {
-                "remove-integration" => {
-                    let locs = self.integration_locations(v);
-                    let text = if locs.is_empty() {
-                        format!("Revoke the keys and tokens {name} holds. No flow into {name} has a known location.")
-                    } else {
-                        if locs.len() == 1 {
-                            format!("Revoke the keys and tokens {name} holds, and remove or disable the integration at the location below.")
-                        } else {
-                            format!("Revoke the keys and tokens {name} holds, and remove or disable the integration at each of the {} locations below.", locs.len())
-                        }
-                    };
-                    (text, locs)
-                }
-                "notify-subjects" => (notify_subjects(report), Vec::new()),
-                "warn-phishing" => (
-                    "Warn them that messages using their name and their relationship to this system may follow; say that you never ask for passwords, API keys or payment details by email, and recommend two-factor authentication.".to_string(),
-                    Vec::new(),
-                ),
-                "rotate-credentials" => {
-                    let creds: Vec<String> = report.exposed.iter().filter(|e| is_credential(&e.category)).map(|e| format!("{} ({})", e.field, e.category)).collect();
-                    (format!("Rotate or revoke: {}; force re-authentication where they are passwords or session tokens.", creds.join(", ")), Vec::new())
-                }
-                "review-sub-processors" => {
-                    let text = if report.sub_processors.is_empty() {
-                        format!("Ask {name} which sub-processors stored or processed the data; none are known to the catalog or the declarations.")
-                    } else {
-                        format!("Ask {name} whether its sub-processors ({}) were affected, and what they hold.", report.sub_processors.join(", "))
-                    };
-                    (text, Vec::new())
-                }
-                "notify-regulator" => (
-                    format!("Affected people live in: {}. Under GDPR Art. 33, notify the supervisory authority within 72 hours of becoming aware of the breach, unless it is unlikely to result in a risk to them; record the decision either way.", matched_regions.join(", ")),
-                    Vec::new(),
-                ),
-                _ => (rule.title.clone(), Vec::new()),
+            let locations = if rule.id == "remove-integration" {
+                self.integration_locations(v)
+            } else {
+                Vec::new()
             };
             out.push(ActionReport {
                 id: rule.id.clone(),
                 title: rule.title.clone(),
-                text,
+                text: String::new(),
                 locations,
+                regions: matched_regions.iter().map(|r| r.to_string()).collect(),
             });
         }
         out
@@ -881,100 +868,9 @@ impl DataGraph<'_> {
     }
 }
 
-fn is_credential(category: &str) -> bool {
+/// A category within `user.authorization` or `system.authentication`.
+pub fn is_credential(category: &str) -> bool {
     use crate::catalog::taxonomy::Taxonomy;
     Taxonomy::is_within(category, "user.authorization")
         || Taxonomy::is_within(category, "system.authentication")
-}
-
-/// "Tell customers (50,000 people) what was exposed: ...; say as clearly
-/// what was not: ...", one sentence per group of people, each with only
-/// its own fields, so that no kind of information is said to be both
-/// exposed and not exposed for the same people.
-fn notify_subjects(report: &BlastReport) -> String {
-    let mut out = Vec::new();
-    for a in &report.affected {
-        // Fields of no subject are the `unassigned` group of `affected`.
-        let theirs = |s: &Option<String>| s.as_deref().unwrap_or("unassigned") == a.subject;
-        let who = match a.count {
-            Some(c) => format!("{} ({} people)", a.subject, group_digits(c)),
-            None => format!("{} (count unknown)", a.subject),
-        };
-        let what: Vec<&str> = dedup_plain(
-            report
-                .exposed
-                .iter()
-                .filter(|e| theirs(&e.subject))
-                .map(|e| e.plain.as_str()),
-        );
-        let not: Vec<&str> = dedup_plain(
-            report
-                .not_exposed
-                .iter()
-                .filter(|e| theirs(&e.subject))
-                .map(|e| e.plain.as_str())
-                .filter(|p| !what.contains(p)),
-        );
-        let mut text = format!("Tell {who} what was exposed: {}.", what.join(", "));
-        if !not.is_empty() {
-            text.push_str(&format!(
-                " Say as clearly what was not: {}.",
-                not.join(", ")
-            ));
-        }
-        out.push(text);
-    }
-    out.join(" ")
-}
-
-fn dedup_plain<'a>(it: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut seen = BTreeSet::new();
-    it.filter(|s| seen.insert(*s)).collect()
-}
-
-/// `1200000` → `1,200,000`.
-pub fn group_digits(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn notes(report: &BlastReport, g: &DataGraph) -> Vec<String> {
-    let mut notes = Vec::new();
-    if report.exposed.is_empty() {
-        notes.push(format!(
-            "No user data known to this map reaches {}.",
-            report.vendor_name
-        ));
-    }
-    if !report.credentials_exposed {
-        let held: Vec<&str> = g
-            .fields
-            .iter()
-            .filter(|f| is_credential(&f.category))
-            .map(|f| f.id.as_str())
-            .collect();
-        if held.is_empty() {
-            notes.push("No credentials were exposed: rotating passwords or API keys is not needed because of this incident.".into());
-        } else {
-            notes.push(format!(
-                "No credentials were exposed ({} did not reach {}): rotating passwords or API keys is not needed because of this incident.",
-                held.join(", "),
-                report.vendor_name
-            ));
-        }
-    }
-    if report.mode == Mode::Code {
-        notes.push(format!("Code mode: {}'s SDK is assumed compromised, so everything held by the components that embed it is counted as exposed.", report.vendor_name));
-    }
-    if report.exposed.iter().any(|e| e.subject.is_none()) {
-        notes.push("Some exposed fields have no subject: declare `subject:` on them to count the people affected.".into());
-    }
-    notes
 }

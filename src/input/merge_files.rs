@@ -80,7 +80,8 @@ pub fn read_input(spec: &InputSpec) -> Result<Merged, MergeError> {
             let map = crate::model::fides::load_str(&text, &file)?;
             Ok(from_map(&map, &repo, kind.as_str(), &name))
         }
-        _ => {
+        // A merged map was joined as it is, above.
+        InputKind::Declaration | InputKind::Merged => {
             let mut map = declaration::load_str(&text, &file)?;
             declaration::locate_flows(&mut map, &text);
             Ok(from_map(&map, &repo, kind.as_str(), &name))

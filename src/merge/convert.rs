@@ -21,7 +21,7 @@ use crate::model::draft::{
     DraftVendor, Places, Rules,
 };
 use crate::model::{
-    ComponentKind, Evidence, EvidenceKind, FlowFields, Map, Origin, Scope, Subject, VendorCategory,
+    ComponentKind, EvidenceKind, FlowFields, Map, Origin, Scope, Subject, VendorCategory,
 };
 use crate::scan::ScanResult;
 
@@ -200,17 +200,12 @@ pub fn from_map(map: &Map, repo: &str, input: &str, file: &str) -> Merged {
         let evidence = flow
             .evidence
             .iter()
-            .map(|e| MEvidence {
-                repo: repo.to_string(),
-                kind: e.kind,
-                file: if e.kind == EvidenceKind::Declared {
-                    file.to_string()
-                } else {
-                    e.file.clone()
-                },
-                line: e.line,
-                text: e.text.clone(),
-                scope: e.scope,
+            .map(|e| {
+                let mut m = MEvidence::of(repo, e);
+                if e.kind == EvidenceKind::Declared {
+                    m.file = file.to_string();
+                }
+                m
             })
             .collect();
         let f = MFlow {
@@ -303,14 +298,7 @@ pub fn from_scan(scan: &ScanResult, repo: &str, file: &str) -> Result<Merged, Lo
         let mut evidence: BTreeSet<MEvidence> = integ
             .evidence
             .iter()
-            .map(|e| MEvidence {
-                repo: repo.to_string(),
-                kind: e.kind,
-                file: e.file.clone(),
-                line: e.line,
-                text: e.text.clone(),
-                scope: e.scope,
-            })
+            .map(|e| MEvidence::of(repo, e))
             .collect();
         for (j, u) in integ.fields.iter().enumerate() {
             if !taxonomy.contains(&u.category) {
@@ -548,17 +536,7 @@ pub fn to_map(doc: &Merged, file: &str) -> Result<(Map, Repos), LoadError> {
             fields: Some(fields),
             purpose: (!f.purposes.is_empty())
                 .then(|| f.purposes.iter().cloned().collect::<Vec<_>>().join("; ")),
-            evidence: f
-                .evidence
-                .iter()
-                .map(|e| Evidence {
-                    kind: e.kind,
-                    file: format!("{}:{}", e.repo, e.file),
-                    line: e.line,
-                    text: e.text.clone(),
-                    scope: e.scope,
-                })
-                .collect(),
+            evidence: f.evidence.iter().map(MEvidence::to_evidence).collect(),
             origin: model_origin(f.origin),
         });
         repos.flows.push(f.repos.iter().cloned().collect());

@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ComponentKind, EvidenceKind, Scope, Sensitivity, VendorCategory};
+use crate::model::{ComponentKind, Evidence, EvidenceKind, Scope, Sensitivity, VendorCategory};
 
 pub use convert::{
     MergeError, from_map, from_scan, load, repo_from_path, summary, to_map, valid_repo_name,
@@ -246,7 +246,11 @@ impl MFields {
     }
 }
 
-/// Where a fact was seen, in which repository.
+/// Where a fact was seen, in which repository: the merged file's wire form
+/// of an [`Evidence`] (its fields, flat, after `repo`). It is a struct of
+/// its own rather than `Evidence` flattened because serde cannot deny
+/// unknown keys through a flattened field, and a merged file is strict;
+/// [`MEvidence::of`] and [`MEvidence::to_evidence`] convert.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MEvidence {
@@ -263,6 +267,31 @@ pub struct MEvidence {
     /// Production, test or dev.
     #[serde(default)]
     pub scope: Scope,
+}
+
+impl MEvidence {
+    /// `e` as seen in `repo`.
+    pub fn of(repo: &str, e: &Evidence) -> MEvidence {
+        MEvidence {
+            repo: repo.to_string(),
+            kind: e.kind,
+            file: e.file.clone(),
+            line: e.line,
+            text: e.text.clone(),
+            scope: e.scope,
+        }
+    }
+
+    /// Back to an [`Evidence`] whose file is `repo:file`.
+    pub fn to_evidence(&self) -> Evidence {
+        Evidence {
+            kind: self.kind,
+            file: format!("{}:{}", self.repo, self.file),
+            line: self.line,
+            text: self.text.clone(),
+            scope: self.scope,
+        }
+    }
 }
 
 /// A flow between two systems (all flows of one pair, united).

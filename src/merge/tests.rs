@@ -66,16 +66,36 @@ fn evidence() -> impl Strategy<Value = MEvidence> {
         })
 }
 
-fn doc() -> impl Strategy<Value = Merged> {
-    let repo_infos = vec(
+/// Every strategy of one section yields one-entry documents, joined in
+/// order by [`doc`].
+fn one(fill: impl FnOnce(&mut Merged)) -> Merged {
+    let mut one = Merged::empty();
+    fill(&mut one);
+    one
+}
+
+fn repo_docs() -> impl Strategy<Value = Vec<Merged>> {
+    vec(
         (
             select(REPOS),
             btree_set(text(), 0..2),
             btree_set(text(), 0..2),
         ),
         0..3,
-    );
-    let subjects = vec(
+    )
+    .prop_map(|v| {
+        v.into_iter()
+            .map(|(r, systems, inputs)| {
+                one(|d| {
+                    d.repos.insert(r.into(), RepoInfo { systems, inputs });
+                })
+            })
+            .collect()
+    })
+}
+
+fn subject_docs() -> impl Strategy<Value = Vec<Merged>> {
+    vec(
         (
             select(&["customer", "employee"][..]),
             option::of(text()),
@@ -84,8 +104,32 @@ fn doc() -> impl Strategy<Value = Merged> {
             repos(),
         ),
         0..3,
-    );
-    let taxonomy = vec(
+    )
+    .prop_map(|v| {
+        v.into_iter()
+            .map(|(id, description, count, regions, repos)| {
+                one(|d| {
+                    d.subjects.insert(
+                        id.into(),
+                        MSubject {
+                            description,
+                            count,
+                            count_by_region: regions
+                                .iter()
+                                .filter_map(|r| count.map(|c| (r.clone(), c / 2)))
+                                .collect(),
+                            regions: regions.into_iter().collect(),
+                            repos,
+                        },
+                    );
+                })
+            })
+            .collect()
+    })
+}
+
+fn category_docs() -> impl Strategy<Value = Vec<Merged>> {
+    vec(
         (
             select(&["user.content.prompts", "user.content.files"][..]),
             text(),
@@ -95,8 +139,29 @@ fn doc() -> impl Strategy<Value = Merged> {
             repos(),
         ),
         0..2,
-    );
-    let fields = vec(
+    )
+    .prop_map(|v| {
+        v.into_iter()
+            .map(|(k, name, parent, sensitivity, plain, repos)| {
+                one(|d| {
+                    d.taxonomy.insert(
+                        k.into(),
+                        MCategory {
+                            name,
+                            parent: parent.into(),
+                            sensitivity,
+                            plain,
+                            repos,
+                        },
+                    );
+                })
+            })
+            .collect()
+    })
+}
+
+fn field_docs() -> impl Strategy<Value = Vec<Merged>> {
+    vec(
         (
             select(&["a/email", "b/email", "a/user.name"][..]),
             select(&["user.contact.email", "user.name"][..]),
@@ -107,8 +172,32 @@ fn doc() -> impl Strategy<Value = Merged> {
             repos(),
         ),
         0..4,
-    );
-    let components = vec(
+    )
+    .prop_map(|v| {
+        v.into_iter()
+            .map(
+                |(id, category, subject, sensitivity, description, implicit, repos)| {
+                    one(|d| {
+                        d.fields.insert(
+                            id.into(),
+                            MField {
+                                category: category.into(),
+                                subject: subject.map(String::from),
+                                sensitivity,
+                                description,
+                                implicit,
+                                repos,
+                            },
+                        );
+                    })
+                },
+            )
+            .collect()
+    })
+}
+
+fn component_docs() -> impl Strategy<Value = Vec<Merged>> {
+    vec(
         (
             select(&IDS[..3]),
             option::of(text()),
@@ -122,8 +211,30 @@ fn doc() -> impl Strategy<Value = Merged> {
             repos(),
         ),
         0..4,
-    );
-    let vendors = vec(
+    )
+    .prop_map(|v| {
+        v.into_iter()
+            .map(|(id, name, kind, paths, holds, origin, repos)| {
+                one(|d| {
+                    d.components.insert(
+                        id.into(),
+                        MComponent {
+                            name,
+                            kind,
+                            paths,
+                            holds,
+                            origin,
+                            repos,
+                        },
+                    );
+                })
+            })
+            .collect()
+    })
+}
+
+fn vendor_docs() -> impl Strategy<Value = Vec<Merged>> {
+    vec(
         (
             select(&IDS[3..]),
             text(),
@@ -133,8 +244,29 @@ fn doc() -> impl Strategy<Value = Merged> {
             repos(),
         ),
         0..3,
-    );
-    let flows = vec(
+    )
+    .prop_map(|v| {
+        v.into_iter()
+            .map(|(id, name, category, access, origin, repos)| {
+                one(|d| {
+                    d.vendors.insert(
+                        id.into(),
+                        MVendor {
+                            name,
+                            category,
+                            access,
+                            origin,
+                            repos,
+                        },
+                    );
+                })
+            })
+            .collect()
+    })
+}
+
+fn flow_docs() -> impl Strategy<Value = Vec<Merged>> {
+    vec(
         (
             select(IDS),
             select(IDS),
@@ -148,7 +280,36 @@ fn doc() -> impl Strategy<Value = Merged> {
             repos(),
         ),
         0..5,
-    );
+    )
+    .prop_map(|v| {
+        v.into_iter()
+            .map(|(from, to, fields, purposes, origin, evidence, repos)| {
+                one(|d| {
+                    d.flows.insert(
+                        (from.into(), to.into()),
+                        MFlow {
+                            from: from.into(),
+                            to: to.into(),
+                            fields: match fields {
+                                None => MFields::All(AllTag::All),
+                                Some(s) => MFields::List(s),
+                            },
+                            purposes,
+                            origin,
+                            evidence,
+                            repos,
+                        },
+                    );
+                })
+            })
+            .collect()
+    })
+}
+
+/// A merged document built through `join` of one-entry documents, as the
+/// real inputs would arrive (duplicates within a document collide too),
+/// with non-production uses, skipped files and a system name.
+fn doc() -> impl Strategy<Value = Merged> {
     let others = (
         btree_set(
             (
@@ -162,110 +323,19 @@ fn doc() -> impl Strategy<Value = Merged> {
         option::of(select(&["acme", "beta"][..])),
     );
     (
-        repo_infos, subjects, taxonomy, fields, components, vendors, flows, others,
+        repo_docs(),
+        subject_docs(),
+        category_docs(),
+        field_docs(),
+        component_docs(),
+        vendor_docs(),
+        flow_docs(),
+        others,
     )
         .prop_map(|(ri, su, ta, fi, co, ve, fl, (np, sk, system))| {
-            // Build through `join` of one-entry documents, as the real
-            // inputs would arrive; duplicates within a document collide too.
             let mut d = Merged::empty();
             d.system = system.map(String::from);
-            for (r, systems, inputs) in ri {
-                let mut one = Merged::empty();
-                one.repos.insert(r.into(), RepoInfo { systems, inputs });
-                d.join(one);
-            }
-            for (id, description, count, regions, repos) in su {
-                let mut one = Merged::empty();
-                one.subjects.insert(
-                    id.into(),
-                    MSubject {
-                        description,
-                        count,
-                        count_by_region: regions
-                            .iter()
-                            .filter_map(|r| count.map(|c| (r.clone(), c / 2)))
-                            .collect(),
-                        regions: regions.into_iter().collect(),
-                        repos,
-                    },
-                );
-                d.join(one);
-            }
-            for (k, name, parent, sensitivity, plain, repos) in ta {
-                let mut one = Merged::empty();
-                one.taxonomy.insert(
-                    k.into(),
-                    MCategory {
-                        name,
-                        parent: parent.into(),
-                        sensitivity,
-                        plain,
-                        repos,
-                    },
-                );
-                d.join(one);
-            }
-            for (id, category, subject, sensitivity, description, implicit, repos) in fi {
-                let mut one = Merged::empty();
-                one.fields.insert(
-                    id.into(),
-                    MField {
-                        category: category.into(),
-                        subject: subject.map(String::from),
-                        sensitivity,
-                        description,
-                        implicit,
-                        repos,
-                    },
-                );
-                d.join(one);
-            }
-            for (id, name, kind, paths, holds, origin, repos) in co {
-                let mut one = Merged::empty();
-                one.components.insert(
-                    id.into(),
-                    MComponent {
-                        name,
-                        kind,
-                        paths,
-                        holds,
-                        origin,
-                        repos,
-                    },
-                );
-                d.join(one);
-            }
-            for (id, name, category, access, origin, repos) in ve {
-                let mut one = Merged::empty();
-                one.vendors.insert(
-                    id.into(),
-                    MVendor {
-                        name,
-                        category,
-                        access,
-                        origin,
-                        repos,
-                    },
-                );
-                d.join(one);
-            }
-            for (from, to, fields, purposes, origin, evidence, repos) in fl {
-                let mut one = Merged::empty();
-                one.flows.insert(
-                    (from.into(), to.into()),
-                    MFlow {
-                        from: from.into(),
-                        to: to.into(),
-                        fields: match fields {
-                            None => MFields::All(AllTag::All),
-                            Some(s) => MFields::List(s),
-                        },
-                        purposes,
-                        origin,
-                        evidence,
-                        repos,
-                    },
-                );
+            for one in [ri, su, ta, fi, co, ve, fl].into_iter().flatten() {
                 d.join(one);
             }
             d.not_production = np

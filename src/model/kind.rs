@@ -36,6 +36,17 @@ impl InputKind {
             InputKind::Merged => "merged",
         }
     }
+
+    /// What `validate` adds after "ok" to say what the file was read as
+    /// (nothing for a declaration).
+    pub fn read_as(self) -> &'static str {
+        match self {
+            InputKind::Declaration => "",
+            InputKind::Fides => " (a Fides manifest)",
+            InputKind::Scan => " (a scan output)",
+            InputKind::Merged => " (a merged map)",
+        }
+    }
 }
 
 #[derive(Deserialize)]

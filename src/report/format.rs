@@ -19,6 +19,18 @@ pub enum Format {
     Html,
 }
 
+impl Format {
+    /// The file name extension of an output in this format (`rank.md`).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::Text => "txt",
+        }
+    }
+}
+
 /// An output format for the data-flow diagram (`graph`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DiagramFormat {

@@ -14,7 +14,8 @@ use askama::Template;
 
 use super::diagram::svg::{self, DomIds, DomRadius};
 use super::view::{Group, PathView, groups, paths};
-use crate::graph::blast::{BlastReport, HopKind, group_digits};
+use super::words::group_digits;
+use crate::graph::blast::{BlastReport, HopKind};
 use crate::graph::rank::RankReport;
 use crate::report::diagram::{Diagram, PICKER_FIELDS, Radius};
 
@@ -72,6 +73,7 @@ struct BlastPage<'a> {
 /// The blast report as one page; with a diagram (the system with this
 /// vendor's radius highlighted) when one is given.
 pub fn blast(r: &BlastReport, diagram: Option<&Diagram>) -> String {
+    let r = &super::words::worded(r);
     let svg = diagram
         .map(|d| svg::render(d, &DomIds::new(d)))
         .unwrap_or_default();

@@ -3,7 +3,8 @@
 use askama::Template;
 
 use super::view::PathView;
-use crate::graph::blast::{BlastReport, HopKind, group_digits};
+use super::words::group_digits;
+use crate::graph::blast::{BlastReport, HopKind};
 use crate::graph::diff::MapDiff;
 use crate::graph::rank::RankReport;
 
@@ -54,6 +55,7 @@ struct RankMd<'a> {
 
 /// The blast report for a ticket.
 pub fn blast(r: &BlastReport) -> String {
+    let r = &super::words::worded(r);
     BlastMd {
         r,
         paths: super::view::paths(r),

@@ -23,6 +23,7 @@ pub mod recording;
 pub mod scan;
 pub mod text;
 pub mod view;
+pub mod words;
 
 use crate::graph::blast::BlastReport;
 use crate::graph::rank::RankReport;
@@ -33,10 +34,19 @@ pub use format::{DiagramFormat, Format};
 pub fn blast(report: &BlastReport, format: Format) -> String {
     match format {
         Format::Text => text::blast(report),
-        Format::Json => json::to_string(report),
+        Format::Json => json::to_string(&words::worded(report)),
         Format::Markdown => markdown::blast(report),
         // Without the graph there is no diagram; the CLI passes one.
         Format::Html => html::blast(report, None),
+    }
+}
+
+/// Renders the difference between two maps.
+pub fn diff(d: &crate::graph::diff::MapDiff, format: format::DiffFormat) -> String {
+    match format {
+        format::DiffFormat::Text => text::diff(d),
+        format::DiffFormat::Json => json::to_string(d),
+        format::DiffFormat::Markdown => markdown::diff(d),
     }
 }
 

@@ -29,8 +29,9 @@ use askama::Template;
 use serde::Deserialize;
 
 pub use super::format::NoticeFormat;
+use super::words::group_digits;
 use crate::catalog::taxonomy::Taxonomy;
-use crate::graph::blast::{BlastReport, group_digits};
+use crate::graph::blast::BlastReport;
 
 /// Who a notice is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -587,6 +588,7 @@ struct Page<'a> {
 
 /// Drafts a notice from a blast report.
 pub fn draft(r: &BlastReport, kind: NoticeKind, lang: Lang, format: NoticeFormat) -> String {
+    let r = &super::words::worded(r);
     let n = Notice::new(r, lang, format);
     let n = &n;
     let rendered = match (kind, lang) {

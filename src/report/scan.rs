@@ -225,6 +225,24 @@ const STARTER_HEADER: &str = "\
 # as user.contact.email directly), then run `blastmap validate`.
 ";
 
+/// The scan in `format`: JSON, the text summary (`root` as the user wrote
+/// it), or a starter declaration file named after `system()`.
+pub fn render(
+    r: &ScanResult,
+    format: super::format::ScanFormat,
+    root: &str,
+    system: impl FnOnce() -> String,
+    catalog: &Catalog,
+    declared: &crate::model::Map,
+) -> String {
+    use super::format::ScanFormat;
+    match format {
+        ScanFormat::Json => super::json::to_string(r),
+        ScanFormat::Text => text(r, root, catalog),
+        ScanFormat::Yaml => starter_yaml(r, &system(), catalog, declared),
+    }
+}
+
 /// A starter declaration file: the components and vendors found, one flow
 /// per production integration with its evidence in comments, and an empty
 /// field list for the architect to fill in. `blastmap validate` accepts it.

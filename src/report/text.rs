@@ -3,7 +3,8 @@
 use super::escape::terminal;
 use std::fmt::Write;
 
-use crate::graph::blast::{BlastReport, HopKind, RouteReport, group_digits};
+use super::words::group_digits;
+use crate::graph::blast::{BlastReport, HopKind, RouteReport};
 use crate::graph::diff::MapDiff;
 use crate::graph::rank::RankReport;
 use crate::graph::whatif::{BlastWhatIf, Change, RankWhatIf, VendorDelta};
@@ -11,6 +12,7 @@ use crate::model::assume::AssumptionEffect;
 
 /// The blast brief.
 pub fn blast(r: &BlastReport) -> String {
+    let r = &super::words::worded(r);
     let mut o = String::new();
     let _ = writeln!(
         o,

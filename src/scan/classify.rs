@@ -998,6 +998,14 @@ fn parse_chain(expr: &str) -> Vec<Segment> {
                             called: false,
                         });
                     }
+                } else if !inner.is_empty()
+                    && segments.len() > 1
+                    && method.starts_with(|c: char| c.is_ascii_uppercase())
+                {
+                    // `CryptoEvent.FailedToDecryptToDevice(reason)`: an
+                    // object of a type, built from its arguments; its
+                    // type's name says nothing of a person.
+                    return Vec::new();
                 } else if let Some(last) = segments.last_mut() {
                     last.called = inner.is_empty();
                 }
@@ -1089,6 +1097,27 @@ mod tests {
 
     fn arg(key: Option<&str>, expr: &str) -> Option<String> {
         classify_arg(key, expr).map(|c| c.category)
+    }
+
+    #[test]
+    fn an_object_built_from_a_types_name_is_not_read_by_that_name() {
+        assert_eq!(
+            arg(
+                None,
+                "CryptoEvent.FailedToDecryptToDevice(ev.error.message)"
+            ),
+            None
+        );
+        // A member of what such a call returns, and a method's result,
+        // are read as before.
+        assert_eq!(
+            arg(None, "Profile.of(user).email").as_deref(),
+            Some("user.contact.email")
+        );
+        assert_eq!(
+            arg(None, "user.getEmail()").as_deref(),
+            Some("user.contact.email")
+        );
     }
 
     #[test]

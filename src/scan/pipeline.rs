@@ -183,24 +183,14 @@ struct Outcome {
 
 /// Scans `opts.root`. `catalog` gives the catalog; it is called while the
 /// tree is walked, so that loading it, building the automata and walking
-/// overlap (the walk is I/O, the rest CPU).
+/// overlap (the walk is I/O, the rest CPU). Then the passes over the files,
+/// the components their manifests name, and the outcomes grouped into
+/// integrations.
 pub(crate) fn run<'c>(
     opts: &ScanOptions,
     catalog: impl FnOnce() -> &'c Catalog + Send,
 ) -> Result<ScanResult, ScanError> {
-    let meta = std::fs::metadata(&opts.root).map_err(|e| ScanError::Root {
-        path: opts.root.clone(),
-        source: e,
-    })?;
-    if !meta.is_dir() {
-        return Err(ScanError::NotADirectory {
-            path: opts.root.clone(),
-        });
-    }
-    let root = std::fs::canonicalize(&opts.root).map_err(|e| ScanError::Root {
-        path: opts.root.clone(),
-        source: e,
-    })?;
+    let root = canonical_root(opts)?;
     let root_name = root.file_name().map(|n| n.to_string_lossy().into_owned());
     let mut components = Components::new(&opts.components, root_name)?;
 
@@ -235,11 +225,70 @@ pub(crate) fn run<'c>(
 
     let mut stats = ScanStats::default();
     let mut skipped = walked.skipped;
-    // Per folder: the best manifest name (named before unnamed, then by kind).
+    let root_names = tally(&outcomes, &mut stats, &mut skipped, &mut components);
+    let found_secrets = take_secrets(&mut outcomes);
+    let (groups, used) = group(outcomes, &components, &ctx);
+    let Groups {
+        evidence,
+        mut fields,
+        mut switches,
+    } = groups;
+    let mut integrations: Vec<Integration> = evidence
+        .into_iter()
+        .filter_map(|(key, ev)| {
+            let fields = fields.remove(&key).unwrap_or_default();
+            let switches = switches.remove(&key).unwrap_or_default();
+            integration(key, ev, fields, &switches, catalog, &root_names)
+        })
+        .collect();
+    integrations.sort_by(|a, b| {
+        (&a.vendor, &a.component, a.scope).cmp(&(&b.vendor, &b.component, b.scope))
+    });
+
+    let mut result = ScanResult {
+        version: 1,
+        integrations,
+        skipped: summarise_skipped(skipped),
+        stats,
+        components: used.into_iter().collect(),
+        secrets: found_secrets,
+        declarations: None,
+    };
+    result.redact_paths(&ctx.redactor);
+    Ok(result)
+}
+
+/// `opts.root` made canonical, if it is a folder.
+fn canonical_root(opts: &ScanOptions) -> Result<std::path::PathBuf, ScanError> {
+    let meta = std::fs::metadata(&opts.root).map_err(|e| ScanError::Root {
+        path: opts.root.clone(),
+        source: e,
+    })?;
+    if !meta.is_dir() {
+        return Err(ScanError::NotADirectory {
+            path: opts.root.clone(),
+        });
+    }
+    std::fs::canonicalize(&opts.root).map_err(|e| ScanError::Root {
+        path: opts.root.clone(),
+        source: e,
+    })
+}
+
+/// Counts the outcomes into `stats`, adds the skipped ones to `skipped`,
+/// and gives `components` each folder's package: the best name of its
+/// manifests (named before unnamed, then by kind), else the folder's.
+/// Returns the names the repository's root manifests give the project
+/// itself (lowercase).
+fn tally(
+    outcomes: &[Outcome],
+    stats: &mut ScanStats,
+    skipped: &mut Vec<SkippedFile>,
+    components: &mut Components,
+) -> BTreeSet<String> {
     let mut packages: BTreeMap<String, ((bool, ManifestKind), String)> = BTreeMap::new();
-    // The names the repository's root manifests give the project itself.
     let mut root_names: BTreeSet<String> = BTreeSet::new();
-    for o in &outcomes {
+    for o in outcomes {
         stats.files_read += usize::from(o.read);
         stats.files_analysed += usize::from(o.analysed);
         if let Some(reason) = o.skipped {
@@ -285,9 +334,13 @@ pub(crate) fn run<'c>(
     for (dir, (_, id)) in packages {
         components.add_package(&dir, id);
     }
+    root_names
+}
 
+/// The secrets of every outcome, moved out, sorted and deduplicated.
+fn take_secrets(outcomes: &mut [Outcome]) -> Vec<secrets::SecretFinding> {
     let mut found_secrets: Vec<secrets::SecretFinding> = Vec::new();
-    for o in &mut outcomes {
+    for o in outcomes {
         for (vendor, line, text) in std::mem::take(&mut o.secrets) {
             found_secrets.push(secrets::SecretFinding {
                 vendor,
@@ -299,10 +352,28 @@ pub(crate) fn run<'c>(
     }
     found_secrets.sort();
     found_secrets.dedup();
+    found_secrets
+}
 
-    let mut groups: BTreeMap<(String, Option<String>), BTreeSet<Evidence>> = BTreeMap::new();
-    let mut group_fields: BTreeMap<(String, Option<String>), BTreeSet<FieldUse>> = BTreeMap::new();
-    let mut group_switches: BTreeMap<(String, Option<String>), BTreeSet<String>> = BTreeMap::new();
+/// A (vendor, component) pair: one integration.
+type GroupKey = (String, Option<String>);
+
+/// The outcomes' evidence, fields and switch texts per (vendor, component).
+#[derive(Default)]
+struct Groups {
+    evidence: BTreeMap<GroupKey, BTreeSet<Evidence>>,
+    fields: BTreeMap<GroupKey, BTreeSet<FieldUse>>,
+    switches: BTreeMap<GroupKey, BTreeSet<String>>,
+}
+
+/// Attributes each outcome with evidence to a component and groups what
+/// it found by (vendor, component); also the components used.
+fn group(
+    outcomes: Vec<Outcome>,
+    components: &Components,
+    ctx: &Ctx,
+) -> (Groups, BTreeSet<ScanComponent>) {
+    let mut groups = Groups::default();
     let mut used: BTreeSet<ScanComponent> = BTreeSet::new();
     for o in outcomes {
         if o.found.is_empty() {
@@ -312,7 +383,8 @@ pub(crate) fn run<'c>(
         let component = attributed.as_ref().map(|c| c.id.clone());
         used.extend(attributed);
         for f in o.fields {
-            group_fields
+            groups
+                .fields
                 .entry((ctx.index.id(f.vendor).to_string(), component.clone()))
                 .or_default()
                 .insert(FieldUse {
@@ -323,13 +395,15 @@ pub(crate) fn run<'c>(
                 });
         }
         for (v, text) in o.switches {
-            group_switches
+            groups
+                .switches
                 .entry((ctx.index.id(v).to_string(), component.clone()))
                 .or_default()
                 .insert(text);
         }
         for f in o.found {
             groups
+                .evidence
                 .entry((ctx.index.id(f.vendor).to_string(), component.clone()))
                 .or_default()
                 .insert(Evidence {
@@ -341,88 +415,77 @@ pub(crate) fn run<'c>(
                 });
         }
     }
-    let mut integrations: Vec<Integration> = groups
-        .into_iter()
-        .filter_map(|(key, ev)| {
-            let mut fields = group_fields.remove(&key).unwrap_or_default();
-            let switches = group_switches.remove(&key).unwrap_or_default();
-            let (vendor, component) = key;
-            let mut evidence = tidy(ev);
-            scope_undifferentiated_manifests(&mut evidence);
-            if catalog
-                .get(&vendor)
-                .is_some_and(|v| is_own_project(v, &root_names))
-            {
-                // The repository is the vendor's own product (scanning
-                // umami's repository finds umami's cloud host in its own
-                // config): nothing here sends data to a third party.
-                return None;
-            }
-            if catalog.get(&vendor).is_some_and(|v| v.generic_client)
-                && !points_at_hosted(&evidence)
-            {
-                // A self-run MongoDB or Elasticsearch is not the vendor.
-                return None;
-            }
-            let scope = evidence
-                .iter()
-                .map(|e| e.scope)
-                .min()
-                .unwrap_or(Scope::Production);
-            if scope == Scope::Production
-                && let Some(cv) = catalog.get(&vendor)
-            {
-                let (collected, ev) = collects::collected(cv, &evidence, &switches);
-                fields.extend(collected);
-                evidence.extend(ev);
-                evidence.sort_by(|a, b| {
-                    (&a.file, a.line, a.kind, &a.text, a.scope)
-                        .cmp(&(&b.file, b.line, b.kind, &b.text, b.scope))
-                });
-            }
-            let mut fields: Vec<FieldUse> = fields.into_iter().collect();
-            fields.sort_by(|a, b| {
-                (&a.file, a.line, &a.category, &a.name).cmp(&(
-                    &b.file,
-                    b.line,
-                    &b.category,
-                    &b.name,
-                ))
-            });
-            Some(Integration {
-                vendor,
-                component,
-                scope,
-                evidence,
-                fields,
-            })
-        })
-        .collect();
-    integrations.sort_by(|a, b| {
-        (&a.vendor, &a.component, a.scope).cmp(&(&b.vendor, &b.component, b.scope))
-    });
+    (groups, used)
+}
 
+/// One group as an integration, with what the vendor's SDK collects by
+/// itself in production; `None` for the repository's own product or a
+/// self-run database or search server.
+fn integration(
+    (vendor, component): GroupKey,
+    ev: BTreeSet<Evidence>,
+    mut fields: BTreeSet<FieldUse>,
+    switches: &BTreeSet<String>,
+    catalog: &Catalog,
+    root_names: &BTreeSet<String>,
+) -> Option<Integration> {
+    let mut evidence = tidy(ev);
+    scope_undifferentiated_manifests(&mut evidence);
+    if catalog
+        .get(&vendor)
+        .is_some_and(|v| is_own_project(v, root_names))
+    {
+        // The repository is the vendor's own product (scanning
+        // umami's repository finds umami's cloud host in its own
+        // config): nothing here sends data to a third party.
+        return None;
+    }
+    if catalog.get(&vendor).is_some_and(|v| v.generic_client) && !points_at_hosted(&evidence) {
+        // A self-run MongoDB or Elasticsearch is not the vendor.
+        return None;
+    }
+    let scope = evidence
+        .iter()
+        .map(|e| e.scope)
+        .min()
+        .unwrap_or(Scope::Production);
+    if scope == Scope::Production
+        && let Some(cv) = catalog.get(&vendor)
+    {
+        let (collected, ev) = collects::collected(cv, &evidence, switches);
+        fields.extend(collected);
+        evidence.extend(ev);
+        evidence.sort_by(|a, b| {
+            (&a.file, a.line, a.kind, &a.text, a.scope)
+                .cmp(&(&b.file, b.line, b.kind, &b.text, b.scope))
+        });
+    }
+    let mut fields: Vec<FieldUse> = fields.into_iter().collect();
+    fields.sort_by(|a, b| {
+        (&a.file, a.line, &a.category, &a.name).cmp(&(&b.file, b.line, &b.category, &b.name))
+    });
+    Some(Integration {
+        vendor,
+        component,
+        scope,
+        evidence,
+        fields,
+    })
+}
+
+/// The skipped files sorted, deduplicated and counted by reason.
+fn summarise_skipped(mut skipped: Vec<SkippedFile>) -> Skipped {
     skipped.sort();
     skipped.dedup();
     let mut by_reason = BTreeMap::new();
     for s in &skipped {
         *by_reason.entry(s.reason).or_insert(0) += 1;
     }
-    let mut result = ScanResult {
-        version: 1,
-        integrations,
-        skipped: Skipped {
-            total: skipped.len(),
-            by_reason,
-            files: skipped,
-        },
-        stats,
-        components: used.into_iter().collect(),
-        secrets: found_secrets,
-        declarations: None,
-    };
-    result.redact_paths(&ctx.redactor);
-    Ok(result)
+    Skipped {
+        total: skipped.len(),
+        by_reason,
+        files: skipped,
+    }
 }
 
 /// What the first pass gives the rest of the scan.
@@ -777,7 +840,9 @@ fn analyse_file(f: &WalkedFile, ctx: &Ctx, budget: &Budget) -> (Outcome, Kept) {
 }
 
 /// The first pass over one file's text (`minified`: a line longer than
-/// [`texts::MAX_LINE`]).
+/// [`texts::MAX_LINE`]): skip what is not code, search it, then find
+/// evidence by what the file is (a manifest, a parsed language, a config
+/// file, other text) and resolve it into [`Found`].
 fn analyse(rel: &str, name: &str, text: &str, minified: bool, ctx: &Ctx) -> Outcome {
     let manifest_kind = ManifestKind::of_path(rel);
     if manifest_kind.is_none() && minified {
@@ -823,32 +888,23 @@ fn analyse(rel: &str, name: &str, text: &str, minified: bool, ctx: &Ctx) -> Outc
         return out;
     }
     let lines = LineIndex::new(&scan_text);
-    let mut findings: Vec<Finding> = Vec::new();
+    let file = FileText {
+        rel,
+        text,
+        scan_text: &scan_text,
+        hits: &hits,
+        lines: &lines,
+        path_scope,
+        templated,
+    };
 
-    if let Some(kind) = manifest_kind {
+    let mut findings: Vec<Finding> = if let Some(kind) = manifest_kind {
         out.analysed = true;
         match manifest::parse(kind, rel, text) {
             Err(_) => return skip_keeping(out, SkipReason::ParseError),
             Ok(m) => {
                 out.manifest = Some((kind, m.name.clone()));
-                for d in &m.dependencies {
-                    let vendors = ctx.index.package(d.ecosystem, &d.name);
-                    let vendors = if vendors.is_empty() && d.ecosystem == Ecosystem::Swiftpm {
-                        ctx.index
-                            .package(Ecosystem::Swiftpm, &crate::scan::index::swift_repo(&d.name))
-                    } else {
-                        vendors
-                    };
-                    for v in vendors {
-                        findings.push(Finding {
-                            vendor: v,
-                            kind: EvidenceKind::Manifest,
-                            line: d.line,
-                            text: None,
-                            scope: d.scope,
-                        });
-                    }
-                }
+                manifest_findings(&m, ctx)
             }
         }
     } else if hits.is_empty() && folder_vendors.is_empty() {
@@ -861,108 +917,25 @@ fn analyse(rel: &str, name: &str, text: &str, minified: bool, ctx: &Ctx) -> Outc
         return out;
     } else if let Some(lang) = lang {
         out.analysed = true;
-        let facts = match lang::extract(lang, text) {
+        match source_findings(lang, &file, &folder_vendors, ctx, &mut out) {
             Ok(f) => f,
-            Err(ExtractError::Timeout) => return skip_keeping(out, SkipReason::ParseTimeout),
-            Err(ExtractError::Parse(_)) => return skip_keeping(out, SkipReason::ParseError),
-        };
-        if lang != Lang::Html {
-            findings.extend(imports::detect(lang, &facts, &ctx.index));
-            let (call_findings, fields) = calls::detect(lang, &facts, &ctx.index, &ctx.calls);
-            findings.extend(call_findings);
-            findings.extend(logins::detect(&facts, &ctx.index));
-            // Fields seen in tests or dev tooling carry no user data out.
-            if path_scope == Scope::Production {
-                out.fields = fields;
-            }
-            out.wrappers = wrappers::defined(lang, &facts, &ctx.index, &ctx.calls);
-            wrappers::mark_extensions(&mut out.wrappers, text);
-            out.handles = wrappers::handles(lang, &facts, &ctx.index, text);
+            Err(reason) => return skip_keeping(out, reason),
         }
-        let has = |role: Role| {
-            hits.iter()
-                .any(|h| ctx.prefilter.owners(h, role).next().is_some())
-        };
-        if has(Role::Domain) {
-            findings.extend(endpoint::from_strings(&facts.strings, &ctx.domains));
-        }
-        if (has(Role::Domain) || !folder_vendors.is_empty()) && lang != Lang::Html {
-            let production = path_scope == Scope::Production;
-            findings.extend(requests(
-                &facts,
-                rel,
-                text,
-                &lines,
-                &folder_vendors,
-                production,
-                ctx,
-                &mut out,
-            ));
-        }
-        if has(Role::ConfigKey) {
-            findings.extend(config::in_code(
-                &scan_text,
-                &hits,
-                &ctx.prefilter,
-                &facts.strings,
-                &lines,
-            ));
-        }
-        if lang != Lang::Html
-            && let Some(nango) = ctx.nango
-            && findings.iter().any(|f| f.vendor == nango)
-        {
-            findings.extend(folders::nango_keys(&facts, &ctx.index));
-        }
-        if templated {
-            findings.extend(script::from_script_imports(&facts, &ctx.domains));
-            findings.extend(script::snippets_from_hits(&hits, &ctx.prefilter, &lines));
-            findings.extend(endpoint::from_lines(
-                domain_lines(&hits, ctx, &lines),
-                &ctx.domains,
-                false,
-            ));
-        } else if has(Role::Snippet) {
-            findings.extend(script::snippets_in_strings(
-                &hits,
-                &ctx.prefilter,
-                &facts.strings,
-            ));
-        }
-        script::upgrade_script_tags(&mut findings, &lines);
     } else if config::is_config_file(rel) {
         out.analysed = true;
-        findings.extend(config::in_config_file(
-            rel,
-            &scan_text,
-            &hits,
-            &ctx.prefilter,
-            &lines,
-        ));
-        // A commented-out setting (`# deepl_host: "https://api.deepl.com"`)
-        // configures nothing.
-        findings.extend(endpoint::from_lines(
-            domain_lines(&hits, ctx, &lines).filter(|(_, text)| {
-                let t = text.trim_start();
-                !(t.starts_with('#') || t.starts_with(';') || t.starts_with("//"))
-            }),
-            &ctx.domains,
-            true,
-        ));
+        config_file_findings(&file, ctx)
     } else {
         out.analysed = true;
-        findings.extend(endpoint::from_lines(
-            domain_lines(&hits, ctx, &lines),
-            &ctx.domains,
-            false,
-        ));
+        let mut findings =
+            endpoint::from_lines(domain_lines(&hits, ctx, &lines), &ctx.domains, false);
         findings.extend(config::quoted_in_text(
             &scan_text,
             &hits,
             &ctx.prefilter,
             &lines,
         ));
-    }
+        findings
+    };
 
     let shadowed = shadowed_by_snippets(&hits, &ctx.prefilter, &lines);
     if !shadowed.is_empty() {
@@ -971,14 +944,178 @@ fn analyse(rel: &str, name: &str, text: &str, minified: bool, ctx: &Ctx) -> Outc
                 && shadowed.contains(&(f.vendor, f.line)))
         });
     }
+    out.found = resolve_found(findings, &file, ctx);
+    let vendors: BTreeSet<u16> = out.found.iter().map(|f| f.vendor).collect();
+    out.switches = collects::switches_in(text, &vendors, &ctx.switches);
+    out
+}
 
-    let source_lines = if templated {
-        LineIndex::new(text)
-    } else {
-        lines
+/// One file's text as [`analyse`] sees it: `scan_text` is `text` with HTML
+/// comments blanked in a templated file (HTML, Vue, Svelte), `hits` the
+/// prefilter's hits in it and `lines` its line index.
+struct FileText<'a> {
+    rel: &'a str,
+    text: &'a str,
+    scan_text: &'a str,
+    hits: &'a [Hit],
+    lines: &'a LineIndex<'a>,
+    path_scope: Scope,
+    templated: bool,
+}
+
+/// A manifest's dependencies that are vendor packages (a Swift package
+/// also by its repository's name).
+fn manifest_findings(m: &manifest::Manifest, ctx: &Ctx) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for d in &m.dependencies {
+        let vendors = ctx.index.package(d.ecosystem, &d.name);
+        let vendors = if vendors.is_empty() && d.ecosystem == Ecosystem::Swiftpm {
+            ctx.index
+                .package(Ecosystem::Swiftpm, &crate::scan::index::swift_repo(&d.name))
+        } else {
+            vendors
+        };
+        for v in vendors {
+            findings.push(Finding {
+                vendor: v,
+                kind: EvidenceKind::Manifest,
+                line: d.line,
+                text: None,
+                scope: d.scope,
+            });
+        }
+    }
+    findings
+}
+
+/// A file of a parsed language: its facts, then imports, calls, logins,
+/// wrappers and handles (into `out`), endpoints, requests, config keys and
+/// snippets. `Err` when it does not parse in time.
+fn source_findings(
+    lang: Lang,
+    file: &FileText<'_>,
+    folder_vendors: &[u16],
+    ctx: &Ctx,
+    out: &mut Outcome,
+) -> Result<Vec<Finding>, SkipReason> {
+    let &FileText {
+        rel,
+        text,
+        scan_text,
+        hits,
+        lines,
+        path_scope,
+        templated,
+    } = file;
+    let facts = match lang::extract(lang, text) {
+        Ok(f) => f,
+        Err(ExtractError::Timeout) => return Err(SkipReason::ParseTimeout),
+        Err(ExtractError::Parse(_)) => return Err(SkipReason::ParseError),
     };
-    let mention_file = mention::file_is_mention(rel);
-    out.found = findings
+    let mut findings = Vec::new();
+    if lang != Lang::Html {
+        findings.extend(imports::detect(lang, &facts, &ctx.index));
+        let (call_findings, fields) = calls::detect(lang, &facts, &ctx.index, &ctx.calls);
+        findings.extend(call_findings);
+        findings.extend(logins::detect(&facts, &ctx.index));
+        // Fields seen in tests or dev tooling carry no user data out.
+        if path_scope == Scope::Production {
+            out.fields = fields;
+        }
+        out.wrappers = wrappers::defined(lang, &facts, &ctx.index, &ctx.calls);
+        wrappers::mark_extensions(&mut out.wrappers, text);
+        out.handles = wrappers::handles(lang, &facts, &ctx.index, text);
+    }
+    let has = |role: Role| {
+        hits.iter()
+            .any(|h| ctx.prefilter.owners(h, role).next().is_some())
+    };
+    if has(Role::Domain) {
+        findings.extend(endpoint::from_strings(&facts.strings, &ctx.domains));
+    }
+    if (has(Role::Domain) || !folder_vendors.is_empty()) && lang != Lang::Html {
+        let production = path_scope == Scope::Production;
+        findings.extend(requests(
+            &facts,
+            rel,
+            text,
+            lines,
+            folder_vendors,
+            production,
+            ctx,
+            out,
+        ));
+    }
+    if has(Role::ConfigKey) {
+        findings.extend(config::in_code(
+            scan_text,
+            hits,
+            &ctx.prefilter,
+            &facts.strings,
+            lines,
+        ));
+    }
+    if lang != Lang::Html
+        && let Some(nango) = ctx.nango
+        && findings.iter().any(|f| f.vendor == nango)
+    {
+        findings.extend(folders::nango_keys(&facts, &ctx.index));
+    }
+    if templated {
+        findings.extend(script::from_script_imports(&facts, &ctx.domains));
+        findings.extend(script::snippets_from_hits(hits, &ctx.prefilter, lines));
+        findings.extend(endpoint::from_lines(
+            domain_lines(hits, ctx, lines),
+            &ctx.domains,
+            false,
+        ));
+    } else if has(Role::Snippet) {
+        findings.extend(script::snippets_in_strings(
+            hits,
+            &ctx.prefilter,
+            &facts.strings,
+        ));
+    }
+    script::upgrade_script_tags(&mut findings, lines);
+    Ok(findings)
+}
+
+/// A config file's keys, and the vendor hosts on its lines that are not
+/// commented out (`# deepl_host: "https://api.deepl.com"` configures
+/// nothing).
+fn config_file_findings(file: &FileText<'_>, ctx: &Ctx) -> Vec<Finding> {
+    let mut findings = config::in_config_file(
+        file.rel,
+        file.scan_text,
+        file.hits,
+        &ctx.prefilter,
+        file.lines,
+    );
+    findings.extend(endpoint::from_lines(
+        domain_lines(file.hits, ctx, file.lines).filter(|(_, text)| {
+            let t = text.trim_start();
+            !(t.starts_with('#') || t.starts_with(';') || t.starts_with("//"))
+        }),
+        &ctx.domains,
+        true,
+    ));
+    findings
+}
+
+/// The findings as evidence: text from the source line (redacted and cut),
+/// scope from the path, and a mention (documentation, a comment, a
+/// hot-linked asset) marked as one.
+fn resolve_found(findings: Vec<Finding>, file: &FileText<'_>, ctx: &Ctx) -> Vec<Found> {
+    let own_lines;
+    let source_lines = if file.templated {
+        own_lines = LineIndex::new(file.text);
+        &own_lines
+    } else {
+        file.lines
+    };
+    let path_scope = file.path_scope;
+    let mention_file = mention::file_is_mention(file.rel);
+    findings
         .into_iter()
         .map(|f| {
             let raw = match &f.text {
@@ -988,8 +1125,7 @@ fn analyse(rel: &str, name: &str, text: &str, minified: bool, ctx: &Ctx) -> Outc
             let mentioned = (matches!(
                 f.kind,
                 EvidenceKind::Endpoint | EvidenceKind::Script | EvidenceKind::Config
-            ) && (mention_file
-                || mention::line_is_mention(&source_lines, f.line)))
+            ) && (mention_file || mention::line_is_mention(source_lines, f.line)))
                 || (f.kind == EvidenceKind::Endpoint
                     && ctx.asset_hosts.contains(&f.vendor)
                     && mention::hotlinked_asset(source_lines.text_of(f.line)));
@@ -1011,10 +1147,7 @@ fn analyse(rel: &str, name: &str, text: &str, minified: bool, ctx: &Ctx) -> Outc
                 },
             }
         })
-        .collect();
-    let vendors: BTreeSet<u16> = out.found.iter().map(|f| f.vendor).collect();
-    out.switches = collects::switches_in(text, &vendors, &ctx.switches);
-    out
+        .collect()
 }
 
 /// The JS/TS workspace packages of the tree: each named `package.json`'s
@@ -1364,15 +1497,13 @@ fn later_passes(
 ) -> Vec<Outcome> {
     let workspaces = workspaces_of(outcomes);
     let hosted = hosted_renderers(outcomes, ctx, catalog);
-    let (mut out, camera_wrappers) = renderer_pass(texts, &hosted, ctx);
-    out.extend(cross_file_pass(
-        texts,
-        outcomes,
-        ctx,
-        workspaces,
-        camera_wrappers,
-    ));
-    out.extend(remote_url_pass(texts, outcomes, ctx));
+    let (mut out, mut found) = renderer_pass(texts, &hosted, ctx);
+    // Requests to URLs that other files define first: a method around one
+    // is a wrapper whose call sites the cross-file pass finds.
+    let (remote_out, request_wrappers) = remote_url_pass(texts, outcomes, ctx);
+    found.extend(request_wrappers);
+    out.extend(cross_file_pass(texts, outcomes, ctx, workspaces, found));
+    out.extend(remote_out);
     out.extend(mailer_pass(texts, outcomes, ctx));
     out
 }
@@ -1434,8 +1565,14 @@ fn mailer_pass(texts: &Texts<'_>, outcomes: &[Outcome], ctx: &Ctx) -> Vec<Outcom
 /// Requests to vendor URLs that other files define, named with their
 /// class (`CashfreeProvider::BASE_URL`; see [`remote`]): re-reads only the
 /// files of a parsed language whose text names one, and reports the
-/// requests and fields that the names add to what the file gave alone.
-fn remote_url_pass(texts: &Texts<'_>, outcomes: &mut [Outcome], ctx: &Ctx) -> Vec<Outcome> {
+/// requests and fields that the names add to what the file gave alone,
+/// with the functions and methods around those requests that pass their
+/// parameters on ([`wrappers::of_requests`]).
+fn remote_url_pass(
+    texts: &Texts<'_>,
+    outcomes: &mut [Outcome],
+    ctx: &Ctx,
+) -> (Vec<Outcome>, Vec<wrappers::Wrapper>) {
     let mut defs = Vec::new();
     for o in outcomes.iter_mut() {
         for mut d in std::mem::take(&mut o.url_defs) {
@@ -1444,12 +1581,12 @@ fn remote_url_pass(texts: &Texts<'_>, outcomes: &mut [Outcome], ctx: &Ctx) -> Ve
         }
     }
     if defs.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let remote = remote::Remote::new(&defs);
     let patterns = remote.patterns();
     let Ok(ac) = aho_corasick::AhoCorasick::new(&patterns) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     // Per pattern, the files that define it.
     let mut defined_in: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
@@ -1467,7 +1604,7 @@ fn remote_url_pass(texts: &Texts<'_>, outcomes: &mut [Outcome], ctx: &Ctx) -> Ve
         }
     }
     let none = remote::Remote::default();
-    let mut extra: Vec<Outcome> = texts
+    let results: Vec<(Option<Outcome>, Vec<wrappers::Wrapper>)> = texts
         .files
         .par_iter()
         .enumerate()
@@ -1503,8 +1640,16 @@ fn remote_url_pass(texts: &Texts<'_>, outcomes: &mut [Outcome], ctx: &Ctx) -> Ve
                     r,
                 )
             };
-            let (findings, fields, _) = detect(&remote);
-            let (alone_findings, alone_fields, _) = detect(&none);
+            let (findings, fields, made) = detect(&remote);
+            let (alone_findings, alone_fields, alone_made) = detect(&none);
+            let made: Vec<http::Request> = made
+                .into_iter()
+                .filter(|r| !alone_made.contains(r))
+                .collect();
+            let mut found = wrappers::of_requests(lang, &facts, &made, &names, &ctx.calls);
+            for w in &mut found {
+                w.file = rel.to_string();
+            }
             let seen: BTreeSet<(u16, u32)> =
                 alone_findings.iter().map(|f| (f.vendor, f.line)).collect();
             let findings: Vec<Finding> = findings
@@ -1515,11 +1660,19 @@ fn remote_url_pass(texts: &Texts<'_>, outcomes: &mut [Outcome], ctx: &Ctx) -> Ve
                 .into_iter()
                 .filter(|f| !alone_fields.contains(f))
                 .collect();
-            (!findings.is_empty()).then(|| phase2_outcome(rel, findings, fields, ctx))
+            let outcome =
+                (!findings.is_empty()).then(|| phase2_outcome(rel, findings, fields, ctx));
+            Some((outcome, found))
         })
         .collect();
+    let mut extra = Vec::new();
+    let mut found = Vec::new();
+    for (outcome, ws) in results {
+        extra.extend(outcome);
+        found.extend(ws);
+    }
     extra.sort_by(|a, b| a.rel.cmp(&b.rel));
-    extra
+    (extra, found)
 }
 
 /// The renderers of the catalog (MapLibre) whose hosted vendors this

@@ -242,137 +242,194 @@ fn vendors_for(hosted: &Hosted, text: &str) -> Vec<VendorIx> {
     }
 }
 
-/// The renderer flows of one file (already known to import the renderer).
+/// What a file sends through the renderer so far: the calls and
+/// assignments that send (line, text), and the locations sent (line,
+/// category, name).
+#[derive(Default)]
+struct Sent {
+    calls_at: BTreeSet<(u32, String)>,
+    values: BTreeSet<(u32, String, String)>,
+}
+
+impl Sent {
+    fn value(&mut self, line: u32, name: String) {
+        self.values.insert((line, VIEWPORT.to_string(), name));
+    }
+}
+
+/// A call to one of the renderer's camera methods.
+fn is_camera(r: &Renderer, c: &Call) -> bool {
+    r.camera.iter().any(|m| m == method(&c.callee))
+}
+
+/// A call that builds the geometry a camera takes (`LatLng(...)`).
+fn is_value(r: &Renderer, c: &Call) -> bool {
+    let d = calls::dotted(&c.callee);
+    r.values.iter().any(|v| v == method(&d) || d == *v)
+}
+
+/// The renderer flows of one file (already known to import the renderer):
+/// per scope its tracking and camera calls, and its functions that forward
+/// a parameter to the camera; then camera properties and tracking modes set
+/// by assignment; all sent to each vendor the file sends to.
 pub fn detect(lang: Lang, facts: &FileFacts, text: &str, hosted: &Hosted) -> Detected {
-    let mut out = Detected::default();
     let r = hosted.renderer;
     if hosted.vendors.is_empty() || !imports_renderer(lang, facts, r) {
-        return out;
+        return Detected::default();
     }
     let vendors = vendors_for(hosted, text);
     let family = Family::of(lang);
-    let mut sent: BTreeSet<(u32, String, String)> = BTreeSet::new();
-    let mut calls_at: BTreeSet<(u32, String)> = BTreeSet::new();
+    let mut sent = Sent::default();
     let mut wrappers: BTreeMap<(String, u32), Vec<Forward>> = BTreeMap::new();
-    let is_camera = |c: &Call| r.camera.iter().any(|m| m == method(&c.callee));
-    let is_value = |c: &Call| {
-        let d = calls::dotted(&c.callee);
-        r.values.iter().any(|v| v == method(&d) || d == *v)
-    };
     for scope in scopes(facts) {
-        let cameras: Vec<&Call> = scope
-            .calls
-            .iter()
-            .copied()
-            .filter(|c| is_camera(c))
-            .collect();
-        let follows: Vec<&Call> = scope
-            .calls
-            .iter()
-            .copied()
-            .filter(|c| {
-                r.follows.iter().any(|m| m == method(&c.callee))
-                    && c.args.first().is_some_and(|a| !turns_off(&a.expr))
-            })
-            .collect();
-        for c in &follows {
-            calls_at.insert((c.line, c.text.clone()));
-            sent.insert((
-                c.line,
-                VIEWPORT.to_string(),
-                format!("device location ({})", method(&c.callee)),
-            ));
-        }
+        let cameras = scope_flows(r, &scope, &mut sent);
         if cameras.is_empty() {
             continue;
-        }
-        // Locations put into the geometry the camera takes, in this scope.
-        // One per geometry (`LatLng(lat, lng)` gives `lat`); an argument
-        // that is itself such a geometry is counted as its own call.
-        let nested = |e: &str| {
-            r.values.iter().any(|v| {
-                e.trim()
-                    .strip_prefix(v.as_str())
-                    .is_some_and(|rest| rest.starts_with('('))
-            })
-        };
-        let built: Vec<(u32, String)> = scope
-            .calls
-            .iter()
-            .filter(|c| is_value(c))
-            .filter_map(|c| {
-                c.args
-                    .iter()
-                    .filter(|a| !nested(&a.expr))
-                    .find_map(|a| location(a.key.as_deref(), &a.expr).map(|e| (a.line, e)))
-            })
-            .take(MAX_BUILT)
-            .collect();
-        for cam in &cameras {
-            let direct: Vec<(u32, String)> = cam
-                .args
-                .iter()
-                .filter_map(|a| location(a.key.as_deref(), &a.expr).map(|e| (a.line, e)))
-                .collect();
-            let found: Vec<(u32, String)> = if direct.is_empty() {
-                built
-                    .iter()
-                    .map(|(line, e)| {
-                        if cam.outside(*line) {
-                            (cam.line, format!("{e} (built at line {line})"))
-                        } else {
-                            (*line, e.clone())
-                        }
-                    })
-                    .collect()
-            } else {
-                direct
-            };
-            if !found.is_empty() {
-                calls_at.insert((cam.line, cam.text.clone()));
-            }
-            for (line, name) in found {
-                sent.insert((line, VIEWPORT.to_string(), name));
-            }
         }
         // A function that passes a parameter to the camera, as it is or
         // through the geometry it builds, is a wrapper of the camera.
         if let (Some(def), Some(_)) = (scope.def, family) {
-            let reaches: Vec<&str> = cameras
-                .iter()
-                .chain(scope.calls.iter().filter(|c| is_value(c)))
-                .flat_map(|c| c.args.iter())
-                .map(|a| a.expr.trim())
-                .collect();
-            for (i, p) in def.params.iter().enumerate() {
-                let name = p.split([':', '=']).next().unwrap_or(p).trim();
-                let Ok(index) = u16::try_from(i) else { break };
-                if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-                    continue;
-                }
-                let used = reaches.iter().any(|e| {
-                    *e == name
-                        || e.strip_prefix(name)
-                            .is_some_and(|rest| rest.starts_with(['.', '?', '[']))
-                });
-                if used {
-                    wrappers
-                        .entry((def.name.clone(), def.line))
-                        .or_default()
-                        .push(Forward {
-                            index,
-                            name: name.to_string(),
-                            event_name: false,
-                            implies: Some(VIEWPORT.to_string()),
-                            key: None,
-                            member: None,
-                        });
-                }
+            let forwards = forwarded_params(r, def, &cameras, &scope);
+            if !forwards.is_empty() {
+                wrappers
+                    .entry((def.name.clone(), def.line))
+                    .or_default()
+                    .extend(forwards);
             }
         }
     }
-    // Camera properties and tracking modes set by assignment.
     let lines: Vec<&str> = text.lines().collect();
+    assigned_flows(r, facts, &lines, &mut sent);
+    mode_flows(r, &lines, &mut sent);
+    per_vendor(r, facts, family, &vendors, &sent, &wrappers)
+}
+
+/// One scope's tracking calls (`follow…(true)`) and camera calls that take
+/// a location, directly or through a geometry built in the scope, into
+/// `sent`. Returns the scope's camera calls.
+fn scope_flows<'f>(r: &Renderer, scope: &Body<'f>, sent: &mut Sent) -> Vec<&'f Call> {
+    let cameras: Vec<&Call> = scope
+        .calls
+        .iter()
+        .copied()
+        .filter(|c| is_camera(r, c))
+        .collect();
+    let follows: Vec<&Call> = scope
+        .calls
+        .iter()
+        .copied()
+        .filter(|c| {
+            r.follows.iter().any(|m| m == method(&c.callee))
+                && c.args.first().is_some_and(|a| !turns_off(&a.expr))
+        })
+        .collect();
+    for c in &follows {
+        sent.calls_at.insert((c.line, c.text.clone()));
+        sent.value(c.line, format!("device location ({})", method(&c.callee)));
+    }
+    if cameras.is_empty() {
+        return cameras;
+    }
+    let built = built_locations(r, scope);
+    for cam in &cameras {
+        let direct: Vec<(u32, String)> = cam
+            .args
+            .iter()
+            .filter_map(|a| location(a.key.as_deref(), &a.expr).map(|e| (a.line, e)))
+            .collect();
+        let found: Vec<(u32, String)> = if direct.is_empty() {
+            built
+                .iter()
+                .map(|(line, e)| {
+                    if cam.outside(*line) {
+                        (cam.line, format!("{e} (built at line {line})"))
+                    } else {
+                        (*line, e.clone())
+                    }
+                })
+                .collect()
+        } else {
+            direct
+        };
+        if !found.is_empty() {
+            sent.calls_at.insert((cam.line, cam.text.clone()));
+        }
+        for (line, name) in found {
+            sent.value(line, name);
+        }
+    }
+    cameras
+}
+
+/// Locations put into the geometry the camera takes, in one scope. One per
+/// geometry (`LatLng(lat, lng)` gives `lat`); an argument that is itself
+/// such a geometry is counted as its own call.
+fn built_locations(r: &Renderer, scope: &Body<'_>) -> Vec<(u32, String)> {
+    let nested = |e: &str| {
+        r.values.iter().any(|v| {
+            e.trim()
+                .strip_prefix(v.as_str())
+                .is_some_and(|rest| rest.starts_with('('))
+        })
+    };
+    scope
+        .calls
+        .iter()
+        .filter(|c| is_value(r, c))
+        .filter_map(|c| {
+            c.args
+                .iter()
+                .filter(|a| !nested(&a.expr))
+                .find_map(|a| location(a.key.as_deref(), &a.expr).map(|e| (a.line, e)))
+        })
+        .take(MAX_BUILT)
+        .collect()
+}
+
+/// The parameters of `def` that reach its camera calls, as they are or
+/// through a geometry built in its body.
+fn forwarded_params(
+    r: &Renderer,
+    def: &FunctionDef,
+    cameras: &[&Call],
+    scope: &Body<'_>,
+) -> Vec<Forward> {
+    let reaches: Vec<&str> = cameras
+        .iter()
+        .copied()
+        .chain(scope.calls.iter().copied().filter(|c| is_value(r, c)))
+        .flat_map(|c| c.args.iter())
+        .map(|a| a.expr.trim())
+        .collect();
+    let mut out = Vec::new();
+    for (i, p) in def.params.iter().enumerate() {
+        let name = p.split([':', '=']).next().unwrap_or(p).trim();
+        let Ok(index) = u16::try_from(i) else { break };
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let used = reaches.iter().any(|e| {
+            *e == name
+                || e.strip_prefix(name)
+                    .is_some_and(|rest| rest.starts_with(['.', '?', '[']))
+        });
+        if used {
+            out.push(Forward {
+                index,
+                name: name.to_string(),
+                event_name: false,
+                implies: Some(VIEWPORT.to_string()),
+                key: None,
+                member: None,
+            });
+        }
+    }
+    out
+}
+
+/// Camera properties and tracking modes set by assignment, as the binding
+/// facts show them (`map.center = userLocation`).
+fn assigned_flows(r: &Renderer, facts: &FileFacts, lines: &[&str], sent: &mut Sent) {
     for b in &facts.bindings {
         let Some((_, prop)) = b.name.rsplit_once('.') else {
             continue;
@@ -400,14 +457,17 @@ pub fn detect(lang: Lang, facts: &FileFacts, text: &str, hosted: &Hosted) -> Det
             let text = lines
                 .get(usize::try_from(b.line).unwrap_or(1).saturating_sub(1))
                 .map_or(String::new(), |l| l.trim().to_string());
-            calls_at.insert((b.line, text));
-            sent.insert((b.line, VIEWPORT.to_string(), name));
+            sent.calls_at.insert((b.line, text));
+            sent.value(b.line, name);
         }
     }
-    // `mapView.userTrackingMode = .follow` has no name as its value: the
-    // binding facts miss it; read such assignments from the line, when the
-    // whole line is one (`receiver.prop = .mode`, nothing else: not a
-    // comment, not text in a string).
+}
+
+/// `mapView.userTrackingMode = .follow` has no name as its value: the
+/// binding facts miss it; read such assignments from the line, when the
+/// whole line is one (`receiver.prop = .mode`, nothing else: not a
+/// comment, not text in a string).
+fn mode_flows(r: &Renderer, lines: &[&str], sent: &mut Sent) {
     for (i, line) in lines.iter().enumerate() {
         let t = line.trim();
         for prop in &r.follows {
@@ -416,13 +476,26 @@ pub fn detect(lang: Lang, facts: &FileFacts, text: &str, hosted: &Hosted) -> Det
             };
             if !turns_off(value) {
                 let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
-                calls_at.insert((n, t.trim().to_string()));
-                sent.insert((n, VIEWPORT.to_string(), format!("device location ({prop})")));
+                sent.calls_at.insert((n, t.trim().to_string()));
+                sent.value(n, format!("device location ({prop})"));
             }
         }
     }
-    for v in &vendors {
-        for (line, text) in &calls_at {
+}
+
+/// What was sent, as call evidence, fields and camera wrappers for each of
+/// `vendors`.
+fn per_vendor(
+    r: &Renderer,
+    facts: &FileFacts,
+    family: Option<Family>,
+    vendors: &[VendorIx],
+    sent: &Sent,
+    wrappers: &BTreeMap<(String, u32), Vec<Forward>>,
+) -> Detected {
+    let mut out = Detected::default();
+    for v in vendors {
+        for (line, text) in &sent.calls_at {
             out.findings.push(Finding {
                 vendor: *v,
                 kind: EvidenceKind::Call,
@@ -431,7 +504,7 @@ pub fn detect(lang: Lang, facts: &FileFacts, text: &str, hosted: &Hosted) -> Det
                 scope: Scope::Production,
             });
         }
-        for (line, category, name) in &sent {
+        for (line, category, name) in &sent.values {
             out.fields.push(CallField {
                 vendor: *v,
                 category: category.clone(),
@@ -440,7 +513,7 @@ pub fn detect(lang: Lang, facts: &FileFacts, text: &str, hosted: &Hosted) -> Det
             });
         }
         if let Some(family) = family {
-            for ((name, line), forwards) in &wrappers {
+            for ((name, line), forwards) in wrappers {
                 let def = facts
                     .functions
                     .iter()

@@ -102,6 +102,16 @@ impl Family {
         matches!(self, Family::Jvm | Family::Other(_))
     }
 
+    /// Languages where a method calls another of its class by name alone
+    /// (`create_payment_link(body)` in Ruby, `send(event)` in Kotlin, Java
+    /// and Swift): the object itself is the receiver.
+    pub fn implicit_self(self) -> bool {
+        matches!(
+            self,
+            Family::Jvm | Family::Other(Lang::Ruby) | Family::Other(Lang::Swift)
+        )
+    }
+
     /// The family of a parsed language (its row's `wrappers`), `None` for HTML.
     pub fn of(lang: Lang) -> Option<Family> {
         lang.spec().wrappers
@@ -402,7 +412,7 @@ pub fn of_requests(
                 .iter()
                 .filter(|r| r.line == call.line && r.callee == call.callee)
             {
-                let mut forwards = request_forwards(call, req.url_at, &params, names);
+                let mut forwards = request_forwards(f, call, req.url_at, &params, names);
                 forwards.extend(url_forwards(f, call, req.url_at, &params));
                 if forwards.is_empty() {
                     continue;
@@ -430,6 +440,7 @@ pub fn of_requests(
 /// The parameters a request passes on: as arguments (not its URL, nor
 /// transport settings), or as values of the body it sends.
 fn request_forwards(
+    f: &FunctionDef,
     call: &Call,
     url_at: usize,
     params: &[Param<'_>],
@@ -454,6 +465,7 @@ fn request_forwards(
     };
     for (i, arg) in call.args.iter().enumerate() {
         if i == url_at
+            || !written_in(f, arg)
             || arg
                 .key
                 .as_deref()
@@ -619,7 +631,11 @@ fn chain(
                     for fw in &w.forwards {
                         for arg in call.args.iter().filter(|a| forwarded(a, fw)) {
                             let whole = is_whole(arg, fw);
-                            match forward_of(arg, &params) {
+                            // A value a payload method builds elsewhere
+                            // (`invoice.id` in `payment_url_params`) names
+                            // that method's `invoice`, not this parameter.
+                            let here = written_in(f, arg);
+                            match forward_of(arg, &params).filter(|_| here) {
                                 Some(p) => forwards.push(Forward {
                                     index: p.index,
                                     name: p.member.unwrap_or(p.name).to_string(),
@@ -667,6 +683,14 @@ fn calls_inner(callee: &str, f: &FunctionDef, w: &Wrapper) -> bool {
                 && (callee == w.name || self_method(callee).is_some_and(|m| m == w.name))
         }
     }
+}
+
+/// True when `arg` is written in `f`'s body (from its `def` line to its
+/// last call's end), not in a payload method the extractor expanded into
+/// the call.
+fn written_in(f: &FunctionDef, arg: &Arg) -> bool {
+    let end = f.calls.iter().map(|c| c.end_line).max().unwrap_or(f.line);
+    (f.line..=end).contains(&arg.line)
 }
 
 /// The method a call on the object itself names: `self.send` → `send`,
@@ -832,6 +856,17 @@ pub struct Wrappers {
 }
 
 impl Wrappers {
+    /// True when the method wrapper `w` belongs to one of the `held` types
+    /// or to a type one of them extends or implements.
+    fn fits(&self, w: &Wrapper, held: &[String]) -> bool {
+        w.owner.as_ref().is_some_and(|o| {
+            self.types
+                .get(o)
+                .is_some_and(|ts| held.iter().any(|t| ts.contains(t)))
+                || held.iter().any(|t| t == o)
+        })
+    }
+
     /// Collects and sorts the wrappers found in phase 1.
     pub fn new(mut list: Vec<Wrapper>, workspaces: Workspaces) -> Self {
         list.sort();
@@ -1480,6 +1515,75 @@ fn visible<'w>(
     out
 }
 
+/// The method wrappers a call reaches: through a receiver of their class
+/// or one it extends (`analyticsTracker.capture(...)`), a job class
+/// (`SegmentTrackJob.perform_later`), the object itself (`self.send`), the
+/// class (`Telegram.send`), or, where the language has an implicit `self`,
+/// a bare name in a method of the class.
+fn methods_called<'w>(
+    family: Family,
+    callee: &str,
+    within: Option<&FunctionDef>,
+    facts: &FileFacts,
+    wrappers: &Wrappers,
+    methods: &[&'w Wrapper],
+) -> Vec<&'w Wrapper> {
+    let mut out: Vec<&Wrapper> = Vec::new();
+    // `analyticsTracker.capture(...)` where `analyticsTracker` is
+    // declared of the wrapper's class or one of its ancestors.
+    if let Some((recv, method)) = callee.rsplit_once('.') {
+        let mut held: Vec<String> = receiver_types(recv, facts)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        // A background job enqueued through its class
+        // (`SegmentTrackJob.perform_later(...)`, Sidekiq's
+        // `perform_async`) runs its `perform` with those arguments.
+        let class = recv
+            .rsplit('.')
+            .next()
+            .filter(|c| c.starts_with(|ch: char| ch.is_ascii_uppercase()));
+        let method = match class {
+            Some(class) if JOB_ENQUEUE.contains(&method) => {
+                held.push(class.to_string());
+                "perform"
+            }
+            _ => method,
+        };
+        if held.is_empty() {
+            // A field declared in a base class (`analyticsTracker` from
+            // `VectorBaseFragment`): injected fields are named after
+            // their type.
+            held.extend(type_named_like(recv));
+        }
+        // The object itself (`self.send(...)` in a method of the
+        // class), and a class method called through its class
+        // (`Telegram.send(...)`).
+        if self_method(callee).is_some() {
+            held.extend(within.and_then(|f| f.owner.clone()));
+        } else if held.is_empty() {
+            held.extend(class.map(str::to_string));
+        }
+        for w in methods.iter().filter(|w| w.name == method) {
+            if wrappers.fits(w, &held) {
+                out.push(*w);
+            }
+        }
+    } else if family.implicit_self()
+        && let Some(owner) = within.and_then(|f| f.owner.clone())
+    {
+        // `create_payment_link(body)` in a method of the class: the
+        // object itself.
+        let held = [owner];
+        for w in methods.iter().filter(|w| w.name == callee) {
+            if wrappers.fits(w, &held) {
+                out.push(*w);
+            }
+        }
+    }
+    out
+}
+
 /// The calls of one file that go through a wrapper: call evidence for the
 /// wrapper's vendor, and the fields passed in the forwarded parameters.
 pub fn resolve(
@@ -1528,52 +1632,9 @@ pub fn resolve(
         if family == Family::Jvm {
             kotlin_free_calls(&callee, rel, facts, &visible, &mut ws);
         }
-        // `analyticsTracker.capture(...)` where `analyticsTracker` is
-        // declared of the wrapper's class or one of its ancestors.
-        if let Some((recv, method)) = callee.rsplit_once('.') {
-            let mut held: Vec<String> = receiver_types(recv, facts)
-                .into_iter()
-                .map(str::to_string)
-                .collect();
-            // A background job enqueued through its class
-            // (`SegmentTrackJob.perform_later(...)`, Sidekiq's
-            // `perform_async`) runs its `perform` with those arguments.
-            let class = recv
-                .rsplit('.')
-                .next()
-                .filter(|c| c.starts_with(|ch: char| ch.is_ascii_uppercase()));
-            let method = match class {
-                Some(class) if JOB_ENQUEUE.contains(&method) => {
-                    held.push(class.to_string());
-                    "perform"
-                }
-                _ => method,
-            };
-            if held.is_empty() {
-                // A field declared in a base class (`analyticsTracker` from
-                // `VectorBaseFragment`): injected fields are named after
-                // their type.
-                held.extend(type_named_like(recv));
-            }
-            // The object itself (`self.send(...)` in a method of the
-            // class), and a class method called through its class
-            // (`Telegram.send(...)`).
-            if self_method(&callee).is_some() {
-                held.extend(within.and_then(|f| f.owner.clone()));
-            } else if held.is_empty() {
-                held.extend(class.map(str::to_string));
-            }
-            for w in methods.iter().filter(|w| w.name == method) {
-                let fits = w.owner.as_ref().is_some_and(|o| {
-                    wrappers
-                        .types
-                        .get(o)
-                        .is_some_and(|ts| held.iter().any(|t| ts.contains(t)))
-                        || held.iter().any(|t| t == o)
-                });
-                if fits && !ws.contains(w) {
-                    ws.push(w);
-                }
+        for w in methods_called(family, &callee, within, facts, wrappers, &methods) {
+            if !ws.contains(&w) {
+                ws.push(w);
             }
         }
         // A call a wrapper of this file makes in passing on its own

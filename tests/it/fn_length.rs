@@ -7,19 +7,6 @@
 /// The longest a function may be, in lines.
 const MAX_LINES: usize = 150;
 
-/// Functions still longer than [`MAX_LINES`], with the length each may not
-/// exceed: debts to split along their steps (ARCHITECTURE.md, "Known
-/// debts"). The list only shrinks: a function split below the limit must
-/// leave it (the test says so), one that grows fails.
-const KNOWN_LONG: &[(&str, &str, usize)] = &[
-    ("src/report/diagram/plan.rs", "new", 411),
-    ("src/scan/pipeline.rs", "run", 240),
-    ("src/scan/pipeline.rs", "analyse", 255),
-    ("src/scan/lang/javascript.rs", "visit", 235),
-    ("src/scan/renderers.rs", "detect", 227),
-    ("src/merge/tests.rs", "doc", 222),
-];
-
 /// The text with every string, char literal and comment replaced by spaces
 /// (newlines kept, so line numbers stay), leaving code and braces.
 fn code_only(text: &str) -> String {
@@ -200,29 +187,13 @@ fn no_function_in_src_is_longer_than_the_limit() {
     let files = crate::common::rust_files_under("src");
     let mut long = Vec::new();
     let mut seen = 0;
-    let mut still_long = std::collections::BTreeSet::new();
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
         let file = f.to_string_lossy().replace('\\', "/");
         for (name, line, len) in functions(&text) {
             seen += 1;
-            if len <= MAX_LINES {
-                continue;
-            }
-            let known = KNOWN_LONG
-                .iter()
-                .find(|(kf, kn, _)| *kf == file && *kn == name);
-            match known {
-                Some((_, _, max)) if len <= *max => {
-                    still_long.insert((file.clone(), name));
-                }
-                Some((_, _, max)) => long.push((
-                    len,
-                    format!(
-                        "{file}:{line}: fn {name} is {len} lines, grown past its recorded {max}"
-                    ),
-                )),
-                None => long.push((len, format!("{file}:{line}: fn {name} is {len} lines"))),
+            if len > MAX_LINES {
+                long.push((len, format!("{file}:{line}: fn {name} is {len} lines")));
             }
         }
     }
@@ -233,16 +204,6 @@ fn no_function_in_src_is_longer_than_the_limit() {
         list.is_empty(),
         "functions longer than {MAX_LINES} lines (split them along their steps):\n{}",
         list.join("\n")
-    );
-    let gone: Vec<String> = KNOWN_LONG
-        .iter()
-        .filter(|(f, n, _)| !still_long.contains(&(f.to_string(), n.to_string())))
-        .map(|(f, n, _)| format!("{f}: fn {n}"))
-        .collect();
-    assert!(
-        gone.is_empty(),
-        "no longer over {MAX_LINES} lines (or gone): remove from KNOWN_LONG:\n{}",
-        gone.join("\n")
     );
 }
 

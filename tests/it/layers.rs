@@ -165,3 +165,45 @@ fn the_checker_names_file_and_line_of_an_upward_use() {
     // A module outside the order is reported, so a new one gets a place.
     assert!(violations(Path::new("newthing/mod.rs"), "")[0].contains("in no layer"));
 }
+
+/// Every link of the architecture document and the README is a file of the
+/// repository (no `DESIGN.md` that is not there, no path outside it), and
+/// every `src/…` path ARCHITECTURE.md writes in code names one (paths with
+/// a placeholder, `<lang>`, aside).
+#[test]
+fn the_docs_point_only_to_files_in_the_repository() {
+    let mut bad = Vec::new();
+    for doc in ["ARCHITECTURE.md", "README.md"] {
+        let text = std::fs::read_to_string(doc).unwrap();
+        for (at, _) in text.match_indices("](") {
+            let rest = &text[at + 2..];
+            let Some(end) = rest.find(')') else { continue };
+            let target = &rest[..end];
+            if target.starts_with("http://")
+                || target.starts_with("https://")
+                || target.starts_with('#')
+            {
+                continue;
+            }
+            let path = target.split('#').next().unwrap_or(target);
+            if path.starts_with('/') || path.split('/').any(|p| p == "..") {
+                bad.push(format!("{doc}: ({target}) points outside the repository"));
+            } else if !Path::new(path).exists() {
+                bad.push(format!("{doc}: ({target}) is not in the repository"));
+            }
+        }
+    }
+    let arch = std::fs::read_to_string("ARCHITECTURE.md").unwrap();
+    for span in arch.split('`').skip(1).step_by(2) {
+        let path = span.trim_end_matches(['.', ',']);
+        if path.starts_with("src/")
+            && !path.contains(['<', '{', ' ', '*'])
+            && !Path::new(path).exists()
+        {
+            bad.push(format!(
+                "ARCHITECTURE.md: `{path}` is not in the repository"
+            ));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

@@ -531,7 +531,7 @@ fn each_group_of_people_has_its_own_exposed_and_spared_lists() {
         !not.contains("email") && !not.contains("names") && not.contains("phone numbers"),
         "{not}"
     );
-    let step = r
+    let step = blastmap::report::words::worded(&r)
         .actions
         .iter()
         .find(|a| a.id == "notify-subjects")

@@ -296,3 +296,53 @@ class UpdateStripeCustomer
         "{fields:?}"
     );
 }
+
+/// Payloads as payment SDKs want them: the payee sits in a dict inside a
+/// list (`transactions: [{payee: ...}]`), assigned in one branch with an
+/// empty default in the other, and a dict or array is added under a key
+/// after the literal was written.
+#[test]
+fn values_in_lists_branches_and_nested_additions_reach_the_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "shop/payment.py",
+        r#"import paypalrestsdk
+
+
+def start(request, order):
+    if request.event.settings.connected:
+        payee = {"email": request.event.settings.merchant_email}
+    else:
+        payee = {}
+    options = {"intent": "sale"}
+    options["payer"] = {"payer_info": {"email": order.email}}
+    payment = paypalrestsdk.Payment({
+        "options": options,
+        "transactions": [
+            {"payee": payee, "description": "Event tickets"},
+        ],
+    })
+    return payment
+"#,
+    );
+    let r = run(root);
+    let fields = call_fields(&r, "paypal");
+    assert_eq!(
+        fields,
+        vec!["user.contact.email shop/payment.py:11".to_string()],
+        "both emails, reported once at the call"
+    );
+    let names: Vec<String> = r.integrations[0]
+        .fields
+        .iter()
+        .map(|f| f.name.clone())
+        .collect();
+    for n in [
+        "transactions.payee.email (built at line 6)",
+        "options.payer.payer_info.email (built at line 10)",
+    ] {
+        assert!(names.iter().any(|x| x == n), "{n}: {names:?}");
+    }
+}

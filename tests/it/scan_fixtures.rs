@@ -546,6 +546,8 @@ fn http_requests_to_vendor_apis_in_every_language() {
             "posthog user.contact.email js/lookup.ts:6",
             "postmark user.contact.email php/Notify.php:14",
             "sendgrid user.contact.email js/crm.ts:15",
+            // The recipient's name, in an object nested in arrays.
+            "sendgrid user.name js/crm.ts:15",
             "slack user.account.username go/notify.go:13",
             // A message's text to a messaging vendor is private content;
             // Mailgun's literal `text: "Hi"` is not.

@@ -268,3 +268,75 @@ fn a_php_service_around_a_request_is_called_through_a_typed_parameter() {
         vec!["user.contact.email app/Livewire/Server/ByHetzner.php:17".to_string()]
     );
 }
+
+/// A Rails service object: the vendor's base URL is a constant of a model
+/// in another file, the request sits in a private method that sends the
+/// body it is given, and the public method calls it by name alone
+/// (Ruby's implicit `self`) with a payload method's hash.
+const PROVIDER_RB: &str = r#"module PaymentProviders
+  class CashfreeProvider < BaseProvider
+    BASE_URL = (Rails.env.production? ? "https://api.cashfree.com/pg/links" : "https://sandbox.cashfree.com/pg/links")
+  end
+end
+"#;
+
+const SERVICE_RB: &str = r#"module Invoices
+  class CashfreeService < BaseService
+    def generate_payment_url(invoice, payment_intent)
+      @invoice = invoice
+      response = create_payment_link(payment_url_params(payment_intent))
+      JSON.parse(response.body)["link_url"]
+    end
+
+    private
+
+    attr_reader :invoice
+
+    def client
+      @client ||= LagoHttpClient::Client.new(::PaymentProviders::CashfreeProvider::BASE_URL)
+    end
+
+    def create_payment_link(body)
+      client.post_with_response(body, { "x-client-id" => provider.client_id })
+    end
+
+    def payment_url_params(payment_intent)
+      {
+        customer_details: {
+          customer_email: customer.email,
+          customer_name: customer.name
+        },
+        link_purpose: invoice.id,
+        link_expiry_time: payment_intent.expires_at.iso8601
+      }
+    end
+  end
+end
+"#;
+
+#[test]
+fn a_ruby_method_around_a_request_to_another_files_url_is_called_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "app/models/payment_providers/cashfree_provider.rb",
+        PROVIDER_RB,
+    );
+    write(
+        root,
+        "app/services/invoices/cashfree_service.rb",
+        SERVICE_RB,
+    );
+    let r = run(root);
+    // Reported at the call that passes the payload; `invoice.id` in the
+    // payload method is the reader's invoice, so `generate_payment_url` is
+    // no wrapper of its own and its call is the call site.
+    assert_eq!(
+        call_fields(&r, "cashfree"),
+        vec![
+            "user.contact.email app/services/invoices/cashfree_service.rb:5".to_string(),
+            "user.name app/services/invoices/cashfree_service.rb:5".to_string(),
+        ]
+    );
+}

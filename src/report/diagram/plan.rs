@@ -535,364 +535,27 @@ struct Plan {
 
 impl Plan {
     /// `keep`: graph nodes drawn on their own even when the diagram
-    /// collapses (the highlighted radius).
+    /// collapses (the highlighted radius). The steps: fields (or their
+    /// groups), components, vendors, the edges a component's own data
+    /// draws, flows and access grants, the catalog's sub-processors, then
+    /// columns and the final order.
     fn new(g: &DataGraph, keep: Option<&[bool]>, page: bool) -> Plan {
-        let map = g.map;
         let collapse = collapses(g, page);
-        let kept = |gi: NodeIndex| keep.is_some_and(|k| k[gi.index()]);
         let grouped = g.fields.len() > GROUP_FIELDS_OVER;
         let mut nodes: Vec<DiagramNode> = Vec::new();
         let mut node_of: Vec<Option<usize>> = vec![None; g.graph.node_count()];
-
-        // Fields (or their groups), ordered by category so related data sits together.
-        let mut field_order: Vec<usize> = (0..g.fields.len()).collect();
-        field_order.sort_by(|&a, &b| {
-            let (fa, fb) = (g.fields[a], g.fields[b]);
-            fa.category
-                .cmp(&fb.category)
-                .then_with(|| fa.id.cmp(&fb.id))
-        });
-        let mut field_node = vec![0usize; g.fields.len()];
-        if grouped {
-            let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-            for &b in &field_order {
-                groups
-                    .entry(group_key(&g.fields[b].category))
-                    .or_default()
-                    .push(b);
-            }
-            for (key, members) in groups {
-                let name = map
-                    .taxonomy
-                    .get(key)
-                    .map(|c| c.name.clone())
-                    .unwrap_or_else(|| key.to_string());
-                let sens = members.iter().map(|&b| g.fields[b].sensitivity).max();
-                let mut ids: Vec<String> =
-                    members.iter().map(|&b| g.fields[b].id.clone()).collect();
-                ids.sort();
-                for &b in &members {
-                    field_node[b] = nodes.len();
-                }
-                nodes.push(DiagramNode {
-                    id: format!("category:{key}"),
-                    kind: DiagramNodeKind::Category,
-                    key: key.to_string(),
-                    label: name,
-                    detail: format!(
-                        "{key} · {} field{}",
-                        members.len(),
-                        if members.len() == 1 { "" } else { "s" }
-                    ),
-                    layer: 0,
-                    sensitivity: sens,
-                    members: ids,
-                });
-            }
-        } else {
-            for &b in &field_order {
-                let f = g.fields[b];
-                field_node[b] = nodes.len();
-                nodes.push(DiagramNode {
-                    id: format!("field:{}", f.id),
-                    kind: DiagramNodeKind::Field,
-                    key: f.id.clone(),
-                    label: f.id.clone(),
-                    detail: f.category.clone(),
-                    layer: 0,
-                    sensitivity: Some(f.sensitivity),
-                    members: Vec::new(),
-                });
-            }
-        }
-        for gi in g.graph.node_indices() {
-            if let NodeKind::Field(b) = g.graph[gi].kind {
-                node_of[gi.index()] = Some(field_node[b as usize]);
-            }
-        }
-
+        let field_node = field_nodes(g, grouped, &mut nodes, &mut node_of);
         // Components, then vendors, by id (the map's BTreeMaps are sorted).
-        let mut comp_nodes = Vec::new();
-        let mut comp_groups: BTreeMap<&str, usize> = BTreeMap::new();
-        for c in map.components.values() {
-            let Some(gi) = g.node(&c.id) else { continue };
-            if collapse && !kept(gi) {
-                let kind = c.kind.as_str();
-                let at = *comp_groups.entry(kind).or_insert_with(|| {
-                    comp_nodes.push(nodes.len());
-                    nodes.push(group_node(
-                        DiagramNodeKind::Component,
-                        "components",
-                        kind,
-                        1,
-                    ));
-                    nodes.len() - 1
-                });
-                nodes[at].members.push(c.id.clone());
-                node_of[gi.index()] = Some(at);
-                continue;
-            }
-            node_of[gi.index()] = Some(nodes.len());
-            comp_nodes.push(nodes.len());
-            nodes.push(DiagramNode {
-                id: format!("component:{}", c.id),
-                kind: DiagramNodeKind::Component,
-                key: c.id.clone(),
-                label: c.name.clone().unwrap_or_else(|| c.id.clone()),
-                detail: c.kind.as_str().to_string(),
-                layer: 1,
-                sensitivity: None,
-                members: Vec::new(),
-            });
-        }
-        let mut vendor_nodes = Vec::new();
-        let mut vendor_groups: BTreeMap<&str, usize> = BTreeMap::new();
-        for v in map.vendors.values() {
-            let Some(gi) = g.node(&v.id) else { continue };
-            if collapse && !kept(gi) {
-                let cat = v.category.as_str();
-                let at = *vendor_groups.entry(cat).or_insert_with(|| {
-                    vendor_nodes.push(nodes.len());
-                    nodes.push(group_node(DiagramNodeKind::Vendor, "vendors", cat, 2));
-                    nodes.len() - 1
-                });
-                nodes[at].members.push(v.id.clone());
-                node_of[gi.index()] = Some(at);
-                continue;
-            }
-            node_of[gi.index()] = Some(nodes.len());
-            vendor_nodes.push(nodes.len());
-            nodes.push(DiagramNode {
-                id: format!("vendor:{}", v.id),
-                kind: DiagramNodeKind::Vendor,
-                key: v.id.clone(),
-                label: v.name.clone(),
-                detail: v.category.as_str().to_string(),
-                layer: 2,
-                sensitivity: None,
-                members: Vec::new(),
-            });
-        }
-
-        for (&at, what) in comp_groups
-            .values()
-            .map(|at| (at, "component"))
-            .chain(vendor_groups.values().map(|at| (at, "vendor")))
-        {
-            let n = nodes[at].members.len();
-            nodes[at].detail = format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-        }
+        let collapsed = |gi: NodeIndex| collapse && !keep.is_some_and(|k| k[gi.index()]);
+        let comp_nodes = component_nodes(g, &collapsed, &mut nodes, &mut node_of);
+        let vendor_nodes = vendor_nodes(g, &collapsed, &mut nodes, &mut node_of);
 
         // Edges, keyed by (from, to, kind) so parallel flows merge into one.
-        let nf = g.fields.len();
         let mut acc = EdgeAcc::default();
-        // Holds and sends: a component's own data, by component then field.
-        // A group edge is `holds` when any of its members is held.
-        let mut comps: Vec<NodeIndex> = g
-            .graph
-            .node_indices()
-            .filter(|&n| g.graph[n].kind == NodeKind::Component)
-            .collect();
-        comps.sort_by(|a, b| g.graph[*a].id.cmp(&g.graph[*b].id));
-        let mut own: Vec<Vec<(u32, u32)>> = vec![Vec::new(); g.graph.node_count()];
-        for c in comps {
-            let Some(cn) = node_of[c.index()] else {
-                continue;
-            };
-            let holds: BTreeSet<&str> = map
-                .components
-                .get(&g.graph[c].id)
-                .map(|x| x.holds.iter().map(String::as_str).collect())
-                .unwrap_or_default();
-            let mut per_node: BTreeMap<usize, (bool, Vec<usize>)> = BTreeMap::new();
-            for b in g.own(c).ones() {
-                let e = per_node.entry(field_node[b]).or_default();
-                e.0 |= holds.contains(g.fields[b].id.as_str());
-                e.1.push(b);
-            }
-            for (fnode, (held, bits)) in per_node {
-                let kind = if held {
-                    DiagramEdgeKind::Holds
-                } else {
-                    DiagramEdgeKind::Sends
-                };
-                let i = acc.slot((fnode, cn, kind), nf);
-                for b in bits {
-                    acc.list[i].1.fields.insert(b);
-                    own[c.index()].push((b as u32, i as u32));
-                }
-            }
-        }
-        // Flows in file order, then access grants.
-        let mut flow_edges: Vec<EdgeIndex> = g
-            .graph
-            .edge_indices()
-            .filter(|&e| matches!(g.graph[e], EdgeKind::Flow(_)))
-            .collect();
-        flow_edges.sort_by_key(|&e| match g.graph[e] {
-            EdgeKind::Flow(i) => i,
-            _ => usize::MAX,
-        });
-        let mut access_edges: Vec<EdgeIndex> = g
-            .graph
-            .edge_indices()
-            .filter(|&e| g.graph[e] == EdgeKind::Access)
-            .collect();
-        access_edges.sort_by(|&a, &b| {
-            let ids = |e: EdgeIndex| {
-                g.graph
-                    .edge_endpoints(e)
-                    .map(|(x, y)| (g.graph[y].id.clone(), g.graph[x].id.clone()))
-            };
-            ids(a).cmp(&ids(b))
-        });
-        let mut edge_of: Vec<Option<usize>> = vec![None; g.graph.edge_count()];
-        for e in flow_edges.into_iter().chain(access_edges) {
-            let Some((a, b)) = g.graph.edge_endpoints(e) else {
-                continue;
-            };
-            let (Some(na), Some(nb)) = (node_of[a.index()], node_of[b.index()]) else {
-                continue;
-            };
-            let kind = if g.graph[e] == EdgeKind::Access {
-                DiagramEdgeKind::Access
-            } else {
-                DiagramEdgeKind::Flow
-            };
-            let i = acc.slot((na, nb, kind), nf);
-            edge_of[e.index()] = Some(i);
-            let x = &mut acc.list[i].1;
-            g.add_carried(e, &mut x.fields);
-            if let EdgeKind::Flow(fi) = g.graph[e] {
-                let flow = &map.flows[fi];
-                x.all |= matches!(flow.fields, FlowFields::All);
-                if let Some(p) = &flow.purpose {
-                    x.purposes.insert(p.clone());
-                }
-                for ev in &flow.evidence {
-                    x.evidence.insert(ev.location());
-                }
-                x.origin = Some(match x.origin {
-                    None => flow.origin,
-                    Some(o) => o.merge(flow.origin),
-                });
-            }
-        }
-
-        // Sub-processors from the catalog, unless a declared flow already says so.
-        let catalog = Catalog::builtin();
-        let mut sp_nodes: BTreeMap<String, usize> = BTreeMap::new();
-        let mut sp_edges: Vec<(usize, String)> = Vec::new();
-        for v in map.vendors.values() {
-            let Some(vn) = g.node(&v.id).and_then(|n| node_of[n.index()]) else {
-                continue;
-            };
-            let Some(cv) = catalog.get(&v.id) else {
-                continue;
-            };
-            let mut sps: Vec<&String> = cv.sub_processors.iter().collect();
-            sps.sort();
-            sps.dedup();
-            for sp in sps {
-                if sp == &v.id {
-                    continue;
-                }
-                sp_edges.push((vn, sp.clone()));
-            }
-        }
-        let mut sp_list: BTreeSet<&str> = BTreeSet::new();
-        for (_, sp) in &sp_edges {
-            if g.node(sp).is_none() {
-                sp_list.insert(sp.as_str());
-            }
-        }
-        for sp in sp_list {
-            let (name, detail) = catalog
-                .get(sp)
-                .map(|c| (c.name.clone(), c.category.as_str().to_string()))
-                .unwrap_or_else(|| (sp.to_string(), "sub-processor".to_string()));
-            sp_nodes.insert(sp.to_string(), nodes.len());
-            nodes.push(DiagramNode {
-                id: format!("sub-processor:{sp}"),
-                kind: DiagramNodeKind::SubProcessor,
-                key: sp.to_string(),
-                label: name,
-                detail,
-                layer: 3,
-                sensitivity: None,
-                members: Vec::new(),
-            });
-        }
-        for (vn, sp) in &sp_edges {
-            let target = match g.node(sp) {
-                Some(n) => node_of[n.index()],
-                None => sp_nodes.get(sp).copied(),
-            };
-            let Some(t) = target else { continue };
-            if acc.index.contains_key(&(*vn, t, DiagramEdgeKind::Flow)) {
-                continue;
-            }
-            acc.slot((*vn, t, DiagramEdgeKind::SubProcessor), nf);
-        }
-
-        // Layers: components by chains of component flows, vendors after the
-        // last component column by chains of vendor flows, sub-processors last.
-        let pos_in = |list: &[usize]| -> HashMap<usize, usize> {
-            list.iter().enumerate().map(|(i, &n)| (n, i)).collect()
-        };
-        let cpos = pos_in(&comp_nodes);
-        let vpos = pos_in(&vendor_nodes);
-        let mut c_edges = Vec::new();
-        let mut v_edges = Vec::new();
-        for ((a, b, k), _) in &acc.list {
-            if *k != DiagramEdgeKind::Flow {
-                continue;
-            }
-            if let (Some(&x), Some(&y)) = (cpos.get(a), cpos.get(b)) {
-                c_edges.push((x, y));
-            }
-            if let (Some(&x), Some(&y)) = (vpos.get(a), vpos.get(b)) {
-                v_edges.push((x, y));
-            }
-        }
-        let cl = longest_path_layers(comp_nodes.len(), &c_edges);
-        for (i, &n) in comp_nodes.iter().enumerate() {
-            nodes[n].layer = 1 + cl[i].min(MAX_COMPONENT_COLUMNS - 1);
-        }
-        let vbase = comp_nodes
-            .iter()
-            .map(|&n| nodes[n].layer)
-            .max()
-            .unwrap_or(0)
-            + 1;
-        // A vendor moves right only when all its data comes from other
-        // vendors (a forwarding target): then no component's edge has to
-        // cross a column of vendors to reach it.
-        let comp_set: std::collections::HashSet<usize> = comp_nodes.iter().copied().collect();
-        let fed_by_component: std::collections::HashSet<usize> = acc
-            .list
-            .iter()
-            .filter(|((a, _, k), _)| *k == DiagramEdgeKind::Flow && comp_set.contains(a))
-            .map(|((_, b, _), _)| *b)
-            .collect();
-        let vl = longest_path_layers(vendor_nodes.len(), &v_edges);
-        for (i, &n) in vendor_nodes.iter().enumerate() {
-            let depth = if fed_by_component.contains(&n) {
-                0
-            } else {
-                vl[i]
-            };
-            nodes[n].layer = vbase + depth.min(MAX_VENDOR_COLUMNS - 1);
-        }
-        let splayer = vendor_nodes
-            .iter()
-            .map(|&n| nodes[n].layer)
-            .max()
-            .unwrap_or(vbase - 1)
-            + 1;
-        for &n in sp_nodes.values() {
-            nodes[n].layer = splayer;
-        }
+        let own = own_edges(g, &node_of, &field_node, &mut acc);
+        let edge_of = flow_edges(g, &node_of, &mut acc);
+        let sp_nodes = sub_processors(g, &node_of, &mut nodes, &mut acc);
+        assign_layers(&mut nodes, &comp_nodes, &vendor_nodes, &sp_nodes, &acc);
 
         // Order nodes by layer (stable: keeps the order within a layer), and
         // renumber everything that points at them.
@@ -910,33 +573,7 @@ impl Plan {
         for n in node_of.iter_mut().flatten() {
             *n = renum[*n];
         }
-
-        let field_ids = |set: &FixedBitSet| -> Vec<String> {
-            let mut v: Vec<String> = set.ones().map(|b| g.fields[b].id.clone()).collect();
-            v.sort();
-            v
-        };
-        let edge_ends: Vec<(usize, usize)> = acc
-            .list
-            .iter()
-            .map(|((a, b, _), _)| (renum[*a], renum[*b]))
-            .collect();
-        let edges: Vec<DiagramEdge> = acc
-            .list
-            .iter()
-            .enumerate()
-            .map(|(i, ((a, b, k), x))| DiagramEdge {
-                id: format!("e{i}"),
-                from: nodes[renum[*a]].id.clone(),
-                to: nodes[renum[*b]].id.clone(),
-                kind: *k,
-                fields: field_ids(&x.fields),
-                all: x.all,
-                purposes: x.purposes.iter().cloned().collect(),
-                evidence: x.evidence.iter().cloned().collect(),
-                origin: x.origin.map(|o| o.as_str()),
-            })
-            .collect();
+        let (edges, edge_ends) = diagram_edges(g, &acc, &nodes, &renum);
         Plan {
             grouped,
             nodes,
@@ -1063,6 +700,459 @@ impl Plan {
 }
 
 type EdgeKey = (usize, usize, DiagramEdgeKind);
+
+/// The field nodes (or, when `grouped`, one node per category group),
+/// ordered by category so related data sits together; each graph field
+/// node mapped in `node_of`. Returns the diagram node of each field bit.
+fn field_nodes(
+    g: &DataGraph,
+    grouped: bool,
+    nodes: &mut Vec<DiagramNode>,
+    node_of: &mut [Option<usize>],
+) -> Vec<usize> {
+    let mut field_order: Vec<usize> = (0..g.fields.len()).collect();
+    field_order.sort_by(|&a, &b| {
+        let (fa, fb) = (g.fields[a], g.fields[b]);
+        fa.category
+            .cmp(&fb.category)
+            .then_with(|| fa.id.cmp(&fb.id))
+    });
+    let mut field_node = vec![0usize; g.fields.len()];
+    if grouped {
+        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for &b in &field_order {
+            groups
+                .entry(group_key(&g.fields[b].category))
+                .or_default()
+                .push(b);
+        }
+        for (key, members) in groups {
+            let name = g
+                .map
+                .taxonomy
+                .get(key)
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| key.to_string());
+            let sens = members.iter().map(|&b| g.fields[b].sensitivity).max();
+            let mut ids: Vec<String> = members.iter().map(|&b| g.fields[b].id.clone()).collect();
+            ids.sort();
+            for &b in &members {
+                field_node[b] = nodes.len();
+            }
+            nodes.push(DiagramNode {
+                id: format!("category:{key}"),
+                kind: DiagramNodeKind::Category,
+                key: key.to_string(),
+                label: name,
+                detail: format!(
+                    "{key} · {} field{}",
+                    members.len(),
+                    if members.len() == 1 { "" } else { "s" }
+                ),
+                layer: 0,
+                sensitivity: sens,
+                members: ids,
+            });
+        }
+    } else {
+        for &b in &field_order {
+            let f = g.fields[b];
+            field_node[b] = nodes.len();
+            nodes.push(DiagramNode {
+                id: format!("field:{}", f.id),
+                kind: DiagramNodeKind::Field,
+                key: f.id.clone(),
+                label: f.id.clone(),
+                detail: f.category.clone(),
+                layer: 0,
+                sensitivity: Some(f.sensitivity),
+                members: Vec::new(),
+            });
+        }
+    }
+    for gi in g.graph.node_indices() {
+        if let NodeKind::Field(b) = g.graph[gi].kind {
+            node_of[gi.index()] = Some(field_node[b as usize]);
+        }
+    }
+    field_node
+}
+
+/// Sets a group node's detail to its count of members (`3 vendors`).
+fn count_members(nodes: &mut [DiagramNode], groups: &BTreeMap<&str, usize>, what: &str) {
+    for &at in groups.values() {
+        let n = nodes[at].members.len();
+        nodes[at].detail = format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    }
+}
+
+/// A node per component, by id, or, for one `collapsed` says, its kind's
+/// group. Returns the component nodes (groups included) in order.
+fn component_nodes(
+    g: &DataGraph,
+    collapsed: &dyn Fn(NodeIndex) -> bool,
+    nodes: &mut Vec<DiagramNode>,
+    node_of: &mut [Option<usize>],
+) -> Vec<usize> {
+    let mut comp_nodes = Vec::new();
+    let mut comp_groups: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in g.map.components.values() {
+        let Some(gi) = g.node(&c.id) else { continue };
+        if collapsed(gi) {
+            let kind = c.kind.as_str();
+            let at = *comp_groups.entry(kind).or_insert_with(|| {
+                comp_nodes.push(nodes.len());
+                nodes.push(group_node(
+                    DiagramNodeKind::Component,
+                    "components",
+                    kind,
+                    1,
+                ));
+                nodes.len() - 1
+            });
+            nodes[at].members.push(c.id.clone());
+            node_of[gi.index()] = Some(at);
+            continue;
+        }
+        node_of[gi.index()] = Some(nodes.len());
+        comp_nodes.push(nodes.len());
+        nodes.push(DiagramNode {
+            id: format!("component:{}", c.id),
+            kind: DiagramNodeKind::Component,
+            key: c.id.clone(),
+            label: c.name.clone().unwrap_or_else(|| c.id.clone()),
+            detail: c.kind.as_str().to_string(),
+            layer: 1,
+            sensitivity: None,
+            members: Vec::new(),
+        });
+    }
+    count_members(nodes, &comp_groups, "component");
+    comp_nodes
+}
+
+/// A node per vendor, by id, or, for one `collapsed` says, its category's
+/// group. Returns the vendor nodes (groups included) in order.
+fn vendor_nodes(
+    g: &DataGraph,
+    collapsed: &dyn Fn(NodeIndex) -> bool,
+    nodes: &mut Vec<DiagramNode>,
+    node_of: &mut [Option<usize>],
+) -> Vec<usize> {
+    let mut vendor_nodes = Vec::new();
+    let mut vendor_groups: BTreeMap<&str, usize> = BTreeMap::new();
+    for v in g.map.vendors.values() {
+        let Some(gi) = g.node(&v.id) else { continue };
+        if collapsed(gi) {
+            let cat = v.category.as_str();
+            let at = *vendor_groups.entry(cat).or_insert_with(|| {
+                vendor_nodes.push(nodes.len());
+                nodes.push(group_node(DiagramNodeKind::Vendor, "vendors", cat, 2));
+                nodes.len() - 1
+            });
+            nodes[at].members.push(v.id.clone());
+            node_of[gi.index()] = Some(at);
+            continue;
+        }
+        node_of[gi.index()] = Some(nodes.len());
+        vendor_nodes.push(nodes.len());
+        nodes.push(DiagramNode {
+            id: format!("vendor:{}", v.id),
+            kind: DiagramNodeKind::Vendor,
+            key: v.id.clone(),
+            label: v.name.clone(),
+            detail: v.category.as_str().to_string(),
+            layer: 2,
+            sensitivity: None,
+            members: Vec::new(),
+        });
+    }
+    count_members(nodes, &vendor_groups, "vendor");
+    vendor_nodes
+}
+
+/// Holds and sends: a component's own data, by component then field. A
+/// group edge is `holds` when any of its members is held. Returns, per
+/// graph node, the field bits a component owns with the edge that draws
+/// each ([`Plan::own`]).
+fn own_edges(
+    g: &DataGraph,
+    node_of: &[Option<usize>],
+    field_node: &[usize],
+    acc: &mut EdgeAcc,
+) -> Vec<Vec<(u32, u32)>> {
+    let nf = g.fields.len();
+    let mut comps: Vec<NodeIndex> = g
+        .graph
+        .node_indices()
+        .filter(|&n| g.graph[n].kind == NodeKind::Component)
+        .collect();
+    comps.sort_by(|a, b| g.graph[*a].id.cmp(&g.graph[*b].id));
+    let mut own: Vec<Vec<(u32, u32)>> = vec![Vec::new(); g.graph.node_count()];
+    for c in comps {
+        let Some(cn) = node_of[c.index()] else {
+            continue;
+        };
+        let holds: BTreeSet<&str> = g
+            .map
+            .components
+            .get(&g.graph[c].id)
+            .map(|x| x.holds.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        let mut per_node: BTreeMap<usize, (bool, Vec<usize>)> = BTreeMap::new();
+        for b in g.own(c).ones() {
+            let e = per_node.entry(field_node[b]).or_default();
+            e.0 |= holds.contains(g.fields[b].id.as_str());
+            e.1.push(b);
+        }
+        for (fnode, (held, bits)) in per_node {
+            let kind = if held {
+                DiagramEdgeKind::Holds
+            } else {
+                DiagramEdgeKind::Sends
+            };
+            let i = acc.slot((fnode, cn, kind), nf);
+            for b in bits {
+                acc.list[i].1.fields.insert(b);
+                own[c.index()].push((b as u32, i as u32));
+            }
+        }
+    }
+    own
+}
+
+/// Flows in file order, then access grants, each merged into the edge of
+/// its ends' diagram nodes with what it carries and says. Returns the
+/// diagram edge of each graph edge.
+fn flow_edges(g: &DataGraph, node_of: &[Option<usize>], acc: &mut EdgeAcc) -> Vec<Option<usize>> {
+    let nf = g.fields.len();
+    let mut flow_edges: Vec<EdgeIndex> = g
+        .graph
+        .edge_indices()
+        .filter(|&e| matches!(g.graph[e], EdgeKind::Flow(_)))
+        .collect();
+    flow_edges.sort_by_key(|&e| match g.graph[e] {
+        EdgeKind::Flow(i) => i,
+        _ => usize::MAX,
+    });
+    let mut access_edges: Vec<EdgeIndex> = g
+        .graph
+        .edge_indices()
+        .filter(|&e| g.graph[e] == EdgeKind::Access)
+        .collect();
+    access_edges.sort_by(|&a, &b| {
+        let ids = |e: EdgeIndex| {
+            g.graph
+                .edge_endpoints(e)
+                .map(|(x, y)| (g.graph[y].id.clone(), g.graph[x].id.clone()))
+        };
+        ids(a).cmp(&ids(b))
+    });
+    let mut edge_of: Vec<Option<usize>> = vec![None; g.graph.edge_count()];
+    for e in flow_edges.into_iter().chain(access_edges) {
+        let Some((a, b)) = g.graph.edge_endpoints(e) else {
+            continue;
+        };
+        let (Some(na), Some(nb)) = (node_of[a.index()], node_of[b.index()]) else {
+            continue;
+        };
+        let kind = if g.graph[e] == EdgeKind::Access {
+            DiagramEdgeKind::Access
+        } else {
+            DiagramEdgeKind::Flow
+        };
+        let i = acc.slot((na, nb, kind), nf);
+        edge_of[e.index()] = Some(i);
+        let x = &mut acc.list[i].1;
+        g.add_carried(e, &mut x.fields);
+        if let EdgeKind::Flow(fi) = g.graph[e] {
+            let flow = &g.map.flows[fi];
+            x.all |= matches!(flow.fields, FlowFields::All);
+            if let Some(p) = &flow.purpose {
+                x.purposes.insert(p.clone());
+            }
+            for ev in &flow.evidence {
+                x.evidence.insert(ev.location());
+            }
+            x.origin = Some(match x.origin {
+                None => flow.origin,
+                Some(o) => o.merge(flow.origin),
+            });
+        }
+    }
+    edge_of
+}
+
+/// Sub-processors from the catalog, unless a declared flow already says
+/// so: a node for each one not in the map, and an edge from each vendor.
+/// Returns the new nodes.
+fn sub_processors(
+    g: &DataGraph,
+    node_of: &[Option<usize>],
+    nodes: &mut Vec<DiagramNode>,
+    acc: &mut EdgeAcc,
+) -> Vec<usize> {
+    let nf = g.fields.len();
+    let catalog = Catalog::builtin();
+    let mut sp_nodes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut sp_edges: Vec<(usize, String)> = Vec::new();
+    for v in g.map.vendors.values() {
+        let Some(vn) = g.node(&v.id).and_then(|n| node_of[n.index()]) else {
+            continue;
+        };
+        let Some(cv) = catalog.get(&v.id) else {
+            continue;
+        };
+        let mut sps: Vec<&String> = cv.sub_processors.iter().collect();
+        sps.sort();
+        sps.dedup();
+        for sp in sps {
+            if sp == &v.id {
+                continue;
+            }
+            sp_edges.push((vn, sp.clone()));
+        }
+    }
+    let mut sp_list: BTreeSet<&str> = BTreeSet::new();
+    for (_, sp) in &sp_edges {
+        if g.node(sp).is_none() {
+            sp_list.insert(sp.as_str());
+        }
+    }
+    for sp in sp_list {
+        let (name, detail) = catalog
+            .get(sp)
+            .map(|c| (c.name.clone(), c.category.as_str().to_string()))
+            .unwrap_or_else(|| (sp.to_string(), "sub-processor".to_string()));
+        sp_nodes.insert(sp.to_string(), nodes.len());
+        nodes.push(DiagramNode {
+            id: format!("sub-processor:{sp}"),
+            kind: DiagramNodeKind::SubProcessor,
+            key: sp.to_string(),
+            label: name,
+            detail,
+            layer: 3,
+            sensitivity: None,
+            members: Vec::new(),
+        });
+    }
+    for (vn, sp) in &sp_edges {
+        let target = match g.node(sp) {
+            Some(n) => node_of[n.index()],
+            None => sp_nodes.get(sp).copied(),
+        };
+        let Some(t) = target else { continue };
+        if acc.index.contains_key(&(*vn, t, DiagramEdgeKind::Flow)) {
+            continue;
+        }
+        acc.slot((*vn, t, DiagramEdgeKind::SubProcessor), nf);
+    }
+    sp_nodes.into_values().collect()
+}
+
+/// Layers: components by chains of component flows, vendors after the
+/// last component column by chains of vendor flows, sub-processors last.
+fn assign_layers(
+    nodes: &mut [DiagramNode],
+    comp_nodes: &[usize],
+    vendor_nodes: &[usize],
+    sp_nodes: &[usize],
+    acc: &EdgeAcc,
+) {
+    let pos_in = |list: &[usize]| -> HashMap<usize, usize> {
+        list.iter().enumerate().map(|(i, &n)| (n, i)).collect()
+    };
+    let cpos = pos_in(comp_nodes);
+    let vpos = pos_in(vendor_nodes);
+    let mut c_edges = Vec::new();
+    let mut v_edges = Vec::new();
+    for ((a, b, k), _) in &acc.list {
+        if *k != DiagramEdgeKind::Flow {
+            continue;
+        }
+        if let (Some(&x), Some(&y)) = (cpos.get(a), cpos.get(b)) {
+            c_edges.push((x, y));
+        }
+        if let (Some(&x), Some(&y)) = (vpos.get(a), vpos.get(b)) {
+            v_edges.push((x, y));
+        }
+    }
+    let cl = longest_path_layers(comp_nodes.len(), &c_edges);
+    for (i, &n) in comp_nodes.iter().enumerate() {
+        nodes[n].layer = 1 + cl[i].min(MAX_COMPONENT_COLUMNS - 1);
+    }
+    let vbase = comp_nodes
+        .iter()
+        .map(|&n| nodes[n].layer)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    // A vendor moves right only when all its data comes from other
+    // vendors (a forwarding target): then no component's edge has to
+    // cross a column of vendors to reach it.
+    let comp_set: std::collections::HashSet<usize> = comp_nodes.iter().copied().collect();
+    let fed_by_component: std::collections::HashSet<usize> = acc
+        .list
+        .iter()
+        .filter(|((a, _, k), _)| *k == DiagramEdgeKind::Flow && comp_set.contains(a))
+        .map(|((_, b, _), _)| *b)
+        .collect();
+    let vl = longest_path_layers(vendor_nodes.len(), &v_edges);
+    for (i, &n) in vendor_nodes.iter().enumerate() {
+        let depth = if fed_by_component.contains(&n) {
+            0
+        } else {
+            vl[i]
+        };
+        nodes[n].layer = vbase + depth.min(MAX_VENDOR_COLUMNS - 1);
+    }
+    let splayer = vendor_nodes
+        .iter()
+        .map(|&n| nodes[n].layer)
+        .max()
+        .unwrap_or(vbase - 1)
+        + 1;
+    for &n in sp_nodes {
+        nodes[n].layer = splayer;
+    }
+}
+
+/// The merged edges as diagram edges over the renumbered `nodes`, and
+/// each one's (from, to) node indices.
+fn diagram_edges(
+    g: &DataGraph,
+    acc: &EdgeAcc,
+    nodes: &[DiagramNode],
+    renum: &[usize],
+) -> (Vec<DiagramEdge>, Vec<(usize, usize)>) {
+    let field_ids = |set: &FixedBitSet| -> Vec<String> {
+        let mut v: Vec<String> = set.ones().map(|b| g.fields[b].id.clone()).collect();
+        v.sort();
+        v
+    };
+    let edge_ends: Vec<(usize, usize)> = acc
+        .list
+        .iter()
+        .map(|((a, b, _), _)| (renum[*a], renum[*b]))
+        .collect();
+    let edges: Vec<DiagramEdge> = acc
+        .list
+        .iter()
+        .enumerate()
+        .map(|(i, ((a, b, k), x))| DiagramEdge {
+            id: format!("e{i}"),
+            from: nodes[renum[*a]].id.clone(),
+            to: nodes[renum[*b]].id.clone(),
+            kind: *k,
+            fields: field_ids(&x.fields),
+            all: x.all,
+            purposes: x.purposes.iter().cloned().collect(),
+            evidence: x.evidence.iter().cloned().collect(),
+            origin: x.origin.map(|o| o.as_str()),
+        })
+        .collect();
+    (edges, edge_ends)
+}
 
 /// Merged edges under construction, in first-seen order.
 #[derive(Default)]

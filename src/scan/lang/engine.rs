@@ -435,8 +435,15 @@ impl<'s> Ctx<'s> {
     }
 
     /// Remembers that `name` holds a map-like literal with these entries.
+    /// An empty literal keeps what the name already holds in this scope:
+    /// it is the other branch's default (`if connected: payee = {"email":
+    /// ...} else: payee = {}`) more often than a reset, and a value that
+    /// may be sent is reported.
     pub(crate) fn record_literal(&mut self, name: String, args: Vec<Arg>) {
         if let Some(scope) = self.scopes.last_mut() {
+            if args.is_empty() && scope.literals.contains_key(&name) {
+                return;
+            }
             scope.literals.insert(name, args);
         }
     }

@@ -97,6 +97,19 @@ fn unwrap(node: Node<'_>) -> Node<'_> {
 impl Syntax for Js {
     fn entries<'t>(&self, ctx: &Ctx<'_>, node: Node<'t>) -> Option<Vec<Entry<'t>>> {
         let node = unwrap(node);
+        if node.kind() == "array" {
+            // `to: [{ email: user.email }]`: each element under the
+            // array's key.
+            return Some(
+                children(node)
+                    .into_iter()
+                    .map(|c| match c.kind() {
+                        "spread_element" => Entry::Spread(c),
+                        _ => Entry::Positional(c),
+                    })
+                    .collect(),
+            );
+        }
         if node.kind() != "object" {
             return None;
         }
@@ -580,128 +593,14 @@ fn declared_type(ctx: &Ctx<'_>, node: Node<'_>) -> Option<String> {
         .then_some(root)
 }
 
+/// One node of the walk: each kind that yields a fact has its own step.
 fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>], exported: &mut HashSet<String>) {
     let parent_kind = anc.last().map(|p| p.kind()).unwrap_or("");
     match node.kind() {
-        // `client: WebClient`, `gmail: gmail_v1.Gmail`, `private readonly
-        // stripe: Stripe`: a parameter or field declared of a type is bound
-        // to the type's root name, which an import (a type import too) may
-        // bind to a vendor. Bindings are file-wide, like every binding here.
-        "required_parameter" | "optional_parameter" => {
-            let name = node
-                .child_by_field_name("pattern")
-                .filter(|n| n.kind() == "identifier");
-            if let (Some(n), Some(root)) = (name, declared_type(ctx, node)) {
-                let n = ctx.text(n).to_string();
-                ctx.push_binding(n, root, node);
-            }
-        }
-        "import_statement" => {
-            // `import type { Stripe } from 'stripe'` and an import whose
-            // every name is `type X` load nothing at run time: they are not
-            // an integration, only what typed parameters are bound to.
-            let type_only = is_type_only(node);
-            let mut bindings = Vec::new();
-            let mut renamed = Vec::new();
-            let mut source = node.child_by_field_name("source");
-            for c in children(node) {
-                match c.kind() {
-                    "import_clause" => {
-                        for b in children(c) {
-                            match b.kind() {
-                                "identifier" => bindings.push(ctx.text(b).to_string()),
-                                "namespace_import" => {
-                                    if let Some(id) = children(b).into_iter().next() {
-                                        bindings.push(ctx.text(id).to_string());
-                                    }
-                                }
-                                "named_imports" => {
-                                    for spec in children(b) {
-                                        let alias = spec.child_by_field_name("alias");
-                                        let original = spec.child_by_field_name("name");
-                                        if let (Some(a), Some(o)) = (alias, original) {
-                                            renamed.push((
-                                                unquote(ctx.text(o)).to_string(),
-                                                unquote(ctx.text(a)).to_string(),
-                                            ));
-                                        }
-                                        if let Some(n) = alias.or(original) {
-                                            bindings.push(unquote(ctx.text(n)).to_string());
-                                        }
-                                    }
-                                }
-                                _ => {}
-                            }
-                        }
-                    }
-                    "import_require_clause" => {
-                        if let Some(id) = children(c).into_iter().find(|n| n.kind() == "identifier")
-                        {
-                            bindings.push(ctx.text(id).to_string());
-                        }
-                        source = source.or_else(|| c.child_by_field_name("source"));
-                    }
-                    _ => {}
-                }
-            }
-            if let Some(s) = source {
-                let module = unquote(ctx.text(s)).to_string();
-                let before = ctx.facts.imports.len();
-                ctx.import_renamed(&module, bindings, renamed, node, false);
-                if type_only && ctx.facts.imports.len() > before {
-                    let imp = ctx.facts.imports.remove(before);
-                    ctx.facts.type_imports.push(imp);
-                }
-            }
-        }
-        "export_statement" => {
-            if let Some(s) = node.child_by_field_name("source") {
-                if is_type_only(node) {
-                    return;
-                }
-                let module = unquote(ctx.text(s)).to_string();
-                ctx.import(&module, Vec::new(), node, false);
-                return;
-            }
-            for c in children(node) {
-                if c.kind() == "export_clause" {
-                    for spec in children(c) {
-                        if let Some(n) = spec.child_by_field_name("name") {
-                            exported.insert(ctx.text(n).to_string());
-                        }
-                    }
-                }
-            }
-            if let Some(v) = node.child_by_field_name("value") {
-                if v.kind() == "identifier" {
-                    exported.insert(ctx.text(v).to_string());
-                }
-            }
-        }
-        "call_expression" => {
-            let Some(function) = node.child_by_field_name("function") else {
-                return;
-            };
-            let is_require = function.kind() == "identifier" && ctx.text(function) == "require";
-            if function.kind() == "import" || is_require {
-                if let Some(module) = first_arg(node).and_then(|a| literal_module(ctx, a)) {
-                    let bindings = import_bindings(ctx, node, anc);
-                    let dynamic = !is_require || ctx.in_function();
-                    ctx.import(module, bindings, node, dynamic);
-                    return;
-                }
-            }
-            let callee = engine::path(ctx, &Js, function);
-            let name = match function.kind() {
-                "member_expression" => function.child_by_field_name("property").unwrap_or(function),
-                _ => function,
-            };
-            let args = args_of(ctx, node);
-            if callee == "Object.assign" {
-                ctx.grow_literal(&callee, &args);
-            }
-            ctx.call(callee, args, node, name);
-        }
+        "required_parameter" | "optional_parameter" => typed_parameter(ctx, node),
+        "import_statement" => import_statement(ctx, node),
+        "export_statement" => export_statement(ctx, node, exported),
+        "call_expression" => call_expression(ctx, node, anc),
         "new_expression" => {
             let Some(constructor) = node.child_by_field_name("constructor") else {
                 return;
@@ -718,100 +617,247 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>], exported: &mut Has
                 assign(ctx, name, value, node);
             }
         }
-        "assignment_expression" => {
-            let (Some(left), Some(right)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ) else {
-                return;
-            };
-            let target = engine::path(ctx, &Js, left);
-            if target == "module.exports" {
-                if let Some(entries) = Js.entries(ctx, right) {
-                    for e in entries {
-                        if let Entry::Keyed(_, v) = e {
-                            if v.kind() == "identifier"
-                                || v.kind() == "shorthand_property_identifier"
-                            {
-                                exported.insert(ctx.text(v).to_string());
-                            }
-                        }
-                    }
-                } else if right.kind() == "identifier" {
-                    exported.insert(ctx.text(right).to_string());
-                }
-            }
-            assign(ctx, left, right, node);
-        }
-        "public_field_definition" | "field_definition" => {
-            let name = node
-                .child_by_field_name("name")
-                .or_else(|| node.child_by_field_name("property"));
-            if let (Some(name), Some(value)) = (name, node.child_by_field_name("value")) {
-                if let Some(root) = engine::root(ctx, &Js, value) {
-                    let target = format!("this.{}", ctx.text(name));
-                    ctx.push_binding(target, root, node);
-                }
-            } else if let (Some(name), Some(root)) = (name, declared_type(ctx, node)) {
-                let target = format!("this.{}", ctx.text(name));
-                ctx.push_binding(target, root, node);
-            }
-        }
+        "assignment_expression" => assignment(ctx, node, exported),
+        "public_field_definition" | "field_definition" => field_definition(ctx, node),
         "class_declaration" | "class" | "abstract_class_declaration" => {
             let name = node
                 .child_by_field_name("name")
                 .map(|n| ctx.text(n).to_string());
             ctx.enter_class(name, parent_kind == "export_statement");
         }
-        "function_declaration" | "generator_function_declaration" => {
-            let def = node.child_by_field_name("name").map(|n| FunctionDef {
-                name: ctx.text(n).to_string(),
-                owner: None,
-                params: params(ctx, node),
-                exported: parent_kind == "export_statement",
-                line: ctx.line(node),
-                calls: Vec::new(),
-            });
-            if let Some(d) = &def {
-                engine::record_payload_method(ctx, &Js, &d.name, node);
-            }
-            ctx.enter_function(def);
-        }
-        "function_expression" | "function" | "generator_function" | "arrow_function" => {
-            let def = function_name(ctx, node, anc).map(|(name, exported)| FunctionDef {
-                name,
-                owner: None,
-                params: params(ctx, node),
-                exported,
-                line: ctx.line(node),
-                calls: Vec::new(),
-            });
-            if let Some(d) = &def {
-                engine::record_payload_method(ctx, &Js, &d.name, node);
-            }
-            ctx.enter_function(def);
-        }
-        "method_definition" => {
-            let def = match (ctx.current_class(), node.child_by_field_name("name")) {
-                (Some((owner, class_exported)), Some(name)) => Some(FunctionDef {
-                    name: key_text(ctx, name),
-                    owner,
-                    params: params(ctx, node),
-                    exported: class_exported,
-                    line: ctx.line(node),
-                    calls: Vec::new(),
-                }),
-                _ => None,
-            };
-            if let Some(d) = &def {
-                engine::record_payload_method(ctx, &Js, &d.name, node);
-            }
-            ctx.enter_function(def);
-        }
+        "function_declaration"
+        | "generator_function_declaration"
+        | "function_expression"
+        | "function"
+        | "generator_function"
+        | "arrow_function"
+        | "method_definition" => function(ctx, node, anc),
         "string" | "template_string" => {
             let value = unquote(ctx.text(node));
             ctx.push_string(value, node);
         }
         _ => {}
     }
+}
+
+/// `client: WebClient`, `gmail: gmail_v1.Gmail`, `private readonly
+/// stripe: Stripe`: a parameter or field declared of a type is bound to
+/// the type's root name, which an import (a type import too) may bind to a
+/// vendor. Bindings are file-wide, like every binding here.
+fn typed_parameter(ctx: &mut Ctx<'_>, node: Node<'_>) {
+    let name = node
+        .child_by_field_name("pattern")
+        .filter(|n| n.kind() == "identifier");
+    if let (Some(n), Some(root)) = (name, declared_type(ctx, node)) {
+        let n = ctx.text(n).to_string();
+        ctx.push_binding(n, root, node);
+    }
+}
+
+/// `import x, * as y, { a as b } from 'm'` and `import x = require('m')`:
+/// one import with its bound names and renames. `import type { Stripe }
+/// from 'stripe'` and an import whose every name is `type X` load nothing
+/// at run time: they are not an integration, only what typed parameters
+/// are bound to.
+fn import_statement(ctx: &mut Ctx<'_>, node: Node<'_>) {
+    let type_only = is_type_only(node);
+    let mut bindings = Vec::new();
+    let mut renamed = Vec::new();
+    let mut source = node.child_by_field_name("source");
+    for c in children(node) {
+        match c.kind() {
+            "import_clause" => import_clause(ctx, c, &mut bindings, &mut renamed),
+            "import_require_clause" => {
+                if let Some(id) = children(c).into_iter().find(|n| n.kind() == "identifier") {
+                    bindings.push(ctx.text(id).to_string());
+                }
+                source = source.or_else(|| c.child_by_field_name("source"));
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = source {
+        let module = unquote(ctx.text(s)).to_string();
+        let before = ctx.facts.imports.len();
+        ctx.import_renamed(&module, bindings, renamed, node, false);
+        if type_only && ctx.facts.imports.len() > before {
+            let imp = ctx.facts.imports.remove(before);
+            ctx.facts.type_imports.push(imp);
+        }
+    }
+}
+
+/// The names an import clause binds (default, namespace, named), and the
+/// `(original, alias)` of each renamed one.
+fn import_clause(
+    ctx: &Ctx<'_>,
+    clause: Node<'_>,
+    bindings: &mut Vec<String>,
+    renamed: &mut Vec<(String, String)>,
+) {
+    for b in children(clause) {
+        match b.kind() {
+            "identifier" => bindings.push(ctx.text(b).to_string()),
+            "namespace_import" => {
+                if let Some(id) = children(b).into_iter().next() {
+                    bindings.push(ctx.text(id).to_string());
+                }
+            }
+            "named_imports" => {
+                for spec in children(b) {
+                    let alias = spec.child_by_field_name("alias");
+                    let original = spec.child_by_field_name("name");
+                    if let (Some(a), Some(o)) = (alias, original) {
+                        renamed.push((
+                            unquote(ctx.text(o)).to_string(),
+                            unquote(ctx.text(a)).to_string(),
+                        ));
+                    }
+                    if let Some(n) = alias.or(original) {
+                        bindings.push(unquote(ctx.text(n)).to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `export … from 'm'` is an import (unless type-only); `export { a, b }`
+/// and `export default a` mark names exported.
+fn export_statement(ctx: &mut Ctx<'_>, node: Node<'_>, exported: &mut HashSet<String>) {
+    if let Some(s) = node.child_by_field_name("source") {
+        if is_type_only(node) {
+            return;
+        }
+        let module = unquote(ctx.text(s)).to_string();
+        ctx.import(&module, Vec::new(), node, false);
+        return;
+    }
+    for c in children(node) {
+        if c.kind() == "export_clause" {
+            for spec in children(c) {
+                if let Some(n) = spec.child_by_field_name("name") {
+                    exported.insert(ctx.text(n).to_string());
+                }
+            }
+        }
+    }
+    if let Some(v) = node.child_by_field_name("value") {
+        if v.kind() == "identifier" {
+            exported.insert(ctx.text(v).to_string());
+        }
+    }
+}
+
+/// `require('m')` and `import('m')` with a literal module are imports;
+/// every other call is a call (and `Object.assign` grows a literal).
+fn call_expression(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) {
+    let Some(function) = node.child_by_field_name("function") else {
+        return;
+    };
+    let is_require = function.kind() == "identifier" && ctx.text(function) == "require";
+    if function.kind() == "import" || is_require {
+        if let Some(module) = first_arg(node).and_then(|a| literal_module(ctx, a)) {
+            let bindings = import_bindings(ctx, node, anc);
+            let dynamic = !is_require || ctx.in_function();
+            ctx.import(module, bindings, node, dynamic);
+            return;
+        }
+    }
+    let callee = engine::path(ctx, &Js, function);
+    let name = match function.kind() {
+        "member_expression" => function.child_by_field_name("property").unwrap_or(function),
+        _ => function,
+    };
+    let args = args_of(ctx, node);
+    if callee == "Object.assign" {
+        ctx.grow_literal(&callee, &args);
+    }
+    ctx.call(callee, args, node, name);
+}
+
+/// `a = b` binds; `module.exports = { a, b }` or `= a` also marks the
+/// names exported.
+fn assignment(ctx: &mut Ctx<'_>, node: Node<'_>, exported: &mut HashSet<String>) {
+    let (Some(left), Some(right)) = (
+        node.child_by_field_name("left"),
+        node.child_by_field_name("right"),
+    ) else {
+        return;
+    };
+    let target = engine::path(ctx, &Js, left);
+    if target == "module.exports" {
+        if let Some(entries) = Js.entries(ctx, right) {
+            for e in entries {
+                if let Entry::Keyed(_, v) = e {
+                    if v.kind() == "identifier" || v.kind() == "shorthand_property_identifier" {
+                        exported.insert(ctx.text(v).to_string());
+                    }
+                }
+            }
+        } else if right.kind() == "identifier" {
+            exported.insert(ctx.text(right).to_string());
+        }
+    }
+    assign(ctx, left, right, node);
+}
+
+/// A class field binds `this.name` to its value's root, or else to its
+/// declared type's root.
+fn field_definition(ctx: &mut Ctx<'_>, node: Node<'_>) {
+    let name = node
+        .child_by_field_name("name")
+        .or_else(|| node.child_by_field_name("property"));
+    if let (Some(name), Some(value)) = (name, node.child_by_field_name("value")) {
+        if let Some(root) = engine::root(ctx, &Js, value) {
+            let target = format!("this.{}", ctx.text(name));
+            ctx.push_binding(target, root, node);
+        }
+    } else if let (Some(name), Some(root)) = (name, declared_type(ctx, node)) {
+        let target = format!("this.{}", ctx.text(name));
+        ctx.push_binding(target, root, node);
+    }
+}
+
+/// Entering a function, a function expression or a method: its definition
+/// when it has a name (declared, taken from where it is assigned, or a
+/// method of a named class), which is recorded as a payload method too.
+fn function(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) {
+    let parent_kind = anc.last().map(|p| p.kind()).unwrap_or("");
+    let def = match node.kind() {
+        "function_declaration" | "generator_function_declaration" => {
+            node.child_by_field_name("name").map(|n| FunctionDef {
+                name: ctx.text(n).to_string(),
+                owner: None,
+                params: params(ctx, node),
+                exported: parent_kind == "export_statement",
+                line: ctx.line(node),
+                calls: Vec::new(),
+            })
+        }
+        "method_definition" => match (ctx.current_class(), node.child_by_field_name("name")) {
+            (Some((owner, class_exported)), Some(name)) => Some(FunctionDef {
+                name: key_text(ctx, name),
+                owner,
+                params: params(ctx, node),
+                exported: class_exported,
+                line: ctx.line(node),
+                calls: Vec::new(),
+            }),
+            _ => None,
+        },
+        _ => function_name(ctx, node, anc).map(|(name, exported)| FunctionDef {
+            name,
+            owner: None,
+            params: params(ctx, node),
+            exported,
+            line: ctx.line(node),
+            calls: Vec::new(),
+        }),
+    };
+    if let Some(d) = &def {
+        engine::record_payload_method(ctx, &Js, &d.name, node);
+    }
+    ctx.enter_function(def);
 }

@@ -56,6 +56,17 @@ impl Syntax for Py {
                 let inner = children(node).into_iter().next()?;
                 self.entries(ctx, inner)
             }
+            // `"transactions": [{"payee": payee}]`: each element under the
+            // list's key.
+            "list" => Some(
+                children(node)
+                    .into_iter()
+                    .map(|c| match c.kind() {
+                        "list_splat" => Entry::Spread(c),
+                        _ => Entry::Positional(c),
+                    })
+                    .collect(),
+            ),
             _ => None,
         }
     }

@@ -34,6 +34,19 @@ const VARIABLES: &[&str] = &[
 
 impl Syntax for Rb {
     fn entries<'t>(&self, ctx: &Ctx<'_>, node: Node<'t>) -> Option<Vec<Entry<'t>>> {
+        if node.kind() == "array" {
+            // `to: [{ email: user.email }]`: each element under the
+            // array's key.
+            return Some(
+                children(node)
+                    .into_iter()
+                    .map(|c| match c.kind() {
+                        "splat_argument" => Entry::Spread(c),
+                        _ => Entry::Positional(c),
+                    })
+                    .collect(),
+            );
+        }
         if node.kind() != "hash" {
             return None;
         }
