@@ -1,5 +1,6 @@
-//! The scan pipeline: walk (serial, metadata only, while the catalog's
-//! automata are built beside it) → per file in parallel: read once, check,
+//! The scan pipeline: walk (one task, metadata only, handing each file
+//! over as it finds it, while the catalog's automata are built beside it)
+//! → per file in parallel, as the walk goes on: read once, check,
 //! prefilter, then only for files that mention a vendor (or are manifests)
 //! parse and detect → the passes across files, on the texts the first pass
 //! kept ([`texts`]) → attribute to components → group into integrations,
