@@ -289,7 +289,9 @@ impl ComponentPaths {
 /// Receives progress from a scan. The library never draws anything: the
 /// binary passes an implementation that draws a bar on a terminal.
 pub trait ScanProgress: Sync {
-    /// The number of files that will be read.
+    /// The number of files that will be read, as far as the walk knows:
+    /// called again with a larger number as the walk goes on (the files
+    /// are read while the tree is walked), and last with the total.
     fn start(&self, total: u64);
     /// `n` more files are done.
     fn advance(&self, n: u64);

@@ -1,5 +1,6 @@
-//! The scan pipeline: walk (serial, metadata only, while the catalog's
-//! automata are built beside it) → per file in parallel: read once, check,
+//! The scan pipeline: walk (one task, metadata only, handing each file
+//! over as it finds it, while the catalog's automata are built beside it)
+//! → per file in parallel, as the walk goes on: read once, check,
 //! prefilter, then only for files that mention a vendor (or are manifests)
 //! parse and detect → the passes across files, on the texts the first pass
 //! kept ([`texts`]) → attribute to components → group into integrations,
@@ -194,25 +195,30 @@ pub(crate) fn run<'c>(
     let root_name = root.file_name().map(|n| n.to_string_lossy().into_owned());
     let mut components = Components::new(&opts.components, root_name)?;
 
-    // Loading the catalog and building the automata (CPU) overlap the
-    // walk (I/O).
-    let ((catalog, ctx), walked) = rayon::join(
-        || {
-            let catalog = catalog();
-            (catalog, Ctx::new(catalog, opts.max_file_size))
-        },
-        || {
-            let mut walked = walk::walk(&root, opts.max_file_size);
-            walk::apply_overrides(
-                &mut walked,
-                &opts.include,
-                &opts.exclude,
-                opts.max_file_size,
-            );
-            walked
-        },
-    );
-    let (mut outcomes, kept, ctx) = first_pass(&walked.files, ctx, opts);
+    let Some(first) = first_pass(&root, opts, catalog) else {
+        // Nothing to read and nothing skipped (an empty folder): the
+        // catalog was never needed.
+        return Ok(ScanResult {
+            version: 1,
+            integrations: Vec::new(),
+            skipped: Skipped {
+                total: 0,
+                by_reason: BTreeMap::new(),
+                files: Vec::new(),
+            },
+            stats: ScanStats::default(),
+            components: Vec::new(),
+            secrets: Vec::new(),
+            declarations: None,
+        });
+    };
+    let First {
+        catalog,
+        ctx,
+        walked,
+        mut outcomes,
+        kept,
+    } = first;
     let texts = Texts::new(&walked.files, kept, ctx.max_file_size);
     let later = later_passes(&texts, &mut outcomes, &ctx, catalog);
     drop(texts);
@@ -483,34 +489,194 @@ fn summarise_skipped(mut skipped: Vec<SkippedFile>) -> Skipped {
     }
 }
 
-/// Phase 1: every walked file read and analysed, in parallel; the outcomes
-/// and the texts kept for the later passes, by position in `files`.
-fn first_pass(
-    files: &[WalkedFile],
-    mut ctx: Ctx,
+/// What the first pass gives the rest of the scan.
+struct First<'c> {
+    catalog: &'c Catalog,
+    ctx: Ctx,
+    /// The walked files (overrides applied), in the walk's order.
+    walked: walk::Walk,
+    /// By position in `walked.files`.
+    outcomes: Vec<Outcome>,
+    /// By position in `walked.files`.
+    kept: Vec<Kept>,
+}
+
+/// Phase 1: the tree walked, and every walked file read and analysed, in
+/// parallel, while the walk goes on: the walk hands each file over as it
+/// finds it, and the catalog and its automata are built beside the walk,
+/// from its first file on. The outcomes and the texts kept for the later
+/// passes come back by position in the walk's (sorted) order, whatever
+/// order the threads took them in. `None` when the walk found no file and
+/// skipped none: then the catalog is never loaded.
+fn first_pass<'c>(
+    root: &std::path::Path,
     opts: &ScanOptions,
-) -> (Vec<Outcome>, Vec<Kept>, Ctx) {
-    if files.len() >= DFA_FROM_FILES {
-        ctx.prefilter.use_dfa();
+    catalog: impl FnOnce() -> &'c Catalog + Send,
+) -> Option<First<'c>> {
+    use std::sync::{Mutex, OnceLock};
+
+    let (tx, rx) = std::sync::mpsc::channel::<WalkedFile>();
+    let built: OnceLock<(&'c Catalog, Ctx)> = OnceLock::new();
+    let budget = Budget::new(texts::KEEP_BYTES);
+    // (position, outcome, kept), in the order the threads finish.
+    let done: Mutex<Vec<(usize, Outcome, Kept)>> = Mutex::new(Vec::new());
+    let mut walked: Option<walk::Walk> = None;
+    let mut files: Vec<WalkedFile> = Vec::new();
+    let max_file_size = opts.max_file_size;
+    let build = || {
+        let catalog = catalog();
+        (catalog, Ctx::new(catalog, max_file_size))
+    };
+    let analyse_at = |i: usize, f: &WalkedFile| {
+        let Some((_, ctx)) = built.get() else {
+            return;
+        };
+        let (o, k) = analyse_file(f, ctx, &budget);
+        if let Some(p) = opts.progress {
+            p.advance(1);
+        }
+        if let Ok(mut d) = done.lock() {
+            d.push((i, o, k));
+        }
+    };
+    let mut build = Some(build);
+    {
+        // The scope's body owns the receiver (it is not `Sync`) and
+        // borrows the rest.
+        let (walked, files, build, built) = (&mut walked, &mut files, &mut build, &built);
+        let analyse_at = &analyse_at;
+        rayon::scope(move |s| {
+            s.spawn(move |_| {
+                let exclude = &opts.exclude;
+                let mut send = |f: WalkedFile| {
+                    if !walk::is_excluded(exclude, &f.rel) {
+                        // The receiver lives until the walk ends.
+                        let _ = tx.send(f);
+                    }
+                };
+                let mut w = walk::walk_each(root, max_file_size, &mut send);
+                if !exclude.is_empty() {
+                    w.skipped.retain(|s| !walk::is_excluded(exclude, &s.path));
+                }
+                *walked = Some(w);
+                // `tx` is dropped here: the receiver sees the walk's end.
+            });
+            loop {
+                let f = match next_file(&rx, build.is_some()) {
+                    Next::File(f) => f,
+                    Next::Again => continue,
+                    Next::End => break,
+                };
+                if let Some(b) = build.take() {
+                    // The first file: the catalog is needed.
+                    let _ = built.set(b());
+                }
+                let i = files.len();
+                if i + 1 == DFA_FROM_FILES
+                    && let Some((_, ctx)) = built.get()
+                {
+                    s.spawn(move |_| ctx.prefilter.build_dfa());
+                }
+                if let Some(p) = opts.progress
+                    && i % 256 == 0
+                {
+                    // The total grows with the walk.
+                    p.start(i as u64 + 256);
+                }
+                let f2 = f.clone();
+                files.push(f);
+                s.spawn(move |_| analyse_at(i, &f2));
+            }
+        });
+    }
+    let mut walked = walked?;
+    let streamed = files.len();
+    walked.files = files;
+    if streamed == 0 && walked.skipped.is_empty() && opts.include.is_empty() {
+        return None;
+    }
+    // The included files (`check --base`) come after the walk.
+    walk::add_includes(
+        &mut walked,
+        &opts.include,
+        &opts.exclude,
+        opts.max_file_size,
+    );
+    if let Some(b) = build.take() {
+        let _ = built.set(b());
     }
     if let Some(p) = opts.progress {
-        p.start(files.len() as u64);
+        p.start(walked.files.len() as u64);
     }
-    let budget = Budget::new(texts::KEEP_BYTES);
-    let (outcomes, kept): (Vec<Outcome>, Vec<Kept>) = files
+    walked.files[streamed..]
         .par_iter()
-        .map(|f| {
-            let o = analyse_file(f, &ctx, &budget);
-            if let Some(p) = opts.progress {
-                p.advance(1);
-            }
-            o
-        })
-        .unzip();
+        .enumerate()
+        .for_each(|(j, f)| analyse_at(streamed + j, f));
     if let Some(p) = opts.progress {
         p.finish();
     }
-    (outcomes, kept, ctx)
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    done.sort_unstable_by_key(|(i, _, _)| *i);
+    let (mut outcomes, mut kept): (Vec<Outcome>, Vec<Kept>) =
+        done.into_iter().map(|(_, o, k)| (o, k)).unzip();
+    if !opts.include.is_empty() {
+        // As `walk::apply_overrides`: by path, a stable sort.
+        let mut order: Vec<usize> = (0..walked.files.len()).collect();
+        order.sort_by(|a, b| walked.files[*a].rel.cmp(&walked.files[*b].rel));
+        let mut files = std::mem::take(&mut walked.files);
+        walked.files = permute(&mut files, &order);
+        outcomes = permute(&mut outcomes, &order);
+        kept = permute(&mut kept, &order);
+    }
+    let (catalog, ctx) = built.into_inner()?;
+    Some(First {
+        catalog,
+        ctx,
+        walked,
+        outcomes,
+        kept,
+    })
+}
+
+/// What [`next_file`] got from the walk.
+enum Next {
+    File(WalkedFile),
+    /// Nothing yet (or other work was done meanwhile): ask again.
+    Again,
+    /// The walk is over and every file was taken.
+    End,
+}
+
+/// The walk's next file, for the first pass's loop. Before the first file
+/// (`before_first`), it waits a moment: another thread takes the walk, and
+/// this one builds the catalog beside it. Then it helps with the files
+/// already handed out (on one thread, or when no other thread took it: it
+/// runs the walk itself), else waits for the next file.
+fn next_file(rx: &std::sync::mpsc::Receiver<WalkedFile>, before_first: bool) -> Next {
+    use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
+    use std::time::Duration;
+    let waited = |r: Result<WalkedFile, RecvTimeoutError>| match r {
+        Ok(f) => Some(Next::File(f)),
+        Err(RecvTimeoutError::Disconnected) => Some(Next::End),
+        Err(RecvTimeoutError::Timeout) => None,
+    };
+    match rx.try_recv() {
+        Ok(f) => return Next::File(f),
+        Err(TryRecvError::Disconnected) => return Next::End,
+        Err(TryRecvError::Empty) => {}
+    }
+    if before_first && let Some(n) = waited(rx.recv_timeout(Duration::from_micros(200))) {
+        return n;
+    }
+    if rayon::yield_now() == Some(rayon::Yield::Executed) {
+        return Next::Again;
+    }
+    waited(rx.recv_timeout(Duration::from_millis(1))).unwrap_or(Next::Again)
+}
+
+/// The items of `v` in the order of `order` (a permutation of its positions).
+fn permute<T: Default>(v: &mut [T], order: &[usize]) -> Vec<T> {
+    order.iter().map(|i| std::mem::take(&mut v[*i])).collect()
 }
 
 /// True when a root manifest names the project after the vendor: its id

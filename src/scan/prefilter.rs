@@ -56,6 +56,9 @@ pub struct Hit {
 #[derive(Debug)]
 pub struct Prefilter {
     ac: Option<AhoCorasick>,
+    /// The DFA, once [`Prefilter::build_dfa`] ran (`None` inside when it
+    /// could not be built): searches use it from then on.
+    dfa: std::sync::OnceLock<Option<AhoCorasick>>,
     /// Patterns by id.
     pub patterns: Vec<Pattern>,
 }
@@ -141,10 +144,14 @@ impl Prefilter {
         // A contiguous NFA builds in a few milliseconds; the DFA that
         // searches faster takes about 150 ms and 60 MB to build for the
         // whole catalog, more than scanning a whole application repository
-        // costs (see `use_dfa`).
+        // costs (see `build_dfa`).
         let ac = Prefilter::automaton(&patterns, Some(AhoCorasickKind::ContiguousNFA))
             .or_else(|| Prefilter::automaton(&patterns, None));
-        Prefilter { ac, patterns }
+        Prefilter {
+            ac,
+            dfa: std::sync::OnceLock::new(),
+            patterns,
+        }
     }
 
     fn automaton(patterns: &[Pattern], kind: Option<AhoCorasickKind>) -> Option<AhoCorasick> {
@@ -155,13 +162,13 @@ impl Prefilter {
             .ok()
     }
 
-    /// Switches to a DFA, for a tree large enough to repay building it
-    /// (tens of thousands of files: vendored SDKs, a monorepo). Same
-    /// matches; keeps the NFA if the DFA cannot be built.
-    pub fn use_dfa(&mut self) {
-        if let Some(dfa) = Prefilter::automaton(&self.patterns, Some(AhoCorasickKind::DFA)) {
-            self.ac = Some(dfa);
-        }
+    /// Builds a DFA and switches to it, for a tree large enough to repay
+    /// building it (tens of thousands of files: vendored SDKs, a monorepo).
+    /// Other threads keep searching with the NFA while it is built, then
+    /// use it. Same matches; keeps the NFA if the DFA cannot be built.
+    pub fn build_dfa(&self) {
+        self.dfa
+            .get_or_init(|| Prefilter::automaton(&self.patterns, Some(AhoCorasickKind::DFA)));
     }
 
     /// Every boundary-checked mention in `text`, in order of position.
@@ -172,7 +179,7 @@ impl Prefilter {
     /// [`Prefilter::scan`], and where secrets' prefixes start: (byte offset,
     /// secret pattern).
     pub fn scan_with_secrets(&self, text: &[u8]) -> (Vec<Hit>, Vec<(usize, u16)>) {
-        let Some(ac) = &self.ac else {
+        let Some(ac) = self.dfa.get().and_then(Option::as_ref).or(self.ac.as_ref()) else {
             return (Vec::new(), Vec::new());
         };
         let mut hits = Vec::new();
@@ -241,9 +248,9 @@ mod tests {
     #[test]
     fn the_dfa_finds_what_the_nfa_finds() {
         let text = b"import * as Sentry from '@sentry/node'; // https://o1.ingest.sentry.io\nconst r = require('rollbar'); hasEntryInput(); rollbar_x";
-        let mut p = pf();
+        let p = pf();
         let nfa = p.scan(text);
-        p.use_dfa();
+        p.build_dfa();
         let dfa = p.scan(text);
         assert_eq!(nfa, dfa);
         assert!(nfa.len() >= 3, "{nfa:?}");

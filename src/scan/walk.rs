@@ -48,7 +48,7 @@ pub const DEFAULT_EXCLUDED_DIRS: &[&str] = &[
 ];
 
 /// A file to read.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct WalkedFile {
     /// Absolute path (under the canonical root).
     pub path: PathBuf,
@@ -350,6 +350,16 @@ fn load_ignore(dir: &Path, extra: Option<&Path>) -> Option<Rules> {
 
 /// Walks `root` (which must be a canonical directory path).
 pub fn walk(root: &Path, max_file_size: u64) -> Walk {
+    let mut files = Vec::new();
+    let mut out = walk_each(root, max_file_size, &mut |f| files.push(f));
+    out.files = files;
+    out
+}
+
+/// [`walk`], handing each file to `sink` as soon as it is found, in the
+/// same order, instead of keeping it in [`Walk::files`] (left empty): the
+/// scan reads the first files while the rest of the tree is walked.
+pub fn walk_each(root: &Path, max_file_size: u64, sink: &mut dyn FnMut(WalkedFile)) -> Walk {
     let mut out = Walk {
         root: root.to_path_buf(),
         ..Default::default()
@@ -447,7 +457,7 @@ pub fn walk(root: &Path, max_file_size: u64) -> Walk {
             });
             continue;
         }
-        out.files.push(WalkedFile {
+        sink(WalkedFile {
             path: path.to_path_buf(),
             rel,
             size,
@@ -470,15 +480,33 @@ pub fn apply_overrides(
     exclude: &std::collections::BTreeSet<String>,
     max_file_size: u64,
 ) {
-    let excluded = |rel: &str| {
-        exclude
-            .iter()
-            .any(|d| rel == d || (rel.starts_with(d.as_str()) && rel[d.len()..].starts_with('/')))
-    };
     if !exclude.is_empty() {
-        out.files.retain(|f| !excluded(&f.rel));
-        out.skipped.retain(|s| !excluded(&s.path));
+        out.files.retain(|f| !is_excluded(exclude, &f.rel));
+        out.skipped.retain(|s| !is_excluded(exclude, &s.path));
     }
+    add_includes(out, include, exclude, max_file_size);
+    if !include.is_empty() {
+        out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    }
+}
+
+/// True when `rel` is an `exclude` folder or under one.
+pub fn is_excluded(exclude: &std::collections::BTreeSet<String>, rel: &str) -> bool {
+    exclude
+        .iter()
+        .any(|d| rel == d || (rel.starts_with(d.as_str()) && rel[d.len()..].starts_with('/')))
+}
+
+/// The `include` half of [`apply_overrides`], on a walk whose excluded
+/// files are already gone: the included files are added at the end of
+/// [`Walk::files`] (which [`apply_overrides`] then sorts by path).
+pub fn add_includes(
+    out: &mut Walk,
+    include: &std::collections::BTreeSet<String>,
+    exclude: &std::collections::BTreeSet<String>,
+    max_file_size: u64,
+) {
+    let excluded = |rel: &str| is_excluded(exclude, rel);
     if include.is_empty() {
         return;
     }
@@ -523,7 +551,6 @@ pub fn apply_overrides(
             size: meta.len(),
         });
     }
-    out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
 }
 
 fn is_ignored(ignores: &[(usize, Rules)], path: &Path, is_dir: bool) -> bool {
