@@ -1301,19 +1301,14 @@ fn cmd_scan(
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "system".into())
     };
-    let text = match format {
-        // JSON needs no catalog: a scan that found nothing (an empty
-        // folder) then never loads it.
-        ScanFormat::Json => report::json::to_string(&result),
-        _ => report::scan::render(
-            &result,
-            format,
-            &shown,
-            system,
-            Catalog::builtin(),
-            &declared,
-        ),
-    };
+    let text = report::scan::render(
+        &result,
+        format,
+        &shown,
+        system,
+        Catalog::builtin,
+        &declared,
+    );
     Outcome::ok(text, &output)
 }
 

@@ -226,20 +226,22 @@ const STARTER_HEADER: &str = "\
 ";
 
 /// The scan in `format`: JSON, the text summary (`root` as the user wrote
-/// it), or a starter declaration file named after `system()`.
-pub fn render(
+/// it), or a starter declaration file named after `system()`. The catalog
+/// is asked for only by the formats that name vendors from it, so a JSON
+/// scan of an empty folder never loads it.
+pub fn render<'c>(
     r: &ScanResult,
     format: super::format::ScanFormat,
     root: &str,
     system: impl FnOnce() -> String,
-    catalog: &Catalog,
+    catalog: impl FnOnce() -> &'c Catalog,
     declared: &crate::model::Map,
 ) -> String {
     use super::format::ScanFormat;
     match format {
         ScanFormat::Json => super::json::to_string(r),
-        ScanFormat::Text => text(r, root, catalog),
-        ScanFormat::Yaml => starter_yaml(r, &system(), catalog, declared),
+        ScanFormat::Text => text(r, root, catalog()),
+        ScanFormat::Yaml => starter_yaml(r, &system(), catalog(), declared),
     }
 }
 
