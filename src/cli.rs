@@ -1301,14 +1301,7 @@ fn cmd_scan(
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "system".into())
     };
-    let text = report::scan::render(
-        &result,
-        format,
-        &shown,
-        system,
-        Catalog::builtin,
-        &declared,
-    );
+    let text = report::scan::render(&result, format, &shown, system, Catalog::builtin, &declared);
     Outcome::ok(text, &output)
 }
 
