@@ -1415,3 +1415,61 @@ fn a_screen_view_is_behaviour_also_through_a_tracker_that_reads_its_name() {
         ])
     );
 }
+
+/// A Rails service whose client is made by a reader method (`def client`,
+/// memoised with `@client ||` but no assignment) and whose payload is a
+/// hash literal with its blank values dropped (`{ ... }.compact`).
+const GOCARDLESS_RB: &str = r#"module PaymentProviderCustomers
+  class GocardlessService < BaseService
+    def create_gocardless_customer
+      customer_params = {
+        email: customer.email&.strip,
+        given_name: customer.firstname.presence,
+        family_name: customer.lastname.presence
+      }.compact
+
+      client.customers.create(params: customer_params)
+    end
+
+    def create_billing_request(mandate)
+      ledger.customers.create(params: { email: customer.email })
+    end
+
+    private
+
+    def client
+      @client || GoCardlessPro::Client.new(
+        access_token: provider.access_token,
+        environment: provider.environment
+      )
+    end
+
+    # A first-party ledger: not GoCardless's.
+    def ledger
+      @ledger ||= Ledger.new(provider)
+    end
+  end
+end
+"#;
+
+#[test]
+fn a_ruby_reader_method_makes_the_client_and_a_compacted_hash_is_the_payload() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "Gemfile",
+        "source \"https://rubygems.org\"\n\ngem \"gocardless_pro\", \"~> 2.34\"\n",
+    );
+    let f = "app/services/payment_provider_customers/gocardless_service.rb";
+    write(root, f, GOCARDLESS_RB);
+    let r = run(root);
+    assert_eq!(
+        call_fields(&r, "gocardless"),
+        [
+            format!("user.contact.email {f}:10"),
+            format!("user.name.first {f}:10"),
+            format!("user.name.last {f}:10"),
+        ]
+    );
+}
