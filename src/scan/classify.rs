@@ -109,11 +109,12 @@ pub fn classify_arg(key: Option<&str>, expr: &str) -> Option<Classification> {
                 }
                 // A flag or a count (`hasOrganization: Boolean(orgId)`,
                 // `num_orders: orders.length`): the key says what is sent,
-                // whatever the value is computed from.
-                if rules
-                    .words(last)
-                    .first()
-                    .is_some_and(|w| rules.leading.contains(w))
+                // whatever the value is computed from. So does a key that
+                // names a thing's field (`addon_name: add_on.name`).
+                let words = rules.words(last);
+                if words.first().is_some_and(|w| rules.leading.contains(w))
+                    || (words.len() >= 2
+                        && rules.class_of(&words[words.len() - 2]) == Some(Class::Other))
                 {
                     return None;
                 }
@@ -727,6 +728,15 @@ impl Rules {
                 if qualifiers.last().is_some_and(|q| unless.contains(q)) {
                     return None;
                 }
+                // `invoice_display_name`, `entity_display_name`: the name a
+                // thing is shown by, not a person's.
+                if category.starts_with("user.name")
+                    && qualifiers
+                        .last()
+                        .is_some_and(|q| self.class_of(q) == Some(Class::Other))
+                {
+                    return None;
+                }
                 Some(category.clone())
             }
             Kind::Generic {
@@ -1097,6 +1107,32 @@ mod tests {
 
     fn arg(key: Option<&str>, expr: &str) -> Option<String> {
         classify_arg(key, expr).map(|c| c.category)
+    }
+
+    #[test]
+    fn a_things_display_name_or_key_is_not_a_persons() {
+        // The key says whose field it is, whatever the value is read from.
+        assert_eq!(arg(Some("addon_name"), "add_on.name"), None);
+        assert_eq!(arg(Some("entity_id"), "check.code"), None);
+        assert_eq!(arg(Some("incident_key"), "str(check.code)"), None);
+        assert_eq!(
+            arg(Some("invoice_display_name"), "plan.invoice_display_name"),
+            None
+        );
+        assert_eq!(
+            arg(Some("entity_display_name"), "check.name_then_code()"),
+            None
+        );
+        // A person's display name, and a reference the value says is a
+        // user's, still are.
+        assert_eq!(
+            arg(Some("display_name"), "user.display_name").as_deref(),
+            Some("user.name")
+        );
+        assert_eq!(
+            arg(Some("client_reference_id"), "user.id").as_deref(),
+            Some("user.unique_id")
+        );
     }
 
     #[test]
