@@ -105,6 +105,16 @@ pub fn classify_arg(key: Option<&str>, expr: &str) -> Option<Classification> {
                     called: false,
                 };
                 if let Some(c) = rules.classify_segment(&field, &receivers) {
+                    // `"Time zone": check.tz`, `city: venue.city`: where a
+                    // thing is, not where a person is.
+                    let owner = chain.len().checked_sub(2).map(|i| &chain[i]);
+                    if c.category.starts_with("user.location")
+                        && owner.is_some_and(|o| {
+                            !o.called && rules.receiver_class(&o.text) == Some(Class::Other)
+                        })
+                    {
+                        return None;
+                    }
                     return Some(c);
                 }
                 // A flag or a count (`hasOrganization: Boolean(orgId)`,
@@ -1122,6 +1132,12 @@ mod tests {
         assert_eq!(
             arg(Some("entity_display_name"), "check.name_then_code()"),
             None
+        );
+        // Where a thing is, not a person.
+        assert_eq!(arg(Some("Time zone"), "check.tz"), None);
+        assert_eq!(
+            arg(Some("timezone"), "user.tz").as_deref(),
+            Some("user.location.imprecise")
         );
         // A person's display name, and a reference the value says is a
         // user's, still are.
