@@ -1594,11 +1594,15 @@ fn remote_url_pass(
     // Per pattern, the files that define it.
     let mut defined_in: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for d in &defs {
-        for sep in ["::", "."] {
-            if let Some(p) = patterns
-                .iter()
-                .find(|p| **p == format!("{}{sep}{}", d.class, d.member))
-            {
+        // `Class::member`, `Class.member`, and `.member` for a method called
+        // on an instance (`Remote::patterns`).
+        let written = [
+            format!("{}::{}", d.class, d.member),
+            format!("{}.{}", d.class, d.member),
+            format!(".{}", d.member),
+        ];
+        for w in &written {
+            if let Some(p) = patterns.iter().find(|p| *p == w) {
                 defined_in
                     .entry(p.as_str())
                     .or_default()

@@ -49,6 +49,8 @@ pub struct UrlDef {
 #[derive(Debug, Default)]
 pub struct Remote {
     by: BTreeMap<(String, String), Vec<VendorIx>>,
+    /// Methods (lowercase members) by name: (class, vendors).
+    methods: BTreeMap<String, Vec<(String, Vec<VendorIx>)>>,
 }
 
 impl Remote {
@@ -61,7 +63,16 @@ impl Remote {
             e.sort_unstable();
             e.dedup();
         }
-        Remote { by }
+        let mut methods: BTreeMap<String, Vec<(String, Vec<VendorIx>)>> = BTreeMap::new();
+        for ((class, member), vendors) in &by {
+            if member.starts_with(|c: char| c.is_ascii_lowercase()) {
+                methods
+                    .entry(member.clone())
+                    .or_default()
+                    .push((class.clone(), vendors.clone()));
+            }
+        }
+        Remote { by, methods }
     }
 
     /// True when nothing is defined.
@@ -78,6 +89,14 @@ impl Remote {
         for (class, member) in qualified(expr) {
             if let Some(v) = self.by.get(&(class.to_string(), member.to_string())) {
                 out.extend(v.iter().copied());
+            } else if let Some(defs) = self.methods.get(member) {
+                // `flutterwave_payment_provider.api_url`: an instance named
+                // after its class (Rails' convention) calling its method.
+                for (c, v) in defs {
+                    if names_instance(class, c) {
+                        out.extend(v.iter().copied());
+                    }
+                }
             }
         }
         out
@@ -91,8 +110,46 @@ impl Remote {
             out.push(format!("{class}::{member}"));
             out.push(format!("{class}.{member}"));
         }
+        // A method called on an instance (see [`names_instance`]).
+        out.extend(self.methods.keys().map(|m| format!(".{m}")));
         out
     }
+}
+
+/// The lowercase words of an identifier: `flutterwave_payment_provider`
+/// and `flutterwavePaymentProvider` give flutterwave, payment, provider;
+/// `FlutterwaveProvider` gives flutterwave, provider.
+fn words(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut word = String::new();
+    for c in name.chars() {
+        if c == '_' || c == '$' || (c.is_ascii_uppercase() && !word.is_empty()) {
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            if c == '_' || c == '$' {
+                continue;
+            }
+        }
+        word.push(c.to_ascii_lowercase());
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+/// True when a variable (lowercase: not a class) is named after `class`,
+/// every word of the class in order (`flutterwave_payment_provider`, an
+/// instance of `FlutterwaveProvider`; not `payment_provider`, which could be
+/// any provider).
+fn names_instance(var: &str, class: &str) -> bool {
+    if !var.starts_with(|c: char| c.is_ascii_lowercase() || c == '_' || c == '$') {
+        return false;
+    }
+    let have = words(var);
+    let mut have = have.iter();
+    words(class).iter().all(|w| have.any(|h| h == w))
 }
 
 /// The (class, member) pairs adjacent in the qualified names of `expr`:
@@ -182,6 +239,7 @@ pub fn defs(
             file: String::new(),
         });
     };
+    let mut methods: Vec<(&super::lang::FunctionDef, Vec<VendorIx>)> = Vec::new();
     for &name in constants.iter().filter(|n| is_constant(n)) {
         let vendors = constant_vendors(name);
         if vendors.is_empty() {
@@ -222,6 +280,24 @@ pub fn defs(
         }
         vendors.sort_unstable();
         vendors.dedup();
+        methods.push((f, vendors));
+    }
+    // Readers of such a constant (`def api_url = API_URL`).
+    for f in facts.functions.iter().filter(|f| f.params.is_empty()) {
+        let returned = facts
+            .bindings
+            .iter()
+            .find(|b| b.line == f.line && b.name == f.name)
+            .filter(|b| constants.contains(&b.root.as_str()));
+        if let Some(b) = returned {
+            let vendors = constant_vendors(&b.root);
+            if !vendors.is_empty() {
+                methods.push((f, vendors));
+            }
+        }
+    }
+    // A method belongs to its owner, or to every class of its file.
+    for (f, vendors) in methods {
         match &f.owner {
             Some(owner) => push(owner, &f.name, &vendors),
             None => {
@@ -239,6 +315,28 @@ pub fn defs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instances_named_after_their_class() {
+        assert!(names_instance(
+            "flutterwave_payment_provider",
+            "FlutterwaveProvider"
+        ));
+        assert!(names_instance("flutterwaveProvider", "FlutterwaveProvider"));
+        assert!(names_instance(
+            "$flutterwave_provider",
+            "FlutterwaveProvider"
+        ));
+        assert!(!names_instance("payment_provider", "FlutterwaveProvider"));
+        assert!(!names_instance(
+            "provider_flutterwave",
+            "FlutterwaveProvider"
+        ));
+        assert!(!names_instance(
+            "FlutterwaveProvider",
+            "FlutterwaveProvider"
+        ));
+    }
 
     #[test]
     fn qualified_names_pair_adjacent_segments() {

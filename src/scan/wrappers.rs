@@ -758,13 +758,15 @@ fn forwards_of(call: &Call, callee: &str, spec: &CallSpec, params: &[Param<'_>])
             // `{ email: options.email }`: what the call site puts in
             // `options` reaches the vendor; its own keys say what it is.
             // `capture(event.name, ...)`: the object the event is named
-            // from is the event, not a person's data.
+            // from is the event, not a person's data. What the call implies
+            // of its first argument (`screen(screen.getName())` records a
+            // screen view) holds of the object it is read from.
             let first = arg.position == Some(0) && arg.key.is_none();
             out.push(Forward {
                 index: p.index,
                 name: call_name,
                 event_name: first && event_call,
-                implies: None,
+                implies: spec.implies().filter(|_| first).map(str::to_string),
                 key: None,
                 member,
             });

@@ -743,6 +743,10 @@ fn method_wrappers_through_interfaces() {
     assert_eq!(
         field_lines(&r),
         [
+            // `screen` records which screen was viewed.
+            format!(
+                "posthog user.behavior.browsing_history {d}/analytics/DefaultVectorAnalytics.kt:22"
+            ),
             format!("posthog user.unique_id.pseudonymous {d}/analytics/CheckoutJava.java:9"),
             format!(
                 "posthog user.unique_id.pseudonymous {d}/analytics/DefaultVectorAnalytics.kt:18"

@@ -1340,3 +1340,136 @@ fn kotlin_top_level_functions_are_wrappers_in_their_package_and_where_imported()
         ])
     );
 }
+
+/// An analytics class behind an interface, as Android apps inject it: its
+/// `screen` hands the screen object's name to PostHog through a
+/// consent-gated chain (`posthog?.takeIf { .. }?.screen(..)`).
+const ANALYTICS_KT: &str = r#"package com.acme.analytics
+
+import com.posthog.android.PostHog
+
+interface AnalyticsTracker {
+    fun screen(screen: Screen)
+}
+
+class DefaultAnalytics(private val posthog: PostHog?) : AnalyticsTracker {
+    private var consent: Boolean = false
+
+    override fun screen(screen: Screen) {
+        posthog?.takeIf { consent }?.screen(screen.getName(), screen.getProperties())
+    }
+
+    fun welcome() {
+        // A literal screen name: no value of the user's.
+        posthog?.screen("Welcome")
+    }
+}
+"#;
+
+const BASE_FRAGMENT_KT: &str = r#"package com.acme.ui
+
+import com.acme.analytics.AnalyticsTracker
+
+abstract class BaseFragment : Fragment() {
+    @Inject lateinit var analyticsTracker: AnalyticsTracker
+    @Inject lateinit var navigator: Navigator
+
+    open val screenName: String? = null
+
+    override fun onResume() {
+        super.onResume()
+        screenName?.let {
+            analyticsTracker.screen(MobileScreen(screenName = it))
+        }
+        // A first-party navigator's `screen`: not the tracker's.
+        navigator.screen(MobileScreen(screenName = "home"))
+    }
+}
+"#;
+
+#[test]
+fn a_screen_view_is_behaviour_also_through_a_tracker_that_reads_its_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "app/build.gradle.kts",
+        "dependencies {\n    implementation(\"com.posthog:posthog-android:3.8.0\")\n}\n",
+    );
+    let src = "app/src/main/java/com/acme";
+    write(
+        root,
+        &format!("{src}/analytics/DefaultAnalytics.kt"),
+        ANALYTICS_KT,
+    );
+    write(root, &format!("{src}/ui/BaseFragment.kt"), BASE_FRAGMENT_KT);
+    let r = run(root);
+    // PostHog records which screen was viewed, under the id it holds: the
+    // SDK call in the tracker and the fragment's call of the tracker; not
+    // the literal screen name, nor the navigator.
+    assert_eq!(
+        call_fields(&r, "posthog"),
+        s(&[
+            "user.behavior.browsing_history app/src/main/java/com/acme/analytics/DefaultAnalytics.kt:13",
+            "user.behavior.browsing_history app/src/main/java/com/acme/ui/BaseFragment.kt:14",
+        ])
+    );
+}
+
+/// A Rails service whose client is made by a reader method (`def client`,
+/// memoised with `@client ||` but no assignment) and whose payload is a
+/// hash literal with its blank values dropped (`{ ... }.compact`).
+const GOCARDLESS_RB: &str = r#"module PaymentProviderCustomers
+  class GocardlessService < BaseService
+    def create_gocardless_customer
+      customer_params = {
+        email: customer.email&.strip,
+        given_name: customer.firstname.presence,
+        family_name: customer.lastname.presence
+      }.compact
+
+      client.customers.create(params: customer_params)
+    end
+
+    def create_billing_request(mandate)
+      ledger.customers.create(params: { email: customer.email })
+    end
+
+    private
+
+    def client
+      @client || GoCardlessPro::Client.new(
+        access_token: provider.access_token,
+        environment: provider.environment
+      )
+    end
+
+    # A first-party ledger: not GoCardless's.
+    def ledger
+      @ledger ||= Ledger.new(provider)
+    end
+  end
+end
+"#;
+
+#[test]
+fn a_ruby_reader_method_makes_the_client_and_a_compacted_hash_is_the_payload() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "Gemfile",
+        "source \"https://rubygems.org\"\n\ngem \"gocardless_pro\", \"~> 2.34\"\n",
+    );
+    let f = "app/services/payment_provider_customers/gocardless_service.rb";
+    write(root, f, GOCARDLESS_RB);
+    let r = run(root);
+    assert_eq!(
+        call_fields(&r, "gocardless"),
+        [
+            format!("user.contact.email {f}:10"),
+            format!("user.name.first {f}:10"),
+            format!("user.name.last {f}:10"),
+        ]
+    );
+}

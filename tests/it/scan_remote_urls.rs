@@ -199,3 +199,71 @@ fn a_ruby_hash_fetch_in_an_integration_folder_is_no_request() {
         "{ev:?}"
     );
 }
+
+/// The address behind a reader method of the model (`def api_url` returning
+/// `API_URL`), called on an instance named after the model's class.
+const FLUTTERWAVE_PROVIDER: &str = r#"module PaymentProviders
+  class FlutterwaveProvider < BaseProvider
+    API_URL = "https://api.flutterwave.com/v3"
+
+    def api_url
+      API_URL
+    end
+  end
+end
+"#;
+
+const FLUTTERWAVE_SERVICE: &str = r##"module Invoices
+  module Payments
+    class FlutterwaveService < BaseService
+      def create_checkout_session
+        body = {
+          tx_ref: invoice.id,
+          customer: { email: customer.email, name: customer.name }
+        }
+        http_client.post_with_response(body, headers)
+      end
+
+      def verify(transaction_id)
+        # Any provider's `api_url`: the variable does not say which.
+        LagoHttpClient::Client.new("#{payment_provider.api_url}/verify").post_with_response({ email: customer.email }, headers)
+      end
+
+      private
+
+      def flutterwave_payment_provider
+        payment_provider(customer)
+      end
+
+      def http_client
+        @http_client ||= LagoHttpClient::Client.new("#{flutterwave_payment_provider.api_url}/payments")
+      end
+    end
+  end
+end
+"##;
+
+#[test]
+fn a_reader_method_called_on_an_instance_named_after_its_class_gives_the_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "app/models/payment_providers/flutterwave_provider.rb",
+        FLUTTERWAVE_PROVIDER,
+    );
+    write(
+        root,
+        "app/services/invoices/payments/flutterwave_service.rb",
+        FLUTTERWAVE_SERVICE,
+    );
+    let r = run(root);
+    let f = "app/services/invoices/payments/flutterwave_service.rb";
+    assert_eq!(
+        call_fields(&r, "flutterwave"),
+        [
+            format!("user.contact.email {f}:9"),
+            format!("user.name {f}:9"),
+        ]
+    );
+}

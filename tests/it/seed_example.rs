@@ -208,7 +208,8 @@ fn rank_orders_vendors_by_severity_then_score() {
 }
 
 /// With `--scan`, each exposed field cites its own lines: the email the
-/// line that sends `$email`, the name the line that sends `$name`, what the
+/// line that sends `$email`, the name the line that sends `$name`, the user
+/// id the identify call and the call that hands it the user, what the
 /// SDK collects by itself the line that loads it, and each its declaration;
 /// not every line of the connection (`trackEvent("search", { length })`
 /// sends no email).
@@ -237,9 +238,15 @@ fn each_field_cites_its_own_evidence() {
         cited("display_name"),
         ["blastmap.yaml:72", "web/src/analytics.ts:20"]
     );
+    // `identifyUser(u)` hands the user to `mixpanel.identify(user.id)`:
+    // the call site sends the id too.
     assert_eq!(
         cited("user_id"),
-        ["blastmap.yaml:72", "web/src/analytics.ts:17"]
+        [
+            "blastmap.yaml:72",
+            "web/src/App.tsx:19",
+            "web/src/analytics.ts:17"
+        ]
     );
     assert_eq!(cited("os"), ["blastmap.yaml:72", "web/src/analytics.ts:3"]);
 }

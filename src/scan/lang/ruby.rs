@@ -136,9 +136,45 @@ fn string_arg<'s>(ctx: &Ctx<'s>, call: Node<'_>) -> Option<&'s str> {
 
 const IMPORTS: &[&str] = &["require", "require_relative", "gem", "load"];
 
+/// Methods that return the hash they are called on, with the same keys or
+/// fewer empty ones (`{ email: ... }.compact`).
+const SAME_HASH: &[&str] = &[
+    "compact",
+    "compact_blank",
+    "freeze",
+    "to_h",
+    "with_indifferent_access",
+    "symbolize_keys",
+    "stringify_keys",
+    "deep_symbolize_keys",
+    "deep_stringify_keys",
+];
+
+/// The hash literal a value is, looking through [`SAME_HASH`] calls on it.
+fn hash_literal<'t>(ctx: &Ctx<'_>, value: Node<'t>) -> Option<Node<'t>> {
+    let mut v = value;
+    for _ in 0..4 {
+        match v.kind() {
+            "hash" => return Some(v),
+            "call"
+                if v.child_by_field_name("arguments").is_none()
+                    && v.child_by_field_name("method")
+                        .is_some_and(|m| SAME_HASH.contains(&ctx.text(m))) =>
+            {
+                v = v.child_by_field_name("receiver")?;
+            }
+            "parenthesized_statements" => v = children(v).into_iter().next()?,
+            _ => return None,
+        }
+    }
+    None
+}
+
 fn assign(ctx: &mut Ctx<'_>, left: Node<'_>, right: Node<'_>, at: Node<'_>) {
-    if VARIABLES.contains(&left.kind()) && right.kind() == "hash" {
-        let args = engine::flatten(ctx, &Rb, vec![Entry::Positional(right)]);
+    if VARIABLES.contains(&left.kind())
+        && let Some(hash) = hash_literal(ctx, right)
+    {
+        let args = engine::flatten(ctx, &Rb, vec![Entry::Positional(hash)]);
         ctx.record_literal(ctx.text(left).to_string(), args);
         return;
     }
@@ -191,6 +227,54 @@ fn returned_value(method: Node<'_>) -> Option<Node<'_>> {
         last = last.child_by_field_name("receiver")?;
     }
     matches!(last.kind(), "hash" | "identifier").then_some(last)
+}
+
+/// A reader method without parameters that builds a client of a class
+/// (`def client = GoCardlessPro::Client.new(...)`, or memoised:
+/// `@client || Stripe::StripeClient.new(...)`, `@client ||= ...`) binds its
+/// name to that class, as an assignment would: `client.customers.create`
+/// in another method of the class is then a call on that client. One that
+/// returns a constant (`def api_url = API_URL`) binds its name to the
+/// constant, for [`crate::scan::remote`]'s URL definitions.
+fn reader_binding(ctx: &mut Ctx<'_>, method: Node<'_>) {
+    if method.kind() != "method" || method.child_by_field_name("parameters").is_some() {
+        return;
+    }
+    let Some(name) = method.child_by_field_name("name") else {
+        return;
+    };
+    let Some(mut last) = children(method).into_iter().last() else {
+        return;
+    };
+    if last.kind() == "body_statement" {
+        match children(last).into_iter().last() {
+            Some(l) => last = l,
+            None => return,
+        }
+    }
+    let value = match last.kind() {
+        "binary"
+            if last
+                .child_by_field_name("operator")
+                .is_some_and(|o| ctx.text(o) == "||") =>
+        {
+            last.child_by_field_name("right")
+        }
+        "operator_assignment" => last.child_by_field_name("right"),
+        "call" | "constant" | "scope_resolution" => Some(last),
+        _ => None,
+    };
+    let Some(value) =
+        value.filter(|v| matches!(v.kind(), "call" | "constant" | "scope_resolution"))
+    else {
+        return;
+    };
+    if let Some(root) =
+        engine::root(ctx, &Rb, value).filter(|r| r.starts_with(|c: char| c.is_ascii_uppercase()))
+    {
+        let name = ctx.text(name).to_string();
+        ctx.push_binding(name, root, method);
+    }
 }
 
 fn params(ctx: &Ctx<'_>, method: Node<'_>) -> Vec<String> {
@@ -262,6 +346,7 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
                 let name = ctx.text(name).to_string();
                 engine::record_returned(ctx, &Rb, &name, value);
             }
+            reader_binding(ctx, node);
             let owner = ctx.current_class().and_then(|(o, _)| o);
             let def = node.child_by_field_name("name").map(|n| FunctionDef {
                 name: ctx.text(n).to_string(),
