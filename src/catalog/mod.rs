@@ -2,8 +2,11 @@
 //! data-category taxonomy, and the scenario and action rules of a blast radius.
 //!
 //! Everything here is data (YAML files beside this module); the code only
-//! loads and indexes it. A test loads all of it and checks its consistency.
+//! loads and indexes it. The vendor files are parsed and checked at build
+//! time and embedded as JSON ([`embedded`]); a test loads all of it and
+//! checks its consistency.
 
+pub mod embedded;
 pub mod renderers;
 pub mod rules;
 pub mod taxonomy;
@@ -22,36 +25,30 @@ pub struct Catalog {
 
 static BUILTIN: OnceLock<Catalog> = OnceLock::new();
 
-/// One lazily parsed entry per embedded file, in file-name order.
+/// One lazily loaded entry per built-in vendor, in id order.
 static ENTRIES: OnceLock<Vec<OnceLock<Option<CatalogVendor>>>> = OnceLock::new();
 
-/// One built-in vendor by id, parsing only its own file. Loading a
-/// declaration needs a handful of vendors, not all three hundred: this keeps
+/// One built-in vendor by id, loading only its own entry. Loading a
+/// declaration needs a handful of vendors, not all of them: this keeps
 /// `blast` and `rank` from paying for the whole catalog.
 pub fn lookup(id: &str) -> Option<&'static CatalogVendor> {
-    let files = vendors::VENDOR_FILES;
-    let i = files
-        .binary_search_by(|(name, _)| name.strip_suffix(".yaml").unwrap_or(name).cmp(id))
-        .ok()?;
-    let entries = ENTRIES.get_or_init(|| files.iter().map(|_| OnceLock::new()).collect());
-    entries[i]
-        .get_or_init(|| serde_yaml::from_str::<CatalogVendor>(files[i].1).ok())
-        .as_ref()
+    let i = embedded::position(id)?;
+    let entries = ENTRIES.get_or_init(|| embedded::ids().map(|_| OnceLock::new()).collect());
+    entries[i].get_or_init(|| embedded::load(i).ok()).as_ref()
 }
 
-/// The ids of every built-in vendor (from the file names), sorted.
+/// The ids of every built-in vendor, sorted.
 pub fn ids() -> impl Iterator<Item = &'static str> + Clone {
-    vendors::VENDOR_FILES
-        .iter()
-        .map(|(name, _)| name.strip_suffix(".yaml").unwrap_or(name))
+    embedded::ids()
 }
 
 impl Catalog {
-    /// The built-in catalog. Files that fail to parse are left out here and
-    /// reported by `cargo test` (a broken file never reaches a release).
+    /// The built-in catalog. A bad vendor file fails the build (`build.rs`);
+    /// an entry that failed to load would be left out here and reported by
+    /// `cargo test`.
     pub fn builtin() -> &'static Catalog {
         BUILTIN.get_or_init(|| {
-            let (list, _errors) = vendors::parse_all();
+            let (list, _errors) = embedded::parse_all();
             Catalog::from_vendors(list)
         })
     }
@@ -161,7 +158,7 @@ mod tests {
 
     #[test]
     fn every_vendor_file_loads_and_is_consistent() {
-        let (list, errors) = vendors::parse_all();
+        let (list, errors) = embedded::parse_all();
         let msgs: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         assert!(msgs.is_empty(), "{}", msgs.join("\n"));
         let tax = Taxonomy::builtin();

@@ -68,7 +68,7 @@ mod tests {
         for r in &list {
             assert!(!r.camera.is_empty() && !r.sources.is_empty(), "{}", r.id);
         }
-        let (vendors, errors) = super::super::vendors::parse_all();
+        let (vendors, errors) = super::super::embedded::parse_all();
         assert!(errors.is_empty());
         let mut hosts = 0;
         for v in &vendors {

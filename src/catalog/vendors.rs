@@ -1,5 +1,7 @@
-//! The vendor catalog: one YAML file per vendor under `vendors/`, embedded at
-//! build time (see `build.rs`) and parsed once on first use.
+//! The vendor catalog's types: one YAML file per vendor under `vendors/`.
+//! `build.rs` compiles this file too and parses every vendor file with
+//! these types at build time; the binary loads the JSON it writes
+//! ([`super::embedded`]).
 //!
 //! Invariant: ids are unique lowercase slugs equal to their file names, and
 //! every taxonomy key in `calls` and `collects` exists (checked by the tests).
@@ -9,8 +11,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::vocab::VendorCategory;
-
-include!(concat!(env!("OUT_DIR"), "/vendor_files.rs"));
 
 /// A package ecosystem whose manifests the scanner reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -218,48 +218,4 @@ pub struct CatalogVendor {
     /// Public sources of these facts.
     #[serde(default)]
     pub sources: Vec<String>,
-}
-
-/// A catalog file that failed to load.
-#[derive(Debug, thiserror::Error)]
-#[error("catalog file {file}: {message}")]
-pub struct CatalogError {
-    /// The file name.
-    pub file: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-/// Parses every embedded vendor file. Used once by [`super::Catalog::builtin`]
-/// and directly by the tests, which want every error.
-///
-/// The files are parsed on all threads (YAML parsing was a fifth of a
-/// scan's start, before any file is read) and gathered in file order, so
-/// the list and its errors do not depend on the scheduling.
-pub fn parse_all() -> (Vec<CatalogVendor>, Vec<CatalogError>) {
-    use rayon::prelude::*;
-    let parsed: Vec<(&str, Result<CatalogVendor, serde_yaml::Error>)> = VENDOR_FILES
-        .par_iter()
-        .map(|(file, text)| (*file, serde_yaml::from_str::<CatalogVendor>(text)))
-        .collect();
-    let mut vendors = Vec::with_capacity(VENDOR_FILES.len());
-    let mut errors = Vec::new();
-    for (file, parsed) in parsed {
-        match parsed {
-            Ok(v) => {
-                if format!("{}.yaml", v.id) != *file {
-                    errors.push(CatalogError {
-                        file: file.to_string(),
-                        message: format!("id `{}` does not match the file name", v.id),
-                    });
-                }
-                vendors.push(v);
-            }
-            Err(e) => errors.push(CatalogError {
-                file: file.to_string(),
-                message: e.to_string(),
-            }),
-        }
-    }
-    (vendors, errors)
 }
