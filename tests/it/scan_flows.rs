@@ -857,6 +857,17 @@ export async function notFromSlack(db: Database, text: string) {
   // client.chat.postMessage({ text }) in a comment is no call
   return db.chat.postMessage({ text });
 }
+
+// Options typed inline, destructured in the body or in the parameter.
+export async function forward(options: { gmail: gmail_v1.Gmail; to: string; db: Database }) {
+  const { gmail, to, db } = options;
+  await db.users.messages.send({ requestBody: { to } });
+  return gmail.users.messages.send({ userId: "me", requestBody: { to } });
+}
+
+export async function reply({ gmail, to }: { gmail: gmail_v1.Gmail; to: string }) {
+  return gmail.users.messages.send({ userId: "me", requestBody: { to } });
+}
 "#;
 
 const SLACK_CALLER_TS: &str = r#"import { postWithJoin } from "./send";
@@ -903,9 +914,14 @@ fn typed_parameters_carry_the_vendor_of_their_type() {
         calls(&r, "slack"),
         s(&["src/announce.ts:6 production", "src/send.ts:5 production",])
     );
+    // Also through an options object typed inline (not its `db` member).
     assert_eq!(
         call_fields(&r, "gmail-api"),
-        s(&["user.contact.email src/send.ts:9"])
+        s(&[
+            "user.contact.email src/send.ts:21",
+            "user.contact.email src/send.ts:25",
+            "user.contact.email src/send.ts:9",
+        ])
     );
     assert!(
         !r.integrations.iter().any(|i| i.vendor == "stripe"),

@@ -464,6 +464,11 @@ fn assign(ctx: &mut Ctx<'_>, name: Node<'_>, value: Node<'_>, at: Node<'_>) {
         "object_pattern" | "array_pattern" => {
             if let Some(root) = engine::root(ctx, &Js, value) {
                 for n in pattern_names(ctx, name) {
+                    // `const { gmail } = options`: also the member itself,
+                    // which a typed parameter may have bound.
+                    if name.kind() == "object_pattern" && value.kind() == "identifier" {
+                        ctx.push_binding(n.clone(), format!("{root}.{n}"), at);
+                    }
                     ctx.push_binding(n, root.clone(), at);
                 }
             }
@@ -634,14 +639,63 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>], exported: &mut Has
 /// stripe: Stripe`: a parameter or field declared of a type is bound to
 /// the type's root name, which an import (a type import too) may bind to a
 /// vendor. Bindings are file-wide, like every binding here.
+///
+/// An options object typed inline (`options: { gmail: gmail_v1.Gmail; from:
+/// string }`, or destructured: `{ gmail, from }: { gmail: gmail_v1.Gmail }`)
+/// binds each member by its own type: `options.gmail` (which `const { gmail }
+/// = options` then binds) or `gmail`.
 fn typed_parameter(ctx: &mut Ctx<'_>, node: Node<'_>) {
-    let name = node
-        .child_by_field_name("pattern")
-        .filter(|n| n.kind() == "identifier");
-    if let (Some(n), Some(root)) = (name, declared_type(ctx, node)) {
-        let n = ctx.text(n).to_string();
+    let Some(pattern) = node.child_by_field_name("pattern") else {
+        return;
+    };
+    if let Some(members) = inline_member_types(ctx, node) {
+        let (prefix, names) = match pattern.kind() {
+            "identifier" => (Some(ctx.text(pattern).to_string()), Vec::new()),
+            "object_pattern" => (None, pattern_names(ctx, pattern)),
+            _ => return,
+        };
+        for (member, root) in members {
+            match &prefix {
+                Some(p) => ctx.push_binding(format!("{p}.{member}"), root, node),
+                None if names.contains(&member) => ctx.push_binding(member, root, node),
+                None => {}
+            }
+        }
+        return;
+    }
+    if pattern.kind() == "identifier"
+        && let Some(root) = declared_type(ctx, node)
+    {
+        let n = ctx.text(pattern).to_string();
         ctx.push_binding(n, root, node);
     }
+}
+
+/// The members of a parameter's inline object type with a named type:
+/// (`gmail`, `gmail_v1`) for `{ gmail: gmail_v1.Gmail; from: string }`.
+fn inline_member_types(ctx: &Ctx<'_>, node: Node<'_>) -> Option<Vec<(String, String)>> {
+    let annotation = node.child_by_field_name("type")?;
+    let object = children(annotation)
+        .into_iter()
+        .find(|c| c.kind() == "object_type")?;
+    let mut out = Vec::new();
+    for member in children(object)
+        .into_iter()
+        .filter(|m| m.kind() == "property_signature")
+    {
+        let Some(name) = member.child_by_field_name("name") else {
+            continue;
+        };
+        if let Some(root) = declared_type(ctx, member).filter(|r| {
+            !matches!(
+                r.as_str(),
+                "string" | "number" | "boolean" | "any" | "unknown" | "object" | "Record"
+            )
+        }) {
+            out.push((ctx.text(name).to_string(), root));
+        }
+    }
+    Some(out)
 }
 
 /// `import x, * as y, { a as b } from 'm'` and `import x = require('m')`:
