@@ -1591,23 +1591,18 @@ fn remote_url_pass(
     let Ok(ac) = aho_corasick::AhoCorasick::new(&patterns) else {
         return (Vec::new(), Vec::new());
     };
-    // Per pattern, the files that define it.
-    let mut defined_in: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    // Per pattern, the files that define it: `Class::member`,
+    // `Class.member`, and `.member` for a method called on an instance
+    // (those `Remote::patterns` looks for; a pattern it does not look for is
+    // never asked about).
+    let mut defined_in: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     for d in &defs {
-        // `Class::member`, `Class.member`, and `.member` for a method called
-        // on an instance (`Remote::patterns`).
-        let written = [
+        for w in [
             format!("{}::{}", d.class, d.member),
             format!("{}.{}", d.class, d.member),
             format!(".{}", d.member),
-        ];
-        for w in &written {
-            if let Some(p) = patterns.iter().find(|p| *p == w) {
-                defined_in
-                    .entry(p.as_str())
-                    .or_default()
-                    .insert(d.file.as_str());
-            }
+        ] {
+            defined_in.entry(w).or_default().insert(d.file.as_str());
         }
     }
     let none = remote::Remote::default();

@@ -261,12 +261,10 @@ fn reader_binding(ctx: &mut Ctx<'_>, method: Node<'_>) {
             last.child_by_field_name("right")
         }
         "operator_assignment" => last.child_by_field_name("right"),
-        "call" | "constant" | "scope_resolution" => Some(last),
-        _ => None,
-    };
-    let Some(value) =
-        value.filter(|v| matches!(v.kind(), "call" | "constant" | "scope_resolution"))
-    else {
+        _ => Some(last),
+    }
+    .filter(|v| matches!(v.kind(), "call" | "constant" | "scope_resolution"));
+    let Some(value) = value else {
         return;
     };
     if let Some(root) =
