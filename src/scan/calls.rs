@@ -719,15 +719,16 @@ fn match_calls(
     let calls = facts.all_calls();
     let built = builders(facts);
     let made = endpoints(facts, bound, specs);
+    let renamed = aliases(facts);
     let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
     for call in calls {
         if !seen.insert((call.line, call.callee.as_str())) || !keep(call) {
             continue;
         }
         let call = &*as_endpoint(call, &made);
-        match_call(call, bound, specs, &mut findings, &mut fields);
+        match_call(call, bound, specs, &renamed, &mut findings, &mut fields);
         if !built.is_empty() {
-            builder_fields(call, bound, specs, &built, &mut fields);
+            builder_fields(call, bound, specs, &built, &renamed, &mut fields);
         }
     }
     (findings, fields.into_iter().collect())
@@ -755,17 +756,36 @@ pub(crate) fn detect_seeded(
     })
 }
 
+/// The names a file imports under another name, by local name: `import {
+/// captureException as sentryCaptureException }` gives
+/// `sentryCaptureException` → `captureException`.
+pub(crate) fn aliases(facts: &FileFacts) -> BTreeMap<&str, &str> {
+    facts
+        .imports
+        .iter()
+        .flat_map(|i| i.renamed.iter())
+        .map(|(original, alias)| (alias.as_str(), original.as_str()))
+        .collect()
+}
+
 /// The vendors (with the matching catalog call) a call sends data to, and
-/// its callee dotted.
+/// its callee dotted. A callee whose root is an imported name renamed
+/// (`aliases`) is matched by the exported name too: the catalog's
+/// `captureException` is called as `sentryCaptureException(...)`.
 pub(crate) fn matching<'s>(
     call: &Call,
     bound: &BTreeMap<String, BTreeSet<VendorIx>>,
     specs: &'s Specs,
+    aliases: &BTreeMap<&str, &str>,
 ) -> (String, Vec<(VendorIx, &'s CallSpec)>) {
     let callee = dotted(&call.callee);
     let Some(vendors) = receiver(&callee, bound) else {
         return (callee, Vec::new());
     };
+    let (root, rest) = callee.split_at(callee.find('.').unwrap_or(callee.len()));
+    let exported = aliases
+        .get(root)
+        .map(|original| format!("{original}{rest}"));
     let found = vendors
         .iter()
         .filter_map(|&v| {
@@ -773,8 +793,13 @@ pub(crate) fn matching<'s>(
                 .calls
                 .get(usize::from(v))
                 .and_then(|list| {
-                    list.iter()
-                        .find(|s| ends_with_method(&callee, &dotted(s.method())))
+                    list.iter().find(|s| {
+                        let method = dotted(s.method());
+                        ends_with_method(&callee, &method)
+                            || exported
+                                .as_deref()
+                                .is_some_and(|e| ends_with_method(e, &method))
+                    })
                 })
                 .map(|spec| (v, spec))
         })
@@ -795,6 +820,7 @@ pub(crate) fn endpoints(
     if facts.bindings.is_empty() {
         return out;
     }
+    let renamed = aliases(facts);
     let calls: Vec<&Call> = facts.all_calls().collect();
     for b in &facts.bindings {
         if b.name.contains('.') || out.contains_key(&b.name) {
@@ -805,7 +831,7 @@ pub(crate) fn endpoints(
                 && dotted(&c.callee)
                     .strip_prefix(b.root.as_str())
                     .is_some_and(|rest| rest.starts_with('.'))
-                && !matching(c, bound, specs).1.is_empty()
+                && !matching(c, bound, specs, &renamed).1.is_empty()
         });
         if let Some(c) = made {
             out.insert(b.name.clone(), dotted(&c.callee));
@@ -870,9 +896,10 @@ fn builder_fields(
     bound: &BTreeMap<String, BTreeSet<VendorIx>>,
     specs: &Specs,
     built: &BTreeMap<&str, Vec<(String, &Arg)>>,
+    aliases: &BTreeMap<&str, &str>,
     fields: &mut BTreeSet<CallField>,
 ) {
-    let (_, matched) = matching(call, bound, specs);
+    let (_, matched) = matching(call, bound, specs, aliases);
     if matched.is_empty() {
         return;
     }
@@ -922,10 +949,11 @@ fn match_call(
     call: &Call,
     bound: &BTreeMap<String, BTreeSet<VendorIx>>,
     specs: &Specs,
+    aliases: &BTreeMap<&str, &str>,
     findings: &mut Vec<Finding>,
     fields: &mut BTreeSet<CallField>,
 ) {
-    let (callee, matched) = matching(call, bound, specs);
+    let (callee, matched) = matching(call, bound, specs, aliases);
     for (v, spec) in matched {
         findings.push(Finding {
             vendor: v,

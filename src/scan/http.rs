@@ -98,6 +98,21 @@ pub(crate) fn is_transport_key(key: &str) -> bool {
     ) || URL_KEYS.contains(&last.as_str())
 }
 
+/// The keyword an HTTP client takes a request's body or query under
+/// (`fetch(url, { body })`, `requests.post(url, json=...)`, axios's
+/// `data`). Its name says nothing of what is in it, unlike a message's
+/// `body` given to a messenger's SDK: what it holds is read instead.
+pub(crate) fn is_body_key(key: &str) -> bool {
+    matches!(
+        key.rsplit('.')
+            .next()
+            .unwrap_or(key)
+            .to_ascii_lowercase()
+            .as_str(),
+        "json" | "data" | "body" | "params" | "form" | "form_params" | "query" | "payload"
+    )
+}
+
 /// [`assignments_at`]'s values without their lines.
 fn without_lines<'a>(
     at: &BTreeMap<&'a str, Vec<(&'a str, u32)>>,
@@ -665,8 +680,21 @@ pub fn detect(
             let mut found: Vec<(String, String, u32)> = Vec::new();
             let to_messenger = vendors.iter().any(|v| messengers.contains(v));
             if let Some(category) = classify(arg).or_else(|| {
-                (to_messenger && calls::is_message_text(arg.key.as_deref(), &arg.expr))
-                    .then(|| MESSAGE.to_string())
+                // The request's own `body` names no message when what it
+                // holds can be read whole (`new URLSearchParams({ code,
+                // client_id })`): its keys say what is sent. A body read
+                // only in part (`JSON.stringify(payload(body))`, `{ to,
+                // ...notification }`) posted to a messenger is a message.
+                let read_whole = arg
+                    .key
+                    .as_deref()
+                    .is_some_and(|k| !k.contains('.') && is_body_key(k))
+                    && !arg.expr.contains("...")
+                    && !payload_pairs(&arg.expr, arg.line, assigned_at).is_empty();
+                (to_messenger
+                    && !read_whole
+                    && calls::is_message_text(arg.key.as_deref(), &arg.expr))
+                .then(|| MESSAGE.to_string())
             }) {
                 let name = arg.key.clone().unwrap_or_else(|| arg.expr.clone());
                 found.push((category, name, arg.line));

@@ -1313,7 +1313,9 @@ impl Phase2Names {
                     _ => after,
                 };
                 let rest = after.trim_start_matches([' ', '\t']);
+                // `enqueue<Body>({ .. })`: a call with type arguments.
                 if rest.starts_with('(')
+                    || after.starts_with('<')
                     || (rest.starts_with("as")
                         && after.len() > rest.len()
                         && rest[2..].starts_with([' ', '\t']))

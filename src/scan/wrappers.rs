@@ -288,6 +288,45 @@ fn params_of(params: &[String]) -> Vec<Param<'_>> {
     out
 }
 
+/// The parameters of `f` that can be forwarded, with the members its body
+/// takes out of one by destructuring (`const { userId, extra } =
+/// context`): passing `userId` on forwards the caller's
+/// `{ userId: ... }` in that place, not a value of the function's own. The
+/// body is taken to end at its last call.
+fn params_in<'a>(f: &'a FunctionDef, facts: &'a FileFacts) -> Vec<Param<'a>> {
+    let mut params = params_of(&f.params);
+    let Some(end) = f.calls.iter().map(|c| c.end_line.max(c.line)).max() else {
+        return params;
+    };
+    let whole: Vec<Param<'a>> = params
+        .iter()
+        .copied()
+        .filter(|p| p.member.is_none())
+        .collect();
+    for b in facts
+        .bindings
+        .iter()
+        .filter(|b| (f.line..=end).contains(&b.line))
+    {
+        let Some(p) = whole.iter().find(|p| {
+            b.root
+                .strip_prefix(p.name)
+                .and_then(|r| r.strip_prefix('.'))
+                .is_some_and(|m| m == b.name)
+        }) else {
+            continue;
+        };
+        if !params.iter().any(|q| q.name == b.name) {
+            params.push(Param {
+                index: p.index,
+                name: &b.name,
+                member: Some(&b.name),
+            });
+        }
+    }
+    params
+}
+
 /// A parameter's plain name: `...rest` → `rest`, `props = {}` → `props`,
 /// `props: Props` → `props`, `**kw` → `kw`.
 fn param_name(p: &str) -> &str {
@@ -346,18 +385,19 @@ pub fn defined_with(
     // declared type to match the method's class against.
     let methods = family.typed();
     let made = calls::endpoints(facts, &bound, specs);
+    let renamed = calls::aliases(facts);
     for f in facts
         .functions
         .iter()
         .filter(|f| f.owner.is_none() || methods)
     {
-        let params = params_of(&f.params);
+        let params = params_in(f, facts);
         if params.is_empty() {
             continue;
         }
         for call in &f.calls {
             let call = &*calls::as_endpoint(call, &made);
-            let (callee, matched) = calls::matching(call, &bound, specs);
+            let (callee, matched) = calls::matching(call, &bound, specs, &renamed);
             for (v, spec) in matched {
                 let forwards = forwards_of(call, &callee, spec, &params);
                 if forwards.is_empty() {
@@ -403,7 +443,7 @@ pub fn of_requests(
     }
     let mut out: BTreeMap<(String, u32, VendorIx), Wrapper> = BTreeMap::new();
     for f in &facts.functions {
-        let params = params_of(&f.params);
+        let params = params_in(f, facts);
         if params.is_empty() {
             continue;
         }
@@ -478,7 +518,7 @@ fn request_forwards(
             // A body passed whole (`json=payload`, `body:
             // JSON.stringify(body)`) is classified by what the call site
             // puts in it, not by the client's keyword.
-            let key = arg.key.as_deref().filter(|k| !is_body_key(k));
+            let key = arg.key.as_deref().filter(|k| !super::http::is_body_key(k));
             push(p, key);
             continue;
         }
@@ -580,18 +620,6 @@ fn url_forwards(f: &FunctionDef, call: &Call, url_at: usize, params: &[Param<'_>
     out
 }
 
-/// The keyword an HTTP client takes a request's body or query under.
-fn is_body_key(key: &str) -> bool {
-    matches!(
-        key.rsplit('.')
-            .next()
-            .unwrap_or(key)
-            .to_ascii_lowercase()
-            .as_str(),
-        "json" | "data" | "body" | "params" | "form" | "form_params" | "query" | "payload"
-    )
-}
-
 /// Wrappers of the file's own wrappers, a few levels deep:
 /// `sendInvitationEmail({ to })` calling `sendEmail({ to, subject })`,
 /// which calls `resend.emails.send({ to, subject })`. The outer function
@@ -616,7 +644,7 @@ fn chain(
             .iter()
             .filter(|f| f.owner.is_none() || methods)
         {
-            let params = params_of(&f.params);
+            let params = params_in(f, facts);
             if params.is_empty() {
                 continue;
             }
@@ -1904,6 +1932,36 @@ fn implied_place(fw: &Forward) -> bool {
         .is_some_and(|c| c.starts_with("user.location"))
 }
 
+/// What a request wrapper's call site writes out in the body it passes
+/// (`body: new URLSearchParams({ chat_id, text })`), by each key.
+fn body_fields(
+    w: &Wrapper,
+    call: &Call,
+    arg: &Arg,
+    specs: &calls::Specs,
+    fields: &mut BTreeSet<CallField>,
+) {
+    for (key, value, _) in super::http::payload_pairs(&arg.expr, arg.line, &BTreeMap::new()) {
+        if calls::is_literal(value) {
+            continue;
+        }
+        let pair = Arg {
+            key: Some(key.to_string()),
+            expr: value.to_string(),
+            ..arg.clone()
+        };
+        if let Some(category) = calls::classify_for(&pair, w.vendor, specs) {
+            let (line, _) = calls::at_call(call, arg);
+            fields.insert(CallField {
+                vendor: w.vendor,
+                category,
+                name: key.to_string(),
+                line,
+            });
+        }
+    }
+}
+
 /// The fields one argument of a wrapper's call site gives, reported where
 /// [`calls::at_call`] says (at the call when the value was built before it).
 fn field_of(
@@ -1916,9 +1974,19 @@ fn field_of(
 ) {
     let whole = is_whole(arg, fw);
     // A bare value (`u.ID`) is what the vendor receives under the key the
-    // wrapper passes it with (`UserId: userID`).
+    // wrapper passes it with (`UserId: userID`). What a request wrapper
+    // passes whole as the request's body is known by what it holds, not
+    // by the name it has on the way (`callApi({ body })`).
     let keyed;
     let seen = match (&fw.key, &arg.key) {
+        (_, Some(k)) if whole && w.request && super::http::is_body_key(k) => {
+            body_fields(w, call, arg, specs, fields);
+            keyed = Arg {
+                key: None,
+                ..arg.clone()
+            };
+            &keyed
+        }
         (Some(k), None) if whole => {
             keyed = Arg {
                 key: Some(k.clone()),

@@ -1489,3 +1489,95 @@ fn a_ruby_reader_method_makes_the_client_and_a_compacted_hash_is_the_payload() {
         ]
     );
 }
+
+/// An error reporter of the application's own, as Next.js apps write it:
+/// Sentry's `captureException` imported under another name (the app's
+/// function has its name), the context destructured in the body, and
+/// values sent only when present (`...(userId && { userId })`, `extra:
+/// cond ? extra : undefined`).
+const ERROR_TS: &str = r#"import {
+  captureException as sentryCaptureException,
+  setUser,
+} from "@sentry/nextjs";
+
+export type ErrorContext = {
+  userEmail?: string;
+  userId?: string;
+  extra?: Record<string, unknown>;
+};
+
+export function captureException(error: unknown, context: ErrorContext = {}) {
+  const { userEmail, userId, extra } = context;
+  if (userEmail) setUser({ email: userEmail });
+
+  const sentryExtra = {
+    ...extra,
+    ...(userId && { userId }),
+    ...(process.env.REGION ? { region: process.env.REGION } : {}),
+  };
+
+  sentryCaptureException(error, {
+    extra: Object.keys(sentryExtra).length > 0 ? sentryExtra : undefined,
+  });
+}
+"#;
+
+const ROUTE_TS: &str = r#"import { captureException } from "@/utils/error";
+
+export async function POST(request: Request) {
+  const user = await currentUser(request);
+  if (!user) {
+    captureException(new Error("Unauthorized request"));
+    return new Response(null, { status: 401 });
+  }
+  try {
+    await sync(user);
+  } catch (error) {
+    captureException(error, {
+      userId: user.id,
+      userEmail: user.email,
+    });
+  }
+}
+"#;
+
+/// Called only with type arguments: the file must still be read again for
+/// the wrapper's calls.
+const JOB_TS: &str = r#"import { captureException } from "@/utils/error";
+
+export async function runJob(account: Account) {
+  try {
+    await process(account);
+  } catch (error) {
+    captureException<unknown>(error, { extra: { accountEmail: account.email } });
+  }
+}
+"#;
+
+#[test]
+fn a_renamed_sdk_function_is_the_vendors_and_a_destructured_context_is_forwarded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "package.json",
+        r#"{"dependencies":{"@sentry/nextjs":"9.0.0","next":"15.0.0"}}"#,
+    );
+    write(root, "utils/error.ts", ERROR_TS);
+    write(root, "app/api/sync/route.ts", ROUTE_TS);
+    write(root, "jobs/sync.ts", JOB_TS);
+    let r = run(root);
+    // The reporter's own calls (what its callers put in the context), and
+    // its two callers that pass a person's data; not the call with no
+    // context, nor the region the reporter adds of its own.
+    assert_eq!(
+        call_fields(&r, "sentry"),
+        s(&[
+            "user.contact.email app/api/sync/route.ts:14",
+            "user.contact.email jobs/sync.ts:7",
+            "user.contact.email utils/error.ts:14",
+            "user.unique_id app/api/sync/route.ts:13",
+            "user.unique_id utils/error.ts:22",
+        ])
+    );
+}

@@ -340,3 +340,71 @@ fn a_ruby_method_around_a_request_to_another_files_url_is_called_by_name() {
         ]
     );
 }
+
+/// A bot API helper as Next.js apps write it: the body is sent only when
+/// given (`...(body ? { body } : {})`). Its callers configure the bot with
+/// form bodies whose keys are all written out (no person's data), and one
+/// sends a chat message.
+const BOT_API_TS: &str = r#"export async function callBotApi<T>({
+  botToken,
+  apiMethod,
+  body,
+}: {
+  botToken: string;
+  apiMethod: string;
+  body?: BodyInit;
+}): Promise<T> {
+  const response = await fetch(
+    `https://api.telegram.org/bot${botToken}/${apiMethod}`,
+    {
+      method: "POST",
+      ...(body ? { body } : {}),
+      cache: "no-store",
+    },
+  );
+  return (await response.json()) as T;
+}
+"#;
+
+const BOT_SETUP_TS: &str = r#"import { callBotApi } from "@/lib/telegram/api";
+
+export async function setCommands(botToken: string) {
+  await callBotApi({
+    botToken,
+    apiMethod: "setMyCommands",
+    body: new URLSearchParams({ commands: JSON.stringify(COMMANDS) }),
+  });
+}
+
+export async function notify(botToken: string, chatId: string, rule: Rule, email: Email) {
+  await callBotApi<unknown>({
+    botToken,
+    apiMethod: "sendMessage",
+    body: new URLSearchParams({ chat_id: chatId, text: email.snippet }),
+  });
+}
+"#;
+
+#[test]
+fn a_request_body_written_out_is_read_by_its_keys_not_by_its_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "package.json",
+        r#"{"dependencies":{"next":"15.0.0"}}"#,
+    );
+    write(root, "lib/telegram/api.ts", BOT_API_TS);
+    write(root, "lib/telegram/setup.ts", BOT_SETUP_TS);
+    let r = run(root);
+    // The helper's own request sends what its callers give it as a
+    // message (reported there too, as any wrapper's call is); of its
+    // callers, the one that writes a message.
+    assert_eq!(
+        call_fields(&r, "telegram"),
+        vec![
+            "user.content.private lib/telegram/api.ts:14".to_string(),
+            "user.content.private lib/telegram/setup.ts:15".to_string(),
+        ]
+    );
+}

@@ -756,13 +756,21 @@ pub(crate) fn flatten<'t, S: Syntax>(ctx: &Ctx<'_>, syn: &S, entries: Vec<Entry<
                     line: ctx.line(node),
                     position,
                 });
-                // `...props` / `**props` of a recorded literal spreads its keys.
+                // `...props` / `**props` of a recorded literal spreads its
+                // keys; a literal spread where it is written
+                // (`...(id && { id })`) gives its entries.
                 let spread = children(node).into_iter().next();
                 if let Some(recorded) = spread
                     .and_then(|v| syn.variable(ctx, v))
                     .and_then(|v| ctx.literal(&v))
                 {
                     push_recorded(&mut out, recorded, prefix.as_deref(), position, max);
+                } else if depth < MAX_NESTING
+                    && let Some(inner) = spread.and_then(|v| syn.entries(ctx, v))
+                {
+                    for e in inner.into_iter().rev() {
+                        stack.push((e, prefix.clone(), depth + 1, position));
+                    }
                 }
                 continue;
             }

@@ -94,9 +94,52 @@ fn unwrap(node: Node<'_>) -> Node<'_> {
     n
 }
 
+/// A value that is sent or left out: `cond && { id }`, `cond ? extra :
+/// undefined`, `cond ? {} : { id }` give what is sent when anything is
+/// (then unwrapped). A choice between two values is not one of these: which
+/// of them is sent is the program's to decide (see [`passed_literals`]).
+fn included(node: Node<'_>) -> Node<'_> {
+    let mut n = unwrap(node);
+    for _ in 0..8 {
+        let next = match n.kind() {
+            "binary_expression"
+                if n.child_by_field_name("operator")
+                    .is_some_and(|o| o.kind() == "&&") =>
+            {
+                n.child_by_field_name("right")
+            }
+            "ternary_expression" => {
+                match (
+                    n.child_by_field_name("consequence").map(unwrap),
+                    n.child_by_field_name("alternative").map(unwrap),
+                ) {
+                    (Some(a), Some(b)) if nothing(b) && !nothing(a) => Some(a),
+                    (Some(a), Some(b)) if nothing(a) && !nothing(b) => Some(b),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        match next {
+            Some(x) => n = unwrap(x),
+            None => break,
+        }
+    }
+    n
+}
+
+/// `undefined`, `null`, `{}`, `[]`: what a value left out is replaced with.
+fn nothing(node: Node<'_>) -> bool {
+    match node.kind() {
+        "undefined" | "null" => true,
+        "object" | "array" => node.named_child_count() == 0,
+        _ => false,
+    }
+}
+
 impl Syntax for Js {
     fn entries<'t>(&self, ctx: &Ctx<'_>, node: Node<'t>) -> Option<Vec<Entry<'t>>> {
-        let node = unwrap(node);
+        let node = included(node);
         if node.kind() == "array" {
             return Some(engine::elements(node, "spread_element"));
         }
@@ -131,6 +174,7 @@ impl Syntax for Js {
     }
 
     fn variable(&self, ctx: &Ctx<'_>, node: Node<'_>) -> Option<String> {
+        let node = included(node);
         (node.kind() == "identifier").then(|| ctx.text(node).to_string())
     }
 
