@@ -420,6 +420,16 @@ pub(crate) fn dotted(callee: &str) -> String {
 
 /// A value that is a literal (string, number, boolean, null): a constant of
 /// the code, not user data (an event name, a plan id).
+/// True when `expr` is a name or a member chain (`account`,
+/// `ctx.emailAccount`, `this.user`), nothing computed.
+pub(crate) fn is_plain_chain(expr: &str) -> bool {
+    let e = expr.trim();
+    !e.is_empty()
+        && e.starts_with(|c: char| c.is_alphabetic() || c == '_' || c == '$' || c == '@')
+        && e.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '@' | '.' | '?'))
+}
+
 pub(crate) fn is_literal(expr: &str) -> bool {
     let e = expr.trim();
     e.is_empty()

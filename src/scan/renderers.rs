@@ -421,6 +421,7 @@ fn forwarded_params(
                 implies: Some(VIEWPORT.to_string()),
                 key: None,
                 member: None,
+                read: None,
             });
         }
     }

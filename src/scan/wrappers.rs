@@ -137,6 +137,10 @@ pub struct Forward {
     /// `sendEmail({ to, subject })`), its key in the object the call site
     /// passes at `index`.
     pub member: Option<String>,
+    /// The member the wrapper reads off it (`email` of `account.email`):
+    /// a call site that passes an object it cannot see into
+    /// (`identifyAccount(account)`) sends that member of it.
+    pub read: Option<String>,
 }
 
 /// A first-party function that forwards a parameter to a vendor call.
@@ -171,6 +175,9 @@ pub struct Wrapper {
     /// client class, whose calls from the class's other methods are call
     /// sites too (`notify` composing a message and calling `self.send`).
     pub request: bool,
+    /// The line of the function it is defined in (see
+    /// [`FunctionDef::within`]): only that function's body calls it.
+    pub within: Option<u32>,
 }
 
 impl Wrapper {
@@ -196,6 +203,7 @@ impl Wrapper {
             carries: Vec::new(),
             extension: false,
             request: false,
+            within: f.within,
         }
     }
 
@@ -206,7 +214,7 @@ impl Wrapper {
             if !self
                 .forwards
                 .iter()
-                .any(|x| x.index == fw.index && x.member == fw.member)
+                .any(|x| x.index == fw.index && x.member == fw.member && x.read == fw.read)
             {
                 self.forwards.push(fw);
             }
@@ -295,9 +303,7 @@ fn params_of(params: &[String]) -> Vec<Param<'_>> {
 /// body is taken to end at its last call.
 fn params_in<'a>(f: &'a FunctionDef, facts: &'a FileFacts) -> Vec<Param<'a>> {
     let mut params = params_of(&f.params);
-    let Some(end) = f.calls.iter().map(|c| c.end_line.max(c.line)).max() else {
-        return params;
-    };
+    let end = body_end(f, facts);
     let whole: Vec<Param<'a>> = params
         .iter()
         .copied()
@@ -501,6 +507,7 @@ fn request_forwards(
             implies: None,
             key: key.map(str::to_string),
             member: p.member.map(str::to_string),
+            read: None,
         });
     };
     for (i, arg) in call.args.iter().enumerate() {
@@ -583,6 +590,7 @@ fn url_forwards(f: &FunctionDef, call: &Call, url_at: usize, params: &[Param<'_>
         implies: None,
         key: Some(key.to_string()),
         member: p.member.map(str::to_string),
+        read: None,
     };
     let mut out = Vec::new();
     for (key, name) in super::classify::interpolations(&url.expr) {
@@ -648,9 +656,14 @@ fn chain(
             if params.is_empty() {
                 continue;
             }
-            for call in &f.calls {
+            let end = body_end(f, facts);
+            let outer = enclosing_params(f, facts);
+            for (call, nested) in body_calls(f, facts) {
                 let callee = calls::dotted(&call.callee);
-                for w in inner.iter().filter(|w| calls_inner(&callee, f, w)) {
+                for w in inner
+                    .iter()
+                    .filter(|w| calls_inner(&callee, f, w) && visible_from(w.within, f, facts))
+                {
                     if w.name == f.name && w.line == f.line {
                         continue;
                     }
@@ -662,7 +675,7 @@ fn chain(
                             // A value a payload method builds elsewhere
                             // (`invoice.id` in `payment_url_params`) names
                             // that method's `invoice`, not this parameter.
-                            let here = written_in(f, arg);
+                            let here = (f.line..=end).contains(&arg.line);
                             match forward_of(arg, &params).filter(|_| here) {
                                 Some(p) => forwards.push(Forward {
                                     index: p.index,
@@ -671,7 +684,15 @@ fn chain(
                                     implies: fw.implies.clone().filter(|_| whole),
                                     key: fw.key.clone().or_else(|| arg.key.clone()),
                                     member: p.member.map(str::to_string),
+                                    read: if whole {
+                                        read_off(&arg.expr, p.name).or_else(|| fw.read.clone())
+                                    } else {
+                                        None
+                                    },
                                 }),
+                                // What a nested function reads of the
+                                // function it is in is that function's.
+                                None if nested || reads_outer(arg, &outer) => {}
                                 None => carries.extend(own_datum(arg, w.vendor, specs)),
                             }
                         }
@@ -719,6 +740,109 @@ fn calls_inner(callee: &str, f: &FunctionDef, w: &Wrapper) -> bool {
 fn written_in(f: &FunctionDef, arg: &Arg) -> bool {
     let end = f.calls.iter().map(|c| c.end_line).max().unwrap_or(f.line);
     (f.line..=end).contains(&arg.line)
+}
+
+/// The functions defined in `f`, a few levels deep (by
+/// [`FunctionDef::within`]).
+fn nested_in<'a>(f: &FunctionDef, facts: &'a FileFacts) -> Vec<&'a FunctionDef> {
+    const LEVELS: usize = 4;
+    let mut out: Vec<&FunctionDef> = Vec::new();
+    let mut frontier = vec![f.line];
+    for _ in 0..LEVELS {
+        let next: Vec<&FunctionDef> = facts
+            .functions
+            .iter()
+            .filter(|g| g.within.is_some_and(|w| frontier.contains(&w)) && g.line != f.line)
+            .filter(|g| !out.iter().any(|o| std::ptr::eq(*o, *g)))
+            .collect();
+        if next.is_empty() {
+            break;
+        }
+        frontier = next.iter().map(|g| g.line).collect();
+        out.extend(next);
+    }
+    out
+}
+
+/// `f`'s calls, then those of the functions defined in it (`true`): a
+/// closure's call can pass on what `f` was given
+/// (`createGenerateText({ account })` returning a function whose nested
+/// `generate` sends `account.email`).
+fn body_calls<'a>(f: &'a FunctionDef, facts: &'a FileFacts) -> Vec<(&'a Call, bool)> {
+    let mut out: Vec<(&Call, bool)> = f.calls.iter().map(|c| (c, false)).collect();
+    for g in nested_in(f, facts) {
+        out.extend(g.calls.iter().map(|c| (c, true)));
+    }
+    out
+}
+
+/// The last line of `f`'s body as its calls (nested functions' included)
+/// show it.
+fn body_end(f: &FunctionDef, facts: &FileFacts) -> u32 {
+    body_calls(f, facts)
+        .iter()
+        .map(|(c, _)| c.end_line.max(c.line))
+        .max()
+        .unwrap_or(f.line)
+}
+
+/// The parameters of the functions `f` is defined in.
+fn enclosing_params<'a>(f: &FunctionDef, facts: &'a FileFacts) -> Vec<Param<'a>> {
+    let mut out = Vec::new();
+    let mut at = f.within;
+    for _ in 0..4 {
+        let Some(line) = at else { break };
+        let Some(g) = facts.functions.iter().find(|g| g.line == line) else {
+            break;
+        };
+        out.extend(params_in(g, facts));
+        at = g.within;
+    }
+    out
+}
+
+/// True when `arg` reads one of `outer`'s parameters.
+fn reads_outer(arg: &Arg, outer: &[Param<'_>]) -> bool {
+    forward_of(arg, outer).is_some()
+}
+
+/// True when a function defined at `within` (nested there, or at the top
+/// level when `None`) can be called from `f`: its own enclosing function
+/// or a function nested in it.
+fn visible_from(within: Option<u32>, f: &FunctionDef, facts: &FileFacts) -> bool {
+    let Some(w) = within else { return true };
+    let mut at = Some(f.line);
+    for _ in 0..5 {
+        match at {
+            Some(line) if line == w => return true,
+            Some(line) => {
+                at = facts
+                    .functions
+                    .iter()
+                    .find(|g| g.line == line)
+                    .and_then(|g| g.within)
+            }
+            None => return false,
+        }
+    }
+    false
+}
+
+/// The member path read off the parameter `name` in `expr`:
+/// `account.email` → `email`, `options?.user.id` → `user.id`.
+fn read_off(expr: &str, name: &str) -> Option<String> {
+    let e = expr.trim().trim_start_matches('$');
+    let rest = e.strip_prefix(name)?;
+    let rest = rest
+        .strip_prefix("?.")
+        .or_else(|| rest.strip_prefix('.'))
+        .or_else(|| rest.strip_prefix("->"))?;
+    let path: String = rest.replace("?.", ".");
+    let ok = !path.is_empty()
+        && path
+            .split('.')
+            .all(|seg| !seg.is_empty() && seg.chars().all(|c| c.is_alphanumeric() || c == '_'));
+    ok.then_some(path)
 }
 
 /// The method a call on the object itself names: `self.send` → `send`,
@@ -777,27 +901,31 @@ fn forwards_of(call: &Call, callee: &str, spec: &CallSpec, params: &[Param<'_>])
                 implies: spec.implies().filter(|_| first).map(str::to_string),
                 key: arg.key.clone(),
                 member,
+                read: None,
             });
-        } else if let Some(arg) = call
-            .args
-            .iter()
-            .find(|a| member_of(&a.expr, name) || interpolated(&a.expr, name))
-        {
-            // `{ email: options.email }`: what the call site puts in
-            // `options` reaches the vendor; its own keys say what it is.
-            // `capture(event.name, ...)`: the object the event is named
-            // from is the event, not a person's data. What the call implies
-            // of its first argument (`screen(screen.getName())` records a
-            // screen view) holds of the object it is read from.
-            let first = arg.position == Some(0) && arg.key.is_none();
-            out.push(Forward {
-                index: p.index,
-                name: call_name,
-                event_name: first && event_call,
-                implies: spec.implies().filter(|_| first).map(str::to_string),
-                key: None,
-                member,
-            });
+        } else {
+            for arg in call
+                .args
+                .iter()
+                .filter(|a| member_of(&a.expr, name) || interpolated(&a.expr, name))
+            {
+                // `{ email: options.email }`: what the call site puts in
+                // `options` reaches the vendor; its own keys say what it is.
+                // `capture(event.name, ...)`: the object the event is named
+                // from is the event, not a person's data. What the call implies
+                // of its first argument (`screen(screen.getName())` records a
+                // screen view) holds of the object it is read from.
+                let first = arg.position == Some(0) && arg.key.is_none();
+                out.push(Forward {
+                    index: p.index,
+                    name: call_name.clone(),
+                    event_name: first && event_call,
+                    implies: spec.implies().filter(|_| first).map(str::to_string),
+                    key: None,
+                    member: member.clone(),
+                    read: read_off(&arg.expr, name),
+                });
+            }
         }
     }
     out
@@ -1682,6 +1810,15 @@ pub fn resolve(
             if w.owner.is_some() && w.file == rel && (!w.request || from_wrapper) {
                 continue;
             }
+            // A function defined in another (`const generate = ...` in
+            // `createGenerateText`) is called only from there: another
+            // function's `generate` is its own.
+            if w.file == rel
+                && w.within.is_some()
+                && !within.is_some_and(|f| visible_from(w.within, f, facts))
+            {
+                continue;
+            }
             // The wrapper's own recursive call is not a call site.
             if w.file == rel
                 && facts.functions.iter().any(|f| {
@@ -2010,6 +2147,26 @@ fn field_of(
             });
         }
     }
+    // `identifyAccount(account)` where the wrapper sends `account.email`:
+    // that member of what the call site passes.
+    if let Some(path) = fw.read.as_deref().filter(|_| whole)
+        && calls::is_plain_chain(&arg.expr)
+    {
+        let member = Arg {
+            key: None,
+            expr: format!("{}.{path}", arg.expr.trim()),
+            ..arg.clone()
+        };
+        if let Some(category) = calls::classify_for(&member, w.vendor, specs) {
+            let (line, _) = calls::at_call(call, arg);
+            fields.insert(CallField {
+                vendor: w.vendor,
+                category,
+                name: member.expr.clone(),
+                line,
+            });
+        }
+    }
     // A location written as a constant (`DEFAULT_CENTER`) is a place of
     // the application, not a person's.
     let constant_place = place && super::renderers::constant(&arg.expr);
@@ -2037,6 +2194,23 @@ fn field_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_member_read_off_a_parameter_is_its_path() {
+        assert_eq!(
+            read_off("account.email", "account").as_deref(),
+            Some("email")
+        );
+        assert_eq!(
+            read_off("options?.user.id", "options").as_deref(),
+            Some("user.id")
+        );
+        assert_eq!(read_off("$data->email", "data").as_deref(), Some("email"));
+        assert_eq!(read_off("accountant.email", "account"), None);
+        assert_eq!(read_off("account", "account"), None);
+        assert_eq!(read_off("account.emails[0]", "account"), None);
+        assert_eq!(read_off("account.getEmail()", "account"), None);
+    }
 
     #[test]
     fn parameter_names_lose_types_defaults_and_spreads() {

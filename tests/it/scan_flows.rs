@@ -1581,3 +1581,87 @@ fn a_renamed_sdk_function_is_the_vendors_and_a_destructured_context_is_forwarded
         ])
     );
 }
+
+/// A model factory as AI apps write it: the function it returns makes a
+/// nested `generate` that traces each call under the account's email. The
+/// account reaches PostHog from the factory's callers; another factory's
+/// own `generate` (same name, no tracing) is not the first one's.
+const LLM_TS: &str = r#"import { PostHog } from "posthog-node";
+
+const posthog = new PostHog(process.env.POSTHOG_KEY!);
+
+function traced({ model, userEmail, userId }: TraceOptions) {
+  posthog.capture({ distinctId: userEmail, event: "llm_call", properties: { userId, model } });
+  return model;
+}
+
+export function createGenerateText({ emailAccount, label }: { emailAccount: Account; label: string }) {
+  return async (prompt: string) => {
+    const generate = async (model: string) => {
+      const m = traced({ model, userEmail: emailAccount.email, userId: emailAccount.userId });
+      return callModel(m, prompt, label);
+    };
+    return generate("small");
+  };
+}
+
+export function createGenerateObject({ label }: { label: string }) {
+  return async (prompt: string) => {
+    const generate = async (model: string) => callModel(model, prompt, label);
+    return generate("large");
+  };
+}
+"#;
+
+const SUMMARY_TS: &str = r#"import { createGenerateText, createGenerateObject } from "@/lib/llm";
+
+export async function summarise(emailAccount: Account, text: string) {
+  const generateText = createGenerateText({ emailAccount, label: "Summary" });
+  const generateObject = createGenerateObject({ label: "Summary object" });
+  return generateText(`Summarise: ${text}`);
+}
+
+export async function reply(user: Account, text: string) {
+  const generateText = createGenerateText({ emailAccount: user, label: "Reply" });
+  return generateText(text);
+}
+"#;
+
+#[test]
+fn what_a_nested_function_reads_of_its_factorys_parameter_comes_from_the_factorys_callers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "package.json",
+        r#"{"dependencies":{"posthog-node":"4.0.0","next":"15.0.0"}}"#,
+    );
+    write(root, "lib/llm.ts", LLM_TS);
+    write(root, "app/summary.ts", SUMMARY_TS);
+    let r = run(root);
+    // The factory's callers send the members it reads of the account they
+    // pass (whatever they call it); the factory's own `generate("small")`
+    // adds nothing of its own, and the other factory sends nothing.
+    assert_eq!(
+        call_fields(&r, "posthog"),
+        s(&[
+            "user.contact.email app/summary.ts:10",
+            "user.contact.email app/summary.ts:4",
+            "user.contact.email lib/llm.ts:13",
+            "user.contact.email lib/llm.ts:6",
+            "user.unique_id app/summary.ts:10",
+            "user.unique_id app/summary.ts:4",
+            "user.unique_id lib/llm.ts:13",
+            "user.unique_id lib/llm.ts:6",
+        ])
+    );
+    let sites = calls(&r, "posthog");
+    assert!(
+        !sites.iter().any(|c| c.starts_with("lib/llm.ts:23")),
+        "{sites:?}"
+    );
+    assert!(
+        sites.iter().any(|c| c.starts_with("app/summary.ts:4")),
+        "{sites:?}"
+    );
+}

@@ -209,7 +209,7 @@ fn rank_orders_vendors_by_severity_then_score() {
 
 /// With `--scan`, each exposed field cites its own lines: the email the
 /// line that sends `$email`, the name the line that sends `$name`, the user
-/// id the identify call and the call that hands it the user, what the
+/// id the identify call, each also the call that hands them the user, what the
 /// SDK collects by itself the line that loads it, and each its declaration;
 /// not every line of the connection (`trackEvent("search", { length })`
 /// sends no email).
@@ -230,13 +230,23 @@ fn each_field_cites_its_own_evidence() {
             .map(|x| format!("{}:{}", x["file"].as_str().unwrap(), x["line"]))
             .collect()
     };
+    // `identifyUser(u)` hands the user to a function that sends
+    // `user.email` and `user.displayName`: the call site sends them too.
     assert_eq!(
         cited("email"),
-        ["blastmap.yaml:72", "web/src/analytics.ts:19"]
+        [
+            "blastmap.yaml:72",
+            "web/src/App.tsx:19",
+            "web/src/analytics.ts:19"
+        ]
     );
     assert_eq!(
         cited("display_name"),
-        ["blastmap.yaml:72", "web/src/analytics.ts:20"]
+        [
+            "blastmap.yaml:72",
+            "web/src/App.tsx:19",
+            "web/src/analytics.ts:20"
+        ]
     );
     // `identifyUser(u)` hands the user to `mixpanel.identify(user.id)`:
     // the call site sends the id too.

@@ -411,8 +411,16 @@ impl<'s> Ctx<'s> {
     /// Opens a function scope at the current node; a named function is
     /// recorded in `facts.functions` and collects the calls made inside it.
     pub(crate) fn enter_function(&mut self, def: Option<FunctionDef>) {
+        let within = self
+            .scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.function)
+            .and_then(|i| self.facts.functions.get(i))
+            .map(|f| f.line);
         let function = match def {
-            Some(def) if self.facts.functions.len() < self.limits.max_facts => {
+            Some(mut def) if self.facts.functions.len() < self.limits.max_facts => {
+                def.within = within;
                 self.facts.functions.push(def);
                 Some(self.facts.functions.len() - 1)
             }

@@ -344,6 +344,7 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
                     params: params(ctx, node.child_by_field_name("parameters")),
                     line: ctx.line(node),
                     calls: Vec::new(),
+                    within: None,
                 }
             });
             ctx.enter_function(def);

@@ -305,6 +305,7 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
                 exported: is_public(ctx, node) && class.as_ref().is_some_and(|(_, e)| *e),
                 line: ctx.line(node),
                 calls: Vec::new(),
+                within: None,
             });
             ctx.enter_function(def);
         }

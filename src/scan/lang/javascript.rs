@@ -922,6 +922,7 @@ fn function(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) {
                 exported: parent_kind == "export_statement",
                 line: ctx.line(node),
                 calls: Vec::new(),
+                within: None,
             })
         }
         "method_definition" => match (ctx.current_class(), node.child_by_field_name("name")) {
@@ -932,6 +933,7 @@ fn function(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) {
                 exported: class_exported,
                 line: ctx.line(node),
                 calls: Vec::new(),
+                within: None,
             }),
             _ => None,
         },
@@ -942,6 +944,7 @@ fn function(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) {
             exported,
             line: ctx.line(node),
             calls: Vec::new(),
+            within: None,
         }),
     };
     if let Some(d) = &def {

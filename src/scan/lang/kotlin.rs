@@ -334,6 +334,7 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
                     exported: !is_private(ctx, node) && class.as_ref().is_none_or(|(_, e)| *e),
                     line: ctx.line(node),
                     calls: Vec::new(),
+                    within: None,
                 }
             });
             ctx.enter_function(def);

@@ -192,6 +192,11 @@ pub struct FunctionDef {
     pub line: u32,
     /// The calls made in its body, outside nested named functions.
     pub calls: Vec<Call>,
+    /// The line of the named function it is defined in, if any (`const
+    /// generate = async () => {...}` inside `createGenerateText`): its
+    /// calls can read that function's parameters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within: Option<u32>,
 }
 
 /// Everything extracted from one file.

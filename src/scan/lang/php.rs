@@ -415,6 +415,7 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
                 exported: !hidden,
                 line: ctx.line(node),
                 calls: Vec::new(),
+                within: None,
             });
             if let Some(d) = &def {
                 engine::record_payload_method(ctx, &Php, &d.name, node);

@@ -362,6 +362,7 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) {
                     exported,
                     line: ctx.line(node),
                     calls: Vec::new(),
+                    within: None,
                 }
             });
             ctx.enter_function(def);

@@ -353,6 +353,7 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
                 exported: true,
                 line: ctx.line(node),
                 calls: Vec::new(),
+                within: None,
             });
             ctx.enter_function(def);
         }
