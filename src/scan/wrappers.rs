@@ -2087,15 +2087,29 @@ fn body_fields(
             expr: value.to_string(),
             ..arg.clone()
         };
-        if let Some(category) = calls::classify_for(&pair, w.vendor, specs) {
-            let (line, _) = calls::at_call(call, arg);
-            fields.insert(CallField {
-                vendor: w.vendor,
-                category,
-                name: key.to_string(),
-                line,
-            });
-        }
+        classified_at(w, call, arg, &pair, key, specs, fields);
+    }
+}
+
+/// The field `seen` gives, if it classifies, named `name` and reported
+/// where `arg` of `call` is (see [`calls::at_call`]).
+fn classified_at(
+    w: &Wrapper,
+    call: &Call,
+    arg: &Arg,
+    seen: &Arg,
+    name: &str,
+    specs: &calls::Specs,
+    fields: &mut BTreeSet<CallField>,
+) {
+    if let Some(category) = calls::classify_for(seen, w.vendor, specs) {
+        let (line, _) = calls::at_call(call, arg);
+        fields.insert(CallField {
+            vendor: w.vendor,
+            category,
+            name: name.to_string(),
+            line,
+        });
     }
 }
 
@@ -2157,15 +2171,7 @@ fn field_of(
             expr: format!("{}.{path}", arg.expr.trim()),
             ..arg.clone()
         };
-        if let Some(category) = calls::classify_for(&member, w.vendor, specs) {
-            let (line, _) = calls::at_call(call, arg);
-            fields.insert(CallField {
-                vendor: w.vendor,
-                category,
-                name: member.expr.clone(),
-                line,
-            });
-        }
+        classified_at(w, call, arg, &member, &member.expr, specs, fields);
     }
     // A location written as a constant (`DEFAULT_CENTER`) is a place of
     // the application, not a person's.
