@@ -742,26 +742,33 @@ fn written_in(f: &FunctionDef, arg: &Arg) -> bool {
     (f.line..=end).contains(&arg.line)
 }
 
-/// The functions defined in `f`, a few levels deep (by
-/// [`FunctionDef::within`]).
+/// The functions defined in `f` (by [`FunctionDef::within`]), at most a
+/// few hundred. The extractor lists functions in source order, a function
+/// before those defined in it, so they follow `f` in one run: the cost is
+/// theirs, not the file's.
 fn nested_in<'a>(f: &FunctionDef, facts: &'a FileFacts) -> Vec<&'a FunctionDef> {
-    const LEVELS: usize = 4;
+    const MAX: usize = 256;
+    let fs = &facts.functions;
+    let start = fs.partition_point(|g| g.line <= f.line);
+    let mut lines = vec![f.line];
     let mut out: Vec<&FunctionDef> = Vec::new();
-    let mut frontier = vec![f.line];
-    for _ in 0..LEVELS {
-        let next: Vec<&FunctionDef> = facts
-            .functions
-            .iter()
-            .filter(|g| g.within.is_some_and(|w| frontier.contains(&w)) && g.line != f.line)
-            .filter(|g| !out.iter().any(|o| std::ptr::eq(*o, *g)))
-            .collect();
-        if next.is_empty() {
-            break;
+    for g in fs.get(start..).unwrap_or_default() {
+        match g.within {
+            Some(w) if out.len() < MAX && lines.contains(&w) => {
+                lines.push(g.line);
+                out.push(g);
+            }
+            _ => break,
         }
-        frontier = next.iter().map(|g| g.line).collect();
-        out.extend(next);
     }
     out
+}
+
+/// The function defined at `line` (by binary search: see [`nested_in`]).
+fn function_at(facts: &FileFacts, line: u32) -> Option<&FunctionDef> {
+    let fs = &facts.functions;
+    fs.get(fs.partition_point(|g| g.line < line))
+        .filter(|g| g.line == line)
 }
 
 /// `f`'s calls, then those of the functions defined in it (`true`): a
@@ -792,7 +799,7 @@ fn enclosing_params<'a>(f: &FunctionDef, facts: &'a FileFacts) -> Vec<Param<'a>>
     let mut at = f.within;
     for _ in 0..4 {
         let Some(line) = at else { break };
-        let Some(g) = facts.functions.iter().find(|g| g.line == line) else {
+        let Some(g) = function_at(facts, line) else {
             break;
         };
         out.extend(params_in(g, facts));
@@ -815,13 +822,7 @@ fn visible_from(within: Option<u32>, f: &FunctionDef, facts: &FileFacts) -> bool
     for _ in 0..5 {
         match at {
             Some(line) if line == w => return true,
-            Some(line) => {
-                at = facts
-                    .functions
-                    .iter()
-                    .find(|g| g.line == line)
-                    .and_then(|g| g.within)
-            }
+            Some(line) => at = function_at(facts, line).and_then(|g| g.within),
             None => return false,
         }
     }
