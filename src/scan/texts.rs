@@ -17,6 +17,7 @@
 
 use std::borrow::Cow;
 use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::SkipReason;
@@ -33,9 +34,15 @@ pub(super) const KEEP_BYTES: usize = 64 * 1024 * 1024;
 
 /// A file's text, read and checked: the size limit, NUL bytes in its first
 /// 8 KiB, UTF-8 (a leading BOM dropped). `Err` says why it has no text and
-/// whether its bytes were read.
-pub(super) fn read(f: &WalkedFile, max_file_size: u64) -> Result<String, (SkipReason, bool)> {
-    let bytes = read_limited(f, max_file_size).map_err(|_| (SkipReason::Unreadable, false))?;
+/// whether its bytes were read. `root` is the walk's root, which `f`'s
+/// path is relative to.
+pub(super) fn read(
+    root: &Path,
+    f: &WalkedFile,
+    max_file_size: u64,
+) -> Result<String, (SkipReason, bool)> {
+    let bytes =
+        read_limited(root, f, max_file_size).map_err(|_| (SkipReason::Unreadable, false))?;
     if bytes.len() as u64 > max_file_size {
         return Err((SkipReason::TooLarge, false));
     }
@@ -51,8 +58,11 @@ pub(super) fn read(f: &WalkedFile, max_file_size: u64) -> Result<String, (SkipRe
 
 /// Reads at most `max + 1` bytes: a file that grew after the walk is still
 /// caught as too large without reading all of it.
-fn read_limited(f: &WalkedFile, max: u64) -> std::io::Result<Vec<u8>> {
-    let file = std::fs::File::open(&f.path)?;
+fn read_limited(root: &Path, f: &WalkedFile, max: u64) -> std::io::Result<Vec<u8>> {
+    let file = match &f.path {
+        Some(p) => std::fs::File::open(p)?,
+        None => std::fs::File::open(root.join(&f.rel))?,
+    };
     let mut buf = Vec::with_capacity(usize::try_from(f.size.min(max)).unwrap_or(0) + 1);
     file.take(max.saturating_add(1)).read_to_end(&mut buf)?;
     Ok(buf)
@@ -113,18 +123,31 @@ impl Budget {
     }
 }
 
-/// The walked files with what the first pass kept of each, by position.
-pub(super) struct Texts<'f> {
-    pub(super) files: &'f [WalkedFile],
-    kept: Vec<Kept>,
+/// The walked files of a parsed language (the only ones the later passes
+/// read), in the walk's order, with what the first pass kept of each.
+pub(super) struct Texts {
+    root: PathBuf,
+    pub(super) files: Vec<WalkedFile>,
+    /// By position in `files`, sorted, only the files whose `Kept` is not
+    /// [`Kept::No`] (most files of a large tree are past the budget).
+    kept: Vec<(u32, Kept)>,
     max_file_size: u64,
 }
 
-impl<'f> Texts<'f> {
-    /// `kept[i]` is what the first pass kept of `files[i]`.
-    pub(super) fn new(files: &'f [WalkedFile], kept: Vec<Kept>, max_file_size: u64) -> Texts<'f> {
-        debug_assert_eq!(files.len(), kept.len());
+impl Texts {
+    /// `kept` gives, by position in `files`, what the first pass kept of
+    /// each file; a position it does not name is [`Kept::No`].
+    pub(super) fn new(
+        root: PathBuf,
+        files: Vec<WalkedFile>,
+        mut kept: Vec<(u32, Kept)>,
+        max_file_size: u64,
+    ) -> Texts {
+        kept.retain(|(_, k)| !matches!(k, Kept::No));
+        kept.sort_unstable_by_key(|(i, _)| *i);
+        debug_assert!(kept.last().is_none_or(|(i, _)| (*i as usize) < files.len()));
         Texts {
+            root,
             files,
             kept,
             max_file_size,
@@ -135,11 +158,15 @@ impl<'f> Texts<'f> {
     /// first pass would not have read it either (too large, binary, not
     /// UTF-8, minified).
     pub(super) fn get(&self, i: usize) -> Option<Cow<'_, str>> {
-        match self.kept.get(i) {
+        let kept = u32::try_from(i)
+            .ok()
+            .and_then(|i| self.kept.binary_search_by_key(&i, |(j, _)| *j).ok())
+            .map(|at| &self.kept[at].1);
+        match kept {
             Some(Kept::Text(t)) => Some(Cow::Borrowed(t.as_str())),
             Some(Kept::Nothing) => None,
             Some(Kept::No) | None => {
-                let text = read(self.files.get(i)?, self.max_file_size).ok()?;
+                let text = read(&self.root, self.files.get(i)?, self.max_file_size).ok()?;
                 (!is_minified(&text)).then_some(Cow::Owned(text))
             }
         }
