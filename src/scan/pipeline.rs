@@ -636,11 +636,11 @@ impl<'c> Pass<'_, 'c> {
         &'s self,
         s: &rayon::Scope<'s>,
         first: std::sync::mpsc::Sender<()>,
-    ) -> (walk::Walk, Vec<WalkedFile>, BTreeSet<String>) {
+    ) -> (walk::Walk, texts::Files, BTreeSet<String>) {
         use std::sync::atomic::Ordering::Relaxed;
         let opts = self.opts;
         let exclude = &opts.exclude;
-        let mut parsed: Vec<WalkedFile> = Vec::new();
+        let mut parsed = texts::Files::default();
         let mut have: BTreeSet<String> = BTreeSet::new();
         let mut n = 0usize;
         // Once the catalog is built (and the files that waited for it
@@ -660,7 +660,7 @@ impl<'c> Pass<'_, 'c> {
                 have.insert(f.rel.clone());
             }
             let slot = parsed_language(&f.rel).then(|| {
-                parsed.push(f.clone());
+                parsed.push(&f);
                 u32::try_from(parsed.len() - 1).unwrap_or(u32::MAX)
             });
             if let Some(p) = opts.progress
@@ -694,6 +694,7 @@ impl<'c> Pass<'_, 'c> {
         if !exclude.is_empty() {
             w.skipped.retain(|s| !walk::is_excluded(exclude, &s.path));
         }
+        parsed.shrink_to_fit();
         (w, parsed, have)
     }
 
@@ -742,7 +743,7 @@ fn first_pass<'c>(
         dfa_asked: Default::default(),
     };
     // (the walk, the parsed-language files, the included paths it gave)
-    let mut walk_out: Option<(walk::Walk, Vec<WalkedFile>, BTreeSet<String>)> = None;
+    let mut walk_out: Option<(walk::Walk, texts::Files, BTreeSet<String>)> = None;
     let max_file_size = opts.max_file_size;
     let mut build = Some(|| {
         let catalog = catalog();
@@ -785,7 +786,7 @@ fn first_pass<'c>(
         .enumerate()
         .map(|(j, f)| {
             let slot = parsed_language(&f.rel).then(|| {
-                parsed.push(f.clone());
+                parsed.push(&f);
                 u32::try_from(parsed.len() - 1).unwrap_or(u32::MAX)
             });
             (streamed + j, slot, f)
@@ -823,9 +824,9 @@ fn first_pass<'c>(
 /// as `walk::apply_overrides` orders them.
 fn in_order(
     gathered: Gathered,
-    mut parsed: Vec<WalkedFile>,
+    mut parsed: texts::Files,
     included: bool,
-) -> (Vec<Outcome>, Vec<(u32, Kept)>, Vec<WalkedFile>) {
+) -> (Vec<Outcome>, Vec<(u32, Kept)>, texts::Files) {
     let mut outcomes = gathered
         .outcomes
         .into_inner()
@@ -840,12 +841,12 @@ fn in_order(
         // Every path is there once.
         outcomes.sort_by(|a, b| a.rel.cmp(&b.rel));
         let mut order: Vec<usize> = (0..parsed.len()).collect();
-        order.sort_by(|a, b| parsed[*a].rel.cmp(&parsed[*b].rel));
+        order.sort_by(|a, b| parsed.rel(*a).cmp(parsed.rel(*b)));
         let mut at = vec![0u32; parsed.len()];
         for (new, old) in order.iter().enumerate() {
             at[*old] = u32::try_from(new).unwrap_or(u32::MAX);
         }
-        parsed = permute(&mut parsed, &order);
+        parsed = parsed.permuted(&order);
         for (j, _) in &mut kept {
             *j = at[*j as usize];
         }
@@ -877,11 +878,6 @@ fn wait_for_first_file(rx: &std::sync::mpsc::Receiver<()>) -> bool {
         rayon::yield_now();
         wait = Duration::from_millis(1);
     }
-}
-
-/// The items of `v` in the order of `order` (a permutation of its positions).
-fn permute<T: Default>(v: &mut [T], order: &[usize]) -> Vec<T> {
-    order.iter().map(|i| std::mem::take(&mut v[*i])).collect()
 }
 
 /// True when a root manifest names the project after the vendor: its id
@@ -1032,7 +1028,7 @@ fn analyse_file(
     budget: &Budget,
 ) -> (Outcome, Kept) {
     let rel = f.rel.as_str();
-    let text = match texts::read(root, f, ctx.max_file_size) {
+    let text = match texts::read(&texts::path_of(root, f), f.size, ctx.max_file_size) {
         Ok(t) => t,
         Err((reason, read)) => return (skip(rel, reason, read), Kept::Nothing),
     };
@@ -1423,11 +1419,8 @@ fn type_hierarchy(
     families: &BTreeSet<wrappers::Family>,
 ) -> BTreeMap<String, BTreeSet<String>> {
     let decls: Vec<(String, Vec<String>)> = texts
-        .files
-        .par_iter()
-        .enumerate()
-        .filter_map(|(i, f)| {
-            let rel = f.rel.as_str();
+        .par_files()
+        .filter_map(|(i, rel)| {
             let name = rel.rsplit('/').next().unwrap_or(rel);
             let lang = Lang::from_path(std::path::Path::new(name))?;
             wrappers::Family::of(lang).filter(|fam| fam.typed() && families.contains(fam))?;
@@ -1450,8 +1443,7 @@ fn candidate<'t>(
     i: usize,
     families: &BTreeSet<wrappers::Family>,
 ) -> Option<(&'t str, Lang, wrappers::Family, Cow<'t, str>)> {
-    let f = texts.files.get(i)?;
-    let rel = f.rel.as_str();
+    let rel = texts.rel(i)?;
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let lang = Lang::from_path(std::path::Path::new(name))?;
     let family = wrappers::Family::of(lang).filter(|fam| families.contains(fam))?;
@@ -1577,9 +1569,7 @@ fn cross_file_pass(
         return Vec::new();
     };
     let results: Vec<(Outcome, Vec<wrappers::Wrapper>)> = texts
-        .files
-        .par_iter()
-        .enumerate()
+        .par_files()
         .filter_map(|(i, _)| {
             let (rel, lang, family, text) = candidate(texts, i, &families)?;
             let (used, called) = names.find(&text);
@@ -1640,9 +1630,7 @@ fn cross_file_pass(
         if let Some(names) = Phase2Names::new(&[], &more) {
             let families = more.families();
             let last: Vec<Outcome> = texts
-                .files
-                .par_iter()
-                .enumerate()
+                .par_files()
                 .filter_map(|(i, _)| {
                     let (rel, lang, family, text) = candidate(texts, i, &families)?;
                     let (_, called) = names.find(&text);
@@ -1751,11 +1739,8 @@ fn mailer_pass(texts: &Texts, outcomes: &[Outcome], ctx: &Ctx) -> Vec<Outcome> {
         return Vec::new();
     }
     let mut extra: Vec<Outcome> = texts
-        .files
-        .par_iter()
-        .enumerate()
-        .filter_map(|(i, f)| {
-            let rel = f.rel.as_str();
+        .par_files()
+        .filter_map(|(i, rel)| {
             let name = rel.rsplit('/').next().unwrap_or(rel);
             let lang = Lang::from_path(std::path::Path::new(name))
                 .filter(|l| matches!(l, Lang::Php | Lang::Ruby | Lang::Python))?;
@@ -1817,11 +1802,8 @@ fn remote_url_pass(
     }
     let none = remote::Remote::default();
     let results: Vec<(Option<Outcome>, Vec<wrappers::Wrapper>)> = texts
-        .files
-        .par_iter()
-        .enumerate()
-        .filter_map(|(i, f)| {
-            let rel = f.rel.as_str();
+        .par_files()
+        .filter_map(|(i, rel)| {
             let name = rel.rsplit('/').next().unwrap_or(rel);
             let lang = Lang::from_path(std::path::Path::new(name)).filter(|l| *l != Lang::Html)?;
             if scope::of_path(rel) != Scope::Production {
@@ -1945,11 +1927,8 @@ fn renderer_pass(
         return (Vec::new(), Vec::new());
     }
     let results: Vec<(Outcome, Vec<wrappers::Wrapper>)> = texts
-        .files
-        .par_iter()
-        .enumerate()
-        .filter_map(|(i, f)| {
-            let rel = f.rel.as_str();
+        .par_files()
+        .filter_map(|(i, rel)| {
             let name = rel.rsplit('/').next().unwrap_or(rel);
             let lang = Lang::from_path(std::path::Path::new(name))?;
             let here: Vec<&renderers::Hosted> = hosted

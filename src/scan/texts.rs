@@ -32,17 +32,22 @@ const BINARY_PROBE: usize = 8 * 1024;
 /// a bounded share of the 300 MB peak the speed bar allows on larger trees.
 pub(super) const KEEP_BYTES: usize = 64 * 1024 * 1024;
 
+/// Where a walked file is: `root` joined with its relative path, unless the
+/// walk kept its exact path (a name that is not UTF-8).
+pub(super) fn path_of(root: &Path, f: &WalkedFile) -> PathBuf {
+    f.path.clone().unwrap_or_else(|| root.join(&f.rel))
+}
+
 /// A file's text, read and checked: the size limit, NUL bytes in its first
 /// 8 KiB, UTF-8 (a leading BOM dropped). `Err` says why it has no text and
-/// whether its bytes were read. `root` is the walk's root, which `f`'s
-/// path is relative to.
+/// whether its bytes were read. `size` is the walk's size of the file.
 pub(super) fn read(
-    root: &Path,
-    f: &WalkedFile,
+    path: &Path,
+    size: u64,
     max_file_size: u64,
 ) -> Result<String, (SkipReason, bool)> {
     let bytes =
-        read_limited(root, f, max_file_size).map_err(|_| (SkipReason::Unreadable, false))?;
+        read_limited(path, size, max_file_size).map_err(|_| (SkipReason::Unreadable, false))?;
     if bytes.len() as u64 > max_file_size {
         return Err((SkipReason::TooLarge, false));
     }
@@ -58,12 +63,9 @@ pub(super) fn read(
 
 /// Reads at most `max + 1` bytes: a file that grew after the walk is still
 /// caught as too large without reading all of it.
-fn read_limited(root: &Path, f: &WalkedFile, max: u64) -> std::io::Result<Vec<u8>> {
-    let file = match &f.path {
-        Some(p) => std::fs::File::open(p)?,
-        None => std::fs::File::open(root.join(&f.rel))?,
-    };
-    let mut buf = Vec::with_capacity(usize::try_from(f.size.min(max)).unwrap_or(0) + 1);
+fn read_limited(path: &Path, size: u64, max: u64) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    let mut buf = Vec::with_capacity(usize::try_from(size.min(max)).unwrap_or(0) + 1);
     file.take(max.saturating_add(1)).read_to_end(&mut buf)?;
     Ok(buf)
 }
@@ -123,11 +125,74 @@ impl Budget {
     }
 }
 
+/// Walked files, compactly (a large tree has hundreds of thousands): their
+/// relative paths end to end, their sizes, and the exact path of the few
+/// whose relative path does not give it back.
+#[derive(Default)]
+pub(super) struct Files {
+    rels: String,
+    /// Where each path ends in `rels`.
+    ends: Vec<usize>,
+    /// The walk's size (a read's first buffer), at most `u32::MAX`.
+    sizes: Vec<u32>,
+    exact: std::collections::BTreeMap<usize, PathBuf>,
+}
+
+impl Files {
+    pub(super) fn push(&mut self, f: &WalkedFile) {
+        if let Some(p) = &f.path {
+            self.exact.insert(self.ends.len(), p.clone());
+        }
+        self.rels.push_str(&f.rel);
+        self.ends.push(self.rels.len());
+        self.sizes.push(u32::try_from(f.size).unwrap_or(u32::MAX));
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The `i`-th file's relative path (`i < len`).
+    pub(super) fn rel(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.rels[start..self.ends[i]]
+    }
+
+    /// The `i`-th file's path under `root`.
+    fn path(&self, root: &Path, i: usize) -> PathBuf {
+        self.exact
+            .get(&i)
+            .cloned()
+            .unwrap_or_else(|| root.join(self.rel(i)))
+    }
+
+    /// The files in the order of `order` (a permutation of positions).
+    pub(super) fn permuted(&self, order: &[usize]) -> Files {
+        let mut out = Files::default();
+        for &i in order {
+            out.push(&WalkedFile {
+                rel: self.rel(i).to_string(),
+                path: self.exact.get(&i).cloned(),
+                size: u64::from(self.sizes[i]),
+            });
+        }
+        out
+    }
+
+    /// The space these files take, with the rest of an allocation's
+    /// capacity given back.
+    pub(super) fn shrink_to_fit(&mut self) {
+        self.rels.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self.sizes.shrink_to_fit();
+    }
+}
+
 /// The walked files of a parsed language (the only ones the later passes
 /// read), in the walk's order, with what the first pass kept of each.
 pub(super) struct Texts {
     root: PathBuf,
-    pub(super) files: Vec<WalkedFile>,
+    files: Files,
     /// By position in `files`, sorted, only the files whose `Kept` is not
     /// [`Kept::No`] (most files of a large tree are past the budget).
     kept: Vec<(u32, Kept)>,
@@ -139,7 +204,7 @@ impl Texts {
     /// each file; a position it does not name is [`Kept::No`].
     pub(super) fn new(
         root: PathBuf,
-        files: Vec<WalkedFile>,
+        files: Files,
         mut kept: Vec<(u32, Kept)>,
         max_file_size: u64,
     ) -> Texts {
@@ -154,6 +219,21 @@ impl Texts {
         }
     }
 
+    /// Every file's position and relative path, in parallel.
+    pub(super) fn par_files(
+        &self,
+    ) -> impl rayon::iter::IndexedParallelIterator<Item = (usize, &str)> + '_ {
+        use rayon::prelude::*;
+        (0..self.files.len())
+            .into_par_iter()
+            .map(move |i| (i, self.files.rel(i)))
+    }
+
+    /// The `i`-th file's relative path, if there is one.
+    pub(super) fn rel(&self, i: usize) -> Option<&str> {
+        (i < self.files.len()).then(|| self.files.rel(i))
+    }
+
     /// The text of the `i`-th file for a later pass, or `None` when the
     /// first pass would not have read it either (too large, binary, not
     /// UTF-8, minified).
@@ -166,7 +246,12 @@ impl Texts {
             Some(Kept::Text(t)) => Some(Cow::Borrowed(t.as_str())),
             Some(Kept::Nothing) => None,
             Some(Kept::No) | None => {
-                let text = read(&self.root, self.files.get(i)?, self.max_file_size).ok()?;
+                if i >= self.files.len() {
+                    return None;
+                }
+                let path = self.files.path(&self.root, i);
+                let size = u64::from(self.files.sizes[i]);
+                let text = read(&path, size, self.max_file_size).ok()?;
                 (!is_minified(&text)).then_some(Cow::Owned(text))
             }
         }
