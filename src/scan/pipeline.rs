@@ -805,7 +805,9 @@ fn first_pass<'c>(
     let gathered_read = gathered.read.load(Relaxed);
     let gathered_analysed = gathered.analysed.load(Relaxed);
     let (outcomes, kept, parsed) = in_order(gathered, parsed, included);
-    let (catalog, ctx) = built.into_inner()?;
+    let (catalog, mut ctx) = built.into_inner()?;
+    // The later passes search no file with it: its memory goes to them.
+    ctx.prefilter.drop_dfa();
     let texts = Texts::new(walked.root, parsed, kept, ctx.max_file_size);
     Some(First {
         catalog,

@@ -29,8 +29,11 @@ pub(super) const MAX_LINE: usize = 10_000;
 const BINARY_PROBE: usize = 8 * 1024;
 /// At most this many bytes of text are kept for the later passes: more
 /// than the parsed sources of each realworld application (2 to 23 MB), and
-/// a bounded share of the 300 MB peak the speed bar allows on larger trees.
-pub(super) const KEEP_BYTES: usize = 64 * 1024 * 1024;
+/// a bounded share of the 300 MB peak the speed bar allows on larger trees
+/// (64 MiB until issue #18's session 15: on a tree past the budget the
+/// later passes read most files again anyway, and the other 32 MiB was a
+/// tenth of the peak).
+pub(super) const KEEP_BYTES: usize = 32 * 1024 * 1024;
 
 /// Where a walked file is: `root` joined with its relative path, unless the
 /// walk kept its exact path (a name that is not UTF-8).
