@@ -182,6 +182,23 @@ struct Outcome {
     url_defs: Vec<remote::UrlDef>,
 }
 
+impl Outcome {
+    /// True when the rest of the scan reads more of this outcome than
+    /// whether its file was read and analysed: most files of a large tree
+    /// name no vendor, and their outcomes are only counted.
+    fn holds_more_than_counts(&self) -> bool {
+        self.skipped.is_some()
+            || self.manifest.is_some()
+            || !self.found.is_empty()
+            || !self.fields.is_empty()
+            || !self.switches.is_empty()
+            || !self.wrappers.is_empty()
+            || !self.handles.is_empty()
+            || !self.secrets.is_empty()
+            || !self.url_defs.is_empty()
+    }
+}
+
 /// Scans `opts.root`. `catalog` gives the catalog; it is called while the
 /// tree is walked, so that loading it, building the automata and walking
 /// overlap (the walk is I/O, the rest CPU). Then the passes over the files,
@@ -215,17 +232,21 @@ pub(crate) fn run<'c>(
     let First {
         catalog,
         ctx,
-        walked,
+        mut skipped,
         mut outcomes,
-        kept,
+        read,
+        analysed,
+        texts,
     } = first;
-    let texts = Texts::new(&walked.files, kept, ctx.max_file_size);
     let later = later_passes(&texts, &mut outcomes, &ctx, catalog);
     drop(texts);
     outcomes.extend(later);
 
-    let mut stats = ScanStats::default();
-    let mut skipped = walked.skipped;
+    let mut stats = ScanStats {
+        files_read: read,
+        files_analysed: analysed,
+        ..ScanStats::default()
+    };
     let root_names = tally(&outcomes, &mut stats, &mut skipped, &mut components);
     let found_secrets = take_secrets(&mut outcomes);
     let (groups, used) = group(outcomes, &components, &ctx);
@@ -493,190 +514,372 @@ fn summarise_skipped(mut skipped: Vec<SkippedFile>) -> Skipped {
 struct First<'c> {
     catalog: &'c Catalog,
     ctx: Ctx,
-    /// The walked files (overrides applied), in the walk's order.
-    walked: walk::Walk,
-    /// By position in `walked.files`.
+    /// The files the walk did not hand over, with the reason.
+    skipped: Vec<SkippedFile>,
+    /// The outcomes that hold anything the rest of the scan reads (a skip,
+    /// a manifest, evidence, fields, wrappers...), in the walk's order (by
+    /// path when `check --base` adds files).
     outcomes: Vec<Outcome>,
-    /// By position in `walked.files`.
-    kept: Vec<Kept>,
+    /// Files read and files analysed among those whose outcome held
+    /// nothing else, and was dropped.
+    read: usize,
+    analysed: usize,
+    /// The walked files of a parsed language, for the later passes.
+    texts: Texts,
+}
+
+/// At most this many walked files wait for a thread at once: past it, the
+/// walk's thread analyses the next file itself, so that the walk goes at the
+/// pace of the analysis and memory is bounded by the work in flight, not by
+/// the tree (every waiting file is a task holding its path).
+const MAX_IN_FLIGHT: usize = 1024;
+
+/// Where the first pass puts what each file gave, from any thread.
+#[derive(Default)]
+struct Gathered {
+    /// (position in the walk, outcome), for the outcomes worth keeping.
+    outcomes: std::sync::Mutex<Vec<(usize, Outcome)>>,
+    /// (position among the parsed-language files, what was kept).
+    kept: std::sync::Mutex<Vec<(u32, Kept)>>,
+    read: std::sync::atomic::AtomicUsize,
+    analysed: std::sync::atomic::AtomicUsize,
+}
+
+impl Gathered {
+    /// Puts one file's outcome and kept text away; an outcome with nothing
+    /// but its counts is only counted.
+    fn put(&self, i: usize, slot: Option<u32>, o: Outcome, k: Kept) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if let Some(j) = slot
+            && !matches!(k, Kept::No)
+            && let Ok(mut kept) = self.kept.lock()
+        {
+            kept.push((j, k));
+        }
+        if o.holds_more_than_counts() {
+            if let Ok(mut outs) = self.outcomes.lock() {
+                outs.push((i, o));
+            }
+        } else {
+            self.read.fetch_add(usize::from(o.read), Relaxed);
+            self.analysed.fetch_add(usize::from(o.analysed), Relaxed);
+        }
+    }
+}
+
+/// One walked file waiting for the catalog: (position in the walk,
+/// position among the parsed-language files, the file).
+type Waiting = (usize, Option<u32>, WalkedFile);
+
+/// The first pass's state, shared by its threads.
+struct Pass<'a, 'c> {
+    root: &'a std::path::Path,
+    opts: &'a ScanOptions<'a>,
+    built: std::sync::OnceLock<(&'c Catalog, Ctx)>,
+    budget: Budget,
+    gathered: Gathered,
+    /// The files found before the catalog was built.
+    waiting: std::sync::Mutex<Vec<Waiting>>,
+    /// Files handed to a thread and not yet analysed.
+    in_flight: std::sync::atomic::AtomicUsize,
+    walked: std::sync::atomic::AtomicUsize,
+    dfa_asked: std::sync::atomic::AtomicBool,
+}
+
+impl<'c> Pass<'_, 'c> {
+    /// Reads and analyses one file (the catalog is built).
+    fn analyse_at(&self, i: usize, slot: Option<u32>, f: &WalkedFile) {
+        let Some((_, ctx)) = self.built.get() else {
+            // Never: a file is handed over once the catalog is built.
+            return;
+        };
+        let (o, k) = analyse_file(self.root, f, ctx, &self.budget);
+        if let Some(p) = self.opts.progress {
+            p.advance(1);
+        }
+        self.gathered.put(i, slot, o, k);
+    }
+
+    /// From [`DFA_FROM_FILES`] walked files on, once the catalog is built,
+    /// the DFA is built as a task beside the analysis (once).
+    fn dfa_if_due<'s>(&'s self, s: &rayon::Scope<'s>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.walked.load(Relaxed) >= DFA_FROM_FILES
+            && let Some((_, ctx)) = self.built.get()
+            && !self.dfa_asked.swap(true, Relaxed)
+        {
+            s.spawn(move |_| ctx.prefilter.build_dfa());
+        }
+    }
+
+    /// A file to a thread of the pool, or analysed on this one when
+    /// [`MAX_IN_FLIGHT`] files already wait.
+    fn hand_over<'s>(&'s self, s: &rayon::Scope<'s>, (i, slot, f): Waiting) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.in_flight.load(Relaxed) >= MAX_IN_FLIGHT {
+            self.analyse_at(i, slot, &f);
+            return;
+        }
+        self.in_flight.fetch_add(1, Relaxed);
+        s.spawn(move |_| {
+            self.analyse_at(i, slot, &f);
+            self.in_flight.fetch_sub(1, Relaxed);
+        });
+    }
+
+    /// The walk, run as a task of the scope `s`: each file gets its
+    /// position (and its position among the parsed-language files) and is
+    /// handed over, or waits for the catalog. `first` hears of the first
+    /// file. Gives the walk, the parsed-language files and the included
+    /// paths (`check --base`) it found.
+    fn walk<'s>(
+        &'s self,
+        s: &rayon::Scope<'s>,
+        first: std::sync::mpsc::Sender<()>,
+    ) -> (walk::Walk, texts::Files, BTreeSet<String>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let opts = self.opts;
+        let exclude = &opts.exclude;
+        let mut parsed = texts::Files::default();
+        let mut have: BTreeSet<String> = BTreeSet::new();
+        let mut n = 0usize;
+        // Once the catalog is built (and the files that waited for it
+        // handed over), files go straight to the threads.
+        let mut straight = false;
+        let mut send = |f: WalkedFile| {
+            if walk::is_excluded(exclude, &f.rel) {
+                return;
+            }
+            let i = n;
+            n += 1;
+            if i == 0 {
+                // The receiver lives until the scope ends.
+                let _ = first.send(());
+            }
+            if !opts.include.is_empty() && opts.include.contains(&f.rel) {
+                have.insert(f.rel.clone());
+            }
+            let slot = parsed_language(&f.rel).then(|| {
+                parsed.push(&f);
+                u32::try_from(parsed.len() - 1).unwrap_or(u32::MAX)
+            });
+            if let Some(p) = opts.progress
+                && i % 256 == 0
+            {
+                // The total grows with the walk.
+                p.start(i as u64 + 256);
+            }
+            self.walked.store(n, Relaxed);
+            self.dfa_if_due(s);
+            if !straight {
+                // Checked under the lock that the catalog's builder takes
+                // once it is built: no file is left waiting.
+                let Ok(mut w) = self.waiting.lock() else {
+                    return;
+                };
+                if self.built.get().is_none() {
+                    w.push((i, slot, f));
+                    return;
+                }
+                straight = true;
+                let before = std::mem::take(&mut *w);
+                drop(w);
+                for x in before {
+                    self.hand_over(s, x);
+                }
+            }
+            self.hand_over(s, (i, slot, f));
+        };
+        let mut w = walk::walk_each(self.root, opts.max_file_size, &mut send);
+        if !exclude.is_empty() {
+            w.skipped.retain(|s| !walk::is_excluded(exclude, &s.path));
+        }
+        parsed.shrink_to_fit();
+        (w, parsed, have)
+    }
+
+    /// The files that waited for the catalog, handed over.
+    fn hand_over_waiting<'s>(&'s self, s: &rayon::Scope<'s>) {
+        let before = self
+            .waiting
+            .lock()
+            .map(|mut w| std::mem::take(&mut *w))
+            .unwrap_or_default();
+        for x in before {
+            self.hand_over(s, x);
+        }
+    }
 }
 
 /// Phase 1: the tree walked, and every walked file read and analysed, in
-/// parallel, while the walk goes on: the walk hands each file over as it
-/// finds it, and the catalog and its automata are built beside the walk,
-/// from its first file on. The outcomes and the texts kept for the later
-/// passes come back by position in the walk's (sorted) order, whatever
-/// order the threads took them in. `None` when the walk found no file and
-/// skipped none: then the catalog is never loaded.
+/// parallel, while the walk goes on: the walk hands each file to the
+/// scan's threads as it finds it (or, with [`MAX_IN_FLIGHT`] files already
+/// waiting, analyses it itself), and the catalog and its automata are built
+/// beside the walk, from its first file on (the files found meanwhile wait
+/// for it). What is kept of each file is put back in the walk's (sorted)
+/// order, whatever order the threads took them in: the outcomes that hold
+/// anything beyond their counts, and the texts of the parsed-language files
+/// for the later passes. `None` when the walk found no file and skipped
+/// none: then the catalog is never loaded.
 fn first_pass<'c>(
     root: &std::path::Path,
     opts: &ScanOptions,
     catalog: impl FnOnce() -> &'c Catalog + Send,
 ) -> Option<First<'c>> {
-    use std::sync::{Mutex, OnceLock};
+    use std::sync::atomic::Ordering::Relaxed;
 
-    let (tx, rx) = std::sync::mpsc::channel::<WalkedFile>();
-    let built: OnceLock<(&'c Catalog, Ctx)> = OnceLock::new();
-    let budget = Budget::new(texts::KEEP_BYTES);
-    // (position, outcome, kept), in the order the threads finish.
-    let done: Mutex<Vec<(usize, Outcome, Kept)>> = Mutex::new(Vec::new());
-    let mut walked: Option<walk::Walk> = None;
-    let mut files: Vec<WalkedFile> = Vec::new();
+    // One message when the walk hands over its first file; the walk's end
+    // drops the sender.
+    let (first_tx, first_rx) = std::sync::mpsc::channel::<()>();
+    let pass = Pass {
+        root,
+        opts,
+        built: std::sync::OnceLock::new(),
+        budget: Budget::new(texts::KEEP_BYTES),
+        gathered: Gathered::default(),
+        waiting: std::sync::Mutex::new(Vec::new()),
+        in_flight: Default::default(),
+        walked: Default::default(),
+        dfa_asked: Default::default(),
+    };
+    // (the walk, the parsed-language files, the included paths it gave)
+    let mut walk_out: Option<(walk::Walk, texts::Files, BTreeSet<String>)> = None;
     let max_file_size = opts.max_file_size;
-    let build = || {
+    let mut build = Some(|| {
         let catalog = catalog();
         (catalog, Ctx::new(catalog, max_file_size))
-    };
-    let analyse_at = |i: usize, f: &WalkedFile| {
-        let Some((_, ctx)) = built.get() else {
-            return;
-        };
-        let (o, k) = analyse_file(f, ctx, &budget);
-        if let Some(p) = opts.progress {
-            p.advance(1);
-        }
-        if let Ok(mut d) = done.lock() {
-            d.push((i, o, k));
-        }
-    };
-    let mut build = Some(build);
+    });
     {
-        // The scope's body owns the receiver (it is not `Sync`) and
-        // borrows the rest.
-        let (walked, files, build, built) = (&mut walked, &mut files, &mut build, &built);
-        let analyse_at = &analyse_at;
+        let (walk_out, build, pass) = (&mut walk_out, &mut build, &pass);
         rayon::scope(move |s| {
-            s.spawn(move |_| {
-                let exclude = &opts.exclude;
-                let mut send = |f: WalkedFile| {
-                    if !walk::is_excluded(exclude, &f.rel) {
-                        // The receiver lives until the walk ends.
-                        let _ = tx.send(f);
-                    }
-                };
-                let mut w = walk::walk_each(root, max_file_size, &mut send);
-                if !exclude.is_empty() {
-                    w.skipped.retain(|s| !walk::is_excluded(exclude, &s.path));
-                }
-                *walked = Some(w);
-                // `tx` is dropped here: the receiver sees the walk's end.
-            });
-            loop {
-                let f = match next_file(&rx, build.is_some()) {
-                    Next::File(f) => f,
-                    Next::Again => continue,
-                    Next::End => break,
-                };
-                if let Some(b) = build.take() {
-                    // The first file: the catalog is needed.
-                    let _ = built.set(b());
-                }
-                let i = files.len();
-                if i + 1 == DFA_FROM_FILES
-                    && let Some((_, ctx)) = built.get()
-                {
-                    s.spawn(move |_| ctx.prefilter.build_dfa());
-                }
-                if let Some(p) = opts.progress
-                    && i % 256 == 0
-                {
-                    // The total grows with the walk.
-                    p.start(i as u64 + 256);
-                }
-                let f2 = f.clone();
-                files.push(f);
-                s.spawn(move |_| analyse_at(i, &f2));
+            s.spawn(move |s| *walk_out = Some(pass.walk(s, first_tx)));
+            if wait_for_first_file(&first_rx)
+                && let Some(b) = build.take()
+            {
+                let _ = pass.built.set(b());
+                pass.hand_over_waiting(s);
+                pass.dfa_if_due(s);
             }
         });
     }
-    let mut walked = walked?;
-    let streamed = files.len();
-    walked.files = files;
+    let (mut walked, mut parsed, have) = walk_out?;
+    let streamed = pass.walked.load(Relaxed);
     if streamed == 0 && walked.skipped.is_empty() && opts.include.is_empty() {
         return None;
     }
     // The included files (`check --base`) come after the walk.
-    walk::add_includes(
+    walk::add_includes_beside(
         &mut walked,
         &opts.include,
         &opts.exclude,
         opts.max_file_size,
+        &have,
     );
     if let Some(b) = build.take() {
-        let _ = built.set(b());
+        let _ = pass.built.set(b());
     }
     if let Some(p) = opts.progress {
-        p.start(walked.files.len() as u64);
+        p.start((streamed + walked.files.len()) as u64);
     }
-    walked.files[streamed..]
-        .par_iter()
+    let added: Vec<Waiting> = std::mem::take(&mut walked.files)
+        .into_iter()
         .enumerate()
-        .for_each(|(j, f)| analyse_at(streamed + j, f));
+        .map(|(j, f)| {
+            let slot = parsed_language(&f.rel).then(|| {
+                parsed.push(&f);
+                u32::try_from(parsed.len() - 1).unwrap_or(u32::MAX)
+            });
+            (streamed + j, slot, f)
+        })
+        .collect();
+    let included = !added.is_empty();
+    added
+        .par_iter()
+        .for_each(|(i, slot, f)| pass.analyse_at(*i, *slot, f));
     if let Some(p) = opts.progress {
         p.finish();
     }
-    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
-    done.sort_unstable_by_key(|(i, _, _)| *i);
-    let (mut outcomes, mut kept): (Vec<Outcome>, Vec<Kept>) =
-        done.into_iter().map(|(_, o, k)| (o, k)).unzip();
-    if !opts.include.is_empty() {
-        // As `walk::apply_overrides`: by path, a stable sort.
-        let mut order: Vec<usize> = (0..walked.files.len()).collect();
-        order.sort_by(|a, b| walked.files[*a].rel.cmp(&walked.files[*b].rel));
-        let mut files = std::mem::take(&mut walked.files);
-        walked.files = permute(&mut files, &order);
-        outcomes = permute(&mut outcomes, &order);
-        kept = permute(&mut kept, &order);
-    }
-    let (catalog, ctx) = built.into_inner()?;
+    let Pass {
+        built, gathered, ..
+    } = pass;
+    let gathered_read = gathered.read.load(Relaxed);
+    let gathered_analysed = gathered.analysed.load(Relaxed);
+    let (outcomes, kept, parsed) = in_order(gathered, parsed, included);
+    let (catalog, mut ctx) = built.into_inner()?;
+    // The later passes search no file with it: its memory goes to them.
+    ctx.prefilter.drop_dfa();
+    let texts = Texts::new(walked.root, parsed, kept, ctx.max_file_size);
     Some(First {
         catalog,
         ctx,
-        walked,
+        skipped: walked.skipped,
         outcomes,
-        kept,
+        read: gathered_read,
+        analysed: gathered_analysed,
+        texts,
     })
 }
 
-/// What [`next_file`] got from the walk.
-enum Next {
-    File(WalkedFile),
-    /// Nothing yet (or other work was done meanwhile): ask again.
-    Again,
-    /// The walk is over and every file was taken.
-    End,
+/// What the first pass's threads gathered, in the walk's order: the
+/// outcomes worth keeping, what was kept of the parsed-language files, and
+/// those files. With `included` files (`check --base`), all of it by path,
+/// as `walk::apply_overrides` orders them.
+fn in_order(
+    gathered: Gathered,
+    mut parsed: texts::Files,
+    included: bool,
+) -> (Vec<Outcome>, Vec<(u32, Kept)>, texts::Files) {
+    let mut outcomes = gathered
+        .outcomes
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    outcomes.sort_unstable_by_key(|(i, _)| *i);
+    let mut outcomes: Vec<Outcome> = outcomes.into_iter().map(|(_, o)| o).collect();
+    let mut kept = gathered
+        .kept
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    if included {
+        // Every path is there once.
+        outcomes.sort_by(|a, b| a.rel.cmp(&b.rel));
+        let mut order: Vec<usize> = (0..parsed.len()).collect();
+        order.sort_by(|a, b| parsed.rel(*a).cmp(parsed.rel(*b)));
+        let mut at = vec![0u32; parsed.len()];
+        for (new, old) in order.iter().enumerate() {
+            at[*old] = u32::try_from(new).unwrap_or(u32::MAX);
+        }
+        parsed = parsed.permuted(&order);
+        for (j, _) in &mut kept {
+            *j = at[*j as usize];
+        }
+    }
+    (outcomes, kept, parsed)
 }
 
-/// The walk's next file, for the first pass's loop. Before the first file
-/// (`before_first`), it waits a moment: another thread takes the walk, and
-/// this one builds the catalog beside it. Then it helps with the files
-/// already handed out (on one thread, or when no other thread took it: it
-/// runs the walk itself), else waits for the next file.
-fn next_file(rx: &std::sync::mpsc::Receiver<WalkedFile>, before_first: bool) -> Next {
-    use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
+/// True for a file of a language the scan parses: the only files the
+/// passes after the first one read.
+fn parsed_language(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    Lang::from_path(std::path::Path::new(name)).is_some()
+}
+
+/// Waits for the walk's first file: true when there is one, false when the
+/// walk ended without any. It waits a moment at a time: another thread
+/// takes the walk, and this one then builds the catalog beside it; on one
+/// thread (or when no other thread took it) it runs the walk itself.
+fn wait_for_first_file(rx: &std::sync::mpsc::Receiver<()>) -> bool {
+    use std::sync::mpsc::RecvTimeoutError;
     use std::time::Duration;
-    let waited = |r: Result<WalkedFile, RecvTimeoutError>| match r {
-        Ok(f) => Some(Next::File(f)),
-        Err(RecvTimeoutError::Disconnected) => Some(Next::End),
-        Err(RecvTimeoutError::Timeout) => None,
-    };
-    match rx.try_recv() {
-        Ok(f) => return Next::File(f),
-        Err(TryRecvError::Disconnected) => return Next::End,
-        Err(TryRecvError::Empty) => {}
+    let mut wait = Duration::from_micros(200);
+    loop {
+        match rx.recv_timeout(wait) {
+            Ok(()) => return true,
+            Err(RecvTimeoutError::Disconnected) => return false,
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        rayon::yield_now();
+        wait = Duration::from_millis(1);
     }
-    if before_first && let Some(n) = waited(rx.recv_timeout(Duration::from_micros(200))) {
-        return n;
-    }
-    if rayon::yield_now() == Some(rayon::Yield::Executed) {
-        return Next::Again;
-    }
-    waited(rx.recv_timeout(Duration::from_millis(1))).unwrap_or(Next::Again)
-}
-
-/// The items of `v` in the order of `order` (a permutation of its positions).
-fn permute<T: Default>(v: &mut [T], order: &[usize]) -> Vec<T> {
-    order.iter().map(|i| std::mem::take(&mut v[*i])).collect()
 }
 
 /// True when a root manifest names the project after the vendor: its id
@@ -820,9 +1023,14 @@ fn not_code(name: &str, text: &str, manifest: bool) -> Option<SkipReason> {
 
 /// Reads one walked file and analyses it; what it keeps of the text for
 /// the later passes (files of a parsed language, within `budget`).
-fn analyse_file(f: &WalkedFile, ctx: &Ctx, budget: &Budget) -> (Outcome, Kept) {
+fn analyse_file(
+    root: &std::path::Path,
+    f: &WalkedFile,
+    ctx: &Ctx,
+    budget: &Budget,
+) -> (Outcome, Kept) {
     let rel = f.rel.as_str();
-    let text = match texts::read(f, ctx.max_file_size) {
+    let text = match texts::read(&texts::path_of(root, f), f.size, ctx.max_file_size) {
         Ok(t) => t,
         Err((reason, read)) => return (skip(rel, reason, read), Kept::Nothing),
     };
@@ -1209,15 +1417,12 @@ fn phase2_outcome(
 /// files of the typed families in `families` (Java, Kotlin, Swift, PHP...),
 /// read by [`wrappers::type_decls`].
 fn type_hierarchy(
-    texts: &Texts<'_>,
+    texts: &Texts,
     families: &BTreeSet<wrappers::Family>,
 ) -> BTreeMap<String, BTreeSet<String>> {
     let decls: Vec<(String, Vec<String>)> = texts
-        .files
-        .par_iter()
-        .enumerate()
-        .filter_map(|(i, f)| {
-            let rel = f.rel.as_str();
+        .par_files()
+        .filter_map(|(i, rel)| {
             let name = rel.rsplit('/').next().unwrap_or(rel);
             let lang = Lang::from_path(std::path::Path::new(name))?;
             wrappers::Family::of(lang).filter(|fam| fam.typed() && families.contains(fam))?;
@@ -1236,12 +1441,11 @@ fn type_hierarchy(
 /// The `i`-th file for phase 2: its path, language, family (one of
 /// `families`) and text.
 fn candidate<'t>(
-    texts: &'t Texts<'_>,
+    texts: &'t Texts,
     i: usize,
     families: &BTreeSet<wrappers::Family>,
 ) -> Option<(&'t str, Lang, wrappers::Family, Cow<'t, str>)> {
-    let f = texts.files.get(i)?;
-    let rel = f.rel.as_str();
+    let rel = texts.rel(i)?;
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let lang = Lang::from_path(std::path::Path::new(name))?;
     let family = wrappers::Family::of(lang).filter(|fam| families.contains(fam))?;
@@ -1340,7 +1544,7 @@ impl Phase2Names {
 /// last, smaller pass reads the files that call those. Gives one extra
 /// outcome per file with such calls (not counted again in the stats).
 fn cross_file_pass(
-    texts: &Texts<'_>,
+    texts: &Texts,
     outcomes: &mut [Outcome],
     ctx: &Ctx,
     workspaces: wrappers::Workspaces,
@@ -1369,9 +1573,7 @@ fn cross_file_pass(
         return Vec::new();
     };
     let results: Vec<(Outcome, Vec<wrappers::Wrapper>)> = texts
-        .files
-        .par_iter()
-        .enumerate()
+        .par_files()
         .filter_map(|(i, _)| {
             let (rel, lang, family, text) = candidate(texts, i, &families)?;
             let (used, called) = names.find(&text);
@@ -1432,9 +1634,7 @@ fn cross_file_pass(
         if let Some(names) = Phase2Names::new(&[], &more) {
             let families = more.families();
             let last: Vec<Outcome> = texts
-                .files
-                .par_iter()
-                .enumerate()
+                .par_files()
                 .filter_map(|(i, _)| {
                     let (rel, lang, family, text) = candidate(texts, i, &families)?;
                     let (_, called) = names.find(&text);
@@ -1495,7 +1695,7 @@ fn requests(
 /// other files define ([`remote`]) and the framework's mail transport
 /// ([`mailers`]). The extra outcomes, one per file with findings.
 fn later_passes(
-    texts: &Texts<'_>,
+    texts: &Texts,
     outcomes: &mut [Outcome],
     ctx: &Ctx,
     catalog: &Catalog,
@@ -1537,17 +1737,14 @@ fn mail_transports(outcomes: &[Outcome], ctx: &Ctx) -> Vec<u16> {
 /// The framework's own mail sends, as calls of the transports the
 /// manifests install ([`mailers`]): re-reads only the production PHP, Ruby
 /// and Python files whose text has a send's marker.
-fn mailer_pass(texts: &Texts<'_>, outcomes: &[Outcome], ctx: &Ctx) -> Vec<Outcome> {
+fn mailer_pass(texts: &Texts, outcomes: &[Outcome], ctx: &Ctx) -> Vec<Outcome> {
     let vendors = mail_transports(outcomes, ctx);
     if vendors.is_empty() {
         return Vec::new();
     }
     let mut extra: Vec<Outcome> = texts
-        .files
-        .par_iter()
-        .enumerate()
-        .filter_map(|(i, f)| {
-            let rel = f.rel.as_str();
+        .par_files()
+        .filter_map(|(i, rel)| {
             let name = rel.rsplit('/').next().unwrap_or(rel);
             let lang = Lang::from_path(std::path::Path::new(name))
                 .filter(|l| matches!(l, Lang::Php | Lang::Ruby | Lang::Python))?;
@@ -1574,7 +1771,7 @@ fn mailer_pass(texts: &Texts<'_>, outcomes: &[Outcome], ctx: &Ctx) -> Vec<Outcom
 /// with the functions and methods around those requests that pass their
 /// parameters on ([`wrappers::of_requests`]).
 fn remote_url_pass(
-    texts: &Texts<'_>,
+    texts: &Texts,
     outcomes: &mut [Outcome],
     ctx: &Ctx,
 ) -> (Vec<Outcome>, Vec<wrappers::Wrapper>) {
@@ -1609,11 +1806,8 @@ fn remote_url_pass(
     }
     let none = remote::Remote::default();
     let results: Vec<(Option<Outcome>, Vec<wrappers::Wrapper>)> = texts
-        .files
-        .par_iter()
-        .enumerate()
-        .filter_map(|(i, f)| {
-            let rel = f.rel.as_str();
+        .par_files()
+        .filter_map(|(i, rel)| {
             let name = rel.rsplit('/').next().unwrap_or(rel);
             let lang = Lang::from_path(std::path::Path::new(name)).filter(|l| *l != Lang::Html)?;
             if scope::of_path(rel) != Scope::Production {
@@ -1729,7 +1923,7 @@ fn hosted_renderers(outcomes: &[Outcome], ctx: &Ctx, catalog: &Catalog) -> Vec<r
 /// that pass a parameter to the camera, as wrappers for phase 2. Reads
 /// nothing when no renderer has a configured vendor.
 fn renderer_pass(
-    texts: &Texts<'_>,
+    texts: &Texts,
     hosted: &[renderers::Hosted],
     ctx: &Ctx,
 ) -> (Vec<Outcome>, Vec<wrappers::Wrapper>) {
@@ -1737,11 +1931,8 @@ fn renderer_pass(
         return (Vec::new(), Vec::new());
     }
     let results: Vec<(Outcome, Vec<wrappers::Wrapper>)> = texts
-        .files
-        .par_iter()
-        .enumerate()
-        .filter_map(|(i, f)| {
-            let rel = f.rel.as_str();
+        .par_files()
+        .filter_map(|(i, rel)| {
             let name = rel.rsplit('/').next().unwrap_or(rel);
             let lang = Lang::from_path(std::path::Path::new(name))?;
             let here: Vec<&renderers::Hosted> = hosted

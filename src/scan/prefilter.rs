@@ -171,6 +171,13 @@ impl Prefilter {
             .get_or_init(|| Prefilter::automaton(&self.patterns, Some(AhoCorasickKind::DFA)));
     }
 
+    /// Drops the DFA (tens of MB for the whole catalog) once the files
+    /// that repay it were searched: searches go back to the NFA, with the
+    /// same matches.
+    pub fn drop_dfa(&mut self) {
+        self.dfa.take();
+    }
+
     /// Every boundary-checked mention in `text`, in order of position.
     pub fn scan(&self, text: &[u8]) -> Vec<Hit> {
         self.scan_with_secrets(text).0
@@ -248,11 +255,13 @@ mod tests {
     #[test]
     fn the_dfa_finds_what_the_nfa_finds() {
         let text = b"import * as Sentry from '@sentry/node'; // https://o1.ingest.sentry.io\nconst r = require('rollbar'); hasEntryInput(); rollbar_x";
-        let p = pf();
+        let mut p = pf();
         let nfa = p.scan(text);
         p.build_dfa();
         let dfa = p.scan(text);
         assert_eq!(nfa, dfa);
+        p.drop_dfa();
+        assert_eq!(nfa, p.scan(text));
         assert!(nfa.len() >= 3, "{nfa:?}");
     }
 

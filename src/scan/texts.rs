@@ -17,6 +17,7 @@
 
 use std::borrow::Cow;
 use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::SkipReason;
@@ -28,14 +29,28 @@ pub(super) const MAX_LINE: usize = 10_000;
 const BINARY_PROBE: usize = 8 * 1024;
 /// At most this many bytes of text are kept for the later passes: more
 /// than the parsed sources of each realworld application (2 to 23 MB), and
-/// a bounded share of the 300 MB peak the speed bar allows on larger trees.
-pub(super) const KEEP_BYTES: usize = 64 * 1024 * 1024;
+/// a bounded share of the 300 MB peak the speed bar allows on larger trees
+/// (64 MiB until issue #18's session 15: on a tree past the budget the
+/// later passes read most files again anyway, and the other 32 MiB was a
+/// tenth of the peak).
+pub(super) const KEEP_BYTES: usize = 32 * 1024 * 1024;
+
+/// Where a walked file is: `root` joined with its relative path, unless the
+/// walk kept its exact path (a name that is not UTF-8).
+pub(super) fn path_of(root: &Path, f: &WalkedFile) -> PathBuf {
+    f.path.clone().unwrap_or_else(|| root.join(&f.rel))
+}
 
 /// A file's text, read and checked: the size limit, NUL bytes in its first
 /// 8 KiB, UTF-8 (a leading BOM dropped). `Err` says why it has no text and
-/// whether its bytes were read.
-pub(super) fn read(f: &WalkedFile, max_file_size: u64) -> Result<String, (SkipReason, bool)> {
-    let bytes = read_limited(f, max_file_size).map_err(|_| (SkipReason::Unreadable, false))?;
+/// whether its bytes were read. `size` is the walk's size of the file.
+pub(super) fn read(
+    path: &Path,
+    size: u64,
+    max_file_size: u64,
+) -> Result<String, (SkipReason, bool)> {
+    let bytes =
+        read_limited(path, size, max_file_size).map_err(|_| (SkipReason::Unreadable, false))?;
     if bytes.len() as u64 > max_file_size {
         return Err((SkipReason::TooLarge, false));
     }
@@ -51,9 +66,9 @@ pub(super) fn read(f: &WalkedFile, max_file_size: u64) -> Result<String, (SkipRe
 
 /// Reads at most `max + 1` bytes: a file that grew after the walk is still
 /// caught as too large without reading all of it.
-fn read_limited(f: &WalkedFile, max: u64) -> std::io::Result<Vec<u8>> {
-    let file = std::fs::File::open(&f.path)?;
-    let mut buf = Vec::with_capacity(usize::try_from(f.size.min(max)).unwrap_or(0) + 1);
+fn read_limited(path: &Path, size: u64, max: u64) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    let mut buf = Vec::with_capacity(usize::try_from(size.min(max)).unwrap_or(0) + 1);
     file.take(max.saturating_add(1)).read_to_end(&mut buf)?;
     Ok(buf)
 }
@@ -113,33 +128,133 @@ impl Budget {
     }
 }
 
-/// The walked files with what the first pass kept of each, by position.
-pub(super) struct Texts<'f> {
-    pub(super) files: &'f [WalkedFile],
-    kept: Vec<Kept>,
+/// Walked files, compactly (a large tree has hundreds of thousands): their
+/// relative paths end to end, their sizes, and the exact path of the few
+/// whose relative path does not give it back.
+#[derive(Default)]
+pub(super) struct Files {
+    rels: String,
+    /// Where each path ends in `rels`.
+    ends: Vec<usize>,
+    /// The walk's size (a read's first buffer), at most `u32::MAX`.
+    sizes: Vec<u32>,
+    exact: std::collections::BTreeMap<usize, PathBuf>,
+}
+
+impl Files {
+    pub(super) fn push(&mut self, f: &WalkedFile) {
+        if let Some(p) = &f.path {
+            self.exact.insert(self.ends.len(), p.clone());
+        }
+        self.rels.push_str(&f.rel);
+        self.ends.push(self.rels.len());
+        self.sizes.push(u32::try_from(f.size).unwrap_or(u32::MAX));
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The `i`-th file's relative path (`i < len`).
+    pub(super) fn rel(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.rels[start..self.ends[i]]
+    }
+
+    /// The `i`-th file's path under `root`.
+    fn path(&self, root: &Path, i: usize) -> PathBuf {
+        self.exact
+            .get(&i)
+            .cloned()
+            .unwrap_or_else(|| root.join(self.rel(i)))
+    }
+
+    /// The files in the order of `order` (a permutation of positions).
+    pub(super) fn permuted(&self, order: &[usize]) -> Files {
+        let mut out = Files::default();
+        for &i in order {
+            out.push(&WalkedFile {
+                rel: self.rel(i).to_string(),
+                path: self.exact.get(&i).cloned(),
+                size: u64::from(self.sizes[i]),
+            });
+        }
+        out
+    }
+
+    /// The space these files take, with the rest of an allocation's
+    /// capacity given back.
+    pub(super) fn shrink_to_fit(&mut self) {
+        self.rels.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self.sizes.shrink_to_fit();
+    }
+}
+
+/// The walked files of a parsed language (the only ones the later passes
+/// read), in the walk's order, with what the first pass kept of each.
+pub(super) struct Texts {
+    root: PathBuf,
+    files: Files,
+    /// By position in `files`, sorted, only the files whose `Kept` is not
+    /// [`Kept::No`] (most files of a large tree are past the budget).
+    kept: Vec<(u32, Kept)>,
     max_file_size: u64,
 }
 
-impl<'f> Texts<'f> {
-    /// `kept[i]` is what the first pass kept of `files[i]`.
-    pub(super) fn new(files: &'f [WalkedFile], kept: Vec<Kept>, max_file_size: u64) -> Texts<'f> {
-        debug_assert_eq!(files.len(), kept.len());
+impl Texts {
+    /// `kept` gives, by position in `files`, what the first pass kept of
+    /// each file; a position it does not name is [`Kept::No`].
+    pub(super) fn new(
+        root: PathBuf,
+        files: Files,
+        mut kept: Vec<(u32, Kept)>,
+        max_file_size: u64,
+    ) -> Texts {
+        kept.retain(|(_, k)| !matches!(k, Kept::No));
+        kept.sort_unstable_by_key(|(i, _)| *i);
+        debug_assert!(kept.last().is_none_or(|(i, _)| (*i as usize) < files.len()));
         Texts {
+            root,
             files,
             kept,
             max_file_size,
         }
     }
 
+    /// Every file's position and relative path, in parallel.
+    pub(super) fn par_files(
+        &self,
+    ) -> impl rayon::iter::IndexedParallelIterator<Item = (usize, &str)> + '_ {
+        use rayon::prelude::*;
+        (0..self.files.len())
+            .into_par_iter()
+            .map(move |i| (i, self.files.rel(i)))
+    }
+
+    /// The `i`-th file's relative path, if there is one.
+    pub(super) fn rel(&self, i: usize) -> Option<&str> {
+        (i < self.files.len()).then(|| self.files.rel(i))
+    }
+
     /// The text of the `i`-th file for a later pass, or `None` when the
     /// first pass would not have read it either (too large, binary, not
     /// UTF-8, minified).
     pub(super) fn get(&self, i: usize) -> Option<Cow<'_, str>> {
-        match self.kept.get(i) {
+        let kept = u32::try_from(i)
+            .ok()
+            .and_then(|i| self.kept.binary_search_by_key(&i, |(j, _)| *j).ok())
+            .map(|at| &self.kept[at].1);
+        match kept {
             Some(Kept::Text(t)) => Some(Cow::Borrowed(t.as_str())),
             Some(Kept::Nothing) => None,
             Some(Kept::No) | None => {
-                let text = read(self.files.get(i)?, self.max_file_size).ok()?;
+                if i >= self.files.len() {
+                    return None;
+                }
+                let path = self.files.path(&self.root, i);
+                let size = u64::from(self.files.sizes[i]);
+                let text = read(&path, size, self.max_file_size).ok()?;
                 (!is_minified(&text)).then_some(Cow::Owned(text))
             }
         }

@@ -50,10 +50,14 @@ pub const DEFAULT_EXCLUDED_DIRS: &[&str] = &[
 /// A file to read.
 #[derive(Debug, Clone, Default)]
 pub struct WalkedFile {
-    /// Absolute path (under the canonical root).
-    pub path: PathBuf,
     /// Relative to the root, `/` separators.
     pub rel: String,
+    /// The path under the canonical root, only when `rel` does not give
+    /// it back (a name that is not UTF-8, written with `\xNN` escapes in
+    /// `rel`): a scan holds up to a few thousand files at once, and the
+    /// later passes every file of a parsed language, so no second path is
+    /// kept per file.
+    pub path: Option<PathBuf>,
     /// Size in bytes, from metadata.
     pub size: u64,
 }
@@ -458,12 +462,23 @@ pub fn walk_each(root: &Path, max_file_size: u64, sink: &mut dyn FnMut(WalkedFil
             continue;
         }
         sink(WalkedFile {
-            path: path.to_path_buf(),
+            path: exact_path(root, path, &rel),
             rel,
             size,
         });
     }
     out
+}
+
+/// `path` when `root` joined with `rel` (its text relative to `root`) would
+/// not give it back; `None` when it would.
+fn exact_path(root: &Path, path: &Path, rel: &str) -> Option<PathBuf> {
+    let same = path
+        .strip_prefix(root)
+        .ok()
+        .and_then(|p| p.to_str())
+        .is_some_and(|p| p == rel);
+    (!same).then(|| path.to_path_buf())
 }
 
 /// Applies a caller's overrides to a finished walk: files under an
@@ -506,11 +521,28 @@ pub fn add_includes(
     exclude: &std::collections::BTreeSet<String>,
     max_file_size: u64,
 ) {
-    let excluded = |rel: &str| is_excluded(exclude, rel);
     if include.is_empty() {
         return;
     }
-    let have: std::collections::HashSet<String> = out.files.iter().map(|f| f.rel.clone()).collect();
+    let have: std::collections::BTreeSet<String> = out
+        .files
+        .iter()
+        .filter(|f| include.contains(&f.rel))
+        .map(|f| f.rel.clone())
+        .collect();
+    add_includes_beside(out, include, exclude, max_file_size, &have);
+}
+
+/// [`add_includes`] for a walk whose files were handed out as it went
+/// ([`walk_each`]): `have` holds the included paths the walk already gave.
+pub fn add_includes_beside(
+    out: &mut Walk,
+    include: &std::collections::BTreeSet<String>,
+    exclude: &std::collections::BTreeSet<String>,
+    max_file_size: u64,
+    have: &std::collections::BTreeSet<String>,
+) {
+    let excluded = |rel: &str| is_excluded(exclude, rel);
     for rel in include {
         if have.contains(rel) || excluded(rel) {
             continue;
@@ -546,7 +578,7 @@ pub fn add_includes(
             continue;
         }
         out.files.push(WalkedFile {
-            path,
+            path: exact_path(&out.root, &path, rel),
             rel: rel.clone(),
             size: meta.len(),
         });
