@@ -685,15 +685,19 @@ pub fn detect(
                 // client_id })`): its keys say what is sent. A body read
                 // only in part (`JSON.stringify(payload(body))`, `{ to,
                 // ...notification }`) posted to a messenger is a message.
-                let read_whole = arg
+                // A body with nothing to read in it (`json=payload` where
+                // `payload = self.payload(flip)`) posted to a messenger is
+                // a message too, under any of the client's names for it.
+                let body = arg
                     .key
                     .as_deref()
-                    .is_some_and(|k| !k.contains('.') && is_body_key(k))
-                    && !arg.expr.contains("...")
-                    && !payload_pairs(&arg.expr, arg.line, assigned_at).is_empty();
+                    .is_some_and(|k| !k.contains('.') && is_body_key(k));
+                let pairs = body && !payload_pairs(&arg.expr, arg.line, assigned_at).is_empty();
+                let read_whole = pairs && !arg.expr.contains("...");
                 (to_messenger
                     && !read_whole
-                    && calls::is_message_text(arg.key.as_deref(), &arg.expr))
+                    && (calls::is_message_text(arg.key.as_deref(), &arg.expr)
+                        || (body && !pairs && !is_literal(&arg.expr))))
                 .then(|| MESSAGE.to_string())
             }) {
                 let name = arg.key.clone().unwrap_or_else(|| arg.expr.clone());

@@ -408,3 +408,38 @@ fn a_request_body_written_out_is_read_by_its_keys_not_by_its_name() {
         ]
     );
 }
+
+/// A webhook transport whose payload is built by another method: the
+/// request's `json=` holds nothing the scan can read, and what a messenger
+/// is posted is a message. An OAuth exchange with the same vendor writes
+/// its form out whole: its keys say what it is (an app credential and a
+/// one-time code), no message.
+const DISCORD_PY: &str = r#"from django.conf import settings
+
+from hc.lib import curl
+
+
+class Discord:
+    def notify(self, flip):
+        prepared_payload = self.payload(flip)
+        curl.post("https://discord.com/api/webhooks/" + self.channel.value, json=prepared_payload)
+
+    def exchange(self, code):
+        curl.post(
+            "https://discord.com/api/oauth2/token",
+            data={"client_id": settings.DISCORD_CLIENT_ID, "code": code},
+        )
+"#;
+
+#[test]
+fn an_opaque_body_posted_to_a_messenger_is_a_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "requirements.txt", "Django==5.0\n");
+    write(root, "hc/integrations/discord/transport.py", DISCORD_PY);
+    let r = run(root);
+    assert_eq!(
+        call_fields(&r, "discord-api"),
+        vec!["user.content.private hc/integrations/discord/transport.py:9".to_string()]
+    );
+}
