@@ -728,8 +728,8 @@ fn match_calls(
     let mut fields = BTreeSet::new();
     let calls = facts.all_calls();
     let built = builders(facts);
-    let made = endpoints(facts, bound, specs);
     let renamed = aliases(facts);
+    let made = endpoints(facts, bound, specs, &renamed);
     let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
     for call in calls {
         if !seen.insert((call.line, call.callee.as_str())) || !keep(call) {
@@ -825,12 +825,12 @@ pub(crate) fn endpoints(
     facts: &FileFacts,
     bound: &BTreeMap<String, BTreeSet<VendorIx>>,
     specs: &Specs,
+    renamed: &BTreeMap<&str, &str>,
 ) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     if facts.bindings.is_empty() {
         return out;
     }
-    let renamed = aliases(facts);
     let calls: Vec<&Call> = facts.all_calls().collect();
     for b in &facts.bindings {
         if b.name.contains('.') || out.contains_key(&b.name) {
@@ -841,7 +841,7 @@ pub(crate) fn endpoints(
                 && dotted(&c.callee)
                     .strip_prefix(b.root.as_str())
                     .is_some_and(|rest| rest.starts_with('.'))
-                && !matching(c, bound, specs, &renamed).1.is_empty()
+                && !matching(c, bound, specs, renamed).1.is_empty()
         });
         if let Some(c) = made {
             out.insert(b.name.clone(), dotted(&c.callee));

@@ -670,6 +670,7 @@ pub fn detect(
             let found = url_data(&url.expr, url.line, facts, call.line, assigned_at);
             record(call, &vendors, found, &mut fields);
         }
+        let to_messenger = vendors.iter().any(|v| messengers.contains(v));
         for (i, arg) in call.args.iter().enumerate() {
             if i == url_at
                 || arg.key.as_deref().is_some_and(is_transport_key)
@@ -678,8 +679,10 @@ pub fn detect(
                 continue;
             }
             let mut found: Vec<(String, String, u32)> = Vec::new();
-            let to_messenger = vendors.iter().any(|v| messengers.contains(v));
             if let Some(category) = classify(arg).or_else(|| {
+                if !to_messenger {
+                    return None;
+                }
                 // The request's own `body` names no message when what it
                 // holds can be read whole (`new URLSearchParams({ code,
                 // client_id })`): its keys say what is sent. A body read
@@ -694,8 +697,7 @@ pub fn detect(
                     .is_some_and(|k| !k.contains('.') && is_body_key(k));
                 let pairs = body && !payload_pairs(&arg.expr, arg.line, assigned_at).is_empty();
                 let read_whole = pairs && !arg.expr.contains("...");
-                (to_messenger
-                    && !read_whole
+                (!read_whole
                     && (calls::is_message_text(arg.key.as_deref(), &arg.expr)
                         || (body && !pairs && !is_literal(&arg.expr))))
                 .then(|| MESSAGE.to_string())

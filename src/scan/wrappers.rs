@@ -390,8 +390,8 @@ pub fn defined_with(
     // Methods count in typed languages, where a call site's receiver has a
     // declared type to match the method's class against.
     let methods = family.typed();
-    let made = calls::endpoints(facts, &bound, specs);
     let renamed = calls::aliases(facts);
+    let made = calls::endpoints(facts, &bound, specs, &renamed);
     for f in facts
         .functions
         .iter()
