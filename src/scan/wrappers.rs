@@ -401,7 +401,8 @@ pub fn defined_with(
         if params.is_empty() {
             continue;
         }
-        for call in &f.calls {
+        let outer = enclosing_params(f, facts);
+        for (call, nested) in body_calls(f, facts) {
             let call = &*calls::as_endpoint(call, &made);
             let (callee, matched) = calls::matching(call, &bound, specs, &renamed);
             for (v, spec) in matched {
@@ -409,7 +410,12 @@ pub fn defined_with(
                 if forwards.is_empty() {
                     continue;
                 }
-                let carried = carried(call, v, specs, &params);
+                // What a nested function adds is its own.
+                let carried = if nested {
+                    Vec::new()
+                } else {
+                    carried(call, v, specs, &params, &outer)
+                };
                 let w = out.entry((f.name.clone(), f.line, v)).or_insert_with(|| {
                     let owner = f.owner.clone().filter(|_| methods);
                     Wrapper::of(f, family, v, callee.clone(), owner)
@@ -692,7 +698,7 @@ fn chain(
                                 }),
                                 // What a nested function reads of the
                                 // function it is in is that function's.
-                                None if nested || reads_outer(arg, &outer) => {}
+                                None if nested || forward_of(arg, &outer).is_some() => {}
                                 None => carries.extend(own_datum(arg, w.vendor, specs)),
                             }
                         }
@@ -806,11 +812,6 @@ fn enclosing_params<'a>(f: &FunctionDef, facts: &'a FileFacts) -> Vec<Param<'a>>
         at = g.within;
     }
     out
-}
-
-/// True when `arg` reads one of `outer`'s parameters.
-fn reads_outer(arg: &Arg, outer: &[Param<'_>]) -> bool {
-    forward_of(arg, outer).is_some()
 }
 
 /// True when a function defined at `within` (nested there, or at the top
@@ -934,15 +935,18 @@ fn forwards_of(call: &Call, callee: &str, spec: &CallSpec, params: &[Param<'_>])
 
 /// What a wrapper's vendor call sends that none of its parameters gives:
 /// a user id it adds to every event (`capture(name, analyticsId, props)`).
+/// What it reads of the parameters of the functions it is defined in
+/// (`outer`) is theirs, not its own.
 fn carried(
     call: &Call,
     v: VendorIx,
     specs: &calls::Specs,
     params: &[Param<'_>],
+    outer: &[Param<'_>],
 ) -> Vec<(String, String)> {
     call.args
         .iter()
-        .filter(|a| forward_of(a, params).is_none())
+        .filter(|a| forward_of(a, params).is_none() && forward_of(a, outer).is_none())
         .filter_map(|a| own_datum(a, v, specs))
         .collect()
 }

@@ -1665,3 +1665,46 @@ fn what_a_nested_function_reads_of_its_factorys_parameter_comes_from_the_factory
         "{sites:?}"
     );
 }
+
+/// The same with the SDK called in the nested function itself.
+const TRACKER_TS: &str = r#"import { PostHog } from "posthog-node";
+
+const posthog = new PostHog(process.env.POSTHOG_KEY!);
+
+export function makeTracker({ account }: { account: Account }) {
+  const send = (event: string) => {
+    posthog.capture({ distinctId: account.email, event });
+  };
+  return { signedIn: () => send("signed_in") };
+}
+"#;
+
+const LOGIN_TS: &str = r#"import { makeTracker } from "@/lib/tracker";
+
+export function onLogin(user: Account) {
+  makeTracker({ account: user }).signedIn();
+}
+"#;
+
+#[test]
+fn a_nested_function_calling_the_sdk_sends_what_its_factorys_callers_pass() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "package.json",
+        r#"{"dependencies":{"posthog-node":"4.0.0","next":"15.0.0"}}"#,
+    );
+    write(root, "lib/tracker.ts", TRACKER_TS);
+    write(root, "app/login.ts", LOGIN_TS);
+    let r = run(root);
+    // Not the account's email again at `send("signed_in")`: it is the
+    // factory's caller's, reported there.
+    assert_eq!(
+        call_fields(&r, "posthog"),
+        s(&[
+            "user.contact.email app/login.ts:4",
+            "user.contact.email lib/tracker.ts:7",
+        ])
+    );
+}
