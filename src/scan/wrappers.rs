@@ -2186,10 +2186,19 @@ fn field_of(
         && !calls::is_literal(&arg.expr)
         && !constant_place
     {
+        // Named by the member the wrapper reads, when it reads one
+        // (`identifyUser(u)` around `identify(user.id)`: `u.id`).
+        let expr = match fw.read.as_deref() {
+            Some(path) if calls::is_plain_chain(&arg.expr) => {
+                format!("{}.{path}", arg.expr.trim())
+            }
+            _ => arg.expr.clone(),
+        };
         let (line, name) = calls::at_call(
             call,
             &Arg {
                 key: None,
+                expr,
                 ..arg.clone()
             },
         );
