@@ -761,20 +761,41 @@ fn real_sdks_from_npm_are_observed_with_their_automatic_data() {
     std::fs::write(
         site.path().join("app.html"),
         r#"<!doctype html><html><head><title>SDKs</title>
+<script>
+// Marks the page once each vendor's first request has left it, so that the
+// steps wait for the SDKs themselves (they batch and flush on timers) and
+// not for a fixed time that a loaded machine may overrun.
+(function () {
+  const mark = (url) => {
+    const s = String(url);
+    const el = document.getElementById('status');
+    if (!el) return;
+    if (s.includes('mixpanel')) el.classList.add('mixpanel');
+    if (s.includes('posthog')) el.classList.add('posthog');
+  };
+  const beacon = navigator.sendBeacon && navigator.sendBeacon.bind(navigator);
+  if (beacon) navigator.sendBeacon = (u, d) => { mark(u); return beacon(u, d); };
+  const fetch0 = window.fetch.bind(window);
+  window.fetch = (u, o) => { mark(u && u.url ? u.url : u); return fetch0(u, o); };
+  const open0 = XMLHttpRequest.prototype.open;
+  XMLHttpRequest.prototype.open = function (m, u) { mark(u); return open0.apply(this, arguments); };
+})();
+</script>
 <script src="/node_modules/mixpanel-browser/dist/mixpanel.umd.js"></script>
 </head><body><p id="status">loading</p>
 <script type="module">
 import posthog from '/node_modules/posthog-js/dist/module.js';
 posthog.init('phc_faketoken000000000000000000000000000000', {api_host: 'https://us.i.posthog.com', disable_session_recording: true});
 mixpanel.init('0123456789abcdef0123456789abcdef', {track_pageview: true});
-document.getElementById('status').className = 'ready';
+document.getElementById('status').classList.add('ready');
 </script></body></html>"#,
     )
     .unwrap();
-    // Arriving by a link gives the app page a referrer.
+    // Arriving by a link gives the app page a referrer. The last step waits
+    // until both SDKs have sent (the page marks it), up to --timeout.
     std::fs::write(
         site.path().join("steps.yaml"),
-        "- click: \"#go\"\n- wait: \"#status.ready\"\n",
+        "- click: \"#go\"\n- wait: \"#status.ready\"\n- wait: \"#status.mixpanel.posthog\"\n",
     )
     .unwrap();
     let (port, _) = serve(site.path().to_path_buf());
@@ -787,8 +808,10 @@ document.getElementById('status').className = 'ready';
             &start,
             "--script",
             steps.to_str().unwrap(),
+            "--timeout",
+            "60",
             "--wait",
-            "4000",
+            "1000",
         ],
         &site.path().join("sdk.har"),
     );
