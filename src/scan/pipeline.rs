@@ -1606,6 +1606,16 @@ fn cross_file_pass(
                 let (f2, d2) = wrappers::resolve(lang, rel, &facts, &wrappers, &ctx.calls);
                 findings.extend(f2);
                 fields.extend(d2);
+                // This file's functions around the wrappers it imports, and
+                // their calls here.
+                let outer =
+                    wrappers::outer_of_imported(lang, rel, &facts, &wrappers, &ctx.calls);
+                if !outer.is_empty() {
+                    let local = wrappers::Wrappers::new(outer, workspaces.clone());
+                    let (f3, d3) = wrappers::resolve(lang, rel, &facts, &local, &ctx.calls);
+                    findings.extend(f3);
+                    fields.extend(d3);
+                }
             }
             for w in &mut defined {
                 w.file = rel.to_string();

@@ -93,8 +93,13 @@ impl Redactor {
             .chain(WELL_KNOWN.iter().copied());
         for p in all {
             if seen.insert(p.to_string()) {
-                if let Ok(r) = Regex::new(p) {
-                    sources.push(p.to_string());
+                // Secrets are ASCII: an ASCII word boundary keeps the set on
+                // the lazy DFA, which gives up on a Unicode `\b` at the first
+                // non-ASCII character (an evidence chain's `→`) and leaves
+                // the search to the far slower PikeVM.
+                let p = p.replace(r"\b", r"(?-u:\b)");
+                if let Ok(r) = Regex::new(&p) {
+                    sources.push(p);
                     each.push(r);
                 }
             }

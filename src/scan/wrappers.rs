@@ -1866,6 +1866,80 @@ pub fn resolve(
     (findings, fields.into_iter().collect())
 }
 
+/// Functions of this file that pass their own parameters on to another
+/// file's wrapper in the places it forwards (`clearSpecific({ userId })`
+/// around an imported `captureException(error, { extra: { userId } })`),
+/// and functions that pass theirs on to those, a few levels deep
+/// ([`chain`]): wrappers of this file only (not exported), whose calls in
+/// this file [`resolve`] then reports. Their evidence names the whole
+/// chain with the imported wrapper's place (`clearSpecific →
+/// captureException (utils/error.ts:3) → Sentry.captureException`).
+/// Functions only: methods of another file are called through receivers,
+/// not by a name [`chain`] can match.
+pub fn outer_of_imported(
+    lang: Lang,
+    rel: &str,
+    facts: &FileFacts,
+    wrappers: &Wrappers,
+    specs: &calls::Specs,
+) -> Vec<Wrapper> {
+    let Some(family) = Family::of(lang) else {
+        return Vec::new();
+    };
+    if facts.functions.is_empty() {
+        return Vec::new();
+    }
+    // Each imported wrapper, under the name this file calls it by, as if
+    // it were this file's (no line of it here, so no function is it).
+    let mut out: BTreeMap<(String, u32, VendorIx), Wrapper> = BTreeMap::new();
+    let mut places: BTreeMap<(String, VendorIx), String> = BTreeMap::new();
+    for (name, ws) in visible(family, rel, facts, wrappers) {
+        for w in ws
+            .into_iter()
+            .filter(|w| w.file != rel && w.owner.is_none())
+        {
+            let seed = Wrapper {
+                name: name.clone(),
+                line: u32::MAX,
+                within: None,
+                extension: false,
+                ..w.clone()
+            };
+            places.insert((name.clone(), w.vendor), format!("{}:{}", w.file, w.line));
+            out.insert((name.clone(), u32::MAX, w.vendor), seed);
+        }
+    }
+    if out.is_empty() {
+        return Vec::new();
+    }
+    chain(facts, specs, &mut out, false);
+    let known: BTreeSet<(&str, u32, VendorIx)> = wrappers
+        .all()
+        .iter()
+        .filter(|w| w.file == rel)
+        .map(|w| (w.name.as_str(), w.line, w.vendor))
+        .collect();
+    out.into_iter()
+        .filter(|((name, line, v), _)| *line != u32::MAX && !known.contains(&(name.as_str(), *line, *v)))
+        .map(|(_, mut w)| {
+            w.file = rel.to_string();
+            w.exported = false;
+            // `captureException → Sentry.x` names where captureException is
+            // (a local name shadows an imported one, so the first match is it).
+            let mut steps: Vec<String> = w.via.split(" → ").map(str::to_string).collect();
+            if let Some(step) = steps
+                .iter_mut()
+                .find(|s| places.contains_key(&(s.to_string(), w.vendor)))
+            {
+                let place = &places[&(step.clone(), w.vendor)];
+                *step = format!("{step} ({place})");
+            }
+            w.via = steps.join(" → ");
+            w
+        })
+        .collect()
+}
+
 /// `AnalyticsTracker` → `analyticsTracker`, the conventional name of a
 /// field of that type.
 fn decapitalised(t: &str) -> String {
