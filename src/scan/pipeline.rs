@@ -11,7 +11,7 @@
 //! output whatever the thread scheduling.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
@@ -1453,6 +1453,41 @@ fn candidate<'t>(
     Some((rel, lang, family, text))
 }
 
+/// The facts of the files phase 2 parsed, kept for its later levels (a
+/// file that calls a wrapper often calls the wrappers around it too) up to
+/// `BUDGET` bytes of their source text; beyond it a file is parsed again.
+struct FactsCache {
+    kept: std::sync::Mutex<HashMap<usize, std::sync::Arc<lang::FileFacts>>>,
+    bytes: std::sync::atomic::AtomicUsize,
+}
+
+impl FactsCache {
+    const BUDGET: usize = 24 << 20;
+
+    fn new() -> FactsCache {
+        FactsCache {
+            kept: std::sync::Mutex::new(HashMap::new()),
+            bytes: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// File `i`'s facts, parsed now or kept from an earlier level.
+    fn facts(&self, i: usize, lang: Lang, text: &str) -> Option<std::sync::Arc<lang::FileFacts>> {
+        use std::sync::atomic::Ordering;
+        if let Some(f) = self.kept.lock().ok().and_then(|k| k.get(&i).cloned()) {
+            return Some(f);
+        }
+        let facts = std::sync::Arc::new(lang::extract(lang, text).ok()?);
+        let len = text.len();
+        if self.bytes.fetch_add(len, Ordering::Relaxed) + len <= Self::BUDGET {
+            if let Ok(mut k) = self.kept.lock() {
+                k.insert(i, facts.clone());
+            }
+        }
+        Some(facts)
+    }
+}
+
 /// What phase 2 looks for in a file's text: the names of other files'
 /// handles used as receivers (`resend.`, `resend?.`), and the names of
 /// wrappers called (`capture(`) or imported under another name (`capture
@@ -1540,9 +1575,12 @@ impl Phase2Names {
 ///   ([`wrappers::Handle`], [`calls::detect_seeded`]);
 /// - the call sites of first-party wrappers ([`wrappers::resolve`]).
 ///
-/// Functions that wrap a vendor through a handle are only known then: a
-/// last, smaller pass reads the files that call those. Gives one extra
-/// outcome per file with such calls (not counted again in the stats).
+/// Functions that wrap a vendor through a handle, and functions around an
+/// imported wrapper ([`wrappers::outer_of_imported`]), are only known then:
+/// smaller passes, one per level up to `CROSS_LEVELS`, read the files that
+/// call those (a file parsed once is kept for the next level, within
+/// [`FactsCache::BUDGET`]). Gives one extra outcome per file and level with
+/// such calls (not counted again in the stats).
 fn cross_file_pass(
     texts: &Texts,
     outcomes: &mut [Outcome],
@@ -1572,6 +1610,7 @@ fn cross_file_pass(
     let Some(names) = Phase2Names::new(&handles, &wrappers) else {
         return Vec::new();
     };
+    let cache = FactsCache::new();
     let results: Vec<(Outcome, Vec<wrappers::Wrapper>)> = texts
         .par_files()
         .filter_map(|(i, _)| {
@@ -1587,7 +1626,7 @@ fn cross_file_pass(
             if !uses_handle && !calls_wrapper {
                 return None;
             }
-            let facts = lang::extract(lang, &text).ok()?;
+            let facts = cache.facts(i, lang, &text)?;
             let mut findings = Vec::new();
             let mut fields = Vec::new();
             let mut defined = Vec::new();
@@ -1606,16 +1645,11 @@ fn cross_file_pass(
                 let (f2, d2) = wrappers::resolve(lang, rel, &facts, &wrappers, &ctx.calls);
                 findings.extend(f2);
                 fields.extend(d2);
-                // This file's functions around the wrappers it imports, and
-                // their calls here.
-                let outer =
+                // This file's functions around the wrappers it imports:
+                // wrappers of the next level.
+                let mut outer =
                     wrappers::outer_of_imported(lang, rel, &facts, &wrappers, &ctx.calls);
-                if !outer.is_empty() {
-                    let local = wrappers::Wrappers::new(outer, workspaces.clone());
-                    let (f3, d3) = wrappers::resolve(lang, rel, &facts, &local, &ctx.calls);
-                    findings.extend(f3);
-                    fields.extend(d3);
-                }
+                defined.append(&mut outer);
             }
             for w in &mut defined {
                 w.file = rel.to_string();
@@ -1627,37 +1661,56 @@ fn cross_file_pass(
         })
         .collect();
     let mut extra = Vec::with_capacity(results.len());
-    let mut through_handles: Vec<wrappers::Wrapper> = Vec::new();
+    // Every wrapper seen so far, so that a function found again at a later
+    // level (around two wrappers) is followed, and reported, once.
+    let mut known: BTreeSet<(String, String, u32, u16)> = wrappers
+        .all()
+        .iter()
+        .map(|w| (w.file.clone(), w.name.clone(), w.line, w.vendor))
+        .collect();
+    let mut next: Vec<wrappers::Wrapper> = Vec::new();
     for (o, defined) in results {
         if !o.found.is_empty() {
             extra.push(o);
         }
-        through_handles.extend(defined.into_iter().filter(|w| !wrappers.all().contains(w)));
+        next.extend(defined);
     }
-    if !through_handles.is_empty() {
-        // The call sites of wrappers made of handles (their functions were
-        // only seen above); resolved alone, so nothing is reported twice.
-        let mut more = wrappers::Wrappers::new(through_handles, workspaces);
+    // The call sites of wrappers only seen above (made of handles, or
+    // functions around another file's wrapper), resolved alone so that
+    // nothing is reported twice; the functions around those are the next
+    // level's, up to `CROSS_LEVELS` files away from the vendor call.
+    const CROSS_LEVELS: usize = 3;
+    for _ in 0..CROSS_LEVELS {
+        next.retain(|w| known.insert((w.file.clone(), w.name.clone(), w.line, w.vendor)));
+        if next.is_empty() {
+            break;
+        }
+        let mut more = wrappers::Wrappers::new(std::mem::take(&mut next), workspaces.clone());
         if !more.owners().is_empty() {
             more.set_types(&type_hierarchy(texts, &more.families()));
         }
-        if let Some(names) = Phase2Names::new(&[], &more) {
-            let families = more.families();
-            let last: Vec<Outcome> = texts
-                .par_files()
-                .filter_map(|(i, _)| {
-                    let (rel, lang, family, text) = candidate(texts, i, &families)?;
-                    let (_, called) = names.find(&text);
-                    if !called.iter().any(|n| more.may_call(family, rel, &text, n)) {
-                        return None;
-                    }
-                    let facts = lang::extract(lang, &text).ok()?;
-                    let (findings, fields) =
-                        wrappers::resolve(lang, rel, &facts, &more, &ctx.calls);
-                    (!findings.is_empty()).then(|| phase2_outcome(rel, findings, fields, ctx))
-                })
-                .collect();
-            extra.extend(last);
+        let Some(names) = Phase2Names::new(&[], &more) else {
+            break;
+        };
+        let families = more.families();
+        let level: Vec<(Option<Outcome>, Vec<wrappers::Wrapper>)> = texts
+            .par_files()
+            .filter_map(|(i, _)| {
+                let (rel, lang, family, text) = candidate(texts, i, &families)?;
+                let (_, called) = names.find(&text);
+                if !called.iter().any(|n| more.may_call(family, rel, &text, n)) {
+                    return None;
+                }
+                let facts = cache.facts(i, lang, &text)?;
+                let (findings, fields) = wrappers::resolve(lang, rel, &facts, &more, &ctx.calls);
+                let outer = wrappers::outer_of_imported(lang, rel, &facts, &more, &ctx.calls);
+                let o = (!findings.is_empty()).then(|| phase2_outcome(rel, findings, fields, ctx));
+                (o.is_some() || !outer.is_empty()).then_some((o, outer))
+            })
+            .collect();
+        for (o, outer) in level {
+            extra.extend(o);
+            next.extend(outer);
         }
     }
     extra.sort_by(|a, b| a.rel.cmp(&b.rel));

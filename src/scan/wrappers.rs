@@ -49,11 +49,20 @@
 //! (`map?.zoomToLocation(x)`), so it is matched by its name after the last
 //! dot, unless a bare call names a method of the caller's own class.
 //!
-//! Limits, on purpose: a wrapper of a wrapper is followed only when both
-//! are in the same file (across files, the outer function's call sites
-//! pass through a first-party function that sends nothing itself); every
-//! call of a wrapper is a call site, including the outer wrapper's own call
-//! of the inner one; methods of JS, Python and Go types around an SDK call
+//! Across files, a function that passes its parameters on to a wrapper it
+//! imports is a wrapper of its own file ([`outer_of_imported`], with the
+//! functions of that file around it), found when the pipeline reads the
+//! calls of the imported one; its calls are then resolved in every file
+//! like the first wrapper's, and the functions around it are the next
+//! level's, up to three files away from the vendor call (the pipeline's
+//! `CROSS_LEVELS`). Every level's calls are call sites, as the benchmark's
+//! labelling rule has it (a call that passes a person's data on towards a
+//! vendor, however many first-party functions lie between).
+//!
+//! Limits, on purpose: across files only functions are followed this way
+//! (a method of another file is reached through a receiver's type, not a
+//! name); every call of a wrapper is a call site, including the outer
+//! wrapper's own call of the inner one; methods of JS, Python and Go types around an SDK call
 //! are not followed (their receivers have no declared type); a parameter
 //! counts as forwarded when it is passed as it is (`props`, `...props`,
 //! `**props`), as one of its members (`options.email`), interpolated in a
@@ -1870,8 +1879,9 @@ pub fn resolve(
 /// file's wrapper in the places it forwards (`clearSpecific({ userId })`
 /// around an imported `captureException(error, { extra: { userId } })`),
 /// and functions that pass theirs on to those, a few levels deep
-/// ([`chain`]): wrappers of this file only (not exported), whose calls in
-/// this file [`resolve`] then reports. Their evidence names the whole
+/// ([`chain`]): wrappers of this file, whose calls the pipeline's next
+/// level resolves here and, when exported, in other files. Their evidence
+/// names the whole
 /// chain with the imported wrapper's place (`clearSpecific →
 /// captureException (utils/error.ts:3) → Sentry.captureException`).
 /// Functions only: methods of another file are called through receivers,
@@ -1920,10 +1930,11 @@ pub fn outer_of_imported(
         .map(|w| (w.name.as_str(), w.line, w.vendor))
         .collect();
     out.into_iter()
-        .filter(|((name, line, v), _)| *line != u32::MAX && !known.contains(&(name.as_str(), *line, *v)))
+        .filter(|((name, line, v), _)| {
+            *line != u32::MAX && !known.contains(&(name.as_str(), *line, *v))
+        })
         .map(|(_, mut w)| {
             w.file = rel.to_string();
-            w.exported = false;
             // `captureException → Sentry.x` names where captureException is
             // (a local name shadows an imported one, so the first match is it).
             let mut steps: Vec<String> = w.via.split(" → ").map(str::to_string).collect();

@@ -1708,3 +1708,161 @@ fn a_nested_function_calling_the_sdk_sends_what_its_factorys_callers_pass() {
         ])
     );
 }
+
+// ---------------------------------------------------------------------------
+// Wrappers of another file's wrapper, level after level across files
+
+const LEVEL_ERROR_TS: &str = r#"import * as Sentry from "@sentry/nextjs";
+
+export function captureException(error: unknown, context?: { extra?: Record<string, unknown> }) {
+  Sentry.captureException(error, context);
+}
+"#;
+
+const LEVEL_MESSAGES_TS: &str = r#"import { captureException } from "@/lib/error";
+
+export async function clearErrors({ userId, kinds }: { userId: string; kinds: string[] }) {
+  try {
+    await store(userId, kinds);
+  } catch (error) {
+    captureException(error, { extra: { userId, kinds } });
+  }
+}
+
+export async function clearDisconnected({ userId }: { userId: string }) {
+  await clearErrors({ userId, kinds: ["disconnected"] });
+}
+
+// Passes no one's data on: not a wrapper, and its call is no call site.
+export async function clearAll() {
+  await clearErrors({ userId: "system", kinds: [] });
+}
+
+async function store(id: string, kinds: string[]) {}
+"#;
+
+const LEVEL_SETTINGS_TS: &str = r#"import { clearDisconnected, clearAll } from "@/utils/messages";
+
+export async function saveSettings(user: { id: string }) {
+  // clearDisconnected({ userId: user.email }) in a comment is no call
+  await clearDisconnected({ userId: user.id });
+}
+
+export async function reset() {
+  await clearAll();
+}
+"#;
+
+const LEVEL_ROUTE_TS: &str = r#"import { saveSettings } from "@/utils/settings";
+
+export async function POST(request: Request) {
+  const user = await currentUser(request);
+  await saveSettings(user);
+  return new Response(null, { status: 204 });
+}
+
+async function currentUser(request: Request) {
+  return { id: "u1" };
+}
+"#;
+
+const LEVEL_SETTINGS_TEST_TS: &str = r#"import { saveSettings } from "@/utils/settings";
+
+test("saves", async () => {
+  await saveSettings({ id: "fixture-user" });
+});
+"#;
+
+#[test]
+fn a_function_around_another_files_wrapper_is_one_too_and_so_are_the_functions_around_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "package.json",
+        r#"{"dependencies":{"@sentry/nextjs":"8.0.0","next":"15.0.0"}}"#,
+    );
+    write(
+        root,
+        "tsconfig.json",
+        r#"{"compilerOptions":{"paths":{"@/*":["./*"]}}}"#,
+    );
+    write(root, "lib/error.ts", LEVEL_ERROR_TS);
+    write(root, "utils/messages.ts", LEVEL_MESSAGES_TS);
+    write(root, "utils/settings.ts", LEVEL_SETTINGS_TS);
+    write(root, "app/api/settings/route.ts", LEVEL_ROUTE_TS);
+    write(root, "utils/settings.test.ts", LEVEL_SETTINGS_TEST_TS);
+    let r = run(root);
+    // The user id at every level: the wrapper's own call (messages.ts:7),
+    // the same file's function around it (:12), another file's function
+    // around that (settings.ts:5), and the route that passes the user on
+    // (route.ts:5, the id the chain reads). Not `clearAll`'s literal, not
+    // the comment, not the test.
+    assert_eq!(
+        call_fields(&r, "sentry"),
+        s(&[
+            "user.unique_id app/api/settings/route.ts:5",
+            "user.unique_id utils/messages.ts:12",
+            "user.unique_id utils/messages.ts:7",
+            "user.unique_id utils/settings.ts:5",
+        ])
+    );
+    let calls = calls(&r, "sentry");
+    assert!(
+        calls.contains(&"utils/settings.test.ts:4 test".to_string()),
+        "{calls:?}"
+    );
+    assert!(
+        !calls.iter().any(|c| c.starts_with("utils/settings.ts:9")),
+        "{calls:?}"
+    );
+    // The evidence names the chain, with the place of each imported step
+    // and, last, of the function called.
+    assert_eq!(
+        call_text(&r, "sentry", "app/api/settings/route.ts", 5),
+        "saveSettings → clearDisconnected (utils/messages.ts:11) → clearErrors → \
+         captureException (lib/error.ts:3) → Sentry.captureException \
+         (utils/settings.ts:3): saveSettings(user)"
+    );
+}
+
+#[test]
+fn a_python_function_around_another_modules_wrapper_is_one_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "requirements.txt", "posthog==3.0.0\nDjango==5.0\n");
+    write(
+        root,
+        "app/analytics.py",
+        "import posthog\n\n\ndef identify(user_id, email):\n    posthog.identify(user_id, {\"email\": email})\n",
+    );
+    write(
+        root,
+        "app/accounts/signup.py",
+        "from app.analytics import identify\n\n\ndef finish_signup(account):\n    identify(account.id, account.email)\n\n\ndef welcome(user):\n    finish_signup(user)\n",
+    );
+    write(
+        root,
+        "app/views/signup.py",
+        "from app.accounts.signup import welcome\n\n\ndef post(request):\n    welcome(request.user)\n    # welcome(request.user) in a comment is no call\n",
+    );
+    let r = run(root);
+    let at = |file: &str, line: u32| {
+        call_fields(&r, "posthog")
+            .into_iter()
+            .filter(|f| f.ends_with(&format!(" {file}:{line}")))
+            .map(|f| f.split(' ').next().unwrap().to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    // Two levels above the wrapper, in a third module: the person the view
+    // passes on is identified by id and email.
+    for (file, line) in [("app/accounts/signup.py", 9), ("app/views/signup.py", 5)] {
+        assert!(
+            at(file, line).contains("user.contact.email")
+                && at(file, line).contains("user.unique_id"),
+            "{file}:{line}: {:?}",
+            call_fields(&r, "posthog")
+        );
+    }
+    assert!(at("app/views/signup.py", 6).is_empty());
+}
