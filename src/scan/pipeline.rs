@@ -1462,7 +1462,7 @@ struct FactsCache {
 }
 
 impl FactsCache {
-    const BUDGET: usize = 24 << 20;
+    const BUDGET: usize = 4 << 20;
 
     fn new() -> FactsCache {
         FactsCache {
