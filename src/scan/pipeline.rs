@@ -1678,7 +1678,8 @@ fn cross_file_pass(
     // The call sites of wrappers only seen above (made of handles, or
     // functions around another file's wrapper), resolved alone so that
     // nothing is reported twice; the functions around those are the next
-    // level's, up to `CROSS_LEVELS` files away from the vendor call.
+    // level's: `CROSS_LEVELS` passes at most, though the chains stop at
+    // `wrappers::MAX_LEVEL` (a wrapper found here is at least level 2).
     const CROSS_LEVELS: usize = 3;
     for _ in 0..CROSS_LEVELS {
         next.retain(|w| known.insert((w.file.clone(), w.name.clone(), w.line, w.vendor)));

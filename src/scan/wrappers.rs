@@ -54,16 +54,18 @@
 //! functions of that file around it), found when the pipeline reads the
 //! calls of the imported one; its calls are then resolved in every file
 //! like the first wrapper's, and the functions around it are the next
-//! level's, up to three files away from the vendor call (the pipeline's
-//! `CROSS_LEVELS`). Every level's calls are call sites, as the benchmark's
+//! level's. Every level's calls are call sites, as the benchmark's
 //! labelling rule has it (a call that passes a person's data on towards a
-//! vendor, however many first-party functions lie between).
+//! vendor through first-party functions), up to [`MAX_LEVEL`]: the
+//! vendor's own call is level 0, a wrapper's callers level 1, theirs level
+//! 2, and calls further than level 4 are not followed.
 //!
 //! Limits, on purpose: across files only functions are followed this way
 //! (a method of another file is reached through a receiver's type, not a
 //! name); every call of a wrapper is a call site, including the outer
-//! wrapper's own call of the inner one; methods of JS, Python and Go types around an SDK call
-//! are not followed (their receivers have no declared type); a parameter
+//! wrapper's own call of the inner one; methods of JS, Python and Go types
+//! around an SDK call are not followed (their receivers have no declared
+//! type); a parameter
 //! counts as forwarded when it is passed as it is (`props`, `...props`,
 //! `**props`), as one of its members (`options.email`), interpolated in a
 //! string, or as one alternative of a choice (`test ? "qa@example.com" :
@@ -1895,11 +1897,11 @@ pub fn resolve(
 /// file's wrapper in the places it forwards (`clearSpecific({ userId })`
 /// around an imported `captureException(error, { extra: { userId } })`),
 /// and functions that pass theirs on to those, a few levels deep
-/// ([`chain`]): wrappers of this file, whose calls the pipeline's next
-/// level resolves here and, when exported, in other files. Their evidence
-/// names the whole
-/// chain with the imported wrapper's place (`clearSpecific →
-/// captureException (utils/error.ts:3) → Sentry.captureException`).
+/// ([`chain`], to [`MAX_LEVEL`]): wrappers of this file, whose calls the
+/// pipeline's next level resolves here and, when exported, in other files.
+/// Their evidence names the whole chain with the imported wrapper's place
+/// (`clearSpecific → captureException (utils/error.ts:3) →
+/// Sentry.captureException`).
 /// Functions only: methods of another file are called through receivers,
 /// not by a name [`chain`] can match.
 pub fn outer_of_imported(
