@@ -189,6 +189,10 @@ pub struct Wrapper {
     /// The line of the function it is defined in (see
     /// [`FunctionDef::within`]): only that function's body calls it.
     pub within: Option<u32>,
+    /// How far from the vendor call its calls are: 1 for a function that
+    /// makes the vendor call (its callers are level 1), one more for each
+    /// wrapper in between (at most [`MAX_LEVEL`]).
+    pub level: u8,
 }
 
 impl Wrapper {
@@ -215,6 +219,7 @@ impl Wrapper {
             extension: false,
             request: false,
             within: f.within,
+            level: 1,
         }
     }
 
@@ -719,7 +724,7 @@ fn chain(
                     }
                     // Its callers would be one level further than the
                     // deepest followed.
-                    if levels(&w.via) >= MAX_LEVEL {
+                    if usize::from(w.level) >= MAX_LEVEL {
                         continue;
                     }
                     let key = (f.name.clone(), f.line, w.vendor);
@@ -729,6 +734,7 @@ fn chain(
                         let owner = f.owner.clone().filter(|_| methods);
                         Wrapper {
                             request: w.request,
+                            level: w.level + 1,
                             ..Wrapper::of(f, w.family, w.vendor, via, owner)
                         }
                     });
@@ -740,12 +746,6 @@ fn chain(
             break;
         }
     }
-}
-
-/// How far from the vendor call the calls of a wrapper are, by the steps of
-/// its `via`: 1 for `posthog.capture`, 2 for `capture → posthog.capture`.
-pub fn levels(via: &str) -> usize {
-    via.split(" → ").count()
 }
 
 /// The deepest level whose calls are call sites: the vendor's own call is
