@@ -69,6 +69,40 @@ pub struct Specs {
     pub ids: Vec<String>,
 }
 
+/// What a file sees of other files of the application (see
+/// `wrappers::Handle`): vendor clients and the factories that return them,
+/// by the local names they are imported under, and functions a client made
+/// (`publishAiCall`, made by `tb.buildIngestEndpoint`), by local name → the
+/// vendor method that made them.
+#[derive(Debug, Default, Clone)]
+pub struct Seed {
+    /// Local names bound to vendors.
+    pub bound: BTreeMap<String, BTreeSet<VendorIx>>,
+    /// Local names of functions a vendor's client made → that method.
+    pub endpoints: BTreeMap<String, String>,
+}
+
+impl Seed {
+    /// True when the file sees nothing of other files.
+    pub fn is_empty(&self) -> bool {
+        self.bound.is_empty() && self.endpoints.is_empty()
+    }
+
+    /// The file's own endpoints ([`endpoints`]) and the seeded ones, as
+    /// callees that match the method that made them (`publishAiCall` →
+    /// `publishAiCall.buildIngestEndpoint`, whose root the seed binds).
+    pub(crate) fn with_endpoints(
+        &self,
+        mut made: BTreeMap<String, String>,
+    ) -> BTreeMap<String, String> {
+        for (local, method) in &self.endpoints {
+            made.entry(local.clone())
+                .or_insert_with(|| format!("{local}.{method}"));
+        }
+        made
+    }
+}
+
 /// A field seen at a vendor's call site, before the file is known.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CallField {
@@ -713,7 +747,7 @@ pub fn detect(
     if bound.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    match_calls(facts, &bound, specs, |_| true)
+    match_calls(facts, &bound, specs, &Seed::default(), |_| true)
 }
 
 /// Every call of the file (each once) that `keep` accepts, matched against
@@ -722,6 +756,7 @@ fn match_calls(
     facts: &FileFacts,
     bound: &BTreeMap<String, BTreeSet<VendorIx>>,
     specs: &Specs,
+    seed: &Seed,
     keep: impl Fn(&Call) -> bool,
 ) -> (Vec<Finding>, Vec<CallField>) {
     let mut findings = Vec::new();
@@ -729,7 +764,7 @@ fn match_calls(
     let calls = facts.all_calls();
     let built = builders(facts);
     let renamed = aliases(facts);
-    let made = endpoints(facts, bound, specs, &renamed);
+    let made = seed.with_endpoints(endpoints(facts, bound, specs, &renamed));
     let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
     for call in calls {
         if !seen.insert((call.line, call.callee.as_str())) || !keep(call) {
@@ -753,16 +788,17 @@ pub(crate) fn detect_seeded(
     facts: &FileFacts,
     index: &Index,
     specs: &Specs,
-    seed: BTreeMap<String, BTreeSet<VendorIx>>,
+    seed: &Seed,
 ) -> (Vec<Finding>, Vec<CallField>) {
     if seed.is_empty() {
         return (Vec::new(), Vec::new());
     }
     let own = bound_names(lang, facts, index);
-    let bound = bound_names_from(lang, facts, index, seed);
-    match_calls(facts, &bound, specs, |call| {
+    let bound = bound_names_from(lang, facts, index, seed.bound.clone());
+    match_calls(facts, &bound, specs, seed, |call| {
         let callee = dotted(&call.callee);
-        receiver(&callee, &bound) != receiver(&callee, &own)
+        seed.endpoints.contains_key(callee.as_str())
+            || receiver(&callee, &bound) != receiver(&callee, &own)
     })
 }
 
@@ -832,12 +868,22 @@ pub(crate) fn endpoints(
         return out;
     }
     let calls: Vec<&Call> = facts.all_calls().collect();
-    for b in &facts.bindings {
+    for (i, b) in facts.bindings.iter().enumerate() {
         if b.name.contains('.') || out.contains_key(&b.name) {
             continue;
         }
+        // The maker is on the binding's line, or on one of the next two
+        // when the value is a conditional (`const publish = tb\n ?
+        // tb.buildIngestEndpoint({...})\n : () => {}`), before the next
+        // binding.
+        let next = facts.bindings[i + 1..]
+            .iter()
+            .map(|n| n.line)
+            .find(|&l| l > b.line)
+            .unwrap_or(u32::MAX);
         let made = calls.iter().find(|c| {
-            c.line == b.line
+            (b.line..=b.line.saturating_add(2)).contains(&c.line)
+                && c.line < next
                 && dotted(&c.callee)
                     .strip_prefix(b.root.as_str())
                     .is_some_and(|rest| rest.starts_with('.'))

@@ -1233,7 +1233,14 @@ fn source_findings(
         }
         out.wrappers = wrappers::defined(lang, &facts, &ctx.index, &ctx.calls);
         wrappers::mark_extensions(&mut out.wrappers, text);
-        out.handles = wrappers::handles(lang, &facts, &ctx.index, text);
+        out.handles = wrappers::handles(
+            lang,
+            &facts,
+            &ctx.index,
+            &ctx.calls,
+            text,
+            &calls::Seed::default(),
+        );
     }
     let has = |role: Role| {
         hits.iter()
@@ -1538,7 +1545,11 @@ impl Phase2Names {
             let Some(after) = text.get(m.end()..) else {
                 continue;
             };
-            if self.handle[k] && (after.starts_with('.') || after.starts_with("?.")) {
+            // A client's member (`resend.`), or a factory or a function a
+            // client made, called (`getTinybird(`, `publishAiCall(`).
+            if self.handle[k]
+                && (after.starts_with('.') || after.starts_with("?.") || after.starts_with('('))
+            {
                 used.insert(self.names[k].as_str());
             }
             if self.wrapper[k] {
@@ -1611,7 +1622,8 @@ fn cross_file_pass(
         return Vec::new();
     };
     let cache = FactsCache::new();
-    let results: Vec<(Outcome, Vec<wrappers::Wrapper>)> = texts
+    #[allow(clippy::type_complexity)]
+    let results: Vec<(Outcome, Vec<wrappers::Wrapper>, Vec<wrappers::Handle>)> = texts
         .par_files()
         .filter_map(|(i, _)| {
             let (rel, lang, family, text) = candidate(texts, i, &families)?;
@@ -1630,16 +1642,13 @@ fn cross_file_pass(
             let mut findings = Vec::new();
             let mut fields = Vec::new();
             let mut defined = Vec::new();
+            let mut made = Vec::new();
             if uses_handle {
-                let seed = wrappers::handle_seed(lang, rel, &facts, &handles, &workspaces);
-                if !seed.is_empty() {
-                    let (f2, d2) =
-                        calls::detect_seeded(lang, &facts, &ctx.index, &ctx.calls, seed.clone());
-                    findings.extend(f2);
-                    fields.extend(d2);
-                    defined = wrappers::defined_with(lang, &facts, &ctx.index, &ctx.calls, seed);
-                    wrappers::mark_extensions(&mut defined, &text);
-                }
+                let seen = seeded(lang, rel, &facts, &text, &handles, &workspaces, ctx);
+                findings = seen.findings;
+                fields = seen.fields;
+                defined = seen.wrappers;
+                made = seen.handles;
             }
             if calls_wrapper {
                 let (f2, d2) = wrappers::resolve(lang, rel, &facts, &wrappers, &ctx.calls);
@@ -1654,10 +1663,10 @@ fn cross_file_pass(
             for w in &mut defined {
                 w.file = rel.to_string();
             }
-            if findings.is_empty() && defined.is_empty() {
+            if findings.is_empty() && defined.is_empty() && made.is_empty() {
                 return None;
             }
-            Some((phase2_outcome(rel, findings, fields, ctx), defined))
+            Some((phase2_outcome(rel, findings, fields, ctx), defined, made))
         })
         .collect();
     let mut extra = Vec::with_capacity(results.len());
@@ -1669,11 +1678,67 @@ fn cross_file_pass(
         .map(|w| (w.file.clone(), w.name.clone(), w.line, w.vendor))
         .collect();
     let mut next: Vec<wrappers::Wrapper> = Vec::new();
-    for (o, defined) in results {
+    let mut made: Vec<wrappers::Handle> = Vec::new();
+    for (o, defined, handles) in results {
         if !o.found.is_empty() {
             extra.push(o);
         }
         next.extend(defined);
+        made.extend(handles);
+    }
+    // Handles made of other files' handles (a client a factory returns,
+    // a function that client made: `const tb = getTinybird(); export const
+    // publishAiCall = tb.buildIngestEndpoint(...)`), and their users, up
+    // to `HANDLE_ROUNDS` steps away from the file that imports the SDK.
+    const HANDLE_ROUNDS: usize = 2;
+    let mut seen_handles: BTreeSet<(String, String)> = handles
+        .iter()
+        .map(|h| (h.file.clone(), h.name.clone()))
+        .collect();
+    let no_wrappers = wrappers::Wrappers::new(Vec::new(), workspaces.clone());
+    for _ in 0..HANDLE_ROUNDS {
+        made.retain(|h| seen_handles.insert((h.file.clone(), h.name.clone())));
+        if made.is_empty() {
+            break;
+        }
+        made.sort();
+        let handles = std::mem::take(&mut made);
+        let Some(names) = Phase2Names::new(&handles, &no_wrappers) else {
+            break;
+        };
+        let families: BTreeSet<wrappers::Family> = handles.iter().map(|h| h.family).collect();
+        let round: Vec<(Outcome, Vec<wrappers::Wrapper>, Vec<wrappers::Handle>)> = texts
+            .par_files()
+            .filter_map(|(i, _)| {
+                let (rel, lang, family, text) = candidate(texts, i, &families)?;
+                let (used, _) = names.find(&text);
+                let uses = handles.iter().any(|h| {
+                    used.contains(h.name.as_str())
+                        && wrappers::may_use(h, family, rel, &text, &workspaces)
+                });
+                if !uses {
+                    return None;
+                }
+                let facts = cache.facts(i, lang, &text)?;
+                let seen = seeded(lang, rel, &facts, &text, &handles, &workspaces, ctx);
+                let mut defined = seen.wrappers;
+                for w in &mut defined {
+                    w.file = rel.to_string();
+                }
+                Some((
+                    phase2_outcome(rel, seen.findings, seen.fields, ctx),
+                    defined,
+                    seen.handles,
+                ))
+            })
+            .collect();
+        for (o, defined, handles) in round {
+            if !o.found.is_empty() {
+                extra.push(o);
+            }
+            next.extend(defined);
+            made.extend(handles);
+        }
     }
     // The call sites of wrappers only seen above (made of handles, or
     // functions around another file's wrapper), resolved alone so that
@@ -1716,6 +1781,53 @@ fn cross_file_pass(
     }
     extra.sort_by(|a, b| a.rel.cmp(&b.rel));
     extra
+}
+
+/// What a file makes of other files' handles.
+struct Seeded {
+    findings: Vec<Finding>,
+    fields: Vec<calls::CallField>,
+    /// Its functions around the handles' calls.
+    wrappers: Vec<wrappers::Wrapper>,
+    /// Its own handles made of them (`file` set).
+    handles: Vec<wrappers::Handle>,
+}
+
+/// The calls a file at `rel` makes on the `handles` it sees
+/// ([`calls::detect_seeded`]), its functions around those
+/// ([`wrappers::defined_with`]), and the handles it makes of them for
+/// others ([`wrappers::handles`]).
+fn seeded(
+    lang: Lang,
+    rel: &str,
+    facts: &lang::FileFacts,
+    text: &str,
+    handles: &[wrappers::Handle],
+    workspaces: &wrappers::Workspaces,
+    ctx: &Ctx,
+) -> Seeded {
+    let seed = wrappers::handle_seed(lang, rel, facts, handles, workspaces);
+    if seed.is_empty() {
+        return Seeded {
+            findings: Vec::new(),
+            fields: Vec::new(),
+            wrappers: Vec::new(),
+            handles: Vec::new(),
+        };
+    }
+    let (findings, fields) = calls::detect_seeded(lang, facts, &ctx.index, &ctx.calls, &seed);
+    let mut defined = wrappers::defined_with(lang, facts, &ctx.index, &ctx.calls, &seed);
+    wrappers::mark_extensions(&mut defined, text);
+    let mut made = wrappers::handles(lang, facts, &ctx.index, &ctx.calls, text, &seed);
+    for h in &mut made {
+        h.file = rel.to_string();
+    }
+    Seeded {
+        findings,
+        fields,
+        wrappers: defined,
+        handles: made,
+    }
 }
 
 /// The file's HTTP requests to vendor hosts ([`http::detect`]); in

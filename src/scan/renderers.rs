@@ -422,6 +422,7 @@ fn forwarded_params(
                 key: None,
                 member: None,
                 read: None,
+                unless: None,
             });
         }
     }

@@ -152,6 +152,26 @@ pub struct Forward {
     /// a call site that passes an object it cannot see into
     /// (`identifyAccount(account)`) sends that member of it.
     pub read: Option<String>,
+    /// For a fallback (`userId: userId ?? email` sends `email` only where
+    /// there is no `userId`), the parameter preferred to it: a call site
+    /// that passes that one does not send this one.
+    pub unless: Option<Box<Forward>>,
+}
+
+impl Forward {
+    /// The parameter `p` passed as it is, nothing more known of it.
+    fn of_param(p: Param<'_>) -> Forward {
+        Forward {
+            index: p.index,
+            name: p.member.unwrap_or(p.name).to_string(),
+            event_name: false,
+            implies: None,
+            key: None,
+            member: p.member.map(str::to_string),
+            read: None,
+            unless: None,
+        }
+    }
 }
 
 /// A first-party function that forwards a parameter to a vendor call.
@@ -380,7 +400,7 @@ fn bare_name(expr: &str) -> &str {
 
 /// The wrappers defined in one file (`file` left empty).
 pub fn defined(lang: Lang, facts: &FileFacts, index: &Index, specs: &calls::Specs) -> Vec<Wrapper> {
-    defined_with(lang, facts, index, specs, BTreeMap::new())
+    defined_with(lang, facts, index, specs, &calls::Seed::default())
 }
 
 /// [`defined`], where the file also uses other files' handles under the
@@ -390,7 +410,7 @@ pub fn defined_with(
     facts: &FileFacts,
     index: &Index,
     specs: &calls::Specs,
-    seed: BTreeMap<String, BTreeSet<VendorIx>>,
+    seed: &calls::Seed,
 ) -> Vec<Wrapper> {
     let Some(family) = Family::of(lang) else {
         return Vec::new();
@@ -398,7 +418,7 @@ pub fn defined_with(
     if facts.functions.is_empty() {
         return Vec::new();
     }
-    let bound = calls::bound_names_from(lang, facts, index, seed);
+    let bound = calls::bound_names_from(lang, facts, index, seed.bound.clone());
     if bound.is_empty() {
         return Vec::new();
     }
@@ -407,7 +427,7 @@ pub fn defined_with(
     // declared type to match the method's class against.
     let methods = family.typed();
     let renamed = calls::aliases(facts);
-    let made = calls::endpoints(facts, &bound, specs, &renamed);
+    let made = seed.with_endpoints(calls::endpoints(facts, &bound, specs, &renamed));
     for f in facts
         .functions
         .iter()
@@ -530,6 +550,7 @@ fn request_forwards(
             key: key.map(str::to_string),
             member: p.member.map(str::to_string),
             read: None,
+            unless: None,
         });
     };
     for (i, arg) in call.args.iter().enumerate() {
@@ -613,6 +634,7 @@ fn url_forwards(f: &FunctionDef, call: &Call, url_at: usize, params: &[Param<'_>
         key: Some(key.to_string()),
         member: p.member.map(str::to_string),
         read: None,
+        unless: None,
     };
     let mut out = Vec::new();
     for (key, name) in super::classify::interpolations(&url.expr) {
@@ -692,6 +714,18 @@ fn chain(
                     let mut forwards = Vec::new();
                     let mut carries = w.carries.clone();
                     for fw in &w.forwards {
+                        // A fallback (`userId ?? email`) is passed on only
+                        // where this call leaves its preferred parameter
+                        // to this function's own callers.
+                        let unless = match preferred_arg(call, fw) {
+                            None => None,
+                            Some(a) => match forward_of(a, &params) {
+                                Some(q) if is_param(&a.expr, q.name) => {
+                                    Some(Box::new(Forward::of_param(q)))
+                                }
+                                _ => continue,
+                            },
+                        };
                         for arg in call.args.iter().filter(|a| forwarded(a, fw)) {
                             let whole = is_whole(arg, fw);
                             // A value a payload method builds elsewhere
@@ -711,6 +745,7 @@ fn chain(
                                     } else {
                                         None
                                     },
+                                    unless: unless.clone(),
                                 }),
                                 // What a nested function reads of the
                                 // function it is in is that function's.
@@ -904,6 +939,28 @@ fn alternative(expr: &str, name: &str) -> bool {
         .any(|part| part == name || part.strip_prefix('$') == Some(name))
 }
 
+/// The parameter `expr` prefers to `name` when it is `other ?? name` or
+/// `other || name` (`userId ?? email`): `name` is only sent where `other`
+/// is absent.
+fn preferred<'p>(expr: &str, name: &str, params: &[Param<'p>]) -> Option<Param<'p>> {
+    let (left, right) = expr.split_once("??").or_else(|| expr.split_once("||"))?;
+    if !is_param(right.trim(), name) {
+        return None;
+    }
+    let left = left.trim();
+    params
+        .iter()
+        .copied()
+        .find(|q| q.name != name && is_param(left, q.name))
+}
+
+/// The argument of `call` that passes the parameter `fw` is a fallback
+/// for ([`Forward::unless`]), if it passes one: then `fw` is not sent.
+fn preferred_arg<'c>(call: &'c Call, fw: &Forward) -> Option<&'c Arg> {
+    let u = fw.unless.as_deref()?;
+    call.args.iter().find(|a| forwarded(a, u))
+}
+
 /// The parameters a vendor call receives as they are.
 fn forwards_of(call: &Call, callee: &str, spec: &CallSpec, params: &[Param<'_>]) -> Vec<Forward> {
     let event_call = calls::sends_events(callee);
@@ -931,6 +988,7 @@ fn forwards_of(call: &Call, callee: &str, spec: &CallSpec, params: &[Param<'_>])
                 key: arg.key.clone(),
                 member,
                 read: None,
+                unless: preferred(&arg.expr, name, params).map(|q| Box::new(Forward::of_param(q))),
             });
         } else {
             for arg in call
@@ -953,6 +1011,7 @@ fn forwards_of(call: &Call, callee: &str, spec: &CallSpec, params: &[Param<'_>])
                     key: None,
                     member: member.clone(),
                     read: read_off(&arg.expr, name),
+                    unless: None,
                 });
             }
         }
@@ -1263,23 +1322,67 @@ pub struct Handle {
     pub file: String,
     /// The vendors it is bound to.
     pub vendors: BTreeSet<VendorIx>,
+    /// For a function a client made (`export const publishAiCall =
+    /// tb.buildIngestEndpoint({...})`), the vendor method that made it:
+    /// calling it is calling that method.
+    pub made_by: Option<String>,
 }
 
-/// The handles a file defines (`file` left empty). `text` is the file's
-/// source, read for where each binding sits (`export const`, module level).
-pub fn handles(lang: Lang, facts: &FileFacts, index: &Index, text: &str) -> Vec<Handle> {
+/// The handles a file defines (`file` left empty), seeing other files'
+/// handles under the names of `seed` ([`handle_seed`]). `text` is the
+/// file's source, read for where each binding sits (`export const`, module
+/// level) and for what a factory returns. Besides clients, in JS/TS and
+/// Python: a function a client made, and a factory, an exported function
+/// that returns a client (`export const getTinybird = () => { ...; return
+/// tb; }`), whose result is the client where it is called.
+pub fn handles(
+    lang: Lang,
+    facts: &FileFacts,
+    index: &Index,
+    specs: &calls::Specs,
+    text: &str,
+    seed: &calls::Seed,
+) -> Vec<Handle> {
     let Some(family) = Family::of(lang).filter(|f| !f.typed() || *f == RUBY) else {
         return Vec::new();
     };
     if facts.bindings.is_empty() {
         return Vec::new();
     }
-    let bound = calls::bound_names(lang, facts, index);
+    let bound = calls::bound_names_from(lang, facts, index, seed.bound.clone());
     if bound.is_empty() {
         return Vec::new();
     }
+    let made = seed.with_endpoints(calls::endpoints(
+        facts,
+        &bound,
+        specs,
+        &calls::aliases(facts),
+    ));
     let lines: Vec<&str> = text.lines().collect();
     let mut out: BTreeMap<&str, Handle> = BTreeMap::new();
+    if matches!(family, Family::Js | Family::Python) {
+        for f in facts
+            .functions
+            .iter()
+            .filter(|f| f.exported && f.owner.is_none() && f.within.is_none())
+        {
+            let vendors: BTreeSet<VendorIx> = returned_names(&lines, f.line, family)
+                .filter_map(|n| bound.get(n))
+                .flatten()
+                .copied()
+                .collect();
+            if !vendors.is_empty() && !seed.bound.contains_key(&f.name) {
+                out.entry(f.name.as_str()).or_insert_with(|| Handle {
+                    name: f.name.clone(),
+                    family,
+                    file: String::new(),
+                    vendors,
+                    made_by: None,
+                });
+            }
+        }
+    }
     for b in &facts.bindings {
         let plain = !b.name.is_empty()
             && b.name
@@ -1299,16 +1402,54 @@ pub fn handles(lang: Lang, facts: &FileFacts, index: &Index, text: &str) -> Vec<
             RUBY => ruby_global_constant(&lines, at, &b.name),
             Family::Jvm | Family::Other(_) => false,
         };
-        if shared {
+        if shared && !seed.bound.contains_key(&b.name) {
+            let made_by = made
+                .get(&b.name)
+                .and_then(|maker| maker.split_once('.'))
+                .map(|(_, method)| method.to_string());
             out.entry(b.name.as_str()).or_insert_with(|| Handle {
                 name: b.name.clone(),
                 family,
                 file: String::new(),
                 vendors: vendors.clone(),
+                made_by,
             });
         }
     }
     out.into_values().collect()
+}
+
+/// The plain names the function defined on 1-based `line` returns
+/// (`return tb;`), read from the text: up to its end, the next line
+/// that closes a block at the margin (JS) or is no deeper than the `def`
+/// (Python), within 300 lines.
+fn returned_names<'t>(
+    lines: &'t [&'t str],
+    line: u32,
+    family: Family,
+) -> impl Iterator<Item = &'t str> + 't {
+    let start = usize::try_from(line)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(1);
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let margin = lines.get(start).map_or(0, |l| indent(l));
+    lines
+        .iter()
+        .skip(start.saturating_add(1))
+        .take(300)
+        .take_while(move |l| match family {
+            Family::Python => l.trim().is_empty() || indent(l) > margin,
+            _ => !(indent(l) <= margin && l.trim_start().starts_with('}')),
+        })
+        .filter_map(|l| {
+            let rest = l.trim().strip_prefix("return ")?;
+            let name = rest.trim_end_matches([';', ' ']);
+            (!name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '$'))
+            .then_some(name)
+        })
 }
 
 /// Ruby's family: its constants are the one kind of handle it has.
@@ -1397,21 +1538,46 @@ fn go_package_level(lines: &[&str], at: usize) -> bool {
         .is_some_and(|l| l.trim_end().starts_with("var ("))
 }
 
-/// The local names under which a file sees other files' handles: imported
-/// by name (`import { resend } from "./client"`, `import { resend as r }`,
-/// `from app.clients import stripe_client`), or, in Go, any handle of the
-/// file's own package (folder).
+/// What a file sees of other files' handles ([`handle_names`]): the
+/// vendors of each local name, and the method that made each function
+/// handle.
 pub fn handle_seed(
     lang: Lang,
     rel: &str,
     facts: &FileFacts,
     handles: &[Handle],
     workspaces: &Workspaces,
-) -> BTreeMap<String, BTreeSet<VendorIx>> {
-    let mut seed: BTreeMap<String, BTreeSet<VendorIx>> = BTreeMap::new();
+) -> calls::Seed {
+    let mut out = calls::Seed::default();
     let Some(family) = Family::of(lang) else {
-        return seed;
+        return out;
     };
+    for (local, seen) in handle_names(family, rel, facts, handles, workspaces) {
+        for h in seen {
+            out.bound
+                .entry(local.clone())
+                .or_default()
+                .extend(h.vendors.iter().copied());
+            if let Some(m) = &h.made_by {
+                out.endpoints.insert(local.clone(), m.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The handles a file at `rel` sees, by the local names it sees them
+/// under: imported by name (`import { resend } from "./client"`, `import {
+/// resend as r }`, `from app.clients import stripe_client`), any handle of
+/// the file's own Go package (folder), and Ruby's global constants.
+fn handle_names<'h>(
+    family: Family,
+    rel: &str,
+    facts: &FileFacts,
+    handles: &'h [Handle],
+    workspaces: &Workspaces,
+) -> BTreeMap<String, Vec<&'h Handle>> {
+    let mut seed: BTreeMap<String, Vec<&'h Handle>> = BTreeMap::new();
     let own: Vec<&Handle> = handles
         .iter()
         .filter(|h| h.family == family && h.file != rel)
@@ -1421,39 +1587,31 @@ pub fn handle_seed(
     }
     if family == RUBY {
         // Global constants: every file sees them.
-        for h in &own {
-            seed.entry(h.name.clone())
-                .or_default()
-                .extend(h.vendors.iter().copied());
+        for h in own {
+            seed.entry(h.name.clone()).or_default().push(h);
         }
         return seed;
     }
     if family == Family::Go {
-        for h in own.iter().filter(|h| dir_of(&h.file) == dir_of(rel)) {
-            seed.entry(h.name.clone())
-                .or_default()
-                .extend(h.vendors.iter().copied());
+        for h in own.into_iter().filter(|h| dir_of(&h.file) == dir_of(rel)) {
+            seed.entry(h.name.clone()).or_default().push(h);
         }
         return seed;
     }
     for imp in &facts.imports {
-        for h in &own {
+        for &h in &own {
             if !names_module(family, rel, &imp.module, &h.file, workspaces) {
                 continue;
             }
             for (original, alias) in &imp.renamed {
                 if original == &h.name {
-                    seed.entry(alias.clone())
-                        .or_default()
-                        .extend(h.vendors.iter().copied());
+                    seed.entry(alias.clone()).or_default().push(h);
                 }
             }
             if imp.bindings.iter().any(|b| b.trim() == h.name)
                 && !imp.renamed.iter().any(|(o, _)| o == &h.name)
             {
-                seed.entry(h.name.clone())
-                    .or_default()
-                    .extend(h.vendors.iter().copied());
+                seed.entry(h.name.clone()).or_default().push(h);
             }
         }
     }
@@ -1875,7 +2033,7 @@ pub fn resolve(
             });
             for arg in &call.args {
                 for fw in &w.forwards {
-                    if forwarded(arg, fw) {
+                    if forwarded(arg, fw) && preferred_arg(call, fw).is_none() {
                         field_of(w, fw, call, arg, specs, &mut fields);
                     }
                 }

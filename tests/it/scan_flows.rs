@@ -1866,3 +1866,151 @@ fn a_python_function_around_another_modules_wrapper_is_one_too() {
     }
     assert!(at("app/views/signup.py", 6).is_empty());
 }
+
+/// A workspace package whose factory makes the client only when a token is
+/// set, and a function that client makes, exported for the app.
+const FACTORY_CLIENT_TS: &str = r#"import { Tinybird } from "@chronark/zod-bird";
+
+let tb: Tinybird;
+
+export const getTinybird = () => {
+  if (!process.env.TINYBIRD_TOKEN) return;
+  if (!tb) {
+    tb = new Tinybird({ token: process.env.TINYBIRD_TOKEN });
+  }
+  return tb;
+};
+"#;
+
+const FACTORY_PUBLISH_TS: &str = r#"import { z } from "zod";
+import { getTinybird } from "./client";
+
+const usageEvent = z.object({ userId: z.string(), accountId: z.string() });
+
+const tb = getTinybird();
+
+export const publishUsage = tb
+  ? tb.buildIngestEndpoint({
+      datasource: "usage",
+      event: usageEvent,
+    })
+  : () => {};
+"#;
+
+const FACTORY_USAGE_TS: &str = r#"import { publishUsage } from "@acme/usage";
+
+export async function saveUsage({
+  userId,
+  email,
+  accountId,
+}: {
+  userId?: string;
+  email: string;
+  accountId: string;
+}) {
+  await publishUsage({ userId: userId ?? email, accountId, cost: 1 });
+}
+"#;
+
+const FACTORY_CALLERS_TS: &str = r#"import { saveUsage } from "@/utils/usage";
+
+export async function afterCompletion(account: Account) {
+  await saveUsage({
+    userId: account.userId,
+    email: account.email,
+    accountId: account.id,
+  });
+}
+
+export async function forGuest(guest: Guest) {
+  await saveUsage({ email: guest.email, accountId: guest.accountId });
+}
+
+// Not the factory: a function of this file with the same name.
+function getTinybird() {
+  return { buildIngestEndpoint: (x: unknown) => x };
+}
+export const local = getTinybird().buildIngestEndpoint({ email: "x" });
+"#;
+
+#[test]
+fn a_client_a_factory_returns_and_a_function_it_makes_are_the_vendors_in_other_packages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "package.json",
+        r#"{"private":true,"workspaces":["apps/*","packages/*"]}"#,
+    );
+    write(
+        root,
+        "packages/usage/package.json",
+        r#"{"name":"@acme/usage","dependencies":{"@chronark/zod-bird":"0.3.0","zod":"3.0.0"}}"#,
+    );
+    write(root, "packages/usage/src/client.ts", FACTORY_CLIENT_TS);
+    write(root, "packages/usage/src/publish.ts", FACTORY_PUBLISH_TS);
+    write(
+        root,
+        "packages/usage/src/index.ts",
+        "export * from \"./client\";\nexport * from \"./publish\";\n",
+    );
+    write(
+        root,
+        "apps/web/package.json",
+        r#"{"name":"web","dependencies":{"@acme/usage":"workspace:*","next":"15.0.0"}}"#,
+    );
+    write(
+        root,
+        "apps/web/tsconfig.json",
+        r#"{"compilerOptions":{"paths":{"@/*":["./*"]}}}"#,
+    );
+    write(root, "apps/web/utils/usage.ts", FACTORY_USAGE_TS);
+    write(root, "apps/web/utils/completion.ts", FACTORY_CALLERS_TS);
+    let r = run(root);
+    // `publishUsage` is Tinybird's `buildIngestEndpoint` function, made of
+    // the client `getTinybird()` returns: its call in another package
+    // sends the account id and the user id, or the email where no user id
+    // is passed. `afterCompletion` passes a user id (line 5), so its email
+    // (line 6) is not sent; the guest's is. Nothing of the file's own
+    // `getTinybird`.
+    assert_eq!(
+        call_fields(&r, "tinybird"),
+        s(&[
+            "user.contact.email apps/web/utils/completion.ts:12",
+            "user.unique_id apps/web/utils/completion.ts:5",
+            "user.unique_id apps/web/utils/usage.ts:12",
+            "user.unique_id.organization apps/web/utils/completion.ts:12",
+            "user.unique_id.organization apps/web/utils/completion.ts:7",
+            "user.unique_id.organization apps/web/utils/usage.ts:12",
+        ])
+    );
+    assert_eq!(
+        call_text(&r, "tinybird", "apps/web/utils/completion.ts", 4),
+        "saveUsage → publishUsage.buildIngestEndpoint (apps/web/utils/usage.ts:3): saveUsage({"
+    );
+}
+
+#[test]
+fn a_python_factory_returns_the_client_its_callers_use() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "requirements.txt", "posthog==3.0.0\n");
+    write(
+        root,
+        "app/clients.py",
+        "from posthog import Posthog\n\n_client = Posthog(\"phc_key\")\n\n\ndef get_posthog():\n    return _client\n",
+    );
+    write(
+        root,
+        "app/signup.py",
+        "from app.clients import get_posthog\n\n\ndef finished(user):\n    ph = get_posthog()\n    ph.identify(user.id, {\"email\": user.email})\n",
+    );
+    let r = run(root);
+    assert_eq!(
+        call_fields(&r, "posthog"),
+        s(&[
+            "user.contact.email app/signup.py:6",
+            "user.unique_id app/signup.py:6",
+        ])
+    );
+}
