@@ -475,6 +475,59 @@ pub(crate) fn is_literal(expr: &str) -> bool {
             e,
             "true" | "false" | "True" | "False" | "null" | "nil" | "None" | "undefined"
         )
+        || is_function_literal(e)
+}
+
+/// True when `e` is a function written in place (`async ({ text }) =>
+/// {...}`, `function (x) {...}`, `lambda x: ...`, `fn($x) => ...`, `->
+/// (x) { ... }`): code the vendor calls back, not data it is sent.
+fn is_function_literal(e: &str) -> bool {
+    let word = |w: &str| {
+        e.strip_prefix(w)
+            .is_some_and(|r| r.starts_with([' ', '(', '{', ':', '*']))
+    };
+    if word("function") || word("lambda") || word("proc") || e.starts_with("->") {
+        return true;
+    }
+    let rest = e
+        .strip_prefix("async")
+        .filter(|r| r.starts_with([' ', '(']))
+        .map_or(e, str::trim_start);
+    let rest = rest
+        .strip_prefix("fn")
+        .filter(|r| r.starts_with('('))
+        .unwrap_or(rest);
+    let Some(at) = rest.find("=>") else {
+        return false;
+    };
+    let head = rest[..at].trim();
+    // `x => ...`, or `(...)` with an optional return type before `=>`.
+    let ident = |t: &str| {
+        !t.is_empty()
+            && t.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    };
+    if ident(head) {
+        return true;
+    }
+    if !head.starts_with('(') {
+        return false;
+    }
+    let mut depth = 0i32;
+    for (i, c) in head.char_indices() {
+        match c {
+            '(' | '{' | '[' => depth += 1,
+            ')' | '}' | ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    let tail = head[i + 1..].trim();
+                    return tail.is_empty() || tail.starts_with(':');
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// A string with values interpolated into it: a JS template with `${...}`,
@@ -673,6 +726,8 @@ pub(crate) fn is_message_text(key: Option<&str>, expr: &str) -> bool {
             | "summary"
             | "input"
             | "inputs"
+            | "prompt"
+            | "messages"
     ) || (whole != word
         // An error's message is what the application says went wrong.
         && !whole.starts_with("error")
@@ -1063,6 +1118,32 @@ mod tests {
         assert!(!ends_with_method("mixpanel.people.reset", "set"));
         assert!(!ends_with_method("mixpanel.apeople.set", "people.set"));
         assert!(!ends_with_method("a.track", ""));
+    }
+
+    #[test]
+    fn a_function_written_in_place_is_no_data() {
+        for f in [
+            "async ({ text }: { text: string }) => {",
+            "(text) => repair(text)",
+            "(a, b): string => a",
+            "text => text.trim()",
+            "function (event) { return event; }",
+            "lambda text: text.strip()",
+            "fn($x) => $x",
+            "-> (t) { t }",
+        ] {
+            assert!(is_literal(f), "{f}");
+        }
+        for v in [
+            "(user.email || fallback)",
+            "(a ? b : c)",
+            "functionName",
+            "asyncValue",
+            "user.text",
+            "lambdaResult",
+        ] {
+            assert!(!is_literal(v), "{v}");
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod logins;
 pub mod mailers;
 pub mod manifest;
 pub mod mention;
+pub mod models;
 mod pipeline;
 pub mod prefilter;
 pub mod redact;

@@ -25,6 +25,7 @@ use super::lines::LineIndex;
 use super::mailers;
 use super::manifest::{self, ManifestKind};
 use super::mention;
+use super::models;
 use super::prefilter::{Hit, Prefilter, Role};
 use super::redact::Redactor;
 use super::remote;
@@ -69,6 +70,9 @@ struct Ctx {
     /// Per vendor, the packages that make it a framework's mail transport
     /// (the catalog's `mailer_packages`, [`mailers`]).
     mailer_packages: Vec<(u16, Vec<String>)>,
+    /// Per vendor, its packages that are providers of a provider-neutral
+    /// model SDK ([`models`]).
+    model_packages: Vec<(u16, Vec<String>)>,
 }
 
 impl Ctx {
@@ -123,6 +127,23 @@ impl Ctx {
                 (!v.mailer_packages.is_empty()).then(|| (ix, v.mailer_packages.clone()))
             })
             .collect();
+        let model_packages = index
+            .vendors
+            .iter()
+            .enumerate()
+            .filter_map(|(i, id)| {
+                let v = vendor_of(id)?;
+                let ix = u16::try_from(i).ok()?;
+                let pkgs: Vec<String> = v
+                    .packages
+                    .get(&crate::catalog::Ecosystem::Npm)?
+                    .iter()
+                    .filter(|p| models::is_provider_package(p))
+                    .cloned()
+                    .collect();
+                (!pkgs.is_empty()).then_some((ix, pkgs))
+            })
+            .collect();
         let secrets = secrets::Secrets::new(catalog);
         // The name automaton is most of the start: the hosts' automaton and
         // the redactor are built beside it.
@@ -141,6 +162,7 @@ impl Ctx {
             asset_hosts,
             nango,
             mailer_packages,
+            model_packages,
             prefilter,
             domains,
             redactor,
@@ -1883,8 +1905,13 @@ fn later_passes(
     // is a wrapper whose call sites the cross-file pass finds.
     let (remote_out, request_wrappers) = remote_url_pass(texts, outcomes, ctx);
     found.extend(request_wrappers);
+    // Sends through a provider-neutral model SDK: the functions around
+    // them are wrappers of the providers.
+    let (model_out, model_wrappers) = model_pass(texts, outcomes, ctx);
+    found.extend(model_wrappers);
     out.extend(cross_file_pass(texts, outcomes, ctx, workspaces, found));
     out.extend(remote_out);
+    out.extend(model_out);
     out.extend(mailer_pass(texts, outcomes, ctx));
     out
 }
@@ -1908,6 +1935,78 @@ fn mail_transports(outcomes: &[Outcome], ctx: &Ctx) -> Vec<u16> {
         }
     }
     out.into_iter().collect()
+}
+
+/// The providers of a provider-neutral model SDK that the production
+/// manifests install ([`models`]): vendors whose manifest evidence is one
+/// of their provider packages.
+fn model_providers(outcomes: &[Outcome], ctx: &Ctx) -> Vec<u16> {
+    let mut out: BTreeSet<u16> = BTreeSet::new();
+    for f in outcomes.iter().flat_map(|o| o.found.iter()) {
+        if f.kind != EvidenceKind::Manifest || f.scope != Scope::Production {
+            continue;
+        }
+        let named = ctx
+            .model_packages
+            .iter()
+            .filter(|(v, _)| *v == f.vendor)
+            .any(|(_, pkgs)| pkgs.iter().any(|p| quoted(&f.text, p)));
+        if named {
+            out.insert(f.vendor);
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// True when `text` names the package `name` in quotes (a manifest line:
+/// `"@ai-sdk/openai": "3.0.0"`), not a longer name that starts with it.
+fn quoted(text: &str, name: &str) -> bool {
+    text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'"))
+}
+
+/// The sends of a provider-neutral model SDK, as calls of the providers
+/// the manifests install ([`models`]): re-reads only the production JS/TS
+/// files whose text may import the SDK. Gives the extra outcomes and the
+/// functions around the sends (wrappers for the cross-file pass).
+fn model_pass(
+    texts: &Texts,
+    outcomes: &[Outcome],
+    ctx: &Ctx,
+) -> (Vec<Outcome>, Vec<wrappers::Wrapper>) {
+    let providers = model_providers(outcomes, ctx);
+    if providers.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let specs = models::specs_for(&ctx.calls, &providers);
+    let found: Vec<(Option<Outcome>, Vec<wrappers::Wrapper>)> = texts
+        .par_files()
+        .filter_map(|(i, rel)| {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let lang = Lang::from_path(std::path::Path::new(name))
+                .filter(|l| matches!(l, Lang::JavaScript | Lang::TypeScript))?;
+            let text = texts.get(i)?;
+            if !models::may_import(&text) {
+                return None;
+            }
+            let facts = lang::extract(lang, &text).ok()?;
+            let (findings, fields, mut defined) =
+                models::detect(lang, &facts, &ctx.index, &specs, &providers);
+            wrappers::mark_extensions(&mut defined, &text);
+            for w in &mut defined {
+                w.file = rel.to_string();
+            }
+            let o = (!findings.is_empty()).then(|| phase2_outcome(rel, findings, fields, ctx));
+            (o.is_some() || !defined.is_empty()).then_some((o, defined))
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut defined = Vec::new();
+    for (o, d) in found {
+        out.extend(o);
+        defined.extend(d);
+    }
+    out.sort_by(|a, b| a.rel.cmp(&b.rel));
+    (out, defined)
 }
 
 /// The framework's own mail sends, as calls of the transports the

@@ -2014,3 +2014,92 @@ fn a_python_factory_returns_the_client_its_callers_use() {
         ])
     );
 }
+
+const MODEL_LLM_TS: &str = r#"import { generateText as generate, streamText } from "ai";
+import { getModel } from "./model";
+
+export async function summarise(body: string) {
+  const { text } = await generate({
+    model: getModel(),
+    system: "Summarise the email in two sentences.",
+    prompt: body,
+  });
+  return text;
+}
+
+export function chat(history: Message[]) {
+  return streamText({ model: getModel(), messages: history });
+}
+"#;
+
+const MODEL_MODEL_TS: &str = r#"import { createOpenAI } from "@ai-sdk/openai";
+import { createAnthropic } from "@ai-sdk/anthropic";
+
+export function getModel() {
+  return process.env.LLM === "anthropic"
+    ? createAnthropic({ apiKey: process.env.ANTHROPIC_API_KEY })("claude-sonnet-4")
+    : createOpenAI({ apiKey: process.env.OPENAI_API_KEY })("gpt-4.1");
+}
+"#;
+
+const MODEL_ROUTE_TS: &str = r#"import { summarise, chat } from "@/lib/llm";
+// import { generateText } from "ai" in a comment is no send
+
+export async function POST(req: Request, email: Email) {
+  const summary = await summarise(email.body);
+  const reply = chat(req.messages);
+  const tokens = countTokens(summary, "generateText");
+  return { summary, reply, tokens };
+}
+"#;
+
+/// A first-party `generateText` that is not the SDK's.
+const MODEL_OWN_TS: &str = r#"import { generateText } from "./fake-ai";
+
+export function local(user: User) {
+  return generateText({ prompt: user.email });
+}
+"#;
+
+#[test]
+fn a_provider_neutral_model_sdk_sends_prompts_to_every_installed_provider() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "package.json",
+        r#"{"dependencies":{"ai":"6.0.0","@ai-sdk/openai":"3.0.0","@ai-sdk/anthropic":"3.0.0","next":"15.0.0"},"devDependencies":{"@ai-sdk/groq":"2.0.0"}}"#,
+    );
+    write(
+        root,
+        "tsconfig.json",
+        r#"{"compilerOptions":{"paths":{"@/*":["./*"]}}}"#,
+    );
+    write(root, "lib/llm.ts", MODEL_LLM_TS);
+    write(root, "lib/model.ts", MODEL_MODEL_TS);
+    write(root, "app/api/summary/route.ts", MODEL_ROUTE_TS);
+    write(root, "lib/own.ts", MODEL_OWN_TS);
+    let r = run(root);
+    // The prompt and the chat's messages, at the SDK's calls and at the
+    // route that passes the email's body and the request's messages on;
+    // the system prompt is the application's own text. The same for both
+    // providers the manifest installs; nothing to Groq, a dev dependency,
+    // and nothing of a first-party `generateText`.
+    let expected = s(&[
+        "user.content.private app/api/summary/route.ts:5",
+        "user.content.private app/api/summary/route.ts:6",
+        "user.content.private lib/llm.ts:14",
+        "user.content.private lib/llm.ts:8",
+    ]);
+    assert_eq!(call_fields(&r, "openai"), expected);
+    assert_eq!(call_fields(&r, "anthropic"), expected);
+    assert!(
+        call_fields(&r, "groq").is_empty(),
+        "{:?}",
+        call_fields(&r, "groq")
+    );
+    assert_eq!(
+        call_text(&r, "anthropic", "app/api/summary/route.ts", 5),
+        "summarise → generate (lib/llm.ts:4): summarise(email.body)"
+    );
+}

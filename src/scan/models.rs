@@ -1,0 +1,116 @@
+//! Prompts sent through a provider-neutral model SDK, the Vercel AI SDK
+//! (npm `ai`): `generateText({ model, system, prompt })`, `streamText`,
+//! `generateObject`, `streamObject`, `embed`, `embedMany`. The call names
+//! no vendor: its `model` is made by a provider package (`@ai-sdk/openai`,
+//! `@ai-sdk/anthropic`, `@openrouter/ai-sdk-provider`), often chosen at run
+//! time from the application's settings or the user's own key.
+//!
+//! So a call's vendors are the providers whose packages a production
+//! manifest installs: the catalog's npm packages of a vendor named
+//! `@ai-sdk/<name>` or ending in `ai-sdk-provider` (the SDK's naming for
+//! official and community providers). A breach of any of them exposes what
+//! the application sends through the SDK, whichever one a deployment is
+//! configured with. Not done: a call whose `model` is written with one
+//! provider's function (`model: perplexity("sonar-pro")`) is still
+//! reported for every installed provider.
+//!
+//! The calls are matched as calls of each provider (`seed`), so the
+//! functions around them are wrappers like any other, followed across
+//! files. What the calls send is classified as at any vendor call; an AI
+//! model's prompt (`prompt`, `messages`, `system`) is text people wrote or
+//! that was written from their data.
+
+use std::collections::BTreeSet;
+
+use super::Finding;
+use super::calls::{self, CallField, Seed, Specs};
+use super::index::{Index, VendorIx};
+use super::lang::{FileFacts, Lang};
+use super::wrappers::{self, Wrapper};
+use crate::catalog::CallSpec;
+
+/// The SDK's package.
+pub const SDK: &str = "ai";
+
+/// Its functions that send a prompt (or text to embed) to the model.
+pub const SENDS: &[&str] = &[
+    "generateText",
+    "streamText",
+    "generateObject",
+    "streamObject",
+    "embed",
+    "embedMany",
+];
+
+/// True when the npm package `name` is a provider of the SDK.
+pub fn is_provider_package(name: &str) -> bool {
+    name.starts_with("@ai-sdk/") || name.ends_with("ai-sdk-provider")
+}
+
+/// True when `text` may import the SDK (`from "ai"`, `require('ai')`).
+pub fn may_import(text: &str) -> bool {
+    ["\"ai\"", "'ai'"].iter().any(|q| text.contains(q))
+}
+
+/// `specs` with each of `providers`' calls extended by the SDK's sending
+/// functions: what [`detect`] matches calls against.
+pub fn specs_for(specs: &Specs, providers: &[VendorIx]) -> Specs {
+    let mut calls = specs.calls.clone();
+    for &v in providers {
+        if let Some(list) = calls.get_mut(usize::from(v)) {
+            list.extend(SENDS.iter().map(|m| CallSpec::Method((*m).to_string())));
+        }
+    }
+    Specs {
+        calls,
+        messengers: specs.messengers.clone(),
+        mailers: specs.mailers.clone(),
+        ids: specs.ids.clone(),
+    }
+}
+
+/// The names under which the file sees the SDK's sending functions (or the
+/// SDK itself, `import * as ai from "ai"`), each bound to `providers`.
+fn seed(facts: &FileFacts, providers: &[VendorIx]) -> Seed {
+    let mut out = Seed::default();
+    let all: BTreeSet<VendorIx> = providers.iter().copied().collect();
+    for imp in facts.imports.iter().filter(|i| i.module == SDK) {
+        for b in &imp.bindings {
+            let b = b.trim();
+            let original = imp
+                .renamed
+                .iter()
+                .find(|(_, alias)| alias == b)
+                .map_or(b, |(o, _)| o.as_str());
+            // A namespace or default import binds the SDK itself; a named
+            // one, only the functions that send.
+            let whole = !SENDS.contains(&original) && imp.renamed.is_empty() && {
+                let t = imp.text.as_str();
+                t.contains("* as") || !t.contains('{')
+            };
+            if SENDS.contains(&original) || whole {
+                out.bound.insert(b.to_string(), all.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The SDK's sends in a file and what they carry, as calls of each of
+/// `providers`, and the file's functions around them. `specs` is
+/// [`specs_for`]'s.
+pub fn detect(
+    lang: Lang,
+    facts: &FileFacts,
+    index: &Index,
+    specs: &Specs,
+    providers: &[VendorIx],
+) -> (Vec<Finding>, Vec<CallField>, Vec<Wrapper>) {
+    let seed = seed(facts, providers);
+    if seed.is_empty() {
+        return (Vec::new(), Vec::new(), Vec::new());
+    }
+    let (findings, fields) = calls::detect_seeded(lang, facts, index, specs, &seed);
+    let defined = wrappers::defined_with(lang, facts, index, specs, &seed);
+    (findings, fields, defined)
+}
