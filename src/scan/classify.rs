@@ -74,6 +74,25 @@ fn qualified<'a>(rules: &Rules, key: &'a str, chain: &'a [Segment]) -> &'a str {
     }
 }
 
+/// Last words that make a value a count or a size of something:
+/// `tokens: tokenCount`, `emails: emails.length`, `message_total`.
+const COUNTS: &[&str] = &["count", "counts", "total", "length", "len"];
+
+/// True when the value is named as a count of something (`tokenCount`,
+/// `email_count`, `emails.length`): a number, whatever the key says is
+/// counted.
+fn is_count(rules: &Rules, chain: &[Segment]) -> bool {
+    let Some(last) = chain.last().filter(|s| !s.called) else {
+        return false;
+    };
+    let words = rules.words(&last.text);
+    match words.as_slice() {
+        [] => false,
+        [one] => chain.len() >= 2 && COUNTS.contains(&one.as_str()),
+        [.., end] => COUNTS.contains(&end.as_str()),
+    }
+}
+
 /// Classifies an argument: an object key (when there is one) and its value
 /// expression. The key wins when it says what the data is; otherwise the
 /// value expression is read as a member chain (`user.email`,
@@ -87,6 +106,9 @@ pub fn classify_arg(key: Option<&str>, expr: &str) -> Option<Classification> {
         Vec::new()
     };
     let rules = rules();
+    if is_count(rules, &chain) {
+        return None;
+    }
     if let Some(key) = key {
         let key = unquote(key.trim());
         let key = key.strip_prefix(':').unwrap_or(key);
@@ -1448,6 +1470,23 @@ mod tests {
             arg(None, "campaignEmailId"),
             None,
             "the id of an email, not an address"
+        );
+    }
+
+    #[test]
+    fn a_value_named_as_a_count_is_a_number_whatever_the_key() {
+        assert_eq!(arg(Some("tokens"), "tokenCount"), None);
+        assert_eq!(arg(Some("emails"), "emails.length"), None);
+        assert_eq!(arg(Some("recipients"), "recipient_count"), None);
+        assert_eq!(arg(None, "user.emailCount"), None);
+        // Not a count: a phone number, a length that is a user's own.
+        assert_eq!(
+            arg(Some("phone"), "user.phoneNumber").as_deref(),
+            Some("user.contact.phone_number")
+        );
+        assert_eq!(
+            arg(Some("email"), "length").as_deref(),
+            Some("user.contact.email")
         );
     }
 

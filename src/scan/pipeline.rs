@@ -1708,60 +1708,9 @@ fn cross_file_pass(
         next.extend(defined);
         made.extend(handles);
     }
-    // Handles made of other files' handles (a client a factory returns,
-    // a function that client made: `const tb = getTinybird(); export const
-    // publishAiCall = tb.buildIngestEndpoint(...)`), and their users, up
-    // to `HANDLE_ROUNDS` steps away from the file that imports the SDK.
-    const HANDLE_ROUNDS: usize = 2;
-    let mut seen_handles: BTreeSet<(String, String)> = handles
-        .iter()
-        .map(|h| (h.file.clone(), h.name.clone()))
-        .collect();
-    let no_wrappers = wrappers::Wrappers::new(Vec::new(), workspaces.clone());
-    for _ in 0..HANDLE_ROUNDS {
-        made.retain(|h| seen_handles.insert((h.file.clone(), h.name.clone())));
-        if made.is_empty() {
-            break;
-        }
-        made.sort();
-        let handles = std::mem::take(&mut made);
-        let Some(names) = Phase2Names::new(&handles, &no_wrappers) else {
-            break;
-        };
-        let families: BTreeSet<wrappers::Family> = handles.iter().map(|h| h.family).collect();
-        let round: Vec<(Outcome, Vec<wrappers::Wrapper>, Vec<wrappers::Handle>)> = texts
-            .par_files()
-            .filter_map(|(i, _)| {
-                let (rel, lang, family, text) = candidate(texts, i, &families)?;
-                let (used, _) = names.find(&text);
-                let uses = handles.iter().any(|h| {
-                    used.contains(h.name.as_str())
-                        && wrappers::may_use(h, family, rel, &text, &workspaces)
-                });
-                if !uses {
-                    return None;
-                }
-                let facts = cache.facts(i, lang, &text)?;
-                let seen = seeded(lang, rel, &facts, &text, &handles, &workspaces, ctx);
-                let mut defined = seen.wrappers;
-                for w in &mut defined {
-                    w.file = rel.to_string();
-                }
-                Some((
-                    phase2_outcome(rel, seen.findings, seen.fields, ctx),
-                    defined,
-                    seen.handles,
-                ))
-            })
-            .collect();
-        for (o, defined, handles) in round {
-            if !o.found.is_empty() {
-                extra.push(o);
-            }
-            next.extend(defined);
-            made.extend(handles);
-        }
-    }
+    let (more, defined) = handle_rounds(texts, ctx, &workspaces, &cache, &handles, made);
+    extra.extend(more);
+    next.extend(defined);
     // The call sites of wrappers only seen above (made of handles, or
     // functions around another file's wrapper), resolved alone so that
     // nothing is reported twice; the functions around those are the next
@@ -1803,6 +1752,75 @@ fn cross_file_pass(
     }
     extra.sort_by(|a, b| a.rel.cmp(&b.rel));
     extra
+}
+
+/// Handles made of other files' handles (a client a factory returns,
+/// a function that client made: `const tb = getTinybird(); export const
+/// publishAiCall = tb.buildIngestEndpoint(...)`), and their users, up to
+/// `HANDLE_ROUNDS` steps away from the file that imports the SDK: `made`
+/// are those the first round found, `known` the handles before. Gives the
+/// outcomes of their users and the wrappers around their calls.
+fn handle_rounds(
+    texts: &Texts,
+    ctx: &Ctx,
+    workspaces: &wrappers::Workspaces,
+    cache: &FactsCache,
+    known: &[wrappers::Handle],
+    mut made: Vec<wrappers::Handle>,
+) -> (Vec<Outcome>, Vec<wrappers::Wrapper>) {
+    const HANDLE_ROUNDS: usize = 2;
+    let mut extra = Vec::new();
+    let mut next = Vec::new();
+    let mut seen_handles: BTreeSet<(String, String)> = known
+        .iter()
+        .map(|h| (h.file.clone(), h.name.clone()))
+        .collect();
+    let no_wrappers = wrappers::Wrappers::new(Vec::new(), workspaces.clone());
+    for _ in 0..HANDLE_ROUNDS {
+        made.retain(|h| seen_handles.insert((h.file.clone(), h.name.clone())));
+        if made.is_empty() {
+            break;
+        }
+        made.sort();
+        let handles = std::mem::take(&mut made);
+        let Some(names) = Phase2Names::new(&handles, &no_wrappers) else {
+            break;
+        };
+        let families: BTreeSet<wrappers::Family> = handles.iter().map(|h| h.family).collect();
+        let round: Vec<(Outcome, Vec<wrappers::Wrapper>, Vec<wrappers::Handle>)> = texts
+            .par_files()
+            .filter_map(|(i, _)| {
+                let (rel, lang, family, text) = candidate(texts, i, &families)?;
+                let (used, _) = names.find(&text);
+                let uses = handles.iter().any(|h| {
+                    used.contains(h.name.as_str())
+                        && wrappers::may_use(h, family, rel, &text, workspaces)
+                });
+                if !uses {
+                    return None;
+                }
+                let facts = cache.facts(i, lang, &text)?;
+                let seen = seeded(lang, rel, &facts, &text, &handles, workspaces, ctx);
+                let mut defined = seen.wrappers;
+                for w in &mut defined {
+                    w.file = rel.to_string();
+                }
+                Some((
+                    phase2_outcome(rel, seen.findings, seen.fields, ctx),
+                    defined,
+                    seen.handles,
+                ))
+            })
+            .collect();
+        for (o, defined, handles) in round {
+            if !o.found.is_empty() {
+                extra.push(o);
+            }
+            next.extend(defined);
+            made.extend(handles);
+        }
+    }
+    (extra, next)
 }
 
 /// What a file makes of other files' handles.

@@ -366,7 +366,61 @@ fn params_in<'a>(f: &'a FunctionDef, facts: &'a FileFacts) -> Vec<Param<'a>> {
             });
         }
     }
+    derived(f, facts, end, &mut params);
     params
+}
+
+/// Adds to `params` the locals of `f` that a first-party call derives from
+/// one of them and that are named like it (`const hardenedMessages =
+/// harden({ messages })`, then `protectedMessages =
+/// redact({ messages: hardenedMessages }).messages`): the same value,
+/// transformed, in the parameter's place. A value only computed from a
+/// parameter under another name (`const count = countTokens(messages)`)
+/// is not it. In source order, so a chain of such steps is followed.
+fn derived<'a>(f: &'a FunctionDef, facts: &'a FileFacts, end: u32, params: &mut Vec<Param<'a>>) {
+    const MAX: usize = 32;
+    let calls: Vec<&Call> = body_calls(f, facts).into_iter().map(|(c, _)| c).collect();
+    let mut added = 0;
+    for b in facts
+        .bindings
+        .iter()
+        .filter(|b| (f.line..=end).contains(&b.line) && !b.name.contains('.'))
+    {
+        if added >= MAX || params.iter().any(|q| q.name == b.name) {
+            continue;
+        }
+        let word = last_word(&b.name);
+        let from = calls
+            .iter()
+            .filter(|c| {
+                (b.line..=b.line.saturating_add(2)).contains(&c.line)
+                    && calls::dotted(&c.callee).split('.').next() == Some(b.root.as_str())
+            })
+            .flat_map(|c| c.args.iter())
+            .find_map(|a| {
+                params.iter().copied().find(|p| {
+                    b.name != p.name
+                        && last_word(p.name) == word
+                        && (is_param(&a.expr, p.name) || member_of(&a.expr, p.name))
+                })
+            });
+        if let Some(p) = from {
+            params.push(Param { name: &b.name, ..p });
+            added += 1;
+        }
+    }
+}
+
+/// The last word of an identifier, lower-cased: `hardenedMessages` →
+/// `messages`, `user_email` → `email`.
+fn last_word(name: &str) -> String {
+    let tail = name.rsplit('_').next().unwrap_or(name);
+    let at = tail
+        .char_indices()
+        .rev()
+        .find(|(i, c)| *i > 0 && c.is_ascii_uppercase())
+        .map_or(0, |(i, _)| i);
+    tail[at..].to_ascii_lowercase()
 }
 
 /// A parameter's plain name: `...rest` → `rest`, `props = {}` → `props`,
@@ -392,6 +446,13 @@ fn is_param(expr: &str, name: &str) -> bool {
 /// An argument's expression when it is a bare name, spread or not.
 fn bare_name(expr: &str) -> &str {
     let e = expr.trim();
+    // A TypeScript assertion says nothing of the value: `messages as
+    // ModelMessage[]`, `user!`, `x satisfies T`.
+    let e = [" as ", " satisfies "]
+        .iter()
+        .find_map(|w| e.split_once(w).map(|(v, _)| v))
+        .unwrap_or(e)
+        .trim_end_matches('!');
     e.trim_start_matches("...")
         .trim_start_matches('*')
         .trim_start_matches('&')

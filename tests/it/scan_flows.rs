@@ -2103,3 +2103,58 @@ fn a_provider_neutral_model_sdk_sends_prompts_to_every_installed_provider() {
         "summarise → generate (lib/llm.ts:4): summarise(email.body)"
     );
 }
+
+const DERIVED_ASK_TS: &str = r#"import OpenAI from "openai";
+
+const openai = new OpenAI();
+
+export async function ask({ messages, userId }: AskOptions) {
+  const hardenedMessages = harden({ messages });
+  const protectedMessages = redact({
+    options: { messages: hardenedMessages },
+    userId,
+  }).messages;
+  const tokenCount = countTokens(messages);
+  return openai.chat.completions.create({
+    model: "gpt-4.1",
+    messages: protectedMessages as ChatMessage[],
+    metadata: { tokens: tokenCount },
+  });
+}
+"#;
+
+const DERIVED_ROUTE_TS: &str = r#"import { ask } from "@/lib/ask";
+
+export async function POST(thread: Thread, user: User) {
+  return ask({ messages: thread.messages, userId: user.id });
+}
+"#;
+
+#[test]
+fn a_value_a_first_party_call_derives_from_a_parameter_and_names_like_it_is_that_parameter() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "package.json",
+        r#"{"dependencies":{"openai":"5.0.0","next":"15.0.0"}}"#,
+    );
+    write(
+        root,
+        "tsconfig.json",
+        r#"{"compilerOptions":{"paths":{"@/*":["./*"]}}}"#,
+    );
+    write(root, "lib/ask.ts", DERIVED_ASK_TS);
+    write(root, "app/api/ask/route.ts", DERIVED_ROUTE_TS);
+    let r = run(root);
+    // The messages, hardened then redacted, are what the route passes;
+    // the user id only goes to `redact`, and the token count is computed
+    // from the messages but is not them (nor a credential, for its key).
+    assert_eq!(
+        call_fields(&r, "openai"),
+        s(&[
+            "user.content.private app/api/ask/route.ts:4",
+            "user.content.private lib/ask.ts:14",
+        ])
+    );
+}
