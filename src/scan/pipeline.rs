@@ -1620,6 +1620,7 @@ fn cross_file_pass(
     ctx: &Ctx,
     workspaces: wrappers::Workspaces,
     mut found: Vec<wrappers::Wrapper>,
+    cache: &FactsCache,
 ) -> Vec<Outcome> {
     let mut handles = Vec::new();
     for o in outcomes.iter_mut() {
@@ -1643,7 +1644,6 @@ fn cross_file_pass(
     let Some(names) = Phase2Names::new(&handles, &wrappers) else {
         return Vec::new();
     };
-    let cache = FactsCache::new();
     #[allow(clippy::type_complexity)]
     let results: Vec<(Outcome, Vec<wrappers::Wrapper>, Vec<wrappers::Handle>)> = texts
         .par_files()
@@ -1708,7 +1708,7 @@ fn cross_file_pass(
         next.extend(defined);
         made.extend(handles);
     }
-    let (more, defined) = handle_rounds(texts, ctx, &workspaces, &cache, &handles, made);
+    let (more, defined) = handle_rounds(texts, ctx, &workspaces, cache, &handles, made);
     extra.extend(more);
     next.extend(defined);
     // The call sites of wrappers only seen above (made of handles, or
@@ -1925,9 +1925,13 @@ fn later_passes(
     found.extend(request_wrappers);
     // Sends through a provider-neutral model SDK: the functions around
     // them are wrappers of the providers.
-    let (model_out, model_wrappers) = model_pass(texts, outcomes, ctx);
+    // Both parse files the other reads again: one budget of kept facts.
+    let cache = FactsCache::new();
+    let (model_out, model_wrappers) = model_pass(texts, outcomes, ctx, &cache);
     found.extend(model_wrappers);
-    out.extend(cross_file_pass(texts, outcomes, ctx, workspaces, found));
+    out.extend(cross_file_pass(
+        texts, outcomes, ctx, workspaces, found, &cache,
+    ));
     out.extend(remote_out);
     out.extend(model_out);
     out.extend(mailer_pass(texts, outcomes, ctx));
@@ -1990,6 +1994,7 @@ fn model_pass(
     texts: &Texts,
     outcomes: &[Outcome],
     ctx: &Ctx,
+    cache: &FactsCache,
 ) -> (Vec<Outcome>, Vec<wrappers::Wrapper>) {
     let providers = model_providers(outcomes, ctx);
     if providers.is_empty() {
@@ -2006,7 +2011,7 @@ fn model_pass(
             if !models::may_import(&text) {
                 return None;
             }
-            let facts = lang::extract(lang, &text).ok()?;
+            let facts = cache.facts(i, lang, &text)?;
             let (findings, fields, mut defined) =
                 models::detect(lang, &facts, &ctx.index, &specs, &providers);
             wrappers::mark_extensions(&mut defined, &text);

@@ -1237,9 +1237,17 @@ impl Wrappers {
     /// the wrappers named `name`: it defines one, sits in a Go wrapper's
     /// folder, or mentions an exported wrapper's module.
     pub fn may_call(&self, family: Family, rel: &str, text: &str, name: &str) -> bool {
+        // The answer depends on where a wrapper is and what it belongs to,
+        // not its vendor: one function of a model SDK is a wrapper of each
+        // provider, side by side in the sorted list, asked about once.
+        let mut prev: Option<(&str, Option<&String>, bool)> = None;
         self.list
             .iter()
             .filter(|w| w.family == family && w.name == name)
+            .filter(|w| {
+                let here = (w.file.as_str(), w.owner.as_ref(), w.exported);
+                prev.replace(here) != Some(here)
+            })
             .any(|w| {
                 w.file == rel
                     || w.owner.as_ref().is_some_and(|o| {
