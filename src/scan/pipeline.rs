@@ -117,33 +117,29 @@ impl Ctx {
         let asset_hosts = vendors_where(&|v| matches!(v.category, Cat::Storage | Cat::Cdn));
         let mailers = vendors_where(&|v| v.category == Cat::Email);
         let nango = index.ix_of("nango");
-        let mailer_packages = index
-            .vendors
-            .iter()
-            .enumerate()
-            .filter_map(|(i, id)| {
-                let v = vendor_of(id)?;
-                let ix = u16::try_from(i).ok()?;
-                (!v.mailer_packages.is_empty()).then(|| (ix, v.mailer_packages.clone()))
-            })
-            .collect();
-        let model_packages = index
-            .vendors
-            .iter()
-            .enumerate()
-            .filter_map(|(i, id)| {
-                let v = vendor_of(id)?;
-                let ix = u16::try_from(i).ok()?;
-                let pkgs: Vec<String> = v
-                    .packages
-                    .get(&crate::catalog::Ecosystem::Npm)?
-                    .iter()
-                    .filter(|p| models::is_provider_package(p))
-                    .cloned()
-                    .collect();
-                (!pkgs.is_empty()).then_some((ix, pkgs))
-            })
-            .collect();
+        // The packages of each vendor a catalog property picks.
+        let packages_where = |pick: &dyn Fn(&crate::catalog::CatalogVendor) -> Vec<String>| {
+            index
+                .vendors
+                .iter()
+                .enumerate()
+                .filter_map(|(i, id)| {
+                    let pkgs = pick(vendor_of(id)?);
+                    let ix = u16::try_from(i).ok()?;
+                    (!pkgs.is_empty()).then_some((ix, pkgs))
+                })
+                .collect::<Vec<_>>()
+        };
+        let mailer_packages = packages_where(&|v| v.mailer_packages.clone());
+        let model_packages = packages_where(&|v| {
+            v.packages
+                .get(&crate::catalog::Ecosystem::Npm)
+                .into_iter()
+                .flatten()
+                .filter(|p| models::is_provider_package(p))
+                .cloned()
+                .collect()
+        });
         let secrets = secrets::Secrets::new(catalog);
         // The name automaton is most of the start: the hosts' automaton and
         // the redactor are built beside it.
@@ -1942,37 +1938,32 @@ fn later_passes(
 /// ([`mailers`]): vendors whose manifest evidence is one of their
 /// `mailer_packages`.
 fn mail_transports(outcomes: &[Outcome], ctx: &Ctx) -> Vec<u16> {
-    let mut out: BTreeSet<u16> = BTreeSet::new();
-    for f in outcomes.iter().flat_map(|o| o.found.iter()) {
-        if f.kind != EvidenceKind::Manifest || f.scope != Scope::Production {
-            continue;
-        }
-        let named = ctx
-            .mailer_packages
-            .iter()
-            .filter(|(v, _)| *v == f.vendor)
-            .any(|(_, pkgs)| pkgs.iter().any(|p| f.text.contains(p.as_str())));
-        if named {
-            out.insert(f.vendor);
-        }
-    }
-    out.into_iter().collect()
+    installed(outcomes, &ctx.mailer_packages, |text, p| text.contains(p))
 }
 
 /// The providers of a provider-neutral model SDK that the production
 /// manifests install ([`models`]): vendors whose manifest evidence is one
 /// of their provider packages.
 fn model_providers(outcomes: &[Outcome], ctx: &Ctx) -> Vec<u16> {
+    installed(outcomes, &ctx.model_packages, quoted)
+}
+
+/// The vendors whose production manifest evidence `names` one of their
+/// `packages`.
+fn installed(
+    outcomes: &[Outcome],
+    packages: &[(u16, Vec<String>)],
+    names: impl Fn(&str, &str) -> bool,
+) -> Vec<u16> {
     let mut out: BTreeSet<u16> = BTreeSet::new();
     for f in outcomes.iter().flat_map(|o| o.found.iter()) {
         if f.kind != EvidenceKind::Manifest || f.scope != Scope::Production {
             continue;
         }
-        let named = ctx
-            .model_packages
+        let named = packages
             .iter()
             .filter(|(v, _)| *v == f.vendor)
-            .any(|(_, pkgs)| pkgs.iter().any(|p| quoted(&f.text, p)));
+            .any(|(_, pkgs)| pkgs.iter().any(|p| names(&f.text, p)));
         if named {
             out.insert(f.vendor);
         }

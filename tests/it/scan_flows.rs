@@ -14,6 +14,17 @@ use std::path::Path;
 
 use scan_support::*;
 
+/// A TypeScript app's root: its `package.json`, and a `tsconfig.json` that
+/// maps `@/` to the root.
+fn write_ts_root(root: &Path, package_json: &str) {
+    write(root, "package.json", package_json);
+    write(
+        root,
+        "tsconfig.json",
+        r#"{"compilerOptions":{"paths":{"@/*":["./*"]}}}"#,
+    );
+}
+
 fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| x.to_string()).collect()
 }
@@ -1777,15 +1788,9 @@ test("saves", async () => {
 fn a_function_around_another_files_wrapper_is_one_too_and_so_are_the_functions_around_it() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    write(
+    write_ts_root(
         root,
-        "package.json",
         r#"{"dependencies":{"@sentry/nextjs":"8.0.0","next":"15.0.0"}}"#,
-    );
-    write(
-        root,
-        "tsconfig.json",
-        r#"{"compilerOptions":{"paths":{"@/*":["./*"]}}}"#,
     );
     write(root, "lib/error.ts", LEVEL_ERROR_TS);
     write(root, "utils/messages.ts", LEVEL_MESSAGES_TS);
@@ -2065,15 +2070,9 @@ export function local(user: User) {
 fn a_provider_neutral_model_sdk_sends_prompts_to_every_installed_provider() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    write(
+    write_ts_root(
         root,
-        "package.json",
         r#"{"dependencies":{"ai":"6.0.0","@ai-sdk/openai":"3.0.0","@ai-sdk/anthropic":"3.0.0","next":"15.0.0"},"devDependencies":{"@ai-sdk/groq":"2.0.0"}}"#,
-    );
-    write(
-        root,
-        "tsconfig.json",
-        r#"{"compilerOptions":{"paths":{"@/*":["./*"]}}}"#,
     );
     write(root, "lib/llm.ts", MODEL_LLM_TS);
     write(root, "lib/model.ts", MODEL_MODEL_TS);
@@ -2134,15 +2133,9 @@ export async function POST(thread: Thread, user: User) {
 fn a_value_a_first_party_call_derives_from_a_parameter_and_names_like_it_is_that_parameter() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    write(
+    write_ts_root(
         root,
-        "package.json",
         r#"{"dependencies":{"openai":"5.0.0","next":"15.0.0"}}"#,
-    );
-    write(
-        root,
-        "tsconfig.json",
-        r#"{"compilerOptions":{"paths":{"@/*":["./*"]}}}"#,
     );
     write(root, "lib/ask.ts", DERIVED_ASK_TS);
     write(root, "app/api/ask/route.ts", DERIVED_ROUTE_TS);
