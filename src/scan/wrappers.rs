@@ -339,7 +339,12 @@ fn params_of(params: &[String]) -> Vec<Param<'_>> {
 /// body is taken to end at its last call.
 fn params_in<'a>(f: &'a FunctionDef, facts: &'a FileFacts) -> Vec<Param<'a>> {
     let mut params = params_of(&f.params);
-    let end = body_end(f, facts);
+    let calls: Vec<&Call> = body_calls(f, facts).into_iter().map(|(c, _)| c).collect();
+    let end = calls
+        .iter()
+        .map(|c| c.end_line.max(c.line))
+        .max()
+        .unwrap_or(f.line);
     let whole: Vec<Param<'a>> = params
         .iter()
         .copied()
@@ -366,7 +371,7 @@ fn params_in<'a>(f: &'a FunctionDef, facts: &'a FileFacts) -> Vec<Param<'a>> {
             });
         }
     }
-    derived(f, facts, end, &mut params);
+    derived(f, facts, &calls, end, &mut params);
     params
 }
 
@@ -377,9 +382,15 @@ fn params_in<'a>(f: &'a FunctionDef, facts: &'a FileFacts) -> Vec<Param<'a>> {
 /// transformed, in the parameter's place. A value only computed from a
 /// parameter under another name (`const count = countTokens(messages)`)
 /// is not it. In source order, so a chain of such steps is followed.
-fn derived<'a>(f: &'a FunctionDef, facts: &'a FileFacts, end: u32, params: &mut Vec<Param<'a>>) {
+/// `calls` are `f`'s body's, which ends at `end`.
+fn derived<'a>(
+    f: &'a FunctionDef,
+    facts: &'a FileFacts,
+    calls: &[&Call],
+    end: u32,
+    params: &mut Vec<Param<'a>>,
+) {
     const MAX: usize = 32;
-    let calls: Vec<&Call> = body_calls(f, facts).into_iter().map(|(c, _)| c).collect();
     let mut added = 0;
     for b in facts
         .bindings
@@ -1422,12 +1433,19 @@ pub fn handles(
     if bound.is_empty() {
         return Vec::new();
     }
-    let made = seed.with_endpoints(calls::endpoints(
-        facts,
-        &bound,
-        specs,
-        &calls::aliases(facts),
-    ));
+    // The functions clients made, read only for a file that shares a
+    // binding (most files share none).
+    let made = std::cell::OnceCell::new();
+    let made = || {
+        made.get_or_init(|| {
+            seed.with_endpoints(calls::endpoints(
+                facts,
+                &bound,
+                specs,
+                &calls::aliases(facts),
+            ))
+        })
+    };
     let lines: Vec<&str> = text.lines().collect();
     let mut out: BTreeMap<&str, Handle> = BTreeMap::new();
     if matches!(family, Family::Js | Family::Python) {
@@ -1472,7 +1490,7 @@ pub fn handles(
             Family::Jvm | Family::Other(_) => false,
         };
         if shared && !seed.bound.contains_key(&b.name) {
-            let made_by = made
+            let made_by = made()
                 .get(&b.name)
                 .and_then(|maker| maker.split_once('.'))
                 .map(|(_, method)| method.to_string());
