@@ -1520,26 +1520,32 @@ impl FactsCache {
 struct Phase2Names {
     ac: aho_corasick::AhoCorasick,
     names: Vec<String>,
-    /// Per pattern: a handle's name, a wrapper's name.
+    /// Per pattern: a handle's name; the wrappers called by it (the
+    /// function itself, and the one it returns, `createGenerateText()`,
+    /// reached through a call of it).
     handle: Vec<bool>,
-    wrapper: Vec<bool>,
+    wrapper: Vec<Vec<String>>,
 }
 
 impl Phase2Names {
     fn new(handles: &[wrappers::Handle], wrappers: &wrappers::Wrappers) -> Option<Phase2Names> {
-        let mut by: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+        let mut by: BTreeMap<String, (bool, Vec<String>)> = BTreeMap::new();
         for h in handles {
             by.entry(h.name.clone()).or_default().0 = true;
         }
         for w in wrappers.all() {
-            by.entry(w.name.clone()).or_default().1 = true;
+            let pattern = w.name.strip_suffix("()").unwrap_or(&w.name);
+            let list = &mut by.entry(pattern.to_string()).or_default().1;
+            if !list.contains(&w.name) {
+                list.push(w.name.clone());
+            }
         }
         if by.is_empty() {
             return None;
         }
         let names: Vec<String> = by.keys().cloned().collect();
         let handle = by.values().map(|v| v.0).collect();
-        let wrapper = by.values().map(|v| v.1).collect();
+        let wrapper = by.values().map(|v| v.1.clone()).collect();
         let ac = aho_corasick::AhoCorasick::new(&names).ok()?;
         Some(Phase2Names {
             ac,
@@ -1570,7 +1576,7 @@ impl Phase2Names {
             {
                 used.insert(self.names[k].as_str());
             }
-            if self.wrapper[k] {
+            if !self.wrapper[k].is_empty() {
                 // A job's `perform` runs when its class enqueues it
                 // (`perform_later(`, `perform_async(`).
                 let after = match self.names[k].as_str() {
@@ -1588,7 +1594,7 @@ impl Phase2Names {
                         && after.len() > rest.len()
                         && rest[2..].starts_with([' ', '\t']))
                 {
-                    called.insert(self.names[k].as_str());
+                    called.extend(self.wrapper[k].iter().map(String::as_str));
                 }
             }
         }

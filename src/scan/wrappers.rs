@@ -83,7 +83,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::Finding;
 use super::calls::{self, CallField};
 use super::index::{Index, VendorIx};
-use super::lang::{Arg, Call, FileFacts, FunctionDef, Lang};
+use super::lang::{Arg, Binding, Call, FileFacts, FunctionDef, Lang};
 use crate::catalog::CallSpec;
 use crate::model::{EvidenceKind, Scope};
 
@@ -355,6 +355,33 @@ fn params_in<'a>(f: &'a FunctionDef, facts: &'a FileFacts) -> Vec<Param<'a>> {
         .iter()
         .filter(|b| (f.line..=end).contains(&b.line))
     {
+        if let Some(p) = spread_element(f, &whole, b) {
+            if !params.iter().any(|q| q.name == b.name) {
+                params.push(p);
+            }
+            continue;
+        }
+        // `const prompt = \`Categorise ${sender}\``: the string carries
+        // each parameter it interpolates, so passing it on forwards them.
+        if let Some(name) = b.root.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+            let from: Vec<Param<'a>> = params
+                .iter()
+                .filter(|p| p.name == name && p.name != b.name)
+                .map(|p| Param {
+                    name: &b.name,
+                    ..*p
+                })
+                .collect();
+            for p in from {
+                if !params
+                    .iter()
+                    .any(|q| q.name == p.name && q.index == p.index && q.member == p.member)
+                {
+                    params.push(p);
+                }
+            }
+            continue;
+        }
         let Some(p) = whole.iter().find(|p| {
             b.root
                 .strip_prefix(p.name)
@@ -373,6 +400,24 @@ fn params_in<'a>(f: &'a FunctionDef, facts: &'a FileFacts) -> Vec<Param<'a>> {
     }
     derived(f, facts, &calls, end, &mut params);
     params
+}
+
+/// `const [options, ...rest] = args` in a function taking `...args`: the
+/// element `options` is the parameter in its place (`args[0]` is the
+/// first argument a call site passes).
+fn spread_element<'a>(f: &FunctionDef, whole: &[Param<'a>], b: &'a Binding) -> Option<Param<'a>> {
+    let (root, place) = b.root.strip_suffix(']')?.split_once('[')?;
+    let place: u16 = place.parse().ok()?;
+    let p = whole.iter().find(|p| p.name == root)?;
+    let rest = f.params.get(usize::from(p.index))?;
+    if !rest.trim_start().starts_with("...") {
+        return None;
+    }
+    Some(Param {
+        index: p.index.checked_add(place)?,
+        name: &b.name,
+        member: None,
+    })
 }
 
 /// Adds to `params` the locals of `f` that a first-party call derives from
@@ -401,12 +446,17 @@ fn derived<'a>(
             continue;
         }
         let word = last_word(&b.name);
+        // The call that makes the value, and the calls written in its
+        // arguments (`append(redact({ options }), extra)`).
+        let Some(maker) = calls.iter().find(|c| {
+            (b.line..=b.line.saturating_add(2)).contains(&c.line)
+                && calls::dotted(&c.callee).split('.').next() == Some(b.root.as_str())
+        }) else {
+            continue;
+        };
         let from = calls
             .iter()
-            .filter(|c| {
-                (b.line..=b.line.saturating_add(2)).contains(&c.line)
-                    && calls::dotted(&c.callee).split('.').next() == Some(b.root.as_str())
-            })
+            .filter(|c| (maker.line..=maker.end_line.max(maker.line)).contains(&c.line))
             .flat_map(|c| c.args.iter())
             .find_map(|a| {
                 params.iter().copied().find(|p| {
@@ -762,6 +812,11 @@ fn chain(
             .filter(|w| w.owner.is_none() || methods)
             .cloned()
             .collect();
+        let made = if inner.iter().any(|w| w.name.ends_with("()")) {
+            returned_functions(facts, |k| inner.iter().any(|w| w.name == k))
+        } else {
+            Vec::new()
+        };
         let mut grew = false;
         for f in facts
             .functions
@@ -776,6 +831,7 @@ fn chain(
             let outer = enclosing_params(f, facts);
             for (call, nested) in body_calls(f, facts) {
                 let callee = calls::dotted(&call.callee);
+                let callee = returned_called(&made, callee, Some(f), facts);
                 for w in inner
                     .iter()
                     .filter(|w| calls_inner(&callee, f, w) && visible_from(w.within, f, facts))
@@ -804,8 +860,13 @@ fn chain(
                             // (`invoice.id` in `payment_url_params`) names
                             // that method's `invoice`, not this parameter.
                             let here = (f.line..=end).contains(&arg.line);
-                            match forward_of(arg, &params).filter(|_| here) {
-                                Some(p) => forwards.push(Forward {
+                            let mine = if here {
+                                forwards_all(arg, &params)
+                            } else {
+                                Vec::new()
+                            };
+                            for p in &mine {
+                                forwards.push(Forward {
                                     index: p.index,
                                     name: p.member.unwrap_or(p.name).to_string(),
                                     event_name: fw.event_name && whole,
@@ -818,11 +879,12 @@ fn chain(
                                         None
                                     },
                                     unless: unless.clone(),
-                                }),
-                                // What a nested function reads of the
-                                // function it is in is that function's.
-                                None if nested || forward_of(arg, &outer).is_some() => {}
-                                None => carries.extend(own_datum(arg, w.vendor, specs)),
+                                });
+                            }
+                            // What a nested function reads of the function
+                            // it is in is that function's.
+                            if mine.is_empty() && !nested && forward_of(arg, &outer).is_none() {
+                                carries.extend(own_datum(arg, w.vendor, specs));
                             }
                         }
                     }
@@ -991,12 +1053,16 @@ fn self_method(callee: &str) -> Option<&str> {
 
 /// The parameter an argument passes on, as it is or as a member.
 fn forward_of<'p>(arg: &Arg, params: &[Param<'p>]) -> Option<Param<'p>> {
-    params.iter().copied().find(|p| {
-        is_param(&arg.expr, p.name)
-            || member_of(&arg.expr, p.name)
-            || interpolated(&arg.expr, p.name)
-            || alternative(&arg.expr, p.name)
-    })
+    params.iter().copied().find(|p| passes(arg, p.name))
+}
+
+/// True when `arg` passes on the parameter `name`: as it is, a member of
+/// it, interpolated in a string, or as a fallback.
+fn passes(arg: &Arg, name: &str) -> bool {
+    is_param(&arg.expr, name)
+        || member_of(&arg.expr, name)
+        || interpolated(&arg.expr, name)
+        || alternative(&arg.expr, name)
 }
 
 /// True when `expr` picks `name` as one of its alternatives, as it is:
@@ -1034,6 +1100,16 @@ fn preferred_arg<'c>(call: &'c Call, fw: &Forward) -> Option<&'c Arg> {
 }
 
 /// The parameters a vendor call receives as they are.
+/// Every parameter `arg` passes on ([`forward_of`] gives the first): a
+/// string built from several (`prompt`) passes each.
+fn forwards_all<'p>(arg: &Arg, params: &[Param<'p>]) -> Vec<Param<'p>> {
+    params
+        .iter()
+        .copied()
+        .filter(|p| passes(arg, p.name))
+        .collect()
+}
+
 fn forwards_of(call: &Call, callee: &str, spec: &CallSpec, params: &[Param<'_>]) -> Vec<Forward> {
     let event_call = calls::sends_events(callee);
     let mut out = Vec::new();
@@ -1906,11 +1982,13 @@ fn visible<'w>(
         // `import { capture as track } from "./analytics"`: `track(...)`.
         for (original, alias) in &imp.renamed {
             for w in own.iter().filter(|w| w.exported && w.file != rel) {
-                if &w.name == original
-                    && !local.contains(alias.as_str())
+                let Some(key) = imported_as(&w.name, original, alias) else {
+                    continue;
+                };
+                if !local.contains(alias.as_str())
                     && names_module(family, rel, &imp.module, &w.file, &wrappers.workspaces)
                 {
-                    out.entry(alias.clone()).or_default().push(w);
+                    out.entry(key).or_default().push(w);
                 }
             }
         }
@@ -1922,7 +2000,7 @@ fn visible<'w>(
             let nested = child_module(family, &imp.module, b);
             for w in own.iter().filter(|w| w.exported && w.file != rel) {
                 // `import { capture } from "./analytics"`, `from app.analytics import capture`.
-                if w.name == b
+                if imported_as(&w.name, b, b).is_some()
                     && !local.contains(b)
                     && names_module(family, rel, &imp.module, &w.file, &wrappers.workspaces)
                 {
@@ -1948,6 +2026,17 @@ fn visible<'w>(
         list.dedup();
     }
     out
+}
+
+/// The name a wrapper is called by where `original` is imported as
+/// `alias`: the alias for the function itself, `alias()` for the function
+/// it returns (`createGenerateText()`).
+fn imported_as(wrapper: &str, original: &str, alias: &str) -> Option<String> {
+    if wrapper == original {
+        return Some(alias.to_string());
+    }
+    let made = wrapper.strip_suffix("()")?;
+    (made == original).then(|| format!("{alias}()"))
 }
 
 /// The method wrappers a call reaches: through a receiver of their class
@@ -2057,12 +2146,14 @@ pub fn resolve(
         .filter(|x| x.file == rel)
         .map(|x| (x.name.as_str(), x.line))
         .collect();
+    let made = returned_functions(facts, |k| visible.contains_key(k));
     let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
     for (call, within) in all {
         if !seen.insert((call.line, call.callee.as_str())) {
             continue;
         }
         let callee = calls::dotted(&call.callee);
+        let callee = returned_called(&made, callee, within, facts);
         let mut ws: Vec<&Wrapper> = visible.get(&callee).cloned().unwrap_or_default();
         if family == Family::Jvm {
             kotlin_free_calls(&callee, rel, facts, &visible, &mut ws);
@@ -2136,6 +2227,64 @@ pub fn resolve(
         }
     }
     (findings, fields.into_iter().collect())
+}
+
+/// Local names bound to a function a visible function returned, where
+/// that returned function is a wrapper (`const generate =
+/// createGenerateText(opts)`, then `generate({ prompt })` calls the
+/// wrapper `createGenerateText()`): (the line of the function that binds
+/// the name, `None` at the top level; the name; the wrapper's key in
+/// `visible`). The name is that function's own, and its nested ones'.
+fn returned_functions(
+    facts: &FileFacts,
+    is_wrapper: impl Fn(&str) -> bool,
+) -> Vec<(Option<u32>, String, String)> {
+    let mut out = Vec::new();
+    // A function's calls may also be listed among the file's, which come
+    // second: the first is where the call is.
+    let all = facts
+        .functions
+        .iter()
+        .flat_map(|f| f.calls.iter().map(move |c| (c, Some(f.line))))
+        .chain(facts.calls.iter().map(|c| (c, None)));
+    let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
+    for (c, at) in all {
+        if !seen.insert((c.line, c.callee.as_str())) {
+            continue;
+        }
+        let maker = calls::dotted(&c.callee);
+        let key = format!("{maker}()");
+        if !is_wrapper(&key) {
+            continue;
+        }
+        for b in facts.bindings.iter().filter(|b| {
+            b.root == maker && !b.name.contains('.') && (b.line..=b.line + 2).contains(&c.line)
+        }) {
+            out.push((at, b.name.clone(), key.clone()));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `callee`, called in `within`, as the returned function it is bound to
+/// there ([`returned_functions`]), or as it is.
+fn returned_called(
+    made: &[(Option<u32>, String, String)],
+    callee: String,
+    within: Option<&FunctionDef>,
+    facts: &FileFacts,
+) -> String {
+    made.iter()
+        .find(|(at, local, _)| {
+            *local == callee
+                && match within {
+                    Some(f) => visible_from(*at, f, facts),
+                    None => at.is_none(),
+                }
+        })
+        .map_or(callee, |(_, _, key)| key.clone())
 }
 
 /// Functions of this file that pass their own parameters on to another

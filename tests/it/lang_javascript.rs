@@ -343,3 +343,63 @@ import Analytics from '@segment/analytics-node';\n";
         vec![("@sentry/node", 3), ("@segment/analytics-node", 5)]
     );
 }
+
+/// A function literal a named function returns is named after it with
+/// `()` (a method's, or an anonymous function's, is not); an element
+/// destructured by its place and a template string's names are bindings
+/// of their own (`args[0]`, `${text}`).
+#[test]
+fn ts_returned_functions_places_and_template_names() {
+    let src = "export function createSend(opts: Opts) {
+  return async (...args) => {
+    const [options, , extra = {}, ...rest] = args;
+    const prompt = `Summarise ${options.text} for ${opts.user.name} (${options.text})`;
+    return send(prompt, extra, rest);
+  };
+}
+const make = (label) => (event) => log(label, event);
+items.map((x) => () => x);
+class Client {
+  build() {
+    return () => this.send();
+  }
+}
+";
+    let f = extract(Lang::TypeScript, src).expect("parses");
+    let defs: Vec<(&str, u32, bool, Option<u32>)> = f
+        .functions
+        .iter()
+        .map(|d| (d.name.as_str(), d.line, d.exported, d.within))
+        .collect();
+    assert_eq!(
+        defs,
+        vec![
+            ("createSend", 1, true, None),
+            ("createSend()", 2, true, Some(1)),
+            ("make", 8, false, None),
+            ("make()", 8, false, Some(8)),
+            ("build", 11, false, None),
+        ]
+    );
+    let b = bindings(&f);
+    for want in [
+        ("options", "args[0]", 3),
+        ("extra", "args[2]", 3),
+        ("prompt", "${options}", 4),
+        ("prompt", "${opts}", 4),
+    ] {
+        assert!(
+            b.contains(&(want.0.into(), want.1.into(), want.2)),
+            "{want:?} in {b:?}"
+        );
+    }
+    assert!(
+        !b.iter().any(|x| x.1 == "args[3]"),
+        "a rest element has no one place"
+    );
+    assert_eq!(
+        b.iter().filter(|x| x.0 == "prompt").count(),
+        2,
+        "each name once"
+    );
+}

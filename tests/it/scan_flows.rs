@@ -2151,3 +2151,96 @@ fn a_value_a_first_party_call_derives_from_a_parameter_and_names_like_it_is_that
         ])
     );
 }
+
+// ---------------------------------------------------------------------------
+// A function a factory returns, strings built from parameters, a provider
+// pinned where its model is written
+
+const RETURNED_LLM_TS: &str = r#"import { generateText } from "ai";
+
+export function createGenerateText({ account, label }: Options): typeof generateText {
+  return async (...args) => {
+    const [options, ...rest] = args;
+    const protectedOptions = redact({ options: { ...options }, label });
+    return generateText({ ...protectedOptions, model: pick(account) }, ...rest);
+  };
+}
+
+export function createMaker(opts: Options) {
+  // A function it returns that sends nothing of its arguments.
+  return (event: string) => log(event, opts.label);
+}
+"#;
+
+const RETURNED_SUMMARY_TS: &str = r#"import { createGenerateText, createMaker } from "@/lib/llm";
+
+export async function summarise(account: Account, email: Email) {
+  const prompt = `Summarise this email from ${email.from}:
+${email.body}`;
+  const generateText = createGenerateText({ account, label: "Summarise" });
+  const log = createMaker({ label: "x" });
+  log(email.subject);
+  return generateText({ system: "You summarise emails.", prompt });
+}
+
+export async function categorise({ sender, count }: { sender: string; count: number }) {
+  const generate = createGenerateText({ account: null, label: "Categorise" });
+  const prompt = `Categorise ${sender}; ${count} emails so far`;
+  return generate({ prompt });
+}
+
+// A `generateText` of its own, in another function, is not the returned one.
+export async function other(user: User) {
+  return generateText(user.email);
+}
+"#;
+
+const RETURNED_ROUTE_TS: &str = r#"import { categorise } from "@/lib/summary";
+
+export async function POST(message: Message) {
+  return categorise({ sender: message.from.email, count: 3 });
+}
+"#;
+
+#[test]
+fn a_function_a_factory_returns_is_called_where_its_result_is_bound_and_a_prompt_carries_what_it_interpolates()
+ {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_ts_root(
+        root,
+        r#"{"dependencies":{"ai":"6.0.0","@ai-sdk/openai":"3.0.0","next":"15.0.0"}}"#,
+    );
+    write(
+        root,
+        "lib/model.ts",
+        MODEL_MODEL_TS
+            .replace("createAnthropic", "createOpenAI")
+            .as_str(),
+    );
+    write(root, "lib/llm.ts", RETURNED_LLM_TS);
+    write(root, "lib/summary.ts", RETURNED_SUMMARY_TS);
+    write(root, "app/api/categorise/route.ts", RETURNED_ROUTE_TS);
+    let r = run(root);
+    // The prompts, where the returned function is called (lines 9 and
+    // 15); the sender's address a route passes into the second, through
+    // `categorise` (line 4 of the route). Not the returned function of
+    // `createMaker`, nor the count, nor a `generateText` of another
+    // function's own.
+    assert_eq!(
+        call_fields(&r, "openai"),
+        s(&[
+            "user.contact.email app/api/categorise/route.ts:4",
+            "user.content.private lib/summary.ts:15",
+            "user.content.private lib/summary.ts:9",
+        ]),
+    );
+    assert_eq!(
+        call_text(&r, "openai", "app/api/categorise/route.ts", 4),
+        "categorise → createGenerateText() (lib/llm.ts:4) → generateText (lib/summary.ts:12): categorise({ sender: message.from.email, count: 3 })"
+    );
+    assert_eq!(
+        call_text(&r, "openai", "lib/summary.ts", 9),
+        "createGenerateText() → generateText (lib/llm.ts:4): generateText({ system: \"You summarise emails.\", prompt })"
+    );
+}

@@ -395,6 +395,16 @@ impl<'s> Ctx<'s> {
         }
     }
 
+    /// The function whose body directly holds the current node, when it
+    /// is recorded (`None` inside an anonymous one or a class body).
+    pub(crate) fn current_function(&self) -> Option<&FunctionDef> {
+        let scope = self.scopes.last()?;
+        if scope.kind != ScopeKind::Function {
+            return None;
+        }
+        self.facts.functions.get(scope.function?)
+    }
+
     /// Opens a class scope at the current node.
     pub(crate) fn enter_class(&mut self, name: Option<String>, exported: bool) {
         self.scopes.push(Scope {

@@ -501,6 +501,8 @@ fn assign(ctx: &mut Ctx<'_>, name: Node<'_>, value: Node<'_>, at: Node<'_>) {
                 let entries = literals.into_iter().map(Entry::Positional).collect();
                 let args = engine::flatten(ctx, &Js, entries);
                 ctx.record_literal(var, args);
+            } else if value_inner.kind() == "template_string" {
+                template_bindings(ctx, &var, value_inner, at);
             } else if let Some(root) = engine::root(ctx, &Js, value) {
                 ctx.push_binding(var, root, at);
             }
@@ -514,6 +516,36 @@ fn assign(ctx: &mut Ctx<'_>, name: Node<'_>, value: Node<'_>, at: Node<'_>) {
                         ctx.push_binding(n.clone(), format!("{root}.{n}"), at);
                     }
                     ctx.push_binding(n, root.clone(), at);
+                }
+                // `const [options, ...rest] = args`: also each element by
+                // its place (`args[0]`), which a rest parameter's call
+                // sites fill by position.
+                if name.kind() == "array_pattern" && value.kind() == "identifier" {
+                    // Places are counted by commas, so a hole (`[, b]`) counts.
+                    let mut cursor = name.walk();
+                    let elements: Vec<Node<'_>> = name.children(&mut cursor).collect();
+                    let mut i = 0usize;
+                    for e in elements {
+                        match e.kind() {
+                            "," => i += 1,
+                            "identifier" => {
+                                let n = ctx.text(e).to_string();
+                                ctx.push_binding(n, format!("{root}[{i}]"), at);
+                            }
+                            "assignment_pattern" => {
+                                if let Some(l) = e.child_by_field_name("left")
+                                    && l.kind() == "identifier"
+                                {
+                                    let n = ctx.text(l).to_string();
+                                    ctx.push_binding(n, format!("{root}[{i}]"), at);
+                                }
+                            }
+                            _ => {}
+                        }
+                        if i >= 16 {
+                            break;
+                        }
+                    }
                 }
             }
         }
@@ -552,6 +584,30 @@ fn assign(ctx: &mut Ctx<'_>, name: Node<'_>, value: Node<'_>, at: Node<'_>) {
     }
 }
 
+/// `const prompt = \`Summarise: ${text}\``: one binding per name the
+/// template interpolates, rooted at `${text}` (see [`super::Binding`]), so
+/// that the value is known to carry those names (at most 8).
+fn template_bindings(ctx: &mut Ctx<'_>, var: &str, template: Node<'_>, at: Node<'_>) {
+    let mut roots: Vec<String> = Vec::new();
+    for sub in children(template)
+        .into_iter()
+        .filter(|c| c.kind() == "template_substitution")
+    {
+        let Some(expr) = children(sub).into_iter().next() else {
+            continue;
+        };
+        if let Some(root) = engine::root(ctx, &Js, expr)
+            && !roots.contains(&root)
+            && roots.len() < 8
+        {
+            roots.push(root);
+        }
+    }
+    for root in roots {
+        ctx.push_binding(var.to_string(), format!("${{{root}}}"), at);
+    }
+}
+
 fn is_field(node: Node<'_>, field: &str, child: Node<'_>) -> bool {
     node.child_by_field_name(field).map(|n| n.id()) == Some(child.id())
 }
@@ -582,8 +638,25 @@ fn function_name(ctx: &Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) -> Option<(Str
                 _ => None,
             }
         }
+        // `function createGenerateText(opts) { return async (...args) =>
+        // {...} }`, `const make = (opts) => (event) => ...`: the function a
+        // named function returns, called where its result is bound
+        // (`const generate = createGenerateText(opts); generate(...)`), is
+        // named after it with `()`.
+        "return_statement" => returned_by(ctx),
+        "arrow_function" if is_field(parent, "body", node) => returned_by(ctx),
         _ => None,
     }
+}
+
+/// The name of a function literal the current function returns:
+/// `createGenerateText()`, exported with it (free functions only).
+fn returned_by(ctx: &Ctx<'_>) -> Option<(String, bool)> {
+    let outer = ctx.current_function()?;
+    if outer.owner.is_some() || outer.name.ends_with(')') {
+        return None;
+    }
+    Some((format!("{}()", outer.name), outer.exported))
 }
 
 /// True for a TypeScript import or re-export that names only types:

@@ -158,7 +158,10 @@ pub struct Binding {
     /// The bound name.
     pub name: String,
     /// The root identifier of the value (`OpenAI` in `new OpenAI({...})`,
-    /// `stripe` in `stripe(key)`, `Sentry` in `Sentry.init()`).
+    /// `stripe` in `stripe(key)`, `Sentry` in `Sentry.init()`), or, for a
+    /// template string, `${text}` for each name it interpolates (one
+    /// binding each: `` prompt = `Summarise: ${text}` ``), or `args[0]`
+    /// for an element destructured by its place (`[options] = args`).
     pub root: String,
     /// 1-based line.
     pub line: u32,
