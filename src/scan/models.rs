@@ -10,9 +10,15 @@
 //! `@ai-sdk/<name>` or ending in `ai-sdk-provider` (the SDK's naming for
 //! official and community providers). A breach of any of them exposes what
 //! the application sends through the SDK, whichever one a deployment is
-//! configured with. Not done: a call whose `model` is written with one
-//! provider's function (`model: perplexity("sonar-pro")`) is still
-//! reported for every installed provider.
+//! configured with.
+//!
+//! A provider whose model is written into a call where it is imported
+//! (`createGenerateText({ modelOptions: { model: perplexity("sonar-pro")
+//! } })`, [`pins`]) is not among the run-time choices: when every
+//! production file that imports it does that, it is the vendor of the
+//! SDK's sends in those files only. Not done: a send made there through a
+//! function of another file (the one `createGenerateText` returns) is
+//! reported for the run-time choices, not for the pinned provider.
 //!
 //! The calls are matched as calls of each provider (`seed`), so the
 //! functions around them are wrappers like any other, followed across
@@ -113,4 +119,30 @@ pub fn detect(
     let (findings, fields) = calls::detect_seeded(lang, facts, index, specs, &seed);
     let defined = wrappers::defined_with(lang, facts, index, specs, &seed);
     (findings, fields, defined)
+}
+
+/// True when the file writes one of `provider`'s models into a call's
+/// arguments (`model: perplexity("sonar-pro")`, the key's last part being
+/// `model`): the model of that call is chosen where it is written.
+pub fn pins(lang: Lang, facts: &FileFacts, index: &Index, provider: VendorIx) -> bool {
+    let bound = calls::bound_names(lang, facts, index);
+    let names: Vec<&str> = bound
+        .iter()
+        .filter(|(_, vs)| vs.contains(&provider))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    if names.is_empty() {
+        return false;
+    }
+    facts.all_calls().flat_map(|c| c.args.iter()).any(|a| {
+        a.key
+            .as_deref()
+            .is_some_and(|k| k.rsplit('.').next() == Some("model"))
+            && names.iter().any(|n| {
+                a.expr
+                    .trim_start()
+                    .strip_prefix(n)
+                    .is_some_and(|r| r.starts_with('('))
+            })
+    })
 }

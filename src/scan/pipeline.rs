@@ -1993,11 +1993,16 @@ fn model_pass(
     ctx: &Ctx,
     cache: &FactsCache,
 ) -> (Vec<Outcome>, Vec<wrappers::Wrapper>) {
-    let providers = model_providers(outcomes, ctx);
-    if providers.is_empty() {
+    let installed = model_providers(outcomes, ctx);
+    if installed.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let specs = models::specs_for(&ctx.calls, &providers);
+    let (providers, pinned) = pinned_providers(texts, outcomes, ctx, cache, &installed);
+    let mut all = providers.clone();
+    all.extend(pinned.values().flatten().copied());
+    all.sort_unstable();
+    all.dedup();
+    let specs = models::specs_for(&ctx.calls, &all);
     let found: Vec<(Option<Outcome>, Vec<wrappers::Wrapper>)> = texts
         .par_files()
         .filter_map(|(i, rel)| {
@@ -2009,8 +2014,10 @@ fn model_pass(
                 return None;
             }
             let facts = cache.facts(i, lang, &text)?;
+            let mut here = providers.clone();
+            here.extend(pinned.get(rel).into_iter().flatten().copied());
             let (findings, fields, mut defined) =
-                models::detect(lang, &facts, &ctx.index, &specs, &providers);
+                models::detect(lang, &facts, &ctx.index, &specs, &here);
             wrappers::mark_extensions(&mut defined, &text);
             for w in &mut defined {
                 w.file = rel.to_string();
@@ -2027,6 +2034,63 @@ fn model_pass(
     }
     out.sort_by(|a, b| a.rel.cmp(&b.rel));
     (out, defined)
+}
+
+/// `installed` split into the run-time choices and, by file, the
+/// providers pinned there ([`models::pins`]): a provider each of whose
+/// production importers writes its model into a call is that file's only.
+fn pinned_providers(
+    texts: &Texts,
+    outcomes: &[Outcome],
+    ctx: &Ctx,
+    cache: &FactsCache,
+    installed: &[u16],
+) -> (Vec<u16>, BTreeMap<String, Vec<u16>>) {
+    let mut importers: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
+    for o in outcomes {
+        for f in &o.found {
+            if f.kind == EvidenceKind::Import
+                && f.scope == Scope::Production
+                && installed.contains(&f.vendor)
+            {
+                let list = importers.entry(o.rel.as_str()).or_default();
+                if !list.contains(&f.vendor) {
+                    list.push(f.vendor);
+                }
+            }
+        }
+    }
+    let pins: Vec<(&str, u16, bool)> = texts
+        .par_files()
+        .filter_map(|(i, rel)| {
+            let vendors = importers.get(rel)?;
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let lang = Lang::from_path(std::path::Path::new(name))
+                .filter(|l| matches!(l, Lang::JavaScript | Lang::TypeScript))?;
+            let text = texts.get(i)?;
+            let facts = cache.facts(i, lang, &text)?;
+            Some(
+                vendors
+                    .iter()
+                    .map(|&v| (rel, v, models::pins(lang, &facts, &ctx.index, v)))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .flatten()
+        .collect();
+    let mut pinned: BTreeMap<String, Vec<u16>> = BTreeMap::new();
+    let mut runtime = Vec::new();
+    for &v in installed {
+        let mine: Vec<&(&str, u16, bool)> = pins.iter().filter(|p| p.1 == v).collect();
+        if mine.is_empty() || mine.iter().any(|p| !p.2) {
+            runtime.push(v);
+            continue;
+        }
+        for p in mine {
+            pinned.entry(p.0.to_string()).or_default().push(v);
+        }
+    }
+    (runtime, pinned)
 }
 
 /// The framework's own mail sends, as calls of the transports the

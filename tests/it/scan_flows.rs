@@ -2244,3 +2244,55 @@ fn a_function_a_factory_returns_is_called_where_its_result_is_bound_and_a_prompt
         "createGenerateText() → generateText (lib/llm.ts:4): generateText({ system: \"You summarise emails.\", prompt })"
     );
 }
+
+const PINNED_BRIEF_TS: &str = r#"import { generateText } from "ai";
+import { createPerplexity } from "@ai-sdk/perplexity";
+
+export async function research(attendee: Attendee) {
+  const perplexity = createPerplexity({ apiKey: process.env.PERPLEXITY_API_KEY });
+  return generateText({
+    model: perplexity("sonar-pro"),
+    prompt: `Who is ${attendee.email}?`,
+  });
+}
+"#;
+
+const PINNED_ROUTE_TS: &str = r#"import { generateText } from "ai";
+import { getModel } from "@/lib/model";
+
+export async function POST(email: Email) {
+  return generateText({ model: getModel(), prompt: email.body });
+}
+"#;
+
+#[test]
+fn a_provider_whose_model_is_written_into_a_call_is_not_a_run_time_choice_of_other_calls() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_ts_root(
+        root,
+        r#"{"dependencies":{"ai":"6.0.0","@ai-sdk/openai":"3.0.0","@ai-sdk/perplexity":"2.0.0"}}"#,
+    );
+    write(
+        root,
+        "lib/model.ts",
+        MODEL_MODEL_TS
+            .replace("createAnthropic", "createOpenAI")
+            .as_str(),
+    );
+    write(root, "lib/brief.ts", PINNED_BRIEF_TS);
+    write(root, "app/api/route.ts", PINNED_ROUTE_TS);
+    let r = run(root);
+    // Perplexity's model is written where it is imported: it is the
+    // vendor of that file's send, not of the route's, whose model comes
+    // from the selection module.
+    assert_eq!(
+        call_fields(&r, "perplexity"),
+        s(&["user.content.private lib/brief.ts:8"])
+    );
+    assert!(
+        call_fields(&r, "openai").contains(&"user.content.private app/api/route.ts:5".to_string()),
+        "{:?}",
+        call_fields(&r, "openai")
+    );
+}
