@@ -403,3 +403,35 @@ class Client {
         "each name once"
     );
 }
+
+/// A destructuring parameter is kept whole however long it is written:
+/// its keys and names, without defaults, types or nested patterns.
+#[test]
+fn ts_long_destructuring_parameters_keep_every_key() {
+    let keys: Vec<String> = (0..40)
+        .map(|i| format!("someRatherLongOptionName{i}"))
+        .collect();
+    let src = format!(
+        "export function f({{ {}, messages, subject: title, surface = \"web\", nested: {{ a }}, ...rest }}: Options) {{}}\n",
+        keys.join(", ")
+    );
+    let f = extract(Lang::TypeScript, &src).expect("parses");
+    let p = &f.functions[0].params[0];
+    assert!(p.starts_with("{ someRatherLongOptionName0, "), "{p}");
+    assert!(
+        p.ends_with("someRatherLongOptionName39, messages, subject: title, surface }"),
+        "{p}"
+    );
+}
+
+/// What a helper formats into a template string is in the string.
+#[test]
+fn ts_template_names_include_a_helpers_arguments() {
+    let src = "function ask(email: Email) {\n  const prompt = `Reply to:\\n${stringifyEmail(email, 500)}`;\n  return prompt;\n}\n";
+    let f = extract(Lang::TypeScript, src).expect("parses");
+    let b = bindings(&f);
+    assert!(
+        b.contains(&("prompt".into(), "${email}".into(), 2)),
+        "{b:?}"
+    );
+}

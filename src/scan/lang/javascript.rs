@@ -376,9 +376,46 @@ fn params(ctx: &Ctx<'_>, function: Node<'_>) -> Vec<String> {
         } else {
             p
         };
-        out.push(ctx.compact(p));
+        out.push(match p.kind() {
+            "object_pattern" => object_pattern_text(ctx, p),
+            _ => ctx.compact(p),
+        });
     }
     out
+}
+
+/// A destructuring parameter as its keys and names, however long the
+/// pattern is written (`{ to, subject: title, cc = [] }` → `{ to,
+/// subject: title, cc }`): defaults, types and nested patterns left out
+/// (at most 64 entries).
+fn object_pattern_text(ctx: &Ctx<'_>, pattern: Node<'_>) -> String {
+    let mut entries: Vec<String> = Vec::new();
+    for e in children(pattern).into_iter().take(64) {
+        let entry = match e.kind() {
+            "shorthand_property_identifier_pattern" => Some(ctx.text(e).to_string()),
+            "object_assignment_pattern" => e
+                .child_by_field_name("left")
+                .filter(|l| l.kind() == "shorthand_property_identifier_pattern")
+                .map(|l| ctx.text(l).to_string()),
+            "pair_pattern" => {
+                match (e.child_by_field_name("key"), e.child_by_field_name("value")) {
+                    (Some(k), Some(v)) => {
+                        let v = if v.kind() == "assignment_pattern" {
+                            v.child_by_field_name("left").unwrap_or(v)
+                        } else {
+                            v
+                        };
+                        (v.kind() == "identifier")
+                            .then(|| format!("{}: {}", key_text(ctx, k), ctx.text(v)))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        entries.extend(entry);
+    }
+    format!("{{ {} }}", entries.join(", "))
 }
 
 fn args_of(ctx: &Ctx<'_>, call: Node<'_>) -> Vec<Arg> {
@@ -586,7 +623,8 @@ fn assign(ctx: &mut Ctx<'_>, name: Node<'_>, value: Node<'_>, at: Node<'_>) {
 
 /// `const prompt = \`Summarise: ${text}\``: one binding per name the
 /// template interpolates, rooted at `${text}` (see [`super::Binding`]), so
-/// that the value is known to carry those names (at most 8).
+/// that the value is known to carry those names (at most 8), and the names
+/// a helper called there is given (`${stringifyEmail(email, 500)}`).
 fn template_bindings(ctx: &mut Ctx<'_>, var: &str, template: Node<'_>, at: Node<'_>) {
     let mut roots: Vec<String> = Vec::new();
     for sub in children(template)
@@ -596,11 +634,21 @@ fn template_bindings(ctx: &mut Ctx<'_>, var: &str, template: Node<'_>, at: Node<
         let Some(expr) = children(sub).into_iter().next() else {
             continue;
         };
-        if let Some(root) = engine::root(ctx, &Js, expr)
-            && !roots.contains(&root)
-            && roots.len() < 8
+        // `${stringifyEmail(email, 500)}`: what a helper formats is in
+        // the string too (its arguments, one level down).
+        let mut exprs = vec![expr];
+        if expr.kind() == "call_expression"
+            && let Some(args) = expr.child_by_field_name("arguments")
         {
-            roots.push(root);
+            exprs.extend(children(args));
+        }
+        for e in exprs {
+            if let Some(root) = engine::root(ctx, &Js, e)
+                && !roots.contains(&root)
+                && roots.len() < 8
+            {
+                roots.push(root);
+            }
         }
     }
     for root in roots {
