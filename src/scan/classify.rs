@@ -76,7 +76,7 @@ fn qualified<'a>(rules: &Rules, key: &'a str, chain: &'a [Segment]) -> &'a str {
 
 /// Last words that make a value a count or a size of something:
 /// `tokens: tokenCount`, `emails: emails.length`, `message_total`.
-const COUNTS: &[&str] = &["count", "counts", "total", "length", "len"];
+pub(crate) const COUNTS: &[&str] = &["count", "counts", "total", "length", "len"];
 
 /// True when the value is named as a count of something (`tokenCount`,
 /// `email_count`, `emails.length`): a number, whatever the key says is

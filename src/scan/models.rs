@@ -1,6 +1,7 @@
 //! Prompts sent through a provider-neutral model SDK, the Vercel AI SDK
 //! (npm `ai`): `generateText({ model, system, prompt })`, `streamText`,
-//! `generateObject`, `streamObject`, `embed`, `embedMany`. The call names
+//! `generateObject`, `streamObject`, `embed`, `embedMany`, and an agent's
+//! `generate` and `stream` (`new ToolLoopAgent({ model })`). The call names
 //! no vendor: its `model` is made by a provider package (`@ai-sdk/openai`,
 //! `@ai-sdk/anthropic`, `@openrouter/ai-sdk-provider`), often chosen at run
 //! time from the application's settings or the user's own key.
@@ -48,6 +49,13 @@ pub const SENDS: &[&str] = &[
     "embedMany",
 ];
 
+/// Its agent classes (`new ToolLoopAgent({ model, tools })`), whose
+/// objects send with [`AGENT_SENDS`] (`agent.stream({ messages })`).
+pub const AGENTS: &[&str] = &["ToolLoopAgent", "Experimental_Agent", "Agent"];
+
+/// An agent's methods that send a prompt to the model.
+pub const AGENT_SENDS: &[&str] = &["generate", "stream"];
+
 /// True when the npm package `name` is a provider of the SDK.
 pub fn is_provider_package(name: &str) -> bool {
     name.starts_with("@ai-sdk/") || name.ends_with("ai-sdk-provider")
@@ -64,7 +72,12 @@ pub fn specs_for(specs: &Specs, providers: &[VendorIx]) -> Specs {
     let mut calls = specs.calls.clone();
     for &v in providers {
         if let Some(list) = calls.get_mut(usize::from(v)) {
-            list.extend(SENDS.iter().map(|m| CallSpec::Method((*m).to_string())));
+            list.extend(
+                SENDS
+                    .iter()
+                    .chain(AGENT_SENDS)
+                    .map(|m| CallSpec::Method((*m).to_string())),
+            );
         }
     }
     Specs {
@@ -75,8 +88,9 @@ pub fn specs_for(specs: &Specs, providers: &[VendorIx]) -> Specs {
     }
 }
 
-/// The names under which the file sees the SDK's sending functions (or the
-/// SDK itself, `import * as ai from "ai"`), each bound to `providers`.
+/// The names under which the file sees the SDK's sending functions, its
+/// agent classes (or the SDK itself, `import * as ai from "ai"`), each
+/// bound to `providers`.
 fn seed(facts: &FileFacts, providers: &[VendorIx]) -> Seed {
     let mut out = Seed::default();
     let all: BTreeSet<VendorIx> = providers.iter().copied().collect();
@@ -94,7 +108,7 @@ fn seed(facts: &FileFacts, providers: &[VendorIx]) -> Seed {
                 let t = imp.text.as_str();
                 t.contains("* as") || !t.contains('{')
             };
-            if SENDS.contains(&original) || whole {
+            if SENDS.contains(&original) || AGENTS.contains(&original) || whole {
                 out.bound.insert(b.to_string(), all.clone());
             }
         }

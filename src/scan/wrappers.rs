@@ -424,9 +424,11 @@ fn spread_element<'a>(f: &FunctionDef, whole: &[Param<'a>], b: &'a Binding) -> O
 /// one of them and that are named like it (`const hardenedMessages =
 /// harden({ messages })`, then `protectedMessages =
 /// redact({ messages: hardenedMessages }).messages`): the same value,
-/// transformed, in the parameter's place. A value only computed from a
-/// parameter under another name (`const count = countTokens(messages)`)
-/// is not it. In source order, so a chain of such steps is followed.
+/// transformed, in the parameter's place; also one whose name holds the
+/// parameter's last word (`messagesWithCacheControl =
+/// addCacheControl(messages)`). A value only computed from a parameter
+/// under another name (`const count = countTokens(messages)`), or named as
+/// a count of it (`messagesTokenCount`), is not it. In source order, so a chain of such steps is followed.
 /// `calls` are `f`'s body's, which ends at `end`.
 fn derived<'a>(
     f: &'a FunctionDef,
@@ -445,7 +447,15 @@ fn derived<'a>(
         if added >= MAX || params.iter().any(|q| q.name == b.name) {
             continue;
         }
-        let word = last_word(&b.name);
+        // Named like the parameter (`messagesWithCacheControl`), and not as
+        // a count of it (`messagesTokenCount`).
+        let words = words(&b.name);
+        if words
+            .last()
+            .is_some_and(|w| super::classify::COUNTS.contains(&w.as_str()))
+        {
+            continue;
+        }
         // The call that makes the value, and the calls written in its
         // arguments (`append(redact({ options }), extra)`).
         let Some(maker) = calls.iter().find(|c| {
@@ -461,7 +471,7 @@ fn derived<'a>(
             .find_map(|a| {
                 params.iter().copied().find(|p| {
                     b.name != p.name
-                        && last_word(p.name) == word
+                        && words.contains(&last_word(p.name))
                         && (is_param(&a.expr, p.name) || member_of(&a.expr, p.name))
                 })
             });
@@ -475,13 +485,26 @@ fn derived<'a>(
 /// The last word of an identifier, lower-cased: `hardenedMessages` →
 /// `messages`, `user_email` → `email`.
 fn last_word(name: &str) -> String {
-    let tail = name.rsplit('_').next().unwrap_or(name);
-    let at = tail
-        .char_indices()
-        .rev()
-        .find(|(i, c)| *i > 0 && c.is_ascii_uppercase())
-        .map_or(0, |(i, _)| i);
-    tail[at..].to_ascii_lowercase()
+    words(name).pop().unwrap_or_default()
+}
+
+/// The words of an identifier, lower-cased: `messagesWithCacheControl` →
+/// `messages`, `with`, `cache`, `control`; `user_email` → `user`, `email`.
+fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in name.split('_').filter(|p| !p.is_empty()) {
+        let mut word = String::new();
+        for c in part.chars() {
+            if c.is_ascii_uppercase() && !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            word.push(c.to_ascii_lowercase());
+        }
+        if !word.is_empty() {
+            out.push(word);
+        }
+    }
+    out
 }
 
 /// A parameter's plain name: `...rest` → `rest`, `props = {}` → `props`,

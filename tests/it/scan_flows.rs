@@ -2296,3 +2296,59 @@ fn a_provider_whose_model_is_written_into_a_call_is_not_a_run_time_choice_of_oth
         call_fields(&r, "openai")
     );
 }
+
+const AGENT_LLM_TS: &str = r#"import { ToolLoopAgent } from "ai";
+import { getModel } from "@/lib/model";
+
+export async function agentStream({ messages, userId }: AgentOptions) {
+  const { messages: orderedMessages } = order({ conversation: messages });
+  const messagesWithCacheControl = addCacheControl(orderedMessages, 2);
+  const messagesTokenCount = countTokens(messagesWithCacheControl);
+  const agent = new ToolLoopAgent({ model: getModel(), tools: {} });
+  return agent.stream({
+    messages: messagesWithCacheControl,
+    providerOptions: { budget: messagesTokenCount },
+  });
+}
+"#;
+
+const AGENT_ROUTE_TS: &str = r#"import { agentStream } from "@/lib/agent";
+
+export async function POST(thread: Thread, user: User) {
+  return agentStream({ messages: thread.messages, userId: user.id });
+}
+"#;
+
+#[test]
+fn an_agent_of_the_model_sdk_sends_and_a_value_named_after_a_parameter_is_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_ts_root(
+        root,
+        r#"{"dependencies":{"ai":"6.0.0","@ai-sdk/anthropic":"3.0.0"}}"#,
+    );
+    write(
+        root,
+        "lib/model.ts",
+        MODEL_MODEL_TS
+            .replace("createOpenAI", "createAnthropic")
+            .as_str(),
+    );
+    write(root, "lib/agent.ts", AGENT_LLM_TS);
+    write(root, "app/api/chat/route.ts", AGENT_ROUTE_TS);
+    let r = run(root);
+    // The messages, reordered then given cache marks, reach the agent's
+    // `stream` (line 10), so the route's are sent; the token count made
+    // from them is a number, and the user id is never sent.
+    assert_eq!(
+        call_fields(&r, "anthropic"),
+        s(&[
+            "user.content.private app/api/chat/route.ts:4",
+            "user.content.private lib/agent.ts:10",
+        ])
+    );
+    assert_eq!(
+        call_text(&r, "anthropic", "app/api/chat/route.ts", 4),
+        "agentStream → agent.stream (lib/agent.ts:4): agentStream({ messages: thread.messages, userId: user.id })"
+    );
+}
