@@ -361,27 +361,6 @@ fn params_in<'a>(f: &'a FunctionDef, facts: &'a FileFacts) -> Vec<Param<'a>> {
             }
             continue;
         }
-        // `const prompt = \`Categorise ${sender}\``: the string carries
-        // each parameter it interpolates, so passing it on forwards them.
-        if let Some(name) = b.root.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
-            let from: Vec<Param<'a>> = params
-                .iter()
-                .filter(|p| p.name == name && p.name != b.name)
-                .map(|p| Param {
-                    name: &b.name,
-                    ..*p
-                })
-                .collect();
-            for p in from {
-                if !params
-                    .iter()
-                    .any(|q| q.name == p.name && q.index == p.index && q.member == p.member)
-                {
-                    params.push(p);
-                }
-            }
-            continue;
-        }
         let Some(p) = whole.iter().find(|p| {
             b.root
                 .strip_prefix(p.name)
@@ -426,10 +405,13 @@ fn spread_element<'a>(f: &FunctionDef, whole: &[Param<'a>], b: &'a Binding) -> O
 /// redact({ messages: hardenedMessages }).messages`): the same value,
 /// transformed, in the parameter's place; also one whose name holds the
 /// parameter's last word (`messagesWithCacheControl =
-/// addCacheControl(messages)`). A value only computed from a parameter
-/// under another name (`const count = countTokens(messages)`), or named as
-/// a count of it (`messagesTokenCount`), is not it. In source order, so a chain of such steps is followed.
-/// `calls` are `f`'s body's, which ends at `end`.
+/// addCacheControl(messages)`); one the parameter's own methods give
+/// (`threadContent = messages.map(...).join("\n")`); and a template
+/// string, which carries each parameter it interpolates. A value only
+/// computed from a parameter under another name (`const count =
+/// countTokens(messages)`), or named as a count of it
+/// (`messagesTokenCount`), is not it. In source order, so a chain of such
+/// steps is followed. `calls` are `f`'s body's, which ends at `end`.
 fn derived<'a>(
     f: &'a FunctionDef,
     facts: &'a FileFacts,
@@ -444,7 +426,32 @@ fn derived<'a>(
         .iter()
         .filter(|b| (f.line..=end).contains(&b.line) && !b.name.contains('.'))
     {
-        if added >= MAX || params.iter().any(|q| q.name == b.name) {
+        if added >= MAX {
+            break;
+        }
+        // `const prompt = \`Categorise ${sender}\``: the string carries
+        // each parameter it interpolates, so passing it on forwards them.
+        if let Some(name) = b.root.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+            let from: Vec<Param<'a>> = params
+                .iter()
+                .filter(|p| p.name == name && p.name != b.name)
+                .map(|p| Param {
+                    name: &b.name,
+                    ..*p
+                })
+                .collect();
+            for p in from {
+                if !params
+                    .iter()
+                    .any(|q| q.name == p.name && q.index == p.index && q.member == p.member)
+                {
+                    params.push(p);
+                    added += 1;
+                }
+            }
+            continue;
+        }
+        if params.iter().any(|q| q.name == b.name) {
             continue;
         }
         // Named like the parameter (`messagesWithCacheControl`), and not as
@@ -464,17 +471,25 @@ fn derived<'a>(
         }) else {
             continue;
         };
-        let from = calls
+        // `const threadContent = messages.map(...).join("\n")`: the
+        // parameter's own methods, called on it, give it back transformed.
+        let chained = params
             .iter()
-            .filter(|c| (maker.line..=maker.end_line.max(maker.line)).contains(&c.line))
-            .flat_map(|c| c.args.iter())
-            .find_map(|a| {
-                params.iter().copied().find(|p| {
-                    b.name != p.name
-                        && words.contains(&last_word(p.name))
-                        && (is_param(&a.expr, p.name) || member_of(&a.expr, p.name))
+            .copied()
+            .find(|p| p.name == b.root && p.name != b.name);
+        let from = chained.or_else(|| {
+            calls
+                .iter()
+                .filter(|c| (maker.line..=maker.end_line.max(maker.line)).contains(&c.line))
+                .flat_map(|c| c.args.iter())
+                .find_map(|a| {
+                    params.iter().copied().find(|p| {
+                        b.name != p.name
+                            && words.contains(&last_word(p.name))
+                            && (is_param(&a.expr, p.name) || member_of(&a.expr, p.name))
+                    })
                 })
-            });
+        });
         if let Some(p) = from {
             params.push(Param { name: &b.name, ..p });
             added += 1;

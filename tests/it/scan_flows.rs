@@ -2352,3 +2352,52 @@ fn an_agent_of_the_model_sdk_sends_and_a_value_named_after_a_parameter_is_it() {
         "agentStream → agent.stream (lib/agent.ts:4): agentStream({ messages: thread.messages, userId: user.id })"
     );
 }
+
+const CHAINED_LLM_TS: &str = r#"import { generateText } from "ai";
+
+export async function availability({ messages, timezone }: Options) {
+  const threadContent = messages
+    .map((m) => `${m.subject} ${m.content}`)
+    .join("\n\n");
+  const messageCount = messages.filter(Boolean).length;
+  const prompt = `Find meeting requests in:
+${threadContent}`;
+  return generateText({ prompt, maxOutputTokens: messageCount * 10 });
+}
+"#;
+
+const CHAINED_ROUTE_TS: &str = r#"import { availability } from "@/lib/availability";
+
+export async function POST(thread: Thread) {
+  return availability({ messages: thread.messages, timezone: "UTC" });
+}
+"#;
+
+#[test]
+fn what_a_parameters_own_methods_give_back_is_it_and_a_prompt_built_from_that_carries_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_ts_root(
+        root,
+        r#"{"dependencies":{"ai":"6.0.0","@ai-sdk/openai":"3.0.0"}}"#,
+    );
+    write(
+        root,
+        "lib/model.ts",
+        MODEL_MODEL_TS
+            .replace("createAnthropic", "createOpenAI")
+            .as_str(),
+    );
+    write(root, "lib/availability.ts", CHAINED_LLM_TS);
+    write(root, "app/api/route.ts", CHAINED_ROUTE_TS);
+    let r = run(root);
+    // The thread's messages, mapped and joined into the prompt; not the
+    // count made of them.
+    assert_eq!(
+        call_fields(&r, "openai"),
+        s(&[
+            "user.content.private app/api/route.ts:4",
+            "user.content.private lib/availability.ts:10",
+        ])
+    );
+}
