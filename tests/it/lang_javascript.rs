@@ -424,14 +424,20 @@ fn ts_long_destructuring_parameters_keep_every_key() {
     );
 }
 
-/// What a helper formats into a template string is in the string.
+/// What a helper formats into a template string is in the string, and
+/// in what the string's own methods give back.
 #[test]
 fn ts_template_names_include_a_helpers_arguments() {
-    let src = "function ask(email: Email) {\n  const prompt = `Reply to:\\n${stringifyEmail(email, 500)}`;\n  return prompt;\n}\n";
+    let src = "function ask(email: Email, user: User) {\n  const prompt = `Reply to:\\n${stringifyEmail(email, 500)}`;\n  const trimmed = `${user.name}`.trim();\n  return prompt;\n}\n";
     let f = extract(Lang::TypeScript, src).expect("parses");
     let b = bindings(&f);
     assert!(
         b.contains(&("prompt".into(), "${email}".into(), 2)),
+        "{b:?}"
+    );
+    // A template's own methods give a string that still holds its names.
+    assert!(
+        b.contains(&("trimmed".into(), "${user}".into(), 3)),
         "{b:?}"
     );
 }

@@ -538,8 +538,8 @@ fn assign(ctx: &mut Ctx<'_>, name: Node<'_>, value: Node<'_>, at: Node<'_>) {
                 let entries = literals.into_iter().map(Entry::Positional).collect();
                 let args = engine::flatten(ctx, &Js, entries);
                 ctx.record_literal(var, args);
-            } else if value_inner.kind() == "template_string" {
-                template_bindings(ctx, &var, value_inner, at);
+            } else if let Some(template) = template_of(value_inner) {
+                template_bindings(ctx, &var, template, at);
             } else if let Some(root) = engine::root(ctx, &Js, value) {
                 ctx.push_binding(var, root, at);
             }
@@ -619,6 +619,27 @@ fn assign(ctx: &mut Ctx<'_>, name: Node<'_>, value: Node<'_>, at: Node<'_>) {
         }
         _ => {}
     }
+}
+
+/// The template string a value is, or whose own methods give it
+/// (`` `...`.trim() ``, `` `...`.split("\n").join(" ") ``).
+fn template_of(value: Node<'_>) -> Option<Node<'_>> {
+    let mut at = value;
+    for _ in 0..8 {
+        match at.kind() {
+            "template_string" => return Some(at),
+            "call_expression" => {
+                let f = at.child_by_field_name("function")?;
+                if f.kind() != "member_expression" {
+                    return None;
+                }
+                at = f.child_by_field_name("object")?;
+            }
+            "parenthesized_expression" | "await_expression" => at = *children(at).first()?,
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// `const prompt = \`Summarise: ${text}\``: one binding per name the
