@@ -2270,7 +2270,8 @@ pub fn resolve(
 /// Local names bound to a function a visible function returned, where
 /// that returned function is a wrapper (`const generate =
 /// createGenerateText(opts)`, then `generate({ prompt })` calls the
-/// wrapper `createGenerateText()`): (the line of the function that binds
+/// wrapper `createGenerateText()`), or parameters declared as one
+/// (`generate: ReturnType<typeof createGenerateText>`): (the line of the function that binds
 /// the name, `None` at the top level; the name; the wrapper's key in
 /// `visible`). The name is that function's own, and its nested ones'.
 fn returned_functions(
@@ -2300,6 +2301,21 @@ fn returned_functions(
         }) {
             out.push((at, b.name.clone(), key.clone()));
         }
+    }
+    // A parameter declared as one (`generate: ReturnType<typeof
+    // createGenerateText>`), in the function it is a parameter of.
+    for b in facts
+        .bindings
+        .iter()
+        .filter(|b| b.root.ends_with("()") && !b.name.contains('.') && is_wrapper(&b.root))
+    {
+        let at = facts
+            .functions
+            .iter()
+            .filter(|f| f.line <= b.line)
+            .map(|f| f.line)
+            .max();
+        out.push((at, b.name.clone(), b.root.clone()));
     }
     out.sort();
     out.dedup();

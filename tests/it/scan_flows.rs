@@ -2401,3 +2401,52 @@ fn what_a_parameters_own_methods_give_back_is_it_and_a_prompt_built_from_that_ca
         ])
     );
 }
+
+const INJECTED_RULES_TS: &str = r#"import { createGenerateText } from "@/lib/llm";
+
+export async function chooseRule(account: Account, email: Email) {
+  const generateText = createGenerateText({ account, label: "Choose rule" });
+  return pick({ email, generateText });
+}
+
+async function pick({
+  email,
+  generateText,
+}: {
+  email: Email;
+  generateText: ReturnType<typeof createGenerateText>;
+}) {
+  const prompt = `Which rule fits this email?
+${email.body}`;
+  return generateText({ prompt });
+}
+"#;
+
+#[test]
+fn a_parameter_declared_as_the_function_a_factory_returns_is_that_function() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_ts_root(
+        root,
+        r#"{"dependencies":{"ai":"6.0.0","@ai-sdk/openai":"3.0.0"}}"#,
+    );
+    write(
+        root,
+        "lib/model.ts",
+        MODEL_MODEL_TS
+            .replace("createAnthropic", "createOpenAI")
+            .as_str(),
+    );
+    write(root, "lib/llm.ts", RETURNED_LLM_TS);
+    write(root, "lib/rules.ts", INJECTED_RULES_TS);
+    let r = run(root);
+    // The prompt where the injected function is called (line 17), and the
+    // email `chooseRule` passes on to `pick` (line 5).
+    assert_eq!(
+        call_fields(&r, "openai"),
+        s(&[
+            "user.contact.email lib/rules.ts:5",
+            "user.content.private lib/rules.ts:17",
+        ])
+    );
+}

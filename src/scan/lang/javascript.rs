@@ -762,10 +762,21 @@ fn is_type_only(node: Node<'_>) -> bool {
 }
 
 /// The root name of a parameter's or field's declared type: `WebClient` in
-/// `client: WebClient`, `gmail_v1` in `gmail: gmail_v1.Gmail`.
+/// `client: WebClient`, `gmail_v1` in `gmail: gmail_v1.Gmail`; for a
+/// function another returns (`generate: ReturnType<typeof
+/// createGenerateText>`), that function's name with `()`, as the function
+/// literal it returns is named.
 fn declared_type(ctx: &Ctx<'_>, node: Node<'_>) -> Option<String> {
     let t = node.child_by_field_name("type")?;
     let text = ctx.text(t).trim_start_matches(':').trim_start();
+    if let Some(rest) = text.strip_prefix("ReturnType<typeof ") {
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$'))
+            .collect();
+        return (rest[name.len()..].trim_start().starts_with('>') && !name.is_empty())
+            .then(|| format!("{name}()"));
+    }
     let root: String = text
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$'))
