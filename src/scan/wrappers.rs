@@ -1101,6 +1101,30 @@ fn passes(arg: &Arg, name: &str) -> bool {
         || member_of(&arg.expr, name)
         || interpolated(&arg.expr, name)
         || alternative(&arg.expr, name)
+        || formatted(arg, name)
+}
+
+/// True when `arg` is message text a helper writes from the parameter
+/// `name` (`prompt: getUserPrompt({ title, transcript })`): the text
+/// carries it. Only for message text: what a helper computes from a value
+/// for another key (`tokens: countTokens(messages)`) is not the value.
+fn formatted(arg: &Arg, name: &str) -> bool {
+    if !calls::is_message_text(arg.key.as_deref(), &arg.expr) {
+        return false;
+    }
+    let Some((callee, rest)) = arg.expr.split_once('(') else {
+        return false;
+    };
+    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    if callee.trim().is_empty() || !callee.trim().chars().all(|c| ident(c) || c == '.') {
+        return false;
+    }
+    rest.match_indices(name).any(|(at, _)| {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + name.len()..].chars().next();
+        !before.is_some_and(|c| ident(c) || c == '.')
+            && !after.is_some_and(|c| ident(c) || c == ':')
+    })
 }
 
 /// True when `expr` picks `name` as one of its alternatives, as it is:
@@ -1177,11 +1201,9 @@ fn forwards_of(call: &Call, callee: &str, spec: &CallSpec, params: &[Param<'_>])
                 unless: preferred(&arg.expr, name, params).map(|q| Box::new(Forward::of_param(q))),
             });
         } else {
-            for arg in call
-                .args
-                .iter()
-                .filter(|a| member_of(&a.expr, name) || interpolated(&a.expr, name))
-            {
+            for arg in call.args.iter().filter(|a| {
+                member_of(&a.expr, name) || interpolated(&a.expr, name) || formatted(a, name)
+            }) {
                 // `{ email: options.email }`: what the call site puts in
                 // `options` reaches the vendor; its own keys say what it is.
                 // `capture(event.name, ...)`: the object the event is named

@@ -2450,3 +2450,57 @@ fn a_parameter_declared_as_the_function_a_factory_returns_is_that_function() {
         ])
     );
 }
+
+const FORMATTED_LLM_TS: &str = r#"import { generateText } from "ai";
+
+export async function summariseMeeting({ title, transcript, attendees }: Meeting) {
+  return generateText({
+    system: buildSystem(title),
+    prompt: buildUserPrompt({ title, transcript }),
+    maxOutputTokens: countTokens(attendees) * 2,
+  });
+}
+"#;
+
+const FORMATTED_ROUTE_TS: &str = r#"import { summariseMeeting } from "@/lib/summarise";
+
+export async function POST(meeting: Meeting) {
+  return summariseMeeting({
+    title: meeting.title,
+    transcript: meeting.transcript,
+    attendees: meeting.attendeeEmails,
+  });
+}
+"#;
+
+#[test]
+fn message_text_a_helper_writes_from_a_parameter_carries_it_and_a_number_computed_from_one_does_not()
+ {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_ts_root(
+        root,
+        r#"{"dependencies":{"ai":"6.0.0","@ai-sdk/openai":"3.0.0"}}"#,
+    );
+    write(
+        root,
+        "lib/model.ts",
+        MODEL_MODEL_TS
+            .replace("createAnthropic", "createOpenAI")
+            .as_str(),
+    );
+    write(root, "lib/summarise.ts", FORMATTED_LLM_TS);
+    write(root, "app/api/route.ts", FORMATTED_ROUTE_TS);
+    let r = run(root);
+    // The title and the transcript, through the prompt a helper writes
+    // from them (and the prompt itself at the SDK's call); not the
+    // attendees' addresses, of which only a count is sent.
+    assert_eq!(
+        call_fields(&r, "openai"),
+        s(&[
+            "user.content.private app/api/route.ts:5",
+            "user.content.private app/api/route.ts:6",
+            "user.content.private lib/summarise.ts:6",
+        ])
+    );
+}
