@@ -46,11 +46,19 @@ impl Catalog {
     /// The built-in catalog. A bad vendor file fails the build (`build.rs`);
     /// an entry that failed to load would be left out here and reported by
     /// `cargo test`.
+    ///
+    /// The vendor files are parsed in parallel outside the cell's lock: a
+    /// thread parsing them may run other work of the pool meanwhile, and
+    /// if that work asked for the catalog while this thread held the lock
+    /// (`get_or_init`), it would wait on itself. Two threads that ask at
+    /// once may both parse; the first to finish sets the cell (building the
+    /// map, which runs nothing else).
     pub fn builtin() -> &'static Catalog {
-        BUILTIN.get_or_init(|| {
-            let (list, _errors) = embedded::parse_all();
-            Catalog::from_vendors(list)
-        })
+        if let Some(c) = BUILTIN.get() {
+            return c;
+        }
+        let (list, _errors) = embedded::parse_all();
+        BUILTIN.get_or_init(|| Catalog::from_vendors(list))
     }
 
     /// A catalog from a list (tests use small ones).
