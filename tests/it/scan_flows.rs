@@ -25,6 +25,27 @@ fn write_ts_root(root: &Path, package_json: &str) {
     );
 }
 
+/// A TypeScript app that installs the AI SDK and one provider, `provider`
+/// (`openai` or `anthropic`), whose model `lib/model.ts` selects.
+fn write_ai_app(root: &Path, provider: &str) {
+    write_ts_root(
+        root,
+        &format!(r#"{{"dependencies":{{"ai":"6.0.0","@ai-sdk/{provider}":"3.0.0"}}}}"#),
+    );
+    let factory = match provider {
+        "openai" => "createOpenAI",
+        "anthropic" => "createAnthropic",
+        other => panic!("no factory for {other}"),
+    };
+    write(
+        root,
+        "lib/model.ts",
+        &format!(
+            "import {{ {factory} }} from \"@ai-sdk/{provider}\";\n\nexport function getModel() {{\n  return {factory}({{ apiKey: process.env.LLM_API_KEY }})(\"default\");\n}}\n"
+        ),
+    );
+}
+
 fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| x.to_string()).collect()
 }
@@ -2207,17 +2228,7 @@ fn a_function_a_factory_returns_is_called_where_its_result_is_bound_and_a_prompt
  {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    write_ts_root(
-        root,
-        r#"{"dependencies":{"ai":"6.0.0","@ai-sdk/openai":"3.0.0","next":"15.0.0"}}"#,
-    );
-    write(
-        root,
-        "lib/model.ts",
-        MODEL_MODEL_TS
-            .replace("createAnthropic", "createOpenAI")
-            .as_str(),
-    );
+    write_ai_app(root, "openai");
     write(root, "lib/llm.ts", RETURNED_LLM_TS);
     write(root, "lib/summary.ts", RETURNED_SUMMARY_TS);
     write(root, "app/api/categorise/route.ts", RETURNED_ROUTE_TS);
@@ -2323,17 +2334,7 @@ export async function POST(thread: Thread, user: User) {
 fn an_agent_of_the_model_sdk_sends_and_a_value_named_after_a_parameter_is_it() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    write_ts_root(
-        root,
-        r#"{"dependencies":{"ai":"6.0.0","@ai-sdk/anthropic":"3.0.0"}}"#,
-    );
-    write(
-        root,
-        "lib/model.ts",
-        MODEL_MODEL_TS
-            .replace("createOpenAI", "createAnthropic")
-            .as_str(),
-    );
+    write_ai_app(root, "anthropic");
     write(root, "lib/agent.ts", AGENT_LLM_TS);
     write(root, "app/api/chat/route.ts", AGENT_ROUTE_TS);
     let r = run(root);
@@ -2377,17 +2378,7 @@ export async function POST(thread: Thread) {
 fn what_a_parameters_own_methods_give_back_is_it_and_a_prompt_built_from_that_carries_it() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    write_ts_root(
-        root,
-        r#"{"dependencies":{"ai":"6.0.0","@ai-sdk/openai":"3.0.0"}}"#,
-    );
-    write(
-        root,
-        "lib/model.ts",
-        MODEL_MODEL_TS
-            .replace("createAnthropic", "createOpenAI")
-            .as_str(),
-    );
+    write_ai_app(root, "openai");
     write(root, "lib/availability.ts", CHAINED_LLM_TS);
     write(root, "app/api/route.ts", CHAINED_ROUTE_TS);
     let r = run(root);
@@ -2426,17 +2417,7 @@ ${email.body}`;
 fn a_parameter_declared_as_the_function_a_factory_returns_is_that_function() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    write_ts_root(
-        root,
-        r#"{"dependencies":{"ai":"6.0.0","@ai-sdk/openai":"3.0.0"}}"#,
-    );
-    write(
-        root,
-        "lib/model.ts",
-        MODEL_MODEL_TS
-            .replace("createAnthropic", "createOpenAI")
-            .as_str(),
-    );
+    write_ai_app(root, "openai");
     write(root, "lib/llm.ts", RETURNED_LLM_TS);
     write(root, "lib/rules.ts", INJECTED_RULES_TS);
     let r = run(root);
@@ -2478,17 +2459,7 @@ fn message_text_a_helper_writes_from_a_parameter_carries_it_and_a_number_compute
  {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    write_ts_root(
-        root,
-        r#"{"dependencies":{"ai":"6.0.0","@ai-sdk/openai":"3.0.0"}}"#,
-    );
-    write(
-        root,
-        "lib/model.ts",
-        MODEL_MODEL_TS
-            .replace("createAnthropic", "createOpenAI")
-            .as_str(),
-    );
+    write_ai_app(root, "openai");
     write(root, "lib/summarise.ts", FORMATTED_LLM_TS);
     write(root, "app/api/route.ts", FORMATTED_ROUTE_TS);
     let r = run(root);
