@@ -1161,7 +1161,6 @@ fn preferred_arg<'c>(call: &'c Call, fw: &Forward) -> Option<&'c Arg> {
     call.args.iter().find(|a| forwarded(a, u))
 }
 
-/// The parameters a vendor call receives as they are.
 /// Every parameter `arg` passes on ([`forward_of`] gives the first): a
 /// string built from several (`prompt`) passes each.
 fn forwards_all<'p>(arg: &Arg, params: &[Param<'p>]) -> Vec<Param<'p>> {
@@ -1172,6 +1171,7 @@ fn forwards_all<'p>(arg: &Arg, params: &[Param<'p>]) -> Vec<Param<'p>> {
         .collect()
 }
 
+/// The parameters a vendor call receives as they are.
 fn forwards_of(call: &Call, callee: &str, spec: &CallSpec, params: &[Param<'_>]) -> Vec<Forward> {
     let event_call = calls::sends_events(callee);
     let mut out = Vec::new();
@@ -2206,7 +2206,11 @@ pub fn resolve(
         .filter(|x| x.file == rel)
         .map(|x| (x.name.as_str(), x.line))
         .collect();
-    let made = returned_functions(facts, |k| visible.contains_key(k));
+    let made = if visible.keys().any(|k| k.ends_with("()")) {
+        returned_functions(facts, |k| visible.contains_key(k))
+    } else {
+        Vec::new()
+    };
     let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
     for (call, within) in all {
         if !seen.insert((call.line, call.callee.as_str())) {
@@ -2293,9 +2297,10 @@ pub fn resolve(
 /// that returned function is a wrapper (`const generate =
 /// createGenerateText(opts)`, then `generate({ prompt })` calls the
 /// wrapper `createGenerateText()`), or parameters declared as one
-/// (`generate: ReturnType<typeof createGenerateText>`): (the line of the function that binds
-/// the name, `None` at the top level; the name; the wrapper's key in
-/// `visible`). The name is that function's own, and its nested ones'.
+/// (`generate: ReturnType<typeof createGenerateText>`): (the line of the
+/// function that binds the name, `None` at the top level; the name; the
+/// wrapper's key in `visible`). The name is that function's own, and its
+/// nested ones'.
 fn returned_functions(
     facts: &FileFacts,
     is_wrapper: impl Fn(&str) -> bool,
@@ -2319,7 +2324,9 @@ fn returned_functions(
             continue;
         }
         for b in facts.bindings.iter().filter(|b| {
-            b.root == maker && !b.name.contains('.') && (b.line..=b.line + 2).contains(&c.line)
+            b.root == maker
+                && !b.name.contains('.')
+                && (b.line..=b.line.saturating_add(2)).contains(&c.line)
         }) {
             out.push((at, b.name.clone(), key.clone()));
         }
