@@ -657,7 +657,7 @@ fn vendors_own_id(arg: &Arg, vendor: Option<&String>) -> bool {
 /// The lowercase words of an identifier, split at `_`, `-` and a lowercase
 /// letter or digit followed by a capital: `stripeCustomerId` → `stripe`,
 /// `customer`, `id`.
-fn identifier_words(name: &str) -> Vec<String> {
+pub(crate) fn identifier_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut cur = String::new();
     let mut prev_lower = false;

@@ -456,7 +456,7 @@ fn derived<'a>(
         }
         // Named like the parameter (`messagesWithCacheControl`), and not as
         // a count of it (`messagesTokenCount`).
-        let words = words(&b.name);
+        let words = calls::identifier_words(&b.name);
         if words
             .last()
             .is_some_and(|w| super::classify::COUNTS.contains(&w.as_str()))
@@ -500,26 +500,7 @@ fn derived<'a>(
 /// The last word of an identifier, lower-cased: `hardenedMessages` →
 /// `messages`, `user_email` → `email`.
 fn last_word(name: &str) -> String {
-    words(name).pop().unwrap_or_default()
-}
-
-/// The words of an identifier, lower-cased: `messagesWithCacheControl` →
-/// `messages`, `with`, `cache`, `control`; `user_email` → `user`, `email`.
-fn words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for part in name.split('_').filter(|p| !p.is_empty()) {
-        let mut word = String::new();
-        for c in part.chars() {
-            if c.is_ascii_uppercase() && !word.is_empty() {
-                out.push(std::mem::take(&mut word));
-            }
-            word.push(c.to_ascii_lowercase());
-        }
-        if !word.is_empty() {
-            out.push(word);
-        }
-    }
-    out
+    calls::identifier_words(name).pop().unwrap_or_default()
 }
 
 /// A parameter's plain name: `...rest` → `rest`, `props = {}` → `props`,
