@@ -428,7 +428,7 @@ fn ts_long_destructuring_parameters_keep_every_key() {
 /// in what the string's own methods give back.
 #[test]
 fn ts_template_names_include_a_helpers_arguments() {
-    let src = "function ask(email: Email, user: User) {\n  const prompt = `Reply to:\\n${stringifyEmail(email, 500)}`;\n  const trimmed = `${user.name}`.trim();\n  return prompt;\n}\n";
+    let src = "function ask(email: Email, user: User, thread: Thread) {\n  const prompt = `Reply to:\\n${stringifyEmail(email, 500)}`;\n  const trimmed = `${user.name}`.trim();\n  const listed = `${formatThread({ messages: thread.messages, user, ...rest })}`;\n  return prompt;\n}\n";
     let f = extract(Lang::TypeScript, src).expect("parses");
     let b = bindings(&f);
     assert!(
@@ -440,4 +440,9 @@ fn ts_template_names_include_a_helpers_arguments() {
         b.contains(&("trimmed".into(), "${user}".into(), 3)),
         "{b:?}"
     );
+    // The values of an object a helper is given there: a member's value,
+    // a shorthand member and a spread.
+    for name in ["${thread}", "${user}", "${rest}"] {
+        assert!(b.contains(&("listed".into(), name.into(), 4)), "{b:?}");
+    }
 }

@@ -642,10 +642,14 @@ fn template_of(value: Node<'_>) -> Option<Node<'_>> {
     None
 }
 
+/// How many names one template string is bound to.
+const MAX_TEMPLATE_ROOTS: usize = 12;
+
 /// `const prompt = \`Summarise: ${text}\``: one binding per name the
 /// template interpolates, rooted at `${text}` (see [`super::Binding`]), so
-/// that the value is known to carry those names (at most 8), and the names
-/// a helper called there is given (`${stringifyEmail(email, 500)}`).
+/// that the value is known to carry those names (at most
+/// [`MAX_TEMPLATE_ROOTS`]), and the names a helper called there is given
+/// (`${stringifyEmail(email, 500)}`).
 fn template_bindings(ctx: &mut Ctx<'_>, var: &str, template: Node<'_>, at: Node<'_>) {
     let mut roots: Vec<String> = Vec::new();
     for sub in children(template)
@@ -656,17 +660,37 @@ fn template_bindings(ctx: &mut Ctx<'_>, var: &str, template: Node<'_>, at: Node<
             continue;
         };
         // `${stringifyEmail(email, 500)}`: what a helper formats is in
-        // the string too (its arguments, one level down).
+        // the string too (its arguments, one level down, and the values
+        // of an object it is given: `${getEmailListPrompt({ messages:
+        // threadMessages })}`).
         let mut exprs = vec![expr];
         if expr.kind() == "call_expression"
             && let Some(args) = expr.child_by_field_name("arguments")
         {
-            exprs.extend(children(args));
+            for a in children(args) {
+                if a.kind() == "object" {
+                    exprs.extend(children(a).into_iter().filter_map(|m| match m.kind() {
+                        "pair" => m.child_by_field_name("value"),
+                        "shorthand_property_identifier" | "spread_element" => Some(m),
+                        _ => None,
+                    }));
+                } else {
+                    exprs.push(a);
+                }
+            }
         }
         for e in exprs {
-            if let Some(root) = engine::root(ctx, &Js, e)
+            let root = match e.kind() {
+                "shorthand_property_identifier" => Some(ctx.text(e).to_string()),
+                "spread_element" => children(e)
+                    .into_iter()
+                    .next()
+                    .and_then(|v| engine::root(ctx, &Js, v)),
+                _ => engine::root(ctx, &Js, e),
+            };
+            if let Some(root) = root
                 && !roots.contains(&root)
-                && roots.len() < 8
+                && roots.len() < MAX_TEMPLATE_ROOTS
             {
                 roots.push(root);
             }
