@@ -477,6 +477,32 @@ fn derived<'a>(
             .iter()
             .copied()
             .find(|p| p.name == b.root && p.name != b.name);
+        // `const prompt = getUserPrompt({ messages, emailAccount })`: a
+        // prompt a helper writes holds each parameter it is given. Not any
+        // text a call gives back (`responseText = await runAi({ userId })`
+        // is the model's answer, not the user id).
+        if chained.is_none() && writes_prompt(&b.name, &maker.callee) {
+            let given: Vec<Param<'a>> = params
+                .iter()
+                .copied()
+                .filter(|p| {
+                    p.name != b.name
+                        && calls
+                            .iter()
+                            .filter(|c| {
+                                (maker.line..=maker.end_line.max(maker.line)).contains(&c.line)
+                            })
+                            .flat_map(|c| c.args.iter())
+                            .any(|a| is_param(&a.expr, p.name) || member_of(&a.expr, p.name))
+                })
+                .map(|p| Param { name: &b.name, ..p })
+                .collect();
+            if !given.is_empty() {
+                added += given.len();
+                params.extend(given);
+                continue;
+            }
+        }
         let from = chained.or_else(|| {
             calls
                 .iter()
@@ -495,6 +521,17 @@ fn derived<'a>(
             added += 1;
         }
     }
+}
+
+/// True when a local named `name`, made by a call of `callee`, is a
+/// prompt: `prompt = buildContext(...)`, `system = getSystemPrompt(...)`,
+/// `content = formatPrompt(...)`.
+fn writes_prompt(name: &str, callee: &str) -> bool {
+    last_word(name) == "prompt"
+        || (calls::is_message_text(Some(name), name)
+            && calls::identifier_words(&calls::dotted(callee))
+                .iter()
+                .any(|w| w == "prompt"))
 }
 
 /// The last word of an identifier, lower-cased: `hardenedMessages` →
@@ -2716,7 +2753,25 @@ fn field_of(
     // What a renderer's camera is given is sent as the area it shows (the
     // implied category below), whatever the value's own name says.
     let place = implied_place(fw);
-    if let Some(category) = calls::classify_for(seen, w.vendor, specs).filter(|_| !place) {
+    // `determineStatus({ message, emailAccount })` where the wrapper puts
+    // `emailAccount` in a prompt: the call site's key only names the
+    // parameter, so a value its own name says nothing of is known by the
+    // message text the vendor receives it in.
+    let by_place;
+    let mut category = calls::classify_for(seen, w.vendor, specs);
+    if category.is_none()
+        && whole
+        && let (Some(k), Some(member)) = (&fw.key, &fw.member)
+        && arg.key.as_deref() == Some(member.as_str())
+        && calls::is_message_text(Some(k), &arg.expr)
+    {
+        by_place = Arg {
+            key: Some(k.clone()),
+            ..arg.clone()
+        };
+        category = calls::classify_for(&by_place, w.vendor, specs);
+    }
+    if let Some(category) = category.filter(|_| !place) {
         if !(whole && fw.event_name && !category.starts_with("user.unique_id")) {
             let (line, name) = calls::at_call(call, arg);
             fields.insert(CallField {

@@ -2475,3 +2475,62 @@ fn message_text_a_helper_writes_from_a_parameter_carries_it_and_a_number_compute
         ])
     );
 }
+
+const PROMPTS_LLM_TS: &str = r#"import { generateText } from "ai";
+
+export async function aiThreadStatus({ threadMessages, modelType }: StatusArgs) {
+  const prompt = `Decide where this thread stands.
+<thread>
+${formatThread({ messages: threadMessages, maxLength: 3000 })}
+</thread>`;
+  return generateText({ model: modelType, prompt });
+}
+
+export async function aiDraft({ thread, tone }: DraftArgs) {
+  const prompt = getUserPrompt({ thread, tone });
+  return generateText({ prompt });
+}
+
+export async function aiFollowUp({ userId, question }: FollowUpArgs) {
+  const answerText = await lookupAnswer({ userId });
+  return generateText({ messages: answerText, prompt: question });
+}
+"#;
+
+const PROMPTS_ROUTE_TS: &str = r#"import { aiThreadStatus, aiDraft, aiFollowUp } from "@/lib/prompts";
+
+export async function POST(req: Request, user: User) {
+  const { threadMessages, draft } = await req.json();
+  await aiThreadStatus({ threadMessages, modelType: "fast" });
+  await aiDraft({ thread: draft.body, tone: "warm" });
+  return aiFollowUp({ userId: user.id, question: draft.question });
+}
+"#;
+
+#[test]
+fn a_prompt_a_helper_writes_holds_what_it_is_given_and_a_model_answer_does_not_hold_its_inputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_ai_app(root, "openai");
+    write(root, "lib/prompts.ts", PROMPTS_LLM_TS);
+    write(root, "app/api/route.ts", PROMPTS_ROUTE_TS);
+    let r = run(root);
+    let fields = call_fields(&r, "openai");
+    // Line 5: the thread's messages, which the prompt holds through the
+    // object given to the helper that formats them; `threadMessages` says
+    // nothing by its name, so it is known by the prompt it goes into.
+    // Line 6: the draft's body, through the prompt `getUserPrompt` writes.
+    // Line 7: the question; not the user's id, which only looks up the
+    // answer sent along with it.
+    for want in [
+        "user.content.private app/api/route.ts:5",
+        "user.content.private app/api/route.ts:6",
+        "user.content.private app/api/route.ts:7",
+    ] {
+        assert!(fields.contains(&want.to_string()), "{want} in {fields:?}");
+    }
+    assert!(
+        !fields.iter().any(|f| f.starts_with("user.unique_id")),
+        "{fields:?}"
+    );
+}
