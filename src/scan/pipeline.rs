@@ -1720,6 +1720,9 @@ fn cross_file_pass(
     // `wrappers::MAX_LEVEL` (a wrapper found here is at least level 2).
     const CROSS_LEVELS: usize = 3;
     for _ in 0..CROSS_LEVELS {
+        // One function found around several wrappers is kept at its
+        // shortest chain (the first of a stable sort by level).
+        next.sort_by_key(|w| w.level);
         next.retain(|w| known.insert((w.file.clone(), w.name.clone(), w.line, w.vendor)));
         if next.is_empty() {
             break;

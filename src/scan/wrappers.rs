@@ -953,16 +953,24 @@ fn chain(
                         continue;
                     }
                     let key = (f.name.clone(), f.line, w.vendor);
+                    let via = || format!("{} → {}", w.name, w.via);
                     let entry = out.entry(key).or_insert_with(|| {
                         grew = true;
-                        let via = format!("{} → {}", w.name, w.via);
                         let owner = f.owner.clone().filter(|_| methods);
                         Wrapper {
                             request: w.request,
                             level: w.level + 1,
-                            ..Wrapper::of(f, w.family, w.vendor, via, owner)
+                            ..Wrapper::of(f, w.family, w.vendor, via(), owner)
                         }
                     });
+                    // A function around several wrappers is as far from
+                    // the vendor as its shortest chain, whichever was
+                    // seen first: its callers are followed that far.
+                    if entry.level > w.level + 1 {
+                        entry.level = w.level + 1;
+                        entry.via = via();
+                        grew = true;
+                    }
                     entry.add(forwards, carries);
                 }
             }

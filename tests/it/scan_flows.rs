@@ -2534,3 +2534,63 @@ fn a_prompt_a_helper_writes_holds_what_it_is_given_and_a_model_answer_does_not_h
         "{fields:?}"
     );
 }
+
+const LEVELS_TRACK_TS: &str = r#"import { PostHog } from "posthog-node";
+
+const posthog = new PostHog(process.env.POSTHOG_KEY!);
+
+export function track(email: string, event: string) {
+  posthog.capture({ distinctId: email, event });
+}
+
+export function audit(email: string) {
+  track(email, "audit");
+}
+
+export function auditTwice(email: string) {
+  audit(email);
+  audit(email);
+}
+"#;
+
+const LEVELS_SIGNUP_TS: &str = r#"import { auditTwice, track } from "@/lib/track";
+
+export function onSignup(email: string) {
+  auditTwice(email);
+  track(email, "signup");
+}
+"#;
+
+const LEVELS_WELCOME_TS: &str = r#"import { onSignup } from "@/lib/signup";
+
+export function welcome(email: string) {
+  onSignup(email);
+}
+"#;
+
+const LEVELS_ROUTE_TS: &str = r#"import { welcome } from "@/lib/welcome";
+
+export function POST(user: User) {
+  welcome(user.email);
+}
+"#;
+
+#[test]
+fn a_function_around_two_wrappers_is_as_far_from_the_vendor_as_the_nearer_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_ts_root(root, r#"{"dependencies":{"posthog-node":"4.0.0"}}"#);
+    write(root, "lib/track.ts", LEVELS_TRACK_TS);
+    write(root, "lib/signup.ts", LEVELS_SIGNUP_TS);
+    write(root, "lib/welcome.ts", LEVELS_WELCOME_TS);
+    write(root, "app/api/route.ts", LEVELS_ROUTE_TS);
+    let r = run(root);
+    // `onSignup` calls `track` itself (level 2), though it calls the
+    // deeper `auditTwice` first: `welcome` around it is level 3, and the
+    // route's call of `welcome` is a call site, four steps from PostHog.
+    let fields = call_fields(&r, "posthog");
+    assert!(
+        fields.contains(&"user.contact.email app/api/route.ts:4".to_string()),
+        "{fields:?}"
+    );
+}
