@@ -446,3 +446,13 @@ fn ts_template_names_include_a_helpers_arguments() {
         assert!(b.contains(&("listed".into(), name.into(), 4)), "{b:?}");
     }
 }
+
+#[test]
+fn ts_a_fallback_is_bound_to_the_name_it_prefers_but_a_count_of_it_is_not() {
+    let src = "function f(timezone: string, options: Options) {\n  const tz = timezone || \"UTC\";\n  const size = timezone?.length ?? 0;\n  const to = options.to ?? admin;\n}\n";
+    let f = extract(Lang::TypeScript, src).expect("parses");
+    let b = bindings(&f);
+    assert!(b.contains(&("tz".into(), "${timezone}".into(), 2)), "{b:?}");
+    assert!(b.contains(&("to".into(), "${options}".into(), 4)), "{b:?}");
+    assert!(!b.iter().any(|(name, _, _)| name == "size"), "{b:?}");
+}

@@ -2594,3 +2594,43 @@ fn a_function_around_two_wrappers_is_as_far_from_the_vendor_as_the_nearer_one() 
         "{fields:?}"
     );
 }
+
+const FALLBACK_DATE_TS: &str = r#"import * as Sentry from "@sentry/nextjs";
+
+export function formatInUserTimezone(date: Date, timezone: string | null) {
+  const tz = timezone || "UTC";
+  const label = timezone?.length ?? 0;
+  try {
+    return date.toLocaleString("en", { timeZone: tz });
+  } catch (error) {
+    Sentry.captureException(error, { extra: { timezone: tz, label } });
+    return "";
+  }
+}
+"#;
+
+const FALLBACK_PAGE_TS: &str = r#"import { formatInUserTimezone } from "@/lib/date";
+
+export function meetingTime(meeting: Meeting, user: User) {
+  return formatInUserTimezone(meeting.start, user.timezone);
+}
+"#;
+
+#[test]
+fn a_local_that_falls_back_from_a_parameter_is_the_parameter() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_ts_root(root, r#"{"dependencies":{"@sentry/nextjs":"8.0.0"}}"#);
+    write(root, "lib/date.ts", FALLBACK_DATE_TS);
+    write(root, "app/page.ts", FALLBACK_PAGE_TS);
+    let r = run(root);
+    // `tz` is the caller's timezone unless it has none: the page's call
+    // sends the user's timezone to Sentry when it is invalid.
+    assert_eq!(
+        call_fields(&r, "sentry"),
+        s(&[
+            "user.location.imprecise app/page.ts:4",
+            "user.location.imprecise lib/date.ts:9",
+        ])
+    );
+}

@@ -542,6 +542,11 @@ fn assign(ctx: &mut Ctx<'_>, name: Node<'_>, value: Node<'_>, at: Node<'_>) {
                 template_bindings(ctx, &var, template, at);
             } else if let Some(root) = engine::root(ctx, &Js, value) {
                 ctx.push_binding(var, root, at);
+            } else if let Some(root) = fallback_of(ctx, value_inner) {
+                // `const tz = timezone || DEFAULT_TIMEZONE`: the value is
+                // the name wherever it is set, so it carries it (rooted
+                // like a template's names, see [`super::Binding`]).
+                ctx.push_binding(var, format!("${{{root}}}"), at);
             }
         }
         "object_pattern" | "array_pattern" => {
@@ -640,6 +645,29 @@ fn template_of(value: Node<'_>) -> Option<Node<'_>> {
         }
     }
     None
+}
+
+/// The name a fallback expression prefers: `timezone` in `timezone ||
+/// DEFAULT_TIMEZONE` and `options.to ?? admin` (its root); not a count of
+/// it (`timezone?.length ?? 0`).
+fn fallback_of(ctx: &Ctx<'_>, node: Node<'_>) -> Option<String> {
+    if node.kind() != "binary_expression" {
+        return None;
+    }
+    let op = node.child_by_field_name("operator").map(|o| ctx.text(o));
+    if !matches!(op, Some("||" | "??")) {
+        return None;
+    }
+    let left = unwrap(node.child_by_field_name("left")?);
+    if !matches!(left.kind(), "identifier" | "member_expression") {
+        return None;
+    }
+    // `timezone?.length ?? 0` is a number, not the timezone.
+    let last = ctx.text(left).rsplit(['.', '?']).next().unwrap_or("");
+    if crate::scan::classify::COUNTS.contains(&last.to_ascii_lowercase().as_str()) {
+        return None;
+    }
+    engine::root(ctx, &Js, left)
 }
 
 /// How many names one template string is bound to.
