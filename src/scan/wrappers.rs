@@ -921,7 +921,22 @@ fn chain(
                             } else {
                                 Vec::new()
                             };
+                            // `runAgent(options)` passing this function's
+                            // own `options` whole where the inner one
+                            // reads `options.messages`: this one reads it.
+                            let object = passes_object(arg, fw);
                             for p in &mine {
+                                if object && p.member.is_none() && is_param(&arg.expr, p.name) {
+                                    forwards.push(Forward {
+                                        index: p.index,
+                                        name: fw.name.clone(),
+                                        member: fw.member.clone(),
+                                        key: fw.key.clone(),
+                                        unless: unless.clone(),
+                                        ..fw.clone()
+                                    });
+                                    continue;
+                                }
                                 forwards.push(Forward {
                                     index: p.index,
                                     name: p.member.unwrap_or(p.name).to_string(),
@@ -2646,9 +2661,11 @@ fn supertypes(header: &str) -> Vec<String> {
 fn forwarded(arg: &Arg, fw: &Forward) -> bool {
     if let Some(m) = &fw.member {
         // `sendEmail({ to: user.email })`: the key of the object passed in
-        // the destructured parameter's place.
+        // the destructured parameter's place; or that object whole
+        // (`sendEmail(options)`), of which the wrapper reads the member.
         return arg.position == Some(fw.index)
-            && arg.key.as_deref().and_then(|k| k.split('.').next()) == Some(m.as_str());
+            && (arg.key.as_deref().and_then(|k| k.split('.').next()) == Some(m.as_str())
+                || passes_object(arg, fw));
     }
     match arg.position {
         Some(p) => p == fw.index,
@@ -2657,6 +2674,17 @@ fn forwarded(arg: &Arg, fw: &Forward) -> bool {
             .as_deref()
             .is_some_and(|k| k.split('.').next() == Some(fw.name.as_str())),
     }
+}
+
+/// True when `arg` is a whole object named at the place of a destructured
+/// parameter `fw` (`runAgent(options)` for `runAgent({ messages })`, or
+/// `const { messages } = options` in its body): the wrapper reads
+/// `fw.member` off it.
+fn passes_object(arg: &Arg, fw: &Forward) -> bool {
+    fw.member.is_some()
+        && arg.key.is_none()
+        && arg.position == Some(fw.index)
+        && calls::is_plain_chain(&arg.expr)
 }
 
 /// True when the argument is the whole forwarded parameter, not a part
@@ -2734,6 +2762,32 @@ fn field_of(
     specs: &calls::Specs,
     fields: &mut BTreeSet<CallField>,
 ) {
+    // `runAgent(options)` where the wrapper sends `options.messages`: that
+    // member of the object, known by its key or else by the message text
+    // it is sent in.
+    if passes_object(arg, fw)
+        && let Some(m) = &fw.member
+    {
+        let member = Arg {
+            key: Some(m.clone()),
+            expr: format!("{}.{m}", arg.expr.trim()),
+            ..arg.clone()
+        };
+        let by_place = fw.key.as_ref().map(|k| Arg {
+            key: Some(k.clone()),
+            ..member.clone()
+        });
+        let seen = if calls::classify_for(&member, w.vendor, specs).is_some() {
+            &member
+        } else {
+            by_place
+                .as_ref()
+                .filter(|b| calls::is_message_text(b.key.as_deref(), &b.expr))
+                .unwrap_or(&member)
+        };
+        classified_at(w, call, arg, seen, &member.expr, specs, fields);
+        return;
+    }
     let whole = is_whole(arg, fw);
     // A bare value (`u.ID`) is what the vendor receives under the key the
     // wrapper passes it with (`UserId: userID`). What a request wrapper

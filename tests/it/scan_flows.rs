@@ -2634,3 +2634,45 @@ fn a_local_that_falls_back_from_a_parameter_is_the_parameter() {
         ])
     );
 }
+
+const OPTIONS_AGENT_TS: &str = r#"import { generateText } from "ai";
+
+async function runAgent(options: AgentOptions, tools: ToolSet) {
+  const { messages } = options;
+  const prompt = `The thread:\n${formatThread(messages)}`;
+  return generateText({ prompt, tools });
+}
+
+export async function agent(options: AgentOptions) {
+  return runAgent(options, {});
+}
+"#;
+
+const OPTIONS_ROUTE_TS: &str = r#"import { agent } from "@/lib/agent";
+
+export async function POST(thread: Thread) {
+  return agent({ messages: thread.messages, ownerId: thread.ownerId });
+}
+"#;
+
+#[test]
+fn an_options_object_passed_whole_sends_the_members_the_wrapper_reads_off_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_ai_app(root, "openai");
+    write(root, "lib/agent.ts", OPTIONS_AGENT_TS);
+    write(root, "app/api/route.ts", OPTIONS_ROUTE_TS);
+    let r = run(root);
+    // `agent(options)` passes its options on whole, and `runAgent` reads
+    // their messages into the prompt: the route's messages are sent (and
+    // the options at the inner call), not the owner's id, which nothing
+    // reads.
+    assert_eq!(
+        call_fields(&r, "openai"),
+        s(&[
+            "user.content.private app/api/route.ts:4",
+            "user.content.private lib/agent.ts:10",
+            "user.content.private lib/agent.ts:6",
+        ])
+    );
+}
