@@ -2676,3 +2676,44 @@ fn an_options_object_passed_whole_sends_the_members_the_wrapper_reads_off_it() {
         ])
     );
 }
+
+const LONG_PROMPT_TS: &str = r#"import { generateText } from "ai";
+
+export async function summariseConversation(conversation: string) {
+  return generateText({
+    prompt: `Summarise the following conversation between a user and an assistant.
+
+Keep every action taken, with the exact names and ids of what it touched,
+every preference the user stated, and every task still open at the end.
+Be brief, but leave nothing out that a later reply would need.
+
+<conversation>
+${conversation}
+</conversation>`,
+  });
+}
+"#;
+
+const LONG_PROMPT_ROUTE_TS: &str = r#"import { summariseConversation } from "@/lib/summarise";
+
+export async function POST(chat: Chat) {
+  return summariseConversation(chat.transcript);
+}
+"#;
+
+#[test]
+fn a_long_prompt_still_holds_the_names_it_interpolates_at_its_end() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_ai_app(root, "openai");
+    write(root, "lib/summarise.ts", LONG_PROMPT_TS);
+    write(root, "app/api/route.ts", LONG_PROMPT_ROUTE_TS);
+    let r = run(root);
+    // The prompt runs past the text kept of an argument; the conversation
+    // it ends with is still forwarded, so the route's transcript is sent.
+    assert!(
+        call_fields(&r, "openai").contains(&"user.content.private app/api/route.ts:4".to_string()),
+        "{:?}",
+        call_fields(&r, "openai")
+    );
+}

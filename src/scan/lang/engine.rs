@@ -1008,31 +1008,86 @@ pub(crate) fn cap(s: &str, max: usize) -> String {
     }
 }
 
-/// `s` with whitespace runs collapsed to one space, at most `max` chars.
+/// `s` on one line with its runs of whitespace as one space, cut to `max`
+/// characters. A string cut before its interpolations keeps them, written
+/// after `…` (at most [`KEPT_INTERPOLATIONS`] characters more): a long
+/// prompt that ends in `${serialized}` still holds it.
 pub(crate) fn compact(s: &str, max: usize) -> String {
+    let s = s.trim();
     let mut out = String::new();
     let mut count = 0;
     let mut space = false;
-    for c in s.trim().chars() {
-        if count >= max {
-            break;
-        }
+    for (at, c) in s.char_indices() {
         if c.is_whitespace() {
             space = true;
             continue;
+        }
+        let needed = if space { 2 } else { 1 };
+        if count + needed > max {
+            if count < max && space {
+                out.push(' ');
+            }
+            kept_interpolations(&s[at..], &mut out);
+            return out;
         }
         if space {
             out.push(' ');
             count += 1;
             space = false;
-            if count >= max {
-                break;
-            }
         }
         out.push(c);
         count += 1;
     }
     out
+}
+
+/// How many characters of a cut string's later interpolations are kept.
+const KEPT_INTERPOLATIONS: usize = 120;
+
+/// Appends the `${...}` and `#{...}` interpolations of `rest` (what a cut
+/// left out of a string) to `out`, after ` … `, within
+/// [`KEPT_INTERPOLATIONS`] characters.
+fn kept_interpolations(rest: &str, out: &mut String) {
+    let mut kept = String::new();
+    let mut from = 0;
+    while let Some(at) = rest[from..].find(['$', '#']).map(|i| from + i) {
+        from = at + 1;
+        if !rest[from..].starts_with('{') {
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut end = None;
+        for (i, c) in rest[from..].char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        end = Some(from + i + 1);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(end) = end else {
+            break;
+        };
+        let piece: String = rest[at..end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if kept.chars().count() + piece.chars().count() + 1 > KEPT_INTERPOLATIONS {
+            break;
+        }
+        kept.push(' ');
+        kept.push_str(&piece);
+        from = end;
+    }
+    if !kept.is_empty() {
+        out.push_str(" …");
+        out.push_str(&kept);
+    }
 }
 
 #[cfg(test)]
@@ -1054,5 +1109,20 @@ mod tests {
         assert_eq!(cap("héllo", 2), "hé");
         assert_eq!(compact("a\n   b\t c", 100), "a b c");
         assert_eq!(compact("ééé ééé", 4), "ééé ");
+    }
+
+    #[test]
+    fn a_cut_string_keeps_its_later_interpolations() {
+        let long = format!(
+            "`Summarise:\n{}\n${{serialized}} and #{{user.name}}`",
+            "x".repeat(50)
+        );
+        assert_eq!(
+            compact(&long, 20),
+            "`Summarise: xxxxxxxx … ${serialized} #{user.name}"
+        );
+        assert_eq!(compact("`${a}`", 20), "`${a}`");
+        // Unbalanced or none: nothing is added.
+        assert_eq!(compact("`abcdef ${oops`", 4), "`abc");
     }
 }
