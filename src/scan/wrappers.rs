@@ -477,6 +477,9 @@ fn derived<'a>(
             .iter()
             .copied()
             .find(|p| p.name == b.root && p.name != b.name);
+        // The lines of the value: a chained call (`helper(message).trim()`)
+        // is recorded where its last method is.
+        let span = b.line.min(maker.line)..=maker.end_line.max(maker.line);
         // `const prompt = getUserPrompt({ messages, emailAccount })`: a
         // prompt a helper writes holds each parameter it is given. Not any
         // text a call gives back (`responseText = await runAi({ userId })`
@@ -489,9 +492,7 @@ fn derived<'a>(
                     p.name != b.name
                         && calls
                             .iter()
-                            .filter(|c| {
-                                (maker.line..=maker.end_line.max(maker.line)).contains(&c.line)
-                            })
+                            .filter(|c| span.contains(&c.line))
                             .flat_map(|c| c.args.iter())
                             .any(|a| is_param(&a.expr, p.name) || member_of(&a.expr, p.name))
                 })
@@ -506,7 +507,7 @@ fn derived<'a>(
         let from = chained.or_else(|| {
             calls
                 .iter()
-                .filter(|c| (maker.line..=maker.end_line.max(maker.line)).contains(&c.line))
+                .filter(|c| span.contains(&c.line))
                 .flat_map(|c| c.args.iter())
                 .find_map(|a| {
                     params.iter().copied().find(|p| {
@@ -525,13 +526,15 @@ fn derived<'a>(
 
 /// True when a local named `name`, made by a call of `callee`, is a
 /// prompt: `prompt = buildContext(...)`, `system = getSystemPrompt(...)`,
-/// `content = formatPrompt(...)`.
+/// `content = formatPrompt(...)`, or text a helper named for that text
+/// writes (`replyContent = emailToContentForAI(message)`).
 fn writes_prompt(name: &str, callee: &str) -> bool {
-    last_word(name) == "prompt"
+    let word = last_word(name);
+    word == "prompt"
         || (calls::is_message_text(Some(name), name)
             && calls::identifier_words(&calls::dotted(callee))
                 .iter()
-                .any(|w| w == "prompt"))
+                .any(|w| *w == "prompt" || *w == word))
 }
 
 /// The last word of an identifier, lower-cased: `hardenedMessages` →

@@ -2717,3 +2717,58 @@ fn a_long_prompt_still_holds_the_names_it_interpolates_at_its_end() {
         call_fields(&r, "openai")
     );
 }
+
+const FILING_PARSE_TS: &str = r#"import { generateText } from "ai";
+
+export async function aiParseFilingReply({ messages, folder }: ParseArgs) {
+  const formatted = messages.map((m) => `${m.role}: ${m.content}`).join("\n");
+  const prompt = `<conversation>
+${formatted}
+</conversation>`;
+  return generateText({ prompt });
+}
+"#;
+
+const FILING_HANDLE_TS: &str = r#"import { aiParseFilingReply } from "@/lib/parse";
+
+export async function processFilingReply({ message, folder }: ReplyArgs) {
+  const replyContent = emailToContentForAI(message, {
+    extractReply: true,
+  }).trim();
+  const messages: { role: string; content: string }[] = [
+    { role: "user", content: replyContent },
+  ];
+  return aiParseFilingReply({ messages, folder });
+}
+"#;
+
+const FILING_ROUTE_TS: &str = r#"import { processFilingReply } from "@/lib/handle";
+
+export async function POST(parsed: ParsedMessage, filing: Filing) {
+  return processFilingReply({ message: parsed, folder: filing.folderPath });
+}
+"#;
+
+#[test]
+fn text_a_helper_writes_from_a_parameter_reaches_the_prompt_through_a_list_of_messages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_ai_app(root, "openai");
+    write(root, "lib/parse.ts", FILING_PARSE_TS);
+    write(root, "lib/handle.ts", FILING_HANDLE_TS);
+    write(root, "app/api/route.ts", FILING_ROUTE_TS);
+    let r = run(root);
+    // `replyContent` is the message's content (a helper named for content
+    // writes it, in a chained call spanning three lines); the list
+    // `{ messages }` names holds it and reaches the prompt. So the route's
+    // message is sent; the folder is not.
+    let fields = call_fields(&r, "openai");
+    assert!(
+        fields.contains(&"user.content.private app/api/route.ts:4".to_string()),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&"user.content.private lib/handle.ts:10".to_string()),
+        "{fields:?}"
+    );
+}

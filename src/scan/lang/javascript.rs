@@ -175,7 +175,9 @@ impl Syntax for Js {
 
     fn variable(&self, ctx: &Ctx<'_>, node: Node<'_>) -> Option<String> {
         let node = included(node);
-        (node.kind() == "identifier").then(|| ctx.text(node).to_string())
+        // `{ messages }` names the variable `messages` too.
+        matches!(node.kind(), "identifier" | "shorthand_property_identifier")
+            .then(|| ctx.text(node).to_string())
     }
 
     fn step<'t>(&self, ctx: &Ctx<'_>, node: Node<'t>) -> Step<'t> {
@@ -696,36 +698,47 @@ fn template_bindings(ctx: &mut Ctx<'_>, var: &str, template: Node<'_>, at: Node<
             && let Some(args) = expr.child_by_field_name("arguments")
         {
             for a in children(args) {
-                if a.kind() == "object" {
-                    exprs.extend(children(a).into_iter().filter_map(|m| match m.kind() {
-                        "pair" => m.child_by_field_name("value"),
-                        "shorthand_property_identifier" | "spread_element" => Some(m),
-                        _ => None,
-                    }));
-                } else {
-                    exprs.push(a);
-                }
+                push_values(a, &mut exprs);
             }
         }
-        for e in exprs {
-            let root = match e.kind() {
-                "shorthand_property_identifier" => Some(ctx.text(e).to_string()),
-                "spread_element" => children(e)
-                    .into_iter()
-                    .next()
-                    .and_then(|v| engine::root(ctx, &Js, v)),
-                _ => engine::root(ctx, &Js, e),
-            };
-            if let Some(root) = root
-                && !roots.contains(&root)
-                && roots.len() < MAX_TEMPLATE_ROOTS
-            {
-                roots.push(root);
-            }
-        }
+        push_roots(ctx, &exprs, &mut roots);
     }
     for root in roots {
         ctx.push_binding(var.to_string(), format!("${{{root}}}"), at);
+    }
+}
+
+/// `node` itself, or for an object the values it holds (a pair's value, a
+/// shorthand member, a spread).
+fn push_values<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
+    if node.kind() == "object" {
+        out.extend(children(node).into_iter().filter_map(|m| match m.kind() {
+            "pair" => m.child_by_field_name("value"),
+            "shorthand_property_identifier" | "spread_element" => Some(m),
+            _ => None,
+        }));
+    } else {
+        out.push(node);
+    }
+}
+
+/// The root names of `exprs`, each once, at most [`MAX_TEMPLATE_ROOTS`].
+fn push_roots(ctx: &Ctx<'_>, exprs: &[Node<'_>], roots: &mut Vec<String>) {
+    for &e in exprs {
+        let root = match e.kind() {
+            "shorthand_property_identifier" => Some(ctx.text(e).to_string()),
+            "spread_element" => children(e)
+                .into_iter()
+                .next()
+                .and_then(|v| engine::root(ctx, &Js, v)),
+            _ => engine::root(ctx, &Js, e),
+        };
+        if let Some(root) = root
+            && !roots.contains(&root)
+            && roots.len() < MAX_TEMPLATE_ROOTS
+        {
+            roots.push(root);
+        }
     }
 }
 
