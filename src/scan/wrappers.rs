@@ -919,11 +919,27 @@ fn chain(
                             // (`invoice.id` in `payment_url_params`) names
                             // that method's `invoice`, not this parameter.
                             let here = (f.line..=end).contains(&arg.line);
-                            let mine = if here {
+                            let mut mine = if here {
                                 forwards_all(arg, &params)
                             } else {
                                 Vec::new()
                             };
+                            // `email: getEmailForLLM(message)` where the inner
+                            // function writes `email` into a prompt: what a
+                            // helper writes from the parameter is in it.
+                            if here
+                                && mine.is_empty()
+                                && fw
+                                    .key
+                                    .as_deref()
+                                    .is_some_and(|k| calls::is_message_text(Some(k), &arg.expr))
+                            {
+                                mine = params
+                                    .iter()
+                                    .copied()
+                                    .filter(|p| helper_of(&arg.expr, p.name))
+                                    .collect();
+                            }
                             // `runAgent(options)` passing this function's
                             // own `options` whole where the inner one
                             // reads `options.messages`: this one reads it.
@@ -1153,10 +1169,13 @@ fn passes(arg: &Arg, name: &str) -> bool {
 /// carries it. Only for message text: what a helper computes from a value
 /// for another key (`tokens: countTokens(messages)`) is not the value.
 fn formatted(arg: &Arg, name: &str) -> bool {
-    if !calls::is_message_text(arg.key.as_deref(), &arg.expr) {
-        return false;
-    }
-    let Some((callee, rest)) = arg.expr.split_once('(') else {
+    calls::is_message_text(arg.key.as_deref(), &arg.expr) && helper_of(&arg.expr, name)
+}
+
+/// True when `expr` is a first-party helper's call given `name` among its
+/// arguments (`getEmailForLLM(message)`, `format({ title, transcript })`).
+fn helper_of(expr: &str, name: &str) -> bool {
+    let Some((callee, rest)) = expr.split_once('(') else {
         return false;
     };
     let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';

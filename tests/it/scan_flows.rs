@@ -2772,3 +2772,45 @@ fn text_a_helper_writes_from_a_parameter_reaches_the_prompt_through_a_list_of_me
         "{fields:?}"
     );
 }
+
+const CHOOSE_RULE_TS: &str = r#"import { generateText } from "ai";
+
+export async function aiChooseRule({ email, rules }: ChooseArgs) {
+  const prompt = `Pick the rule for this email:
+${stringifyEmail(email)}`;
+  return generateText({ prompt });
+}
+
+export async function findRules(message: ParsedMessage, rules: Rule[]) {
+  return aiChooseRule({
+    email: getEmailForLLM(message),
+    rules: countRules(rules),
+  });
+}
+"#;
+
+const CHOOSE_ROUTE_TS: &str = r#"import { findRules } from "@/lib/choose";
+
+export async function POST(parsed: ParsedMessage, account: Account) {
+  return findRules(parsed, account.rules);
+}
+"#;
+
+#[test]
+fn what_a_helper_writes_from_a_parameter_into_a_prompts_place_carries_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_ai_app(root, "openai");
+    write(root, "lib/choose.ts", CHOOSE_RULE_TS);
+    write(root, "app/api/route.ts", CHOOSE_ROUTE_TS);
+    let r = run(root);
+    // `email` goes into the prompt, and `findRules` fills it with what a
+    // helper writes from its message: the route's message is sent. Its
+    // rules go elsewhere (not into the prompt), so the route's call sends
+    // nothing in their place.
+    let fields = call_fields(&r, "openai");
+    assert!(
+        fields.contains(&"user.content.private app/api/route.ts:4".to_string()),
+        "{fields:?}"
+    );
+}
