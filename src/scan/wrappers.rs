@@ -919,27 +919,11 @@ fn chain(
                             // (`invoice.id` in `payment_url_params`) names
                             // that method's `invoice`, not this parameter.
                             let here = (f.line..=end).contains(&arg.line);
-                            let mut mine = if here {
-                                forwards_all(arg, &params)
+                            let mine = if here {
+                                passed_on(arg, fw, &params)
                             } else {
                                 Vec::new()
                             };
-                            // `email: getEmailForLLM(message)` where the inner
-                            // function writes `email` into a prompt: what a
-                            // helper writes from the parameter is in it.
-                            if here
-                                && mine.is_empty()
-                                && fw
-                                    .key
-                                    .as_deref()
-                                    .is_some_and(|k| calls::is_message_text(Some(k), &arg.expr))
-                            {
-                                mine = params
-                                    .iter()
-                                    .copied()
-                                    .filter(|p| helper_of(&arg.expr, p.name))
-                                    .collect();
-                            }
                             // `runAgent(options)` passing this function's
                             // own `options` whole where the inner one
                             // reads `options.messages`: this one reads it.
@@ -1162,6 +1146,27 @@ fn passes(arg: &Arg, name: &str) -> bool {
         || interpolated(&arg.expr, name)
         || alternative(&arg.expr, name)
         || formatted(arg, name)
+}
+
+/// The parameters of the function an argument passes on in the place of
+/// the inner wrapper's `fw` ([`forwards_all`]); and where that place is a
+/// prompt (`email: getEmailForLLM(message)` where the inner function writes
+/// `email` into one), what a helper writes from a parameter is in it.
+fn passed_on<'p>(arg: &Arg, fw: &Forward, params: &[Param<'p>]) -> Vec<Param<'p>> {
+    let mine = forwards_all(arg, params);
+    if !mine.is_empty()
+        || !fw
+            .key
+            .as_deref()
+            .is_some_and(|k| calls::is_message_text(Some(k), &arg.expr))
+    {
+        return mine;
+    }
+    params
+        .iter()
+        .copied()
+        .filter(|p| helper_of(&arg.expr, p.name))
+        .collect()
 }
 
 /// True when `arg` is message text a helper writes from the parameter
