@@ -2814,3 +2814,43 @@ fn what_a_helper_writes_from_a_parameter_into_a_prompts_place_carries_it() {
         "{fields:?}"
     );
 }
+
+const SPREAD_ACTIONS_TS: &str = r#"import { generateText } from "ai";
+
+const reply = async ({ message, args }: ActionOptions) => {
+  return generateText({ prompt: `Reply to ${message.textPlain} as ${args.tone}` });
+};
+
+export const runAction = async (options: ActionOptions) => {
+  const { type, ...args } = options.action;
+  const opts = { ...options, args };
+  switch (type) {
+    case "reply":
+      return reply(opts);
+  }
+};
+"#;
+
+const SPREAD_EXECUTE_TS: &str = r#"import { runAction } from "@/lib/actions";
+
+export async function execute(message: ParsedMessage, action: Action) {
+  return runAction({ message, action });
+}
+"#;
+
+#[test]
+fn an_object_that_spreads_a_parameter_is_that_parameter_with_more() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_ai_app(root, "openai");
+    write(root, "lib/actions.ts", SPREAD_ACTIONS_TS);
+    write(root, "app/api/execute.ts", SPREAD_EXECUTE_TS);
+    let r = run(root);
+    // `opts` is `options` with `args` added; `reply(opts)` reads its
+    // message into the prompt, so the caller's message is sent.
+    let fields = call_fields(&r, "openai");
+    assert!(
+        fields.contains(&"user.content.private app/api/execute.ts:4".to_string()),
+        "{fields:?}"
+    );
+}

@@ -535,6 +535,20 @@ fn assign(ctx: &mut Ctx<'_>, name: Node<'_>, value: Node<'_>, at: Node<'_>) {
             let var = ctx.text(name).to_string();
             if Js.entries(ctx, value_inner).is_some() {
                 let args = engine::flatten(ctx, &Js, vec![Entry::Positional(value_inner)]);
+                // `const opts = { ...options, args }`: the object is the
+                // one it spreads, with more (rooted like a template's
+                // names, see [`super::Binding`]).
+                if value_inner.kind() == "object" {
+                    let spreads: Vec<Node<'_>> = children(value_inner)
+                        .into_iter()
+                        .filter(|c| c.kind() == "spread_element")
+                        .collect();
+                    let mut roots = Vec::new();
+                    push_roots(ctx, &spreads, &mut roots);
+                    for root in roots {
+                        ctx.push_binding(var.clone(), format!("${{{root}}}"), at);
+                    }
+                }
                 ctx.record_literal(var, args);
             } else if let Some(literals) = passed_literals(ctx, value_inner) {
                 let entries = literals.into_iter().map(Entry::Positional).collect();
