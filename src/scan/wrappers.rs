@@ -525,7 +525,7 @@ fn derived<'a>(
 }
 
 /// True when a local named `name`, made by a call of `callee`, is a
-/// prompt: `prompt = buildContext(...)`, `system = getSystemPrompt(...)`,
+/// prompt: `prompt = buildContext(...)`, `userPrompt = build(...)`,
 /// `content = formatPrompt(...)`, or text a helper named for that text
 /// writes (`replyContent = emailToContentForAI(message)`).
 fn writes_prompt(name: &str, callee: &str) -> bool {

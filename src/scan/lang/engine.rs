@@ -1027,7 +1027,9 @@ pub(crate) fn compact(s: &str, max: usize) -> String {
             if count < max && space {
                 out.push(' ');
             }
-            kept_interpolations(&s[at..], &mut out);
+            if is_string(s) {
+                kept_interpolations(&s[at..], &mut out);
+            }
             return out;
         }
         if space {
@@ -1044,10 +1046,27 @@ pub(crate) fn compact(s: &str, max: usize) -> String {
 /// How many characters of a cut string's later interpolations are kept.
 const KEPT_INTERPOLATIONS: usize = 120;
 
+/// How far into the rest of a cut string its interpolations are looked
+/// for, in bytes (the text of one argument, so the scan stays linear).
+const SEARCHED_FOR_INTERPOLATIONS: usize = 16 << 10;
+
+/// True when `s` is a string literal (a template, an f-string): only a
+/// string's interpolations are kept, not the strings inside a function
+/// written in place.
+fn is_string(s: &str) -> bool {
+    let s = s.trim_start_matches(['f', 'F', 'r', 'b']);
+    s.starts_with(['`', '"', '\''])
+}
+
 /// Appends the `${...}` and `#{...}` interpolations of `rest` (what a cut
 /// left out of a string) to `out`, after ` … `, within
 /// [`KEPT_INTERPOLATIONS`] characters.
 fn kept_interpolations(rest: &str, out: &mut String) {
+    let mut cut = rest.len().min(SEARCHED_FOR_INTERPOLATIONS);
+    while !rest.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let rest = &rest[..cut];
     let mut kept = String::new();
     let mut from = 0;
     while let Some(at) = rest[from..].find(['$', '#']).map(|i| from + i) {
@@ -1122,7 +1141,9 @@ mod tests {
             "`Summarise: xxxxxxxx … ${serialized} #{user.name}"
         );
         assert_eq!(compact("`${a}`", 20), "`${a}`");
-        // Unbalanced or none: nothing is added.
+        // Unbalanced or none: nothing is added; nor to what is not a
+        // string (a function written in place).
         assert_eq!(compact("`abcdef ${oops`", 4), "`abc");
+        assert_eq!(compact("() => { log(`${a}`) }", 6), "() => ");
     }
 }
