@@ -932,9 +932,6 @@ fn chain(
                                 if object && p.member.is_none() && is_param(&arg.expr, p.name) {
                                     forwards.push(Forward {
                                         index: p.index,
-                                        name: fw.name.clone(),
-                                        member: fw.member.clone(),
-                                        key: fw.key.clone(),
                                         unless: unless.clone(),
                                         ..fw.clone()
                                     });
