@@ -318,10 +318,12 @@ fn ruby_global_constants(
     index: &Index,
     bound: &mut BTreeMap<String, BTreeSet<VendorIx>>,
 ) {
+    // A class's own name, without the modules it is in (`Billing.Stripe`).
     let defined: BTreeSet<&str> = facts
         .functions
         .iter()
         .filter_map(|f| f.owner.as_deref())
+        .filter_map(|o| o.rsplit('.').next())
         .collect();
     for root in capitalised_roots(facts) {
         if bound.contains_key(&root)

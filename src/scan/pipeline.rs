@@ -1555,8 +1555,16 @@ impl Phase2Names {
         })
     }
 
-    /// (handle names used as receivers, wrapper names called) in `text`.
-    fn find<'a>(&'a self, text: &str) -> (BTreeSet<&'a str>, BTreeSet<&'a str>) {
+    /// (handle names used as receivers, wrapper names called) in `text`,
+    /// of `family`: Ruby calls a method without parentheses
+    /// (`StripeService.new(note).create`, `result = create_refund`), so
+    /// there any name that ends at a word boundary may be a call.
+    fn find<'a>(
+        &'a self,
+        text: &str,
+        family: wrappers::Family,
+    ) -> (BTreeSet<&'a str>, BTreeSet<&'a str>) {
+        let bare = family == wrappers::Family::Other(Lang::Ruby);
         let b = text.as_bytes();
         let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
         let mut used = BTreeSet::new();
@@ -1588,7 +1596,8 @@ impl Phase2Names {
                 };
                 let rest = after.trim_start_matches([' ', '\t']);
                 // `enqueue<Body>({ .. })`: a call with type arguments.
-                if rest.starts_with('(')
+                if (bare && !after.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+                    || rest.starts_with('(')
                     || after.starts_with('<')
                     || (rest.starts_with("as")
                         && after.len() > rest.len()
@@ -1651,7 +1660,7 @@ fn cross_file_pass(
         .par_files()
         .filter_map(|(i, _)| {
             let (rel, lang, family, text) = candidate(texts, i, &families)?;
-            let (used, called) = names.find(&text);
+            let (used, called) = names.find(&text, family);
             let uses_handle = handles.iter().any(|h| {
                 used.contains(h.name.as_str())
                     && wrappers::may_use(h, family, rel, &text, &workspaces)
@@ -1739,7 +1748,7 @@ fn cross_file_pass(
             .par_files()
             .filter_map(|(i, _)| {
                 let (rel, lang, family, text) = candidate(texts, i, &families)?;
-                let (_, called) = names.find(&text);
+                let (_, called) = names.find(&text, family);
                 if !called.iter().any(|n| more.may_call(family, rel, &text, n)) {
                     return None;
                 }
@@ -1796,7 +1805,7 @@ fn handle_rounds(
             .par_files()
             .filter_map(|(i, _)| {
                 let (rel, lang, family, text) = candidate(texts, i, &families)?;
-                let (used, _) = names.find(&text);
+                let (used, _) = names.find(&text, family);
                 let uses = handles.iter().any(|h| {
                     used.contains(h.name.as_str())
                         && wrappers::may_use(h, family, rel, &text, workspaces)

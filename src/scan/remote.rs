@@ -222,10 +222,13 @@ pub fn defs(
     constant_vendors: &dyn Fn(&str) -> Vec<VendorIx>,
     constants: &[&str],
 ) -> Vec<UrlDef> {
+    // A class by its own name, without the modules it is in: a use
+    // names the class and the member side by side (`Provider::API_URL`).
+    let own = |o: &str| o.rsplit('.').next().unwrap_or(o).to_string();
     let mut classes: Vec<String> = facts
         .functions
         .iter()
-        .filter_map(|f| f.owner.clone())
+        .filter_map(|f| f.owner.as_deref().map(own))
         .collect();
     classes.extend(classes_of_path(rel));
     classes.sort();
@@ -299,7 +302,7 @@ pub fn defs(
     // A method belongs to its owner, or to every class of its file.
     for (f, vendors) in methods {
         match &f.owner {
-            Some(owner) => push(owner, &f.name, &vendors),
+            Some(owner) => push(&own(owner), &f.name, &vendors),
             None => {
                 for class in &classes {
                     push(class, &f.name, &vendors);

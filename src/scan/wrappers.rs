@@ -615,7 +615,8 @@ pub fn defined_with(
         .filter(|f| f.owner.is_none() || methods)
     {
         let params = params_in(f, facts);
-        if params.is_empty() {
+        let state = keeps_state(family, f);
+        if params.is_empty() && !state {
             continue;
         }
         let outer = enclosing_params(f, facts);
@@ -624,15 +625,16 @@ pub fn defined_with(
             let (callee, matched) = calls::matching(call, &bound, specs, &renamed);
             for (v, spec) in matched {
                 let forwards = forwards_of(call, &callee, spec, &params);
-                if forwards.is_empty() {
-                    continue;
-                }
                 // What a nested function adds is its own.
                 let carried = if nested {
                     Vec::new()
                 } else {
                     carried(call, v, specs, &params, &outer)
                 };
+                // A Ruby object's own data is enough (see [`keeps_state`]).
+                if forwards.is_empty() && (!state || carried.is_empty()) {
+                    continue;
+                }
                 let w = out.entry((f.name.clone(), f.line, v)).or_insert_with(|| {
                     let owner = f.owner.clone().filter(|_| methods);
                     Wrapper::of(f, family, v, callee.clone(), owner)
@@ -641,7 +643,7 @@ pub fn defined_with(
             }
         }
     }
-    chain(facts, specs, &mut out, methods);
+    chain(family, facts, specs, &mut out, methods);
     out.into_values().collect()
 }
 
@@ -702,7 +704,7 @@ pub fn of_requests(
     if out.is_empty() {
         return Vec::new();
     }
-    chain(facts, specs, &mut out, true);
+    chain(family, facts, specs, &mut out, true);
     out.into_values().collect()
 }
 
@@ -859,6 +861,7 @@ fn url_forwards(f: &FunctionDef, call: &Call, url_at: usize, params: &[Param<'_>
 /// forwards what it passes on in the places the inner one forwards, and
 /// carries what it adds there of its own.
 fn chain(
+    family: Family,
     facts: &FileFacts,
     specs: &calls::Specs,
     out: &mut BTreeMap<(String, u32, VendorIx), Wrapper>,
@@ -883,7 +886,7 @@ fn chain(
             .filter(|f| f.owner.is_none() || methods)
         {
             let params = params_in(f, facts);
-            if params.is_empty() {
+            if params.is_empty() && !keeps_state(family, f) {
                 continue;
             }
             let end = body_end(f, facts);
@@ -898,101 +901,173 @@ fn chain(
                     if w.name == f.name && w.line == f.line {
                         continue;
                     }
-                    let mut forwards = Vec::new();
-                    let mut carries = w.carries.clone();
-                    for fw in &w.forwards {
-                        // A fallback (`userId ?? email`) is passed on only
-                        // where this call leaves its preferred parameter
-                        // to this function's own callers.
-                        let unless = match preferred_arg(call, fw) {
-                            None => None,
-                            Some(a) => match forward_of(a, &params) {
-                                Some(q) if is_param(&a.expr, q.name) => {
-                                    Some(Box::new(Forward::of_param(q)))
-                                }
-                                _ => continue,
-                            },
-                        };
-                        for arg in call.args.iter().filter(|a| forwarded(a, fw)) {
-                            let whole = is_whole(arg, fw);
-                            // A value a payload method builds elsewhere
-                            // (`invoice.id` in `payment_url_params`) names
-                            // that method's `invoice`, not this parameter.
-                            let here = (f.line..=end).contains(&arg.line);
-                            let mine = if here {
-                                passed_on(arg, fw, &params)
-                            } else {
-                                Vec::new()
-                            };
-                            // `runAgent(options)` passing this function's
-                            // own `options` whole where the inner one
-                            // reads `options.messages`: this one reads it.
-                            let object = passes_object(arg, fw);
-                            for p in &mine {
-                                if object && p.member.is_none() && is_param(&arg.expr, p.name) {
-                                    forwards.push(Forward {
-                                        index: p.index,
-                                        unless: unless.clone(),
-                                        ..fw.clone()
-                                    });
-                                    continue;
-                                }
-                                forwards.push(Forward {
-                                    index: p.index,
-                                    name: p.member.unwrap_or(p.name).to_string(),
-                                    event_name: fw.event_name && whole,
-                                    implies: fw.implies.clone().filter(|_| whole),
-                                    key: fw.key.clone().or_else(|| arg.key.clone()),
-                                    member: p.member.map(str::to_string),
-                                    read: if whole {
-                                        read_off(&arg.expr, p.name).or_else(|| fw.read.clone())
-                                    } else {
-                                        None
-                                    },
-                                    unless: unless.clone(),
-                                });
-                            }
-                            // What a nested function reads of the function
-                            // it is in is that function's.
-                            if mine.is_empty() && !nested && forward_of(arg, &outer).is_none() {
-                                carries.extend(own_datum(arg, w.vendor, specs));
-                            }
-                        }
-                    }
-                    if forwards.is_empty() {
-                        continue;
-                    }
-                    // Its callers would be one level further than the
-                    // deepest followed.
-                    if usize::from(w.level) >= MAX_LEVEL {
-                        continue;
-                    }
-                    let key = (f.name.clone(), f.line, w.vendor);
-                    let via = || format!("{} → {}", w.name, w.via);
-                    let entry = out.entry(key).or_insert_with(|| {
-                        grew = true;
-                        let owner = f.owner.clone().filter(|_| methods);
-                        Wrapper {
-                            request: w.request,
-                            level: w.level + 1,
-                            ..Wrapper::of(f, w.family, w.vendor, via(), owner)
-                        }
-                    });
-                    // A function around several wrappers is as far from
-                    // the vendor as its shortest chain, whichever was
-                    // seen first: its callers are followed that far.
-                    if entry.level > w.level + 1 {
-                        entry.level = w.level + 1;
-                        entry.via = via();
-                        grew = true;
-                    }
-                    entry.add(forwards, carries);
+                    let through = Through {
+                        f,
+                        params: &params,
+                        outer: &outer,
+                        end,
+                        nested,
+                    };
+                    let (forwards, carries) = through.passed(call, w, specs);
+                    let via = format!("{} → {}", w.name, w.via);
+                    grew |= enter(out, f, w, via, (forwards, carries), methods);
                 }
             }
         }
         if !grew {
             break;
         }
+    }
+}
+
+/// Makes `f`, around a call of the wrapper `w` where it passes on
+/// `passed` (its forwards and what it carries there), a wrapper of the
+/// next level in `out` (a method only where `methods`): nothing when it
+/// passes nothing on, or when its callers would be further than
+/// [`MAX_LEVEL`]. `via` names the chain from `w` on. True when `out` grew
+/// or a wrapper in it came nearer to the vendor.
+fn enter(
+    out: &mut BTreeMap<(String, u32, VendorIx), Wrapper>,
+    f: &FunctionDef,
+    w: &Wrapper,
+    via: String,
+    passed: (Vec<Forward>, Vec<(String, String)>),
+    methods: bool,
+) -> bool {
+    let (forwards, carries) = passed;
+    // A Ruby object's method around another that sends the object's own
+    // data sends it too (see [`keeps_state`]).
+    let state = keeps_state(w.family, f) && !carries.is_empty();
+    if forwards.is_empty() && !state {
+        return false;
+    }
+    // Its callers would be one level further than the deepest followed.
+    if usize::from(w.level) >= MAX_LEVEL {
+        return false;
+    }
+    let mut grew = false;
+    let key = (f.name.clone(), f.line, w.vendor);
+    let entry = out.entry(key).or_insert_with(|| {
+        grew = true;
+        let owner = f.owner.clone().filter(|_| methods);
+        Wrapper {
+            request: w.request,
+            level: w.level + 1,
+            ..Wrapper::of(f, w.family, w.vendor, via.clone(), owner)
+        }
+    });
+    // A function around several wrappers is as far from the vendor as its
+    // shortest chain, whichever was seen first: its callers are followed
+    // that far.
+    if entry.level > w.level + 1 {
+        entry.level = w.level + 1;
+        entry.via = via;
+        grew = true;
+    }
+    entry.add(forwards, carries);
+    grew
+}
+
+/// A method of a Ruby class. Ruby's service objects keep what they act
+/// on in the object (`@credit_note = credit_note` in `initialize`, read
+/// back as `credit_note`, or through a reader such as `customer`), so a
+/// method whose vendor call sends data of the object's own, not of its
+/// parameters (`metadata: {customer_id: customer.id}` in
+/// `create_stripe_refund`), sends it at every call, and so does a method
+/// that calls it, on the same object or on one it makes
+/// (`StripeService.new(credit_note).create`): each is a wrapper that
+/// carries that data (reported at its call sites) with nothing forwarded.
+/// Methods of the other languages, whose objects are built by their
+/// callers from values a wrapper does not see, need a forwarded parameter.
+fn keeps_state(family: Family, f: &FunctionDef) -> bool {
+    family == RUBY && f.owner.is_some()
+}
+
+/// The function `f` around a call of the wrapper `w` (one of its body's
+/// calls; `nested` when made in a function defined in `f`), with its
+/// forwardable `params`, those of the functions it is in (`outer`), and
+/// the last line of its body (`end`).
+struct Through<'t, 'p> {
+    f: &'t FunctionDef,
+    params: &'t [Param<'p>],
+    outer: &'t [Param<'p>],
+    end: u32,
+    nested: bool,
+}
+
+impl Through<'_, '_> {
+    /// What `f` passes on to `w` at `call`: its own parameters in the
+    /// places `w` forwards (the forwards `f` gets as a wrapper of the next
+    /// level), and what it carries there (`w`'s own data, and what `f`
+    /// adds of its own in those places).
+    fn passed(
+        &self,
+        call: &Call,
+        w: &Wrapper,
+        specs: &calls::Specs,
+    ) -> (Vec<Forward>, Vec<(String, String)>) {
+        let (f, params, outer, end, nested) =
+            (self.f, self.params, self.outer, self.end, self.nested);
+        let mut forwards = Vec::new();
+        let mut carries = w.carries.clone();
+        for fw in &w.forwards {
+            // A fallback (`userId ?? email`) is passed on only
+            // where this call leaves its preferred parameter
+            // to this function's own callers.
+            let unless = match preferred_arg(call, fw) {
+                None => None,
+                Some(a) => match forward_of(a, params) {
+                    Some(q) if is_param(&a.expr, q.name) => Some(Box::new(Forward::of_param(q))),
+                    _ => continue,
+                },
+            };
+            for arg in call.args.iter().filter(|a| forwarded(a, fw)) {
+                let whole = is_whole(arg, fw);
+                // A value a payload method builds elsewhere
+                // (`invoice.id` in `payment_url_params`) names
+                // that method's `invoice`, not this parameter.
+                let here = (f.line..=end).contains(&arg.line);
+                let mine = if here {
+                    passed_on(arg, fw, params)
+                } else {
+                    Vec::new()
+                };
+                // `runAgent(options)` passing this function's
+                // own `options` whole where the inner one
+                // reads `options.messages`: this one reads it.
+                let object = passes_object(arg, fw);
+                for p in &mine {
+                    if object && p.member.is_none() && is_param(&arg.expr, p.name) {
+                        forwards.push(Forward {
+                            index: p.index,
+                            unless: unless.clone(),
+                            ..fw.clone()
+                        });
+                        continue;
+                    }
+                    forwards.push(Forward {
+                        index: p.index,
+                        name: p.member.unwrap_or(p.name).to_string(),
+                        event_name: fw.event_name && whole,
+                        implies: fw.implies.clone().filter(|_| whole),
+                        key: fw.key.clone().or_else(|| arg.key.clone()),
+                        member: p.member.map(str::to_string),
+                        read: if whole {
+                            read_off(&arg.expr, p.name).or_else(|| fw.read.clone())
+                        } else {
+                            None
+                        },
+                        unless: unless.clone(),
+                    });
+                }
+                // What a nested function reads of the function
+                // it is in is that function's.
+                if mine.is_empty() && !nested && forward_of(arg, outer).is_none() {
+                    carries.extend(own_datum(arg, w.vendor, specs));
+                }
+            }
+        }
+        (forwards, carries)
     }
 }
 
@@ -1381,6 +1456,12 @@ impl Wrappers {
     /// True when the method wrapper `w` belongs to one of the `held` types
     /// or to a type one of them extends or implements.
     fn fits(&self, w: &Wrapper, held: &[String]) -> bool {
+        // A Ruby class is the one its whole path names (see
+        // [`ruby_constants`]); its ancestors are not types a value is
+        // declared of.
+        if w.family == RUBY {
+            return w.owner.as_ref().is_some_and(|o| held.contains(o));
+        }
         w.owner.as_ref().is_some_and(|o| {
             self.types
                 .get(o)
@@ -1462,6 +1543,11 @@ impl Wrappers {
             })
             .any(|w| {
                 w.file == rel
+                    || (w.family == RUBY
+                        && w.owner
+                            .as_ref()
+                            .and_then(|o| o.rsplit('.').next())
+                            .is_some_and(|class| text.contains(class)))
                     || w.owner.as_ref().is_some_and(|o| {
                         self.types.get(o).is_some_and(|ts| {
                             ts.iter().any(|t| {
@@ -2185,13 +2271,29 @@ fn methods_called<'w>(
             .into_iter()
             .map(str::to_string)
             .collect();
+        // An object made where it is called (`StripeService.new(note).create`
+        // in Ruby, `Tracker().capture(e)` in Kotlin is a call of its own).
+        let made = recv.strip_suffix(".new").filter(|_| family == RUBY);
+        let path = made.unwrap_or(recv);
         // A background job enqueued through its class
         // (`SegmentTrackJob.perform_later(...)`, Sidekiq's
-        // `perform_async`) runs its `perform` with those arguments.
-        let class = recv
+        // `perform_async`) runs its `perform` with those arguments. Ruby
+        // names a class by its whole path (`Billing::SyncJob`), resolved
+        // below.
+        let class = path
             .rsplit('.')
             .next()
-            .filter(|c| c.starts_with(|ch: char| ch.is_ascii_uppercase()));
+            .filter(|c| c.starts_with(|ch: char| ch.is_ascii_uppercase()))
+            .map(|c| if family == RUBY { path } else { c });
+        if made.is_some() {
+            held.extend(class.map(str::to_string));
+        }
+        // Ruby's bang method is the same operation, raising on failure
+        // (`CreateService.call!(...)`, a service object's `call`).
+        let method = match method.strip_suffix('!') {
+            Some(plain) if family == RUBY && !methods.iter().any(|w| w.name == method) => plain,
+            _ => method,
+        };
         let method = match class {
             Some(class) if JOB_ENQUEUE.contains(&method) => {
                 held.push(class.to_string());
@@ -2213,6 +2315,9 @@ fn methods_called<'w>(
         } else if held.is_empty() {
             held.extend(class.map(str::to_string));
         }
+        if family == RUBY {
+            held = ruby_constants(&held, within.and_then(|f| f.owner.as_deref()));
+        }
         for w in methods.iter().filter(|w| w.name == method) {
             if wrappers.fits(w, &held) {
                 out.push(*w);
@@ -2228,6 +2333,29 @@ fn methods_called<'w>(
             if wrappers.fits(w, &held) {
                 out.push(*w);
             }
+        }
+    }
+    out
+}
+
+/// The classes Ruby code in a method of `owner` (`CreditNotes.Refunds.StripeCreateJob`)
+/// may mean by each of `names` (`StripeService`, `Utils.SegmentTrack`):
+/// a constant is looked up in the modules the code is written in, from
+/// the innermost out, then at the top level
+/// (`CreditNotes.Refunds.StripeService`, `CreditNotes.StripeService`,
+/// `StripeService`). The inheritance chain is not searched.
+fn ruby_constants(names: &[String], owner: Option<&str>) -> Vec<String> {
+    let mut out = Vec::new();
+    for name in names {
+        let name = name.strip_suffix(".new").unwrap_or(name);
+        let mut scope = owner.unwrap_or("");
+        loop {
+            if scope.is_empty() {
+                out.push(name.to_string());
+                break;
+            }
+            out.push(format!("{scope}.{name}"));
+            scope = scope.rsplit_once('.').map_or("", |(outer, _)| outer);
         }
     }
     out
@@ -2265,10 +2393,12 @@ pub fn resolve(
         .chain(facts.calls.iter().map(|c| (c, None)));
     // This file's own wrappers, by name and line, for the plumbing test
     // below (once per file, not once per call).
+    // (A Ruby method that only carries its object's data passes nothing
+    // of its own on: its calls are call sites.)
     let own_wrappers: BTreeSet<(&str, u32)> = wrappers
         .all()
         .iter()
-        .filter(|x| x.file == rel)
+        .filter(|x| x.file == rel && !x.forwards.is_empty())
         .map(|x| (x.name.as_str(), x.line))
         .collect();
     let made = if visible.keys().any(|k| k.ends_with("()")) {
@@ -2304,7 +2434,13 @@ pub fn resolve(
             // request wrapper's are call sites too: an API client's other
             // methods compose what it sends (`notify` writing the message
             // `self.send` posts, `scheduleBot` the body of `this.request`).
-            if w.owner.is_some() && w.file == rel && (!w.request || from_wrapper) {
+            // A Ruby method that carries its object's data is called
+            // on that object by the method that gave it the data
+            // (`create(customer)` setting `@customer`, then
+            // `create_stripe_customer`): that call is where the data goes
+            // in, a call site (see [`keeps_state`]).
+            let state = w.forwards.is_empty();
+            if w.owner.is_some() && w.file == rel && (!w.request || from_wrapper) && !state {
                 continue;
             }
             // A function defined in another (`const generate = ...` in
@@ -2444,8 +2580,9 @@ fn returned_called(
 /// Their evidence names the whole chain with the imported wrapper's place
 /// (`clearSpecific → captureException (utils/error.ts:3) →
 /// Sentry.captureException`).
-/// Functions only: methods of another file are called through receivers,
-/// not by a name [`chain`] can match.
+/// Methods of another file are called through receivers, not by a name
+/// [`chain`] can match: in Ruby they are followed by their class
+/// ([`around_methods`]); in the other languages, not across files.
 pub fn outer_of_imported(
     lang: Lang,
     rel: &str,
@@ -2479,10 +2616,20 @@ pub fn outer_of_imported(
             out.insert((name.clone(), u32::MAX, w.vendor), seed);
         }
     }
+    // Ruby: this file's methods around another file's method, called
+    // through its class (a job's, a service object's). Not yet in the
+    // other typed languages, whose view models dispatch every action
+    // through one method (`viewModel.handle(action)`), so that a caller
+    // passing an action that sends nothing would be taken for one that
+    // does.
+    let methods = family == RUBY;
+    if methods {
+        around_methods(family, rel, facts, wrappers, specs, &mut out);
+    }
     if out.is_empty() {
         return Vec::new();
     }
-    chain(facts, specs, &mut out, false);
+    chain(family, facts, specs, &mut out, methods);
     let known: BTreeSet<(&str, u32, VendorIx)> = wrappers
         .all()
         .iter()
@@ -2509,6 +2656,54 @@ pub fn outer_of_imported(
             w
         })
         .collect()
+}
+
+/// Adds to `out` the functions and methods of this Ruby file (`rel`) that
+/// pass their own parameters on to another file's method wrapper, reached
+/// through its class (`SegmentTrackJob.perform_later(...)` in
+/// `Utils::SegmentTrack.invoice_created(invoice)`), or that call a method
+/// carrying an object's data (see [`keeps_state`]):
+/// wrappers of the next level, whose own callers the pipeline resolves.
+/// Their evidence names the method's place.
+fn around_methods(
+    family: Family,
+    rel: &str,
+    facts: &FileFacts,
+    wrappers: &Wrappers,
+    specs: &calls::Specs,
+    out: &mut BTreeMap<(String, u32, VendorIx), Wrapper>,
+) {
+    let methods: Vec<&Wrapper> = wrappers
+        .all()
+        .iter()
+        .filter(|w| w.family == family && w.owner.is_some() && w.file != rel)
+        .collect();
+    if methods.is_empty() {
+        return;
+    }
+    for f in &facts.functions {
+        let params = params_in(f, facts);
+        if params.is_empty() && !keeps_state(family, f) {
+            continue;
+        }
+        let end = body_end(f, facts);
+        let outer = enclosing_params(f, facts);
+        for (call, nested) in body_calls(f, facts) {
+            let callee = calls::dotted(&call.callee);
+            for w in methods_called(family, &callee, Some(f), facts, wrappers, &methods) {
+                let through = Through {
+                    f,
+                    params: &params,
+                    outer: &outer,
+                    end,
+                    nested,
+                };
+                let passed = through.passed(call, w, specs);
+                let via = format!("{} ({}:{}) → {}", w.name, w.file, w.line, w.via);
+                enter(out, f, w, via, passed, true);
+            }
+        }
+    }
 }
 
 /// `AnalyticsTracker` → `analyticsTracker`, the conventional name of a

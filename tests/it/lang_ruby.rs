@@ -123,3 +123,112 @@ fn ruby_bindings_and_methods() {
         ]
     );
 }
+
+/// A Rails service object: classes are named by the modules they are
+/// nested in; a method called by its name alone (`result =
+/// create_refund`) or on a class or an object made there without
+/// arguments (`Refunds::StripeService.new(note).create`,
+/// `SyncService.call`) is a call; a dispatch by a method's name
+/// (`call!(:create, customer)`, `send(:notify, user)`) is a call of that
+/// method with the arguments after the name. A local read, an attribute
+/// read on a value and a `call` on a proc are not calls.
+#[test]
+fn ruby_service_objects_name_their_calls_and_classes() {
+    let src = r#"module Billing
+  module Refunds
+    class StripeService < BaseService
+      def create
+        refund = create_refund
+        total = refund
+        log_refund
+        total
+      end
+
+      def retry_all(notes)
+        notes.each { |n| Billing::Refunds::StripeService.new(n).create }
+        SyncService.call
+        Customers::StripeService.call!(:create, notes.first.customer)
+        mailer.send(:notify, notes.first.customer, subject: "refund")
+        handler.call(:create, notes)
+        notes.first.customer.email
+      end
+    end
+  end
+end
+"#;
+    let f = blastmap::scan::lang::extract(blastmap::scan::lang::Lang::Ruby, src).unwrap();
+    assert!(
+        f.functions
+            .iter()
+            .all(|d| d.owner.as_deref() == Some("Billing.Refunds.StripeService")),
+        "{:?}",
+        f.functions.iter().map(|d| &d.owner).collect::<Vec<_>>()
+    );
+    let callees = |name: &str| -> Vec<(String, u32)> {
+        f.functions
+            .iter()
+            .find(|d| d.name == name)
+            .unwrap()
+            .calls
+            .iter()
+            .map(|c| (c.callee.clone(), c.line))
+            .collect()
+    };
+    // `total` is a local read; `refund` is assigned, then read.
+    assert_eq!(
+        callees("create"),
+        [
+            ("create_refund".to_string(), 5),
+            ("log_refund".to_string(), 7)
+        ]
+    );
+    let retry = callees("retry_all");
+    assert!(
+        retry.contains(&("Billing.Refunds.StripeService.new.create".to_string(), 12)),
+        "{retry:?}"
+    );
+    assert!(
+        retry.contains(&("SyncService.call".to_string(), 13)),
+        "{retry:?}"
+    );
+    assert!(
+        retry.contains(&("Customers.StripeService.create".to_string(), 14)),
+        "{retry:?}"
+    );
+    assert!(
+        retry.contains(&("mailer.notify".to_string(), 15)),
+        "{retry:?}"
+    );
+    // A proc's `call` is not a dispatch; an attribute read is no call.
+    assert!(
+        retry.contains(&("handler.call".to_string(), 16)),
+        "{retry:?}"
+    );
+    assert!(
+        !retry.iter().any(|(c, _)| c.ends_with("email")),
+        "{retry:?}"
+    );
+    // The dispatched call's arguments are those after the method's name.
+    let create = f.functions[1]
+        .calls
+        .iter()
+        .find(|c| c.callee == "Customers.StripeService.create")
+        .unwrap();
+    assert_eq!(
+        args(create),
+        vec![pos("notes.first.customer", 14)],
+        "{create:?}"
+    );
+    let notify = f.functions[1]
+        .calls
+        .iter()
+        .find(|c| c.callee == "mailer.notify")
+        .unwrap();
+    assert_eq!(
+        args(notify),
+        vec![
+            pos("notes.first.customer", 15),
+            kv("subject", "\"refund\"", 15)
+        ]
+    );
+}

@@ -243,9 +243,14 @@ fn swift_kotlin_and_ruby_call_sites() {
         call_fields(&rails, "stripe"),
         ["user.unique_id app/services/payment_service.rb:10"]
     );
+    // The spec's `PaymentService.new.charge(build(:user), 500)` calls
+    // the wrapper on an object it makes: a call site, in test scope.
     assert_eq!(
         calls(&rails, "stripe"),
-        ["app/services/payment_service.rb:10 production"]
+        [
+            "app/services/payment_service.rb:10 production",
+            "spec/services/payment_service_spec.rb:7 test"
+        ]
     );
 }
 

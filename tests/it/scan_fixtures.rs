@@ -158,6 +158,7 @@ fn rails_app_groups_templates_and_raw_webhooks() {
         evidence(&r, "stripe"),
         [
             "call app/services/payment_service.rb:10 production",
+            "call spec/services/payment_service_spec.rb:7 test",
             "config app/services/payment_service.rb:5 production",
             "endpoint spec/services/payment_service_spec.rb:6 test",
             "import app/services/payment_service.rb:1 production",

@@ -263,7 +263,15 @@ fn reader_binding(ctx: &mut Ctx<'_>, method: Node<'_>) {
         "operator_assignment" => last.child_by_field_name("right"),
         _ => Some(last),
     }
-    .filter(|v| matches!(v.kind(), "call" | "constant" | "scope_resolution"));
+    .filter(|v| match v.kind() {
+        // A client made (`Stripe::StripeClient.new(...)`), not what a
+        // call of the vendor's API gives back (`Stripe::Refund.create(...)`
+        // returns the refund).
+        "call" => v
+            .child_by_field_name("method")
+            .is_some_and(|m| ctx.text(m) == "new"),
+        k => matches!(k, "constant" | "scope_resolution"),
+    });
     let Some(value) = value else {
         return;
     };
@@ -292,7 +300,105 @@ fn params(ctx: &Ctx<'_>, method: Node<'_>) -> Vec<String> {
         .collect()
 }
 
-fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
+/// The call a dispatch by name makes: `obj.send(:create, x)`
+/// (`public_send`, `__send__`), or a class's `call`/`call!` given a
+/// method's name first (`StripeService.call!(:create, customer)`, a
+/// service object convention), as `obj.create` / `StripeService.create`.
+fn dispatched(
+    ctx: &Ctx<'_>,
+    node: Node<'_>,
+    receiver: Option<Node<'_>>,
+    method: &str,
+) -> Option<String> {
+    let by_name = matches!(method, "send" | "public_send" | "__send__")
+        || (matches!(method, "call" | "call!")
+            && receiver.is_some_and(|r| matches!(r.kind(), "constant" | "scope_resolution")));
+    if !by_name {
+        return None;
+    }
+    let args = node.child_by_field_name("arguments")?;
+    let first = children(args).into_iter().next()?;
+    if first.kind() != "simple_symbol" {
+        return None;
+    }
+    let name = ctx.text(first).trim_start_matches(':');
+    match receiver {
+        Some(r) => Some(format!("{}.{name}", engine::path(ctx, &Rb, r))),
+        None => Some(name.to_string()),
+    }
+}
+
+/// True when `receiver` is a class (`SegmentTrack.flush`,
+/// `Billing::Sync.call`) or an object made there
+/// (`StripeService.new(note).create`): a method called on it without
+/// arguments does something, where one on a value (`user.email`) reads an
+/// attribute.
+fn made_or_class(ctx: &Ctx<'_>, receiver: Option<Node<'_>>) -> bool {
+    receiver.is_some_and(|r| match r.kind() {
+        "constant" | "scope_resolution" => true,
+        "call" => r
+            .child_by_field_name("method")
+            .is_some_and(|m| ctx.text(m) == "new"),
+        _ => false,
+    })
+}
+
+/// True when the identifier `node`, in a method's body, is a statement of
+/// its own or the value assigned (`stripe_result = create_stripe_refund`):
+/// a call of a method without arguments, as Ruby writes one (a local read
+/// there would do nothing, or copy a local, which no wrapper is named
+/// like). Not an argument, receiver or operand, where locals are read.
+fn bare_call(node: Node<'_>, parent: Option<Node<'_>>) -> bool {
+    let Some(parent) = parent else {
+        return false;
+    };
+    match parent.kind() {
+        "body_statement" | "then" | "else" | "ensure" | "begin" => true,
+        "assignment" | "operator_assignment" => parent
+            .child_by_field_name("right")
+            .is_some_and(|r| r.id() == node.id()),
+        _ => false,
+    }
+}
+
+/// True when the identifier `node` names a local of the method it is in:
+/// a parameter (of the method or of a block), or a name assigned before
+/// it in the method (`total = refund`, `@x ||= y` is not one).
+fn local(ctx: &Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) -> bool {
+    let name = ctx.text(node);
+    let Some(method) = anc
+        .iter()
+        .rev()
+        .find(|a| matches!(a.kind(), "method" | "singleton_method"))
+    else {
+        return false;
+    };
+    let before = ctx.slice(method.start_byte(), node.start_byte());
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    before.match_indices(name).any(|(at, _)| {
+        let prev = before[..at].chars().next_back();
+        let rest = &before[at + name.len()..];
+        if prev.is_some_and(|c| word(c) || c == '@' || c == '.' || c == ':')
+            || rest.starts_with(word)
+        {
+            return false;
+        }
+        let rest = rest.trim_start_matches([' ', '\t']);
+        // `name = ...`, `name ||= ...`, `name += ...`, a parameter
+        // (`def create(name)`, `|name|`, `name:` with a default).
+        (rest.starts_with('=')
+            && !rest.starts_with("==")
+            && !rest.starts_with("=>")
+            && !rest.starts_with("=~"))
+            || rest.starts_with("||=")
+            || rest.starts_with("+=")
+            || rest.starts_with("-=")
+            || rest.starts_with([')', '|', ','])
+            || (rest.starts_with(':') && !rest.starts_with("::"))
+    })
+}
+
+fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) {
     match node.kind() {
         "call" => {
             let method = node.child_by_field_name("method");
@@ -307,7 +413,11 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
             }
             let arguments = node.child_by_field_name("arguments");
             let has_block = node.child_by_field_name("block").is_some();
-            if arguments.is_none() && !has_block && method_name != "new" {
+            if arguments.is_none()
+                && !has_block
+                && method_name != "new"
+                && !made_or_class(ctx, receiver)
+            {
                 return;
             }
             let entries = arguments
@@ -318,8 +428,17 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
                         .collect()
                 })
                 .unwrap_or_default();
-            let args = engine::flatten(ctx, &Rb, entries);
-            let callee = engine::path(ctx, &Rb, node);
+            let mut args = engine::flatten(ctx, &Rb, entries);
+            let mut callee = engine::path(ctx, &Rb, node);
+            if let Some(named) = dispatched(ctx, node, receiver, method_name) {
+                // `StripeService.call!(:create, customer)` is
+                // `StripeService.create(customer)`.
+                callee = named;
+                args.retain(|a| a.position != Some(0));
+                for a in &mut args {
+                    a.position = a.position.map(|p| p - 1);
+                }
+            }
             ctx.grow_literal(&callee, &args);
             ctx.call(callee, args, node, method.unwrap_or(node));
         }
@@ -332,9 +451,17 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
             }
         }
         "class" | "module" => {
+            // Qualified by the modules and classes it is nested in
+            // (`Charges.CreateService`): a Rails app has a `CreateService`
+            // in many modules, and a call names the one it means.
+            let outer = ctx.current_class().and_then(|(o, _)| o);
             let name = node
                 .child_by_field_name("name")
-                .map(|n| engine::path(ctx, &Rb, n));
+                .map(|n| engine::path(ctx, &Rb, n))
+                .map(|n| match outer {
+                    Some(o) => format!("{o}.{n}"),
+                    None => n,
+                });
             ctx.enter_class(name, true);
         }
         "method" | "singleton_method" => {
@@ -358,6 +485,14 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
             ctx.enter_function(def);
         }
         "block" | "do_block" | "lambda" => ctx.enter_function(None),
+        "identifier"
+            if ctx.in_function()
+                && bare_call(node, anc.last().copied())
+                && !local(ctx, node, anc) =>
+        {
+            let name = ctx.text(node).to_string();
+            ctx.call(name, Vec::new(), node, node);
+        }
         "string" => {
             let value = string_value(ctx, node);
             ctx.push_string(value, node);

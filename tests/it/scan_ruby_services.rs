@@ -1,0 +1,377 @@
+//! Rails service objects: what a vendor call sends of the object's own
+//! state (set from `initialize` or from the method that gave it the data)
+//! is sent at every call of the methods around it, across files, through
+//! jobs, service classes and dispatch by name; classes are told apart by
+//! the modules they are in.
+
+use crate::scan_support;
+
+use scan_support::*;
+
+const REFUND_SERVICE: &str = r#"# frozen_string_literal: true
+
+module CreditNotes
+  module Refunds
+    class StripeService < BaseService
+      def initialize(credit_note = nil)
+        @credit_note = credit_note
+        super
+      end
+
+      def create
+        return result unless credit_note.refundable?
+
+        stripe_refund = create_stripe_refund
+        credit_note.update!(refund_status: stripe_refund.status)
+        result
+      end
+
+      private
+
+      attr_reader :credit_note
+
+      def customer
+        @customer ||= credit_note.customer
+      end
+
+      def create_stripe_refund
+        ::Stripe::Refund.create(
+          {
+            payment_intent: credit_note.payment_intent_id,
+            amount: credit_note.refund_amount_cents,
+            metadata: {app_customer_id: customer.id, customer_email: customer.email}
+          },
+          {api_key: ENV["STRIPE_KEY"]}
+        )
+      end
+    end
+  end
+end
+"#;
+
+/// Another `StripeService`, in another module, that sends nothing.
+const OTHER_SERVICE: &str = r#"module Reports
+  class StripeService < BaseService
+    def initialize(report)
+      @report = report
+      super
+    end
+
+    def create
+      report.update!(state: "done")
+    end
+  end
+end
+"#;
+
+const REFUND_JOB: &str = r#"module CreditNotes
+  module Refunds
+    class StripeCreateJob < ApplicationJob
+      queue_as :providers
+
+      def perform(credit_note)
+        CreditNotes::Refunds::StripeService.new(credit_note).create
+      end
+    end
+  end
+end
+"#;
+
+const CREDIT_NOTE_SERVICE: &str = r#"module CreditNotes
+  class CreateService < BaseService
+    def initialize(invoice:, amount:)
+      @invoice = invoice
+      @amount = amount
+      super
+    end
+
+    def call
+      credit_note = invoice.credit_notes.create!(amount:)
+      CreditNotes::Refunds::StripeCreateJob.perform_later(credit_note)
+      Reports::StripeService.new(credit_note).create
+      result
+    end
+
+    private
+
+    attr_reader :invoice, :amount
+  end
+end
+"#;
+
+const CONTROLLER: &str = r#"class CreditNotesController < ApplicationController
+  def create
+    result = CreditNotes::CreateService.call!(invoice: current_invoice, amount: params[:amount])
+    render json: result.credit_note
+  end
+
+  def refund_report
+    Reports::StripeService.new(current_report).create
+  end
+end
+"#;
+
+/// The refund's metadata (the customer's id and email) is the object's
+/// own: sent by `create_stripe_refund`, by `create` that calls it by name,
+/// by the job that makes the service, by the service that enqueues the
+/// job and by the controller that calls that service (`call!` is its
+/// `call`); four levels from the vendor. `Reports::StripeService#create`,
+/// a method of the same name in a class of the same name in another
+/// module, sends nothing: its callers are not call sites.
+#[test]
+fn a_service_objects_own_data_is_sent_by_every_call_around_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "Gemfile",
+        "source \"https://rubygems.org\"\ngem \"stripe\"\n",
+    );
+    write(
+        root,
+        "app/services/credit_notes/refunds/stripe_service.rb",
+        REFUND_SERVICE,
+    );
+    write(
+        root,
+        "app/services/reports/stripe_service.rb",
+        OTHER_SERVICE,
+    );
+    write(
+        root,
+        "app/jobs/credit_notes/refunds/stripe_create_job.rb",
+        REFUND_JOB,
+    );
+    write(
+        root,
+        "app/services/credit_notes/create_service.rb",
+        CREDIT_NOTE_SERVICE,
+    );
+    write(
+        root,
+        "app/controllers/credit_notes_controller.rb",
+        CONTROLLER,
+    );
+    let r = run(root);
+    let calls = calls(&r, "stripe");
+    assert_eq!(
+        calls,
+        [
+            "app/controllers/credit_notes_controller.rb:3 production",
+            "app/jobs/credit_notes/refunds/stripe_create_job.rb:7 production",
+            "app/services/credit_notes/create_service.rb:11 production",
+            "app/services/credit_notes/refunds/stripe_service.rb:14 production",
+            "app/services/credit_notes/refunds/stripe_service.rb:28 production",
+        ]
+    );
+    let fields = call_fields(&r, "stripe");
+    for at in [
+        "app/controllers/credit_notes_controller.rb:3",
+        "app/jobs/credit_notes/refunds/stripe_create_job.rb:7",
+        "app/services/credit_notes/create_service.rb:11",
+        "app/services/credit_notes/refunds/stripe_service.rb:14",
+    ] {
+        for category in ["user.contact.email", "user.unique_id"] {
+            assert!(
+                fields.contains(&format!("{category} {at}")),
+                "{category} {at}: {fields:?}"
+            );
+        }
+    }
+    // The chain is named, with the place of the method it reaches.
+    let text = call_text(
+        &r,
+        "stripe",
+        "app/controllers/credit_notes_controller.rb",
+        3,
+    );
+    assert!(
+        text.starts_with("call → perform (app/jobs/credit_notes/refunds/stripe_create_job.rb:6)"),
+        "{text}"
+    );
+}
+
+const SEGMENT_JOB: &str = r#"class SegmentTrackJob < ApplicationJob
+  def perform(membership_id:, event:, properties:)
+    return if ENV["DISABLE_SEGMENT"] == "true"
+
+    SEGMENT_CLIENT.track(user_id: membership_id, event:, properties:)
+  end
+end
+"#;
+
+const SEGMENT_TRACK: &str = r#"module Utils
+  class SegmentTrack
+    class << self
+      def invoice_created(invoice)
+        SegmentTrackJob.perform_later(
+          membership_id: CurrentContext.membership,
+          event: "invoice_created",
+          properties: {organization_id: invoice.organization_id, invoice_id: invoice.id}
+        )
+      end
+    end
+  end
+end
+"#;
+
+const INVOICE_SERVICE: &str = r#"module Invoices
+  class FinalizeService < BaseService
+    def call(invoice)
+      invoice.finalized!
+      Utils::SegmentTrack.invoice_created(invoice)
+      Analytics::SegmentTrack.invoice_created(invoice)
+    end
+  end
+end
+"#;
+
+/// A class method that passes its parameter on to a job's `perform`
+/// (through `perform_later`) is a wrapper of the job's vendor: its calls
+/// through its class are call sites. A class of the same name in another
+/// module is not it. (The invoice passed whole is not classified: what
+/// the class method reads off it goes into the job's `properties`, not
+/// into a place the wrapper reads it from.)
+#[test]
+fn a_class_method_around_a_job_is_called_through_its_class() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "Gemfile",
+        "source \"https://rubygems.org\"\ngem \"analytics-ruby\"\n",
+    );
+    write(
+        root,
+        "config/initializers/analytics.rb",
+        "SEGMENT_CLIENT = Segment::Analytics.new({ write_key: ENV[\"SEGMENT_WRITE_KEY\"] })\n",
+    );
+    write(root, "app/jobs/segment_track_job.rb", SEGMENT_JOB);
+    write(root, "app/services/utils/segment_track.rb", SEGMENT_TRACK);
+    write(
+        root,
+        "app/services/invoices/finalize_service.rb",
+        INVOICE_SERVICE,
+    );
+    let r = run(root);
+    let calls = calls(&r, "segment");
+    assert!(
+        calls.contains(&"app/services/invoices/finalize_service.rb:5 production".to_string()),
+        "{calls:?}"
+    );
+    assert!(
+        !calls
+            .iter()
+            .any(|c| c.starts_with("app/services/invoices/finalize_service.rb:6")),
+        "{calls:?}"
+    );
+    let text = call_text(
+        &r,
+        "segment",
+        "app/services/invoices/finalize_service.rb",
+        5,
+    );
+    assert!(
+        text.starts_with(
+            "invoice_created → perform (app/jobs/segment_track_job.rb:2) → SEGMENT_CLIENT.track"
+        ),
+        "{text}"
+    );
+}
+
+const CUSTOMER_SERVICE: &str = r#"module PaymentProviderCustomers
+  class StripeService < BaseService
+    def create(stripe_customer)
+      @stripe_customer = stripe_customer
+      stripe_result = create_stripe_customer
+      stripe_customer.update!(provider_customer_id: stripe_result.id)
+      result
+    end
+
+    private
+
+    attr_reader :stripe_customer
+
+    def customer
+      stripe_customer.customer
+    end
+
+    def create_stripe_customer
+      ::Stripe::Customer.create(stripe_create_payload, {api_key: ENV["STRIPE_KEY"]})
+    end
+
+    def stripe_create_payload
+      {
+        email: customer.email,
+        name: customer.name,
+        phone: customer.phone
+      }
+    end
+  end
+end
+"#;
+
+const CUSTOMER_JOB: &str = r#"module PaymentProviderCustomers
+  class StripeCreateJob < ApplicationJob
+    def perform(stripe_customer)
+      PaymentProviderCustomers::StripeService.call!(:create, stripe_customer)
+    end
+
+    def report(stripe_customer)
+      total = stripe_customer.total
+      total
+    end
+  end
+end
+"#;
+
+/// A method given the customer record sets it on the object and calls
+/// the private method that sends its customer's contact details by name
+/// alone: that call is where the data goes in. The job dispatches to
+/// that method by its name (`call!(:create, record)`, the service's own
+/// convention, as `send(:create, record)` would).
+#[test]
+fn a_method_dispatched_by_name_sends_what_its_object_holds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "Gemfile",
+        "source \"https://rubygems.org\"\ngem \"stripe\"\n",
+    );
+    write(
+        root,
+        "app/services/payment_provider_customers/stripe_service.rb",
+        CUSTOMER_SERVICE,
+    );
+    write(
+        root,
+        "app/jobs/payment_provider_customers/stripe_create_job.rb",
+        CUSTOMER_JOB,
+    );
+    let r = run(root);
+    let fields = call_fields(&r, "stripe");
+    for at in [
+        "app/services/payment_provider_customers/stripe_service.rb:5",
+        "app/jobs/payment_provider_customers/stripe_create_job.rb:4",
+    ] {
+        for category in [
+            "user.contact.email",
+            "user.contact.phone_number",
+            "user.name",
+        ] {
+            assert!(
+                fields.contains(&format!("{category} {at}")),
+                "{category} {at}: {fields:?}"
+            );
+        }
+    }
+    // A local read as a statement (`total`) is no call.
+    assert!(
+        !calls(&r, "stripe")
+            .iter()
+            .any(|c| c.starts_with("app/jobs/payment_provider_customers/stripe_create_job.rb:9")),
+        "{:?}",
+        calls(&r, "stripe")
+    );
+}
