@@ -1450,7 +1450,11 @@ fn type_hierarchy(
         .filter_map(|(i, rel)| {
             let name = rel.rsplit('/').next().unwrap_or(rel);
             let lang = Lang::from_path(std::path::Path::new(name))?;
-            wrappers::Family::of(lang).filter(|fam| fam.typed() && families.contains(fam))?;
+            // Ruby's classes are matched by their path, not by the types
+            // they extend (see `wrappers::Wrappers::fits`).
+            wrappers::Family::of(lang).filter(|fam| {
+                fam.typed() && families.contains(fam) && *fam != wrappers::Family::Other(Lang::Ruby)
+            })?;
             let text = texts.get(i)?;
             Some(wrappers::type_decls(&text))
         })

@@ -1544,10 +1544,7 @@ impl Wrappers {
             .any(|w| {
                 w.file == rel
                     || (w.family == RUBY
-                        && w.owner
-                            .as_ref()
-                            .and_then(|o| o.rsplit('.').next())
-                            .is_some_and(|class| text.contains(class)))
+                        && w.owner.as_ref().is_some_and(|o| ruby_may_name(o, text)))
                     || w.owner.as_ref().is_some_and(|o| {
                         self.types.get(o).is_some_and(|ts| {
                             ts.iter().any(|t| {
@@ -1562,6 +1559,14 @@ impl Wrappers {
                         && mentions_module(family, text, &w.file, &self.workspaces))
             })
     }
+}
+
+/// True when a Ruby `text` may name the class `owner`
+/// (`Charges.CreateService`): it holds each of its names, as a path
+/// (`Charges::CreateService`) or as a module it is written in and the
+/// class (`module Charges` ... `CreateService`).
+fn ruby_may_name(owner: &str, text: &str) -> bool {
+    owner.split('.').all(|name| text.contains(name))
 }
 
 /// True when the Kotlin top-level function `w`, defined in another file,
