@@ -373,7 +373,16 @@ fn local(ctx: &Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) -> bool {
     else {
         return false;
     };
-    let before = ctx.slice(method.start_byte(), node.start_byte());
+    // The 16 KB before it at most: each bare name looks back once, so a
+    // huge method costs its size times a bound, not its size squared.
+    const LOOKBACK: usize = 16 * 1024;
+    let mut start = method
+        .start_byte()
+        .max(node.start_byte().saturating_sub(LOOKBACK));
+    while !ctx.source().is_char_boundary(start) {
+        start += 1;
+    }
+    let before = ctx.slice(start, node.start_byte());
     let word = |c: char| c.is_alphanumeric() || c == '_';
     before.match_indices(name).any(|(at, _)| {
         let prev = before[..at].chars().next_back();
