@@ -60,10 +60,15 @@
 //! vendor's own call is level 0, a wrapper's callers level 1, theirs level
 //! 2, and calls further than level 4 are not followed.
 //!
-//! Limits, on purpose: across files only functions are followed this way
-//! (a method of another file is reached through a receiver's type, not a
-//! name); every call of a wrapper is a call site, including the outer
-//! wrapper's own call of the inner one; methods of JS, Python and Go types
+//! Ruby's service objects are followed further (see [`keeps_state`] and
+//! [`around_methods`]): a method that sends its object's own data is a
+//! wrapper of that data, and a Ruby method around another file's method,
+//! reached through its class, is the next level's wrapper.
+//!
+//! Limits, on purpose: across files only functions (and Ruby's methods)
+//! are followed this way (a method of another file is reached through a
+//! receiver's type, not a name); every call of a wrapper is a call site,
+//! including the outer wrapper's own call of the inner one; methods of JS, Python and Go types
 //! around an SDK call are not followed (their receivers have no declared
 //! type); a parameter
 //! counts as forwarded when it is passed as it is (`props`, `...props`,
