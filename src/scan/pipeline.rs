@@ -1439,32 +1439,55 @@ fn phase2_outcome(
 }
 
 /// The type declarations (name → what it extends or implements) of the
-/// files of the typed families in `families` (Java, Kotlin, Swift, PHP...),
-/// read by [`wrappers::type_decls`].
-fn type_hierarchy(
-    texts: &Texts,
-    families: &BTreeSet<wrappers::Family>,
-) -> BTreeMap<String, BTreeSet<String>> {
-    let decls: Vec<(String, Vec<String>)> = texts
-        .par_files()
-        .filter_map(|(i, rel)| {
-            let name = rel.rsplit('/').next().unwrap_or(rel);
-            let lang = Lang::from_path(std::path::Path::new(name))?;
-            // Ruby's classes are matched by their path, not by the types
-            // they extend (see `wrappers::Wrappers::fits`).
-            wrappers::Family::of(lang).filter(|fam| {
-                fam.typed() && families.contains(fam) && *fam != wrappers::Family::Other(Lang::Ruby)
-            })?;
-            let text = texts.get(i)?;
-            Some(wrappers::type_decls(&text))
-        })
-        .flatten()
-        .collect();
-    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (name, supers) in decls {
-        out.entry(name).or_default().extend(supers);
+/// files of the families whose methods are followed through their
+/// receivers' types (Java, Kotlin, Swift, PHP...), read by [`wrappers::type_decls`] once per
+/// family for the whole pass: each level of the cross-file pass asks
+/// again, for the families of its own wrappers.
+#[derive(Default)]
+struct TypeHierarchy {
+    read: BTreeSet<wrappers::Family>,
+    decls: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl TypeHierarchy {
+    /// The declarations of `families`' files, reading those of a family
+    /// not read before.
+    fn of(
+        &mut self,
+        texts: &Texts,
+        families: &BTreeSet<wrappers::Family>,
+    ) -> &BTreeMap<String, BTreeSet<String>> {
+        let todo: BTreeSet<wrappers::Family> = families
+            .iter()
+            .copied()
+            .filter(|fam| {
+                fam.typed()
+                    // Ruby's classes are matched by their path, not by the
+                    // types they extend (see `wrappers::Wrappers::fits`).
+                    && *fam != wrappers::Family::Other(Lang::Ruby)
+                    && !self.read.contains(fam)
+            })
+            .collect();
+        if todo.is_empty() {
+            return &self.decls;
+        }
+        let decls: Vec<(String, Vec<String>)> = texts
+            .par_files()
+            .filter_map(|(i, rel)| {
+                let name = rel.rsplit('/').next().unwrap_or(rel);
+                let lang = Lang::from_path(std::path::Path::new(name))?;
+                wrappers::Family::of(lang).filter(|fam| todo.contains(fam))?;
+                let text = texts.get(i)?;
+                Some(wrappers::type_decls(&text))
+            })
+            .flatten()
+            .collect();
+        for (name, supers) in decls {
+            self.decls.entry(name).or_default().extend(supers);
+        }
+        self.read.extend(todo);
+        &self.decls
     }
-    out
 }
 
 /// The `i`-th file for phase 2: its path, language, family (one of
@@ -1653,8 +1676,9 @@ fn cross_file_pass(
     let mut wrappers = wrappers::Wrappers::new(found, workspaces.clone());
     let mut families: BTreeSet<wrappers::Family> = wrappers.families();
     families.extend(handles.iter().map(|h| h.family));
+    let mut types = TypeHierarchy::default();
     if !wrappers.owners().is_empty() {
-        wrappers.set_types(&type_hierarchy(texts, &families));
+        wrappers.set_types(types.of(texts, &families));
     }
     let Some(names) = Phase2Names::new(&handles, &wrappers) else {
         return Vec::new();
@@ -1742,7 +1766,7 @@ fn cross_file_pass(
         }
         let mut more = wrappers::Wrappers::new(std::mem::take(&mut next), workspaces.clone());
         if !more.owners().is_empty() {
-            more.set_types(&type_hierarchy(texts, &more.families()));
+            more.set_types(types.of(texts, &more.families()));
         }
         let Some(names) = Phase2Names::new(&[], &more) else {
             break;

@@ -2199,17 +2199,31 @@ fn visible<'w>(
         .filter(|f| f.owner.is_none())
         .map(|f| f.name.as_str())
         .collect();
+    // Other files' exported wrappers, by file: whether an import names a
+    // module is asked once per file, not once per wrapper (a function of
+    // a model SDK is a wrapper of each provider it may reach).
+    let mut by_file: BTreeMap<&str, Vec<&Wrapper>> = BTreeMap::new();
+    for w in own.iter().filter(|w| w.exported && w.file != rel) {
+        by_file.entry(w.file.as_str()).or_default().push(w);
+    }
+    let names =
+        |module: &str, file: &str| names_module(family, rel, module, file, &wrappers.workspaces);
     for imp in &facts.imports {
         // `import { capture as track } from "./analytics"`: `track(...)`.
-        for (original, alias) in &imp.renamed {
-            for w in own.iter().filter(|w| w.exported && w.file != rel) {
-                let Some(key) = imported_as(&w.name, original, alias) else {
+        if !imp.renamed.is_empty() {
+            for (file, ws) in &by_file {
+                if !names(&imp.module, file) {
                     continue;
-                };
-                if !local.contains(alias.as_str())
-                    && names_module(family, rel, &imp.module, &w.file, &wrappers.workspaces)
-                {
-                    out.entry(key).or_default().push(w);
+                }
+                for (original, alias) in &imp.renamed {
+                    for w in ws {
+                        let Some(key) = imported_as(&w.name, original, alias) else {
+                            continue;
+                        };
+                        if !local.contains(alias.as_str()) {
+                            out.entry(key).or_default().push(w);
+                        }
+                    }
                 }
             }
         }
@@ -2219,25 +2233,25 @@ fn visible<'w>(
                 continue;
             }
             let nested = child_module(family, &imp.module, b);
-            for w in own.iter().filter(|w| w.exported && w.file != rel) {
-                // `import { capture } from "./analytics"`, `from app.analytics import capture`.
-                if imported_as(&w.name, b, b).is_some()
-                    && !local.contains(b)
-                    && names_module(family, rel, &imp.module, &w.file, &wrappers.workspaces)
-                {
-                    out.entry(w.name.clone()).or_default().push(w);
-                }
-                // `import * as analytics from "./analytics"`, `import app.analytics`,
-                // Go's `analytics.Track`.
-                if names_module(family, rel, &imp.module, &w.file, &wrappers.workspaces) {
-                    out.entry(format!("{b}.{}", w.name)).or_default().push(w);
+            let last = b.rsplit('.').next().unwrap_or(b);
+            for (file, ws) in &by_file {
+                if names(&imp.module, file) {
+                    for w in ws {
+                        // `import { capture } from "./analytics"`, `from
+                        // app.analytics import capture`.
+                        if imported_as(&w.name, b, b).is_some() && !local.contains(b) {
+                            out.entry(w.name.clone()).or_default().push(w);
+                        }
+                        // `import * as analytics from "./analytics"`,
+                        // `import app.analytics`, Go's `analytics.Track`.
+                        out.entry(format!("{b}.{}", w.name)).or_default().push(w);
+                    }
                 }
                 // `from app import analytics` → `analytics.capture`.
-                if family != Family::Go
-                    && names_module(family, rel, &nested, &w.file, &wrappers.workspaces)
-                {
-                    let last = b.rsplit('.').next().unwrap_or(b);
-                    out.entry(format!("{last}.{}", w.name)).or_default().push(w);
+                if family != Family::Go && names(&nested, file) {
+                    for w in ws {
+                        out.entry(format!("{last}.{}", w.name)).or_default().push(w);
+                    }
                 }
             }
         }
