@@ -1440,7 +1440,8 @@ fn phase2_outcome(
 
 /// The type declarations (name → what it extends or implements) of the
 /// files of the families whose methods are followed through their
-/// receivers' types (Java, Kotlin, Swift, PHP...), read by [`wrappers::type_decls`] once per
+/// receivers' types (Java, Kotlin, Swift, PHP..., and TypeScript's
+/// classes and interfaces), read by [`wrappers::type_decls`] once per
 /// family for the whole pass: each level of the cross-file pass asks
 /// again, for the families of its own wrappers.
 #[derive(Default)]
@@ -1461,7 +1462,7 @@ impl TypeHierarchy {
             .iter()
             .copied()
             .filter(|fam| {
-                fam.typed()
+                (fam.typed() || *fam == wrappers::Family::Js)
                     // Ruby's classes are matched by their path, not by the
                     // types they extend (see `wrappers::Wrappers::fits`).
                     && *fam != wrappers::Family::Other(Lang::Ruby)

@@ -2325,6 +2325,12 @@ fn methods_called<'w>(
             }
             _ => method,
         };
+        // A TypeScript local holds what a function made
+        // (`emailProvider = await createEmailProvider(...)`): a binding's
+        // root names a type only when it is one.
+        if family == Family::Js {
+            held.retain(|t| t.starts_with(|c: char| c.is_ascii_uppercase()));
+        }
         if held.is_empty() {
             // A field declared in a base class (`analyticsTracker` from
             // `VectorBaseFragment`): injected fields are named after
@@ -2605,8 +2611,10 @@ fn returned_called(
 /// (`clearSpecific → captureException (utils/error.ts:3) →
 /// Sentry.captureException`).
 /// Methods of another file are called through receivers, not by a name
-/// [`chain`] can match: in Ruby they are followed by their class
-/// ([`around_methods`]); in the other languages, not across files.
+/// [`chain`] can match: in Ruby they are followed by their class, in
+/// TypeScript and JavaScript by the receiver's declared type or the type
+/// it is named after ([`around_methods`]); in the other languages, not
+/// across files.
 pub fn outer_of_imported(
     lang: Lang,
     rel: &str,
@@ -2641,12 +2649,16 @@ pub fn outer_of_imported(
         }
     }
     // Ruby: this file's methods around another file's method, called
-    // through its class (a job's, a service object's). Not yet in the
-    // other typed languages, whose view models dispatch every action
-    // through one method (`viewModel.handle(action)`), so that a caller
-    // passing an action that sends nothing would be taken for one that
-    // does.
-    let methods = family == RUBY;
+    // through its class (a job's, a service object's). TypeScript: a
+    // class's methods around an imported wrapper (`GmailProvider`'s
+    // `sendEmailWithHtml(body)` around `utils/gmail/mail.ts`'s), and
+    // methods around another file's method wrapper called through an
+    // interface (`emailProvider.sendEmailWithHtml(...)`, where
+    // `GmailProvider implements EmailProvider`). Not yet in Kotlin, Java
+    // and Swift, whose view models dispatch every action through one
+    // method (`viewModel.handle(action)`), so that a caller passing an
+    // action that sends nothing would be taken for one that does.
+    let methods = matches!(family, RUBY | Family::Js);
     if methods {
         around_methods(family, rel, facts, wrappers, specs, &mut out);
     }
@@ -2682,10 +2694,11 @@ pub fn outer_of_imported(
         .collect()
 }
 
-/// Adds to `out` the functions and methods of this Ruby file (`rel`) that
-/// pass their own parameters on to another file's method wrapper, reached
-/// through its class (`SegmentTrackJob.perform_later(...)` in
-/// `Utils::SegmentTrack.invoice_created(invoice)`), or that call a method
+/// Adds to `out` the functions and methods of this Ruby or TypeScript file
+/// (`rel`) that pass their own parameters on to another file's method
+/// wrapper, reached through its class (`SegmentTrackJob.perform_later(...)`
+/// in `Utils::SegmentTrack.invoice_created(invoice)`) or a receiver of a
+/// type it implements (`emailProvider.sendEmailWithHtml({ to })`), or that call a method
 /// carrying an object's data (see [`keeps_state`]):
 /// wrappers of the next level, whose own callers the pipeline resolves.
 /// Their evidence names the method's place.

@@ -1,0 +1,145 @@
+//! TypeScript classes that implement an interface: an application that
+//! speaks to several mail providers keeps one class per provider behind
+//! one interface, and its code calls the interface (`mailer.sendHtml(...)`
+//! where `mailer` is a `Mailer`). A class's method around an imported
+//! wrapper of a vendor is a wrapper itself, and a call through a receiver
+//! declared of the interface, or named after it, reaches each class that
+//! implements it. A class that implements another interface, and a method
+//! of the same name on a receiver of another type, are not reached.
+
+use crate::scan_support;
+
+use scan_support::*;
+
+const PACKAGE: &str = r#"{
+  "name": "mail-app",
+  "dependencies": { "@sendgrid/mail": "^8.1.0" }
+}
+"#;
+
+/// The vendor's wrapper: a free function that sends what it is given.
+const SEND: &str = r#"import sgMail from "@sendgrid/mail";
+
+export async function sendHtmlMail(body: { to: string; subject: string; html: string }) {
+  await sgMail.send({
+    to: body.to,
+    from: "noreply@example.com",
+    subject: body.subject,
+    html: body.html,
+  });
+}
+"#;
+
+const TYPES: &str = r#"export interface Mailer {
+  sendHtml(body: { to: string; subject: string; html: string }): Promise<void>;
+}
+
+export interface Archive {
+  sendHtml(body: { to: string; subject: string; html: string }): Promise<void>;
+}
+"#;
+
+/// The class that implements the interface, around the imported wrapper.
+const SENDGRID_MAILER: &str = r#"import type { Mailer } from "./types";
+import { sendHtmlMail } from "./send";
+
+export class SendgridMailer implements Mailer {
+  constructor(private readonly region: string) {}
+
+  async sendHtml(body: { to: string; subject: string; html: string }) {
+    await sendHtmlMail(body);
+  }
+}
+"#;
+
+/// A class of another interface with a method of the same name: it sends
+/// nothing to the vendor.
+const DISK_ARCHIVE: &str = r#"import type { Archive } from "./types";
+import { writeFile } from "node:fs/promises";
+
+export class DiskArchive implements Archive {
+  async sendHtml(body: { to: string; subject: string; html: string }) {
+    await writeFile(`/tmp/${body.subject}.html`, body.html);
+  }
+}
+"#;
+
+/// Callers: through a receiver named after the interface (made by a
+/// factory), through a parameter declared of it, and through one of the
+/// other interface.
+const CALLERS: &str = r#"import type { Archive, Mailer } from "./types";
+import { createMailer } from "./factory";
+
+export async function notifyOwner(ownerEmail: string, report: string) {
+  const mailer = await createMailer("eu");
+  await mailer.sendHtml({
+    to: ownerEmail,
+    subject: "Your weekly report",
+    html: report,
+  });
+}
+
+export async function remind(client: Mailer, userEmail: string, note: string) {
+  await client.sendHtml({ to: userEmail, subject: "Reminder", html: note });
+}
+
+export async function keep(archive: Archive, userEmail: string, note: string) {
+  await archive.sendHtml({ to: userEmail, subject: "Kept", html: note });
+}
+"#;
+
+const FACTORY: &str = r#"import type { Mailer } from "./types";
+import { SendgridMailer } from "./sendgrid-mailer";
+
+export async function createMailer(region: string): Promise<Mailer> {
+  return new SendgridMailer(region);
+}
+"#;
+
+#[test]
+fn calls_through_an_interface_reach_the_class_that_sends() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "package.json", PACKAGE);
+    write(root, "src/mail/send.ts", SEND);
+    write(root, "src/mail/types.ts", TYPES);
+    write(root, "src/mail/sendgrid-mailer.ts", SENDGRID_MAILER);
+    write(root, "src/mail/disk-archive.ts", DISK_ARCHIVE);
+    write(root, "src/mail/factory.ts", FACTORY);
+    write(root, "src/mail/callers.ts", CALLERS);
+    let r = run(root);
+    let calls = calls(&r, "sendgrid");
+    // The class's method is a call site of the wrapper; the interface's
+    // callers are call sites of the class's method; the other
+    // interface's caller is not.
+    for at in [
+        "src/mail/sendgrid-mailer.ts:8 production",
+        "src/mail/callers.ts:6 production",
+        "src/mail/callers.ts:14 production",
+    ] {
+        assert!(calls.contains(&at.to_string()), "{at}: {calls:?}");
+    }
+    assert!(
+        !calls.iter().any(|c| c.starts_with("src/mail/callers.ts:18")),
+        "a receiver of another interface: {calls:?}"
+    );
+    assert!(
+        !calls.iter().any(|c| c.starts_with("src/mail/disk-archive.ts")),
+        "{calls:?}"
+    );
+    let fields = call_fields(&r, "sendgrid");
+    for want in [
+        "user.contact.email src/mail/callers.ts:7",
+        "user.contact.email src/mail/callers.ts:14",
+    ] {
+        assert!(fields.contains(&want.to_string()), "{want}: {fields:?}");
+    }
+    assert!(
+        !fields.iter().any(|f| f.ends_with("src/mail/callers.ts:18")),
+        "{fields:?}"
+    );
+    // The evidence names the chain, with the class's method's place.
+    let text = call_text(&r, "sendgrid", "src/mail/callers.ts", 6);
+    assert!(text.contains("sendHtml"), "{text}");
+    assert!(text.contains("sendHtmlMail"), "{text}");
+}
