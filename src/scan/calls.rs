@@ -820,6 +820,7 @@ fn match_calls(
     let mut fields = BTreeSet::new();
     let calls = facts.all_calls();
     let built = builders(facts);
+    let made_of = composed(facts);
     let renamed = aliases(facts);
     let made = seed.with_endpoints(endpoints(facts, bound, specs, &renamed));
     let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
@@ -831,6 +832,9 @@ fn match_calls(
         match_call(call, bound, specs, &renamed, &mut findings, &mut fields);
         if !built.is_empty() {
             builder_fields(call, bound, specs, &built, &renamed, &mut fields);
+        }
+        if !made_of.is_empty() {
+            composed_fields(call, bound, specs, &made_of, &renamed, &mut fields);
         }
     }
     (findings, fields.into_iter().collect())
@@ -1000,6 +1004,108 @@ fn builders(facts: &FileFacts) -> BTreeMap<&str, Vec<(String, &Arg)>> {
         }
     }
     out
+}
+
+/// The words of a helper's name that say it composes a message from what
+/// it is given (`createRawMailMessage`, `buildEmailBody`, `composeMime`):
+/// a verb of making and a noun of a message.
+pub(crate) fn composes_message(callee: &str) -> bool {
+    const MAKE: &[&str] = &[
+        "create", "build", "compose", "make", "format", "render", "encode", "prepare",
+    ];
+    const MESSAGE: &[&str] = &["message", "mail", "email", "mime", "envelope"];
+    let words = identifier_words(callee.rsplit(['.', ':']).next().unwrap_or(callee));
+    words.iter().any(|w| MAKE.contains(&w.as_str()))
+        && words.iter().any(|w| MESSAGE.contains(&w.as_str()))
+}
+
+/// A binding of a local: its line and, for a composed message, the keyed
+/// values the composing call was given (none for another value).
+type Composed<'f> = (u32, Vec<(String, &'f Arg)>);
+
+/// Messages a helper composes from keyed values and binds to a local
+/// (`const raw = await createRawMailMessage({ to, subject, messageHtml })`,
+/// then `gmail.users.messages.send({ requestBody: { raw } })`), by the
+/// local's name: the message holds each value it was made of. Only a
+/// helper named for composing a message ([`composes_message`]): what
+/// another call gives back (`const user = await findUser({ email })`) is
+/// not what it was asked with.
+fn composed(facts: &FileFacts) -> BTreeMap<&str, Vec<Composed<'_>>> {
+    let mut out: BTreeMap<&str, Vec<Composed<'_>>> = BTreeMap::new();
+    if !facts.bindings.iter().any(|b| composes_message(&b.root)) {
+        return out;
+    }
+    let calls: Vec<&Call> = facts.all_calls().collect();
+    for b in facts.bindings.iter().filter(|b| !b.name.contains('.')) {
+        let keyed: Vec<(String, &Arg)> = calls
+            .iter()
+            .find(|c| {
+                (b.line..=b.line.saturating_add(1)).contains(&c.line)
+                    && dotted(&c.callee) == b.root
+                    && composes_message(&b.root)
+            })
+            .map(|c| {
+                c.args
+                    .iter()
+                    .filter_map(|a| Some((a.key.clone()?, a)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // Every binding of the name is kept, a composed message or not:
+        // the nearest one above a call is what the call sends.
+        let entry = out.entry(b.name.as_str()).or_default();
+        if !entry.iter().any(|(line, _)| *line == b.line) {
+            entry.push((b.line, keyed));
+        }
+    }
+    out.retain(|_, list| list.iter().any(|(_, keyed)| !keyed.is_empty()));
+    out
+}
+
+/// A vendor call whose argument is a message composed a few lines up
+/// ([`composed`]): the values it was made of are the call's fields,
+/// reported at the call. The nearest composition before the call is the
+/// one it sends.
+fn composed_fields(
+    call: &Call,
+    bound: &BTreeMap<String, BTreeSet<VendorIx>>,
+    specs: &Specs,
+    made_of: &BTreeMap<&str, Vec<Composed<'_>>>,
+    aliases: &BTreeMap<&str, &str>,
+    fields: &mut BTreeSet<CallField>,
+) {
+    /// How far above the call a composition is looked for.
+    const REACH: u32 = 40;
+    let (_, matched) = matching(call, bound, specs, aliases);
+    if matched.is_empty() {
+        return;
+    }
+    for arg in &call.args {
+        let name = arg.expr.trim();
+        let Some((_, values)) = made_of.get(name).and_then(|list| {
+            list.iter()
+                .filter(|(line, _)| *line < call.line && call.line - line <= REACH)
+                .max_by_key(|(line, _)| *line)
+        }) else {
+            continue;
+        };
+        for (key, value) in values {
+            if is_literal(&value.expr) {
+                continue;
+            }
+            let Some(c) = classify_arg(Some(key), &value.expr) else {
+                continue;
+            };
+            for (v, _) in &matched {
+                fields.insert(CallField {
+                    vendor: *v,
+                    category: c.category.clone(),
+                    name: format!("{name}.{key} (built at line {})", value.line),
+                    line: call.line,
+                });
+            }
+        }
+    }
 }
 
 /// A vendor call whose argument is a builder's result: the builder's

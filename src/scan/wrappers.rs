@@ -530,12 +530,16 @@ fn derived<'a>(
 }
 
 /// True when a local named `name`, made by a call of `callee`, is a
-/// prompt: `prompt = buildContext(...)`, `userPrompt = build(...)`,
+/// prompt or a message: `prompt = buildContext(...)`, `userPrompt = build(...)`,
+/// `raw = createRawMailMessage(...)`,
 /// `content = formatPrompt(...)`, or text a helper named for that text
 /// writes (`replyContent = emailToContentForAI(message)`).
 fn writes_prompt(name: &str, callee: &str) -> bool {
     let word = last_word(name);
-    word == "prompt"
+    // A message a helper composes (`raw = createRawMailMessage({ to,
+    // messageText })`) holds what it is given too.
+    calls::composes_message(&calls::dotted(callee))
+        || word == "prompt"
         || (calls::is_message_text(Some(name), name)
             && calls::identifier_words(&calls::dotted(callee))
                 .iter()

@@ -1,4 +1,4 @@
-//! TypeScript classes that implement an interface: an application that
+//! Mail sent from TypeScript. Classes that implement an interface: an application that
 //! speaks to several mail providers keeps one class per provider behind
 //! one interface, and its code calls the interface (`mailer.sendHtml(...)`
 //! where `mailer` is a `Mailer`). A class's method around an imported
@@ -120,11 +120,15 @@ fn calls_through_an_interface_reach_the_class_that_sends() {
         assert!(calls.contains(&at.to_string()), "{at}: {calls:?}");
     }
     assert!(
-        !calls.iter().any(|c| c.starts_with("src/mail/callers.ts:18")),
+        !calls
+            .iter()
+            .any(|c| c.starts_with("src/mail/callers.ts:18")),
         "a receiver of another interface: {calls:?}"
     );
     assert!(
-        !calls.iter().any(|c| c.starts_with("src/mail/disk-archive.ts")),
+        !calls
+            .iter()
+            .any(|c| c.starts_with("src/mail/disk-archive.ts")),
         "{calls:?}"
     );
     let fields = call_fields(&r, "sendgrid");
@@ -142,4 +146,60 @@ fn calls_through_an_interface_reach_the_class_that_sends() {
     let text = call_text(&r, "sendgrid", "src/mail/callers.ts", 6);
     assert!(text.contains("sendHtml"), "{text}");
     assert!(text.contains("sendHtmlMail"), "{text}");
+}
+
+/// A message composed by a helper from the person's data, then sent whole
+/// (`requestBody: { raw }`), sends that data; a value another call gives
+/// back (a profile looked up by the email) does not, and each call sends
+/// the message composed nearest above it in its own function.
+const GMAIL_SEND: &str = r#"import { google } from "googleapis";
+import { buildMailMessage } from "./mime";
+import { lookupProfile } from "./profiles";
+
+const gmail = google.gmail({ version: "v1" });
+
+export async function sendWelcome(user: { email: string; name: string }, note: string) {
+  const raw = await buildMailMessage({
+    to: user.email,
+    subject: "Welcome",
+    messageText: note,
+  });
+  await gmail.users.messages.send({ userId: "me", requestBody: { raw } });
+}
+
+export async function sendDigest(user: { email: string }) {
+  const raw = await lookupProfile({ email: user.email });
+  await gmail.users.messages.send({ userId: "me", requestBody: { raw } });
+}
+"#;
+
+#[test]
+fn a_composed_message_sends_what_it_was_made_of() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "package.json",
+        r#"{ "dependencies": { "googleapis": "^140.0.0" } }"#,
+    );
+    write(root, "src/mail/welcome.ts", GMAIL_SEND);
+    let r = run(root);
+    let fields = call_fields(&r, "gmail-api");
+    for want in [
+        "user.contact.email src/mail/welcome.ts:13",
+        "user.content.private src/mail/welcome.ts:13",
+    ] {
+        assert!(fields.contains(&want.to_string()), "{want}: {fields:?}");
+    }
+    assert!(
+        !fields.iter().any(|f| f.ends_with("src/mail/welcome.ts:18")),
+        "a looked-up value is not a composed message: {fields:?}"
+    );
+    let named = r
+        .integrations
+        .iter()
+        .filter(|i| i.vendor == "gmail-api")
+        .flat_map(|i| i.fields.iter())
+        .any(|f| f.line == 13 && f.name == "raw.to (built at line 9)");
+    assert!(named, "the field names where the message was built");
 }
