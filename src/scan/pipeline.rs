@@ -1623,8 +1623,21 @@ impl Phase2Names {
                     _ => after,
                 };
                 let rest = after.trim_start_matches([' ', '\t']);
+                // `const publish = archive ? publishArchive : publishDelete`:
+                // a name given to a local that is then called.
+                let chosen = family == wrappers::Family::Js && {
+                    let before = text[..m.start()].trim_end_matches([' ', '\t']);
+                    let mut last = before.chars().rev();
+                    match (last.next(), last.next()) {
+                        (Some('?'), _) => true,
+                        (Some(':'), prev) => prev != Some(':'),
+                        (Some('='), prev) => !matches!(prev, Some('=' | '!' | '<' | '>')),
+                        _ => false,
+                    }
+                };
                 // `enqueue<Body>({ .. })`: a call with type arguments.
-                if (bare && !after.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+                if chosen
+                    || (bare && !after.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
                     || rest.starts_with('(')
                     || after.starts_with('<')
                     || (rest.starts_with("as")

@@ -877,6 +877,7 @@ fn chain(
     methods: bool,
 ) {
     const LEVELS: usize = 4;
+    let chosen = function_aliases(family, facts);
     for _ in 0..LEVELS {
         let inner: Vec<Wrapper> = out
             .values()
@@ -903,10 +904,12 @@ fn chain(
             for (call, nested) in body_calls(f, facts) {
                 let callee = calls::dotted(&call.callee);
                 let callee = returned_called(&made, callee, Some(f), facts);
-                for w in inner
-                    .iter()
-                    .filter(|w| calls_inner(&callee, f, w) && visible_from(w.within, f, facts))
-                {
+                let names: Vec<&str> = std::iter::once(callee.as_str())
+                    .chain(aliased(&chosen, &callee, Some(f), facts))
+                    .collect();
+                for w in inner.iter().filter(|w| {
+                    names.iter().any(|n| calls_inner(n, f, w)) && visible_from(w.within, f, facts)
+                }) {
                     if w.name == f.name && w.line == f.line {
                         continue;
                     }
@@ -2440,6 +2443,7 @@ pub fn resolve(
     } else {
         Vec::new()
     };
+    let chosen = function_aliases(family, facts);
     let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
     for (call, within) in all {
         if !seen.insert((call.line, call.callee.as_str())) {
@@ -2448,6 +2452,13 @@ pub fn resolve(
         let callee = calls::dotted(&call.callee);
         let callee = returned_called(&made, callee, within, facts);
         let mut ws: Vec<&Wrapper> = visible.get(&callee).cloned().unwrap_or_default();
+        for name in aliased(&chosen, &callee, within, facts) {
+            for w in visible.get(name).into_iter().flatten() {
+                if !ws.contains(w) {
+                    ws.push(w);
+                }
+            }
+        }
         if family == Family::Jvm {
             kotlin_free_calls(&callee, rel, facts, &visible, &mut ws);
         }
@@ -2526,6 +2537,65 @@ pub fn resolve(
         }
     }
     (findings, fields.into_iter().collect())
+}
+
+/// Local names that stand for a function by its name, not for what a
+/// call of it gave back (JavaScript and TypeScript): `const publish =
+/// archive ? publishArchive : publishDelete`, `const send = sendEmail`;
+/// as (the local name, the line, the function's name). A binding whose
+/// line calls the name (`const sent = sendEmail(...)`) is the call's
+/// result.
+fn function_aliases(family: Family, facts: &FileFacts) -> Vec<(&str, u32, &str)> {
+    if family != Family::Js {
+        return Vec::new();
+    }
+    let plain = |n: &str| {
+        !n.is_empty()
+            && n.split('.').all(|p| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+            })
+    };
+    let mut candidates: Vec<&Binding> = facts
+        .bindings
+        .iter()
+        .filter(|b| plain(&b.name) && !b.name.contains('.') && plain(&b.root) && b.root != b.name)
+        .collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    let called: BTreeSet<(u32, String)> = facts
+        .all_calls()
+        .map(|c| (c.line, calls::dotted(&c.callee)))
+        .collect();
+    candidates.retain(|b| {
+        !called.contains(&(b.line, b.root.clone()))
+            && !called.contains(&(b.line.saturating_add(1), b.root.clone()))
+    });
+    candidates
+        .into_iter()
+        .map(|b| (b.name.as_str(), b.line, b.root.as_str()))
+        .collect()
+}
+
+/// The functions `callee` stands for where it is called (in `within`, or
+/// at the top level): [`function_aliases`] made in that function's body.
+fn aliased<'a>(
+    chosen: &'a [(&'a str, u32, &'a str)],
+    callee: &str,
+    within: Option<&FunctionDef>,
+    facts: &FileFacts,
+) -> Vec<&'a str> {
+    if chosen.is_empty() || callee.contains('.') {
+        return Vec::new();
+    }
+    let span = within.map(|f| f.line..=body_end(f, facts));
+    chosen
+        .iter()
+        .filter(|(name, line, _)| *name == callee && span.as_ref().is_none_or(|s| s.contains(line)))
+        .map(|(_, _, root)| *root)
+        .collect()
 }
 
 /// Local names bound to a function a visible function returned, where

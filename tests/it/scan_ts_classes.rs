@@ -203,3 +203,63 @@ fn a_composed_message_sends_what_it_was_made_of() {
         .any(|f| f.line == 13 && f.name == "raw.to (built at line 9)");
     assert!(named, "the field names where the message was built");
 }
+
+const TRACKING: &str = r#"import { PostHog } from "posthog-node";
+
+const posthog = new PostHog(process.env.POSTHOG_KEY ?? "");
+
+export function trackArchive(ownerEmail: string, threadId: string) {
+  posthog.capture({ distinctId: ownerEmail, event: "archive", properties: { threadId } });
+}
+
+export function trackTrash(ownerEmail: string, threadId: string) {
+  posthog.capture({ distinctId: ownerEmail, event: "trash", properties: { threadId } });
+}
+"#;
+
+/// A local chosen between two wrappers is called as either; a parameter
+/// of the same name elsewhere is not one of them.
+const BULK: &str = r#"import { trackArchive, trackTrash } from "./tracking";
+
+export async function recordBulk(ownerEmail: string, ids: string[], archive: boolean) {
+  const track = archive ? trackArchive : trackTrash;
+  for (const id of ids) {
+    track(ownerEmail, id);
+  }
+}
+
+export function replay(track: (who: string, id: string) => void, ownerEmail: string) {
+  track(ownerEmail, "last");
+}
+
+export async function archiveAll(ownerEmail: string, ids: string[]) {
+  await recordBulk(ownerEmail, ids, true);
+}
+"#;
+
+#[test]
+fn a_function_chosen_by_a_condition_is_called_as_each_choice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "package.json",
+        r#"{ "dependencies": { "posthog-node": "^4.0.0" } }"#,
+    );
+    write(root, "src/tracking.ts", TRACKING);
+    write(root, "src/bulk.ts", BULK);
+    let r = run(root);
+    let fields = call_fields(&r, "posthog");
+    // The call of the chosen local, and the call of the function around
+    // it (its caller passes the email on).
+    for want in [
+        "user.contact.email src/bulk.ts:6",
+        "user.contact.email src/bulk.ts:15",
+    ] {
+        assert!(fields.contains(&want.to_string()), "{want}: {fields:?}");
+    }
+    assert!(
+        !fields.iter().any(|f| f.ends_with("src/bulk.ts:11")),
+        "a parameter named like the local is not it: {fields:?}"
+    );
+}

@@ -527,6 +527,22 @@ fn spreads_its_argument(src: &str, name: &str) -> bool {
     false
 }
 
+/// The names a choice between two named values picks from (`cond ?
+/// publishArchive : publishDelete`, `cond ? api.archive : api.trash`):
+/// `None` when a branch is anything else (a call, a literal).
+fn named_choices(ctx: &Ctx<'_>, value: Node<'_>) -> Option<Vec<String>> {
+    if value.kind() != "ternary_expression" {
+        return None;
+    }
+    let named = |n: Option<Node<'_>>| {
+        let n = unwrap(n?);
+        matches!(n.kind(), "identifier" | "member_expression").then(|| ctx.text(n).to_string())
+    };
+    let yes = named(value.child_by_field_name("consequence"))?;
+    let no = named(value.child_by_field_name("alternative"))?;
+    Some(if yes == no { vec![yes] } else { vec![yes, no] })
+}
+
 /// Records `name = value`: a literal for data flow, or a binding.
 fn assign(ctx: &mut Ctx<'_>, name: Node<'_>, value: Node<'_>, at: Node<'_>) {
     let value_inner = unwrap(value);
@@ -556,6 +572,12 @@ fn assign(ctx: &mut Ctx<'_>, name: Node<'_>, value: Node<'_>, at: Node<'_>) {
                 ctx.record_literal(var, args);
             } else if let Some(template) = template_of(value_inner) {
                 template_bindings(ctx, &var, template, at);
+            } else if let Some(choices) = named_choices(ctx, value_inner) {
+                // `const publish = archive ? publishArchive : publishDelete`:
+                // the name stands for either, one binding each.
+                for root in choices {
+                    ctx.push_binding(var.clone(), root, at);
+                }
             } else if let Some(root) = engine::root(ctx, &Js, value) {
                 ctx.push_binding(var, root, at);
             } else if let Some(root) = fallback_of(ctx, value_inner) {
