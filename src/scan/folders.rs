@@ -14,7 +14,10 @@
 //! one of [`PARENTS`] and its name must be the vendor's id (also without
 //! hyphens, or with underscores) or one of the catalog's `folder_names`
 //! for it, four letters at least. A folder so named with no request in it
-//! (a settings form, a model) names no integration.
+//! (a settings form, a model) names no integration. A file whose name says
+//! it sends to the vendor (a verb of sending and the vendor's name as
+//! whole words: `app/Jobs/SendMessageToDiscordJob.php`) counts the same
+//! way wherever it is.
 //!
 //! **Nango provider keys.** Nango is a platform that holds customers'
 //! credentials for hundreds of APIs and makes the calls on the
@@ -69,7 +72,27 @@ pub fn vendors_of_path(rel: &str, index: &Index) -> Vec<VendorIx> {
             out.extend(vs.iter().copied());
         }
     }
+    out.extend(sender_named(stem, index));
     out.into_iter().collect()
+}
+
+/// The vendors a file's name says it sends to: a verb of sending and the
+/// vendor's name as whole words of it (`SendMessageToDiscordJob`,
+/// `slack_notifier`, `notify-pushover`), where the file's one job is
+/// delivering to that service.
+fn sender_named(stem: &str, index: &Index) -> Vec<VendorIx> {
+    const SENDS: &[&str] = &["send", "notify", "notifier", "deliver", "post"];
+    let words = super::calls::identifier_words(stem);
+    if !words.iter().any(|w| SENDS.contains(&w.as_str())) {
+        return Vec::new();
+    }
+    words
+        .iter()
+        .filter(|w| w.len() >= 4 && !SENDS.contains(&w.as_str()))
+        .filter_map(|w| index.folder(w))
+        .flatten()
+        .copied()
+        .collect()
 }
 
 /// Evidence of the vendors whose Nango provider keys a file names; the

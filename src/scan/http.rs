@@ -619,6 +619,38 @@ pub struct Request {
     pub vendors: Vec<VendorIx>,
 }
 
+/// The vendors a file's folder or name says its requests go to (see
+/// `scan::folders`), and the file's name without its extension.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Folder<'a> {
+    /// The vendors.
+    pub vendors: &'a [VendorIx],
+    /// The file's name without its extension (`SendMessageToSlackJob`).
+    pub stem: &'a str,
+}
+
+impl Folder<'_> {
+    /// True when the file's name says where it sends (`SendMessageToSlackJob`)
+    /// and the function `call` is made in names another place
+    /// (`sendToMattermost`): that request is not the vendor's.
+    fn elsewhere(&self, facts: &FileFacts, call: &Call) -> bool {
+        let file = calls::identifier_words(self.stem);
+        if !file.iter().any(|w| w == "to") {
+            return false;
+        }
+        let Some(f) = facts.functions.iter().find(|f| f.calls.contains(call)) else {
+            return false;
+        };
+        let words = calls::identifier_words(&f.name);
+        let Some(to) = words.iter().position(|w| w == "to") else {
+            return false;
+        };
+        words[to + 1..]
+            .first()
+            .is_some_and(|dest| !file.contains(dest))
+    }
+}
+
 /// HTTP request evidence, the fields each request sends, and the requests.
 pub fn detect(
     facts: &FileFacts,
@@ -626,7 +658,7 @@ pub fn detect(
     lines: &LineIndex<'_>,
     domains: &Domains,
     messengers: &BTreeSet<VendorIx>,
-    folder_vendors: &[VendorIx],
+    folder: &Folder<'_>,
     remote: &Remote,
 ) -> (Vec<Finding>, Vec<CallField>, Vec<Request>) {
     let mut findings = Vec::new();
@@ -642,7 +674,9 @@ pub fn detect(
         }
         let Some((url_at, vendors)) = url_argument(call, assigned, domains, remote)
             .or_else(|| client_request(call, &clients).map(|v| (usize::MAX, v)))
-            .or_else(|| folder_request(call, folder_vendors))
+            .or_else(|| {
+                folder_request(call, folder.vendors).filter(|_| !folder.elsewhere(facts, call))
+            })
         else {
             continue;
         };
@@ -691,10 +725,14 @@ pub fn detect(
                 // A body with nothing to read in it (`json=payload` where
                 // `payload = self.payload(flip)`) posted to a messenger is
                 // a message too, under any of the client's names for it.
+                // The body is named (`json=`, `body:`) or, in a `post`,
+                // `put` or `patch`, the argument after the URL
+                // (`Http::post($url, $payload)`, `axios.post(url, data)`).
                 let body = arg
                     .key
                     .as_deref()
-                    .is_some_and(|k| !k.contains('.') && is_body_key(k));
+                    .is_some_and(|k| !k.contains('.') && is_body_key(k))
+                    || positional_body(call, url_at, i);
                 let pairs = body && !payload_pairs(&arg.expr, arg.line, assigned_at).is_empty();
                 let read_whole = pairs && !arg.expr.contains("...");
                 (!read_whole
@@ -760,6 +798,27 @@ fn record(
             });
         }
     }
+}
+
+/// True when the `i`-th argument of `call`, a `post`, `put` or `patch`
+/// whose URL is its `url_at`-th, is the positional argument right after
+/// the URL: the body those clients send (Laravel's `Http::post($url,
+/// $data)`, axios, `requests.post(url, data)`, Faraday).
+fn positional_body(call: &Call, url_at: usize, i: usize) -> bool {
+    let callee = dotted(&call.callee).to_ascii_lowercase();
+    let method = callee.rsplit(['.', ':', '>']).next().unwrap_or(&callee);
+    if !matches!(method, "post" | "put" | "patch") {
+        return false;
+    }
+    let (Some(url), Some(arg)) = (call.args.get(url_at), call.args.get(i)) else {
+        return false;
+    };
+    url.key.is_none()
+        && arg.key.is_none()
+        && url
+            .position
+            .zip(arg.position)
+            .is_some_and(|(u, a)| a == u + 1)
 }
 
 /// Clients made for one vendor's API, by the name they are kept under:

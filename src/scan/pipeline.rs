@@ -1947,7 +1947,14 @@ fn requests(
         lines,
         &ctx.domains,
         &ctx.calls.messengers,
-        folder_vendors,
+        &http::Folder {
+            vendors: folder_vendors,
+            stem: rel
+                .rsplit('/')
+                .next()
+                .and_then(|n| n.split('.').next())
+                .unwrap_or(""),
+        },
         &remote::Remote::default(),
     );
     if production {
@@ -2247,7 +2254,7 @@ fn remote_url_pass(
                     &lines,
                     &ctx.domains,
                     &ctx.calls.messengers,
-                    &[],
+                    &http::Folder::default(),
                     r,
                 )
             };

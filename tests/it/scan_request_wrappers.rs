@@ -443,3 +443,99 @@ fn an_opaque_body_posted_to_a_messenger_is_a_message() {
         vec!["user.content.private hc/integrations/discord/transport.py:9".to_string()]
     );
 }
+
+/// Laravel jobs named for the service they deliver to, posting to a
+/// webhook URL a user typed in: the name says which vendor, and the body
+/// is the argument after the URL.
+const DISCORD_JOB: &str = r#"<?php
+
+namespace App\Jobs;
+
+use Illuminate\Support\Facades\Http;
+
+class SendMessageToDiscordJob
+{
+    public function __construct(public DiscordMessage $message, public string $webhookUrl)
+    {
+    }
+
+    public function handle(): void
+    {
+        Http::timeout(10)->post($this->webhookUrl, $this->message->toPayload());
+    }
+}
+"#;
+
+/// The Slack job also speaks Mattermost's dialect, in a method named for
+/// it: that request is not Slack's.
+const SLACK_JOB: &str = r#"<?php
+
+namespace App\Jobs;
+
+use Illuminate\Support\Facades\Http;
+
+class SendMessageToSlackJob
+{
+    public function __construct(public SlackMessage $message, public string $webhookUrl)
+    {
+    }
+
+    public function handle(): void
+    {
+        if (str($this->webhookUrl)->contains('mattermost')) {
+            $this->sendToMattermost();
+            return;
+        }
+        $this->sendToSlack();
+    }
+
+    private function sendToSlack(): void
+    {
+        Http::post($this->webhookUrl, ['text' => $this->message->description]);
+    }
+
+    private function sendToMattermost(): void
+    {
+        Http::post($this->webhookUrl, ['text' => $this->message->description]);
+    }
+}
+"#;
+
+/// Named for the vendor but not for sending to it.
+const ROLES_JOB: &str = r#"<?php
+
+namespace App\Jobs;
+
+use Illuminate\Support\Facades\Http;
+
+class SyncDiscordRolesJob
+{
+    public function handle(string $url, array $roles): void
+    {
+        Http::post($url, $roles);
+    }
+}
+"#;
+
+#[test]
+fn a_job_named_for_sending_to_a_vendor_posts_to_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "composer.json",
+        r#"{ "require": { "laravel/framework": "^11.0" } }"#,
+    );
+    write(root, "app/Jobs/SendMessageToDiscordJob.php", DISCORD_JOB);
+    write(root, "app/Jobs/SendMessageToSlackJob.php", SLACK_JOB);
+    write(root, "app/Jobs/SyncDiscordRolesJob.php", ROLES_JOB);
+    let r = run(root);
+    assert_eq!(
+        call_fields(&r, "discord-api"),
+        vec!["user.content.private app/Jobs/SendMessageToDiscordJob.php:15".to_string()]
+    );
+    assert_eq!(
+        call_fields(&r, "slack"),
+        vec!["user.content.private app/Jobs/SendMessageToSlackJob.php:24".to_string()]
+    );
+}
