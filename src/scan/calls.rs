@@ -1035,15 +1035,17 @@ fn composed(facts: &FileFacts) -> BTreeMap<&str, Vec<Composed<'_>>> {
     if !facts.bindings.iter().any(|b| composes_message(&b.root)) {
         return out;
     }
-    let calls: Vec<&Call> = facts.all_calls().collect();
+    let makers: Vec<(String, &Call)> = facts
+        .all_calls()
+        .map(|c| (dotted(&c.callee), c))
+        .filter(|(d, _)| composes_message(d))
+        .collect();
     for b in facts.bindings.iter().filter(|b| !b.name.contains('.')) {
-        let keyed: Vec<(String, &Arg)> = calls
+        let keyed: Vec<(String, &Arg)> = makers
             .iter()
-            .find(|c| {
-                (b.line..=b.line.saturating_add(1)).contains(&c.line)
-                    && dotted(&c.callee) == b.root
-                    && composes_message(&b.root)
-            })
+            .filter(|(d, _)| *d == b.root)
+            .map(|(_, c)| *c)
+            .find(|c| (b.line..=b.line.saturating_add(1)).contains(&c.line))
             .map(|c| {
                 c.args
                     .iter()

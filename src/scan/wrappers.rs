@@ -2587,7 +2587,7 @@ fn aliased<'a>(
     within: Option<&FunctionDef>,
     facts: &FileFacts,
 ) -> Vec<&'a str> {
-    if chosen.is_empty() || callee.contains('.') {
+    if callee.contains('.') || !chosen.iter().any(|(name, _, _)| *name == callee) {
         return Vec::new();
     }
     let span = within.map(|f| f.line..=body_end(f, facts));
