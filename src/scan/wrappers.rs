@@ -895,13 +895,7 @@ fn chain(
             .iter()
             .filter(|f| f.owner.is_none() || methods)
         {
-            let params = params_in(f, facts);
-            if params.is_empty() && !keeps_state(family, f) {
-                continue;
-            }
-            let end = body_end(f, facts);
-            let outer = enclosing_params(f, facts);
-            for (call, nested) in body_calls(f, facts) {
+            each_call_through(family, f, facts, |call, through| {
                 let callee = calls::dotted(&call.callee);
                 let callee = returned_called(&made, callee, Some(f), facts);
                 let names: Vec<&str> = std::iter::once(callee.as_str())
@@ -913,18 +907,11 @@ fn chain(
                     if w.name == f.name && w.line == f.line {
                         continue;
                     }
-                    let through = Through {
-                        f,
-                        params: &params,
-                        outer: &outer,
-                        end,
-                        nested,
-                    };
-                    let (forwards, carries) = through.passed(call, w, specs);
+                    let passed = through.passed(call, w, specs);
                     let via = format!("{} → {}", w.name, w.via);
-                    grew |= enter(out, f, w, via, (forwards, carries), methods);
+                    grew |= enter(out, f, w, via, passed, methods);
                 }
-            }
+            });
         }
         if !grew {
             break;
@@ -993,6 +980,35 @@ fn enter(
 /// callers from values a wrapper does not see, need a forwarded parameter.
 fn keeps_state(family: Family, f: &FunctionDef) -> bool {
     family == RUBY && f.owner.is_some()
+}
+
+/// Calls `visit` with each call of `f`'s body (its nested functions'
+/// among them) and `f` as it passes that call its parameters
+/// ([`Through`]); nothing when `f` has no parameter to pass on and keeps
+/// no state of its own (see [`keeps_state`]). [`chain`] and
+/// [`around_methods`] differ only in which wrappers a call reaches.
+fn each_call_through<'a>(
+    family: Family,
+    f: &'a FunctionDef,
+    facts: &'a FileFacts,
+    mut visit: impl FnMut(&'a Call, &Through<'_, 'a>),
+) {
+    let params = params_in(f, facts);
+    if params.is_empty() && !keeps_state(family, f) {
+        return;
+    }
+    let end = body_end(f, facts);
+    let outer = enclosing_params(f, facts);
+    for (call, nested) in body_calls(f, facts) {
+        let through = Through {
+            f,
+            params: &params,
+            outer: &outer,
+            end,
+            nested,
+        };
+        visit(call, &through);
+    }
 }
 
 /// The function `f` around a call of the wrapper `w` (one of its body's
@@ -2793,27 +2809,14 @@ fn around_methods(
         return;
     }
     for f in &facts.functions {
-        let params = params_in(f, facts);
-        if params.is_empty() && !keeps_state(family, f) {
-            continue;
-        }
-        let end = body_end(f, facts);
-        let outer = enclosing_params(f, facts);
-        for (call, nested) in body_calls(f, facts) {
+        each_call_through(family, f, facts, |call, through| {
             let callee = calls::dotted(&call.callee);
             for w in methods_called(family, &callee, Some(f), facts, wrappers, &methods) {
-                let through = Through {
-                    f,
-                    params: &params,
-                    outer: &outer,
-                    end,
-                    nested,
-                };
                 let passed = through.passed(call, w, specs);
                 let via = format!("{} ({}:{}) → {}", w.name, w.file, w.line, w.via);
                 enter(out, f, w, via, passed, true);
             }
-        }
+        });
     }
 }
 
