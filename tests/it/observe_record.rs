@@ -762,16 +762,19 @@ fn real_sdks_from_npm_are_observed_with_their_automatic_data() {
         site.path().join("app.html"),
         r#"<!doctype html><html><head><title>SDKs</title>
 <script>
-// Marks the page once each vendor's first request has left it, so that the
-// steps wait for the SDKs themselves (they batch and flush on timers) and
-// not for a fixed time that a loaded machine may overrun.
+// Marks the page once each vendor's first batch of events has left it, so
+// that the steps wait for the SDKs themselves (they batch and flush on
+// timers) and not for a fixed time that a loaded machine may overrun. Only
+// the event endpoints count: each SDK first asks for its feature flags
+// (`/flags/`), and a mark on that request let the recording end, on a
+// loaded CI machine, before the page view was sent.
 (function () {
   const mark = (url) => {
     const s = String(url);
     const el = document.getElementById('status');
     if (!el) return;
-    if (s.includes('mixpanel')) el.classList.add('mixpanel');
-    if (s.includes('posthog')) el.classList.add('posthog');
+    if (s.includes('mixpanel') && s.includes('/track')) el.classList.add('mixpanel');
+    if (s.includes('posthog') && s.includes('/e/')) el.classList.add('posthog');
   };
   const beacon = navigator.sendBeacon && navigator.sendBeacon.bind(navigator);
   if (beacon) navigator.sendBeacon = (u, d) => { mark(u); return beacon(u, d); };
