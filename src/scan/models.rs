@@ -119,20 +119,56 @@ fn seed(facts: &FileFacts, providers: &[VendorIx]) -> Seed {
 /// The SDK's sends in a file and what they carry, as calls of each of
 /// `providers`, and the file's functions around them. `specs` is
 /// [`specs_for`]'s.
+///
+/// A function that writes what it is given into one provider's entry of
+/// the options sent with a request (`providerOptions.openrouter.user =
+/// userId`) is a wrapper of that provider ([`wrappers::option_writers`]);
+/// `keys` are each provider's names for its entry ([`entry_keys`]).
 pub fn detect(
     lang: Lang,
     facts: &FileFacts,
+    text: &str,
     index: &Index,
     specs: &Specs,
-    providers: &[VendorIx],
+    keys: &[(VendorIx, Vec<String>)],
 ) -> (Vec<Finding>, Vec<CallField>, Vec<Wrapper>) {
-    let seed = seed(facts, providers);
+    let providers: Vec<VendorIx> = keys.iter().map(|(v, _)| *v).collect();
+    let seed = seed(facts, &providers);
     if seed.is_empty() {
         return (Vec::new(), Vec::new(), Vec::new());
     }
     let (findings, fields) = calls::detect_seeded(lang, facts, index, specs, &seed);
-    let defined = wrappers::defined_with(lang, facts, index, specs, &seed);
+    let writers = wrappers::option_writers(lang, facts, text, keys);
+    let defined = wrappers::defined_with(lang, facts, index, specs, &seed, writers);
     (findings, fields, defined)
+}
+
+/// The names of a provider's entry in the SDK's `providerOptions`, from
+/// its provider packages: `@ai-sdk/openai` → `openai`,
+/// `@ai-sdk/amazon-bedrock` → `amazon-bedrock` and `bedrock`,
+/// `@openrouter/ai-sdk-provider` → `openrouter`, `ollama-ai-sdk-provider`
+/// → `ollama`.
+pub fn entry_keys(packages: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in packages {
+        let name = if let Some(n) = p.strip_prefix("@ai-sdk/") {
+            n
+        } else if let Some(scope) = p.strip_suffix("/ai-sdk-provider") {
+            scope.trim_start_matches('@')
+        } else if let Some(n) = p.strip_suffix("-ai-sdk-provider") {
+            n.trim_start_matches('@')
+        } else {
+            continue;
+        };
+        out.push(name.to_string());
+        if let Some((_, last)) = name.rsplit_once('-') {
+            out.push(last.to_string());
+        }
+    }
+    out.retain(|k| !k.is_empty() && !k.contains('/'));
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// True when the file writes one of `provider`'s models into a call's

@@ -1912,7 +1912,8 @@ fn seeded(
         };
     }
     let (findings, fields) = calls::detect_seeded(lang, facts, &ctx.index, &ctx.calls, &seed);
-    let mut defined = wrappers::defined_with(lang, facts, &ctx.index, &ctx.calls, &seed);
+    let mut defined =
+        wrappers::defined_with(lang, facts, &ctx.index, &ctx.calls, &seed, Vec::new());
     wrappers::mark_extensions(&mut defined, text);
     let mut made = wrappers::handles(lang, facts, &ctx.index, &ctx.calls, text, &seed);
     for h in &mut made {
@@ -2077,8 +2078,18 @@ fn model_pass(
             let facts = cache.facts(i, lang, &text)?;
             let mut here = providers.clone();
             here.extend(pinned.get(rel).into_iter().flatten().copied());
+            let keys: Vec<(u16, Vec<String>)> = here
+                .iter()
+                .map(|v| {
+                    let packages = ctx.model_packages.iter().find(|(p, _)| p == v);
+                    (
+                        *v,
+                        packages.map_or_else(Vec::new, |(_, p)| models::entry_keys(p)),
+                    )
+                })
+                .collect();
             let (findings, fields, mut defined) =
-                models::detect(lang, &facts, &ctx.index, &specs, &here);
+                models::detect(lang, &facts, &text, &ctx.index, &specs, &keys);
             wrappers::mark_extensions(&mut defined, &text);
             for w in &mut defined {
                 w.file = rel.to_string();

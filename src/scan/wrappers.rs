@@ -590,17 +590,26 @@ fn bare_name(expr: &str) -> &str {
 
 /// The wrappers defined in one file (`file` left empty).
 pub fn defined(lang: Lang, facts: &FileFacts, index: &Index, specs: &calls::Specs) -> Vec<Wrapper> {
-    defined_with(lang, facts, index, specs, &calls::Seed::default())
+    defined_with(
+        lang,
+        facts,
+        index,
+        specs,
+        &calls::Seed::default(),
+        Vec::new(),
+    )
 }
 
 /// [`defined`], where the file also uses other files' handles under the
-/// names of `seed` (see [`handle_seed`]).
+/// names of `seed` (see [`handle_seed`]), with `writers` (see
+/// [`option_writers`]) as wrappers found already.
 pub fn defined_with(
     lang: Lang,
     facts: &FileFacts,
     index: &Index,
     specs: &calls::Specs,
     seed: &calls::Seed,
+    writers: Vec<Wrapper>,
 ) -> Vec<Wrapper> {
     let Some(family) = Family::of(lang) else {
         return Vec::new();
@@ -612,7 +621,10 @@ pub fn defined_with(
     if bound.is_empty() {
         return Vec::new();
     }
-    let mut out: BTreeMap<(String, u32, VendorIx), Wrapper> = BTreeMap::new();
+    let mut out: BTreeMap<(String, u32, VendorIx), Wrapper> = writers
+        .into_iter()
+        .map(|w| ((w.name.clone(), w.line, w.vendor), w))
+        .collect();
     // Methods count in typed languages, where a call site's receiver has a
     // declared type to match the method's class against.
     let methods = family.typed();
@@ -715,6 +727,115 @@ pub fn of_requests(
     }
     chain(family, facts, specs, &mut out, true);
     out.into_values().collect()
+}
+
+/// Functions that write what they are given into one model provider's
+/// entry of the options a provider-neutral model SDK sends with a request
+/// (`providerOptions.openrouter`, `{ openrouter: { user: userId } }`): the
+/// SDK passes that entry to that provider only, so each is a wrapper of
+/// that provider, forwarding the parameters it writes as a member's or a
+/// key's value (`next.user = userId`, `email_account_id: emailAccountId`).
+/// Its callers, in this file and others, are followed like any wrapper's.
+/// `keys` are each provider's names for its entry; the body is read from
+/// the definition to the next function not nested in it (at most
+/// [`WRITER_LINES`] lines). JS/TS only (the SDK's language).
+pub fn option_writers(
+    lang: Lang,
+    facts: &FileFacts,
+    text: &str,
+    keys: &[(VendorIx, Vec<String>)],
+) -> Vec<Wrapper> {
+    let Some(family @ Family::Js) = Family::of(lang) else {
+        return Vec::new();
+    };
+    if keys.is_empty() || !text.contains("providerOptions") {
+        return Vec::new();
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let fs = &facts.functions;
+    let mut out = Vec::new();
+    for (i, f) in fs.iter().enumerate() {
+        let params = params_of(&f.params);
+        if params.is_empty() {
+            continue;
+        }
+        let after = fs.get(i + 1 + nested_in(f, facts).len()).map(|g| g.line);
+        let end = after.map_or(f.line + WRITER_LINES, |l| l.min(f.line + WRITER_LINES));
+        let body = lines
+            .get(f.line as usize..(end as usize).saturating_sub(1).min(lines.len()))
+            .unwrap_or_default();
+        for (v, names) in keys {
+            if !body.iter().any(|l| names.iter().any(|k| names_entry(l, k))) {
+                continue;
+            }
+            let forwards: Vec<Forward> = params
+                .iter()
+                .filter(|p| body.iter().any(|l| writes_value(l, p.name)))
+                .map(|p| Forward::of_param(*p))
+                .collect();
+            if forwards.is_empty() {
+                continue;
+            }
+            let via = format!("its provider options ({})", names.join(", "));
+            let mut w = Wrapper::of(f, family, *v, via, None);
+            w.add(forwards, Vec::new());
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// How far [`option_writers`] reads a function's body.
+const WRITER_LINES: u32 = 80;
+
+/// True when `line` names the entry `key` of an options object: as a
+/// member (`options.openrouter`, `options?.openrouter`,
+/// `options["openrouter"]`) or as a key (`openrouter: {...}`).
+fn names_entry(line: &str, key: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    line.match_indices(key).any(|(at, _)| {
+        let before = line[..at].chars().next_back();
+        let rest = &line[at + key.len()..];
+        if before.is_some_and(ident) || rest.chars().next().is_some_and(ident) {
+            return false;
+        }
+        let quoted = matches!(before, Some('"' | '\''));
+        let rest = if quoted {
+            rest.get(1..).unwrap_or("")
+        } else {
+            rest
+        };
+        let head = line[..at].trim_end_matches(['"', '\'']);
+        head.ends_with('.')
+            || (quoted && head.ends_with('['))
+            || (rest.trim_start().starts_with(':') && !rest.trim_start().starts_with("::"))
+    })
+}
+
+/// True when `line` writes `name` whole as a member's value (`x.user =
+/// name;`, `x["user"] = name`) or as a key's (`user: name,`).
+fn writes_value(line: &str, name: &str) -> bool {
+    let t = line.trim();
+    let whole = |v: &str| v.trim().trim_end_matches([';', ',']).trim() == name;
+    if let Some((lhs, rhs)) = t.split_once(" = ") {
+        let lhs = lhs.trim();
+        if (lhs.contains('.') || lhs.ends_with(']'))
+            && !["const ", "let ", "var "]
+                .iter()
+                .any(|d| lhs.starts_with(d))
+            && whole(rhs)
+        {
+            return true;
+        }
+    }
+    t.split(['{', ',']).any(|part| {
+        part.split_once(':').is_some_and(|(k, v)| {
+            let k = k.trim().trim_matches(['"', '\'']);
+            !k.is_empty()
+                && k.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && whole(v.split('}').next().unwrap_or(v))
+        })
+    })
 }
 
 /// The parameters a request passes on: as arguments (not its URL, nor
@@ -3225,6 +3346,43 @@ fn field_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_providers_entry_is_named_as_a_member_or_a_key_not_in_a_string() {
+        assert!(names_entry(
+            "const o = options.openrouter || {};",
+            "openrouter"
+        ));
+        assert!(names_entry("const o = options?.openrouter;", "openrouter"));
+        assert!(names_entry("options[\"openrouter\"] = next;", "openrouter"));
+        assert!(names_entry(
+            "return { ...options, openrouter: next };",
+            "openrouter"
+        ));
+        assert!(names_entry("  \"openrouter\": { user },", "openrouter"));
+        assert!(!names_entry(
+            "if (provider !== \"openrouter\") return o;",
+            "openrouter"
+        ));
+        assert!(!names_entry("const openrouterKey = env.KEY;", "openrouter"));
+        assert!(!names_entry("Provider::openrouter::x", "openrouter"));
+    }
+
+    #[test]
+    fn a_value_is_written_into_a_member_or_under_a_key() {
+        assert!(writes_value("    next.user = userId;", "userId"));
+        assert!(writes_value("trace[\"account\"] = accountId", "accountId"));
+        assert!(writes_value("return { user: userId, label };", "userId"));
+        assert!(writes_value(
+            "  email_account_id: emailAccountId,",
+            "emailAccountId"
+        ));
+        // A local, a type, a test, a value computed from it.
+        assert!(!writes_value("const id = userId;", "userId"));
+        assert!(!writes_value("  userId?: string;", "userId"));
+        assert!(!writes_value("if (next.user === userId) return;", "userId"));
+        assert!(!writes_value("next.user = hash(userId);", "userId"));
+    }
 
     #[test]
     fn a_member_read_off_a_parameter_is_its_path() {

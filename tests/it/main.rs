@@ -47,6 +47,7 @@ mod scan_flows;
 mod scan_hostile;
 mod scan_isolation;
 mod scan_mailers;
+mod scan_model_options;
 mod scan_remote_urls;
 mod scan_renderers;
 mod scan_request_wrappers;
