@@ -454,8 +454,6 @@ pub(crate) fn dotted(callee: &str) -> String {
         .to_string()
 }
 
-/// A value that is a literal (string, number, boolean, null): a constant of
-/// the code, not user data (an event name, a plan id).
 /// True when `expr` is a name or a member chain (`account`,
 /// `ctx.emailAccount`, `this.user`), nothing computed.
 pub(crate) fn is_plain_chain(expr: &str) -> bool {
@@ -466,9 +464,13 @@ pub(crate) fn is_plain_chain(expr: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '@' | '.' | '?'))
 }
 
+/// A value that is a literal (string, number, boolean, null, an empty
+/// list or object): a constant of the code, not user data (an event name,
+/// a plan id).
 pub(crate) fn is_literal(expr: &str) -> bool {
     let e = expr.trim();
     e.is_empty()
+        || matches!(e, "[]" | "{}" | "()")
         || (e.starts_with(['"', '\'', '`']) && !interpolates(e))
         || e.chars()
             .next()
@@ -730,6 +732,16 @@ pub(crate) fn is_message_text(key: Option<&str>, expr: &str) -> bool {
             | "inputs"
             | "prompt"
             | "messages"
+            // A rich message's parts: Slack's and Mattermost's blocks and
+            // attachments, Discord's embeds, Teams' attachments (cards),
+            // Google Chat's cards and their sections and widgets.
+            | "blocks"
+            | "attachments"
+            | "embeds"
+            | "cards"
+            | "cardsv2"
+            | "sections"
+            | "widgets"
     ) || (whole != word
         // An error's message is what the application says went wrong.
         && !whole.starts_with("error")
@@ -1265,6 +1277,9 @@ mod tests {
         assert!(!is_message_text(Some("subject"), "settings.EMAIL_SUBJECT"));
         assert!(!is_message_text(Some("channel"), "channel_id"));
         assert!(!is_message_text(None, "subject"));
+        assert!(is_message_text(Some("blocks"), "digestBlocks(items)"));
+        assert!(is_message_text(Some("json.widgets"), "rows"));
+        assert!(!is_message_text(Some("blocks"), "[]"));
     }
 
     #[test]

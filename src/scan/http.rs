@@ -306,7 +306,10 @@ fn pairs_in(text: &str) -> Vec<(&str, &str)> {
             k += 1;
         }
         let value = text[vbegin..k].trim();
-        if !key.is_empty() && !value.is_empty() && !value.starts_with(['{', '[']) {
+        // An empty list is a value (it holds nothing); other lists and
+        // objects are read from inside.
+        if !key.is_empty() && !value.is_empty() && (!value.starts_with(['{', '[']) || value == "[]")
+        {
             out.push((key, value));
         }
         // Nested objects are read by going on from inside the value.
@@ -713,29 +716,31 @@ pub fn detect(
                 continue;
             }
             let mut found: Vec<(String, String, u32)> = Vec::new();
-            if let Some(category) = classify(arg).or_else(|| {
-                if !to_messenger {
-                    return None;
-                }
-                // The request's own `body` names no message when what it
-                // holds can be read whole (`new URLSearchParams({ code,
-                // client_id })`): its keys say what is sent. A body read
-                // only in part (`JSON.stringify(payload(body))`, `{ to,
-                // ...notification }`) posted to a messenger is a message.
-                // A body with nothing to read in it (`json=payload` where
-                // `payload = self.payload(flip)`) posted to a messenger is
-                // a message too, under any of the client's names for it.
-                // The body is named (`json=`, `body:`) or, in a `post`,
-                // `put` or `patch`, the argument after the URL
-                // (`Http::post($url, $payload)`, `axios.post(url, data)`).
-                let body = arg
+            // The request's own `body` names no message when what it holds
+            // can be read whole (`new URLSearchParams({ code, client_id
+            // })`): its keys say what is sent. A body read only in part
+            // (`JSON.stringify(payload(body))`, `{ to, ...notification }`)
+            // posted to a messenger is a message. A body with nothing to
+            // read in it (`json=payload` where `payload =
+            // self.payload(flip)`) posted to a messenger is a message too,
+            // under any of the client's names for it. The body is named
+            // (`json=`, `body:`) or, in a `post`, `put` or `patch`, the
+            // argument after the URL (`Http::post($url, $payload)`,
+            // `axios.post(url, data)`).
+            let body = to_messenger
+                && (arg
                     .key
                     .as_deref()
                     .is_some_and(|k| !k.contains('.') && is_body_key(k))
-                    || positional_body(call, url_at, i);
-                let pairs = body && !payload_pairs(&arg.expr, arg.line, assigned_at).is_empty();
-                let read_whole = pairs && !arg.expr.contains("...");
-                (!read_whole
+                    || positional_body(call, url_at, i));
+            let pairs = body && !payload_pairs(&arg.expr, arg.line, assigned_at).is_empty();
+            let read_whole = pairs && !arg.expr.contains("...");
+            // A body written out for a messenger is read by its keys, not
+            // by the name of its variable (`json=card`, a chat card).
+            let by_name = if read_whole { None } else { classify(arg) };
+            if let Some(category) = by_name.or_else(|| {
+                (to_messenger
+                    && !read_whole
                     && (calls::is_message_text(arg.key.as_deref(), &arg.expr)
                         || (body && !pairs && !is_literal(&arg.expr))))
                 .then(|| MESSAGE.to_string())

@@ -647,7 +647,9 @@ fn payloads_returned_by_helper_methods() {
             // `args = disableUnfurls(cond ? {...} : {...})`: a helper that
             // spreads its argument into what it returns; `threadKey({ email })`
             // returns a string, so line 31 sends no email. One finding per
-            // branch of the condition (`text` built at lines 21 and 22).
+            // branch of the condition (`text` built at lines 21 and 22),
+            // and the message's `blocks` (line 21).
+            "slack user.content.private notify.ts:24",
             "slack user.content.private notify.ts:24",
             "slack user.content.private notify.ts:24",
             "stripe user.contact.address.city app/services/stripe_customer_service.rb:10",

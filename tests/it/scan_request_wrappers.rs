@@ -444,6 +444,51 @@ fn an_opaque_body_posted_to_a_messenger_is_a_message() {
     );
 }
 
+/// A card posted to a Google Chat space: the body is written out, and
+/// what people wrote is in its widgets, not under a key named for text.
+/// The card's settings and a literal list of widgets are not a message.
+const GOOGLE_CHAT_PY: &str = r#"from hc.lib import curl
+
+
+class GoogleChat:
+    def notify(self, flip):
+        rows = [{"decoratedText": {"topLabel": "Name", "text": flip.owner.name_then_code()}}]
+        payload = {
+            "cardsV2": [
+                {
+                    "card": {
+                        "sections": {
+                            "collapsible": True,
+                            "widgets": rows,
+                        }
+                    }
+                }
+            ]
+        }
+        curl.post("https://chat.googleapis.com/v1/spaces/" + self.channel.value, json=payload)
+
+    def ping(self):
+        card = {"cardsV2": [{"card": {"sections": {"widgets": []}}}]}
+        curl.post("https://chat.googleapis.com/v1/spaces/" + self.channel.value, json=card)
+"#;
+
+#[test]
+fn the_widgets_of_a_card_posted_to_a_messenger_are_a_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "requirements.txt", "Django==5.0\n");
+    write(
+        root,
+        "hc/integrations/googlechat/transport.py",
+        GOOGLE_CHAT_PY,
+    );
+    let r = run(root);
+    assert_eq!(
+        call_fields(&r, "google-chat"),
+        vec!["user.content.private hc/integrations/googlechat/transport.py:19".to_string()]
+    );
+}
+
 /// Laravel jobs named for the service they deliver to, posting to a
 /// webhook URL a user typed in: the name says which vendor, and the body
 /// is the argument after the URL.
