@@ -94,7 +94,8 @@ fn is_count(rules: &Rules, chain: &[Segment]) -> bool {
 }
 
 /// Classifies an argument: an object key (when there is one) and its value
-/// expression. The key wins when it says what the data is; otherwise the
+/// expression. The key wins when it says what the data is (unless it is a
+/// bare identifier's key and the value says more: `uid: vat_id`); otherwise the
 /// value expression is read as a member chain (`user.email`,
 /// `this.currentUser.profile.email`, `u.getEmail()`, `user["email"]`,
 /// `String(user.id)`) whose last meaningful segment is classified, with the
@@ -136,6 +137,17 @@ pub fn classify_arg(key: Option<&str>, expr: &str) -> Option<Classification> {
                         })
                     {
                         return None;
+                    }
+                    // A bare identifier's key (`uid: vat_id`) says less
+                    // than a value named for what it identifies: an
+                    // organisation's number.
+                    if matches!(
+                        last.to_ascii_lowercase().as_str(),
+                        "id" | "uid" | "uuid" | "identifier" | "number" | "ref"
+                    ) && let Some(v) = classify_arg(None, expr)
+                        && v.category.starts_with(&format!("{}.", c.category))
+                    {
+                        return Some(v);
                     }
                     return Some(c);
                 }

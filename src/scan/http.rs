@@ -404,23 +404,44 @@ fn url_data(
     assigned_at: &BTreeMap<&str, Vec<(&str, u32)>>,
 ) -> Vec<(String, String, u32)> {
     let mut out = Vec::new();
-    for (key, name) in interpolations(expr) {
+    // The URL as written, or, for a URL built into a local a few lines up
+    // (`url = "https://x.io/v1/%s" % number`, then `get(url)`), the value
+    // of its nearest assignment before the request.
+    let mut built: Vec<(Option<&str>, &str, u32)> = interpolations(expr)
+        .into_iter()
+        .chain(percent_formatted(expr).into_iter().map(|n| (None, n)))
+        .map(|(k, n)| (k, n, line))
+        .collect();
+    if built.is_empty() && is_plain_local(expr) {
+        let nearest = assigned_at
+            .get(expr.trim())
+            .into_iter()
+            .flatten()
+            .filter(|(_, at)| *at <= before && before - *at <= URL_REACH)
+            .max_by_key(|(_, at)| *at);
+        if let Some((value, at)) = nearest {
+            built.extend(interpolations(value).into_iter().map(|(k, n)| (k, n, *at)));
+            built.extend(percent_formatted(value).into_iter().map(|n| (None, n, *at)));
+        }
+    }
+    for (key, name, at) in built {
         if is_app_config(name) {
             continue;
         }
         // The value's own name first (`?distinct_id=${user.email}` sends
         // an email), then the key's. An id in the path with no key
         // (`/customers/${id}`) is most often the vendor's own object id,
-        // which tells the vendor nothing new: only other data counts there.
+        // which tells the vendor nothing new: only other data counts there,
+        // such as a number the person gave (`/enheter/${organization_number}`).
         let Some(c) =
             classify_arg(None, name).or_else(|| key.and_then(|k| classify_arg(Some(k), name)))
         else {
             continue;
         };
-        if key.is_none() && c.category.starts_with("user.unique_id") {
+        if key.is_none() && c.category.starts_with("user.unique_id") && names_an_id(name) {
             continue;
         }
-        out.push((c.category, key.unwrap_or(name).to_string(), line));
+        out.push((c.category, key.unwrap_or(name).to_string(), at));
     }
     let Some(root) = names_in(expr).into_iter().next().map(strip_to_string) else {
         return out;
@@ -454,6 +475,63 @@ fn url_data(
         }
     }
     out
+}
+
+/// How many lines above a request [`url_data`] looks for the assignment of
+/// the local that holds its URL.
+const URL_REACH: u32 = 15;
+
+/// True when `expr` is one local's name (`url`, `validation_url`).
+fn is_plain_local(expr: &str) -> bool {
+    let e = expr.trim();
+    e.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && e.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The names a Python `%` format fills into a string written before it:
+/// `"…/%s" % number` → `number`, `"%s-%s".strip() % (vat_id[:2], number)` →
+/// `vat_id`, `number`. Not `a % b` without a string (a remainder).
+fn percent_formatted(expr: &str) -> Vec<&str> {
+    let Some(close) = expr.rfind(['"', '\'']) else {
+        return Vec::new();
+    };
+    // Past string methods called on it first (`"…".strip() % x`).
+    let mut rest = expr[close + 1..].trim_start();
+    while let Some(r) = rest.strip_prefix('.') {
+        let name_end = r
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(r.len());
+        let Some(after) = r[name_end..].strip_prefix("()") else {
+            return Vec::new();
+        };
+        rest = after.trim_start();
+    }
+    let Some(rest) = rest.strip_prefix('%') else {
+        return Vec::new();
+    };
+    if rest.starts_with('=') {
+        return Vec::new();
+    }
+    names_in(rest)
+        .into_iter()
+        .filter(|n| !is_app_config(n))
+        .collect()
+}
+
+/// True when the last word of `name` says an identifier (`id`, `uuid`,
+/// `guid`, `key`, `pk`, `customerId`): most often an object's id in the
+/// service it is sent to.
+fn names_an_id(name: &str) -> bool {
+    let last = name.rsplit(['.', '_', '-']).next().unwrap_or(name);
+    let at = last
+        .char_indices()
+        .rev()
+        .find(|(i, c)| *i > 0 && c.is_ascii_uppercase())
+        .map_or(0, |(i, _)| i);
+    matches!(
+        last[at..].to_ascii_lowercase().as_str(),
+        "id" | "ids" | "uuid" | "guid" | "key" | "pk" | "sid" | "uid"
+    )
 }
 
 /// A query parameter set on the URL object `root` (`u.searchParams.set(
@@ -928,6 +1006,13 @@ fn client_request(call: &Call, clients: &BTreeMap<String, Vec<VendorIx>>) -> Opt
         .unwrap_or(receiver)
         .trim_start_matches(['@', '$'])
         .trim_end_matches(['?', '!']);
+    // A SOAP client's operations (zeep's and suds' `client.service.
+    // ValidateUID(...)`) are each a request, whatever their names.
+    if name == "service" {
+        let client = receiver.strip_suffix(".service")?;
+        let client = client.rsplit(['.', ':', '>']).next().unwrap_or(client);
+        return clients.get(client.trim_start_matches(['@', '$'])).cloned();
+    }
     let vendors = clients.get(name)?;
     const VERBS: &[&str] = &[
         "get", "post", "put", "patch", "delete", "request", "send", "fetch", "execute", "perform",
@@ -1156,6 +1241,29 @@ mod tests {
         let a = assignments_at(&hostile);
         assert_eq!(a["x"].len(), 200_000);
         assert_eq!(a["x"].last(), Some(&("{", 200_000)));
+    }
+
+    #[test]
+    fn percent_formats_fill_the_names_after_the_string() {
+        assert_eq!(
+            percent_formatted("\"https://x.no/enheter/%s\" % organization_number"),
+            ["organization_number"]
+        );
+        assert_eq!(
+            percent_formatted("\"%s-%s\".strip() % (vat_id[:2], number)"),
+            ["vat_id", "number"]
+        );
+        assert!(percent_formatted("total % batch_size").is_empty());
+        assert!(percent_formatted("\"https://x.no/%s\" % settings.REGION").is_empty());
+    }
+
+    #[test]
+    fn an_id_is_named_by_its_last_word() {
+        assert!(names_an_id("customer_id"));
+        assert!(names_an_id("user.customerId"));
+        assert!(names_an_id("uuid"));
+        assert!(!names_an_id("organization_number"));
+        assert!(!names_an_id("paid"));
     }
 
     #[test]

@@ -584,3 +584,52 @@ fn a_job_named_for_sending_to_a_vendor_posts_to_it() {
         vec!["user.content.private app/Jobs/SendMessageToSlackJob.php:24".to_string()]
     );
 }
+
+/// A business's VAT number checked against public registries: a URL
+/// formatted with `%` into a local a few lines up, and a SOAP operation
+/// through a client made with the registry's WSDL URL. The traps: a
+/// remainder is no format, the vendor's own object id in a path tells it
+/// nothing new, and a `service` attribute of an object that is no client
+/// is not a SOAP call.
+const REGISTRIES_PY: &str = r#"import requests
+from zeep import Client
+
+
+def check_no(vat_id):
+    organization_number = vat_id[2:].replace("MVA", "")
+    validation_url = "https://data.brreg.no/enhetsregisteret/api/enheter/%s" % organization_number
+    response = requests.get(validation_url, timeout=10)
+    return response.status_code == 200
+
+
+def check_ch(vat_id):
+    client = Client("https://www.uid-wse.admin.ch/V5.0/PublicServices.svc?wsdl")
+    return client.service.ValidateUID(uid=vat_id)
+
+
+def page_of(total, batch_size, unit_id):
+    pages = total % batch_size
+    url = "https://data.brreg.no/enhetsregisteret/api/enheter/%s" % unit_id
+    requests.get(url, params={"page": pages})
+
+
+def restart(worker, vat_id):
+    worker.service.Restart(vat_id)
+"#;
+
+#[test]
+fn a_vat_number_sent_in_a_url_formatted_above_or_through_a_soap_operation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "requirements.txt", "requests==2.32\nzeep==4.3\n");
+    write(root, "tax/registries.py", REGISTRIES_PY);
+    let r = run(root);
+    assert_eq!(
+        call_fields(&r, "brreg"),
+        vec!["user.unique_id.organization tax/registries.py:8".to_string()]
+    );
+    assert_eq!(
+        call_fields(&r, "ch-uid-register"),
+        vec!["user.unique_id.organization tax/registries.py:14".to_string()]
+    );
+}
