@@ -195,7 +195,13 @@ const MAX_SCANNED: usize = 1024 * 1024;
 /// one it ends with, when it ends with an opening bracket; else `rhs`.
 /// Reads at most [`MAX_VALUE`] bytes, taken from `budget`.
 fn multi_line_value<'t>(text: &'t str, at: usize, rhs: &'t str, budget: &mut usize) -> &'t str {
-    if !rhs.trim_end().ends_with(['{', '[', '(']) || *budget == 0 {
+    if *budget == 0 {
+        return rhs;
+    }
+    if let Some(v) = triple_quoted(text, at, rhs, budget) {
+        return v;
+    }
+    if !rhs.trim_end().ends_with(['{', '[', '(']) {
         return rhs;
     }
     let b = text.as_bytes();
@@ -225,6 +231,30 @@ fn multi_line_value<'t>(text: &'t str, at: usize, rhs: &'t str, budget: &mut usi
         i += 1;
     }
     rhs
+}
+
+/// A Python string opened with three quotes at the end of `rhs` (at byte
+/// `at` of `text`), read to its close and the end of that line (where a
+/// `% (...)` format follows); at most [`MAX_VALUE`] bytes, from `budget`.
+fn triple_quoted<'t>(
+    text: &'t str,
+    at: usize,
+    rhs: &'t str,
+    budget: &mut usize,
+) -> Option<&'t str> {
+    let t = rhs.trim_end();
+    let quote = ["\"\"\"", "'''"]
+        .into_iter()
+        .find(|q| t.ends_with(q) && t.matches(q).count() == 1)?;
+    let open = at + t.len();
+    let end = (open + MAX_VALUE.min(*budget)).min(text.len());
+    let window = text.get(open..end)?;
+    *budget = budget.saturating_sub(end - open);
+    let close = window.find(quote)? + quote.len();
+    let line_end = window[close..]
+        .find('\n')
+        .map_or(window.len(), |n| close + n);
+    text.get(at..open + line_end)
 }
 
 /// `key: value` and `key => value` pairs written inside an expression, and
@@ -516,6 +546,32 @@ fn percent_formatted(expr: &str) -> Vec<&str> {
         .into_iter()
         .filter(|n| !is_app_config(n))
         .collect()
+}
+
+/// The names a `%` format fills into a request's body, written in the
+/// argument or in the nearest assignment before it of a local the argument
+/// names, with the line each is written at.
+fn formatted_body<'a>(
+    expr: &'a str,
+    line: u32,
+    assigned: &BTreeMap<&'a str, Vec<(&'a str, u32)>>,
+) -> Vec<(&'a str, u32)> {
+    let mut out: Vec<(&str, u32)> = percent_formatted(expr)
+        .into_iter()
+        .map(|n| (n, line))
+        .collect();
+    if is_plain_local(expr) {
+        let nearest = assigned
+            .get(expr.trim())
+            .into_iter()
+            .flatten()
+            .filter(|(_, at)| *at < line)
+            .max_by_key(|(_, at)| *at);
+        if let Some((value, at)) = nearest {
+            out.extend(percent_formatted(value).into_iter().map(|n| (n, *at)));
+        }
+    }
+    out
 }
 
 /// True when the last word of `name` says an identifier (`id`, `uuid`,
@@ -840,6 +896,13 @@ pub fn detect(
                         found.push((c.category, key.to_string(), line));
                     } else if to_messenger && calls::is_message_text(Some(key), value) {
                         found.push((MESSAGE.to_string(), key.to_string(), line));
+                    }
+                }
+                // A body formatted from a template (`data=payload` where
+                // `payload = """<vatNumber>%s</vatNumber>""" % number`).
+                for (name, line) in formatted_body(&arg.expr, arg.line, assigned_at) {
+                    if let Some(c) = classify_arg(None, name) {
+                        found.push((c.category, name.to_string(), line));
                     }
                 }
             }
@@ -1255,6 +1318,17 @@ mod tests {
         );
         assert!(percent_formatted("total % batch_size").is_empty());
         assert!(percent_formatted("\"https://x.no/%s\" % settings.REGION").is_empty());
+    }
+
+    #[test]
+    fn a_three_quoted_template_is_read_to_its_format() {
+        let text = "p = \"\"\"\n<n>%s</n>\n\"\"\".strip() % (vat_id,)\nq = 1\n";
+        let a = assignments_at(text);
+        assert_eq!(a["p"][0].0, "\"\"\"\n<n>%s</n>\n\"\"\".strip() % (vat_id,)");
+        assert_eq!(formatted_body("p", 4, &a), [("vat_id", 1)]);
+        // A one-line string is its own value.
+        let a = assignments_at("d = \"\"\"doc\"\"\"\n");
+        assert_eq!(a["d"][0].0, "\"\"\"doc\"\"\"");
     }
 
     #[test]

@@ -586,8 +586,9 @@ fn a_job_named_for_sending_to_a_vendor_posts_to_it() {
 }
 
 /// A business's VAT number checked against public registries: a URL
-/// formatted with `%` into a local a few lines up, and a SOAP operation
-/// through a client made with the registry's WSDL URL. The traps: a
+/// formatted with `%` into a local a few lines up, a SOAP operation
+/// through a client made with the registry's WSDL URL, and a SOAP envelope
+/// formatted with `%` from a three-quoted template. The traps: a
 /// remainder is no format, the vendor's own object id in a path tells it
 /// nothing new, and a `service` attribute of an object that is no client
 /// is not a SOAP call.
@@ -615,6 +616,21 @@ def page_of(total, batch_size, unit_id):
 
 def restart(worker, vat_id):
     worker.service.Restart(vat_id)
+
+
+def check_eu(vat_id):
+    number = vat_id[2:]
+    payload = """
+        <checkVat>
+            <countryCode>%s</countryCode>
+            <vatNumber>%s</vatNumber>
+        </checkVat>
+    """.strip() % (vat_id[:2], number)
+    return requests.post(
+        "https://ec.europa.eu/taxation_customs/vies/services/checkVatService",
+        data=payload,
+        timeout=10,
+    )
 "#;
 
 #[test]
@@ -631,5 +647,10 @@ fn a_vat_number_sent_in_a_url_formatted_above_or_through_a_soap_operation() {
     assert_eq!(
         call_fields(&r, "ch-uid-register"),
         vec!["user.unique_id.organization tax/registries.py:14".to_string()]
+    );
+    // A SOAP envelope written as a template and filled with `%`.
+    assert_eq!(
+        call_fields(&r, "eu-vies"),
+        vec!["user.unique_id.organization tax/registries.py:35".to_string()]
     );
 }
