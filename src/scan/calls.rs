@@ -849,7 +849,64 @@ fn match_calls(
             composed_fields(call, bound, specs, &made_of, &renamed, &mut fields);
         }
     }
+    scope_users(facts, &findings, &mut fields);
     (findings, fields.into_iter().collect())
+}
+
+/// How many lines after a scope's `setUser` a capture still sends that
+/// user ([`scope_users`]).
+const SCOPE_REACH: u32 = 30;
+
+/// The user a vendor's scope was given (`$scope->setUser(['email' =>
+/// $email])`, `Sentry.setUser({ id })`) is sent with each event captured
+/// after it: the fields of a `setUser`/`set_user` call are also the fields
+/// of the same vendor's `capture…` calls in the next [`SCOPE_REACH`] lines
+/// of the file, named for where the user was set.
+fn scope_users(facts: &FileFacts, findings: &[Finding], fields: &mut BTreeSet<CallField>) {
+    let method = |text: &str| {
+        let head = text.split('(').next().unwrap_or(text);
+        head.rsplit(['.', ':', '>'])
+            .next()
+            .unwrap_or(head)
+            .to_ascii_lowercase()
+    };
+    let calls: Vec<(&Finding, String)> = findings
+        .iter()
+        .filter(|f| f.kind == EvidenceKind::Call)
+        .filter_map(|f| Some((f, method(f.text.as_deref()?))))
+        .collect();
+    let mut added = Vec::new();
+    for (set, _) in calls
+        .iter()
+        .filter(|(_, m)| m == "setuser" || m == "set_user")
+    {
+        let end = facts
+            .all_calls()
+            .filter(|c| c.line == set.line)
+            .map(|c| c.end_line.max(c.line))
+            .max()
+            .unwrap_or(set.line);
+        let user: Vec<&CallField> = fields
+            .iter()
+            .filter(|f| f.vendor == set.vendor && (set.line..=end).contains(&f.line))
+            .collect();
+        for (capture, _) in calls.iter().filter(|(c, m)| {
+            c.vendor == set.vendor
+                && m.starts_with("capture")
+                && c.line > end
+                && c.line - end <= SCOPE_REACH
+        }) {
+            for f in &user {
+                added.push(CallField {
+                    vendor: f.vendor,
+                    category: f.category.clone(),
+                    name: format!("{} (the scope's user, set at line {})", f.name, f.line),
+                    line: capture.line,
+                });
+            }
+        }
+    }
+    fields.extend(added);
 }
 
 /// The vendor calls of a file made on clients that another file of the

@@ -37,7 +37,7 @@ use super::Finding;
 use super::calls::{self, CallField, MESSAGE, classify, dotted, is_literal};
 use super::classify::{classify_arg, interpolations};
 use super::endpoint::Domains;
-use super::index::VendorIx;
+use super::index::{Index, VendorIx};
 use super::lang::{Arg, Call, FileFacts};
 use super::lines::LineIndex;
 use super::mention;
@@ -764,6 +764,10 @@ pub struct Folder<'a> {
     pub vendors: &'a [VendorIx],
     /// The file's name without its extension (`SendMessageToSlackJob`).
     pub stem: &'a str,
+    /// The catalog, to name the vendor of a webhook URL read from
+    /// configuration by its key ([`config_webhook`]); none in the passes
+    /// over other files' URLs.
+    pub index: Option<&'a Index>,
 }
 
 impl Folder<'_> {
@@ -813,6 +817,11 @@ pub fn detect(
             .or_else(|| client_request(call, &clients).map(|v| (usize::MAX, v)))
             .or_else(|| {
                 folder_request(call, folder.vendors).filter(|_| !folder.elsewhere(facts, call))
+            })
+            .or_else(|| {
+                folder
+                    .index
+                    .and_then(|ix| config_webhook(call, assigned, ix))
             })
         else {
             continue;
@@ -1115,6 +1124,62 @@ fn folder_request(call: &Call, folder_vendors: &[VendorIx]) -> Option<(usize, Ve
         .iter()
         .position(|a| a.key.is_none() && a.position == Some(0))?;
     Some((url_at, folder_vendors.to_vec()))
+}
+
+/// A request (as [`folder_request`] reads one) to a webhook URL read from
+/// the application's configuration under a key that says whose webhook it
+/// is: `Http::post(config('constants.webhooks.feedback_discord_webhook'),
+/// ...)`, `$url = env("SLACK_WEBHOOK_URL")` a few lines up,
+/// `process.env.DISCORD_WEBHOOK`. The key must hold the word `webhook` and
+/// a vendor's folder name (see `scan::folders`), four letters at least.
+fn config_webhook(
+    call: &Call,
+    assigned: &BTreeMap<&str, Vec<&str>>,
+    index: &Index,
+) -> Option<(usize, Vec<VendorIx>)> {
+    let url = call
+        .args
+        .iter()
+        .find(|a| a.key.is_none() && a.position == Some(0))?;
+    let expr = url.expr.trim();
+    let mut values = vec![expr];
+    let local = expr.trim_start_matches(['$', '@']);
+    if is_plain_local(local) {
+        values.extend(assigned.get(local).into_iter().flatten().copied());
+    }
+    for v in values.into_iter().filter(|v| reads_config(v)) {
+        let words = calls::identifier_words(v);
+        if !words.iter().any(|w| w == "webhook" || w == "webhooks") {
+            continue;
+        }
+        let vendors: BTreeSet<VendorIx> = words
+            .iter()
+            .filter(|w| w.len() >= 4)
+            .filter_map(|w| index.folder(w))
+            .flatten()
+            .copied()
+            .collect();
+        if !vendors.is_empty() {
+            let vendors: Vec<VendorIx> = vendors.into_iter().collect();
+            return folder_request(call, &vendors);
+        }
+    }
+    None
+}
+
+/// True when `expr` reads the application's configuration: `config(...)`,
+/// `env(...)`, `getenv(...)`, `os.environ`, `process.env`, `ENV[...]`,
+/// `settings.X`, `Config::get(...)`.
+fn reads_config(expr: &str) -> bool {
+    let e = expr.trim_start();
+    ["config(", "env(", "getenv(", "Config::get("]
+        .iter()
+        .any(|m| e.starts_with(m) || e.contains(&format!(" {m}")))
+        || ["environ", "process.env", "ENV[", "ENV.fetch"]
+            .iter()
+            .any(|m| e.contains(m))
+        || e.starts_with("settings.")
+        || is_config_value(e)
 }
 
 /// Calls that cannot send a request: constructors of error messages,

@@ -1111,7 +1111,14 @@ fn analyse(rel: &str, name: &str, text: &str, minified: bool, ctx: &Ctx) -> Outc
     } else {
         Vec::new()
     };
-    if hits.is_empty() && manifest_kind.is_none() && folder_vendors.is_empty() {
+    // So is one that names a webhook: its URL may be read from
+    // configuration under a key that names the vendor (`http::detect`).
+    let webhook = path_scope == Scope::Production
+        && lang.is_some()
+        && ["webhook", "Webhook", "WEBHOOK"]
+            .iter()
+            .any(|w| scan_text.contains(w));
+    if hits.is_empty() && manifest_kind.is_none() && folder_vendors.is_empty() && !webhook {
         return out;
     }
     let lines = LineIndex::new(&scan_text);
@@ -1123,6 +1130,7 @@ fn analyse(rel: &str, name: &str, text: &str, minified: bool, ctx: &Ctx) -> Outc
         lines: &lines,
         path_scope,
         templated,
+        webhook,
     };
 
     let mut findings: Vec<Finding> = if let Some(kind) = manifest_kind {
@@ -1134,9 +1142,10 @@ fn analyse(rel: &str, name: &str, text: &str, minified: bool, ctx: &Ctx) -> Outc
                 manifest_findings(&m, ctx)
             }
         }
-    } else if hits.is_empty() && folder_vendors.is_empty() {
+    } else if hits.is_empty() && folder_vendors.is_empty() && !webhook {
         return out;
     } else if folder_vendors.is_empty()
+        && !webhook
         && lang.is_some_and(|l| !worth_parsing(l, &scan_text, &hits, ctx, &lines))
     {
         // Mentions only in comments, or as plain identifiers: no import,
@@ -1188,6 +1197,8 @@ struct FileText<'a> {
     lines: &'a LineIndex<'a>,
     path_scope: Scope,
     templated: bool,
+    /// A production source file that names a webhook (see `analyse_file`).
+    webhook: bool,
 }
 
 /// A manifest's dependencies that are vendor packages (a Swift package
@@ -1233,6 +1244,7 @@ fn source_findings(
         lines,
         path_scope,
         templated,
+        webhook,
     } = file;
     let facts = match lang::extract(lang, text) {
         Ok(f) => f,
@@ -1267,7 +1279,7 @@ fn source_findings(
     if has(Role::Domain) {
         findings.extend(endpoint::from_strings(&facts.strings, &ctx.domains));
     }
-    if (has(Role::Domain) || !folder_vendors.is_empty()) && lang != Lang::Html {
+    if (has(Role::Domain) || !folder_vendors.is_empty() || webhook) && lang != Lang::Html {
         let production = path_scope == Scope::Production;
         findings.extend(requests(
             &facts,
@@ -1955,6 +1967,7 @@ fn requests(
                 .next()
                 .and_then(|n| n.split('.').next())
                 .unwrap_or(""),
+            index: Some(&ctx.index),
         },
         &remote::Remote::default(),
     );

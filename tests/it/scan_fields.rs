@@ -143,9 +143,14 @@ fn python_call_sites_give_exact_fields_and_tests_carry_none() {
             "api/tests/test_billing.py:5 test"
         ]
     );
+    // The user set on the scope, and the message captured after it, which
+    // carries that user.
     assert_eq!(
         call_fields(&r, "sentry"),
-        ["user.unique_id api/app/billing.py:14"]
+        [
+            "user.unique_id api/app/billing.py:14",
+            "user.unique_id api/app/billing.py:17"
+        ]
     );
     assert_eq!(
         call_fields(&r, "openai")

@@ -303,3 +303,132 @@ fn pusher_protocol_clients_against_a_self_hosted_server_are_not_pusher() {
     let r = run(root);
     assert!(production_vendors(&r).contains("pusher"));
 }
+
+/// A webhook URL read from the application's configuration under a key
+/// that says whose webhook it is: the key names the vendor. Traps: a
+/// webhook key that names no vendor, a vendor's key that is no webhook,
+/// and a webhook named in a comment only.
+const FEEDBACK_PHP: &str = r#"<?php
+
+namespace App\Http\Controllers;
+
+use Illuminate\Support\Facades\Http;
+
+class FeedbackController
+{
+    public function store(Request $request)
+    {
+        $data = $request->validate(['content' => ['required', 'string']]);
+        $webhook_url = config('constants.webhooks.feedback_discord_webhook');
+        if ($webhook_url) {
+            Http::timeout(5)->post($webhook_url, [
+                'content' => $data['content'],
+            ]);
+        }
+    }
+
+    public function ping(Request $request)
+    {
+        // Posts to the app's own webhook receiver.
+        $url = config('app.webhook_url');
+        Http::post($url, ['note' => $request->input('note')]);
+        $endpoint = config('services.discord.api_base');
+        Http::post($endpoint, ['note' => $request->input('note')]);
+    }
+}
+"#;
+
+const ALERTS_TS: &str = r#"export async function alertOps(message: string) {
+  await fetch(process.env.SLACK_ALERTS_WEBHOOK_URL!, {
+    method: "POST",
+    body: JSON.stringify({ text: message }),
+  });
+}
+"#;
+
+#[test]
+fn a_webhook_url_read_from_configuration_is_the_vendor_its_key_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "composer.json",
+        r#"{"require": {"laravel/framework": "^11.0"}}"#,
+    );
+    write(
+        root,
+        "package.json",
+        r#"{"name": "ops", "dependencies": {}}"#,
+    );
+    write(
+        root,
+        "app/Http/Controllers/FeedbackController.php",
+        FEEDBACK_PHP,
+    );
+    write(root, "src/alerts.ts", ALERTS_TS);
+    let r = run(root);
+    assert_eq!(
+        call_fields(&r, "discord-api"),
+        vec!["user.content.private app/Http/Controllers/FeedbackController.php:15".to_string()]
+    );
+    assert_eq!(
+        calls(&r, "discord-api"),
+        Vec::<String>::new(),
+        "a request is http evidence, not an SDK call"
+    );
+    assert_eq!(
+        call_fields(&r, "slack"),
+        vec!["user.content.private src/alerts.ts:4".to_string()]
+    );
+}
+
+/// The user a Sentry scope is given is sent with each exception captured
+/// after it (Laravel's exception handler). A capture before the user is
+/// set sends none.
+const HANDLER_PHP: &str = r#"<?php
+
+namespace App\Exceptions;
+
+use Sentry\Laravel\Integration;
+use Sentry\State\Scope;
+
+class Handler extends ExceptionHandler
+{
+    public function register(): void
+    {
+        $this->reportable(function (Throwable $e) {
+            if ($e instanceof BootError) {
+                Integration::captureUnhandledException($e);
+                return;
+            }
+            app('sentry')->configureScope(
+                function (Scope $scope) {
+                    $email = auth()->user()?->email;
+                    $scope->setUser(['email' => $email]);
+                }
+            );
+            Integration::captureUnhandledException($e);
+        });
+    }
+}
+"#;
+
+#[test]
+fn the_user_set_on_a_sentry_scope_goes_with_the_exceptions_captured_after_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "composer.json",
+        r#"{"require": {"laravel/framework": "^11.0", "sentry/sentry-laravel": "^4.0"}}"#,
+    );
+    write(root, "app/Exceptions/Handler.php", HANDLER_PHP);
+    let r = run(root);
+    assert_eq!(
+        call_fields(&r, "sentry"),
+        vec![
+            "user.contact.email app/Exceptions/Handler.php:20".to_string(),
+            "user.contact.email app/Exceptions/Handler.php:23".to_string(),
+        ]
+    );
+}
