@@ -272,19 +272,29 @@ pub(crate) fn payload_pairs<'a>(
         .collect::<Vec<_>>();
     for name in names_in(expr) {
         let last = name.rsplit('.').next().unwrap_or(name);
-        // The nearest assignment before the call: an earlier one of the
-        // same name is most often another function's variable.
-        let nearest = assigned
-            .get(last)
-            .into_iter()
-            .flatten()
-            .filter(|(_, at)| *at < line)
-            .max_by_key(|(_, at)| *at);
+        let nearest = nearest_before(assigned, last, line, u32::MAX);
         if let Some((value, at)) = nearest {
             out.extend(pairs_in(value).into_iter().map(|(k, v)| (k, v, *at)));
         }
     }
     out
+}
+
+/// The nearest assignment of `name` above line `line` (at most `reach`
+/// lines above it), with its line: an earlier one of the same name is most
+/// often another function's variable.
+fn nearest_before<'a, 'm>(
+    assigned: &'m BTreeMap<&'a str, Vec<(&'a str, u32)>>,
+    name: &str,
+    line: u32,
+    reach: u32,
+) -> Option<&'m (&'a str, u32)> {
+    assigned
+        .get(name)
+        .into_iter()
+        .flatten()
+        .filter(|(_, at)| *at < line && line - *at <= reach)
+        .max_by_key(|(_, at)| *at)
 }
 
 /// `key: value` / `"key": value` / `'key' => value` pairs of a text.
@@ -443,12 +453,7 @@ fn url_data(
         .map(|(k, n)| (k, n, line))
         .collect();
     if built.is_empty() && is_plain_local(expr) {
-        let nearest = assigned_at
-            .get(expr.trim())
-            .into_iter()
-            .flatten()
-            .filter(|(_, at)| *at <= before && before - *at <= URL_REACH)
-            .max_by_key(|(_, at)| *at);
+        let nearest = nearest_before(assigned_at, expr.trim(), before + 1, URL_REACH + 1);
         if let Some((value, at)) = nearest {
             built.extend(interpolations(value).into_iter().map(|(k, n)| (k, n, *at)));
             built.extend(percent_formatted(value).into_iter().map(|n| (None, n, *at)));
@@ -561,12 +566,7 @@ fn formatted_body<'a>(
         .map(|n| (n, line))
         .collect();
     if is_plain_local(expr) {
-        let nearest = assigned
-            .get(expr.trim())
-            .into_iter()
-            .flatten()
-            .filter(|(_, at)| *at < line)
-            .max_by_key(|(_, at)| *at);
+        let nearest = nearest_before(assigned, expr.trim(), line, u32::MAX);
         if let Some((value, at)) = nearest {
             out.extend(percent_formatted(value).into_iter().map(|n| (n, *at)));
         }
