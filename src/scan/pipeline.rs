@@ -1197,7 +1197,7 @@ struct FileText<'a> {
     lines: &'a LineIndex<'a>,
     path_scope: Scope,
     templated: bool,
-    /// A production source file that names a webhook (see `analyse_file`).
+    /// A production source file that names a webhook (see `analyse`).
     webhook: bool,
 }
 

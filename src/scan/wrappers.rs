@@ -760,7 +760,8 @@ pub fn option_writers(
             continue;
         }
         let after = fs.get(i + 1 + nested_in(f, facts).len()).map(|g| g.line);
-        let end = after.map_or(f.line + WRITER_LINES, |l| l.min(f.line + WRITER_LINES));
+        let last = f.line.saturating_add(WRITER_LINES);
+        let end = after.map_or(last, |l| l.min(last));
         let body = lines
             .get(f.line as usize..(end as usize).saturating_sub(1).min(lines.len()))
             .unwrap_or_default();
