@@ -76,6 +76,28 @@ pub fn vendors_of_path(rel: &str, index: &Index) -> Vec<VendorIx> {
     out.into_iter().collect()
 }
 
+/// The vendors a file's path names anywhere, by a word of a folder's or of
+/// the file's own name (four letters at least) that is a vendor's folder
+/// name: `app/jobs/invoices/payments/stripe_create_job.rb` names Stripe,
+/// `payment_provider_customers/stripe/update_payment_method_service.rb`
+/// too. A file so named that calls a provider-generic service (one that
+/// picks the provider through a factory) reaches that vendor's branch
+/// only (see `wrappers::resolve`).
+pub fn named_by_path(rel: &str, index: &Index) -> Vec<VendorIx> {
+    let mut out = BTreeSet::new();
+    for seg in rel.split('/') {
+        let seg = seg.split('.').next().unwrap_or(seg);
+        for w in super::calls::identifier_words(seg) {
+            if w.len() >= 4
+                && let Some(vs) = index.folder(&w)
+            {
+                out.extend(vs.iter().copied());
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
 /// The vendors a file's name says it sends to: a verb of sending and the
 /// vendor's name as whole words of it (`SendMessageToDiscordJob`,
 /// `slack_notifier`, `notify-pushover`), where the file's one job is

@@ -1450,6 +1450,9 @@ fn phase2_outcome(
     }
 }
 
+/// Ruby's family.
+const RUBY: wrappers::Family = wrappers::Family::Other(Lang::Ruby);
+
 /// The type declarations (name → what it extends or implements) of the
 /// files of the families whose methods are followed through their
 /// receivers' types (Java, Kotlin, Swift, PHP..., and TypeScript's
@@ -1460,9 +1463,49 @@ fn phase2_outcome(
 struct TypeHierarchy {
     read: BTreeSet<wrappers::Family>,
     decls: BTreeMap<String, BTreeSet<String>>,
+    /// Ruby's factory methods ([`wrappers::ruby_factories`]), read once.
+    factories: Option<BTreeMap<String, BTreeSet<String>>>,
 }
 
 impl TypeHierarchy {
+    /// Gives the method wrappers of `w` their classes' ancestors and, in
+    /// Ruby, the factories that make their classes.
+    fn inform(&mut self, w: &mut wrappers::Wrappers, texts: &Texts) {
+        if w.owners().is_empty() {
+            return;
+        }
+        let families = w.families();
+        w.set_types(self.of(texts, &families));
+        if families.contains(&RUBY) {
+            w.set_factories(self.factories(texts));
+        }
+    }
+
+    /// Ruby's factory methods of the tree, read from every Ruby file's
+    /// text the first time they are asked for.
+    fn factories(&mut self, texts: &Texts) -> &BTreeMap<String, BTreeSet<String>> {
+        self.factories.get_or_insert_with(|| {
+            let found: Vec<(String, Vec<String>)> = texts
+                .par_files()
+                .filter_map(|(i, rel)| {
+                    let name = rel.rsplit('/').next().unwrap_or(rel);
+                    (Lang::from_path(std::path::Path::new(name))? == Lang::Ruby).then_some(())?;
+                    if scope::of_path(rel) != Scope::Production {
+                        return None;
+                    }
+                    let text = texts.get(i)?;
+                    Some(wrappers::ruby_factories(&text))
+                })
+                .flatten()
+                .collect();
+            let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+            for (path, classes) in found {
+                out.entry(path).or_default().extend(classes);
+            }
+            out
+        })
+    }
+
     /// The declarations of `families`' files, reading those of a family
     /// not read before.
     fn of(
@@ -1703,9 +1746,7 @@ fn cross_file_pass(
     let mut families: BTreeSet<wrappers::Family> = wrappers.families();
     families.extend(handles.iter().map(|h| h.family));
     let mut types = TypeHierarchy::default();
-    if !wrappers.owners().is_empty() {
-        wrappers.set_types(types.of(texts, &families));
-    }
+    types.inform(&mut wrappers, texts);
     let Some(names) = Phase2Names::new(&handles, &wrappers) else {
         return Vec::new();
     };
@@ -1738,13 +1779,15 @@ fn cross_file_pass(
                 made = seen.handles;
             }
             if calls_wrapper {
-                let (f2, d2) = wrappers::resolve(lang, rel, &facts, &wrappers, &ctx.calls);
+                let named = folders::named_by_path(rel, &ctx.index);
+                let (f2, d2) =
+                    wrappers::resolve(lang, (rel, &named), &facts, &wrappers, &ctx.calls);
                 findings.extend(f2);
                 fields.extend(d2);
                 // This file's functions around the wrappers it imports:
                 // wrappers of the next level.
                 let mut outer =
-                    wrappers::outer_of_imported(lang, rel, &facts, &wrappers, &ctx.calls);
+                    wrappers::outer_of_imported(lang, (rel, &named), &facts, &wrappers, &ctx.calls);
                 defined.append(&mut outer);
             }
             for w in &mut defined {
@@ -1791,9 +1834,7 @@ fn cross_file_pass(
             break;
         }
         let mut more = wrappers::Wrappers::new(std::mem::take(&mut next), workspaces.clone());
-        if !more.owners().is_empty() {
-            more.set_types(types.of(texts, &more.families()));
-        }
+        types.inform(&mut more, texts);
         let Some(names) = Phase2Names::new(&[], &more) else {
             break;
         };
@@ -1807,8 +1848,11 @@ fn cross_file_pass(
                     return None;
                 }
                 let facts = cache.facts(i, lang, &text)?;
-                let (findings, fields) = wrappers::resolve(lang, rel, &facts, &more, &ctx.calls);
-                let outer = wrappers::outer_of_imported(lang, rel, &facts, &more, &ctx.calls);
+                let named = folders::named_by_path(rel, &ctx.index);
+                let (findings, fields) =
+                    wrappers::resolve(lang, (rel, &named), &facts, &more, &ctx.calls);
+                let outer =
+                    wrappers::outer_of_imported(lang, (rel, &named), &facts, &more, &ctx.calls);
                 let o = (!findings.is_empty()).then(|| phase2_outcome(rel, findings, fields, ctx));
                 (o.is_some() || !outer.is_empty()).then_some((o, outer))
             })
@@ -1973,12 +2017,12 @@ fn requests(
     );
     if production {
         out.url_defs = http::url_defs(rel, facts, &names, &ctx.domains);
-        out.fields.extend(sent);
         if let Some(lang) = Lang::from_path(std::path::Path::new(rel)) {
             out.wrappers.extend(wrappers::of_requests(
-                lang, facts, &made, &names, &ctx.calls,
+                lang, facts, &made, &names, &ctx.calls, &sent,
             ));
         }
+        out.fields.extend(sent);
     }
     requests
 }
@@ -2288,7 +2332,7 @@ fn remote_url_pass(
                 .into_iter()
                 .filter(|r| !alone_made.contains(r))
                 .collect();
-            let mut found = wrappers::of_requests(lang, &facts, &made, &names, &ctx.calls);
+            let mut found = wrappers::of_requests(lang, &facts, &made, &names, &ctx.calls, &fields);
             for w in &mut found {
                 w.file = rel.to_string();
             }

@@ -218,6 +218,11 @@ pub struct Wrapper {
     /// makes the vendor call (its callers are level 1), one more for each
     /// wrapper in between (at most [`MAX_LEVEL`]).
     pub level: u8,
+    /// Its chain reaches the vendor through a Ruby factory that picks one
+    /// class among several (see [`ruby_factories`]): a call site in a file
+    /// whose path names other vendors only (`stripe_create_job.rb`) picks
+    /// one of theirs.
+    pub dispatched: bool,
 }
 
 impl Wrapper {
@@ -245,6 +250,7 @@ impl Wrapper {
             request: false,
             within: f.within,
             level: 1,
+            dispatched: false,
         }
     }
 
@@ -680,12 +686,20 @@ pub fn defined_with(
 /// their own class and through the class's name (`Telegram.send(...)`),
 /// besides declared types. Wrappers of these in the same file follow
 /// ([`chain`]).
+///
+/// A Ruby method that forwards nothing sends its object's own data (see
+/// [`keeps_state`]): what its request sends (`sent`, the fields
+/// [`super::http::detect`] found in the request's lines, a message's text
+/// left out) is carried to each of its calls
+/// (`moneyhash_result = create_moneyhash_customer`, whose request posts
+/// `customer_params` built from the object's customer).
 pub fn of_requests(
     lang: Lang,
     facts: &FileFacts,
     requests: &[super::http::Request],
     names: &super::http::Assignments<'_>,
     specs: &calls::Specs,
+    sent: &[CallField],
 ) -> Vec<Wrapper> {
     let Some(family) = Family::of(lang) else {
         return Vec::new();
@@ -696,7 +710,8 @@ pub fn of_requests(
     let mut out: BTreeMap<(String, u32, VendorIx), Wrapper> = BTreeMap::new();
     for f in &facts.functions {
         let params = params_in(f, facts);
-        if params.is_empty() {
+        let state = keeps_state(family, f);
+        if params.is_empty() && !state {
             continue;
         }
         for call in &f.calls {
@@ -706,10 +721,20 @@ pub fn of_requests(
             {
                 let mut forwards = request_forwards(f, call, req.url_at, &params, names);
                 forwards.extend(url_forwards(f, call, req.url_at, &params));
-                if forwards.is_empty() {
+                if forwards.is_empty() && !state {
                     continue;
                 }
                 for &v in &req.vendors {
+                    // Only a request that passes on none of the method's
+                    // parameters sends nothing but the object's own data.
+                    let carries = if forwards.is_empty() {
+                        own_sent(sent, call, v)
+                    } else {
+                        Vec::new()
+                    };
+                    if forwards.is_empty() && carries.is_empty() {
+                        continue;
+                    }
                     let w = out.entry((f.name.clone(), f.line, v)).or_insert_with(|| {
                         let via = format!("a request ({})", calls::dotted(&call.callee));
                         Wrapper {
@@ -717,7 +742,7 @@ pub fn of_requests(
                             ..Wrapper::of(f, family, v, via, f.owner.clone())
                         }
                     });
-                    w.add(forwards.clone(), Vec::new());
+                    w.add(forwards.clone(), carries);
                 }
             }
         }
@@ -727,6 +752,17 @@ pub fn of_requests(
     }
     chain(family, facts, specs, &mut out, true);
     out.into_values().collect()
+}
+
+/// What the request `call` sends to `v` (`sent`, found in its lines), as
+/// (category, name), a message's text left out (each caller composes it;
+/// see [`own_datum`]).
+fn own_sent(sent: &[CallField], call: &Call, v: VendorIx) -> Vec<(String, String)> {
+    sent.iter()
+        .filter(|s| s.vendor == v && s.line >= call.line && s.line <= call.end_line.max(call.line))
+        .filter(|s| !s.category.starts_with("user.content"))
+        .map(|s| (s.category.clone(), s.name.clone()))
+        .collect()
 }
 
 /// Functions that write what they are given into one model provider's
@@ -1074,9 +1110,11 @@ fn enter(
         Wrapper {
             request: w.request,
             level: w.level + 1,
+            dispatched: w.dispatched,
             ..Wrapper::of(f, w.family, w.vendor, via.clone(), owner)
         }
     });
+    entry.dispatched |= w.dispatched;
     // A function around several wrappers is as far from the vendor as its
     // shortest chain, whichever was seen first: its callers are followed
     // that far.
@@ -1600,6 +1638,12 @@ pub struct Wrappers {
     /// For each method wrapper's class: the class and every type it
     /// extends or implements (see [`type_decls`]).
     types: BTreeMap<String, BTreeSet<String>>,
+    /// Ruby's factory methods (see [`ruby_factories`]): by the method's
+    /// path (`Invoices.Payments.PaymentProviders.Factory.for`), the
+    /// classes whose objects (or the classes themselves) it gives.
+    factories: BTreeMap<String, BTreeSet<String>>,
+    /// The same, by class: the paths of the factory methods that give it.
+    made_by: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Wrappers {
@@ -1628,7 +1672,61 @@ impl Wrappers {
             list,
             workspaces,
             types: BTreeMap::new(),
+            factories: BTreeMap::new(),
+            made_by: BTreeMap::new(),
         }
+    }
+
+    /// True when `callee`, called in `within`, is a method of what one of
+    /// Ruby's factory methods gives (`Factory.for(invoice).generate_payment_url`).
+    fn through_factory(&self, family: Family, callee: &str, within: Option<&FunctionDef>) -> bool {
+        family == RUBY
+            && !self.factories.is_empty()
+            && callee
+                .rsplit_once('.')
+                .is_some_and(|(recv, _)| !self.factory_classes(recv, within).is_empty())
+    }
+
+    /// The classes a call of the factory method `path` (as written in a
+    /// method of `within`'s class) may give: none when it is not one.
+    fn factory_classes(&self, path: &str, within: Option<&FunctionDef>) -> Vec<String> {
+        if self.factories.is_empty()
+            || !path
+                .rsplit('.')
+                .next()
+                .is_some_and(|m| m.starts_with(|c: char| c.is_ascii_lowercase()))
+        {
+            return Vec::new();
+        }
+        let owner = within.and_then(|f| f.owner.as_deref());
+        ruby_constants(&[path.to_string()], owner)
+            .iter()
+            .filter_map(|key| self.factories.get(key))
+            .flatten()
+            .cloned()
+            .collect()
+    }
+
+    /// Records Ruby's factory methods of the tree (see [`ruby_factories`]),
+    /// keeping those that give the class of a method wrapper.
+    pub fn set_factories(&mut self, all: &BTreeMap<String, BTreeSet<String>>) {
+        let owners = self.owners();
+        let mut factories: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut made_by: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (path, classes) in all {
+            for class in classes.iter().filter(|c| owners.contains(c.as_str())) {
+                factories
+                    .entry(path.clone())
+                    .or_default()
+                    .insert(class.clone());
+                made_by
+                    .entry(class.clone())
+                    .or_default()
+                    .insert(path.clone());
+            }
+        }
+        self.factories = factories;
+        self.made_by = made_by;
     }
 
     /// The classes of the method wrappers, which [`Wrappers::set_types`]
@@ -1694,7 +1792,13 @@ impl Wrappers {
             .any(|w| {
                 w.file == rel
                     || (w.family == RUBY
-                        && w.owner.as_ref().is_some_and(|o| ruby_may_name(o, text)))
+                        && w.owner.as_ref().is_some_and(|o| {
+                            ruby_may_name(o, text)
+                                || self
+                                    .made_by
+                                    .get(o)
+                                    .is_some_and(|fs| fs.iter().any(|f| ruby_may_name(f, text)))
+                        }))
                     || w.owner.as_ref().is_some_and(|o| {
                         self.types.get(o).is_some_and(|ts| {
                             ts.iter().any(|t| {
@@ -2491,7 +2595,15 @@ fn methods_called<'w>(
             held.extend(class.map(str::to_string));
         }
         if family == RUBY {
-            held = ruby_constants(&held, within.and_then(|f| f.owner.as_deref()));
+            let owner = within.and_then(|f| f.owner.as_deref());
+            held = ruby_constants(&held, owner);
+            // What a class's factory method gives
+            // (`Factory.for(invoice).call!(:generate_payment_url, ...)`,
+            // `CreatePaymentFactory.new_instance(...).call!`): an object of
+            // any of the classes it chooses among.
+            if made.is_none() {
+                held.extend(wrappers.factory_classes(path, within));
+            }
         }
         for w in methods.iter().filter(|w| w.name == method) {
             if wrappers.fits(w, &held) {
@@ -2511,6 +2623,150 @@ fn methods_called<'w>(
         }
     }
     out
+}
+
+/// True when a call in a file whose path names the vendors `named` (see
+/// `folders::named_by_path`) reaches `w`'s vendor: always, unless `w`'s
+/// chain (or the call itself, `chosen`) goes through a factory that picks
+/// one provider among several, and the path names others only
+/// (`stripe_create_job.rb` calling the generic payment service).
+fn reaches(w: &Wrapper, chosen: bool, named: &[VendorIx]) -> bool {
+    !(w.dispatched || chosen) || named.is_empty() || named.contains(&w.vendor)
+}
+
+/// Ruby's factory methods in `text`: a class method (`def self.for`,
+/// `def self.new_instance`) that chooses among two classes or more, each
+/// written alone on a line of its body (a `when` branch's value, after
+/// `then` or `return`, or made there with `.new`), or that calls another
+/// such method of its class (`service_class(provider:).new(...)`). Gives
+/// each as (its path, `Invoices.Payments.PaymentProviders.Factory.for`;
+/// the paths each class it names may have, see [`ruby_constants`]). Read
+/// from the text (modules and classes nest by their indentation, as
+/// Rails code is written), so that a factory is known in files no scan
+/// parsed.
+pub fn ruby_factories(text: &str) -> Vec<(String, Vec<String>)> {
+    if !text.contains("def self.") {
+        return Vec::new();
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut scope: Vec<(usize, String)> = Vec::new();
+    // (owner, name, classes named, the body's lines)
+    let mut methods: Vec<(String, String, Vec<String>, Vec<&str>)> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let t = line.trim_start();
+        let at = indent(line);
+        i += 1;
+        if t == "end" {
+            if scope.last().is_some_and(|(d, _)| *d == at) {
+                scope.pop();
+            }
+            continue;
+        }
+        if let Some(rest) = t
+            .strip_prefix("module ")
+            .or_else(|| t.strip_prefix("class "))
+        {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+                .collect();
+            let one_line = rest.contains("; end") || rest.trim_end().ends_with(" end");
+            if name.starts_with(|c: char| c.is_ascii_uppercase()) && !one_line {
+                scope.push((at, name.replace("::", ".")));
+            }
+            continue;
+        }
+        let Some(rest) = t.strip_prefix("def self.") else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '?' | '!'))
+            .collect();
+        // An endless or one-line method has no body of its own lines.
+        if name.is_empty() || rest.contains(" = ") || t.trim_end().ends_with(" end") {
+            continue;
+        }
+        let start = i;
+        while i < lines.len() && !(indent(lines[i]) == at && lines[i].trim() == "end") {
+            i += 1;
+            if i - start > FACTORY_LINES {
+                break;
+            }
+        }
+        let body: Vec<&str> = lines[start..i.min(lines.len())].to_vec();
+        i += 1;
+        let classes: Vec<String> = body.iter().filter_map(|l| class_alone(l)).collect();
+        let owner: Vec<&str> = scope.iter().map(|(_, n)| n.as_str()).collect();
+        methods.push((owner.join("."), name, classes, body));
+    }
+    // A method that calls another factory method of its class gives what
+    // that one gives (two steps at most).
+    for _ in 0..2 {
+        let known: Vec<(String, String, Vec<String>)> = methods
+            .iter()
+            .map(|(o, n, c, _)| (o.clone(), n.clone(), c.clone()))
+            .collect();
+        for (owner, name, classes, body) in &mut methods {
+            for (o, n, c) in &known {
+                let calls = body.iter().any(|l| {
+                    let l = l.trim_start();
+                    l.match_indices(n.as_str()).any(|(at, _)| {
+                        let before = l[..at].chars().next_back();
+                        let after = l[at + n.len()..].chars().next();
+                        !before.is_some_and(|b| b.is_ascii_alphanumeric() || b == '_' || b == ':')
+                            && after.is_none_or(|a| matches!(a, '(' | ' ' | '.'))
+                    })
+                });
+                if o == owner && n != name && calls {
+                    for class in c {
+                        if !classes.contains(class) {
+                            classes.push(class.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    methods
+        .into_iter()
+        .filter(|(owner, _, classes, _)| !owner.is_empty() && classes.len() >= 2)
+        .map(|(owner, name, classes, _)| {
+            let paths = ruby_constants(&classes, Some(&owner));
+            (format!("{owner}.{name}"), paths)
+        })
+        .collect()
+}
+
+/// How many lines of a class method's body [`ruby_factories`] reads.
+const FACTORY_LINES: usize = 200;
+
+/// The class a line of a factory's body gives, dotted: the line is a
+/// constant path alone (`Invoices::Payments::StripeService`), after `then`
+/// or `return`, or made with `.new` (`Payloads::Netsuite.new(`).
+fn class_alone(line: &str) -> Option<String> {
+    let t = line.trim();
+    let t = t.rsplit_once(" then ").map_or(t, |(_, v)| v.trim());
+    let t = t
+        .strip_prefix("return ")
+        .unwrap_or(t)
+        .trim_start_matches("::");
+    let t = match t.find(".new") {
+        Some(at) if matches!(t[at + 4..].chars().next(), None | Some('(')) => &t[..at],
+        _ => t,
+    };
+    let path = t.split("::");
+    let ok = !t.is_empty()
+        && path.clone().all(|seg| {
+            seg.starts_with(|c: char| c.is_ascii_uppercase())
+                && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+        // A constant's value (`MAX_RETRIES`), not a class.
+        && !t.chars().all(|c| !c.is_ascii_lowercase());
+    ok.then(|| t.replace("::", "."))
 }
 
 /// The classes Ruby code in a method of `owner` (`CreditNotes.Refunds.StripeCreateJob`)
@@ -2540,7 +2796,7 @@ fn ruby_constants(names: &[String], owner: Option<&str>) -> Vec<String> {
 /// wrapper's vendor, and the fields passed in the forwarded parameters.
 pub fn resolve(
     lang: Lang,
-    rel: &str,
+    (rel, named): (&str, &[VendorIx]),
     facts: &FileFacts,
     wrappers: &Wrappers,
     specs: &calls::Specs,
@@ -2600,11 +2856,13 @@ pub fn resolve(
         if family == Family::Jvm {
             kotlin_free_calls(&callee, rel, facts, &visible, &mut ws);
         }
+        let chosen = wrappers.through_factory(family, &callee, within);
         for w in methods_called(family, &callee, within, facts, wrappers, &methods) {
             if !ws.contains(&w) {
                 ws.push(w);
             }
         }
+        ws.retain(|w| reaches(w, chosen, named));
         // A call a wrapper of this file makes in passing on its own
         // parameters is the wrappers' plumbing: the outer wrapper's callers
         // are the call sites (what it adds of its own, it carries there).
@@ -2829,7 +3087,7 @@ fn returned_called(
 /// across files.
 pub fn outer_of_imported(
     lang: Lang,
-    rel: &str,
+    (rel, named): (&str, &[VendorIx]),
     facts: &FileFacts,
     wrappers: &Wrappers,
     specs: &calls::Specs,
@@ -2872,7 +3130,7 @@ pub fn outer_of_imported(
     // action that sends nothing would be taken for one that does.
     let methods = matches!(family, RUBY | Family::Js);
     if methods {
-        around_methods(family, rel, facts, wrappers, specs, &mut out);
+        around_methods(family, (rel, named), facts, wrappers, specs, &mut out);
     }
     if out.is_empty() {
         return Vec::new();
@@ -2916,7 +3174,7 @@ pub fn outer_of_imported(
 /// Their evidence names the method's place.
 fn around_methods(
     family: Family,
-    rel: &str,
+    (rel, named): (&str, &[VendorIx]),
     facts: &FileFacts,
     wrappers: &Wrappers,
     specs: &calls::Specs,
@@ -2933,10 +3191,22 @@ fn around_methods(
     for f in &facts.functions {
         each_call_through(family, f, facts, |call, through| {
             let callee = calls::dotted(&call.callee);
+            let chosen = wrappers.through_factory(family, &callee, Some(f));
             for w in methods_called(family, &callee, Some(f), facts, wrappers, &methods) {
+                if !reaches(w, chosen, named) {
+                    continue;
+                }
                 let passed = through.passed(call, w, specs);
                 let via = format!("{} ({}:{}) → {}", w.name, w.file, w.line, w.via);
-                enter(out, f, w, via, passed, true);
+                if chosen && !w.dispatched {
+                    let w = Wrapper {
+                        dispatched: true,
+                        ..w.clone()
+                    };
+                    enter(out, f, &w, via, passed, true);
+                } else {
+                    enter(out, f, w, via, passed, true);
+                }
             }
         });
     }
@@ -3519,5 +3789,45 @@ mod tests {
         assert_eq!(module_hint("web/src/lib/track/index.ts"), "track");
         assert_eq!(module_hint("app/analytics/__init__.py"), "analytics");
         assert_eq!(module_hint("internal/events/send.go"), "events");
+    }
+
+    #[test]
+    fn a_factory_line_gives_a_class_alone() {
+        assert_eq!(
+            class_alone("        PaymentProviders::Stripe::Payments::CreateService"),
+            Some("PaymentProviders.Stripe.Payments.CreateService".to_string())
+        );
+        assert_eq!(
+            class_alone("when \"stripe\" then ::Invoices::Payments::StripeService"),
+            Some("Invoices.Payments.StripeService".to_string())
+        );
+        assert_eq!(
+            class_alone("  Payloads::Netsuite.new("),
+            Some("Payloads.Netsuite".to_string())
+        );
+        // A constant's value, a call, an expression: not a class.
+        assert_eq!(class_alone("MAX_RETRIES"), None);
+        assert_eq!(class_alone("Stripe::Customer.create(params)"), None);
+        assert_eq!(class_alone("Timeout::Error, Errno::ECONNRESET"), None);
+        assert_eq!(class_alone("raise(NotImplementedError)"), None);
+    }
+
+    #[test]
+    fn factories_are_read_from_class_methods_by_their_nesting() {
+        let text = "module Invoices\n  module Payments\n    class Factory\n      def self.for(invoice)\n        service_class(invoice.provider)\n      end\n\n      def self.service_class(provider)\n        case provider\n        when \"stripe\"\n          Invoices::Payments::StripeService\n        when \"adyen\"\n          AdyenService\n        end\n      end\n\n      def self.single\n        StripeService\n      end\n    end\n  end\nend\n";
+        let found = ruby_factories(text);
+        let keys: Vec<&str> = found.iter().map(|(k, _)| k.as_str()).collect();
+        // `single` chooses one class: no factory.
+        assert_eq!(
+            keys,
+            [
+                "Invoices.Payments.Factory.for",
+                "Invoices.Payments.Factory.service_class"
+            ]
+        );
+        let classes = &found[0].1;
+        assert!(classes.contains(&"Invoices.Payments.StripeService".to_string()));
+        assert!(classes.contains(&"Invoices.Payments.AdyenService".to_string()));
+        assert!(ruby_factories("class A\n  def call\n  end\nend\n").is_empty());
     }
 }

@@ -51,6 +51,7 @@ mod scan_model_options;
 mod scan_remote_urls;
 mod scan_renderers;
 mod scan_request_wrappers;
+mod scan_ruby_factories;
 mod scan_ruby_services;
 mod scan_ts_classes;
 mod scan_vendor_rules;

@@ -312,7 +312,9 @@ fn dispatched(
 ) -> Option<String> {
     let by_name = matches!(method, "send" | "public_send" | "__send__")
         || (matches!(method, "call" | "call!")
-            && receiver.is_some_and(|r| matches!(r.kind(), "constant" | "scope_resolution")));
+            && receiver.is_some_and(|r| {
+                matches!(r.kind(), "constant" | "scope_resolution") || made_by_class(r)
+            }));
     if !by_name {
         return None;
     }
@@ -341,6 +343,17 @@ fn made_or_class(ctx: &Ctx<'_>, receiver: Option<Node<'_>>) -> bool {
             .is_some_and(|m| ctx.text(m) == "new"),
         _ => false,
     })
+}
+
+/// True when `node` is a call of a class's method (`Factory.for(invoice)`,
+/// `CreatePaymentFactory.new_instance(...)`): what it gives is an object
+/// (a factory's), on which a service object's `call` acts
+/// (`Factory.for(invoice).call!(:generate_payment_url, invoice)`).
+fn made_by_class(node: Node<'_>) -> bool {
+    node.kind() == "call"
+        && node
+            .child_by_field_name("receiver")
+            .is_some_and(|r| matches!(r.kind(), "constant" | "scope_resolution"))
 }
 
 /// True when the identifier `node`, in a method's body, is a statement of
@@ -422,10 +435,15 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) {
             }
             let arguments = node.child_by_field_name("arguments");
             let has_block = node.child_by_field_name("block").is_some();
+            // A service object's `call` on what a class's method made
+            // (`CreatePaymentFactory.new_instance(...).call!`) acts too.
+            let acts =
+                matches!(method_name, "call" | "call!") && receiver.is_some_and(made_by_class);
             if arguments.is_none()
                 && !has_block
                 && method_name != "new"
                 && !made_or_class(ctx, receiver)
+                && !acts
             {
                 return;
             }
