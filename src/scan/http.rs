@@ -131,10 +131,23 @@ fn assignments_at(text: &str) -> BTreeMap<&str, Vec<(&str, u32)>> {
     // Bytes the multi-line values may read in all: a file of unclosed
     // `x = {` lines would otherwise read MAX_VALUE bytes per line.
     let mut budget = MAX_SCANNED;
+    // A Ruby method with no parameters (`def endpoint_url`) whose body
+    // starts with a value, not a statement: that value is what the name
+    // stands for (`"#{BASE_URL}#{action_path}"`).
+    let mut method: Option<&str> = None;
     for (i, raw) in text.split_inclusive('\n').enumerate() {
         let start = offset;
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
+        if let Some(name) = method.take()
+            && let Some(value) = method_value(line)
+        {
+            let at = start + (value.as_ptr() as usize - line.as_ptr() as usize);
+            let value = multi_line_value(text, at, value, &mut budget);
+            out.entry(name).or_default().push((value, (i + 1) as u32));
+            continue;
+        }
+        method = reader_def(line);
         if let Some((lhs, rhs)) = split_assignment(line.trim_start()) {
             // A literal opened at the end of the line (`const data = {`)
             // runs to its closing bracket: the whole object is the value.
@@ -152,6 +165,33 @@ fn assignments_at(text: &str) -> BTreeMap<&str, Vec<(&str, u32)>> {
         }
     }
     out
+}
+
+/// The name a Ruby `def` line defines when it takes no parameters and has
+/// its body on the lines below (`def endpoint_url`, `def self.api_url`).
+fn reader_def(line: &str) -> Option<&str> {
+    let rest = line.trim_start().strip_prefix("def ")?;
+    let rest = rest.strip_prefix("self.").unwrap_or(rest).trim_end();
+    let plain = !rest.is_empty()
+        && rest.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    plain.then_some(rest)
+}
+
+/// The value the first line of a reader's body gives: the line itself
+/// (`return` dropped), unless it is a statement (an assignment, a keyword
+/// such as `if` or `raise`, a comment) or empty.
+fn method_value(line: &str) -> Option<&str> {
+    let t = line.trim();
+    let t = t.strip_prefix("return ").unwrap_or(t);
+    const STATEMENTS: &[&str] = &[
+        "if ", "unless ", "case ", "while ", "until ", "raise", "end", "begin", "#", "yield",
+    ];
+    if t.is_empty() || STATEMENTS.iter().any(|k| t.starts_with(k)) || split_assignment(t).is_some()
+    {
+        return None;
+    }
+    Some(t)
 }
 
 /// A function written as an argument (`function () {...}`, `(r) => ...`,
@@ -298,7 +338,7 @@ fn nearest_before<'a, 'm>(
 }
 
 /// `key: value` / `"key": value` / `'key' => value` pairs of a text.
-fn pairs_in(text: &str) -> Vec<(&str, &str)> {
+pub(crate) fn pairs_in(text: &str) -> Vec<(&str, &str)> {
     let mut out = Vec::new();
     let b = text.as_bytes();
     let mut i = 0;
@@ -999,19 +1039,17 @@ fn base_url_clients(
             by_line.entry(*line).or_default().push((name, value));
         }
     }
-    // A method with no parameters that makes the client is the client
-    // (`def customers_client; @customers_client || Client.new(URL); end`).
-    for f in facts.functions.iter().filter(|f| f.params.is_empty()) {
-        for call in &f.calls {
-            if !makes_client(&call.callee) {
-                continue;
-            }
-            if let Some((_, vendors)) = url_argument(call, assigned, domains, remote) {
-                let e = out.entry(f.name.clone()).or_default();
-                e.extend(vendors);
-                e.sort_unstable();
-                e.dedup();
-            }
+    for (f, vendors) in method_clients(facts, assigned, domains, remote) {
+        let e = out.entry(f.name.clone()).or_default();
+        e.extend(vendors);
+        e.sort_unstable();
+        e.dedup();
+    }
+    // A client a base class makes, seen by its subclasses' methods
+    // (`http_client` of `Integrations::Aggregator::BaseService`).
+    for (name, vendors) in &remote.clients {
+        if !facts.functions.iter().any(|f| &f.name == name) {
+            out.entry(name.clone()).or_default().extend(vendors);
         }
     }
     for call in facts.all_calls() {
@@ -1047,6 +1085,44 @@ fn base_url_clients(
         }
     }
     out
+}
+
+/// The methods with no parameters that make a vendor's client: each is
+/// the client (`def customers_client; @customers_client ||
+/// Client.new(URL); end`, `def http_client; Client.new(endpoint_url);
+/// end`), with the vendors its URL names.
+fn method_clients<'f>(
+    facts: &'f FileFacts,
+    assigned: &BTreeMap<&str, Vec<&str>>,
+    domains: &Domains,
+    remote: &Remote,
+) -> Vec<(&'f super::lang::FunctionDef, Vec<VendorIx>)> {
+    let mut out = Vec::new();
+    for f in facts.functions.iter().filter(|f| f.params.is_empty()) {
+        for call in &f.calls {
+            if !makes_client(&call.callee) {
+                continue;
+            }
+            if let Some((_, vendors)) = url_argument(call, assigned, domains, remote) {
+                out.push((f, vendors));
+            }
+        }
+    }
+    out
+}
+
+/// The clients this file's Ruby classes make in a method with no
+/// parameters, which their subclasses call by the method's name:
+/// (the class's path, the method, the vendors).
+pub fn class_clients(
+    facts: &FileFacts,
+    names: &Assignments<'_>,
+    domains: &Domains,
+) -> Vec<(String, String, Vec<VendorIx>)> {
+    method_clients(facts, &names.plain, domains, &Remote::default())
+        .into_iter()
+        .filter_map(|(f, vendors)| Some((f.owner.clone()?, f.name.clone(), vendors)))
+        .collect()
 }
 
 /// A call that makes an object: `X.new(`, `new X(`, `X.create(`,
@@ -1332,6 +1408,18 @@ mod tests {
         assert_eq!(a["endpoint"], ["'https://api.pushover.net';"]);
         assert_eq!(a["base"], ["\"https://x\""]);
         assert!(!a.contains_key("a"));
+    }
+
+    #[test]
+    fn a_ruby_reader_method_stands_for_its_value() {
+        let text = "def endpoint_url\n  \"#{BASE_URL}#{action_path}\"\nend\n\ndef call\n  total = 1\nend\n\ndef self.api_url\n  return URL\nend\n\ndef send(x)\n  x\nend\n";
+        let a = without_lines(&assignments_at(text));
+        assert_eq!(a["endpoint_url"], ["\"#{BASE_URL}#{action_path}\""]);
+        assert_eq!(a["api_url"], ["URL"]);
+        // A statement is no value; a method with parameters is no reader.
+        assert!(!a.contains_key("call"));
+        assert!(!a.contains_key("send"));
+        assert_eq!(a["total"], ["1"]);
     }
 
     fn interpolated_names(expr: &str) -> Vec<&str> {

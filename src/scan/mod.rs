@@ -31,6 +31,7 @@ pub mod prefilter;
 pub mod redact;
 pub mod remote;
 pub mod renderers;
+pub mod ruby_tree;
 pub mod scope;
 pub mod script;
 pub mod secrets;

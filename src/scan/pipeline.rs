@@ -29,6 +29,7 @@ use super::models;
 use super::prefilter::{Hit, Prefilter, Role};
 use super::redact::Redactor;
 use super::remote;
+use super::ruby_tree;
 use super::texts::{self, Budget, Kept, Texts};
 use super::walk::{self, WalkedFile};
 use super::{
@@ -198,6 +199,9 @@ struct Outcome {
     secrets: Vec<secrets::Hit>,
     /// Vendor URLs this file defines for other files ([`remote`]).
     url_defs: Vec<remote::UrlDef>,
+    /// Vendor clients this file's Ruby classes make for their subclasses
+    /// (see [`inherited_client_pass`]): (class, method, vendors).
+    class_clients: Vec<(String, String, Vec<u16>)>,
 }
 
 impl Outcome {
@@ -214,6 +218,7 @@ impl Outcome {
             || !self.handles.is_empty()
             || !self.secrets.is_empty()
             || !self.url_defs.is_empty()
+            || !self.class_clients.is_empty()
     }
 }
 
@@ -1450,6 +1455,23 @@ fn phase2_outcome(
     }
 }
 
+/// The classes of every production Ruby file of the tree ([`ruby_tree`]).
+fn ruby_classes(texts: &Texts) -> ruby_tree::RubyTree {
+    let files: Vec<(usize, ruby_tree::FileClasses)> = texts
+        .par_files()
+        .filter_map(|(i, rel)| {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            (Lang::from_path(std::path::Path::new(name))? == Lang::Ruby).then_some(())?;
+            if scope::of_path(rel) != Scope::Production {
+                return None;
+            }
+            let text = texts.get(i)?;
+            Some((i, ruby_tree::read(&text)))
+        })
+        .collect();
+    ruby_tree::RubyTree::new(files)
+}
+
 /// Ruby's family.
 const RUBY: wrappers::Family = wrappers::Family::Other(Lang::Ruby);
 
@@ -1463,8 +1485,8 @@ const RUBY: wrappers::Family = wrappers::Family::Other(Lang::Ruby);
 struct TypeHierarchy {
     read: BTreeSet<wrappers::Family>,
     decls: BTreeMap<String, BTreeSet<String>>,
-    /// Ruby's factory methods ([`wrappers::ruby_factories`]), read once.
-    factories: Option<BTreeMap<String, BTreeSet<String>>>,
+    /// Ruby's classes ([`ruby_tree`]), read once.
+    ruby: Option<ruby_tree::RubyTree>,
 }
 
 impl TypeHierarchy {
@@ -1477,33 +1499,14 @@ impl TypeHierarchy {
         let families = w.families();
         w.set_types(self.of(texts, &families));
         if families.contains(&RUBY) {
-            w.set_factories(self.factories(texts));
+            w.set_factories(&self.ruby(texts).factories);
         }
     }
 
-    /// Ruby's factory methods of the tree, read from every Ruby file's
-    /// text the first time they are asked for.
-    fn factories(&mut self, texts: &Texts) -> &BTreeMap<String, BTreeSet<String>> {
-        self.factories.get_or_insert_with(|| {
-            let found: Vec<(String, Vec<String>)> = texts
-                .par_files()
-                .filter_map(|(i, rel)| {
-                    let name = rel.rsplit('/').next().unwrap_or(rel);
-                    (Lang::from_path(std::path::Path::new(name))? == Lang::Ruby).then_some(())?;
-                    if scope::of_path(rel) != Scope::Production {
-                        return None;
-                    }
-                    let text = texts.get(i)?;
-                    Some(wrappers::ruby_factories(&text))
-                })
-                .flatten()
-                .collect();
-            let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-            for (path, classes) in found {
-                out.entry(path).or_default().extend(classes);
-            }
-            out
-        })
+    /// Ruby's classes of the tree ([`ruby_tree`]), read from every
+    /// production Ruby file's text the first time they are asked for.
+    fn ruby(&mut self, texts: &Texts) -> &ruby_tree::RubyTree {
+        self.ruby.get_or_insert_with(|| ruby_classes(texts))
     }
 
     /// The declarations of `families`' files, reading those of a family
@@ -1727,7 +1730,7 @@ fn cross_file_pass(
     ctx: &Ctx,
     workspaces: wrappers::Workspaces,
     mut found: Vec<wrappers::Wrapper>,
-    cache: &FactsCache,
+    (cache, types): (&FactsCache, &mut TypeHierarchy),
 ) -> Vec<Outcome> {
     let mut handles = Vec::new();
     for o in outcomes.iter_mut() {
@@ -1745,7 +1748,6 @@ fn cross_file_pass(
     let mut wrappers = wrappers::Wrappers::new(found, workspaces.clone());
     let mut families: BTreeSet<wrappers::Family> = wrappers.families();
     families.extend(handles.iter().map(|h| h.family));
-    let mut types = TypeHierarchy::default();
     types.inform(&mut wrappers, texts);
     let Some(names) = Phase2Names::new(&handles, &wrappers) else {
         return Vec::new();
@@ -2017,6 +2019,9 @@ fn requests(
     );
     if production {
         out.url_defs = http::url_defs(rel, facts, &names, &ctx.domains);
+        if rel.ends_with(".rb") {
+            out.class_clients = http::class_clients(facts, &names, &ctx.domains);
+        }
         if let Some(lang) = Lang::from_path(std::path::Path::new(rel)) {
             out.wrappers.extend(wrappers::of_requests(
                 lang, facts, &made, &names, &ctx.calls, &sent,
@@ -2050,8 +2055,17 @@ fn later_passes(
     let cache = FactsCache::new();
     let (model_out, model_wrappers) = model_pass(texts, outcomes, ctx, &cache);
     found.extend(model_wrappers);
+    let mut types = TypeHierarchy::default();
+    let (heir_out, heir_wrappers) = inherited_client_pass(texts, outcomes, ctx, &mut types);
+    found.extend(heir_wrappers);
+    out.extend(heir_out);
     out.extend(cross_file_pass(
-        texts, outcomes, ctx, workspaces, found, &cache,
+        texts,
+        outcomes,
+        ctx,
+        workspaces,
+        found,
+        (&cache, &mut types),
     ));
     out.extend(remote_out);
     out.extend(model_out);
@@ -2250,6 +2264,163 @@ fn mailer_pass(texts: &Texts, outcomes: &[Outcome], ctx: &Ctx) -> Vec<Outcome> {
         .collect();
     extra.sort_by(|a, b| a.rel.cmp(&b.rel));
     extra
+}
+
+/// Requests through a client a Ruby base class makes
+/// (`Integrations::Aggregator::BaseService#http_client`, whose URL is
+/// Nango's), made by its subclasses in other files
+/// (`http_client.post_with_response(params, headers)`): re-reads only the
+/// files of the classes that inherit such a method without defining their
+/// own ([`ruby_tree::RubyTree::inherited`]) and that name it. A body
+/// named by a method of the class (`params`, `payload.body`) is read from
+/// that method, through the factory it calls, to the hash the chosen
+/// payload classes build ([`ruby_tree::RubyTree::returned_pairs`]). The
+/// methods around those requests are wrappers ([`wrappers::of_requests`]).
+fn inherited_client_pass(
+    texts: &Texts,
+    outcomes: &mut [Outcome],
+    ctx: &Ctx,
+    types: &mut TypeHierarchy,
+) -> (Vec<Outcome>, Vec<wrappers::Wrapper>) {
+    let mut clients: BTreeMap<(String, String), Vec<u16>> = BTreeMap::new();
+    for o in outcomes.iter_mut() {
+        for (class, method, vendors) in std::mem::take(&mut o.class_clients) {
+            clients.entry((class, method)).or_default().extend(vendors);
+        }
+    }
+    if clients.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let tree = types.ruby(texts);
+    // Per file: the clients its classes inherit, by method name.
+    let mut heirs: BTreeMap<usize, BTreeMap<String, Vec<u16>>> = BTreeMap::new();
+    for ((owner, method), vendors) in &clients {
+        let owners: BTreeSet<String> = [owner.clone()].into();
+        for (_, file, _) in tree.inherited(&owners, method) {
+            heirs
+                .entry(file)
+                .or_default()
+                .entry(method.clone())
+                .or_default()
+                .extend(vendors.iter().copied());
+        }
+    }
+    let results: Vec<(Option<Outcome>, Vec<wrappers::Wrapper>)> = heirs
+        .into_par_iter()
+        .filter_map(|(i, inherited)| {
+            let rel = texts.rel(i)?;
+            let text = texts.get(i)?;
+            if !inherited.keys().any(|m| text.contains(&format!("{m}."))) {
+                return None;
+            }
+            let facts = lang::extract(Lang::Ruby, &text).ok()?;
+            let lines = LineIndex::new(&text);
+            let names = http::Assignments::of(&text);
+            let mut remote = remote::Remote::default();
+            remote.clients = inherited;
+            let detect = |r: &remote::Remote| {
+                http::detect(
+                    &facts,
+                    &names,
+                    &lines,
+                    &ctx.domains,
+                    &ctx.calls.messengers,
+                    &http::Folder::default(),
+                    r,
+                )
+            };
+            let (findings, mut fields, made) = detect(&remote);
+            let (alone_findings, alone_fields, alone_made) = detect(&remote::Remote::default());
+            let made: Vec<http::Request> = made
+                .into_iter()
+                .filter(|r| !alone_made.contains(r))
+                .collect();
+            fields.extend(
+                made.iter()
+                    .flat_map(|r| body_fields(r, &facts, tree, texts)),
+            );
+            let mut found =
+                wrappers::of_requests(Lang::Ruby, &facts, &made, &names, &ctx.calls, &fields);
+            for w in &mut found {
+                w.file = rel.to_string();
+            }
+            let seen: BTreeSet<(u16, u32)> =
+                alone_findings.iter().map(|f| (f.vendor, f.line)).collect();
+            let findings: Vec<Finding> = findings
+                .into_iter()
+                .filter(|f| !seen.contains(&(f.vendor, f.line)))
+                .collect();
+            let fields: Vec<calls::CallField> = fields
+                .into_iter()
+                .filter(|f| !alone_fields.contains(f))
+                .collect();
+            let outcome =
+                (!findings.is_empty()).then(|| phase2_outcome(rel, findings, fields, ctx));
+            Some((outcome, found))
+        })
+        .collect();
+    let mut extra = Vec::new();
+    let mut found = Vec::new();
+    for (outcome, ws) in results {
+        extra.extend(outcome);
+        found.extend(ws);
+    }
+    extra.sort_by(|a, b| a.rel.cmp(&b.rel));
+    (extra, found)
+}
+
+/// What the body of the Ruby request `r` sends when a method of its class
+/// names it (`params`, `payload.body`; see
+/// [`ruby_tree::RubyTree::returned_pairs`]): each pair that classifies,
+/// reported at the request, named with the place it is built.
+fn body_fields(
+    r: &http::Request,
+    facts: &lang::FileFacts,
+    tree: &ruby_tree::RubyTree,
+    texts: &Texts,
+) -> Vec<calls::CallField> {
+    let mut out = Vec::new();
+    let text_of = |i: usize| texts.get(i);
+    let Some((call, class)) = facts.functions.iter().find_map(|f| {
+        let c = f
+            .calls
+            .iter()
+            .find(|c| c.line == r.line && c.callee == r.callee)?;
+        Some((c, f.owner.as_deref()?))
+    }) else {
+        return out;
+    };
+    // The body: the first argument given by position, or one named so.
+    let body = call.args.iter().find(|a| match &a.key {
+        None => a.position == Some(0),
+        Some(k) => !k.contains('.') && http::is_body_key(k),
+    });
+    let Some(body) = body else {
+        return out;
+    };
+    for (key, value, file, line) in tree.returned_pairs(class, &body.expr, &text_of) {
+        if calls::is_literal(&value) || http::is_app_config(&value) {
+            continue;
+        }
+        let Some(c) = super::classify::classify_arg(Some(&key), &value) else {
+            continue;
+        };
+        if c.category.starts_with("user.authorization")
+            || c.category.starts_with("system.authentication")
+        {
+            continue;
+        }
+        let place = texts.rel(file).unwrap_or("");
+        for &v in &r.vendors {
+            out.push(calls::CallField {
+                vendor: v,
+                category: c.category.clone(),
+                name: format!("{key} (built at {place}:{line})"),
+                line: r.line,
+            });
+        }
+    }
+    out
 }
 
 /// Requests to vendor URLs that other files define, named with their

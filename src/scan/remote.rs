@@ -46,11 +46,15 @@ pub struct UrlDef {
 }
 
 /// The definitions of the whole tree, looked up by (class, member).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Remote {
     by: BTreeMap<(String, String), Vec<VendorIx>>,
     /// Methods (lowercase members) by name: (class, vendors).
     methods: BTreeMap<String, Vec<(String, Vec<VendorIx>)>>,
+    /// Clients a file's class inherits, by the name of the method that
+    /// makes each (`http_client`), with their vendors (see
+    /// `http::class_clients`).
+    pub clients: BTreeMap<String, Vec<VendorIx>>,
 }
 
 impl Remote {
@@ -72,7 +76,11 @@ impl Remote {
                     .push((class.clone(), vendors.clone()));
             }
         }
-        Remote { by, methods }
+        Remote {
+            by,
+            methods,
+            clients: BTreeMap::new(),
+        }
     }
 
     /// True when nothing is defined.

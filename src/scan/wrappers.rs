@@ -219,7 +219,7 @@ pub struct Wrapper {
     /// wrapper in between (at most [`MAX_LEVEL`]).
     pub level: u8,
     /// Its chain reaches the vendor through a Ruby factory that picks one
-    /// class among several (see [`ruby_factories`]): a call site in a file
+    /// class among several (see [`super::ruby_tree`]): a call site in a file
     /// whose path names other vendors only (`stripe_create_job.rb`) picks
     /// one of theirs.
     pub dispatched: bool,
@@ -1638,7 +1638,7 @@ pub struct Wrappers {
     /// For each method wrapper's class: the class and every type it
     /// extends or implements (see [`type_decls`]).
     types: BTreeMap<String, BTreeSet<String>>,
-    /// Ruby's factory methods (see [`ruby_factories`]): by the method's
+    /// Ruby's factory methods (see [`super::ruby_tree`]): by the method's
     /// path (`Invoices.Payments.PaymentProviders.Factory.for`), the
     /// classes whose objects (or the classes themselves) it gives.
     factories: BTreeMap<String, BTreeSet<String>>,
@@ -1707,7 +1707,7 @@ impl Wrappers {
             .collect()
     }
 
-    /// Records Ruby's factory methods of the tree (see [`ruby_factories`]),
+    /// Records Ruby's factory methods of the tree (see [`super::ruby_tree`]),
     /// keeping those that give the class of a method wrapper.
     pub fn set_factories(&mut self, all: &BTreeMap<String, BTreeSet<String>>) {
         let owners = self.owners();
@@ -1797,15 +1797,18 @@ impl Wrappers {
                                 || self
                                     .made_by
                                     .get(o)
-                                    .is_some_and(|fs| fs.iter().any(|f| ruby_may_name(f, text)))
+                                    .is_some_and(|fs| fs.iter().any(|f| ruby_may_make(f, text)))
                         }))
-                    || w.owner.as_ref().is_some_and(|o| {
-                        self.types.get(o).is_some_and(|ts| {
-                            ts.iter().any(|t| {
-                                text.contains(t.as_str()) || text.contains(&decapitalised(t))
+                    || w.owner
+                        .as_ref()
+                        .filter(|_| w.family != RUBY)
+                        .is_some_and(|o| {
+                            self.types.get(o).is_some_and(|ts| {
+                                ts.iter().any(|t| {
+                                    text.contains(t.as_str()) || text.contains(&decapitalised(t))
+                                })
                             })
                         })
-                    })
                     || (family == Family::Go && dir_of(&w.file) == dir_of(rel))
                     || (family == Family::Jvm && kotlin_free_may_call(w, rel, text))
                     || (w.exported
@@ -1820,7 +1823,25 @@ impl Wrappers {
 /// (`Charges::CreateService`) or as a module it is written in and the
 /// class (`module Charges` ... `CreateService`).
 fn ruby_may_name(owner: &str, text: &str) -> bool {
-    owner.split('.').all(|name| text.contains(name))
+    // The class's own name first, used as a receiver (`CreateService.call`,
+    // `CreateService.new(...)`, also across a line break): the most
+    // telling, so the most often absent.
+    let class = owner.rsplit('.').next().unwrap_or(owner);
+    let used = text.match_indices(class).any(|(at, _)| {
+        text[at + class.len()..]
+            .trim_start()
+            .starts_with(['.', ':'])
+    });
+    used && owner.rsplit('.').skip(1).all(|name| text.contains(name))
+}
+
+/// True when a Ruby `text` may call the factory method `path`
+/// (`Invoices.Payments.PaymentProviders.Factory.for`): it holds `.for` and
+/// may name the factory's class.
+fn ruby_may_make(path: &str, text: &str) -> bool {
+    path.rsplit_once('.').is_some_and(|(class, method)| {
+        text.contains(&format!(".{method}")) && ruby_may_name(class, text)
+    })
 }
 
 /// True when the Kotlin top-level function `w`, defined in another file,
@@ -2634,162 +2655,10 @@ fn reaches(w: &Wrapper, chosen: bool, named: &[VendorIx]) -> bool {
     !(w.dispatched || chosen) || named.is_empty() || named.contains(&w.vendor)
 }
 
-/// Ruby's factory methods in `text`: a class method (`def self.for`,
-/// `def self.new_instance`) that chooses among two classes or more, each
-/// written alone on a line of its body (a `when` branch's value, after
-/// `then` or `return`, or made there with `.new`), or that calls another
-/// such method of its class (`service_class(provider:).new(...)`). Gives
-/// each as (its path, `Invoices.Payments.PaymentProviders.Factory.for`;
-/// the paths each class it names may have, see [`ruby_constants`]). Read
-/// from the text (modules and classes nest by their indentation, as
-/// Rails code is written), so that a factory is known in files no scan
-/// parsed.
-pub fn ruby_factories(text: &str) -> Vec<(String, Vec<String>)> {
-    if !text.contains("def self.") {
-        return Vec::new();
-    }
-    let lines: Vec<&str> = text.lines().collect();
-    let indent = |l: &str| l.len() - l.trim_start().len();
-    let mut scope: Vec<(usize, String)> = Vec::new();
-    // (owner, name, classes named, the body's lines)
-    let mut methods: Vec<(String, String, Vec<String>, Vec<&str>)> = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        let line = lines[i];
-        let t = line.trim_start();
-        let at = indent(line);
-        i += 1;
-        if t == "end" {
-            if scope.last().is_some_and(|(d, _)| *d == at) {
-                scope.pop();
-            }
-            continue;
-        }
-        if let Some(rest) = t
-            .strip_prefix("module ")
-            .or_else(|| t.strip_prefix("class "))
-        {
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
-                .collect();
-            let one_line = rest.contains("; end") || rest.trim_end().ends_with(" end");
-            if name.starts_with(|c: char| c.is_ascii_uppercase()) && !one_line {
-                scope.push((at, name.replace("::", ".")));
-            }
-            continue;
-        }
-        let Some(rest) = t.strip_prefix("def self.") else {
-            continue;
-        };
-        let name: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '?' | '!'))
-            .collect();
-        // An endless or one-line method has no body of its own lines.
-        if name.is_empty() || rest.contains(" = ") || t.trim_end().ends_with(" end") {
-            continue;
-        }
-        let start = i;
-        while i < lines.len() && !(indent(lines[i]) == at && lines[i].trim() == "end") {
-            i += 1;
-            if i - start > FACTORY_LINES {
-                break;
-            }
-        }
-        let body: Vec<&str> = lines[start..i.min(lines.len())].to_vec();
-        i += 1;
-        let classes: Vec<String> = body.iter().filter_map(|l| class_alone(l)).collect();
-        let owner: Vec<&str> = scope.iter().map(|(_, n)| n.as_str()).collect();
-        methods.push((owner.join("."), name, classes, body));
-    }
-    // A method that calls another factory method of its class gives what
-    // that one gives (two steps at most).
-    for _ in 0..2 {
-        let known: Vec<(String, String, Vec<String>)> = methods
-            .iter()
-            .map(|(o, n, c, _)| (o.clone(), n.clone(), c.clone()))
-            .collect();
-        for (owner, name, classes, body) in &mut methods {
-            for (o, n, c) in &known {
-                let calls = body.iter().any(|l| {
-                    let l = l.trim_start();
-                    l.match_indices(n.as_str()).any(|(at, _)| {
-                        let before = l[..at].chars().next_back();
-                        let after = l[at + n.len()..].chars().next();
-                        !before.is_some_and(|b| b.is_ascii_alphanumeric() || b == '_' || b == ':')
-                            && after.is_none_or(|a| matches!(a, '(' | ' ' | '.'))
-                    })
-                });
-                if o == owner && n != name && calls {
-                    for class in c {
-                        if !classes.contains(class) {
-                            classes.push(class.clone());
-                        }
-                    }
-                }
-            }
-        }
-    }
-    methods
-        .into_iter()
-        .filter(|(owner, _, classes, _)| !owner.is_empty() && classes.len() >= 2)
-        .map(|(owner, name, classes, _)| {
-            let paths = ruby_constants(&classes, Some(&owner));
-            (format!("{owner}.{name}"), paths)
-        })
-        .collect()
-}
-
-/// How many lines of a class method's body [`ruby_factories`] reads.
-const FACTORY_LINES: usize = 200;
-
-/// The class a line of a factory's body gives, dotted: the line is a
-/// constant path alone (`Invoices::Payments::StripeService`), after `then`
-/// or `return`, or made with `.new` (`Payloads::Netsuite.new(`).
-fn class_alone(line: &str) -> Option<String> {
-    let t = line.trim();
-    let t = t.rsplit_once(" then ").map_or(t, |(_, v)| v.trim());
-    let t = t
-        .strip_prefix("return ")
-        .unwrap_or(t)
-        .trim_start_matches("::");
-    let t = match t.find(".new") {
-        Some(at) if matches!(t[at + 4..].chars().next(), None | Some('(')) => &t[..at],
-        _ => t,
-    };
-    let path = t.split("::");
-    let ok = !t.is_empty()
-        && path.clone().all(|seg| {
-            seg.starts_with(|c: char| c.is_ascii_uppercase())
-                && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        })
-        // A constant's value (`MAX_RETRIES`), not a class.
-        && !t.chars().all(|c| !c.is_ascii_lowercase());
-    ok.then(|| t.replace("::", "."))
-}
-
-/// The classes Ruby code in a method of `owner` (`CreditNotes.Refunds.StripeCreateJob`)
-/// may mean by each of `names` (`StripeService`, `Utils.SegmentTrack`):
-/// a constant is looked up in the modules the code is written in, from
-/// the innermost out, then at the top level
-/// (`CreditNotes.Refunds.StripeService`, `CreditNotes.StripeService`,
-/// `StripeService`). The inheritance chain is not searched.
+/// The classes Ruby code in a method of `owner` may mean by each of
+/// `names` (see [`super::ruby_tree::constants`]).
 fn ruby_constants(names: &[String], owner: Option<&str>) -> Vec<String> {
-    let mut out = Vec::new();
-    for name in names {
-        let name = name.strip_suffix(".new").unwrap_or(name);
-        let mut scope = owner.unwrap_or("");
-        loop {
-            if scope.is_empty() {
-                out.push(name.to_string());
-                break;
-            }
-            out.push(format!("{scope}.{name}"));
-            scope = scope.rsplit_once('.').map_or("", |(outer, _)| outer);
-        }
-    }
-    out
+    super::ruby_tree::constants(names, owner)
 }
 
 /// The calls of one file that go through a wrapper: call evidence for the
@@ -3789,45 +3658,5 @@ mod tests {
         assert_eq!(module_hint("web/src/lib/track/index.ts"), "track");
         assert_eq!(module_hint("app/analytics/__init__.py"), "analytics");
         assert_eq!(module_hint("internal/events/send.go"), "events");
-    }
-
-    #[test]
-    fn a_factory_line_gives_a_class_alone() {
-        assert_eq!(
-            class_alone("        PaymentProviders::Stripe::Payments::CreateService"),
-            Some("PaymentProviders.Stripe.Payments.CreateService".to_string())
-        );
-        assert_eq!(
-            class_alone("when \"stripe\" then ::Invoices::Payments::StripeService"),
-            Some("Invoices.Payments.StripeService".to_string())
-        );
-        assert_eq!(
-            class_alone("  Payloads::Netsuite.new("),
-            Some("Payloads.Netsuite".to_string())
-        );
-        // A constant's value, a call, an expression: not a class.
-        assert_eq!(class_alone("MAX_RETRIES"), None);
-        assert_eq!(class_alone("Stripe::Customer.create(params)"), None);
-        assert_eq!(class_alone("Timeout::Error, Errno::ECONNRESET"), None);
-        assert_eq!(class_alone("raise(NotImplementedError)"), None);
-    }
-
-    #[test]
-    fn factories_are_read_from_class_methods_by_their_nesting() {
-        let text = "module Invoices\n  module Payments\n    class Factory\n      def self.for(invoice)\n        service_class(invoice.provider)\n      end\n\n      def self.service_class(provider)\n        case provider\n        when \"stripe\"\n          Invoices::Payments::StripeService\n        when \"adyen\"\n          AdyenService\n        end\n      end\n\n      def self.single\n        StripeService\n      end\n    end\n  end\nend\n";
-        let found = ruby_factories(text);
-        let keys: Vec<&str> = found.iter().map(|(k, _)| k.as_str()).collect();
-        // `single` chooses one class: no factory.
-        assert_eq!(
-            keys,
-            [
-                "Invoices.Payments.Factory.for",
-                "Invoices.Payments.Factory.service_class"
-            ]
-        );
-        let classes = &found[0].1;
-        assert!(classes.contains(&"Invoices.Payments.StripeService".to_string()));
-        assert!(classes.contains(&"Invoices.Payments.AdyenService".to_string()));
-        assert!(ruby_factories("class A\n  def call\n  end\nend\n").is_empty());
     }
 }

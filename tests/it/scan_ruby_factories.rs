@@ -416,3 +416,234 @@ fn a_file_named_for_one_provider_reaches_that_provider_through_a_factory() {
         calls(&r, "adyen")
     );
 }
+
+/// The integration platform's base class: its URL and the client its
+/// subclasses post with. Nango is in the catalog (api.nango.dev).
+const AGGREGATOR_BASE: &str = r##"# frozen_string_literal: true
+
+require "lago_http_client"
+
+module Integrations
+  module Aggregator
+    class BaseService < BaseService
+      BASE_URL = "https://api.nango.dev/"
+
+      def initialize(integration:)
+        @integration = integration
+        super
+      end
+
+      private
+
+      attr_reader :integration
+
+      def http_client
+        LagoHttpClient::Client.new(endpoint_url, retries_on: [OpenSSL::SSL::SSLError])
+      end
+
+      def endpoint_url
+        "#{BASE_URL}#{action_path}"
+      end
+
+      def headers
+        {"Connection-Id" => integration.connection_id, "Authorization" => "Bearer #{ENV["NANGO_SECRET_KEY"]}"}
+      end
+    end
+  end
+end
+"##;
+
+/// A subclass two levels down (`Contacts::BaseService` in between), whose
+/// body is a method that asks a payload factory for the create body.
+const CONTACTS_BASE: &str = r##"module Integrations
+  module Aggregator
+    module Contacts
+      class BaseService < Integrations::Aggregator::BaseService
+        def action_path
+          "v1/#{provider}/contacts"
+        end
+      end
+    end
+  end
+end
+"##;
+
+const CONTACTS_CREATE: &str = r#"module Integrations
+  module Aggregator
+    module Contacts
+      class CreateService < BaseService
+        def initialize(integration:, customer:)
+          @customer = customer
+          super(integration:)
+        end
+
+        def call
+          response = http_client.post_with_response(params, headers)
+          result.contact_id = JSON.parse(response.body)["id"]
+          result
+        end
+
+        private
+
+        attr_reader :customer
+
+        def params
+          Integrations::Aggregator::Contacts::Payloads::Factory.new_instance(
+            integration:,
+            customer:
+          ).create_body
+        end
+      end
+    end
+  end
+end
+"#;
+
+const PAYLOAD_FACTORY: &str = r#"module Integrations
+  module Aggregator
+    module Contacts
+      module Payloads
+        class Factory
+          def self.new_instance(integration:, customer:)
+            case integration.type.to_s
+            when "Integrations::HubspotIntegration"
+              Integrations::Aggregator::Contacts::Payloads::Hubspot.new(integration:, customer:)
+            when "Integrations::XeroIntegration"
+              Integrations::Aggregator::Contacts::Payloads::Xero.new(integration:, customer:)
+            end
+          end
+        end
+      end
+    end
+  end
+end
+"#;
+
+const HUBSPOT_PAYLOAD: &str = r#"module Integrations
+  module Aggregator
+    module Contacts
+      module Payloads
+        class Hubspot < BasePayload
+          def create_body
+            {
+              "properties" => {
+                "email" => customer.email,
+                "firstname" => customer.firstname,
+                "lastname" => customer.lastname,
+                "phone" => customer.phone
+              }
+            }
+          end
+        end
+      end
+    end
+  end
+end
+"#;
+
+const XERO_PAYLOAD: &str = r#"module Integrations
+  module Aggregator
+    module Contacts
+      module Payloads
+        class Xero < BasePayload
+          def create_body
+            [{"name" => customer.name, "city" => customer.city}]
+          end
+        end
+      end
+    end
+  end
+end
+"#;
+
+/// A class that defines its own `http_client` (to another host) is not
+/// the base class's heir.
+const OWN_CLIENT: &str = r#"module Integrations
+  module Aggregator
+    class SelfHostedService < BaseService
+      def call
+        http_client.post_with_response({email: customer.email}, headers)
+      end
+
+      private
+
+      def http_client
+        LagoHttpClient::Client.new(ENV["SELF_HOSTED_URL"])
+      end
+    end
+  end
+end
+"#;
+
+const CUSTOMER_SYNC: &str = r#"module IntegrationCustomers
+  class HubspotService < BaseService
+    def create
+      result = Integrations::Aggregator::Contacts::CreateService.call(integration:, customer:)
+      result
+    end
+  end
+end
+"#;
+
+/// The contact create service posts through the client its base class's
+/// base class makes (Nango's URL); the body is the hash the payload
+/// factory's classes build, read through `params`. The service's callers
+/// are the next level. A subclass with its own client is not Nango's.
+#[test]
+fn a_subclass_posts_through_its_base_class_client_a_body_its_payloads_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "Gemfile",
+        "source \"https://rubygems.org\"\ngem \"rails\"\n",
+    );
+    let dir = "app/services/integrations/aggregator";
+    for (rel, text) in [
+        (format!("{dir}/base_service.rb"), AGGREGATOR_BASE),
+        (format!("{dir}/contacts/base_service.rb"), CONTACTS_BASE),
+        (format!("{dir}/contacts/create_service.rb"), CONTACTS_CREATE),
+        (
+            format!("{dir}/contacts/payloads/factory.rb"),
+            PAYLOAD_FACTORY,
+        ),
+        (
+            format!("{dir}/contacts/payloads/hubspot.rb"),
+            HUBSPOT_PAYLOAD,
+        ),
+        (format!("{dir}/contacts/payloads/xero.rb"), XERO_PAYLOAD),
+        (format!("{dir}/self_hosted_service.rb"), OWN_CLIENT),
+        (
+            "app/services/integration_customers/hubspot_service.rb".to_string(),
+            CUSTOMER_SYNC,
+        ),
+    ] {
+        write(root, &rel, text);
+    }
+    let r = run(root);
+    let fields = call_fields(&r, "nango");
+    let request = format!("{dir}/contacts/create_service.rb:11");
+    for category in [
+        "user.contact.email",
+        "user.contact.phone_number",
+        "user.name",
+        "user.contact.address.city",
+    ] {
+        assert!(
+            fields.contains(&format!("{category} {request}")),
+            "{category} {request}: {fields:?}"
+        );
+    }
+    let caller = "app/services/integration_customers/hubspot_service.rb:4";
+    assert!(
+        fields.contains(&format!("user.contact.email {caller}")),
+        "{caller}: {fields:?}"
+    );
+    assert!(
+        !calls(&r, "nango")
+            .iter()
+            .any(|c| c.starts_with(&format!("{dir}/self_hosted_service.rb"))),
+        "{:?}",
+        calls(&r, "nango")
+    );
+}
