@@ -2314,51 +2314,77 @@ fn inherited_client_pass(
                 return None;
             }
             let facts = lang::extract(Lang::Ruby, &text).ok()?;
-            let lines = LineIndex::new(&text);
-            let names = http::Assignments::of(&text);
             let mut remote = remote::Remote::default();
             remote.clients = inherited;
-            let detect = |r: &remote::Remote| {
-                http::detect(
-                    &facts,
-                    &names,
-                    &lines,
-                    &ctx.domains,
-                    &ctx.calls.messengers,
-                    &http::Folder::default(),
-                    r,
-                )
-            };
-            let (findings, mut fields, made) = detect(&remote);
-            let (alone_findings, alone_fields, alone_made) = detect(&remote::Remote::default());
-            let made: Vec<http::Request> = made
-                .into_iter()
-                .filter(|r| !alone_made.contains(r))
-                .collect();
-            fields.extend(
-                made.iter()
-                    .flat_map(|r| body_fields(r, &facts, tree, texts)),
-            );
-            let mut found =
-                wrappers::of_requests(Lang::Ruby, &facts, &made, &names, &ctx.calls, &fields);
-            for w in &mut found {
-                w.file = rel.to_string();
-            }
-            let seen: BTreeSet<(u16, u32)> =
-                alone_findings.iter().map(|f| (f.vendor, f.line)).collect();
-            let findings: Vec<Finding> = findings
-                .into_iter()
-                .filter(|f| !seen.contains(&(f.vendor, f.line)))
-                .collect();
-            let fields: Vec<calls::CallField> = fields
-                .into_iter()
-                .filter(|f| !alone_fields.contains(f))
-                .collect();
-            let outcome =
-                (!findings.is_empty()).then(|| phase2_outcome(rel, findings, fields, ctx));
-            Some((outcome, found))
+            Some(added_requests(
+                (Lang::Ruby, rel),
+                (&facts, &text),
+                &remote,
+                ctx,
+                |made| {
+                    made.iter()
+                        .flat_map(|r| body_fields(r, &facts, tree, texts))
+                        .collect()
+                },
+            ))
         })
         .collect();
+    gathered(results)
+}
+
+/// What a second [`http::detect`] of a file, with what other files define
+/// (`with`), adds to what the file gave alone: the outcome of its new
+/// requests and fields (with `more` fields of those requests), and the
+/// functions around those requests that pass their parameters on
+/// ([`wrappers::of_requests`]).
+fn added_requests(
+    (lang, rel): (Lang, &str),
+    (facts, text): (&lang::FileFacts, &str),
+    with: &remote::Remote,
+    ctx: &Ctx,
+    more: impl Fn(&[http::Request]) -> Vec<calls::CallField>,
+) -> (Option<Outcome>, Vec<wrappers::Wrapper>) {
+    let lines = LineIndex::new(text);
+    let names = http::Assignments::of(text);
+    let detect = |r: &remote::Remote| {
+        http::detect(
+            facts,
+            &names,
+            &lines,
+            &ctx.domains,
+            &ctx.calls.messengers,
+            &http::Folder::default(),
+            r,
+        )
+    };
+    let (findings, mut fields, made) = detect(with);
+    let (alone_findings, alone_fields, alone_made) = detect(&remote::Remote::default());
+    let made: Vec<http::Request> = made
+        .into_iter()
+        .filter(|r| !alone_made.contains(r))
+        .collect();
+    fields.extend(more(&made));
+    let mut found = wrappers::of_requests(lang, facts, &made, &names, &ctx.calls, &fields);
+    for w in &mut found {
+        w.file = rel.to_string();
+    }
+    let seen: BTreeSet<(u16, u32)> = alone_findings.iter().map(|f| (f.vendor, f.line)).collect();
+    let findings: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| !seen.contains(&(f.vendor, f.line)))
+        .collect();
+    let fields: Vec<calls::CallField> = fields
+        .into_iter()
+        .filter(|f| !alone_fields.contains(f))
+        .collect();
+    let outcome = (!findings.is_empty()).then(|| phase2_outcome(rel, findings, fields, ctx));
+    (outcome, found)
+}
+
+/// The outcomes (sorted by path) and the wrappers of a pass's files.
+fn gathered(
+    results: Vec<(Option<Outcome>, Vec<wrappers::Wrapper>)>,
+) -> (Vec<Outcome>, Vec<wrappers::Wrapper>) {
     let mut extra = Vec::new();
     let mut found = Vec::new();
     for (outcome, ws) in results {
@@ -2463,7 +2489,6 @@ fn remote_url_pass(
             defined_in.entry(w).or_default().insert(d.file.as_str());
         }
     }
-    let none = remote::Remote::default();
     let results: Vec<(Option<Outcome>, Vec<wrappers::Wrapper>)> = texts
         .par_files()
         .filter_map(|(i, rel)| {
@@ -2484,52 +2509,16 @@ fn remote_url_pass(
                 return None;
             }
             let facts = lang::extract(lang, &text).ok()?;
-            let lines = LineIndex::new(&text);
-            let names = http::Assignments::of(&text);
-            let detect = |r: &remote::Remote| {
-                http::detect(
-                    &facts,
-                    &names,
-                    &lines,
-                    &ctx.domains,
-                    &ctx.calls.messengers,
-                    &http::Folder::default(),
-                    r,
-                )
-            };
-            let (findings, fields, made) = detect(&remote);
-            let (alone_findings, alone_fields, alone_made) = detect(&none);
-            let made: Vec<http::Request> = made
-                .into_iter()
-                .filter(|r| !alone_made.contains(r))
-                .collect();
-            let mut found = wrappers::of_requests(lang, &facts, &made, &names, &ctx.calls, &fields);
-            for w in &mut found {
-                w.file = rel.to_string();
-            }
-            let seen: BTreeSet<(u16, u32)> =
-                alone_findings.iter().map(|f| (f.vendor, f.line)).collect();
-            let findings: Vec<Finding> = findings
-                .into_iter()
-                .filter(|f| !seen.contains(&(f.vendor, f.line)))
-                .collect();
-            let fields: Vec<calls::CallField> = fields
-                .into_iter()
-                .filter(|f| !alone_fields.contains(f))
-                .collect();
-            let outcome =
-                (!findings.is_empty()).then(|| phase2_outcome(rel, findings, fields, ctx));
-            Some((outcome, found))
+            Some(added_requests(
+                (lang, rel),
+                (&facts, &text),
+                &remote,
+                ctx,
+                |_| Vec::new(),
+            ))
         })
         .collect();
-    let mut extra = Vec::new();
-    let mut found = Vec::new();
-    for (outcome, ws) in results {
-        extra.extend(outcome);
-        found.extend(ws);
-    }
-    extra.sort_by(|a, b| a.rel.cmp(&b.rel));
-    (extra, found)
+    gathered(results)
 }
 
 /// The renderers of the catalog (MapLibre) whose hosted vendors this
