@@ -2169,14 +2169,7 @@ fn model_pass(
             (o.is_some() || !defined.is_empty()).then_some((o, defined))
         })
         .collect();
-    let mut out = Vec::new();
-    let mut defined = Vec::new();
-    for (o, d) in found {
-        out.extend(o);
-        defined.extend(d);
-    }
-    out.sort_by(|a, b| a.rel.cmp(&b.rel));
-    (out, defined)
+    gathered(found)
 }
 
 /// `installed` split into the run-time choices and, by file, the

@@ -46,7 +46,7 @@ pub struct UrlDef {
 }
 
 /// The definitions of the whole tree, looked up by (class, member).
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Remote {
     by: BTreeMap<(String, String), Vec<VendorIx>>,
     /// Methods (lowercase members) by name: (class, vendors).
