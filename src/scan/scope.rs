@@ -1,8 +1,8 @@
 //! Scope by path: evidence in tests, mocks and fixtures is `test`; in docs,
-//! examples, stories, benchmarks and scripts it is `dev`; in CI workflows it
-//! is `ci`; in deployment descriptions (Helm charts, Terraform, Kubernetes
-//! manifests, Compose files) it is `deploy`; everything else is
-//! `production`. A manifest's dev-only dependency is `dev` (decided by the
+//! examples, stories, benchmarks, scripts (Rake tasks among them) and seed
+//! data it is `dev`; in CI workflows it is `ci`; in deployment descriptions
+//! (Helm charts, Terraform, Kubernetes manifests, Compose files) it is
+//! `deploy`; everything else is `production`. A manifest's dev-only dependency is `dev` (decided by the
 //! manifest readers); the path rule wins when it is stricter.
 
 use crate::model::Scope;
@@ -48,6 +48,11 @@ const DEV_DIRS: &[&str] = &[
     "benches",
     "scripts",
     "script",
+    // Seed data for a development database (Rails' `db/seeds/`, Laravel's
+    // `database/seeders/`): run by a developer or an operator once, not by
+    // the application.
+    "seeds",
+    "seeders",
 ];
 
 /// Folders whose files describe a deployment, not code that runs.
@@ -206,6 +211,18 @@ fn is_dev_file(name: &str) -> bool {
     if DOC_EXTENSIONS.contains(&ext) && !lower.starts_with("requirements") {
         return true;
     }
+    // Scripts by their language's convention: Rake tasks (`lib/tasks/*.rake`,
+    // run by hand or by an operator, like `scripts/`) and seed files
+    // (`db/seeds.rb`, Prisma's `prisma/seed.ts`).
+    if ext == "rake"
+        || lower == "rakefile"
+        || matches!(
+            lower.as_str(),
+            "seeds.rb" | "seed.rb" | "seed.ts" | "seed.js" | "seed.py" | "seeds.py"
+        )
+    {
+        return true;
+    }
     let segments: Vec<&str> = lower.split('.').collect();
     segments.len() >= 2
         && segments[..segments.len() - 1]
@@ -348,6 +365,13 @@ mod tests {
             "bin/../scripts/seed.ts",
             "tools/release/download_artifacts.py",
             "Tools/Sources/Commands/Release.swift",
+            // Rake tasks and seed data are run by hand, not by the app.
+            "lib/tasks/subscriptions.rake",
+            "Rakefile",
+            "db/seeds.rb",
+            "db/seeds/02_invoices.rb",
+            "database/seeders/UserSeeder.php",
+            "prisma/seed.ts",
         ] {
             assert_eq!(of_path(p), Scope::Dev, "{p}");
         }
@@ -371,6 +395,8 @@ mod tests {
             "latest.js",
             "requirements.txt",
             "app/services/attestation.rb",
+            "app/services/seed_service.rb",
+            "lib/tasks_helper.rb",
         ] {
             assert_eq!(of_path(p), Scope::Production, "{p}");
         }
