@@ -1238,7 +1238,19 @@ impl Through<'_, '_> {
                         name: p.member.unwrap_or(p.name).to_string(),
                         event_name: fw.event_name && whole,
                         implies: fw.implies.clone().filter(|_| whole),
-                        key: fw.key.clone().or_else(|| arg.key.clone()),
+                        // A value written under a key of its own in
+                        // what is forwarded (`organization_id:` in the
+                        // `properties:` hash) is known by that key, not
+                        // by the whole's.
+                        key: match (&fw.key, &arg.key) {
+                            (Some(whole_key), Some(k))
+                                if k.strip_prefix(whole_key.as_str())
+                                    .is_some_and(|rest| rest.starts_with('.')) =>
+                            {
+                                Some(k.clone())
+                            }
+                            _ => fw.key.clone().or_else(|| arg.key.clone()),
+                        },
                         member: p.member.map(str::to_string),
                         read: if whole {
                             read_off(&arg.expr, p.name).or_else(|| fw.read.clone())
@@ -1251,7 +1263,7 @@ impl Through<'_, '_> {
                 // What a nested function reads of the function
                 // it is in is that function's.
                 if mine.is_empty() && !nested && forward_of(arg, outer).is_none() {
-                    carries.extend(own_datum(arg, w.vendor, specs));
+                    carries.extend(own_data(w, fw, call, arg, specs));
                 }
             }
         }
@@ -1588,6 +1600,34 @@ fn own_datum(arg: &Arg, v: VendorIx, specs: &calls::Specs) -> Option<(String, St
         category,
         arg.key.clone().unwrap_or_else(|| arg.expr.clone()),
     ))
+}
+
+/// What `f` sends of its own where it passes `arg`, none of its
+/// parameters, in the place of `w`'s forward `fw`: the datum the value is
+/// ([`own_datum`]), or else what a call site passing it would send through
+/// `fw` (`invoice_created(invoice)` in a service's `call`, where the
+/// wrapper sends `invoice.organization.id`: the organization, which every
+/// caller of `call` sends too).
+fn own_data(
+    w: &Wrapper,
+    fw: &Forward,
+    call: &Call,
+    arg: &Arg,
+    specs: &calls::Specs,
+) -> Vec<(String, String)> {
+    if let Some(d) = own_datum(arg, w.vendor, specs) {
+        return vec![d];
+    }
+    if calls::is_literal(&arg.expr) {
+        return Vec::new();
+    }
+    let mut fields = BTreeSet::new();
+    field_of(w, fw, call, arg, specs, &mut fields);
+    fields
+        .into_iter()
+        .filter(|f| !f.category.starts_with("user.content"))
+        .map(|f| (f.category, f.name))
+        .collect()
 }
 
 /// True when `expr` is a string that interpolates the parameter `name`:

@@ -229,9 +229,7 @@ end
 /// A class method that passes its parameter on to a job's `perform`
 /// (through `perform_later`) is a wrapper of the job's vendor: its calls
 /// through its class are call sites. A class of the same name in another
-/// module is not it. (The invoice passed whole is not classified: what
-/// the class method reads off it goes into the job's `properties`, not
-/// into a place the wrapper reads it from.)
+/// module is not it.
 #[test]
 fn a_class_method_around_a_job_is_called_through_its_class() {
     let tmp = tempfile::tempdir().unwrap();
@@ -265,6 +263,15 @@ fn a_class_method_around_a_job_is_called_through_its_class() {
             .any(|c| c.starts_with("app/services/invoices/finalize_service.rb:6")),
         "{calls:?}"
     );
+    // What the class method writes under `organization_id:` in the job's
+    // `properties` is known by that key at its call site.
+    let fields = call_fields(&r, "segment");
+    assert!(
+        fields.contains(
+            &"user.unique_id.organization app/services/invoices/finalize_service.rb:5".to_string()
+        ),
+        "{fields:?}"
+    );
     let text = call_text(
         &r,
         "segment",
@@ -277,6 +284,90 @@ fn a_class_method_around_a_job_is_called_through_its_class() {
         ),
         "{text}"
     );
+}
+
+/// A service that keeps its invoice (from `initialize`) and passes it to
+/// the class method above, which sends `invoice.organization_id`, sends
+/// that organization at every call: the job around the service is a call
+/// site, with the organization. A service passing a fresh, empty record
+/// read from nothing it holds is too, but one passing `nil` is not.
+const REFRESH_SERVICE: &str = r#"module Invoices
+  class RefreshService < BaseService
+    def initialize(invoice:)
+      @invoice = invoice
+      super
+    end
+
+    def call
+      after_commit do
+        Utils::SegmentTrack.invoice_created(invoice)
+      end
+      result
+    end
+
+    def silent
+      Utils::SegmentTrack.invoice_created(nil)
+    end
+
+    private
+
+    attr_reader :invoice
+  end
+end
+"#;
+
+const REFRESH_JOB: &str = r#"module Invoices
+  class RefreshJob < ApplicationJob
+    def perform(invoice)
+      Invoices::RefreshService.call(invoice:)
+    end
+
+    def quiet(invoice)
+      Invoices::RefreshService.new(invoice:).silent
+    end
+  end
+end
+"#;
+
+#[test]
+fn a_service_passing_its_own_record_to_a_wrapper_sends_what_the_wrapper_reads_of_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "Gemfile",
+        "source \"https://rubygems.org\"\ngem \"analytics-ruby\"\n",
+    );
+    write(
+        root,
+        "config/initializers/analytics.rb",
+        "SEGMENT_CLIENT = Segment::Analytics.new({ write_key: ENV[\"SEGMENT_WRITE_KEY\"] })\n",
+    );
+    write(root, "app/jobs/segment_track_job.rb", SEGMENT_JOB);
+    write(root, "app/services/utils/segment_track.rb", SEGMENT_TRACK);
+    write(
+        root,
+        "app/services/invoices/refresh_service.rb",
+        REFRESH_SERVICE,
+    );
+    write(root, "app/jobs/invoices/refresh_job.rb", REFRESH_JOB);
+    let r = run(root);
+    let fields = call_fields(&r, "segment");
+    assert!(
+        fields.contains(
+            &"user.unique_id.organization app/jobs/invoices/refresh_job.rb:4".to_string()
+        ),
+        "{fields:?}"
+    );
+    let calls = calls(&r, "segment");
+    assert!(
+        !calls
+            .iter()
+            .any(|c| c.starts_with("app/jobs/invoices/refresh_job.rb:8")),
+        "{calls:?}"
+    );
+    let text = call_text(&r, "segment", "app/jobs/invoices/refresh_job.rb", 4);
+    assert!(text.starts_with("call → invoice_created"), "{text}");
 }
 
 const CUSTOMER_SERVICE: &str = r#"module PaymentProviderCustomers
