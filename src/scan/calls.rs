@@ -480,6 +480,30 @@ pub(crate) fn is_literal(expr: &str) -> bool {
             "true" | "false" | "True" | "False" | "null" | "nil" | "None" | "undefined"
         )
         || is_function_literal(e)
+        || is_enum_member(e)
+}
+
+/// True when `e` is a constant of a type or module (`ErrorType.INCORRECT_API_KEY`,
+/// `Status::ACTIVE`): a value the code names, whatever its words say.
+fn is_enum_member(e: &str) -> bool {
+    let dotted = e.replace("::", ".");
+    let parts: Vec<&str> = dotted.split('.').collect();
+    let ident = |p: &str| {
+        !p.is_empty()
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !p.starts_with(|c: char| c.is_ascii_digit())
+    };
+    let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
+        return false;
+    };
+    parts.len() >= 2
+        && parts.iter().all(|p| ident(p))
+        && first.starts_with(|c: char| c.is_ascii_uppercase())
+        && last.len() >= 2
+        && last.chars().any(|c| c.is_ascii_uppercase())
+        && last
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// True when `e` is a function written in place (`async ({ text }) =>
@@ -1432,10 +1456,29 @@ mod tests {
 
     #[test]
     fn literals_are_constants() {
-        for e in ["\"Signed up\"", "'x'", "`t`", "42", "-1", "True", "null"] {
+        for e in [
+            "\"Signed up\"",
+            "'x'",
+            "`t`",
+            "42",
+            "-1",
+            "True",
+            "null",
+            // A type's or module's constant.
+            "ErrorType.INCORRECT_API_KEY",
+            "Status::ACTIVE",
+        ] {
             assert!(is_literal(e), "{e}");
         }
-        for e in ["user.email", "name", "props"] {
+        for e in [
+            "user.email",
+            "name",
+            "props",
+            "EMAIL",
+            "User.email",
+            "config.API_KEY",
+            "Rails.application.credentials.api_key",
+        ] {
             assert!(!is_literal(e), "{e}");
         }
     }

@@ -1224,6 +1224,7 @@ impl Through<'_, '_> {
                 // own `options` whole where the inner one
                 // reads `options.messages`: this one reads it.
                 let object = passes_object(arg, fw);
+                let own = own_key(arg, fw, w.vendor, specs);
                 for p in &mine {
                     if object && p.member.is_none() && is_param(&arg.expr, p.name) {
                         forwards.push(Forward {
@@ -1238,22 +1239,17 @@ impl Through<'_, '_> {
                         name: p.member.unwrap_or(p.name).to_string(),
                         event_name: fw.event_name && whole,
                         implies: fw.implies.clone().filter(|_| whole),
-                        // A value written under a key of its own in
-                        // what is forwarded (`organization_id:` in the
-                        // `properties:` hash) is known by that key, not
-                        // by the whole's.
-                        key: match (&fw.key, &arg.key) {
-                            (Some(whole_key), Some(k))
-                                if k.strip_prefix(whole_key.as_str())
-                                    .is_some_and(|rest| rest.starts_with('.')) =>
-                            {
-                                Some(k.clone())
-                            }
-                            _ => fw.key.clone().or_else(|| arg.key.clone()),
-                        },
+                        key: own
+                            .clone()
+                            .or_else(|| fw.key.clone())
+                            .or_else(|| arg.key.clone()),
                         member: p.member.map(str::to_string),
+                        // What it reads off the parameter, where it is
+                        // passed whole or sent under a key of its own.
                         read: if whole {
                             read_off(&arg.expr, p.name).or_else(|| fw.read.clone())
+                        } else if own.is_some() {
+                            read_off(&arg.expr, p.name)
                         } else {
                             None
                         },
@@ -1600,6 +1596,20 @@ fn own_datum(arg: &Arg, v: VendorIx, specs: &calls::Specs) -> Option<(String, St
         category,
         arg.key.clone().unwrap_or_else(|| arg.expr.clone()),
     ))
+}
+
+/// The key of its own a parameter passed on in `arg`, in the place of
+/// `fw`, is sent under, when `arg` writes it under a key inside that
+/// whole and is personal data there (`organization_id:
+/// add_on.organization_id` in the `properties:` hash): what the callers'
+/// values are known by, rather than the whole's key. None for a member
+/// that is not (`name: plan.name`): the whole's key stays.
+fn own_key(arg: &Arg, fw: &Forward, v: VendorIx, specs: &calls::Specs) -> Option<String> {
+    let (whole, k) = (fw.key.as_ref().unwrap_or(&fw.name), arg.key.as_ref()?);
+    (k.strip_prefix(whole.as_str())
+        .is_some_and(|rest| rest.starts_with('.'))
+        && calls::classify_for(arg, v, specs).is_some())
+    .then(|| k.clone())
 }
 
 /// What `f` sends of its own where it passes `arg`, none of its
@@ -2789,8 +2799,18 @@ pub fn resolve(
             // (`create(customer)` setting `@customer`, then
             // `create_stripe_customer`): that call is where the data goes
             // in, a call site (see [`keeps_state`]).
+            // So is a Ruby service's call of its own private helper
+            // (`track_add_on_created(result.add_on)` in `call`) from a
+            // method that passes none of its parameters on there: the
+            // record it passes is the object's own.
             let state = w.forwards.is_empty();
-            if w.owner.is_some() && w.file == rel && (!w.request || from_wrapper) && !state {
+            let own_record = family == RUBY && !from_wrapper;
+            if w.owner.is_some()
+                && w.file == rel
+                && (!w.request || from_wrapper)
+                && !state
+                && !own_record
+            {
                 continue;
             }
             // A function defined in another (`const generate = ...` in

@@ -370,6 +370,73 @@ fn a_service_passing_its_own_record_to_a_wrapper_sends_what_the_wrapper_reads_of
     assert!(text.starts_with("call → invoice_created"), "{text}");
 }
 
+/// A private helper that reads several members of its record into the
+/// job's `properties`: only `organization_id` is personal data, and it is
+/// not the first.
+const ADD_ON_SERVICE: &str = r#"module AddOns
+  class CreateService < BaseService
+    def call
+      add_on = AddOn.create!(name: params[:name], code: params[:code])
+      track_add_on_created(add_on)
+      add_on
+    end
+
+    private
+
+    def track_add_on_created(add_on)
+      SegmentTrackJob.perform_later(
+        membership_id: CurrentContext.membership,
+        event: "add_on_created",
+        properties: {
+          addon_code: add_on.code,
+          addon_name: add_on.name,
+          organization_id: add_on.organization_id
+        }
+      )
+    end
+  end
+end
+"#;
+
+/// What a helper writes under a key of its own in the forwarded hash
+/// (`organization_id:`) is what its callers' record is known by there:
+/// the caller passing `add_on` sends the organization, and nothing named
+/// by the add-on's own `name`.
+#[test]
+fn a_member_written_under_a_key_of_its_own_names_what_the_caller_passes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "Gemfile",
+        "source \"https://rubygems.org\"\ngem \"analytics-ruby\"\n",
+    );
+    write(
+        root,
+        "config/initializers/analytics.rb",
+        "SEGMENT_CLIENT = Segment::Analytics.new({ write_key: ENV[\"SEGMENT_WRITE_KEY\"] })\n",
+    );
+    write(root, "app/jobs/segment_track_job.rb", SEGMENT_JOB);
+    write(
+        root,
+        "app/services/add_ons/create_service.rb",
+        ADD_ON_SERVICE,
+    );
+    let r = run(root);
+    let fields = call_fields(&r, "segment");
+    let at = "app/services/add_ons/create_service.rb:5";
+    assert!(
+        fields.contains(&format!("user.unique_id.organization {at}")),
+        "{fields:?}"
+    );
+    assert!(
+        !fields
+            .iter()
+            .any(|f| f.ends_with(at) && f.starts_with("user.name")),
+        "{fields:?}"
+    );
+}
+
 const CUSTOMER_SERVICE: &str = r#"module PaymentProviderCustomers
   class StripeService < BaseService
     def create(stripe_customer)
