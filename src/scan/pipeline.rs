@@ -1499,7 +1499,9 @@ impl TypeHierarchy {
         let families = w.families();
         w.set_types(self.of(texts, &families));
         if families.contains(&RUBY) {
-            w.set_factories(&self.ruby(texts).factories);
+            let tree = self.ruby(texts);
+            w.set_factories(&tree.factories);
+            w.set_enqueuers(&tree.enqueuers);
         }
     }
 
@@ -1611,6 +1613,9 @@ struct Phase2Names {
     /// reached through a call of it).
     handle: Vec<bool>,
     wrapper: Vec<Vec<String>>,
+    /// How a job's `perform` is enqueued: [`wrappers::JOB_ENQUEUE`] and
+    /// the tree's own class methods that enqueue it.
+    enqueue: Vec<String>,
 }
 
 impl Phase2Names {
@@ -1633,11 +1638,17 @@ impl Phase2Names {
         let handle = by.values().map(|v| v.0).collect();
         let wrapper = by.values().map(|v| v.1.clone()).collect();
         let ac = aho_corasick::AhoCorasick::new(&names).ok()?;
+        let enqueue = wrappers::JOB_ENQUEUE
+            .iter()
+            .map(|m| m.to_string())
+            .chain(wrappers.enqueuers().iter().cloned())
+            .collect();
         Some(Phase2Names {
             ac,
             names,
             handle,
             wrapper,
+            enqueue,
         })
     }
 
@@ -1674,9 +1685,13 @@ impl Phase2Names {
                 // A job's `perform` runs when its class enqueues it
                 // (`perform_later(`, `perform_async(`).
                 let after = match self.names[k].as_str() {
-                    "perform" => wrappers::JOB_ENQUEUE
+                    "perform" => self
+                        .enqueue
                         .iter()
-                        .find_map(|m| after.strip_prefix(&m["perform".len()..]))
+                        .find_map(|m| {
+                            m.strip_prefix("perform")
+                                .and_then(|s| after.strip_prefix(s))
+                        })
                         .unwrap_or(after),
                     _ => after,
                 };

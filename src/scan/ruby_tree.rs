@@ -33,6 +33,9 @@ pub struct FileClasses {
     /// Each factory: its path and the paths each class it chooses among
     /// may have.
     pub factories: Vec<(String, Vec<String>)>,
+    /// The class methods that enqueue their class's job (see
+    /// [`enqueues`]), by name.
+    pub enqueuers: Vec<String>,
 }
 
 /// How many lines of a method's body are read.
@@ -132,6 +135,9 @@ pub fn read(text: &str) -> FileClasses {
         }
         if is_self {
             let body: Vec<&str> = lines[def..end].to_vec();
+            if enqueues(&body) {
+                out.enqueuers.push(name.clone());
+            }
             let classes: Vec<String> = body.iter().filter_map(|l| class_alone(l)).collect();
             statics.push((owner, name, classes, body));
         }
@@ -139,6 +145,21 @@ pub fn read(text: &str) -> FileClasses {
     }
     out.factories = factories(statics);
     out
+}
+
+/// True when a class method's body enqueues its own class's job
+/// (`perform_later(...)` on the class itself, as a job base class's
+/// `def self.perform_after_commit(...)` does after the transaction): a
+/// call of that method through a job class runs the job's `perform`.
+fn enqueues(body: &[&str]) -> bool {
+    body.iter().any(|l| {
+        let t = l.trim_start();
+        let t = t.strip_prefix("self.").unwrap_or(t);
+        super::wrappers::JOB_ENQUEUE.iter().any(|m| {
+            t.strip_prefix(m)
+                .is_some_and(|r| r.starts_with(['(', ' ']) || r.is_empty())
+        })
+    })
 }
 
 /// The factories among a file's class methods (owner, name, the classes
@@ -252,6 +273,9 @@ struct Span {
 pub struct RubyTree {
     /// Factories by path: the classes each may give.
     pub factories: BTreeMap<String, BTreeSet<String>>,
+    /// The names of the class methods that enqueue their class's job
+    /// (besides [`super::wrappers::JOB_ENQUEUE`]).
+    pub enqueuers: BTreeSet<String>,
     /// Each class's parent, as written, and where it is looked up.
     parents: BTreeMap<String, (String, String)>,
     /// Methods by (class, name).
@@ -274,6 +298,11 @@ impl RubyTree {
             for (path, classes) in f.factories {
                 t.factories.entry(path).or_default().extend(classes);
             }
+            t.enqueuers.extend(
+                f.enqueuers
+                    .into_iter()
+                    .filter(|n| !super::wrappers::JOB_ENQUEUE.contains(&n.as_str())),
+            );
             for (class, parent) in f.classes {
                 t.known.insert(class.clone());
                 if let Some(p) = parent {
@@ -540,6 +569,12 @@ mod tests {
     }
 
     const FACTORY: &str = "module Invoices\n  module Payments\n    class Factory\n      def self.for(invoice)\n        service_class(invoice.provider)\n      end\n\n      def self.service_class(provider)\n        case provider\n        when \"stripe\"\n          Invoices::Payments::StripeService\n        when \"adyen\"\n          AdyenService\n        end\n      end\n\n      def self.single\n        StripeService\n      end\n    end\n  end\nend\n";
+
+    #[test]
+    fn class_methods_that_enqueue_their_own_job() {
+        let text = "class ApplicationJob < ActiveJob::Base\n  def self.perform_after_commit(...)\n    AfterCommitEverywhere.after_commit do\n      perform_later(...)\n    end\n  end\n\n  def self.notify_later(x)\n    OtherJob.perform_later(x)\n  end\nend\n";
+        assert_eq!(read(text).enqueuers, ["perform_after_commit"]);
+    }
 
     #[test]
     fn factories_are_read_from_class_methods_by_their_nesting() {

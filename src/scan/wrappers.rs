@@ -1694,6 +1694,9 @@ pub struct Wrappers {
     factories: BTreeMap<String, BTreeSet<String>>,
     /// The same, by class: the paths of the factory methods that give it.
     made_by: BTreeMap<String, BTreeSet<String>>,
+    /// The tree's own class methods that enqueue a job like
+    /// [`JOB_ENQUEUE`]'s (see [`super::ruby_tree`]).
+    enqueuers: BTreeSet<String>,
 }
 
 impl Wrappers {
@@ -1724,7 +1727,24 @@ impl Wrappers {
             types: BTreeMap::new(),
             factories: BTreeMap::new(),
             made_by: BTreeMap::new(),
+            enqueuers: BTreeSet::new(),
         }
+    }
+
+    /// Sets the tree's own job-enqueuing class methods
+    /// (`perform_after_commit`).
+    pub fn set_enqueuers(&mut self, names: &BTreeSet<String>) {
+        self.enqueuers = names.clone();
+    }
+
+    /// True when `method`, called on a job class, enqueues its `perform`.
+    pub fn enqueues(&self, method: &str) -> bool {
+        JOB_ENQUEUE.contains(&method) || self.enqueuers.contains(method)
+    }
+
+    /// The tree's own job-enqueuing class methods.
+    pub fn enqueuers(&self) -> &BTreeSet<String> {
+        &self.enqueuers
     }
 
     /// True when `callee`, called in `within`, is a method of what one of
@@ -2639,7 +2659,7 @@ fn methods_called<'w>(
             _ => method,
         };
         let method = match class {
-            Some(class) if JOB_ENQUEUE.contains(&method) => {
+            Some(class) if wrappers.enqueues(method) => {
                 held.push(class.to_string());
                 "perform"
             }

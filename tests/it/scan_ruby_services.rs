@@ -437,6 +437,79 @@ fn a_member_written_under_a_key_of_its_own_names_what_the_caller_passes() {
     );
 }
 
+/// An application's own way to enqueue a job once the transaction
+/// commits, defined on its job base class.
+const APPLICATION_JOB: &str = r#"class ApplicationJob < ActiveJob::Base
+  def self.perform_after_commit(...)
+    AfterCommitEverywhere.after_commit do
+      perform_later(...)
+    end
+  end
+
+  # Enqueues another class's job: no way to enqueue its own.
+  def self.perform_elsewhere(invoice)
+    AuditJob.perform_later(invoice.id)
+  end
+end
+"#;
+
+const WEBHOOK_SERVICE: &str = r#"module WebhookEndpoints
+  class CreateService < BaseService
+    def call(organization)
+      SegmentTrackJob.perform_after_commit(
+        membership_id: CurrentContext.membership,
+        event: "webhook_endpoint_created",
+        properties: {organization_id: organization.id}
+      )
+      SegmentTrackJob.perform_elsewhere(organization)
+    end
+  end
+end
+"#;
+
+/// A class method of the job base class that enqueues the class's own
+/// job (`perform_after_commit` around `perform_later(...)`), called
+/// through a job class, runs that job's `perform`: the organization goes
+/// to Segment. One that enqueues another class's job does not.
+#[test]
+fn a_job_base_classs_own_enqueue_method_runs_the_jobs_perform() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "Gemfile",
+        "source \"https://rubygems.org\"\ngem \"analytics-ruby\"\n",
+    );
+    write(
+        root,
+        "config/initializers/analytics.rb",
+        "SEGMENT_CLIENT = Segment::Analytics.new({ write_key: ENV[\"SEGMENT_WRITE_KEY\"] })\n",
+    );
+    write(root, "app/jobs/application_job.rb", APPLICATION_JOB);
+    write(root, "app/jobs/segment_track_job.rb", SEGMENT_JOB);
+    write(
+        root,
+        "app/services/webhook_endpoints/create_service.rb",
+        WEBHOOK_SERVICE,
+    );
+    let r = run(root);
+    let fields = call_fields(&r, "segment");
+    assert!(
+        fields.contains(
+            &"user.unique_id.organization app/services/webhook_endpoints/create_service.rb:7"
+                .to_string()
+        ),
+        "{fields:?}"
+    );
+    let calls = calls(&r, "segment");
+    assert!(
+        !calls
+            .iter()
+            .any(|c| c.starts_with("app/services/webhook_endpoints/create_service.rb:9")),
+        "{calls:?}"
+    );
+}
+
 const CUSTOMER_SERVICE: &str = r#"module PaymentProviderCustomers
   class StripeService < BaseService
     def create(stripe_customer)
