@@ -232,3 +232,34 @@ end
         ]
     );
 }
+
+/// A method called without arguments by a name no local can have
+/// (`create_credit_note!`), wherever it stands, and a bare name as the
+/// statement of a modifier (`notify_customer unless quiet`), not its
+/// condition; a predicate in a condition is not recorded.
+#[test]
+fn ruby_bang_methods_and_modifier_statements_are_calls() {
+    let src = r#"class VoidService < BaseService
+  def create_credit_notes!
+    result = create_credit_note! if requested?
+    create_remaining_credit_note!
+    notify_customer unless quiet
+    result
+  end
+end
+"#;
+    let f = blastmap::scan::lang::extract(blastmap::scan::lang::Lang::Ruby, src).unwrap();
+    let calls: Vec<(String, u32)> = f.functions[0]
+        .calls
+        .iter()
+        .map(|c| (c.callee.clone(), c.line))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("create_credit_note!".to_string(), 3),
+            ("create_remaining_credit_note!".to_string(), 4),
+            ("notify_customer".to_string(), 5),
+        ]
+    );
+}

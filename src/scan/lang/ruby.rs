@@ -370,6 +370,10 @@ fn bare_call(node: Node<'_>, parent: Option<Node<'_>>) -> bool {
         "assignment" | "operator_assignment" => parent
             .child_by_field_name("right")
             .is_some_and(|r| r.id() == node.id()),
+        // `notify_customer if paid?`: the statement, not the condition.
+        "if_modifier" | "unless_modifier" | "rescue_modifier" => parent
+            .child_by_field_name("body")
+            .is_some_and(|b| b.id() == node.id()),
         _ => false,
     }
 }
@@ -439,11 +443,15 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) {
             // (`CreatePaymentFactory.new_instance(...).call!`) acts too.
             let acts =
                 matches!(method_name, "call" | "call!") && receiver.is_some_and(made_by_class);
+            // `create_requested_credit_note!`: a name no local can have,
+            // a call of the object's own method.
+            let own_bang = receiver.is_none() && method_name.ends_with('!');
             if arguments.is_none()
                 && !has_block
                 && method_name != "new"
                 && !made_or_class(ctx, receiver)
                 && !acts
+                && !own_bang
             {
                 return;
             }
