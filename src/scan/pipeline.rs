@@ -1614,7 +1614,10 @@ struct Phase2Names {
     handle: Vec<bool>,
     wrapper: Vec<Vec<String>>,
     /// How a job's `perform` is enqueued: [`wrappers::JOB_ENQUEUE`] and
-    /// the tree's own class methods that enqueue it.
+    /// the tree's own class methods that enqueue it. Only a name that
+    /// starts with `perform` (`perform_after_commit`) is found after a
+    /// `perform` match; another is followed in the files phase 2 reads
+    /// for other reasons only.
     enqueue: Vec<String>,
 }
 
