@@ -191,6 +191,28 @@ fn a_service_objects_own_data_is_sent_by_every_call_around_it() {
     );
 }
 
+/// A Rails app with Segment's gem, its client made in an initializer, the
+/// job that sends through it, and `files`.
+fn segment_app(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "Gemfile",
+        "source \"https://rubygems.org\"\ngem \"analytics-ruby\"\n",
+    );
+    write(
+        root,
+        "config/initializers/analytics.rb",
+        "SEGMENT_CLIENT = Segment::Analytics.new({ write_key: ENV[\"SEGMENT_WRITE_KEY\"] })\n",
+    );
+    write(root, "app/jobs/segment_track_job.rb", SEGMENT_JOB);
+    for (rel, text) in files {
+        write(root, rel, text);
+    }
+    tmp
+}
+
 const SEGMENT_JOB: &str = r#"class SegmentTrackJob < ApplicationJob
   def perform(membership_id:, event:, properties:)
     return if ENV["DISABLE_SEGMENT"] == "true"
@@ -232,26 +254,11 @@ end
 /// module is not it.
 #[test]
 fn a_class_method_around_a_job_is_called_through_its_class() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
-    write(
-        root,
-        "Gemfile",
-        "source \"https://rubygems.org\"\ngem \"analytics-ruby\"\n",
-    );
-    write(
-        root,
-        "config/initializers/analytics.rb",
-        "SEGMENT_CLIENT = Segment::Analytics.new({ write_key: ENV[\"SEGMENT_WRITE_KEY\"] })\n",
-    );
-    write(root, "app/jobs/segment_track_job.rb", SEGMENT_JOB);
-    write(root, "app/services/utils/segment_track.rb", SEGMENT_TRACK);
-    write(
-        root,
-        "app/services/invoices/finalize_service.rb",
-        INVOICE_SERVICE,
-    );
-    let r = run(root);
+    let tmp = segment_app(&[
+        ("app/services/utils/segment_track.rb", SEGMENT_TRACK),
+        ("app/services/invoices/finalize_service.rb", INVOICE_SERVICE),
+    ]);
+    let r = run(tmp.path());
     let calls = calls(&r, "segment");
     assert!(
         calls.contains(&"app/services/invoices/finalize_service.rb:5 production".to_string()),
@@ -331,27 +338,12 @@ end
 
 #[test]
 fn a_service_passing_its_own_record_to_a_wrapper_sends_what_the_wrapper_reads_of_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
-    write(
-        root,
-        "Gemfile",
-        "source \"https://rubygems.org\"\ngem \"analytics-ruby\"\n",
-    );
-    write(
-        root,
-        "config/initializers/analytics.rb",
-        "SEGMENT_CLIENT = Segment::Analytics.new({ write_key: ENV[\"SEGMENT_WRITE_KEY\"] })\n",
-    );
-    write(root, "app/jobs/segment_track_job.rb", SEGMENT_JOB);
-    write(root, "app/services/utils/segment_track.rb", SEGMENT_TRACK);
-    write(
-        root,
-        "app/services/invoices/refresh_service.rb",
-        REFRESH_SERVICE,
-    );
-    write(root, "app/jobs/invoices/refresh_job.rb", REFRESH_JOB);
-    let r = run(root);
+    let tmp = segment_app(&[
+        ("app/services/utils/segment_track.rb", SEGMENT_TRACK),
+        ("app/services/invoices/refresh_service.rb", REFRESH_SERVICE),
+        ("app/jobs/invoices/refresh_job.rb", REFRESH_JOB),
+    ]);
+    let r = run(tmp.path());
     let fields = call_fields(&r, "segment");
     assert!(
         fields.contains(
@@ -404,25 +396,8 @@ end
 /// by the add-on's own `name`.
 #[test]
 fn a_member_written_under_a_key_of_its_own_names_what_the_caller_passes() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
-    write(
-        root,
-        "Gemfile",
-        "source \"https://rubygems.org\"\ngem \"analytics-ruby\"\n",
-    );
-    write(
-        root,
-        "config/initializers/analytics.rb",
-        "SEGMENT_CLIENT = Segment::Analytics.new({ write_key: ENV[\"SEGMENT_WRITE_KEY\"] })\n",
-    );
-    write(root, "app/jobs/segment_track_job.rb", SEGMENT_JOB);
-    write(
-        root,
-        "app/services/add_ons/create_service.rb",
-        ADD_ON_SERVICE,
-    );
-    let r = run(root);
+    let tmp = segment_app(&[("app/services/add_ons/create_service.rb", ADD_ON_SERVICE)]);
+    let r = run(tmp.path());
     let fields = call_fields(&r, "segment");
     let at = "app/services/add_ons/create_service.rb:5";
     assert!(
@@ -473,26 +448,14 @@ end
 /// to Segment. One that enqueues another class's job does not.
 #[test]
 fn a_job_base_classs_own_enqueue_method_runs_the_jobs_perform() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
-    write(
-        root,
-        "Gemfile",
-        "source \"https://rubygems.org\"\ngem \"analytics-ruby\"\n",
-    );
-    write(
-        root,
-        "config/initializers/analytics.rb",
-        "SEGMENT_CLIENT = Segment::Analytics.new({ write_key: ENV[\"SEGMENT_WRITE_KEY\"] })\n",
-    );
-    write(root, "app/jobs/application_job.rb", APPLICATION_JOB);
-    write(root, "app/jobs/segment_track_job.rb", SEGMENT_JOB);
-    write(
-        root,
-        "app/services/webhook_endpoints/create_service.rb",
-        WEBHOOK_SERVICE,
-    );
-    let r = run(root);
+    let tmp = segment_app(&[
+        ("app/jobs/application_job.rb", APPLICATION_JOB),
+        (
+            "app/services/webhook_endpoints/create_service.rb",
+            WEBHOOK_SERVICE,
+        ),
+    ]);
+    let r = run(tmp.path());
     let fields = call_fields(&r, "segment");
     assert!(
         fields.contains(
