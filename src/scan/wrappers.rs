@@ -1448,6 +1448,9 @@ fn formatted(arg: &Arg, name: &str) -> bool {
 /// True when `expr` is a first-party helper's call given `name` among its
 /// arguments (`getEmailForLLM(message)`, `format({ title, transcript })`).
 fn helper_of(expr: &str, name: &str) -> bool {
+    // `await convertToModelMessages([...history, message])`.
+    let expr = expr.trim_start();
+    let expr = expr.strip_prefix("await ").unwrap_or(expr);
     let Some((callee, rest)) = expr.split_once('(') else {
         return false;
     };

@@ -2815,6 +2815,59 @@ fn what_a_helper_writes_from_a_parameter_into_a_prompts_place_carries_it() {
     );
 }
 
+const CHAT_ASSISTANT_TS: &str = r#"import { generateText } from "ai";
+
+export async function aiAssistantChat({ messages, stats }: ChatArgs) {
+  return generateText({ messages, system: `Inbox has ${stats.count} threads` });
+}
+"#;
+
+const CHAT_HANDLER_TS: &str = r#"import { aiAssistantChat } from "@/lib/assistant";
+
+export async function handleChatMessage({ thread, message }: Incoming) {
+  const { modelUserMessage } = buildUserMessages({ messageText: message.text });
+  const stats = await loadStats(thread.id);
+  await aiAssistantChat({
+    messages: await convertToModelMessages([...thread.history, modelUserMessage]),
+    stats: await countThreads(thread),
+  });
+}
+"#;
+
+const CHAT_BOT_TS: &str = r#"import { handleChatMessage } from "@/lib/handler";
+
+export function register(bot: Bot) {
+  bot.onNewMention(async (thread, message) => {
+    await handleChatMessage({ thread, message });
+  });
+}
+"#;
+
+#[test]
+fn an_awaited_helper_that_writes_a_parameter_into_the_messages_carries_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_ai_app(root, "openai");
+    write(root, "lib/assistant.ts", CHAT_ASSISTANT_TS);
+    write(root, "lib/handler.ts", CHAT_HANDLER_TS);
+    write(root, "app/bot.ts", CHAT_BOT_TS);
+    let r = run(root);
+    // `modelUserMessage` is written from the message's text, and the
+    // awaited `convertToModelMessages(...)` puts it in the messages: the
+    // bot's message is sent. The thread only goes into a count, which
+    // is no message text, so nothing is sent in its place.
+    let fields = call_fields(&r, "openai");
+    assert!(
+        fields.contains(&"user.content.private app/bot.ts:5".to_string()),
+        "{fields:?}"
+    );
+    let at_bot: Vec<&String> = fields
+        .iter()
+        .filter(|f| f.ends_with("app/bot.ts:5"))
+        .collect();
+    assert_eq!(at_bot, ["user.content.private app/bot.ts:5"], "{fields:?}");
+}
+
 const SPREAD_ACTIONS_TS: &str = r#"import { generateText } from "ai";
 
 const reply = async ({ message, args }: ActionOptions) => {
