@@ -2642,6 +2642,13 @@ fn methods_called<'w>(
         // in Ruby, `Tracker().capture(e)` in Kotlin is a call of its own).
         let made = recv.strip_suffix(".new").filter(|_| family == RUBY);
         let path = made.unwrap_or(recv);
+        // A job configured before it is enqueued
+        // (`CreateJob.set(wait: 5.minutes).perform_later(...)`, Sidekiq's
+        // `.set(queue: :low).perform_async`) is that job.
+        let path = match path.strip_suffix(".set") {
+            Some(job) if family == RUBY && wrappers.enqueues(method) => job,
+            _ => path,
+        };
         // A background job enqueued through its class
         // (`SegmentTrackJob.perform_later(...)`, Sidekiq's
         // `perform_async`) runs its `perform` with those arguments. Ruby

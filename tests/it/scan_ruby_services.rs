@@ -293,6 +293,38 @@ fn a_class_method_around_a_job_is_called_through_its_class() {
     );
 }
 
+/// A job configured before it is enqueued (`.set(wait: ...)`, ActiveJob's
+/// and Sidekiq's) runs its `perform` all the same. A `set` on anything
+/// else (a cache) is no job.
+const DELAYED_TRACK: &str = r#"module Invoices
+  class NotifyService < BaseService
+    def call(invoice)
+      SegmentTrackJob
+        .set(wait: 5.minutes)
+        .perform_later(membership_id: invoice.membership_id, event: "invoice_late", properties: {})
+      Rails.cache.set(invoice.id).perform_later(membership_id: invoice.membership_id)
+    end
+  end
+end
+"#;
+
+#[test]
+fn a_job_configured_before_it_is_enqueued_is_still_that_job() {
+    let tmp = segment_app(&[("app/services/invoices/notify_service.rb", DELAYED_TRACK)]);
+    let r = run(tmp.path());
+    let calls = calls(&r, "segment");
+    assert!(
+        calls.contains(&"app/services/invoices/notify_service.rb:6 production".to_string()),
+        "{calls:?}"
+    );
+    assert!(
+        !calls
+            .iter()
+            .any(|c| c.starts_with("app/services/invoices/notify_service.rb:7")),
+        "{calls:?}"
+    );
+}
+
 /// A service that keeps its invoice (from `initialize`) and passes it to
 /// the class method above, which sends `invoice.organization_id`, sends
 /// that organization at every call: the job around the service is a call
