@@ -48,7 +48,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::Finding;
 use super::classify::classify_arg;
-use super::imports::vendors_of;
+use super::imports::{members_of, vendors_of};
 use super::index::{Index, VendorIx};
 use super::lang::{Arg, Call, FileFacts, Lang};
 use crate::catalog::CallSpec;
@@ -139,6 +139,12 @@ pub(crate) fn bound_names_from(
 ) -> BTreeMap<String, BTreeSet<VendorIx>> {
     let mut bound = seed;
     for imp in facts.imports.iter().chain(&facts.type_imports) {
+        // `ntf.Telegram`, `ntf.NewTelegram`: see `imports::members_of`.
+        for (member, v) in members_of(lang, &imp.module, index) {
+            for b in &imp.bindings {
+                bound.entry(format!("{b}.{member}")).or_default().insert(v);
+            }
+        }
         let vendors = vendors_of(lang, &imp.module, index);
         if vendors.is_empty() {
             continue;
@@ -167,7 +173,14 @@ pub(crate) fn bound_names_from(
     for _ in 0..BINDING_STEPS {
         let mut added = false;
         for b in &facts.bindings {
-            let Some(vendors) = bound.get(&b.root).cloned() else {
+            // A Go name declared of a package's type (`ntf.Telegram`) is
+            // bound by the type when the package's member has a vendor of
+            // its own, else by the package.
+            let typed = || {
+                let (pkg, ty) = b.root.split_once('.')?;
+                (lang == Lang::Go && !ty.contains('.')).then(|| bound.get(pkg))?
+            };
+            let Some(vendors) = bound.get(&b.root).or_else(typed).cloned() else {
                 continue;
             };
             let entry = bound.entry(b.name.clone()).or_default();

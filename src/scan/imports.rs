@@ -150,10 +150,79 @@ pub fn vendors_of(lang: Lang, module: &str, index: &Index) -> BTreeSet<VendorIx>
     out
 }
 
+/// The members of a Go package that hold several vendors' clients, each
+/// with its vendor: the catalog writes them `module#Member`
+/// (`github.com/go-pkgz/notify#Telegram`). Such a package is no vendor
+/// by itself; its type `Telegram` and its constructor `NewTelegram` are.
+pub fn members_of<'i>(lang: Lang, module: &str, index: &'i Index) -> Vec<(&'i str, VendorIx)> {
+    if lang.spec().import_names != ImportNames::Go {
+        return Vec::new();
+    }
+    let module = module.trim();
+    lang.spec()
+        .import_langs
+        .iter()
+        .flat_map(|l| index.import_names(*l))
+        .filter_map(|(name, v)| {
+            let (m, member) = name.split_once('#')?;
+            (m == module && !member.is_empty()).then_some((member, *v))
+        })
+        .collect()
+}
+
+/// Where a file first uses a vendor's member of a package it imports as
+/// `alias` ([`members_of`]): a call of its constructor or of the type
+/// (`ntf.NewTelegram(...)`), with its text; or line 0 where only a name
+/// is declared of its type.
+fn member_use<'f>(facts: &'f FileFacts, alias: &str, member: &str) -> Option<(u32, &'f str)> {
+    let typed = format!("{alias}.{member}");
+    let made = format!("{alias}.New{member}");
+    let names = |c: &str| {
+        [&typed, &made].iter().any(|p| {
+            c == p.as_str()
+                || c.strip_prefix(p.as_str())
+                    .is_some_and(|r| r.starts_with('.'))
+        })
+    };
+    let call = facts
+        .all_calls()
+        .find(|c| names(&c.callee))
+        .map(|c| (c.line, c.text.as_str()));
+    // A name declared of the type (a struct's field): the import itself
+    // is the evidence, the type being used.
+    call.or_else(|| {
+        facts
+            .bindings
+            .iter()
+            .any(|b| b.root == typed)
+            .then_some((0, ""))
+    })
+}
+
 /// Import evidence from a parsed file.
 pub fn detect(lang: Lang, facts: &FileFacts, index: &Index) -> Vec<Finding> {
     let mut out = Vec::new();
     for imp in &facts.imports {
+        for (member, v) in members_of(lang, &imp.module, index) {
+            let used = imp
+                .bindings
+                .iter()
+                .find_map(|b| member_use(facts, b, member));
+            if let Some((line, text)) = used {
+                let (line, text) = if line == 0 {
+                    (imp.line, imp.text.trim())
+                } else {
+                    (line, text.trim())
+                };
+                out.push(Finding {
+                    vendor: v,
+                    kind: EvidenceKind::Import,
+                    line,
+                    text: (!text.is_empty()).then(|| text.to_string()),
+                    scope: Scope::Production,
+                });
+            }
+        }
         for v in vendors_of(lang, &imp.module, index) {
             out.push(Finding {
                 vendor: v,

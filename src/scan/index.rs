@@ -199,9 +199,12 @@ impl Index {
             for (lang, names) in &v.imports {
                 for n in names {
                     if !n.trim().is_empty() {
+                        // A package's member (`module#Member`, see
+                        // `imports::members_of`) is found by its module.
+                        let raw = n.trim().split('#').next().unwrap_or_default();
                         if *lang != ImportLang::Js {
-                            ix.raw_names.push((n.trim().to_string(), vi));
-                            *ix.name_families.entry(n.trim().to_string()).or_default() |=
+                            ix.raw_names.push((raw.to_string(), vi));
+                            *ix.name_families.entry(raw.to_string()).or_default() |=
                                 family_of_import(*lang);
                         }
                         ix.imports

@@ -40,6 +40,8 @@ fn go_imports_with_aliases_and_guessed_package_names() {
 #[test]
 fn go_struct_and_map_literals_give_keys() {
     let f = fixture("go/billing.go");
+    // A method's receiver is written `self` (`s.segment` in `func (s
+    // *Service)`), so that its fields are found by their declared types.
     // `params := &stripe.CustomerParams{...}` then `customer.New(params)`.
     assert_eq!(
         args(call(&f, "customer.New", 45)),
@@ -50,7 +52,7 @@ fn go_struct_and_map_literals_give_keys() {
         ]
     );
     assert_eq!(
-        args(call(&f, "s.segment.Enqueue", 49)),
+        args(call(&f, "self.segment.Enqueue", 49)),
         vec![
             kv("UserId", "u.ID", 50),
             kv(
@@ -70,7 +72,7 @@ fn go_struct_and_map_literals_give_keys() {
         vec![pos("u.Name", 51)]
     );
     assert_eq!(
-        args(call(&f, "s.mail.Emails.Send", 53)),
+        args(call(&f, "self.mail.Emails.Send", 53)),
         vec![
             kv("To", "u.Email", 54),
             kv("Subject", "\"Welcome\"", 55),

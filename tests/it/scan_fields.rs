@@ -356,3 +356,28 @@ def start(request, order):
         assert!(names.iter().any(|x| x == n), "{n}: {names:?}");
     }
 }
+
+/// A Go method reaches the clients kept in its struct's fields through its
+/// receiver (`s.mail.Emails.Send(...)` in `func (s *Service)`): what it
+/// sends there is a field of that vendor.
+#[test]
+fn go_methods_send_through_the_clients_in_their_receivers_fields() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "billing.go",
+        include_str!("../fixtures/lang/go/billing.go"),
+    );
+    let r = run(root);
+    let resend = call_fields(&r, "resend");
+    assert!(
+        resend.contains(&"user.contact.email billing.go:54".to_string()),
+        "{resend:?}"
+    );
+    let segment = call_fields(&r, "segment");
+    assert!(
+        segment.contains(&"user.unique_id billing.go:50".to_string()),
+        "{segment:?}"
+    );
+}

@@ -432,3 +432,99 @@ fn the_user_set_on_a_sentry_scope_goes_with_the_exceptions_captured_after_it() {
         ]
     );
 }
+
+/// A Go package that holds several services' clients
+/// (`github.com/go-pkgz/notify`) names the vendor by the type a file uses:
+/// its `Telegram` embedded in a struct, its `Slack` in a field. The
+/// struct's methods reach them through their receiver. The traps: the
+/// package's e-mail client and its helpers named after Telegram
+/// (`TelegramSupportedHTML`) are no Telegram client.
+const NOTIFY_TELEGRAM_GO: &str = r#"package notify
+
+import (
+	"context"
+
+	ntf "github.com/go-pkgz/notify"
+)
+
+type Telegram struct {
+	*ntf.Telegram
+	AdminChannelID string
+}
+
+func NewTelegram(token string) (*Telegram, error) {
+	client, err := ntf.NewTelegram(ntf.TelegramParams{Token: token})
+	if err != nil {
+		return nil, err
+	}
+	return &Telegram{Telegram: client}, nil
+}
+
+func (t *Telegram) Send(ctx context.Context, text string) error {
+	return t.Telegram.Send(ctx, "telegram:"+t.AdminChannelID, text)
+}
+"#;
+
+const NOTIFY_SLACK_GO: &str = r#"package notify
+
+import (
+	"context"
+
+	ntf "github.com/go-pkgz/notify"
+)
+
+type Slack struct {
+	client  *ntf.Slack
+	channel string
+}
+
+func (s *Slack) Send(ctx context.Context, text string) error {
+	return s.client.Send(ctx, "slack:"+s.channel, text)
+}
+"#;
+
+const NOTIFY_EMAIL_GO: &str = r#"package notify
+
+import (
+	"context"
+
+	ntf "github.com/go-pkgz/notify"
+)
+
+type Email struct {
+	*ntf.Email
+}
+
+func (e *Email) Send(ctx context.Context, to, text string) error {
+	return e.Email.Send(ctx, "mailto:"+to, ntf.TelegramSupportedHTML(text))
+}
+"#;
+
+#[test]
+fn a_package_of_several_services_names_the_vendor_by_the_type_used() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "go.mod",
+        "module example.com/comments\n\ngo 1.22\n\nrequire github.com/go-pkgz/notify v1.2.0\n",
+    );
+    write(root, "notify/telegram.go", NOTIFY_TELEGRAM_GO);
+    write(root, "notify/slack.go", NOTIFY_SLACK_GO);
+    write(root, "notify/email.go", NOTIFY_EMAIL_GO);
+    let r = run(root);
+    assert_eq!(
+        evidence(&r, "telegram"),
+        [
+            "call notify/telegram.go:23 production",
+            "import notify/telegram.go:15 production",
+        ]
+    );
+    assert_eq!(
+        evidence(&r, "slack"),
+        [
+            "call notify/slack.go:15 production",
+            "import notify/slack.go:6 production",
+        ]
+    );
+}

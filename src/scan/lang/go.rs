@@ -152,7 +152,13 @@ fn import_spec(ctx: &mut Ctx<'_>, spec: Node<'_>) {
     ctx.import(&module, bindings, spec, false);
 }
 
-fn assign(ctx: &mut Ctx<'_>, left: &[Node<'_>], right: &[Node<'_>], at: Node<'_>) {
+fn assign(
+    ctx: &mut Ctx<'_>,
+    left: &[Node<'_>],
+    right: &[Node<'_>],
+    at: Node<'_>,
+    recv: Option<&str>,
+) {
     for (i, target) in left.iter().enumerate() {
         let value = if right.len() == left.len() {
             right[i]
@@ -171,7 +177,7 @@ fn assign(ctx: &mut Ctx<'_>, left: &[Node<'_>], right: &[Node<'_>], at: Node<'_>
                     let args = engine::flatten(ctx, &Go, vec![Entry::Positional(value)]);
                     ctx.record_literal(name, args);
                 } else if let Some(root) = engine::root(ctx, &Go, value) {
-                    ctx.push_binding(name, root, at);
+                    ctx.push_binding(name, as_self(&root, recv), at);
                 }
             }
             "index_expression" => {
@@ -213,8 +219,8 @@ fn assign(ctx: &mut Ctx<'_>, left: &[Node<'_>], right: &[Node<'_>], at: Node<'_>
                     }
                 }
                 if let Some(root) = engine::root(ctx, &Go, value) {
-                    let name = engine::path(ctx, &Go, *target);
-                    ctx.push_binding(name, root, at);
+                    let name = as_self(&engine::path(ctx, &Go, *target), recv);
+                    ctx.push_binding(name, as_self(&root, recv), at);
                 }
             }
             _ => {}
@@ -250,6 +256,34 @@ fn receiver_type(ctx: &Ctx<'_>, method: Node<'_>) -> Option<String> {
     Some(text.to_string())
 }
 
+/// The receiver's name of the method `anc` ends in (`s` in `func (s
+/// *Service) Register(...)`), also inside its closures.
+fn receiver_name(ctx: &Ctx<'_>, anc: &[Node<'_>]) -> Option<String> {
+    let method = anc
+        .iter()
+        .rev()
+        .find(|n| n.kind() == "method_declaration")?;
+    let receiver = method.child_by_field_name("receiver")?;
+    let decl = children(receiver).into_iter().next()?;
+    let name = decl.child_by_field_name("name")?;
+    Some(ctx.text(name).to_string())
+}
+
+/// A method's receiver is the object itself: `s.mail.Send(...)` in a
+/// method of `s` is written `self.mail.Send(...)`, as in the languages
+/// that name it `self` or `this`, so that its fields (bound by their
+/// declared types) and its own methods are found the same way.
+fn as_self(path: &str, recv: Option<&str>) -> String {
+    match recv {
+        Some(r) if r != "_" && !r.is_empty() => match path.strip_prefix(r) {
+            Some("") => "self".to_string(),
+            Some(rest) if rest.starts_with('.') => format!("self{rest}"),
+            _ => path.to_string(),
+        },
+        _ => path.to_string(),
+    }
+}
+
 /// A name typed with a package's type is bound to the package, which an
 /// import may bind to a vendor: callback parameters such as
 /// `sentry.ConfigureScope(func(scope *sentry.Scope) { scope.SetUser(...) })`,
@@ -269,25 +303,42 @@ fn bind_typed(ctx: &mut Ctx<'_>, node: Node<'_>) {
     let Some(pkg) = ty.child_by_field_name("package") else {
         return;
     };
-    let root = ctx.text(pkg).to_string();
+    // The package and the type (`ntf.Telegram`): a package holding
+    // several vendors' clients names the vendor by its type (see
+    // `imports::members_of`); otherwise the package is the root.
+    let root = match ty.child_by_field_name("name") {
+        Some(name) => format!("{}.{}", ctx.text(pkg), ctx.text(name)),
+        None => ctx.text(pkg).to_string(),
+    };
     let mut cursor = node.walk();
-    let names: Vec<String> = node
+    let mut names: Vec<String> = node
         .children_by_field_name("name", &mut cursor)
         .map(|n| ctx.text(n).to_string())
         .collect();
+    // An embedded field (`*ntf.Telegram` in a struct) is named after its
+    // type: `t.Telegram.Send(...)`.
+    if names.is_empty() && node.kind() == "field_declaration" {
+        names.extend(
+            ty.child_by_field_name("name")
+                .map(|n| ctx.text(n).to_string()),
+        );
+    }
     for n in names {
         ctx.push_binding(n, root.clone(), node);
     }
 }
 
-fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
+fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, anc: &[Node<'_>]) {
     match node.kind() {
         "import_spec" => import_spec(ctx, node),
         "call_expression" => {
             let Some(function) = node.child_by_field_name("function") else {
                 return;
             };
-            let callee = engine::path(ctx, &Go, function);
+            let callee = as_self(
+                &engine::path(ctx, &Go, function),
+                receiver_name(ctx, anc).as_deref(),
+            );
             let name = match function.kind() {
                 "selector_expression" => function.child_by_field_name("field").unwrap_or(function),
                 _ => function,
@@ -317,13 +368,21 @@ fn visit(ctx: &mut Ctx<'_>, node: Node<'_>, _anc: &[Node<'_>]) {
             ) else {
                 return;
             };
-            assign(ctx, &children(left), &children(right), node);
+            let recv = receiver_name(ctx, anc);
+            assign(
+                ctx,
+                &children(left),
+                &children(right),
+                node,
+                recv.as_deref(),
+            );
         }
         "var_spec" => {
             let mut cursor = node.walk();
             let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut cursor).collect();
             if let Some(values) = node.child_by_field_name("value") {
-                assign(ctx, &names, &children(values), node);
+                let recv = receiver_name(ctx, anc);
+                assign(ctx, &names, &children(values), node, recv.as_deref());
             } else {
                 // `var hub *sentry.Hub`.
                 bind_typed(ctx, node);
