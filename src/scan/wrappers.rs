@@ -1216,7 +1216,12 @@ impl Through<'_, '_> {
                 // that method's `invoice`, not this parameter.
                 let here = (f.line..=end).contains(&arg.line);
                 let mine = if here {
-                    passed_on(arg, fw, params)
+                    let mine = passed_on(arg, fw, params);
+                    if mine.is_empty() {
+                        through_helper(f, arg, fw, params)
+                    } else {
+                        mine
+                    }
                 } else {
                     Vec::new()
                 };
@@ -1434,6 +1439,48 @@ fn passed_on<'p>(arg: &Arg, fw: &Forward, params: &[Param<'p>]) -> Vec<Param<'p>
         .iter()
         .copied()
         .filter(|p| helper_of(&arg.expr, p.name))
+        .collect()
+}
+
+/// The parameters a helper's call in the place of a message is given as
+/// message text, where the extractor expanded a local it is given:
+/// `messages: await convertToModelMessages([...history, newUserMessage])`
+/// with `newUserMessage = { parts: [{ type: "text", text: messageText }] }`
+/// holds `messageText`. Only text (`parts.text`): an id written beside it
+/// is not in the message.
+fn through_helper<'p>(
+    f: &FunctionDef,
+    arg: &Arg,
+    fw: &Forward,
+    params: &[Param<'p>],
+) -> Vec<Param<'p>> {
+    let message = |k: Option<&str>| k.is_some_and(|k| calls::is_message_text(Some(k), &arg.expr));
+    if !message(fw.key.as_deref()) && !message(arg.key.as_deref()) {
+        return Vec::new();
+    }
+    let e = arg.expr.trim_start();
+    let e = e.strip_prefix("await ").unwrap_or(e);
+    let Some((callee, _)) = e.split_once('(') else {
+        return Vec::new();
+    };
+    let callee = callee.trim();
+    let Some(inner) = f
+        .calls
+        .iter()
+        .find(|c| c.callee == callee && (arg.line..=arg.line.saturating_add(1)).contains(&c.line))
+    else {
+        return Vec::new();
+    };
+    params
+        .iter()
+        .copied()
+        .filter(|p| {
+            inner.args.iter().any(|a| {
+                a.key.is_some()
+                    && calls::is_message_text(a.key.as_deref(), &a.expr)
+                    && (is_param(&a.expr, p.name) || member_of(&a.expr, p.name))
+            })
+        })
         .collect()
 }
 

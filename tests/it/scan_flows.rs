@@ -2868,6 +2868,52 @@ fn an_awaited_helper_that_writes_a_parameter_into_the_messages_carries_it() {
     assert_eq!(at_bot, ["user.content.private app/bot.ts:5"], "{fields:?}");
 }
 
+const SLASH_HANDLER_TS: &str = r#"import { aiAssistantChat } from "@/lib/assistant";
+
+export async function runSlashCommand({ messageText, userId }: SlashArgs) {
+  const newUserMessage: UIMessage = {
+    id: userId,
+    role: "user",
+    parts: [{ type: "text", text: messageText }],
+  };
+  return aiAssistantChat({
+    messages: await convertToModelMessages([newUserMessage]),
+    stats: { count: 0 },
+  });
+}
+"#;
+
+const SLASH_ROUTE_TS: &str = r#"import { runSlashCommand } from "@/lib/slash";
+
+export async function POST(body: SlashBody, user: User) {
+  return runSlashCommand({ messageText: body.text, userId: user.id });
+}
+"#;
+
+#[test]
+fn a_message_a_local_object_holds_reaches_the_messages_through_a_helper() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_ai_app(root, "openai");
+    write(root, "lib/assistant.ts", CHAT_ASSISTANT_TS);
+    write(root, "lib/slash.ts", SLASH_HANDLER_TS);
+    write(root, "app/api/slash/route.ts", SLASH_ROUTE_TS);
+    let r = run(root);
+    // `newUserMessage` holds the text under `parts.text`; the helper that
+    // turns it into model messages is given it, in the messages' place.
+    // The id beside the text is no part of the message.
+    let fields = call_fields(&r, "openai");
+    let at_route: Vec<&String> = fields
+        .iter()
+        .filter(|f| f.ends_with("app/api/slash/route.ts:4"))
+        .collect();
+    assert_eq!(
+        at_route,
+        ["user.content.private app/api/slash/route.ts:4"],
+        "{fields:?}"
+    );
+}
+
 const SPREAD_ACTIONS_TS: &str = r#"import { generateText } from "ai";
 
 const reply = async ({ message, args }: ActionOptions) => {
