@@ -491,6 +491,28 @@ fn derived<'a>(
         // The lines of the value: a chained call (`helper(message).trim()`)
         // is recorded where its last method is.
         let span = b.line.min(maker.line)..=maker.end_line.max(maker.line);
+        // `identity = schema.safeParse({ email, name })`: what a schema
+        // validates (zod's `parse`, `safeParse`; `JSON.parse`) is the
+        // value given, its `data` what was given.
+        if chained.is_none() && validates(&maker.callee) {
+            let given: Vec<Param<'a>> = params
+                .iter()
+                .copied()
+                .filter(|p| {
+                    p.name != b.name
+                        && maker
+                            .args
+                            .iter()
+                            .any(|a| is_param(&a.expr, p.name) || member_of(&a.expr, p.name))
+                })
+                .map(|p| Param { name: &b.name, ..p })
+                .collect();
+            if !given.is_empty() {
+                added += given.len();
+                params.extend(given);
+                continue;
+            }
+        }
         // `const prompt = getUserPrompt({ messages, emailAccount })`: a
         // prompt a helper writes holds each parameter it is given. Not any
         // text a call gives back (`responseText = await runAi({ userId })`
@@ -533,6 +555,16 @@ fn derived<'a>(
             added += 1;
         }
     }
+}
+
+/// True when `callee` validates or decodes the value it is given and
+/// gives it back (`schema.parse(x)`, `schema.safeParse(x).data`).
+fn validates(callee: &str) -> bool {
+    let method = callee.rsplit(['.', ':']).next().unwrap_or(callee);
+    matches!(
+        method,
+        "parse" | "safeParse" | "parseAsync" | "safeParseAsync"
+    ) && callee.contains('.')
 }
 
 /// True when a local named `name`, made by a call of `callee`, is a
@@ -1703,12 +1735,27 @@ fn interpolated(expr: &str, name: &str) -> bool {
     } else {
         return false;
     };
+    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
     opens.iter().any(|open| {
         e.match_indices(open).any(|(at, _)| {
             let inner = e[at + open.len()..].trim_start();
-            inner.strip_prefix(name).is_some_and(|rest| {
-                !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$')
-            })
+            // Written through a helper that escapes or encodes the same
+            // text (`${escapeHtml(identity.email)}`, `JSON.stringify`), not
+            // one that makes something else of it (`formatMention(botId)`).
+            let inner = match inner.split_once('(') {
+                Some((f, rest))
+                    if f.chars().all(|c| ident(c) || c == '.')
+                        && calls::identifier_words(f).iter().any(|w| {
+                            matches!(w.as_str(), "escape" | "encode" | "sanitize" | "stringify")
+                        }) =>
+                {
+                    rest.trim_start()
+                }
+                _ => inner,
+            };
+            inner
+                .strip_prefix(name)
+                .is_some_and(|rest| !rest.starts_with(ident))
         })
     })
 }

@@ -2914,6 +2914,52 @@ fn a_message_a_local_object_holds_reaches_the_messages_through_a_helper() {
     );
 }
 
+const CONTACT_RESEARCH_TS: &str = r#"import { generateText } from "ai";
+
+export async function researchContact({ email, name, botUserId }: ContactArgs) {
+  const identity = identitySchema.safeParse({ email, name });
+  if (!identity.success) return null;
+  return generateText({
+    prompt: `<name>${escapeHtml(identity.data.name)}</name>
+<email>${escapeHtml(identity.data.email)}</email>
+Mention ${formatMention(botUserId)} in replies.`,
+  });
+}
+"#;
+
+const CONTACT_ROUTE_TS: &str = r#"import { researchContact } from "@/lib/research";
+
+export async function GET(sender: Sender, bot: Bot) {
+  return researchContact({ email: sender.email, name: sender.name, botUserId: bot.userId });
+}
+"#;
+
+#[test]
+fn what_a_schema_validates_is_the_value_and_escaping_it_still_writes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_ai_app(root, "openai");
+    write(root, "lib/research.ts", CONTACT_RESEARCH_TS);
+    write(root, "app/api/contact/route.ts", CONTACT_ROUTE_TS);
+    let r = run(root);
+    // `identity` is `{ email, name }` validated; the prompt escapes its
+    // members into the text. A helper that makes a mention of the bot's id
+    // writes something else: no id is sent.
+    let fields = call_fields(&r, "openai");
+    let at_route: Vec<&String> = fields
+        .iter()
+        .filter(|f| f.ends_with("app/api/contact/route.ts:4"))
+        .collect();
+    assert_eq!(
+        at_route,
+        [
+            "user.contact.email app/api/contact/route.ts:4",
+            "user.name app/api/contact/route.ts:4"
+        ],
+        "{fields:?}"
+    );
+}
+
 const SPREAD_ACTIONS_TS: &str = r#"import { generateText } from "ai";
 
 const reply = async ({ message, args }: ActionOptions) => {
