@@ -491,33 +491,14 @@ fn derived<'a>(
         // The lines of the value: a chained call (`helper(message).trim()`)
         // is recorded where its last method is.
         let span = b.line.min(maker.line)..=maker.end_line.max(maker.line);
-        // `identity = schema.safeParse({ email, name })`: what a schema
-        // validates (zod's `parse`, `safeParse`; `JSON.parse`) is the
-        // value given, its `data` what was given.
-        if chained.is_none() && validates(&maker.callee) {
-            let given: Vec<Param<'a>> = params
-                .iter()
-                .copied()
-                .filter(|p| {
-                    p.name != b.name
-                        && maker
-                            .args
-                            .iter()
-                            .any(|a| is_param(&a.expr, p.name) || member_of(&a.expr, p.name))
-                })
-                .map(|p| Param { name: &b.name, ..p })
-                .collect();
-            if !given.is_empty() {
-                added += given.len();
-                params.extend(given);
-                continue;
-            }
-        }
         // `const prompt = getUserPrompt({ messages, emailAccount })`: a
         // prompt a helper writes holds each parameter it is given. Not any
         // text a call gives back (`responseText = await runAi({ userId })`
-        // is the model's answer, not the user id).
-        if chained.is_none() && writes_prompt(&b.name, &maker.callee) {
+        // is the model's answer, not the user id). And `identity =
+        // schema.safeParse({ email, name })`: what a schema validates
+        // (zod's `parse`, `safeParse`; `JSON.parse`) is the value given.
+        if chained.is_none() && (validates(&maker.callee) || writes_prompt(&b.name, &maker.callee))
+        {
             let given: Vec<Param<'a>> = params
                 .iter()
                 .copied()
@@ -1261,7 +1242,11 @@ impl Through<'_, '_> {
                 // own `options` whole where the inner one
                 // reads `options.messages`: this one reads it.
                 let object = passes_object(arg, fw);
-                let own = own_key(arg, fw, w.vendor, specs);
+                let own = if mine.is_empty() {
+                    None
+                } else {
+                    own_key(arg, fw, w.vendor, specs)
+                };
                 for p in &mine {
                     if object && p.member.is_none() && is_param(&arg.expr, p.name) {
                         forwards.push(Forward {
