@@ -139,7 +139,8 @@ pub(crate) fn bound_names_from(
 ) -> BTreeMap<String, BTreeSet<VendorIx>> {
     let mut bound = seed;
     for imp in facts.imports.iter().chain(&facts.type_imports) {
-        // `ntf.Telegram`, `ntf.NewTelegram`: see `imports::members_of`.
+        // A vendor's type in a package of several (`ntf.Telegram`), for
+        // names declared of it: see `imports::members_of`.
         for (member, v) in members_of(lang, &imp.module, index) {
             for b in &imp.bindings {
                 bound.entry(format!("{b}.{member}")).or_default().insert(v);

@@ -1,6 +1,8 @@
 //! Go, by tree-sitter-go: import specs (with aliases), calls, struct and
 //! map literals (`&stripe.CustomerParams{Email: stripe.String(u.Email)}`
 //! gives the key `Email`), `:=`/`=`/`var` bindings, `func` and methods.
+//! A method's receiver is written `self` in its callees and bindings
+//! (`s.mail.Send(...)` in `func (s *Service)` is `self.mail.Send`).
 //!
 //! An import without an alias binds the package's declared name, which only
 //! the imported package knows; it is guessed from the path the way Go
