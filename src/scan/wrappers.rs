@@ -3260,14 +3260,15 @@ fn decapitalised(t: &str) -> String {
 }
 
 /// The type a field is conventionally named after: `analyticsTracker` →
-/// `AnalyticsTracker` (not for `this.x.y` chains).
+/// `AnalyticsTracker`, also as a member of another object
+/// (`request.emailProvider`, a middleware's context, → `EmailProvider`).
 fn type_named_like(recv: &str) -> Option<String> {
     let bare = ["this.", "self.", "$this."]
         .iter()
         .find_map(|p| recv.strip_prefix(p))
         .unwrap_or(recv);
+    let bare = bare.rsplit('.').next().unwrap_or(bare);
     if bare.is_empty()
-        || bare.contains('.')
         || !bare.starts_with(|c: char| c.is_ascii_lowercase())
         || matches!(bare, "self" | "this" | "cls" | "static")
     {
