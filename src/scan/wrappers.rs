@@ -2953,13 +2953,7 @@ pub fn resolve(
                 )),
                 scope: Scope::Production,
             });
-            for arg in &call.args {
-                for fw in &w.forwards {
-                    if forwarded(arg, fw) && preferred_arg(call, fw).is_none() {
-                        field_of(w, fw, call, arg, specs, &mut fields);
-                    }
-                }
-            }
+            site_fields(w, call, within, specs, &mut fields);
             for (category, name) in &w.carries {
                 fields.insert(CallField {
                     vendor: w.vendor,
@@ -3516,6 +3510,86 @@ fn classified_at(
     }
 }
 
+/// The fields a call site of `w` (made in `within`) passes in the places
+/// of its forwarded parameters.
+fn site_fields(
+    w: &Wrapper,
+    call: &Call,
+    within: Option<&FunctionDef>,
+    specs: &calls::Specs,
+    fields: &mut BTreeSet<CallField>,
+) {
+    for arg in &call.args {
+        for fw in &w.forwards {
+            if let Some(object) = spread_param(call, arg, fw, within) {
+                member_field(w, fw, call, arg, object, specs, fields);
+            } else if forwarded(arg, fw) && preferred_arg(call, fw).is_none() {
+                field_of(w, fw, call, arg, specs, fields);
+            }
+        }
+    }
+}
+
+/// The member `fw.member` of `object`, which `arg` passes whole in the
+/// place of a destructured parameter: known by its key, or else by the
+/// message text it is sent in.
+fn member_field(
+    w: &Wrapper,
+    fw: &Forward,
+    call: &Call,
+    arg: &Arg,
+    object: &str,
+    specs: &calls::Specs,
+    fields: &mut BTreeSet<CallField>,
+) {
+    let Some(m) = &fw.member else {
+        return;
+    };
+    let member = Arg {
+        key: Some(m.clone()),
+        expr: format!("{object}.{m}"),
+        ..arg.clone()
+    };
+    let by_place = fw.key.as_ref().map(|k| Arg {
+        key: Some(k.clone()),
+        ..member.clone()
+    });
+    let seen = if calls::classify_for(&member, w.vendor, specs).is_some() {
+        &member
+    } else {
+        by_place
+            .as_ref()
+            .filter(|b| calls::is_message_text(b.key.as_deref(), &b.expr))
+            .unwrap_or(&member)
+    };
+    classified_at(w, call, arg, seen, &member.expr, specs, fields);
+}
+
+/// The parameter of `within` that `arg` spreads into the object literal
+/// passed in the place of the destructured parameter `fw`
+/// (`buildListTool({ ...options, terms })` in `(options: ToolOptions) =>`):
+/// the wrapper reads `fw.member` off it, unless the literal writes that
+/// member itself (`{ ...options, email: x }`, read as its own argument).
+/// A spread local (`...conversion`, what a call returned) is not one: its
+/// members are not known.
+fn spread_param<'c>(
+    call: &Call,
+    arg: &'c Arg,
+    fw: &Forward,
+    within: Option<&FunctionDef>,
+) -> Option<&'c str> {
+    let m = fw.member.as_deref()?;
+    let object = arg.expr.trim().strip_prefix("...")?;
+    let written = call.args.iter().any(|a| {
+        a.position == arg.position && a.key.as_deref().and_then(|k| k.split('.').next()) == Some(m)
+    });
+    (arg.key.is_none()
+        && arg.position == Some(fw.index)
+        && !written
+        && within.is_some_and(|f| f.params.iter().any(|p| p == object)))
+    .then_some(object)
+}
+
 /// The fields one argument of a wrapper's call site gives, reported where
 /// [`calls::at_call`] says (at the call when the value was built before it).
 fn field_of(
@@ -3529,27 +3603,8 @@ fn field_of(
     // `runAgent(options)` where the wrapper sends `options.messages`: that
     // member of the object, known by its key or else by the message text
     // it is sent in.
-    if passes_object(arg, fw)
-        && let Some(m) = &fw.member
-    {
-        let member = Arg {
-            key: Some(m.clone()),
-            expr: format!("{}.{m}", arg.expr.trim()),
-            ..arg.clone()
-        };
-        let by_place = fw.key.as_ref().map(|k| Arg {
-            key: Some(k.clone()),
-            ..member.clone()
-        });
-        let seen = if calls::classify_for(&member, w.vendor, specs).is_some() {
-            &member
-        } else {
-            by_place
-                .as_ref()
-                .filter(|b| calls::is_message_text(b.key.as_deref(), &b.expr))
-                .unwrap_or(&member)
-        };
-        classified_at(w, call, arg, seen, &member.expr, specs, fields);
+    if passes_object(arg, fw) {
+        member_field(w, fw, call, arg, arg.expr.trim(), specs, fields);
         return;
     }
     let whole = is_whole(arg, fw);

@@ -2999,3 +2999,51 @@ fn an_object_that_spreads_a_parameter_is_that_parameter_with_more() {
         "{fields:?}"
     );
 }
+
+const SPREAD_TOOLS_TS: &str = r#"import { PostHog } from "posthog-node";
+
+const posthog = new PostHog(process.env.POSTHOG_KEY!);
+
+type ToolOptions = { email: string; accountId: string; provider: string };
+
+const buildListTool = ({ email, provider, terms }: ToolOptions & { terms: string[] }) => {
+  posthog.capture({ distinctId: email, event: "list_tool", properties: { provider } });
+  return terms;
+};
+
+export const listLabelsTool = (options: ToolOptions) =>
+  buildListTool({ ...options, terms: ["label"] });
+
+export const listRobotTool = (options: ToolOptions) =>
+  buildListTool({ ...options, email: "robot@example.com", terms: ["robot"] });
+
+export function listRecentTool(account: Account) {
+  const overrides = loadOverrides(account);
+  return buildListTool({ ...overrides, terms: [] });
+}
+"#;
+
+#[test]
+fn an_options_parameter_spread_into_the_object_passed_sends_its_members() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "package.json",
+        r#"{"dependencies":{"posthog-node":"4.0.0","next":"15.0.0"}}"#,
+    );
+    write(root, "lib/tools.ts", SPREAD_TOOLS_TS);
+    let r = run(root);
+    // `listLabelsTool` spreads its options into the object `buildListTool`
+    // destructures, which sends the email: the options' email is sent
+    // there. Not at line 16, where the literal writes its own (constant)
+    // email over the spread one, nor at line 20, which spreads a local
+    // whose members the scan cannot see.
+    assert_eq!(
+        call_fields(&r, "posthog"),
+        s(&[
+            "user.contact.email lib/tools.ts:13",
+            "user.contact.email lib/tools.ts:8",
+        ])
+    );
+}
