@@ -3510,6 +3510,34 @@ fn classified_at(
     }
 }
 
+/// A name or member chain, as it is or spread (`...emailAccount`).
+fn spread_or_chain(expr: &str) -> Option<&str> {
+    let e = expr.trim();
+    let e = e.strip_prefix("...").unwrap_or(e);
+    calls::is_plain_chain(e).then_some(e)
+}
+
+/// True when `arg` is a spread and the object literal it is spread into
+/// writes the first member of `path` itself (`{ ...account, email: x }`):
+/// that one is read as its own argument.
+fn writes_read(call: &Call, arg: &Arg, path: &str) -> bool {
+    if !arg.expr.trim().starts_with("...") {
+        return false;
+    }
+    let first = path.split('.').next().unwrap_or(path);
+    let written = match &arg.key {
+        Some(k) => format!("{k}.{first}"),
+        None => first.to_string(),
+    };
+    call.args.iter().any(|a| {
+        a.position == arg.position
+            && a.key.as_deref().is_some_and(|k| {
+                k.strip_prefix(written.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            })
+    })
+}
+
 /// The fields a call site of `w` (made in `within`) passes in the places
 /// of its forwarded parameters.
 fn site_fields(
@@ -3580,12 +3608,9 @@ fn spread_param<'c>(
 ) -> Option<&'c str> {
     let m = fw.member.as_deref()?;
     let object = arg.expr.trim().strip_prefix("...")?;
-    let written = call.args.iter().any(|a| {
-        a.position == arg.position && a.key.as_deref().and_then(|k| k.split('.').next()) == Some(m)
-    });
     (arg.key.is_none()
         && arg.position == Some(fw.index)
-        && !written
+        && !writes_read(call, arg, m)
         && within.is_some_and(|f| f.params.iter().any(|p| p == object)))
     .then_some(object)
 }
@@ -3665,12 +3690,15 @@ fn field_of(
     }
     // `identifyAccount(account)` where the wrapper sends `account.email`:
     // that member of what the call site passes.
+    // An object spread in its place (`emailAccount: { ...emailAccount,
+    // account }`) is that object with more: the member is its.
     if let Some(path) = fw.read.as_deref().filter(|_| whole)
-        && calls::is_plain_chain(&arg.expr)
+        && let Some(object) = spread_or_chain(&arg.expr)
+        && !writes_read(call, arg, path)
     {
         let member = Arg {
             key: None,
-            expr: format!("{}.{path}", arg.expr.trim()),
+            expr: format!("{object}.{path}"),
             ..arg.clone()
         };
         classified_at(w, call, arg, &member, &member.expr, specs, fields);

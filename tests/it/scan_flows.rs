@@ -3047,3 +3047,50 @@ fn an_options_parameter_spread_into_the_object_passed_sends_its_members() {
         ])
     );
 }
+
+const SPREAD_READ_TS: &str = r#"import { PostHog } from "posthog-node";
+
+const posthog = new PostHog(process.env.POSTHOG_KEY!);
+
+export function trackFiling({ emailAccount, count }: { emailAccount: EmailAccount; count: number }) {
+  posthog.capture({ distinctId: emailAccount.email, event: "filed", properties: { count } });
+}
+"#;
+
+const SPREAD_READ_CALLER_TS: &str = r#"import { trackFiling } from "@/lib/track";
+
+export async function fileAll(emailAccount: EmailAccount, files: File[]) {
+  await trackFiling({
+    emailAccount: { ...emailAccount, filingEnabled: true },
+    count: files.length,
+  });
+  await trackFiling({
+    emailAccount: { ...emailAccount, email: "filing-robot@example.com" },
+    count: 0,
+  });
+}
+"#;
+
+#[test]
+fn an_object_spread_in_a_parameters_place_gives_the_member_the_wrapper_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "package.json",
+        r#"{"dependencies":{"posthog-node":"4.0.0","next":"15.0.0"}}"#,
+    );
+    write(root, "lib/track.ts", SPREAD_READ_TS);
+    write(root, "app/file.ts", SPREAD_READ_CALLER_TS);
+    let r = run(root);
+    // `{ ...emailAccount, filingEnabled: true }` is the account with one
+    // more member: the wrapper reads its email, which the first call sends.
+    // The second writes a constant email over the spread one.
+    assert_eq!(
+        call_fields(&r, "posthog"),
+        s(&[
+            "user.contact.email app/file.ts:5",
+            "user.contact.email lib/track.ts:6",
+        ])
+    );
+}
