@@ -878,7 +878,7 @@ fn match_calls(
         if !seen.insert((call.line, call.callee.as_str())) || !keep(call) {
             continue;
         }
-        let call = &*as_endpoint(call, &made);
+        let call = &*with_constructor_args(as_endpoint(call, &made), facts);
         match_call(call, bound, specs, &renamed, &mut findings, &mut fields);
         if !built.is_empty() {
             builder_fields(call, bound, specs, &built, &renamed, &mut fields);
@@ -1077,6 +1077,38 @@ pub(crate) fn as_endpoint<'c>(
         }),
         None => std::borrow::Cow::Borrowed(call),
     }
+}
+
+/// `call` with the arguments of the object it is called on, when that
+/// object is made in the same expression and the call is given nothing
+/// but constants of its own (Ruby's `Valvat.new(number).exists?(detail:
+/// true)`): the method sends what the object was made with. Where the
+/// call has data of its own (`Client.new(access_token:).payments
+/// .create(params: {...})`), the object is a client and what it was made
+/// with is its configuration. The constructor's arguments come after the
+/// call's own.
+pub(crate) fn with_constructor_args<'c>(
+    call: std::borrow::Cow<'c, Call>,
+    facts: &FileFacts,
+) -> std::borrow::Cow<'c, Call> {
+    let Some(at) = call.callee.find(".new.") else {
+        return call;
+    };
+    if !call.args.iter().all(|a| is_literal(&a.expr)) {
+        return call;
+    }
+    let maker = &call.callee[..at + ".new".len()];
+    let Some(made) = facts.all_calls().find(|c| {
+        c.line == call.line
+            && c.callee == maker
+            && !c.args.is_empty()
+            && call.text.starts_with(c.text.as_str())
+    }) else {
+        return call;
+    };
+    let mut call = call.into_owned();
+    call.args.extend(made.args.iter().cloned());
+    std::borrow::Cow::Owned(call)
 }
 
 /// Values set through a builder (`CustomerCreateParams.builder()

@@ -264,6 +264,11 @@ impl Index {
                         .entry(c.to_ascii_lowercase())
                         .or_default()
                         .insert(vi);
+                    // As code writes it (`Valvat.new(number)`), for the
+                    // prefilter, which matches case and all: a file that
+                    // only uses the constant is parsed too.
+                    *ix.name_families.entry(c.clone()).or_default() |= family::RUBY;
+                    ix.raw_names.push((c, vi));
                 }
             }
         }

@@ -661,7 +661,7 @@ pub fn defined_with(
         }
         let outer = enclosing_params(f, facts);
         for (call, nested) in body_calls(f, facts) {
-            let call = &*calls::as_endpoint(call, &made);
+            let call = &*calls::with_constructor_args(calls::as_endpoint(call, &made), facts);
             let (callee, matched) = calls::matching(call, &bound, specs, &renamed);
             for (v, spec) in matched {
                 let forwards = forwards_of(call, &callee, spec, &params);

@@ -601,3 +601,77 @@ fn a_method_dispatched_by_name_sends_what_its_object_holds() {
         calls(&r, "stripe")
     );
 }
+
+const VIES_SERVICE: &str = r#"module Customers
+  class ViesCheckService < BaseService
+    def initialize(customer:)
+      @customer = customer
+      super
+    end
+
+    def call
+      return result if customer.tax_identification_number.blank?
+
+      result.vies_check = check_vies
+      result.valid_format = Valvat.new(customer.tax_identification_number).valid?
+      result
+    end
+
+    private
+
+    attr_reader :customer
+
+    def check_vies
+      Valvat.new(customer.tax_identification_number).exists?(detail: true, raise_error: true)
+    end
+  end
+end
+"#;
+
+const VIES_JOB: &str = r#"module Customers
+  class ViesCheckJob < ApplicationJob
+    def perform(customer)
+      Customers::ViesCheckService.call(customer:)
+    end
+  end
+end
+"#;
+
+/// valvat's `Valvat.new(number).exists?` asks the EU's VIES service about
+/// the number the object was made with; `valid?` checks its format
+/// locally and sends nothing.
+#[test]
+fn a_method_called_on_an_object_made_in_place_sends_what_it_was_made_with() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "Gemfile",
+        "source \"https://rubygems.org\"\ngem \"valvat\"\n",
+    );
+    write(
+        root,
+        "app/services/customers/vies_check_service.rb",
+        VIES_SERVICE,
+    );
+    write(root, "app/jobs/customers/vies_check_job.rb", VIES_JOB);
+    let r = run(root);
+    let fields = call_fields(&r, "eu-vies");
+    for at in [
+        "app/services/customers/vies_check_service.rb:21",
+        "app/jobs/customers/vies_check_job.rb:4",
+    ] {
+        assert!(
+            fields.contains(&format!(
+                "user.government_id.national_identification_number {at}"
+            )),
+            "{at}: {fields:?}"
+        );
+    }
+    assert!(
+        !fields
+            .iter()
+            .any(|f| f.ends_with("vies_check_service.rb:12")),
+        "{fields:?}"
+    );
+}
