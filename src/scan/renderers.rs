@@ -24,7 +24,8 @@
 //!   (what the tiles reveal is an area at the view's zoom, not the point);
 //!   turning on device-location tracking (`userTrackingMode = .follow`)
 //!   sends the device's area the same way. A value is a location by its
-//!   name ([`super::classify`]); a constant (`DEFAULT_CENTER`,
+//!   name ([`super::classify`], or a name of the map's centre such as
+//!   `newCenter`); a constant (`DEFAULT_CENTER`,
 //!   `LatLng(48.85, 2.35)`) is not a person's;
 //! - a function of such a file that passes one of its parameters to the
 //!   camera is a wrapper ([`super::wrappers`]): its call sites send that
@@ -130,7 +131,8 @@ fn location(key: Option<&str>, expr: &str) -> Option<String> {
     let is_loc = |k: Option<&str>, e: &str| {
         !constant(e)
             && !super::http::is_config_value(e)
-            && classify_arg(k, e).is_some_and(|c| c.category.starts_with("user.location"))
+            && (classify_arg(k, e).is_some_and(|c| c.category.starts_with("user.location"))
+                || names_centre(e))
     };
     let e = expr.trim();
     // A call's result (`newLatLng(LatLng(a, b))`) is read through the
@@ -152,6 +154,17 @@ fn location(key: Option<&str>, expr: &str) -> Option<String> {
             .map(str::to_string);
     }
     None
+}
+
+/// True when a value given to a camera is named as the map's centre
+/// (`newCenter`, `options.mapCenter`): where a camera is pointed, its
+/// centre is a place, whatever else the word means elsewhere.
+fn names_centre(expr: &str) -> bool {
+    let last = expr.trim().rsplit('.').next().unwrap_or(expr);
+    last.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && calls::identifier_words(last)
+            .iter()
+            .any(|w| w == "center" || w == "centre")
 }
 
 /// True when a value turns a tracking mode off (`.none`, `CameraMode.NONE`).

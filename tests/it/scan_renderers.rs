@@ -212,6 +212,11 @@ struct PlaceMapView: UIViewRepresentable {
         func show(_ pin: SharedLocation, in mapView: MLNMapView) {
             mapView.centerCoordinate = pin.coordinate
         }
+
+        func recentre(_ mapView: MLNMapView, on sharedCenter: CLLocationCoordinate2D) {
+            mapView.setCenter(sharedCenter, animated: true)
+            mapView.setCenter(Self.DEFAULT_CENTER, animated: false)
+        }
     }
 }
 "#;
@@ -229,13 +234,15 @@ fn swift_camera_calls_tracking_and_centre_reach_the_vendor() {
     let r = run(root);
 
     // Tracking turned on (not off), the device's location fix, a shared
-    // pin's coordinate; not the literal default centre or the comment.
+    // pin's coordinate, a centre named as such; not the literal default
+    // centre, the constant one or the comment.
     assert_eq!(
         call_fields(&r, "maptiler"),
         s(&[
             "user.location.imprecise Places/Map/PlaceMapView.swift:19",
             "user.location.imprecise Places/Map/PlaceMapView.swift:29",
             "user.location.imprecise Places/Map/PlaceMapView.swift:33",
+            "user.location.imprecise Places/Map/PlaceMapView.swift:37",
         ])
     );
 }
