@@ -25,6 +25,20 @@ fn write_ts_root(root: &Path, package_json: &str) {
     );
 }
 
+/// A Next.js app that installs posthog-node, with `files` written in.
+fn posthog_app(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "package.json",
+        r#"{"dependencies":{"posthog-node":"4.0.0","next":"15.0.0"}}"#,
+    );
+    for (rel, text) in files {
+        write(tmp.path(), rel, text);
+    }
+    tmp
+}
+
 /// A TypeScript app that installs the AI SDK and one provider, `provider`
 /// (`openai` or `anthropic`), whose model `lib/model.ts` selects.
 fn write_ai_app(root: &Path, provider: &str) {
@@ -1661,16 +1675,8 @@ export async function reply(user: Account, text: string) {
 
 #[test]
 fn what_a_nested_function_reads_of_its_factorys_parameter_comes_from_the_factorys_callers() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
-    write(
-        root,
-        "package.json",
-        r#"{"dependencies":{"posthog-node":"4.0.0","next":"15.0.0"}}"#,
-    );
-    write(root, "lib/llm.ts", LLM_TS);
-    write(root, "app/summary.ts", SUMMARY_TS);
-    let r = run(root);
+    let tmp = posthog_app(&[("lib/llm.ts", LLM_TS), ("app/summary.ts", SUMMARY_TS)]);
+    let r = run(tmp.path());
     // The factory's callers send the members it reads of the account they
     // pass (whatever they call it); the factory's own `generate("small")`
     // adds nothing of its own, and the other factory sends nothing.
@@ -1720,16 +1726,8 @@ export function onLogin(user: Account) {
 
 #[test]
 fn a_nested_function_calling_the_sdk_sends_what_its_factorys_callers_pass() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
-    write(
-        root,
-        "package.json",
-        r#"{"dependencies":{"posthog-node":"4.0.0","next":"15.0.0"}}"#,
-    );
-    write(root, "lib/tracker.ts", TRACKER_TS);
-    write(root, "app/login.ts", LOGIN_TS);
-    let r = run(root);
+    let tmp = posthog_app(&[("lib/tracker.ts", TRACKER_TS), ("app/login.ts", LOGIN_TS)]);
+    let r = run(tmp.path());
     // Not the account's email again at `send("signed_in")`: it is the
     // factory's caller's, reported there.
     assert_eq!(
@@ -3025,15 +3023,8 @@ export function listRecentTool(account: Account) {
 
 #[test]
 fn an_options_parameter_spread_into_the_object_passed_sends_its_members() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
-    write(
-        root,
-        "package.json",
-        r#"{"dependencies":{"posthog-node":"4.0.0","next":"15.0.0"}}"#,
-    );
-    write(root, "lib/tools.ts", SPREAD_TOOLS_TS);
-    let r = run(root);
+    let tmp = posthog_app(&[("lib/tools.ts", SPREAD_TOOLS_TS)]);
+    let r = run(tmp.path());
     // `listLabelsTool` spreads its options into the object `buildListTool`
     // destructures, which sends the email: the options' email is sent
     // there. Not at line 16, where the literal writes its own (constant)
@@ -3073,16 +3064,11 @@ export async function fileAll(emailAccount: EmailAccount, files: File[]) {
 
 #[test]
 fn an_object_spread_in_a_parameters_place_gives_the_member_the_wrapper_reads() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
-    write(
-        root,
-        "package.json",
-        r#"{"dependencies":{"posthog-node":"4.0.0","next":"15.0.0"}}"#,
-    );
-    write(root, "lib/track.ts", SPREAD_READ_TS);
-    write(root, "app/file.ts", SPREAD_READ_CALLER_TS);
-    let r = run(root);
+    let tmp = posthog_app(&[
+        ("lib/track.ts", SPREAD_READ_TS),
+        ("app/file.ts", SPREAD_READ_CALLER_TS),
+    ]);
+    let r = run(tmp.path());
     // `{ ...emailAccount, filingEnabled: true }` is the account with one
     // more member: the wrapper reads its email, which the first call sends.
     // The second writes a constant email over the spread one.
